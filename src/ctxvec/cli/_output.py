@@ -1,0 +1,46 @@
+"""Shared printing helpers for the CLI: errors, JSON, highlighted sentences."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.text import Text
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = 2) -> int:
+    """Print `ctxvec: error: message` on one line to stderr; return the exit code."""
+    print(f"ctxvec: error: {message}", file=sys.stderr)
+    return code
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def print_json(data: Any) -> None:
+    """Print `data` as JSON on stdout (numpy scalars and arrays converted)."""
+    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
+
+
+def highlight(sentence: str, start: int, end: int, style: str = "bold reverse") -> Text:
+    """Rich text of `sentence` with characters [start, end) emphasised."""
+    t = Text(sentence)
+    t.stylize(style, start, end)
+    return t
+
+
+def add_json_flag(parser: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")

@@ -1,0 +1,76 @@
+"""Shared fixtures: a tiny random-weight BERT on disk and small stores built from arrays."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+WORDS = (
+    "the a an of and to in is was it that he she they we i you on for with as by at from his her "
+    "cold warm hot heavy bank river money king queen man woman paris france city caught week last "
+    "water ice snow winter summer sun rain weather day night good bad new old big small red blue "
+    "caf ##e ##s ##ed ##ing ##ly ##er un ##able"
+).split()
+
+
+def build_tiny_bert(folder: Path, max_position_embeddings: int = 64, seed: int = 0) -> Path:
+    """Save a ~1M-parameter random BERT with a fast WordPiece tokenizer into `folder`."""
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder.mkdir(parents=True, exist_ok=True)
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    chars = list(string.ascii_lowercase + string.digits + string.punctuation) + ["é", "ü", "ñ"]
+    vocab = specials + chars + [f"##{c}" for c in string.ascii_lowercase + string.digits + "éüñ"]
+    vocab += [w for w in WORDS if w not in vocab]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    tok = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True, model_max_length=max_position_embeddings)
+    tok.save_pretrained(folder)
+    torch.manual_seed(seed)
+    cfg = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=max_position_embeddings,
+    )
+    BertModel(cfg).eval().save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder of a tiny random BERT (hidden 32, 2 layers, 64 positions)."""
+    return build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"))
+
+
+@pytest.fixture
+def make_store(tmp_path: Path):
+    """Factory: make_store(vectors, tokens, sentence_ids, sentences, **kw) -> Store in tmp_path."""
+    from ctxvec.store import write_store
+
+    counter = iter(range(10**6))
+
+    def make(vectors, tokens, sentence_ids, sentences, **kw):
+        return write_store(tmp_path / f"s{next(counter)}.store", np.asarray(vectors), tokens, sentence_ids, sentences, **kw)
+
+    return make
+
+
+@pytest.fixture
+def random_store(make_store):
+    """A 600-row float32 store of 16-dim random vectors over 60 sentences of 10 words (vocab of 30 words)."""
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(30)]
+    sentences, tokens, sids = [], [], []
+    for s in range(60):
+        words = [vocab[j] for j in rng.integers(0, len(vocab), 10)]
+        sentences.append(" ".join(words))
+        tokens += words
+        sids += [s] * len(words)
+    vectors = rng.normal(size=(len(tokens), 16)).astype(np.float32)
+    return make_store(vectors, tokens, sids, sentences, dtype="float32")
