@@ -142,6 +142,35 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}, rows={self.n_rows}, dim={self.dim}, model={self.manifest['model']['name']!r})"
 
+    def summary(self) -> dict[str, Any]:
+        """Plain facts about the store (what `ctxvec info` prints)."""
+        m = self.manifest
+        enc = m.get("encode") or {}
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        out: dict[str, Any] = {
+            "path": str(self.path),
+            "model": m["model"]["name"],
+            "weights_sha256": (m["model"].get("weights_sha256") or "")[:16],
+            "corpus": (m.get("corpus") or {}).get("name", ""),
+            "rows": self.n_rows,
+            "sentences": self.n_sentences,
+            "documents": (m.get("corpus") or {}).get("n_documents", ""),
+            "dim": self.dim,
+            "dtype": m["dtype"],
+            "unit": enc.get("unit", ""),
+            "pooling": enc.get("pooling", ""),
+            "layers": enc.get("layers", ""),
+            "keep_special": enc.get("keep_special", ""),
+            "max_length": enc.get("max_length", ""),
+            "windowed_sentences": m.get("n_windowed_sentences", 0),
+            "model_tokens": m.get("n_tokens", ""),
+            "vocabulary": len(self.vocabulary),
+            "size_mb": round(size / 2**20, 1),
+        }
+        if m.get("transform"):
+            out["transform"] = m["transform"]
+        return out
+
     # ---- data ---------------------------------------------------------------------------
     @cached_property
     def vectors(self) -> np.ndarray:

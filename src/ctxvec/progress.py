@@ -1,0 +1,56 @@
+"""Progress bars: rate and ETA on a terminal, silent otherwise or when asked to be quiet."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+
+class Bar(Protocol):
+    def advance(self, n: int) -> None: ...
+
+
+class _Silent:
+    def advance(self, n: int) -> None:
+        pass
+
+
+class _RichBar:
+    def __init__(self, progress: object, task: object):
+        self._progress = progress
+        self._task = task
+
+    def advance(self, n: int) -> None:
+        self._progress.advance(self._task, n)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def progress_bar(description: str, total: int, unit: str = "it", quiet: bool = False) -> Iterator[Bar]:
+    """A bar counting to `total` `unit`s on stderr; no output when quiet or stderr is no terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield _Silent()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TaskProgressColumn, TextColumn
+    from rich.progress import TimeRemainingColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: object) -> Text:
+            speed = getattr(task, "speed", None)
+            return Text(f"{speed:,.0f} {unit}/s" if speed else f"? {unit}/s")
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
+        task = progress.add_task(description, total=total)
+        yield _RichBar(progress, task)
