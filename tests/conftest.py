@@ -19,15 +19,34 @@ WORDS = (
 def build_tiny_bert(folder: Path, max_position_embeddings: int = 64, seed: int = 0) -> Path:
     """Save a ~1M-parameter random BERT with a fast WordPiece tokenizer into `folder`."""
     import torch
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     folder.mkdir(parents=True, exist_ok=True)
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     chars = list(string.ascii_lowercase + string.digits + string.punctuation) + ["é", "ü", "ñ"]
     vocab = specials + chars + [f"##{c}" for c in string.ascii_lowercase + string.digits + "éüñ"]
     vocab += [w for w in WORDS if w not in vocab]
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    tok = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True, model_max_length=max_position_embeddings)
+    ids = {t: i for i, t in enumerate(vocab)}
+    core = Tokenizer(models.WordPiece(vocab=ids, unk_token="[UNK]"))
+    core.normalizer = normalizers.BertNormalizer(lowercase=True)
+    core.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    core.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
+    )
+    core.decoder = decoders.WordPiece()
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=core,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=max_position_embeddings,
+    )
     tok.save_pretrained(folder)
     torch.manual_seed(seed)
     cfg = BertConfig(

@@ -89,7 +89,8 @@ def type_analogy(
 ) -> AnalogyResult:
     """Top-k word types for Σ positive − Σ negative over `types` (n_words, dim)."""
     _check(positive, negative, k, method, "type")
-    pos, neg = types.find(positive), types.find(negative)
+    found = types.find([*positive, *negative])  # one error naming every unknown word
+    pos, neg = found[: len(positive)], found[len(positive) :]
     unit = types.unit_vectors()
     cos = unit @ unit[np.r_[pos, neg]].T
     scores = combine(cos[:, : len(pos)], cos[:, len(pos) :], method, epsilon)
@@ -120,7 +121,9 @@ def parse_occurrence_input(text: str) -> tuple[str, int | None, str | None]:
     return word, None, rest
 
 
-def occurrence_inputs(store: Store, inputs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def occurrence_inputs(
+    store: Store, inputs: Sequence[str], device: str = "auto"
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Vectors (m, dim) float32, rows (m,) int64 (-1 for a new sentence) and words of `inputs`.
 
     Each input is chosen as ``ctxvec similar`` chooses a query (`ctxvec.queries.select_queries`):
@@ -134,7 +137,7 @@ def occurrence_inputs(store: Store, inputs: Sequence[str]) -> tuple[np.ndarray, 
         if row is not None:
             q = select_queries(store, word, row=row)
         elif sentence is not None:
-            q = select_queries(store, word, sentence=sentence, limit=1)
+            q = select_queries(store, word, in_sentence=sentence, limit=1, device=device)
         else:
             q = select_queries(store, word, limit=1)
         vectors.append(q.vectors[:1])
@@ -152,10 +155,11 @@ def occurrence_analogy(
     include_inputs: bool = False,
     epsilon: float = EPSILON,
     block_rows: int = 65536,
+    device: str = "auto",
 ) -> AnalogyResult:
     """Top-k occurrences (rows) of `store` for Σ positive − Σ negative, inputs chosen per occurrence."""
     _check(positive, negative, k, method, "occurrence")
-    vecs, in_rows, in_words = occurrence_inputs(store, list(positive) + list(negative))
+    vecs, in_rows, in_words = occurrence_inputs(store, list(positive) + list(negative), device)
     norms_in = np.linalg.norm(vecs, axis=1, keepdims=True)
     unit_in = vecs / np.where(norms_in > 0, norms_in, 1.0)
     n_pos = len(positive)
@@ -205,6 +209,7 @@ def analogy(
     min_count: int = 1,
     epsilon: float = EPSILON,
     decontextualized: bool = True,
+    device: str = "auto",
 ) -> AnalogyResult:
     """Answer Σ positive − Σ negative in `store` (``analogy(s, ["king", "woman"], ["man"])`` ≈ queen).
 
@@ -213,6 +218,6 @@ def analogy(
     """
     _check(positive, negative, k, method, level)
     if level == "occurrence":
-        return occurrence_analogy(store, positive, negative, k, method, include_inputs, epsilon)
+        return occurrence_analogy(store, positive, negative, k, method, include_inputs, epsilon, device=device)
     types = word_types(store, min_count=min_count, decontextualized=decontextualized)
     return type_analogy(types, positive, negative, k, method, include_inputs, epsilon)

@@ -155,7 +155,9 @@ SAME_JOB_KEYS = ("model", "encode", "corpus", "n_batches", "batch_tokens", "n_to
 
 
 def _check_same_job(path: Path, existing: dict[str, Any], new: dict[str, Any], dtype: str) -> None:
-    diffs = [k for k in SAME_JOB_KEYS if existing.get(k) != new.get(k)]
+    diffs = [k for k in SAME_JOB_KEYS if k != "encode" and existing.get(k) != new.get(k)]
+    old_enc, new_enc = existing.get("encode") or {}, new.get("encode") or {}
+    diffs += [k for k in sorted(set(old_enc) | set(new_enc)) if old_enc.get(k) != new_enc.get(k)]
     if existing.get("dtype") != dtype:
         diffs.append("dtype")
     if diffs:

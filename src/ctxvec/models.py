@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,14 +68,35 @@ def weights_sha256(path: str) -> str | None:
     return h.hexdigest() if files else None
 
 
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face hub answers a TCP connection (False when offline)."""
+    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0", "false", "False"):
+        return False
+    try:
+        with socket.create_connection(("huggingface.co", 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _from_pretrained(factory: Any, ref: ModelRef, **kwargs: Any) -> Any:
+    """`factory.from_pretrained` for a folder, the local cache, or (only if reachable) the hub."""
+    try:
+        return factory.from_pretrained(ref.path, local_files_only=True, **kwargs)
+    except Exception as e:  # transformers raises many types for a missing model
+        if Path(ref.path).exists() or not hub_reachable():
+            raise _load_error(ref, e) from None
+    try:
+        return factory.from_pretrained(ref.path, **kwargs)
+    except Exception as e:
+        raise _load_error(ref, e) from None
+
+
 def load_tokenizer(ref: ModelRef) -> Any:
     """The model's fast tokenizer (offsets are required for word pooling)."""
     from transformers import AutoTokenizer
 
-    try:
-        tok = AutoTokenizer.from_pretrained(ref.path, use_fast=True)
-    except Exception as e:  # transformers raises many types for a missing/unreachable model
-        raise _load_error(ref, e) from None
+    tok = _from_pretrained(AutoTokenizer, ref, use_fast=True)
     if not getattr(tok, "is_fast", False):
         raise CtxvecError(f"model {ref.name!r} has no fast tokenizer; ctxvec needs one for character offsets")
     return tok
@@ -88,10 +110,7 @@ def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> An
 
     hf_logging.disable_progress_bar()
 
-    try:
-        model = AutoModel.from_pretrained(ref.path)
-    except Exception as e:
-        raise _load_error(ref, e) from None
+    model = _from_pretrained(AutoModel, ref)
     model = model.to(device=device, dtype=getattr(torch, dtype)).eval()
     return model
 

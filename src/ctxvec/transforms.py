@@ -88,7 +88,9 @@ class _MomentTransform(TransformerMixin, BaseEstimator):
         """Transform X (n, dim) -> (n, k); float32 input stays float32."""
         check_is_fitted(self)
         if isinstance(X, Store):
-            raise CtxvecError("transform() takes arrays; to transform a whole store use ctxvec.transforms.transform_store")
+            raise CtxvecError(
+                "transform() takes arrays; to transform a whole store use ctxvec.transforms.transform_store"
+            )
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         return self._apply(X)
 
@@ -113,7 +115,9 @@ def _n_components(value: Any, dim: int, name: str, default: int) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= dim:
-        raise TransformParameterError(f"{name}={value!r} is out of range; choose an integer from 1 to {dim} (the dimension)")
+        raise TransformParameterError(
+            f"{name}={value!r} is out of range; choose an integer from 1 to {dim} (the dimension)"
+        )
     return int(value)
 
 
@@ -288,6 +292,11 @@ def _record(t: Any) -> dict[str, Any]:
     }
 
 
+def _saveable(t: Any) -> bool:
+    steps = [s for _, s in t.steps] if isinstance(t, Pipeline) else [t]
+    return all(_CLASSES.get(type(s).__name__) is type(s) for s in steps)
+
+
 def save_transform(t: Any, folder: str | os.PathLike[str]) -> Path:
     """Write a fitted transform (or Pipeline of them) into `folder`: transform.json + one .npy per array."""
     folder = Path(folder)
@@ -350,7 +359,9 @@ def describe(t: Any) -> dict[str, Any]:
     steps = t.steps if isinstance(t, Pipeline) else [("", t)]
     return {
         "transform_id": transform_id(t),
-        "steps": [{"method": s.method, "params": s.get_params(), "n_samples_seen": s.n_samples_seen_} for _, s in steps],
+        "steps": [
+            {"method": s.method, "params": s.get_params(), "n_samples_seen": s.n_samples_seen_} for _, s in steps
+        ],
     }
 
 
@@ -362,6 +373,16 @@ def output_dim(t: Any, dim: int) -> int:
     return int(np.asarray(t.transform(np.zeros((1, dim)))).shape[1])
 
 
+def check_new_output(out: str | os.PathLike[str], source: Store | None = None) -> Path:
+    """`out` as a Path; CtxvecError when it already exists (a store is never overwritten)."""
+    path = Path(out)
+    if path.exists():
+        raise CtxvecError(f"output {path} already exists; choose a new path or remove it first")
+    if source is not None and path.resolve() == source.path.resolve():  # pragma: no cover - exists() catches it
+        raise CtxvecError("the output must differ from the input store; use --in-place to transform a store itself")
+    return path
+
+
 def transform_store(
     store: Store,
     t: Any,
@@ -371,17 +392,18 @@ def transform_store(
 ) -> Store:
     """Write a new store at `out`: same rows and sentences, vectors = t(store vectors), streamed in blocks.
 
-    The manifest records the transform under ``applied_transform`` (method, parameters, id, source store),
-    and the transform that maps raw model outputs to the new vectors (the source's own in-place
+    `t` is a fitted ctxvec transform, a Pipeline of them, or any fitted scikit-learn transformer.
+    The manifest records it under ``applied_transform`` (method, parameters, id, source store), and
+    for ctxvec transforms the map from raw model outputs to the new vectors (the source's own in-place
     transform, if any, followed by `t`) is saved in ``out/applied_transform/`` so that freshly
     encoded sentences can be mapped the same way. On any error the half-written output is removed.
     """
-    out = Path(out)
-    if out.exists():
-        raise CtxvecError(f"output {out} already exists; choose a new path or remove it first")
+    out = check_new_output(out, store)
     check_is_fitted(t[-1] if isinstance(t, Pipeline) else t)
     if getattr(t, "n_features_in_", store.dim) != store.dim:
-        raise CtxvecError(f"the transform was fitted on {t.n_features_in_}-dim vectors but {store.path} has dim {store.dim}")
+        raise CtxvecError(
+            f"the transform was fitted on {t.n_features_in_}-dim vectors but {store.path} has dim {store.dim}"
+        )
     k = output_dim(t, store.dim)
     source_t = store.transform
     if source_t is None:
@@ -390,23 +412,44 @@ def transform_store(
         src_steps = source_t.steps if isinstance(source_t, Pipeline) else [("source", source_t)]
         new_steps = t.steps if isinstance(t, Pipeline) else [("new", t)]
         applied = Pipeline([(f"s{i}", s) for i, (_, s) in enumerate([*src_steps, *new_steps])])
-    skip = {"state", "checksums", "transform_id", "format_version", "dim", "dtype", "n_rows", "n_sentences"}
-    manifest = {key: v for key, v in store.manifest.items() if key not in skip}
-    manifest["applied_transform"] = {
-        **describe(t),
-        "source": str(store.path),
-        "source_transform_id": store.manifest.get("transform_id") if source_t is not None else None,
-        "raw_to_vectors": {"path": APPLIED_DIR, "transform_id": transform_id(applied)},
+    skip = {
+        "state",
+        "checksums",
+        "transform_id",
+        "transform",
+        "format_version",
+        "dim",
+        "dtype",
+        "n_rows",
+        "n_sentences",
     }
-    writer = StoreWriter.create(out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"])
+    manifest = {key: v for key, v in store.manifest.items() if key not in skip}
+    writer = StoreWriter.create(
+        out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"]
+    )
     try:
         for start, block in store.iter_blocks(block_rows):
             writer.vectors[start : start + len(block)] = t.transform(block)
-        save_transform(applied, out / APPLIED_DIR)
-        return writer.finalize()
+        if _saveable(applied):
+            save_transform(applied, out / APPLIED_DIR)
+            record = {**describe(t), "raw_to_vectors": {"path": APPLIED_DIR, "transform_id": transform_id(applied)}}
+        else:  # any other scikit-learn transformer: recorded by name, not saved
+            record = {"transform_id": None, "steps": [{"class": type(t).__name__}], "raw_to_vectors": None}
+        record["source"] = str(store.path)
+        record["source_transform_id"] = store.manifest.get("transform_id") if source_t is not None else None
+        return writer.finalize(applied_transform=record)
     except BaseException:
         writer.abort()
         raise
+
+
+def check_no_transform(store: Store) -> None:
+    """CtxvecError when `store` already has an in-place transform (they are not stacked)."""
+    if store.transform is not None:
+        raise CtxvecError(
+            f"{store.path} already has an in-place transform ({store.manifest.get('transform_id')}); "
+            f"remove it with `ctxvec transform {store.path} --remove` or write a new store with --out"
+        )
 
 
 def set_store_transform(store: Store, t: Any) -> Store:
@@ -415,11 +458,9 @@ def set_store_transform(store: Store, t: Any) -> Store:
     The manifest gets ``transform_id`` first, then the folder is moved into place, so a crash
     never leaves a transform without its id. Refuses a store that already has one.
     """
-    if store.transform is not None:
-        raise CtxvecError(
-            f"{store.path} already has an in-place transform ({store.manifest.get('transform_id')}); "
-            f"remove it with `ctxvec transform {store.path} --remove` or write a new store with --out"
-        )
+    check_no_transform(store)
+    if not _saveable(t):
+        raise CtxvecError(f"cannot keep a {type(t).__name__} in a store; use a ctxvec transform or a Pipeline of them")
     if output_dim(t, store.dim) != store.dim:
         raise CtxvecError("an in-place transform must keep the dimension; use --out for PCA or truncated whitening")
     tmp = store.path / (TRANSFORM_DIR + ".partial")

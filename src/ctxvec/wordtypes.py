@@ -248,6 +248,7 @@ def add_decontextualized(store: Store, words: Iterable[str], device: str = "auto
     if todo:
         encoder = store.encoder(device)
         new, ok = embed_words(encoder, list(todo.values()))
+        new = new.astype(store.vectors.dtype).astype(np.float32)  # as the store would have kept them
         keys = np.asarray(list(todo), dtype=object)
         added = [str(k) for k in keys[ok]]
         failed = [str(k) for k in keys[~ok]]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Create .venv at the repository root and install ctxvec with its test tools (offline model included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+# The CPU wheel first: an unpinned torch (pulled in by a dependency) would fetch GBs of CUDA.
+.venv/bin/python -m pip install -q torch==2.13.0
+.venv/bin/python -m pip install -q -e ".[dev]"

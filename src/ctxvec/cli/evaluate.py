@@ -1,0 +1,107 @@
+"""`ctxvec evaluate STORE`: Google analogies, WordSim-353, SimLex-999 and word-in-context."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.table import Table
+
+from ..analogy import METHODS
+from ..evaluate import TASKS, evaluate
+from ..store import Store
+from ..wic import DEFAULT_PAIRS
+from ._output import add_json_flag, console, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="benchmarks: Google analogies, WordSim-353, SimLex-999, word-in-context (offline)",
+        description="Evaluate a store's word-type vectors on the Google analogy set (accuracy per section "
+        "and in total, questions with unknown words skipped), WordSim-353 and SimLex-999 (Spearman, pairs "
+        "with unknown words skipped), matching words as gensim does (case-insensitively, the 300000 most "
+        "frequent), and on a word-in-context set built from WordNet 3.0 example sentences (the store's model "
+        "embeds both sentences; AUC and accuracy of a cosine threshold chosen on a held-out split).",
+    )
+    p.add_argument("store", metavar="STORE", help="store folder")
+    p.add_argument(
+        "--task", nargs="+", default=None, metavar="TASK", help=f"tasks to run: {', '.join(TASKS)} (default all)"
+    )
+    p.add_argument("--method", choices=METHODS, default="add", help="analogy method: add = 3CosAdd (default), mul")
+    p.add_argument("--min-count", type=int, default=1, metavar="N", help="word types need N occurrences (default 1)")
+    p.add_argument(
+        "--no-decontextualized",
+        action="store_true",
+        help="ignore the store's decontextualized vectors (added by `ctxvec types --decontextualized`)",
+    )
+    p.add_argument(
+        "--wic-pairs",
+        type=int,
+        default=DEFAULT_PAIRS,
+        metavar="N",
+        help=f"word-in-context pairs (default {DEFAULT_PAIRS})",
+    )
+    p.add_argument("--sections", action="store_true", help="also print the analogy accuracy of every section")
+    p.add_argument("--device", default="auto", help="device for the word-in-context embedding")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = Store.open(args.store)
+    res = evaluate(
+        store,
+        tasks=args.task,
+        method=args.method,
+        min_count=args.min_count,
+        decontextualized=not args.no_decontextualized,
+        wic_pairs=args.wic_pairs,
+        device=args.device,
+    )
+    if args.json:
+        print_json(res.to_dict())
+        return 0
+    table = Table(title=f"evaluation of {store.path}", title_justify="left")
+    for col, just in (
+        ("task", "left"),
+        ("metric", "left"),
+        ("score", "right"),
+        ("used", "right"),
+        ("skipped", "right"),
+        ("seconds", "right"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    sec = res.seconds
+    if res.analogy is not None:
+        a = res.analogy
+        name = "3CosAdd" if a.method == "add" else "3CosMul"
+        table.add_row(
+            "Google analogy",
+            f"accuracy ({name})",
+            f"{a.accuracy:.3f}",
+            f"{a.answered:,}",
+            f"{a.skipped:,}",
+            f"{sec.get('analogy', 0):.1f}",
+        )
+    for task, label in (("ws353", "WordSim-353"), ("simlex", "SimLex-999")):
+        r = getattr(res, task)
+        if r is not None:
+            table.add_row(
+                label, "Spearman", f"{r.spearman:.3f}", str(r.pairs), str(r.skipped), f"{sec.get(task, 0):.1f}"
+            )
+    if res.wic is not None:
+        w = res.wic
+        table.add_row(
+            "word-in-context", "AUC", f"{w.auc:.3f}", str(w.n_test), str(w.n_skipped), f"{sec.get('wic', 0):.1f}"
+        )
+        table.add_row("", f"accuracy (t={w.threshold:.3f})", f"{w.accuracy:.3f}", "", "", "")
+    console.print(table)
+    if args.sections and res.analogy is not None:
+        st = Table(title="analogy sections", title_justify="left")
+        for col in ("section", "accuracy", "correct", "answered", "skipped"):
+            st.add_column(col, justify="left" if col == "section" else "right")
+        for s in res.analogy.sections:
+            st.add_row(s.name, f"{s.accuracy:.3f}", str(s.correct), str(s.answered), str(s.skipped))
+        console.print(st)
+    return 0

@@ -1,0 +1,168 @@
+"""`ctxvec isotropy STORE` / `ctxvec isotropy CORPUS --all-layers`: how crowded the space is."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from ..errors import CtxvecError
+from ._output import add_json_flag, console, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "isotropy",
+        help="isotropy report of a store, or of every layer of a model on a corpus",
+        description="Isotropy report: IsoScore, mean cosine of random occurrence pairs from different sentences, "
+        "partition ratio I(W), variance on the top principal components, effective rank, and Ethayarajh's "
+        "self-similarity, intra-sentence similarity and maximum explainable variance (each also minus its "
+        "anisotropy baseline). Global figures use every row; the others are sampled with --seed. "
+        "With --all-layers, SOURCE is a corpus (file, folder, wiki, lee) or a store, and the report is "
+        "computed for every layer of the model (layer 0 = input embeddings) on a sample of its sentences.",
+    )
+    p.add_argument(
+        "source", metavar="SOURCE", help="store folder; with --all-layers also a corpus (file, folder, wiki, lee)"
+    )
+    p.add_argument(
+        "--all-layers", action="store_true", help="report every layer of the model (needs the model; slower)"
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help="with --all-layers: model folder or hub id (default: the store's model, "
+        "or the embedded all-MiniLM-L6-v2 for a corpus)",
+    )
+    p.add_argument(
+        "--sample",
+        type=int,
+        default=500,
+        metavar="N",
+        help="with --all-layers: sentences drawn from SOURCE and encoded (default 500)",
+    )
+    p.add_argument(
+        "--plot",
+        default=None,
+        metavar="FILE",
+        help="with --all-layers: save a line plot of the figures per layer (PNG)",
+    )
+    p.add_argument("--device", default="auto", help="with --all-layers: auto, cpu, cuda or mps")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random sample (default 0)")
+    p.add_argument("--pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)")
+    p.add_argument(
+        "--min-count", type=int, default=5, help="words need this many occurrences for self-similarity/MEV (default 5)"
+    )
+    p.add_argument("--max-words", type=int, default=500, help="words sampled for self-similarity/MEV (default 500)")
+    p.add_argument("--max-occurrences", type=int, default=50, help="occurrences per word used (default 50)")
+    p.add_argument(
+        "--max-sentences", type=int, default=1000, help="sentences sampled for intra-sentence similarity (default 1000)"
+    )
+    p.add_argument(
+        "--top-k", type=int, default=10, help="principal components summed in top_k_pc_variance (default 10)"
+    )
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _fmt(value: float) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
+    if isinstance(value, float) and value != 0 and abs(value) < 1e-3:
+        return f"{value:.3e}"
+    return f"{value:.4f}" if isinstance(value, float) else f"{value:,}"
+
+
+def _report_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "n_pairs": args.pairs,
+        "min_count": args.min_count,
+        "max_words": args.max_words,
+        "max_occurrences": args.max_occurrences,
+        "max_sentences": args.max_sentences,
+        "top_k": args.top_k,
+    }
+
+
+def _is_store(path: str) -> bool:
+    return (Path(path) / "manifest.json").is_file()
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..isotropy import SUMMARY_FIELDS, isotropy, layer_isotropy, plot_layers
+    from ..store import Store
+
+    if not args.all_layers:
+        for flag, value in (("--model", args.model), ("--plot", args.plot)):
+            if value is not None:
+                raise CtxvecError(f"{flag} only applies with --all-layers")
+        if not _is_store(args.source):
+            raise CtxvecError(
+                f"{args.source} is not a store; for a corpus use `ctxvec isotropy {args.source} --all-layers`, "
+                "or build a store with `ctxvec embed`"
+            )
+        store = Store.open(args.source)
+        report = isotropy(store, seed=args.seed, **_report_kwargs(args))
+        if args.json:
+            print_json(
+                {"store": str(store.path), "transform_id": store.manifest.get("transform_id"), **report.to_dict()}
+            )
+            return 0
+        title = f"isotropy of {store.path}" + (
+            f" (transform {store.manifest['transform_id']})" if store.transform else ""
+        )
+        table = Table(title=title, title_justify="left")
+        table.add_column("figure", style="bold")
+        table.add_column("key")
+        table.add_column("value", justify="right")
+        for key, label in SUMMARY_FIELDS:
+            label = label.replace("top-k", f"top-{report.top_k}")
+            table.add_row(label, key, _fmt(getattr(report, key)))
+        console.print(table)
+        console.print(
+            f"all {report.n_rows:,} rows (dim {report.dim}) for IsoScore, I(W), PCs, effective rank; "
+            f"{report.n_pairs:,} random pairs; {report.n_words:,} words with >= {report.min_count} occurrences; "
+            f"{report.n_sentences:,} sentences; seed {report.seed}"
+        )
+        return 0
+
+    if args.plot and not Path(args.plot).resolve().parent.is_dir():
+        raise CtxvecError(f"cannot write the plot to {args.plot}: its folder does not exist")
+    source: Any = Store.open(args.source) if _is_store(args.source) else args.source
+    result = layer_isotropy(
+        source, args.model, sample_sentences=args.sample, device=args.device, seed=args.seed, **_report_kwargs(args)
+    )
+    if args.plot:
+        plot_layers(result, args.plot)
+    if args.json:
+        print_json({**result.to_dict(), "plot": args.plot})
+        return 0
+    cols = [
+        ("isoscore", "IsoScore"),
+        ("mean_cosine", "mean cos"),
+        ("log_partition_ratio", "log I(W)"),
+        ("top_pc_variance", "PC1 var"),
+        ("effective_rank", "eff. rank"),
+        ("self_similarity", "self-sim"),
+        ("self_similarity_adjusted", "self-sim adj"),
+        ("intra_sentence_similarity", "intra-sim"),
+        ("intra_sentence_similarity_adjusted", "intra adj"),
+        ("mev", "MEV"),
+        ("mev_adjusted", "MEV adj"),
+    ]
+    table = Table(title=f"isotropy per layer of {result.model}", title_justify="left")
+    table.add_column("layer", justify="right", style="bold")
+    for _, label in cols:
+        table.add_column(label, justify="right")
+    for layer, r in zip(result.layers, result.reports, strict=True):
+        table.add_row(str(layer), *(_fmt(getattr(r, key)) for key, _ in cols))
+    console.print(table)
+    r0 = result.reports[0]
+    console.print(
+        f"{result.n_sentences:,} sentences, {result.n_rows:,} words; {r0.n_pairs:,} random pairs, "
+        f"{r0.n_words:,} words with >= {r0.min_count} occurrences, {r0.n_sentences:,} sentences per layer; "
+        f"seed {result.seed}; layer 0 = input embeddings" + (f"; plot saved to {args.plot}" if args.plot else "")
+    )
+    return 0

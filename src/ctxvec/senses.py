@@ -1,0 +1,269 @@
+"""Word senses: k-means over one word's occurrences, with the number of senses chosen by silhouette.
+
+`split_senses` works on any (n, dim) array; `word_senses` applies it to a word of a store and
+describes every sense (size, most central sentences, nearest word types).
+
+The rule for the number of senses (when `k` is not given):
+
+1. Occurrence vectors are scaled to unit length (cosine geometry) and reduced by PCA to
+   `n_components` (10) dimensions, which removes most of the noise that flattens silhouettes
+   in hundreds of dimensions.
+2. k-means (seeded) runs for k = 2..`k_max`; a split is admissible only if every cluster holds at
+   least `min_fraction` (5 %) of the occurrences and at least `min_size` (3) of them, so a few
+   outliers cannot form a "sense". The admissible k with the highest silhouette is the candidate.
+3. The candidate is compared with a null: the same k-means on Gaussian samples with the same
+   per-component spread (no clusters by construction), averaged over `n_null` draws. The split is
+   accepted only if its silhouette beats the null's by at least `margin` (0.05); otherwise the word
+   has a single sense. Raw silhouettes cannot be compared with a fixed threshold because a
+   unimodal cloud already scores 0.1-0.5 depending on its dimension and shape; the excess over the
+   matched null can.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.metrics import silhouette_score
+
+from .errors import CtxvecError
+from .store import Occurrence, Store, normalize_word
+
+SILHOUETTE_SAMPLE = 2000
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """(n, dim) rows scaled to unit L2 norm (zero rows stay zero), float64."""
+    x = np.asarray(x, dtype=np.float64)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1.0)
+
+
+def _kmeans(y: np.ndarray, k: int, seed: int) -> np.ndarray:
+    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(y)
+
+
+def _silhouette(y: np.ndarray, labels: np.ndarray, seed: int) -> float:
+    if len(np.unique(labels)) < 2:
+        return 0.0
+    size = min(len(y), SILHOUETTE_SAMPLE)
+    return float(silhouette_score(y, labels, sample_size=size, random_state=seed))
+
+
+def _by_size(labels: np.ndarray) -> np.ndarray:
+    """Relabel so that sense 0 is the largest, 1 the next, ...; ties by first appearance."""
+    uniq, counts = np.unique(labels, return_counts=True)
+    order = uniq[np.lexsort((uniq, -counts))]
+    mapping = np.empty(uniq.max() + 1, dtype=np.int64)
+    mapping[order] = np.arange(len(order))
+    return mapping[labels]
+
+
+@dataclass
+class SenseSplit:
+    """How n occurrences split into senses.
+
+    labels (n,) sense of each occurrence, 0 = largest; k the number of senses; ks (m,) the k tried
+    and silhouettes (m,) their silhouettes (nan where a cluster was too small); null_silhouette the
+    matched null's silhouette for the candidate k (nan when not computed); reason says how k was chosen.
+    """
+
+    labels: np.ndarray
+    k: int
+    ks: np.ndarray
+    silhouettes: np.ndarray
+    null_silhouette: float
+    reason: str
+
+    @property
+    def silhouette(self) -> float:
+        """Silhouette of the chosen split (nan for a single sense)."""
+        hit = np.flatnonzero(self.ks == self.k)
+        return float(self.silhouettes[hit[0]]) if len(hit) else math.nan
+
+
+def split_senses(
+    vectors: np.ndarray,
+    k: int | None = None,
+    *,
+    k_max: int = 6,
+    n_components: int = 10,
+    margin: float = 0.05,
+    min_fraction: float = 0.05,
+    min_size: int = 3,
+    n_null: int = 3,
+    seed: int = 0,
+) -> SenseSplit:
+    """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by the rule in the module doc."""
+    x = unit_rows(vectors)
+    n = len(x)
+    if n == 0:
+        raise CtxvecError("no occurrences to cluster")
+    if k is not None and not 1 <= k <= n:
+        raise CtxvecError(f"--k {k} is out of range; use 1..{n} (the number of occurrences)")
+    n_comp = max(1, min(n_components, n - 1, x.shape[1]))
+    y = PCA(n_components=n_comp, svd_solver="full").fit_transform(x) if n > 2 else x
+    empty = np.zeros(0, dtype=np.int64)
+    if k is not None:
+        labels = _by_size(_kmeans(y, k, seed)) if k > 1 else np.zeros(n, dtype=np.int64)
+        sil = np.array([_silhouette(y, labels, seed)]) if k > 1 else np.zeros(0)
+        return SenseSplit(labels, k, np.array([k]) if k > 1 else empty, sil, math.nan, "given")
+
+    smallest = max(min_size, math.ceil(min_fraction * n))
+    ks = np.arange(2, min(k_max, n // smallest) + 1)
+    one = np.zeros(n, dtype=np.int64)
+    if len(ks) == 0:
+        return SenseSplit(one, 1, empty, np.zeros(0), math.nan, f"too few occurrences ({n}) to split")
+    sils = np.full(len(ks), np.nan)
+    splits: dict[int, np.ndarray] = {}
+    for i, kk in enumerate(ks):
+        labels = _kmeans(y, int(kk), seed)
+        if np.bincount(labels, minlength=kk).min() >= smallest:
+            splits[int(kk)] = labels
+            sils[i] = _silhouette(y, labels, seed)
+    if not splits:
+        return SenseSplit(one, 1, ks, sils, math.nan, "every split leaves a cluster below the minimum size")
+    best = int(ks[np.nanargmax(sils)])
+    best_sil = float(np.nanmax(sils))
+    rng = np.random.default_rng(seed)
+    spread = y.std(axis=0)
+    null = float(
+        np.mean([_silhouette(z, _kmeans(z, best, seed), seed) for z in (rng.normal(size=y.shape) * spread for _ in range(n_null))])
+    )
+    if best_sil - null < margin:
+        return SenseSplit(
+            one, 1, ks, sils, null, f"no convincing split (best silhouette {best_sil:.3f} at k={best}, null {null:.3f})"
+        )
+    return SenseSplit(_by_size(splits[best]), best, ks, sils, null, f"silhouette {best_sil:.3f} vs null {null:.3f}")
+
+
+@dataclass
+class Sense:
+    """One sense: its occurrences (rows), centroid (dim,) of unit vectors, most central occurrences
+    and the word types nearest its centroid (with cosines)."""
+
+    label: int
+    size: int
+    rows: np.ndarray
+    centroid: np.ndarray
+    central: list[Occurrence]
+    central_scores: np.ndarray
+    nearest_words: list[str]
+    nearest_scores: np.ndarray
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sense": self.label,
+            "size": self.size,
+            "sentences": [o.sentence for o in self.central],
+            "central": [
+                {"row": o.row, "sentence_id": o.sentence_id, "start": o.start, "end": o.end, "score": float(s)}
+                for o, s in zip(self.central, self.central_scores, strict=True)
+            ],
+            "nearest_words": [
+                {"word": w, "score": float(s)} for w, s in zip(self.nearest_words, self.nearest_scores, strict=True)
+            ],
+        }
+
+
+@dataclass
+class Senses:
+    """The senses of `word`: rows (n,) of the clustered occurrences (a sample when `n_total` is larger),
+    labels (n,), the split diagnostics and one `Sense` per cluster, largest first."""
+
+    word: str
+    rows: np.ndarray
+    labels: np.ndarray
+    split: SenseSplit
+    senses: list[Sense] = field(default_factory=list)
+    n_total: int = 0
+
+    @property
+    def k(self) -> int:
+        return self.split.k
+
+    @property
+    def sampled(self) -> bool:
+        return len(self.rows) < self.n_total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "word": self.word,
+            "k": self.k,
+            "n_occurrences": self.n_total,
+            "n_clustered": len(self.rows),
+            "reason": self.split.reason,
+            "silhouettes": {int(k): (None if np.isnan(s) else float(s)) for k, s in zip(self.split.ks, self.split.silhouettes, strict=True)},
+            "senses": [s.to_dict() for s in self.senses],
+        }
+
+
+def sample_rows(rows: np.ndarray, limit: int | None, seed: int) -> np.ndarray:
+    """At most `limit` of `rows`, drawn without replacement with `seed`, in row order."""
+    if limit is None or len(rows) <= limit:
+        return np.asarray(rows, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(np.asarray(rows, dtype=np.int64), size=limit, replace=False))
+
+
+def _central(unit: np.ndarray, rows: np.ndarray, sids: np.ndarray, centroid: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the `m` occurrences nearest `centroid`, one per sentence, with their cosines."""
+    scores = unit @ (centroid / max(np.linalg.norm(centroid), 1e-12))
+    order = np.argsort(-scores, kind="stable")
+    _, first = np.unique(sids[order], return_index=True)
+    keep = order[np.sort(first)][:m]
+    return rows[keep], scores[keep]
+
+
+def word_senses(
+    store: Store,
+    word: str,
+    k: int | None = None,
+    *,
+    n_sentences: int = 3,
+    n_words: int = 8,
+    min_count: int = 3,
+    max_occurrences: int | None = 2000,
+    seed: int = 0,
+    **split_kwargs: Any,
+) -> Senses:
+    """Cluster the occurrences of `word` in `store` into senses (see `split_senses` for the rule).
+
+    Each sense lists its `n_sentences` most central sentences and the `n_words` word types (with at
+    least `min_count` occurrences, the word itself excluded) nearest its centroid. At most
+    `max_occurrences` occurrences are clustered (a seeded sample).
+    """
+    from .wordtypes import word_types
+
+    all_rows = store.occurrences(word)
+    rows = sample_rows(all_rows, max_occurrences, seed)
+    unit = unit_rows(store.get_vectors(rows))
+    split = split_senses(unit, k, seed=seed, **split_kwargs)
+    types = word_types(store, min_count=min_count)
+    keep = types.words != normalize_word(word)
+    type_words, type_unit = types.words[keep], unit_rows(types.vectors[keep]).astype(np.float32)
+    sids = store.sentence_ids[rows]
+    senses = []
+    for label in range(split.k):
+        members = np.flatnonzero(split.labels == label)
+        centroid = unit[members].mean(axis=0)
+        c_rows, c_scores = _central(unit[members], rows[members], sids[members], centroid, n_sentences)
+        sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
+        top = np.argsort(-sims, kind="stable")[:n_words]
+        senses.append(
+            Sense(
+                label=label,
+                size=len(members),
+                rows=rows[members],
+                centroid=centroid.astype(np.float32),
+                central=[store.occurrence(int(r)) for r in c_rows],
+                central_scores=c_scores.astype(np.float32),
+                nearest_words=[str(w) for w in type_words[top]],
+                nearest_scores=sims[top],
+            )
+        )
+    return Senses(normalize_word(word), rows, split.labels, split, senses, len(all_rows))

@@ -1,0 +1,79 @@
+"""Streaming moments: equal to numpy on the whole array, whatever the blocks; accurate with a large mean."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ctxvec.errors import CtxvecError
+from ctxvec.stats import MomentAccumulator, correlation, covariance, eigh_desc, mean, moments, moments_of_blocks
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 300),
+    d=st.integers(1, 9),
+    offset=st.floats(-1e3, 1e3),
+    block=st.integers(1, 64),
+)
+def test_moments_equal_numpy_for_any_blocking(seed, n, d, offset, block):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, d)) * rng.uniform(0.1, 3, size=d) + offset
+    m = moments_of_blocks(x[s : s + block] for s in range(0, n, block))
+    assert m.n == n
+    np.testing.assert_allclose(m.mean, x.mean(axis=0), rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(m.covariance, np.cov(x, rowvar=False).reshape(d, d), rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(m.correlation, x.T @ x / n, rtol=1e-9, atol=1e-6)
+
+
+def test_covariance_stays_accurate_with_a_huge_mean():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(5000, 4))
+    x = noise + 1e7  # naive E[xx] - E[x]E[x] in float64 would lose every digit of the variance
+    cov = covariance(x, block_rows=777)
+    np.testing.assert_allclose(cov, np.cov(noise, rowvar=False), rtol=1e-6, atol=1e-6)
+
+
+def test_float32_blocks_are_accumulated_in_float64():
+    rng = np.random.default_rng(1)
+    x = (rng.normal(size=(20000, 3)) + 100).astype(np.float32)
+    m = moments(x, block_rows=1000)
+    ref = x.astype(np.float64)
+    assert m.mean.dtype == np.float64 and m.covariance.dtype == np.float64
+    np.testing.assert_allclose(m.covariance, np.cov(ref, rowvar=False), rtol=1e-9)
+    np.testing.assert_allclose(m.mean, ref.mean(axis=0), rtol=1e-12)
+
+
+def test_store_is_streamed_and_matches_numpy(random_store):
+    x = np.asarray(random_store.vectors, dtype=np.float64)
+    m = moments(random_store, block_rows=37)
+    np.testing.assert_allclose(m.mean, x.mean(axis=0), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(m.covariance, np.cov(x, rowvar=False), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(m.correlation, x.T @ x / len(x), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(mean(random_store), m.mean)
+    np.testing.assert_allclose(covariance(random_store), m.covariance)
+    np.testing.assert_allclose(correlation(random_store), m.correlation)
+
+
+def test_accumulator_rejects_too_few_rows_and_bad_shapes():
+    with pytest.raises(CtxvecError, match="at least 2"):
+        MomentAccumulator().update(np.ones((1, 3))).result()
+    acc = MomentAccumulator().update(np.ones((4, 3)))
+    with pytest.raises(ValueError, match="expected 3"):
+        acc.update(np.ones((2, 4)))
+    with pytest.raises(CtxvecError, match="rows, dim"):
+        moments(np.ones(5))
+
+
+def test_eigh_desc_order_and_sign_convention():
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=(6, 6))
+    s = a @ a.T
+    values, comps = eigh_desc(s)
+    assert np.all(np.diff(values) <= 0)
+    np.testing.assert_allclose(comps @ comps.T, np.eye(6), atol=1e-10)
+    np.testing.assert_allclose((comps.T * values) @ comps, s, atol=1e-9)
+    assert np.all(comps[np.arange(6), np.abs(comps).argmax(axis=1)] > 0)
