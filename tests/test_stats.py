@@ -37,22 +37,25 @@ def test_covariance_stays_accurate_with_a_huge_mean():
     np.testing.assert_allclose(cov, np.cov(noise, rowvar=False), rtol=1e-6, atol=1e-6)
 
 
-def test_float32_blocks_are_accumulated_in_float64():
+def test_float32_blocks_are_accurate_to_float32_precision_despite_a_large_mean():
     rng = np.random.default_rng(1)
-    x = (rng.normal(size=(20000, 3)) + 100).astype(np.float32)
+    x = (rng.normal(size=(200_000, 3)) + 1000).astype(np.float32)
     m = moments(x, block_rows=1000)
     ref = x.astype(np.float64)
     assert m.mean.dtype == np.float64 and m.covariance.dtype == np.float64
-    np.testing.assert_allclose(m.covariance, np.cov(ref, rowvar=False), rtol=1e-9)
-    np.testing.assert_allclose(m.mean, ref.mean(axis=0), rtol=1e-12)
+    # per-chunk float32 products of shifted data, float64 accumulators: errors stay at float32 rounding of
+    # the spread (1e-6), while a float32 sum of raw squares would lose everything to the mean of 1000.
+    np.testing.assert_allclose(m.covariance, np.cov(ref, rowvar=False), atol=2e-6)
+    np.testing.assert_allclose(m.mean, ref.mean(axis=0), rtol=1e-9)
+    np.testing.assert_allclose(m.correlation, ref.T @ ref / len(ref), rtol=1e-9)
 
 
 def test_store_is_streamed_and_matches_numpy(random_store):
     x = np.asarray(random_store.vectors, dtype=np.float64)
-    m = moments(random_store, block_rows=37)
+    m = moments(random_store, block_rows=37)  # float32 vectors: float32 products, float64 sums
     np.testing.assert_allclose(m.mean, x.mean(axis=0), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(m.covariance, np.cov(x, rowvar=False), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(m.correlation, x.T @ x / len(x), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(m.covariance, np.cov(x, rowvar=False), atol=1e-6)
+    np.testing.assert_allclose(m.correlation, x.T @ x / len(x), atol=1e-6)
     np.testing.assert_allclose(mean(random_store), m.mean)
     np.testing.assert_allclose(covariance(random_store), m.covariance)
     np.testing.assert_allclose(correlation(random_store), m.correlation)

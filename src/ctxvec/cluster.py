@@ -60,7 +60,11 @@ class Clusters:
             "level": self.level,
             "k": self.k,
             "clusters": [
-                {"cluster": c.label, "size": c.size, "members": [member(*t) for t in zip(c.ids, c.members, c.scores, strict=True)]}
+                {
+                    "cluster": c.label,
+                    "size": c.size,
+                    "members": [member(*t) for t in zip(c.ids, c.members, c.scores, strict=True)],
+                }
                 for c in self.clusters
             ],
         }
@@ -79,10 +83,7 @@ def kmeans_unit(x: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.nd
 
 
 def _top(scores: np.ndarray, m: int) -> np.ndarray:
-    if len(scores) > m:
-        idx = np.argpartition(-scores, m - 1)[:m]
-    else:
-        idx = np.arange(len(scores))
+    idx = np.argpartition(-scores, m - 1)[:m] if len(scores) > m else np.arange(len(scores))
     return idx[np.argsort(-scores[idx], kind="stable")]
 
 
@@ -102,7 +103,13 @@ def cluster_types(store: Store, k: int = 50, *, min_count: int = 5, n_members: i
         ids = np.flatnonzero(labels == c)
         top = _top(x[ids] @ cents[c], n_members)
         clusters.append(
-            Cluster(c, len(ids), ids[top], [str(w) for w in types.words[ids[top]]], (x[ids[top]] @ cents[c]).astype(np.float32))
+            Cluster(
+                c,
+                len(ids),
+                ids[top],
+                [str(w) for w in types.words[ids[top]]],
+                (x[ids[top]] @ cents[c]).astype(np.float32),
+            )
         )
     return Clusters("types", labels, cents.astype(np.float32), center.astype(np.float32), clusters, types.words)
 

@@ -95,13 +95,23 @@ class StoreIndex:
         return f"{self.kind} index ({self.path.name}: {detail}), re-scored in float32"
 
     # ---- raw candidates -----------------------------------------------------------------------
-    def _params(self, selector: Any, fetch: int) -> Any:
-        p = self.info["params"]
+    def _params(self, selector: Any, fetch: int, n_banned: int, nprobe: int) -> Any:
         if self.kind == "hnsw":
-            return faiss.SearchParametersHNSW(sel=selector, efSearch=max(int(p["ef_search"]), fetch))
+            # excluded rows are still walked through: a banned word's dense neighbourhood needs a wider beam
+            ef = max(int(self.info["params"]["ef_search"]), fetch) + 2 * n_banned
+            return faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
         if self.kind == "ivf":
-            return faiss.SearchParametersIVF(sel=selector, nprobe=int(p["nprobe"]))
+            return faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
         return faiss.SearchParameters(sel=selector)
+
+    def _cells_of(self, store: Store, rows: np.ndarray) -> int:
+        """IVF: how many cells hold `rows` (a banned word's cells are probed on top of nprobe)."""
+        if self.kind != "ivf" or len(rows) == 0:
+            return 0
+        x = store.get_vectors(rows)
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
+        _, cells = faiss.downcast_index(self.index.quantizer).search(x, 1)
+        return len(np.unique(cells))
 
     def candidates(
         self, store: Store, queries: np.ndarray, fetch: int, exclude_word_ids: np.ndarray | None
@@ -113,12 +123,21 @@ class StoreIndex:
         groups = np.full(len(queries), -1) if exclude_word_ids is None else exclude_word_ids
         for wid in np.unique(groups):
             sel = np.flatnonzero(groups == wid)
-            selector = None
+            selector, banned = None, np.zeros(0, dtype=np.int64)
             if wid >= 0:
                 banned = np.flatnonzero(store.word_ids == wid).astype(np.int64)
                 selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(banned))
-            d, i = self.index.search(queries[sel], fetch, params=self._params(selector, fetch))
-            rows[sel], scores[sel] = i, np.where(i >= 0, d, -np.inf)
+            nprobe = 0
+            if self.kind == "ivf":  # a banned word's cells are probed on top of nprobe
+                nlist = int(self.info["params"]["nlist"])
+                nprobe = min(int(self.info["params"]["nprobe"]) + 2 * self._cells_of(store, banned), nlist)
+            while len(sel):
+                d, i = self.index.search(queries[sel], fetch, params=self._params(selector, fetch, len(banned), nprobe))
+                rows[sel], scores[sel] = i, np.where(i >= 0, d, -np.inf)
+                if self.kind != "ivf" or nprobe >= nlist:
+                    break
+                sel = sel[(i < 0).any(axis=1)]  # probed cells held fewer than `fetch` rows: probe more
+                nprobe = min(4 * nprobe, nlist)
         return rows, scores
 
     def prefix(

@@ -69,7 +69,7 @@ class ArraySource:
     def get_vectors(self, rows: Any) -> np.ndarray:
         return np.asarray(self.vectors[rows], dtype=np.float32)
 
-    def iter_blocks(self, block_rows: int = 65536) -> Any:
+    def iter_blocks(self, block_rows: int = 16384) -> Any:
         for s in range(0, self.n_rows, block_rows):
             yield s, self.get_vectors(slice(s, s + block_rows))
 
@@ -86,7 +86,7 @@ class TransformedSource:
     def get_vectors(self, rows: Any) -> np.ndarray:
         return np.asarray(self.transform.transform(self.source.get_vectors(rows)), dtype=np.float32)
 
-    def iter_blocks(self, block_rows: int = 65536) -> Any:
+    def iter_blocks(self, block_rows: int = 16384) -> Any:
         for s, block in self.source.iter_blocks(block_rows):
             yield s, np.asarray(self.transform.transform(block), dtype=np.float32)
 
@@ -183,19 +183,24 @@ def effective_rank_from_covariance(cov: np.ndarray) -> float:
 
 
 def partition_directions(correlation: np.ndarray) -> np.ndarray:
-    """(2·dim, dim) directions ±u of every eigenvector u of the uncentred correlation XᵀX / n."""
+    """(dim, dim) eigenvectors u (rows) of the uncentred correlation XᵀX / n; I(W) uses each as +u and −u."""
     _, comps = eigh_desc(correlation)
-    return np.concatenate([comps, -comps])
+    return comps
 
 
-def log_partition_functions(source: Any, directions: np.ndarray, block_rows: int = 65536) -> np.ndarray:
-    """(k,) log Z(c) = log Σ_rows exp(cᵀx) for every direction c (rows of `directions`), streamed."""
-    logz = np.full(len(directions), -np.inf)
-    dirs = np.asarray(directions, dtype=np.float64).T
+def log_partition_functions(source: Any, directions: np.ndarray, block_rows: int = 16384) -> np.ndarray:
+    """(2k,) log Z(c) = log Σ_rows exp(cᵀx) for c = +u then c = −u, u the k rows of `directions`; streamed."""
+    logz = np.full(2 * len(directions), -np.inf)
     for _, block in source.iter_blocks(block_rows):
-        proj = block.astype(np.float64) @ dirs  # (b, k)
-        top = proj.max(axis=0)
-        logz = np.logaddexp(logz, top + np.log(np.exp(proj - top).sum(axis=0)))
+        dtype = np.float64 if block.dtype == np.float64 else np.float32
+        proj = block.astype(dtype, copy=False) @ np.asarray(directions, dtype=dtype).T  # (b, k)
+        for sign, at in ((1.0, 0), (-1.0, len(directions))):
+            p = proj * sign
+            top = p.max(axis=0)
+            p -= top
+            np.exp(p, out=p)
+            part = top + np.log(p.sum(axis=0, dtype=np.float64))
+            logz[at : at + len(directions)] = np.logaddexp(logz[at : at + len(directions)], part)
     return logz
 
 
@@ -333,7 +338,7 @@ def _moments_and_norm(source: Any, block_rows: int) -> tuple[Moments, float]:
     norm_sum = 0.0
     for _, block in source.iter_blocks(block_rows):
         acc.update(block)
-        norm_sum += float(np.linalg.norm(block.astype(np.float64), axis=1).sum())
+        norm_sum += float(np.sqrt(np.einsum("ij,ij->i", block, block)).sum(dtype=np.float64))
     m = acc.result()
     return m, norm_sum / m.n
 
@@ -349,7 +354,7 @@ def isotropy(
     max_sentences: int = 1000,
     top_k: int = 10,
     seed: int = 0,
-    block_rows: int = 65536,
+    block_rows: int = 16384,
 ) -> IsotropyReport:
     """The isotropy report of a `Store` (or `ArraySource`), optionally seen through a fitted `transform`.
 

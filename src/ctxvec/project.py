@@ -51,7 +51,9 @@ def project(x: np.ndarray, method: str = "pca", *, seed: int = 0, **kwargs: Any)
         try:
             import umap
         except ImportError:  # pragma: no cover - optional dependency
-            raise CtxvecError("UMAP needs the umap-learn package; `pip install ctxvec[umap]` or use --method pca") from None
+            raise CtxvecError(
+                "UMAP needs the umap-learn package; `pip install ctxvec[umap]` or use --method pca"
+            ) from None
         kwargs.setdefault("n_neighbors", min(15, n - 1))
         kwargs.setdefault("init", "spectral" if n > 10 else "random")
         out = umap.UMAP(n_components=2, random_state=seed, **kwargs).fit_transform(x)
@@ -87,7 +89,7 @@ class Projection:
 
     @property
     def note(self) -> str:
-        """"sampled 3,000 of 12,345 occurrences" when sampled, else ""."""
+        """ "sampled 3,000 of 12,345 occurrences" when sampled, else ""."""
         if not self.sampled:
             return ""
         what = "word types" if self.level == "types" else "occurrences"
@@ -196,11 +198,20 @@ def project_words(
     rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
     groups = np.concatenate([p[1] for p in parts])
     coords = project(np.concatenate(unit_parts), method, seed=seed, **method_kwargs)
-    return Projection(coords=coords, method=method, level=level, n_total=n_total, **_occurrence_points(store, rows, groups))
+    return Projection(
+        coords=coords, method=method, level=level, n_total=n_total, **_occurrence_points(store, rows, groups)
+    )
 
 
 def _project_types(
-    store: Store, words: list[str], method: str, max_points: int, neighbors: int, min_count: int, seed: int, kw: dict[str, Any]
+    store: Store,
+    words: list[str],
+    method: str,
+    max_points: int,
+    neighbors: int,
+    min_count: int,
+    seed: int,
+    kw: dict[str, Any],
 ) -> Projection:
     from .wordtypes import word_types
 
@@ -235,4 +246,23 @@ def _project_types(
         method=method,
         level="types",
         n_total=n_total,
+    )
+
+
+def senses_projection(
+    store: Store, senses: Any, *, method: str = "pca", seed: int = 0, **method_kwargs: Any
+) -> Projection:
+    """Project the occurrences clustered by `ctxvec.senses.word_senses`, grouped by sense ("bank 1", "bank 2", ...)."""
+    rows = np.asarray(senses.rows, dtype=np.int64)
+    if senses.k == 1:
+        groups = np.full(len(rows), senses.word, dtype=object)
+    else:
+        groups = np.array([f"{senses.word} {label + 1}" for label in senses.labels], dtype=object)
+    coords = project(unit_rows(store.get_vectors(rows)), method, seed=seed, **method_kwargs)
+    return Projection(
+        coords=coords,
+        method=method,
+        level="occurrences",
+        n_total=senses.n_total,
+        **_occurrence_points(store, rows, groups),
     )

@@ -126,7 +126,7 @@ def _scan(
     as the kernel's error is at most margin / 2.
     """
     nq, n = len(queries), store.n_rows
-    block = block_rows or int(np.clip(2**23 // max(nq, 1), 4096, 131072))
+    block = block_rows or int(np.clip(2**23 // max(nq, 1), 4096, max(n, 4096)))  # scores: at most 32 MB
     inv = torch.from_numpy(_inverse_norms(store))
     q32 = torch.from_numpy(queries)
     qk = q32.half() if kernel == "float16" else q32

@@ -132,7 +132,12 @@ def split_senses(
     rng = np.random.default_rng(seed)
     spread = y.std(axis=0)
     null = float(
-        np.mean([_silhouette(z, _kmeans(z, best, seed), seed) for z in (rng.normal(size=y.shape) * spread for _ in range(n_null))])
+        np.mean(
+            [
+                _silhouette(z, _kmeans(z, best, seed), seed)
+                for z in (rng.normal(size=y.shape) * spread for _ in range(n_null))
+            ]
+        )
     )
     if best_sil - null < margin:
         return SenseSplit(
@@ -197,7 +202,10 @@ class Senses:
             "n_occurrences": self.n_total,
             "n_clustered": len(self.rows),
             "reason": self.split.reason,
-            "silhouettes": {int(k): (None if np.isnan(s) else float(s)) for k, s in zip(self.split.ks, self.split.silhouettes, strict=True)},
+            "silhouettes": {
+                int(k): (None if np.isnan(s) else float(s))
+                for k, s in zip(self.split.ks, self.split.silhouettes, strict=True)
+            },
             "senses": [s.to_dict() for s in self.senses],
         }
 
@@ -210,7 +218,9 @@ def sample_rows(rows: np.ndarray, limit: int | None, seed: int) -> np.ndarray:
     return np.sort(rng.choice(np.asarray(rows, dtype=np.int64), size=limit, replace=False))
 
 
-def _central(unit: np.ndarray, rows: np.ndarray, sids: np.ndarray, centroid: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+def _central(
+    unit: np.ndarray, rows: np.ndarray, sids: np.ndarray, centroid: np.ndarray, m: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the `m` occurrences nearest `centroid`, one per sentence, with their cosines."""
     scores = unit @ (centroid / max(np.linalg.norm(centroid), 1e-12))
     order = np.argsort(-scores, kind="stable")

@@ -1,10 +1,11 @@
 """Streaming first and second moments of a store: mean, covariance, uncentred correlation.
 
 One pass over the vectors in blocks; every block is shifted by a fixed reference point
-(the mean of the first block) and its sums and cross-products are added to float64
-accumulators, so the result is exact to float64 rounding and memory is (dim, dim)
-whatever the number of rows. The shift keeps the covariance accurate when the mean is
-large compared with the spread (the "rogue dimensions" of transformer embeddings).
+(the mean of the first block) and its sums and cross-products, computed per chunk of rows
+(in float64 for float64 input, in float32 for float32/float16 store vectors), are added to
+float64 accumulators; memory is (dim, dim) whatever the number of rows. The shift keeps the
+covariance accurate when the mean is large compared with the spread (the "rogue dimensions"
+of transformer embeddings).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class MomentAccumulator:
     (x - shift)ᵀ(x - shift), where `shift` is the mean of the first block.
     """
 
-    def __init__(self, dim: int | None = None, chunk_rows: int = 16384):
+    def __init__(self, dim: int | None = None, chunk_rows: int = 8192):
         self.dim = dim
         self.chunk_rows = chunk_rows
         self.n = 0
@@ -56,15 +57,20 @@ class MomentAccumulator:
             return self
         if self.shift is None:
             self.dim = self.dim or block.shape[1]
-            self.shift = block.mean(axis=0, dtype=np.float64)
+            # any reference point works; rounding it to float32 makes it exact in both compute dtypes
+            self.shift = block.mean(axis=0, dtype=np.float64).astype(np.float32).astype(np.float64)
             self.sum = np.zeros(self.dim, dtype=np.float64)
             self.cross = np.zeros((self.dim, self.dim), dtype=np.float64)
         assert self.sum is not None and self.cross is not None
         if block.shape[1] != self.dim:
             raise ValueError(f"block has {block.shape[1]} columns, expected {self.dim}")
+        # float64 input is multiplied in float64; float32/float16 input (a store) in float32, which is
+        # exact enough for data of that precision and twice as fast; every chunk's sums go into float64.
+        dtype: type[np.floating[Any]] = np.float64 if block.dtype == np.float64 else np.float32
+        shift = self.shift.astype(dtype)
         for s in range(0, len(block), self.chunk_rows):
-            y = block[s : s + self.chunk_rows].astype(np.float64) - self.shift
-            self.sum += y.sum(axis=0)
+            y: np.ndarray = block[s : s + self.chunk_rows].astype(dtype) - shift
+            self.sum += y.sum(axis=0, dtype=np.float64)
             self.cross += y.T @ y
         self.n += len(block)
         return self
@@ -93,7 +99,7 @@ def moments_of_blocks(blocks: Iterable[np.ndarray], dim: int | None = None) -> M
     return acc.result()
 
 
-def moments(data: Any, block_rows: int = 65536) -> Moments:
+def moments(data: Any, block_rows: int = 16384) -> Moments:
     """Moments of a `Store` (streamed with `iter_blocks`, in-place transform applied) or a (n, dim) array."""
     if hasattr(data, "iter_blocks"):
         return moments_of_blocks((block for _, block in data.iter_blocks(block_rows)), dim=data.dim)
@@ -103,17 +109,17 @@ def moments(data: Any, block_rows: int = 65536) -> Moments:
     return moments_of_blocks((x[s : s + block_rows] for s in range(0, len(x), block_rows)), dim=x.shape[1])
 
 
-def mean(data: Any, block_rows: int = 65536) -> np.ndarray:
+def mean(data: Any, block_rows: int = 16384) -> np.ndarray:
     """(dim,) float64 mean vector of a store or array (streamed)."""
     return moments(data, block_rows).mean
 
 
-def covariance(data: Any, block_rows: int = 65536) -> np.ndarray:
+def covariance(data: Any, block_rows: int = 16384) -> np.ndarray:
     """(dim, dim) float64 covariance (ddof=1) of a store or array (streamed)."""
     return moments(data, block_rows).covariance
 
 
-def correlation(data: Any, block_rows: int = 65536) -> np.ndarray:
+def correlation(data: Any, block_rows: int = 16384) -> np.ndarray:
     """(dim, dim) float64 uncentred correlation XᵀX / n of a store or array (streamed)."""
     return moments(data, block_rows).correlation
 

@@ -1,0 +1,87 @@
+"""`ctxvec compare STORE STORE2`: isotropy, neighbours and evaluation scores side by side."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.table import Table
+
+from ._output import add_json_flag, console, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "compare",
+        help="compare two stores (e.g. before/after `ctxvec transform`): isotropy, neighbours, evaluation",
+        description="Compare STORE and STORE2: the isotropy report of each, the nearest neighbours of a few words "
+        "side by side (the same occurrence when both stores hold the same rows), and evaluation scores "
+        "(analogy accuracy, WordSim-353 and SimLex-999 Spearman by default; see `ctxvec evaluate`).",
+    )
+    p.add_argument("store", metavar="STORE", help="first store (e.g. the original)")
+    p.add_argument("store2", metavar="STORE2", help="second store (e.g. the transformed one)")
+    p.add_argument(
+        "--words", default=None, help="comma-separated query words (default: --n-words random frequent words)"
+    )
+    p.add_argument("--n-words", type=int, default=3, help="random frequent words to query when --words is not given")
+    p.add_argument("-k", type=int, default=5, help="neighbours per word (default 5)")
+    p.add_argument("--tasks", default="analogy,ws353,simlex", help="evaluation tasks (analogy, ws353, simlex, wic)")
+    p.add_argument("--no-eval", action="store_true", help="skip the evaluation scores")
+    p.add_argument("--seed", type=int, default=0, help="seed of the isotropy samples and of the word choice")
+    p.add_argument("--pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _f(v: Any) -> str:
+    if v is None:
+        return "-"
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..compare import compare
+    from ..store import Store
+
+    a, b = Store.open(args.store), Store.open(args.store2)
+    words = [w.strip() for w in args.words.split(",") if w.strip()] if args.words else None
+    tasks = None if args.no_eval else [t.strip() for t in args.tasks.split(",") if t.strip()]
+    result = compare(a, b, words=words, n_words=args.n_words, k=args.k, tasks=tasks, seed=args.seed, n_pairs=args.pairs)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    table = Table(title="isotropy", title_justify="left")
+    table.add_column("figure", style="bold")
+    table.add_column(str(a.path), justify="right")
+    table.add_column(str(b.path), justify="right")
+    for key, va, vb in result.isotropy_rows():
+        table.add_row(key, _f(va), _f(vb))
+    console.print(table)
+    for n in result.neighbours or []:
+        t = Table(title=f"{n.word}: {n.sentence}", title_justify="left")
+        t.add_column("#", justify="right")
+        t.add_column(f"{a.path.name} (row {n.row_a})")
+        t.add_column(f"{b.path.name} (row {n.row_b})")
+        for i in range(max(len(n.hits_a), len(n.hits_b))):
+            ha = n.hits_a[i] if i < len(n.hits_a) else None
+            hb = n.hits_b[i] if i < len(n.hits_b) else None
+            t.add_row(
+                str(i + 1),
+                f"{ha['token']} {ha['score']:.3f} (row {ha['row']})" if ha else "",
+                f"{hb['token']} {hb['score']:.3f} (row {hb['row']})" if hb else "",
+            )
+        console.print(t)
+        if n.overlap >= 0:
+            console.print(f"shared neighbours: {n.overlap} of {len(n.hits_a)}")
+    rows = result.evaluation_rows()
+    if rows:
+        t = Table(title="evaluation", title_justify="left")
+        t.add_column("task", style="bold")
+        t.add_column(a.path.name, justify="right")
+        t.add_column(b.path.name, justify="right")
+        for name, ea, eb in rows:
+            t.add_row(name, _f(ea), _f(eb))
+        console.print(t)
+    for note in result.notes:
+        console.print(f"note: {note}")
+    return 0

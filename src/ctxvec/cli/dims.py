@@ -1,0 +1,91 @@
+"""`ctxvec dims STORE`: per-dimension statistics, rogue dimensions, heat map of words' vectors."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from ..dims import dim_stats, heatmap
+from ..errors import CtxvecError
+from ._output import add_json_flag, console, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "dims",
+        help="the dimensions: mean, variance, rogue dimensions, contribution to the mean cosine, heat map",
+        description="Per-dimension mean and variance of the store's vectors (one streaming pass), the 'rogue' "
+        "dimensions (robust z-score of log mean square above 5), and how much each dimension contributes to the "
+        "mean cosine similarity of all pairs (the contributions add up to it). -o FILE writes a figure: the heat "
+        "map of --words' vectors when given, else the per-dimension panels; --stats-plot FILE writes the panels too.",
+    )
+    p.add_argument("store", metavar="STORE", help="store folder")
+    p.add_argument("--words", nargs="+", default=None, metavar="WORD", help="words whose vectors go in the heat map")
+    p.add_argument(
+        "--level", default="types", choices=["types", "occurrences"], help="heat map rows: word types or occurrences"
+    )
+    p.add_argument(
+        "--per-word", type=int, default=3, metavar="N", help="occurrences per word in the heat map (default 3)"
+    )
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="figure (.png, .svg, .pdf)")
+    p.add_argument("--stats-plot", default=None, metavar="FILE", help="per-dimension panels (.png, .svg, .pdf)")
+    p.add_argument(
+        "--top", type=int, default=10, metavar="N", help="list the N dimensions contributing most (default 10)"
+    )
+    p.add_argument("--sample", type=int, default=None, metavar="N", help="use N random rows instead of all")
+    p.add_argument("--width", type=int, default=1200, help="image width in pixels (default 1200)")
+    p.add_argument("--height", type=int, default=None, help="image height in pixels (default depends on the figure)")
+    p.add_argument("--seed", type=int, default=0, help="seed of --sample and occurrence picks (default 0)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..plot import plot_dims, plot_heatmap, save_figure
+    from ..store import Store
+
+    store = Store.open(args.store)
+    if args.output and Path(args.output).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise CtxvecError(f"cannot write a figure to {args.output}; use a .png, .svg or .pdf file name")
+    stats = dim_stats(store, sample=args.sample, seed=args.seed)
+    heat = None
+    if args.words:
+        heat = heatmap(store, args.words, level=args.level, per_word=args.per_word, rogue=stats.rogue, seed=args.seed)
+    written = []
+    if args.output:
+        if heat is not None:
+            height = args.height or max(300, 120 + 26 * len(heat.labels))
+            save_figure(plot_heatmap(heat), args.output, args.width, height)
+        else:
+            save_figure(plot_dims(stats), args.output, args.width, args.height or 650)
+        written.append(args.output)
+    if args.stats_plot:
+        save_figure(plot_dims(stats), args.stats_plot, args.width, args.height or 650)
+        written.append(args.stats_plot)
+    if args.json:
+        out = stats.to_dict(args.top)
+        if heat is not None:
+            out["heatmap"] = {"labels": heat.labels, "values": heat.values}
+        print_json(out)
+        return 0
+    rogue = ", ".join(str(int(i)) for i in stats.rogue) or "none"
+    console.print(
+        f"{stats.n_rows:,} vectors, {stats.dim} dimensions; mean cosine of all pairs {stats.mean_cosine:.4f}; "
+        f"rogue dimensions: {rogue}"
+        + (f" (together {stats.share[stats.rogue].sum():.0%} of the mean cosine)" if len(stats.rogue) else "")
+    )
+    table = Table(title="dimensions contributing most to the mean cosine", title_justify="left")
+    for col in ("dim", "mean", "std", "contribution", "share", "z", "rogue"):
+        table.add_column(col, justify="right")
+    for row in stats.to_dict(args.top)["top"]:
+        table.add_row(
+            str(row["dim"]), f"{row['mean']:.4f}", f"{row['std']:.4f}", f"{row['contribution']:.5f}",
+            f"{row['share']:.1%}", f"{row['score']:.1f}", "yes" if row["rogue"] else "",
+        )  # fmt: skip
+    console.print(table)
+    for path in written:
+        console.print(f"figure written to {path}")
+    return 0

@@ -1,0 +1,82 @@
+"""`ctxvec index STORE --kind hnsw`: build (list, remove) faiss indexes kept inside a store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.table import Table
+
+from ..errors import CtxvecError
+from ..index import KINDS, build_index, list_indexes, remove_index
+from ..store import Store
+from ._output import add_json_flag, console, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "index",
+        help="build a faiss index (hnsw, ivf, flat) inside a store for fast `similar`",
+        description="Build a faiss index over the store's unit-normalised vectors (float16 codes) and save "
+        "it in STORE/index/. `similar` then uses it (re-scoring its candidates exactly) unless --exact. "
+        "hnsw: graph search, fastest, approximate; ivf: k-means cells, approximate; flat: a full float16 "
+        "scan, exact after re-scoring. With --list, show the indexes present; with --remove, delete one.",
+    )
+    p.add_argument("store", metavar="STORE", help="store folder")
+    p.add_argument("--kind", choices=KINDS, default="hnsw", help="index kind (default hnsw)")
+    p.add_argument("--m", type=int, default=32, help="hnsw: links per node (default 32)")
+    p.add_argument("--ef-construction", type=int, default=80, help="hnsw: build beam width (default 80)")
+    p.add_argument("--ef-search", type=int, default=128, help="hnsw: search beam width (default 128)")
+    p.add_argument("--nlist", type=int, default=None, help="ivf: number of cells (default about 4·sqrt(rows))")
+    p.add_argument("--nprobe", type=int, default=None, help="ivf: cells searched per query (default nlist/32)")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--list", action="store_true", help="list the indexes of the store")
+    action.add_argument("--remove", action="store_true", help="remove the --kind index")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = Store.open(args.store)
+    if args.list:
+        present = list_indexes(store)
+        if args.json:
+            print_json(present)
+            return 0
+        if not present:
+            console.print(f"{store.path} has no index; build one with `ctxvec index {store.path} --kind hnsw`")
+            return 0
+        table = Table(title=f"indexes of {store.path}", title_justify="left")
+        for col in ("kind", "parameters", "size", "build", "state"):
+            table.add_column(col)
+        for kind, info in present.items():
+            params = ", ".join(f"{k}={v}" for k, v in info["params"].items()) or "-"
+            state = "stale: rebuild" if info["stale"] else "ok"
+            table.add_row(kind, params, f"{info['bytes'] / 2**20:.1f} MiB", f"{info['build_seconds']:.1f} s", state)
+        console.print(table)
+        return 0
+    if args.remove:
+        if not remove_index(store, args.kind):
+            raise CtxvecError(f"{store.path} has no {args.kind} index to remove")
+        if args.json:
+            print_json({"removed": args.kind})
+        else:
+            console.print(f"removed the {args.kind} index of {store.path}")
+        return 0
+    idx = build_index(
+        store,
+        args.kind,
+        m=args.m,
+        ef_construction=args.ef_construction,
+        ef_search=args.ef_search,
+        nlist=args.nlist,
+        nprobe=args.nprobe,
+    )
+    info = {**idx.info, "file": str(idx.path), "bytes": idx.path.stat().st_size}
+    if args.json:
+        print_json(info)
+    else:
+        console.print(
+            f"built {idx.describe()} in {info['build_seconds']:.1f} s: {idx.path} ({info['bytes'] / 2**20:.1f} MiB)"
+        )
+    return 0

@@ -1,0 +1,80 @@
+"""`ctxvec senses STORE WORD`: split a word's occurrences into senses."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..senses import word_senses
+from ..store import Store
+from ._output import add_json_flag, console, highlight, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "senses",
+        help="cluster a word's occurrences into senses",
+        description="Cluster the occurrences of WORD into senses with k-means (cosine). Without --k the number "
+        "of senses is chosen by silhouette over k=2..--max-k, and a split is kept only when every sense holds at "
+        "least 5%% of the occurrences and its silhouette beats that of a matched Gaussian null (no clusters) by "
+        "0.05; otherwise the word has one sense. Prints each sense with its size, its most central sentences and "
+        "the word types nearest its centroid. -o FILE also writes a 2-D map of the occurrences coloured by sense.",
+    )
+    p.add_argument("store", metavar="STORE", help="store folder")
+    p.add_argument("word", metavar="WORD", help="the word whose occurrences are clustered")
+    p.add_argument("--k", type=int, default=None, help="number of senses (default: chosen by silhouette)")
+    p.add_argument("--max-k", type=int, default=6, metavar="K", help="largest k tried when choosing (default 6)")
+    p.add_argument("--sentences", type=int, default=3, metavar="N", help="central sentences per sense (default 3)")
+    p.add_argument("--words", type=int, default=8, metavar="N", help="nearest word types per sense (default 8)")
+    p.add_argument("--min-count", type=int, default=3, metavar="N", help="nearest words need N occurrences (default 3)")
+    p.add_argument(
+        "--max-occurrences",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="cluster a seeded sample of at most N occurrences (default 2000)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of k-means and sampling (default 0)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="also write a sense map (.png, .svg, .html)")
+    p.add_argument("--method", default="pca", choices=["pca", "umap", "tsne"], help="projection for -o (default pca)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = Store.open(args.store)
+    result = word_senses(
+        store,
+        args.word,
+        args.k,
+        k_max=args.max_k,
+        n_sentences=args.sentences,
+        n_words=args.words,
+        min_count=args.min_count,
+        max_occurrences=args.max_occurrences,
+        seed=args.seed,
+    )
+    if args.output:
+        from ..plot import save_projection
+        from ..project import senses_projection
+
+        save_projection(senses_projection(store, result, method=args.method, seed=args.seed), args.output)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    sampled = f", {len(result.rows):,} clustered" if result.sampled else ""
+    console.print(
+        f"[bold]{result.word}[/bold]: {result.n_total:,} occurrences{sampled}; "
+        f"{result.k} sense{'s' if result.k != 1 else ''} ({result.split.reason})"
+    )
+    for s in result.senses:
+        share = s.size / len(result.rows)
+        console.print(f"\n[bold]sense {s.label + 1}[/bold]  {s.size:,} occurrences ({share:.0%})")
+        console.print(
+            "  near: " + ", ".join(f"{w} {v:.2f}" for w, v in zip(s.nearest_words, s.nearest_scores, strict=True))
+        )
+        for o in s.central:
+            console.print("  ", highlight(o.sentence, o.start, o.end))
+    if args.output:
+        console.print(f"\nsense map written to {args.output}")
+    return 0

@@ -1,0 +1,99 @@
+"""`ctxvec similar STORE cold`: the nearest occurrences of a word in context."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from ..index import KINDS
+from ..queries import add_query_arguments, queries_from_args
+from ..search import similar
+from ..store import Occurrence, Store
+from ._output import add_json_flag, console, highlight, print_json
+
+CONTEXT = 70  # characters shown on each side of a highlighted token
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "similar",
+        help="nearest occurrences (cosine) of a word in context",
+        description="For each occurrence of WORD (or the first --limit N; or one: --sentence ID, --row ID; "
+        "or WORD inside a new sentence: --in TEXT, embedded with the store's own model), print its "
+        "sentence and the k closest occurrences in the store: token, cosine and sentence. The query "
+        "occurrence itself is never its own neighbour. Uses a faiss index built with `ctxvec index` "
+        "when the store has one (--exact forces an exact scan); the output says which.",
+    )
+    p.add_argument("store", metavar="STORE", help="store folder")
+    add_query_arguments(p)
+    p.add_argument("-k", type=int, default=10, help="number of neighbours per query (default 10)")
+    p.add_argument("--exclude-word", action="store_true", help="drop every occurrence of the query word")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--distinct-sentences", action="store_true", help="at most one hit per sentence")
+    group.add_argument(
+        "--words-only",
+        action="store_true",
+        help="nearest word types: each word's best occurrence and how many of its occurrences "
+        "score at least as high as the k-th word's best",
+    )
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--exact", action="store_true", help="exact scan even when the store has an index")
+    how.add_argument("--index", choices=KINDS, default=None, help="use this index kind (default: any present)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:
+    """The sentence around `occ` (at most `width` characters each side), the token highlighted."""
+    s, a, b = occ.sentence, occ.start, occ.end
+    lo, hi = max(0, a - width), min(len(s), b + width)
+    if lo > 0 and " " in s[lo:a]:  # cut at word boundaries
+        lo = s.index(" ", lo, a) + 1
+    if hi < len(s) and " " in s[b:hi]:
+        hi = s.rindex(" ", b, hi)
+    left = ("…" if lo > 0 else "") + s[lo:a]
+    right = s[b:hi] + ("…" if hi < len(s) else "")
+    return highlight(left + s[a:b] + right, len(left), len(left) + b - a)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = Store.open(args.store)
+    queries = queries_from_args(store, args)
+    res = similar(
+        store,
+        queries=queries,
+        k=args.k,
+        exclude_word=args.exclude_word,
+        distinct_sentences=args.distinct_sentences,
+        words_only=args.words_only,
+        exact=args.exact,
+        index=args.index,
+    )
+    if args.json:
+        print_json(res.to_dict())
+        return 0
+    console.print(Text(f"method: {res.method}", style="dim"))
+    for i, occ in enumerate(queries.occurrences):
+        where = f"row {occ.row}, sentence {occ.sentence_id}" if occ.row >= 0 else "new sentence"
+        console.print()
+        console.print(Text(f"{occ.token} ({where})", style="bold"))
+        console.print(highlight(occ.sentence, occ.start, occ.end))
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("word" if args.words_only else "token")
+        table.add_column("cosine", justify="right")
+        if args.words_only:
+            table.add_column("count", justify="right")
+        table.add_column("row", justify="right", style="dim")
+        table.add_column("sentence", overflow="fold")
+        for j, hit in enumerate(res.hits(i), 1):
+            cells: list[Any] = [str(j), hit.occurrence.token, f"{hit.score:.4f}"]
+            if args.words_only:
+                cells.append(str(hit.count))
+            cells += [str(hit.occurrence.row), snippet(hit.occurrence)]
+            table.add_row(*cells)
+        console.print(table)
+    return 0
