@@ -60,7 +60,9 @@ def worker(method: str, n: int | None, out: str) -> dict:
             parts, tokens, padded = [], 0, 0
             with torch.inference_mode():
                 for i in range(0, len(order), 64):
-                    batch = tok([texts[j] for j in order[i : i + 64]], padding=True, truncation=True, return_tensors="pt")
+                    batch = tok(
+                        [texts[j] for j in order[i : i + 64]], padding=True, truncation=True, return_tensors="pt"
+                    )
                     h = model(**batch).last_hidden_state
                     mask = batch["attention_mask"].bool()
                     parts.append(h[mask].numpy())
@@ -139,7 +141,12 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|",
     ]
     avg_len = results["ctxvec-fp32"]["tokens"] / args.n
-    for method, compute in (("blog", "float32"), ("loop", "float32"), ("ctxvec-fp32", "float32"), ("ctxvec-bf16", "bfloat16")):
+    for method, compute in (
+        ("blog", "float32"),
+        ("loop", "float32"),
+        ("ctxvec-fp32", "float32"),
+        ("ctxvec-bf16", "bfloat16"),
+    ):
         r = results[method]
         rate = r["tokens"] / r["seconds"]
         share = rate * flops_per_token(avg_len) / (peak[compute] * 1e9)

@@ -30,7 +30,9 @@ def test_subword_store_equals_blog_last_hidden_state(tmp_path, wiki_sentences):
     got = np.asarray(store.vectors, dtype=np.float32)
     assert got.shape == ref.shape
     np.testing.assert_allclose(got, ref.astype(np.float16).astype(np.float32), atol=2e-3, rtol=2e-3)
-    expect_tokens = [t for i in range(len(wiki_sentences)) for t in tok.convert_ids_to_tokens(tok(wiki_sentences[i])["input_ids"])]
+    expect_tokens = [
+        t for i in range(len(wiki_sentences)) for t in tok.convert_ids_to_tokens(tok(wiki_sentences[i])["input_ids"])
+    ]
     assert list(store.tokens) == expect_tokens
 
 

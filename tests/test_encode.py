@@ -43,7 +43,9 @@ def test_word_pooling_over_pieces(tiny_model, pooling):
 def test_layer_choice(tiny_model):
     spec = EncodeSpec(model=str(tiny_model), unit="subword", keep_special=True)
     emb = BatchEncoder.load(EncodeSpec(**{**spec.__dict__, "layers": "0"}), device="cpu")(SENTENCES[:1]).vectors
-    np.testing.assert_allclose(emb, reference_states(BatchEncoder.load(spec, device="cpu"), SENTENCES[:1], 0)[0], atol=1e-5)
+    np.testing.assert_allclose(
+        emb, reference_states(BatchEncoder.load(spec, device="cpu"), SENTENCES[:1], 0)[0], atol=1e-5
+    )
     enc = BatchEncoder.load(EncodeSpec(**{**spec.__dict__, "layers": "-2:"}), device="cpu")
     both = reference_states(enc, SENTENCES[:1], -1)[0] + reference_states(enc, SENTENCES[:1], -2)[0]
     np.testing.assert_allclose(enc(SENTENCES[:1]).vectors, both / 2, atol=1e-5)
@@ -64,8 +66,10 @@ def test_parse_layers():
 
 
 def test_long_sentence_uses_window_with_most_context(tiny_model):
-    enc = BatchEncoder.load(EncodeSpec(model=str(tiny_model), unit="subword", max_length=16, window_overlap=6), device="cpu")
-    words = "the cold river bank was warm and the king sun hot day".split()
+    enc = BatchEncoder.load(
+        EncodeSpec(model=str(tiny_model), unit="subword", max_length=16, window_overlap=6), device="cpu"
+    )
+    words = ["the", "cold", "river", "bank", "was", "warm", "and", "the", "king", "sun", "hot", "day"]
     sentence = " ".join(words * 3)  # 36 tokens, content windows of 14
     out = enc([sentence])
     assert len(out.tokens) == 36 and out.n_windowed == 1
@@ -86,7 +90,9 @@ def test_long_sentence_uses_window_with_most_context(tiny_model):
 
 def test_bfloat16_close_to_float32(tiny_model):
     f32 = BatchEncoder.load(EncodeSpec(model=str(tiny_model)), device="cpu")(SENTENCES).vectors
-    bf16 = BatchEncoder.load(EncodeSpec(model=str(tiny_model), compute_dtype="bfloat16"), device="cpu")(SENTENCES).vectors
+    bf16 = BatchEncoder.load(EncodeSpec(model=str(tiny_model), compute_dtype="bfloat16"), device="cpu")(
+        SENTENCES
+    ).vectors
     cos = (f32 * bf16).sum(1) / np.linalg.norm(f32, axis=1) / np.linalg.norm(bf16, axis=1)
     assert cos.mean() > 0.99
 

@@ -11,7 +11,7 @@ def test_windows_cover_every_token_and_owners_contain_their_rows(n, size, data):
     starts = window_starts(n, size, overlap)
     covered = np.zeros(n, dtype=bool)
     for s in starts:
-        assert 0 <= s and s + min(size, n) <= max(n, size)
+        assert s >= 0 and s + min(size, n) <= max(n, size)
         covered[s : s + size] = True
     assert covered.all()
     # rows of one token each: the owner holds the token, and owners never go backwards

@@ -20,7 +20,9 @@ from .sentences import split_sentences
 
 WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 LEE_FILE = "lee_background.cor"
-STOP_SECTIONS = re.compile(r"^=+\s*(references|external links|see also|further reading|bibliography|notes|sources)\s*=+", re.I)
+STOP_SECTIONS = re.compile(
+    r"^=+\s*(references|external links|see also|further reading|bibliography|notes|sources)\s*=+", re.I
+)
 MIN_WORDS = 4
 MIN_PARAGRAPH_WORDS = 8
 

@@ -123,7 +123,9 @@ def _read_table(path: Path, column: str, b: _Builder) -> None:
         except Exception as e:
             raise CtxvecError(f"{path}: cannot read as Parquet ({e})") from None
         if column not in table.column_names:
-            raise CtxvecError(f"{path}: no column {column!r} (has: {', '.join(table.column_names)}); pass --column NAME")
+            raise CtxvecError(
+                f"{path}: no column {column!r} (has: {', '.join(table.column_names)}); pass --column NAME"
+            )
         values: Iterable[object] = table.column(column).to_pylist()
     else:
         text = "\n".join(_decoded_lines(path.read_bytes(), str(path)))

@@ -61,7 +61,9 @@ def embed(
     if dtype not in STORAGE_DTYPES:
         raise CtxvecError(f"unknown storage dtype {dtype!r}; use float16 or float32")
     if batch_tokens < 16:
-        raise CtxvecError(f"--batch-tokens {batch_tokens} is too small; use at least 16 (default {DEFAULT_BATCH_TOKENS})")
+        raise CtxvecError(
+            f"--batch-tokens {batch_tokens} is too small; use at least 16 (default {DEFAULT_BATCH_TOKENS})"
+        )
     out_path = Path(out)
     spec = EncodeSpec(
         model=model,
@@ -126,7 +128,7 @@ def _manifest(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, tok: Any, n_bat
         "encode": {**spec.to_manifest(), "model": enc.ref.name, "max_length": enc.max_length},
         "layer_indices": enc.layer_indices,
         "n_layers": enc.n_layers,
-        "corpus": {"name": docs.name, "sha256": docs.fingerprint(), "n_documents": int(len(np.unique(docs.doc_ids)))},
+        "corpus": {"name": docs.name, "sha256": docs.fingerprint(), "n_documents": len(np.unique(docs.doc_ids))},
         "n_tokens": tok.n_tokens,
         "n_windowed_sentences": tok.n_windowed,
         "n_batches": n_batches,

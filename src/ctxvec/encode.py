@@ -247,10 +247,14 @@ class BatchEncoder:
     def __call__(self, sentences: list[str]) -> EncodedBatch:
         """Encode `sentences`; rows come back in sentence order."""
         tok = self.tokenize(list(sentences))
-        shape: tuple[int, ...] = (tok.n_rows, self.dim) if self.layer_indices is not None else (
-            tok.n_rows,
-            self.n_layers + 1,
-            self.dim,
+        shape: tuple[int, ...] = (
+            (tok.n_rows, self.dim)
+            if self.layer_indices is not None
+            else (
+                tok.n_rows,
+                self.n_layers + 1,
+                self.dim,
+            )
         )
         vectors = np.zeros(shape, dtype=np.float32)
         for rows, vec in self.iter_batches(tok):

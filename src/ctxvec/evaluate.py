@@ -176,18 +176,18 @@ def answer_analogies(
         q = questions[s : s + chunk]
         a, b, c = unit[q[:, 0]], unit[q[:, 1]], unit[q[:, 2]]
         if method == "add":
-            scores = unit @ (b - a + c).T  # (R, chunk)
+            scores = (b - a + c) @ unit.T  # (chunk, R)
         else:
-            sa, sb, sc = ((1 + unit @ m.T) / 2 for m in (a, b, c))
+            sa, sb, sc = ((1 + m @ unit.T) / 2 for m in (a, b, c))
             scores = sb * sc / (sa + epsilon)
-        cols = np.arange(len(q))
+        rows = np.arange(len(q))
         for j in range(3):
-            scores[q[:, j], cols] = -np.inf
+            scores[rows, q[:, j]] = -np.inf
         if len(collide):  # (n_collide, chunk): the candidate's upper-case form is one of the inputs
             hit = (vocab.key_of[collide][:, None, None] == q[None, :, :]).any(axis=2)
             r, col = np.nonzero(hit)
-            scores[collide[r], col] = -np.inf
-        out[s : s + len(q)] = np.argmax(scores, axis=0)
+            scores[col, collide[r]] = -np.inf
+        out[s : s + len(q)] = np.argmax(scores, axis=1)
     return out
 
 
@@ -366,15 +366,16 @@ def evaluate(
     decontextualized: bool = True,
     wic_pairs: int | None = None,
     device: str = "auto",
+    types: WordTypes | None = None,
 ) -> Evaluation:
     """Run benchmark `tasks` (default all: analogy, ws353, simlex, wic) on `store`'s word types.
 
+    `types` replaces the store's word types (``word_types(store, min_count, decontextualized=...)``).
     wic embeds WordNet example sentences with the store's own encoder (see `ctxvec.wic`).
     """
     names = parse_tasks(tasks)
     result = Evaluation()
-    types: WordTypes | None = None
-    if any(t != "wic" for t in names):
+    if types is None and any(t != "wic" for t in names):
         t0 = time.perf_counter()
         types = word_types(store, min_count=min_count, decontextualized=decontextualized)
         result.seconds["types"] = time.perf_counter() - t0

@@ -67,7 +67,9 @@ class ArraySource:
         return int(self.vectors.shape[1])
 
     def get_vectors(self, rows: Any) -> np.ndarray:
-        return np.asarray(self.vectors[rows], dtype=np.float32)
+        """(k, dim) vectors of `rows`: float64 when the arrays are float64, float32 otherwise."""
+        v = np.asarray(self.vectors[rows])
+        return v if v.dtype == np.float64 else v.astype(np.float32)
 
     def iter_blocks(self, block_rows: int = 16384) -> Any:
         for s in range(0, self.n_rows, block_rows):

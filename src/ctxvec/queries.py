@@ -82,7 +82,9 @@ def _in_new_sentence(store: Store, word: str, text: str, limit: int | None, devi
     if store.transform is not None:
         vectors = np.asarray(store.transform.transform(vectors), dtype=np.float32)
     occs = [
-        Occurrence(-1, -1, int(batch.positions[i]), batch.tokens[i], int(batch.spans[i, 0]), int(batch.spans[i, 1]), text)
+        Occurrence(
+            -1, -1, int(batch.positions[i]), batch.tokens[i], int(batch.spans[i, 0]), int(batch.spans[i, 1]), text
+        )
         for i in hits
     ]
     return Queries(np.full(len(hits), -1, dtype=np.int64), vectors, occs, word)
@@ -93,7 +95,9 @@ def add_query_arguments(parser: argparse.ArgumentParser, word_required: bool = F
     parser.add_argument("word", metavar="WORD", nargs=None if word_required else "?", help="the query word")
     parser.add_argument("--sentence", type=int, default=None, metavar="ID", help="only WORD in stored sentence ID")
     parser.add_argument("--row", type=int, default=None, metavar="ID", help="one occurrence: row ID of the store")
-    parser.add_argument("--in", dest="in_sentence", default=None, metavar="TEXT", help="WORD inside a new sentence, embedded on the fly")
+    parser.add_argument(
+        "--in", dest="in_sentence", default=None, metavar="TEXT", help="WORD inside a new sentence, embedded on the fly"
+    )
     parser.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N query occurrences")
     parser.add_argument("--device", default="auto", help="device for embedding --in sentences (auto, cpu, cuda, mps)")
 

@@ -24,7 +24,9 @@ def _ends_with_abbreviation(text: str) -> bool:
     if not m:
         return False
     word = m.group(1).lstrip("(\"'“‘[").lower()
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return (
+        word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    )
 
 
 def split_sentences(paragraph: str) -> list[str]:

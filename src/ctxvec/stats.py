@@ -46,6 +46,7 @@ class MomentAccumulator:
         self.n = 0
         self.shift: np.ndarray | None = None
         self.sum: np.ndarray | None = None
+        self.raw_sum = np.zeros(0)
         self.cross: np.ndarray | None = None
 
     def update(self, block: np.ndarray) -> MomentAccumulator:
@@ -60,6 +61,7 @@ class MomentAccumulator:
             # any reference point works; rounding it to float32 makes it exact in both compute dtypes
             self.shift = block.mean(axis=0, dtype=np.float64).astype(np.float32).astype(np.float64)
             self.sum = np.zeros(self.dim, dtype=np.float64)
+            self.raw_sum = np.zeros(self.dim, dtype=np.float64)
             self.cross = np.zeros((self.dim, self.dim), dtype=np.float64)
         assert self.sum is not None and self.cross is not None
         if block.shape[1] != self.dim:
@@ -71,6 +73,7 @@ class MomentAccumulator:
         for s in range(0, len(block), self.chunk_rows):
             y: np.ndarray = block[s : s + self.chunk_rows].astype(dtype) - shift
             self.sum += y.sum(axis=0, dtype=np.float64)
+            self.raw_sum += block[s : s + self.chunk_rows].sum(axis=0, dtype=np.float64)
             self.cross += y.T @ y
         self.n += len(block)
         return self
@@ -84,7 +87,7 @@ class MomentAccumulator:
         cov = (self.cross - n * np.outer(d, d)) / (n - 1)
         # Σ xxᵀ = Σ yyᵀ + s kᵀ + k sᵀ + n k kᵀ  with x = y + k, s = Σ y
         corr = (self.cross + np.outer(self.sum, k) + np.outer(k, self.sum)) / n + np.outer(k, k)
-        return Moments(n=n, mean=k + d, covariance=_symmetric(cov), correlation=_symmetric(corr))
+        return Moments(n=n, mean=self.raw_sum / n, covariance=_symmetric(cov), correlation=_symmetric(corr))
 
 
 def _symmetric(a: np.ndarray) -> np.ndarray:

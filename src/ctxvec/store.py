@@ -140,7 +140,9 @@ class Store:
         return self.n_rows
 
     def __repr__(self) -> str:
-        return f"Store({str(self.path)!r}, rows={self.n_rows}, dim={self.dim}, model={self.manifest['model']['name']!r})"
+        return (
+            f"Store({str(self.path)!r}, rows={self.n_rows}, dim={self.dim}, model={self.manifest['model']['name']!r})"
+        )
 
     def summary(self) -> dict[str, Any]:
         """Plain facts about the store (what `ctxvec info` prints)."""
@@ -209,7 +211,9 @@ class Store:
     def sentence(self, sentence_id: int) -> str:
         """The text of sentence `sentence_id`."""
         if not 0 <= sentence_id < self.n_sentences:
-            raise CtxvecError(f"sentence {sentence_id} is out of range; this store has sentences 0..{self.n_sentences - 1}")
+            raise CtxvecError(
+                f"sentence {sentence_id} is out of range; this store has sentences 0..{self.n_sentences - 1}"
+            )
         return self._sentence_texts[sentence_id]
 
     def occurrence(self, row: int) -> Occurrence:

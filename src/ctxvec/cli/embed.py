@@ -20,19 +20,36 @@ def register(sub: Any) -> None:
     )
     p.add_argument("corpus", metavar="CORPUS", help="file (.txt .jsonl .csv .tsv .parquet), folder, '-', wiki or lee")
     p.add_argument("-o", "--out", required=True, metavar="STORE", help="output store folder (must be new or empty)")
-    p.add_argument("--model", default=None, help="Hugging Face model folder or hub id (default: embedded all-MiniLM-L6-v2)")
-    p.add_argument("--layers", default="last", help="last (default), an index (0 = embeddings, -2), a range averaged (-4:), or a list (2,4)")
+    p.add_argument(
+        "--model", default=None, help="Hugging Face model folder or hub id (default: embedded all-MiniLM-L6-v2)"
+    )
+    p.add_argument(
+        "--layers",
+        default="last",
+        help="last (default), an index (0 = embeddings, -2), a range averaged (-4:), or a list (2,4)",
+    )
     p.add_argument("--unit", choices=UNITS, default="word", help="one vector per word (default) or per wordpiece")
     p.add_argument("--pooling", choices=POOLINGS, default="mean", help="how wordpieces pool into a word (default mean)")
     p.add_argument("--keep-special", action="store_true", help="keep special tokens such as [CLS] and [SEP] as rows")
-    p.add_argument("--max-length", type=int, default=None, help="window length in tokens (default: the model's maximum)")
-    p.add_argument("--window-overlap", type=int, default=None, help="tokens shared by consecutive windows of long sentences")
-    p.add_argument("--compute-dtype", choices=COMPUTE_DTYPES, default="float32", help="model arithmetic (bfloat16 is ~2x faster on CPUs with AMX/AVX512-BF16)")
+    p.add_argument(
+        "--max-length", type=int, default=None, help="window length in tokens (default: the model's maximum)"
+    )
+    p.add_argument(
+        "--window-overlap", type=int, default=None, help="tokens shared by consecutive windows of long sentences"
+    )
+    p.add_argument(
+        "--compute-dtype",
+        choices=COMPUTE_DTYPES,
+        default="float32",
+        help="model arithmetic (bfloat16 is ~2x faster on CPUs with AMX/AVX512-BF16)",
+    )
     p.add_argument("--dtype", choices=("float16", "float32"), default="float16", help="storage dtype of vectors.npy")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     p.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS, help="padded tokens per batch")
     p.add_argument("--column", default="text", help="text column/field for .jsonl .csv .tsv .parquet (default text)")
-    p.add_argument("--split-sentences", action="store_true", help="split each line/cell of paragraph text into sentences")
+    p.add_argument(
+        "--split-sentences", action="store_true", help="split each line/cell of paragraph text into sentences"
+    )
     p.add_argument("--limit", type=int, default=None, help="embed only the first N sentences")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_json_flag(p)
