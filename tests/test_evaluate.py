@@ -224,3 +224,12 @@ def test_cli_evaluate_json_and_table(bench_store: Store, capsys: pytest.CaptureF
 def test_cli_evaluate_bad_task(bench_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", str(bench_store.path), "--task", "nope"]) == 2
     assert "unknown task 'nope'" in capsys.readouterr().err
+
+
+def test_pairs_with_too_few_known_words_give_nan(random_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    res = evaluate_pairs(word_types(random_store), name="ws353")
+    assert np.isnan(res.spearman) and res.pairs == 0 and res.skipped == 353
+    assert res.to_dict()["spearman"] is None
+    assert main(["evaluate", str(random_store.path), "--task", "ws353", "analogy", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["ws353"]["spearman"] is None and out["analogy"]["answered"] == 0

@@ -144,6 +144,17 @@ def test_stale_index_is_ignored_after_transform(tmp_path):
     np.testing.assert_allclose(res.scores, ref.scores, atol=2e-6)
 
 
+def test_exact_uses_a_flat_index_for_few_queries(tmp_path):
+    store = clustered_store(tmp_path / "s", 2000)
+    scan = similar(store, "c5", k=5, exact=True)
+    assert len(scan) > 4 and scan.method.startswith("exact scan")
+    build_index(store, "flat")
+    assert similar(store, "c5", k=5, exact=True).method.startswith("exact scan")  # many queries: the scan
+    one = similar(store, "c5", k=5, limit=1, exact=True)
+    assert one.method.startswith("flat index")
+    np.testing.assert_allclose(one.scores[0], scan.scores[0], atol=2e-6)
+
+
 def test_errors(clustered, tmp_path):
     with pytest.raises(CtxvecError, match="unknown index kind"):
         build_index(clustered, "lsh")

@@ -277,3 +277,24 @@ def test_in_new_sentence_equals_stored_occurrence(tmp_path, tiny_model):
     assert res.rows[0, 0] == stored
     assert res.scores[0, 0] == pytest.approx(1.0, abs=1e-6)
     assert res.to_dict()["queries"][0]["row"] == -1
+
+
+@pytest.mark.slow
+def test_real_store_matches_numpy(tmp_path):
+    """The default model on the first 100 sentences of the `wiki` corpus: every occurrence of "the"."""
+    from ctxvec.embed import embed
+
+    store = embed("wiki", tmp_path / "wiki.store", limit=100, device="cpu")
+    occ = store.occurrences("the")
+    res = similar(store, "the", k=10)
+    assert res.method.startswith("exact scan (float16 kernel")
+    x = np.asarray(store.vectors, dtype=np.float32)
+    ref = cosine_similarity(store.get_vectors(occ), x)
+    ref[np.arange(len(occ)), occ] = -np.inf
+    for i in range(len(occ)):
+        np.testing.assert_allclose(res.scores[i], -np.sort(-ref[i])[:10], atol=2e-6)
+        np.testing.assert_allclose(res.scores[i], ref[i, res.rows[i]], atol=2e-6)
+    words = similar(store, "the", k=5, limit=3, words_only=True, exclude_word=True)
+    for i in range(3):
+        assert "the" not in [str(t).lower() for t in words.tokens[i]]
+        assert len(set(store.word_ids[words.rows[i]].tolist())) == 5

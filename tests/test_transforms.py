@@ -346,3 +346,83 @@ def test_cli_transform_out_in_place_remove(cone_store, tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert "n_components=99 is out of range" in err and not (tmp_path / "y").exists()
+
+
+def test_encoder_transform_maps_raw_outputs_into_the_store_space(cone_store, tmp_path):
+    from ctxvec.transforms import encoder_transform
+
+    x = np.asarray(cone_store.vectors, dtype=np.float32)
+    assert encoder_transform(cone_store) is None
+    out = transform_store(cone_store, AllButTheTop(1).fit(cone_store), tmp_path / "a.store")
+    np.testing.assert_allclose(encoder_transform(out).transform(x), out.get_vectors(slice(None)), atol=1e-5)
+    out = set_store_transform(out, Center().fit(out))  # and an in-place transform on top
+    np.testing.assert_allclose(encoder_transform(out).transform(x), out.get_vectors(slice(None)), atol=1e-5)
+    bad = FunctionTransformer(lambda b: b * 2).fit(x)
+    bad.n_features_in_ = 12
+    other = transform_store(cone_store, bad, tmp_path / "b.store")
+    with pytest.raises(CtxvecError, match="not saved"):
+        encoder_transform(other)
+
+
+# ---- compare -------------------------------------------------------------------------------------------
+
+
+def brute_force_neighbours(store: Store, row: int, k: int) -> list[int]:
+    v = np.asarray(store.get_vectors(slice(None)), dtype=np.float64)
+    u = v / np.linalg.norm(v, axis=1, keepdims=True)
+    s = u @ u[row]
+    s[row] = -np.inf
+    return np.argsort(-s, kind="stable")[:k].tolist()
+
+
+def test_compare_before_and_after_a_transform(cone_store, tmp_path):
+    from ctxvec.compare import compare
+
+    out = transform_store(cone_store, Whitening().fit(cone_store), tmp_path / "w.store")
+    res = compare(cone_store, out, words=["w3", "w5"], k=4, tasks=None, n_pairs=500)
+    assert res.isotropy_b.isoscore > res.isotropy_a.isoscore
+    assert res.isotropy_b.mean_cosine < res.isotropy_a.mean_cosine
+    assert [n.word for n in res.neighbours] == ["w3", "w5"]
+    for n in res.neighbours:
+        assert n.row_a == n.row_b == int(cone_store.occurrences(n.word)[0])
+        assert [h["row"] for h in n.hits_a] == brute_force_neighbours(cone_store, n.row_a, 4)
+        assert [h["row"] for h in n.hits_b] == brute_force_neighbours(out, n.row_b, 4)
+        assert n.overlap == len({h["row"] for h in n.hits_a} & {h["row"] for h in n.hits_b})
+    assert res.evaluation_a is None and res.notes == []
+    d = json.loads(json.dumps(res.to_dict()))
+    assert d["isotropy_b"]["isoscore"] == pytest.approx(res.isotropy_b.isoscore)
+
+
+def test_compare_reports_evaluation_scores_of_both_stores(make_store, tmp_path):
+    from ctxvec.compare import compare
+    from ctxvec.evaluate import dataset_path, evaluate, read_pairs
+
+    words = sorted({w.lower() for a, b, _ in read_pairs(dataset_path("ws353"))[:40] for w in (a, b)})
+    rng = np.random.default_rng(0)
+    tokens = [w for w in words for _ in range(3)]
+    rng.shuffle(tokens)
+    sids = np.repeat(np.arange(len(tokens) // 6 + 1), 6)[: len(tokens)]
+    sentences = [" ".join(tokens[i : i + 6]) for i in range(0, len(tokens), 6)]
+    x = (anisotropic(1, len(tokens), 24) + 5).astype(np.float32)
+    a = make_store(x, tokens, sids, sentences, dtype="float32")
+    b = transform_store(a, ConceptorNegation().fit(a), tmp_path / "b.store")
+    res = compare(a, b, words=[words[0]], k=2, tasks=["ws353"], n_pairs=200)
+    (name, sa, sb), *_ = res.evaluation_rows()
+    assert name == "ws353 spearman"
+    assert sa == pytest.approx(evaluate(a, tasks=["ws353"]).ws353.spearman)
+    assert sb == pytest.approx(evaluate(b, tasks=["ws353"]).ws353.spearman)
+    assert sa != sb
+
+
+def test_cli_compare(cone_store, tmp_path, capsys):
+    out = tmp_path / "c.store"
+    assert main(["transform", str(cone_store.path), "--method", "conceptor", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(cone_store.path), str(out), "--words", "w1", "-k", "3", "--no-eval"]) == 0
+    text = capsys.readouterr().out
+    assert "isoscore" in text and "shared neighbours" in text
+    assert main(["compare", str(cone_store.path), str(out), "--n-words", "2", "--no-eval", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert len(d["neighbours"]) == 2 and d["isotropy_a"]["n_rows"] == 400
+    assert main(["compare", str(cone_store.path), str(out), "--words", "nosuchword", "--no-eval"]) == 2
+    assert "unknown word" in capsys.readouterr().err

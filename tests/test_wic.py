@@ -17,6 +17,7 @@ from ctxvec.wic import (
     best_threshold,
     build_pairs,
     evaluate_wic,
+    lemma_examples,
     pair_similarities,
     read_wordnet_files,
     score_wic,
@@ -93,6 +94,10 @@ def test_wordnet_source_is_wordnet_30() -> None:
     synsets = wordnet_synsets()
     assert len(synsets) == 117659  # WordNet 3.0's synset count
     assert sum(len(s.examples) for s in synsets) > 40000
+    table = lemma_examples(synsets)
+    eligible = [k for k, senses in table.items() if len(senses) >= 2 and any(len(x) >= 2 for x in senses)]
+    assert len(eligible) == 2066  # the documented ceiling: at most 4132 pairs
+    assert len(build_pairs(synsets, 10**6)) == 4132
 
 
 @pytest.mark.slow
@@ -172,3 +177,11 @@ def test_default_model_separates_senses(tmp_path: Path) -> None:
     store = embed(["the river bank was steep"], tmp_path / "d.store")
     res = evaluate_wic(store, wic_pairs(1000), device="cpu")
     assert res.auc > 0.57 and res.accuracy > 0.52 and res.n_test == 500
+
+
+def test_evaluate_runs_the_wic_task(tiny_store: Store) -> None:
+    from ctxvec.evaluate import evaluate
+
+    res = evaluate(tiny_store, tasks="wic", wic_pairs=40, device="cpu")
+    assert res.analogy is None and res.wic is not None and res.wic.n_test == 20
+    assert set(res.seconds) == {"wic"} and set(res.to_dict()) == {"wic", "seconds"}

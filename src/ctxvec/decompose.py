@@ -131,14 +131,20 @@ class Decomposition:
             occ = self.occurrences[i]
             item: dict[str, Any] = {"row": int(self.rows[i])}
             if occ is not None:
-                item.update(token=occ.token, sentence_id=occ.sentence_id, sentence=occ.sentence,
-                            span=[occ.start, occ.end])
+                item.update(
+                    token=occ.token, sentence_id=occ.sentence_id, sentence=occ.sentence, span=[occ.start, occ.end]
+                )
             item.update(
-                alpha=float(self.alpha[i]), alpha_max=float(self.alpha_max[i]),
+                alpha=float(self.alpha[i]),
+                alpha_max=float(self.alpha_max[i]),
                 alpha_relative=float(self.alpha_relative[i]) if np.isfinite(self.alpha_relative[i]) else None,
-                n_terms=int(self.n_terms[i]), cosine=float(self.cosine[i]), residual=float(self.residual[i]),
-                objective=float(self.objective[i]), converged=bool(self.converged[i]),
-                note=self.notes[i] if self.notes else "", equation=self.equation(i),
+                n_terms=int(self.n_terms[i]),
+                cosine=float(self.cosine[i]),
+                residual=float(self.residual[i]),
+                objective=float(self.objective[i]),
+                converged=bool(self.converged[i]),
+                note=self.notes[i] if self.notes else "",
+                equation=self.equation(i),
             )
             terms = []
             for t in self.terms[i]:
@@ -146,8 +152,11 @@ class Decomposition:
                 if self.atoms == "occurrences":
                     d["row"] = t.row
                     if t.occurrence is not None:
-                        d.update(sentence_id=t.occurrence.sentence_id, sentence=t.occurrence.sentence,
-                                 span=[t.occurrence.start, t.occurrence.end])
+                        d.update(
+                            sentence_id=t.occurrence.sentence_id,
+                            sentence=t.occurrence.sentence,
+                            span=[t.occurrence.start, t.occurrence.end],
+                        )
                 if self.atoms == "factors":
                     d["factor"] = t.atom
                 terms.append(d)
@@ -171,8 +180,15 @@ class AtomSet:
         return int(self.atoms.n_atoms)
 
 
-def build_atoms(store: Store, kind: str = "types", *, min_count: int = 1, factors: str = "default",
-                device: Any = "cpu", memory_limit: int = MEMORY_LIMIT) -> AtomSet:
+def build_atoms(
+    store: Store,
+    kind: str = "types",
+    *,
+    min_count: int = 1,
+    factors: str = "default",
+    device: Any = "cpu",
+    memory_limit: int = MEMORY_LIMIT,
+) -> AtomSet:
     """The atoms of `kind` for `store` (see module docstring); occurrence atoms above `memory_limit`
     bytes (float32) are streamed from the store's memory map instead of loaded."""
     if kind == "types":
@@ -181,7 +197,9 @@ def build_atoms(store: Store, kind: str = "types", *, min_count: int = 1, factor
         wt = word_types(store, min_count)
         if not len(wt):
             raise CtxvecError(f"no word has at least {min_count} occurrences; lower --min-count")
-        return AtomSet(kind, lasso.ArrayAtoms(wt.vectors, device), np.arange(len(wt)), np.asarray(wt.words, dtype=object))
+        return AtomSet(
+            kind, lasso.ArrayAtoms(wt.vectors, device), np.arange(len(wt)), np.asarray(wt.words, dtype=object)
+        )
     if kind == "occurrences":
         if min_count > 1:
             keep = store.word_counts[store.word_ids] >= min_count
@@ -198,13 +216,15 @@ def build_atoms(store: Store, kind: str = "types", *, min_count: int = 1, factor
         from .factors import load_factors
 
         f = load_factors(store, factors)
-        return AtomSet(kind, lasso.ArrayAtoms(f.components, device), np.arange(f.n_factors),
-                       np.asarray(f.labels, dtype=object))
+        return AtomSet(
+            kind, lasso.ArrayAtoms(f.components, device), np.arange(f.n_factors), np.asarray(f.labels, dtype=object)
+        )
     raise CtxvecError(f"unknown atoms {kind!r}; choose one of {', '.join(ATOMS)}")
 
 
-def _exclusion(atom_set: AtomSet, query_words: list[str | None], exclude_forms: bool, exclude: list[str],
-               punctuation: bool) -> lasso.Exclusion | None:
+def _exclusion(
+    atom_set: AtomSet, query_words: list[str | None], exclude_forms: bool, exclude: list[str], punctuation: bool
+) -> lasso.Exclusion | None:
     """Per query, the atoms it may not use: its own word (+ forms), `exclude`, punctuation."""
     words = atom_set.words
     base = np.zeros(len(words), dtype=bool)
@@ -292,29 +312,52 @@ def decompose(
     amax = lasso.alpha_max(vectors, atom_set.atoms, positive, excl)
     notes = [""] * k
     if max_terms is not None:
-        res = lasso.solve(vectors, atom_set.atoms, max_terms=max_terms, solver=solver, positive=positive,
-                          exclude=excl, tol=tol, device=device)
+        res = lasso.solve(
+            vectors,
+            atom_set.atoms,
+            max_terms=max_terms,
+            solver=solver,
+            positive=positive,
+            exclude=excl,
+            tol=tol,
+            device=device,
+        )
     else:
         abs_alpha = amax * alpha if alpha is not None else np.full(k, float(alpha_abs))  # type: ignore[arg-type]
-        res = lasso.solve(vectors, atom_set.atoms, abs_alpha, solver=solver, positive=positive, exclude=excl,
-                          tol=tol, device=device)
+        res = lasso.solve(
+            vectors, atom_set.atoms, abs_alpha, solver=solver, positive=positive, exclude=excl, tol=tol, device=device
+        )
     res.alpha_max = amax
     for i in range(k):
         if amax[i] <= 0:
-            notes[i] = ("no atom correlates positively with this vector, so every non-negative coefficient is "
-                        "zero; try --signed")
+            notes[i] = (
+                "no atom correlates positively with this vector, so every non-negative coefficient is "
+                "zero; try --signed"
+            )
         elif max_terms is None and res.alpha[i] >= amax[i]:
-            given = f"--alpha {alpha:g} ≥ 1" if alpha is not None else f"--alpha-abs {alpha_abs:g} ≥ alpha_max {amax[i]:.4g}"
-            notes[i] = (f"{given}: every coefficient is zero (alpha_max is the smallest alpha that zeroes them all); "
-                        f"use --alpha below 1 (a fraction of alpha_max, e.g. {DEFAULT_ALPHA}) or --max-terms K")
+            given = (
+                f"--alpha {alpha:g} ≥ 1"
+                if alpha is not None
+                else f"--alpha-abs {alpha_abs:g} ≥ alpha_max {amax[i]:.4g}"
+            )
+            notes[i] = (
+                f"{given}: every coefficient is zero (alpha_max is the smallest alpha that zeroes them all); "
+                f"use --alpha below 1 (a fraction of alpha_max, e.g. {DEFAULT_ALPHA}) or --max-terms K"
+            )
         elif not res.converged[i]:
             notes[i] = f"solver stopped before reaching the tolerance (duality gap {res.gap[i]:.2e})"
     return _assemble(store, atom_set, solver, signed, rows, vectors, occs, res, notes)
 
 
-def _queries(store: Store, word: str | None, queries: Any, sentence: int | None, row: int | None,
-             in_sentence: str | None, limit: int | None
-             ) -> tuple[np.ndarray, np.ndarray, list[Occurrence | None], list[str | None]]:
+def _queries(
+    store: Store,
+    word: str | None,
+    queries: Any,
+    sentence: int | None,
+    row: int | None,
+    in_sentence: str | None,
+    limit: int | None,
+) -> tuple[np.ndarray, np.ndarray, list[Occurrence | None], list[str | None]]:
     """rows (k,), vectors (k, dim) float64, occurrences, and the word each query excludes."""
     if queries is None:
         from .queries import select_queries
@@ -333,8 +376,17 @@ def _queries(store: Store, word: str | None, queries: Any, sentence: int | None,
     return np.asarray(queries.rows, dtype=np.int64), vec, occs, qwords
 
 
-def _assemble(store: Store, atom_set: AtomSet, solver: str, signed: bool, rows: np.ndarray, vectors: np.ndarray,
-              occs: list[Occurrence | None], res: lasso.LassoResult, notes: list[str]) -> Decomposition:
+def _assemble(
+    store: Store,
+    atom_set: AtomSet,
+    solver: str,
+    signed: bool,
+    rows: np.ndarray,
+    vectors: np.ndarray,
+    occs: list[Occurrence | None],
+    res: lasso.LassoResult,
+    notes: list[str],
+) -> Decomposition:
     coef = sp.csr_array(res.coef)
     k = len(vectors)
     cosine, residual, n_terms = np.zeros(k), np.ones(k), np.zeros(k, dtype=np.int64)
@@ -356,15 +408,33 @@ def _assemble(store: Store, atom_set: AtomSet, solver: str, signed: bool, rows: 
         terms = []
         for a, c in zip(idx.tolist(), val.tolist(), strict=True):
             srow = int(atom_set.rows[a]) if atom_set.rows is not None else -1
-            terms.append(Term(
-                word=str(atom_set.words[atom_set.word_ids[a]]) if atom_set.kind != "occurrences" else str(store.tokens[srow]),
-                coef=float(c), weight=float(c / total), atom=int(a), row=srow,
-                occurrence=store.occurrence(srow) if srow >= 0 else None,
-            ))
+            terms.append(
+                Term(
+                    word=str(atom_set.words[atom_set.word_ids[a]])
+                    if atom_set.kind != "occurrences"
+                    else str(store.tokens[srow]),
+                    coef=float(c),
+                    weight=float(c / total),
+                    atom=int(a),
+                    row=srow,
+                    occurrence=store.occurrence(srow) if srow >= 0 else None,
+                )
+            )
         all_terms.append(terms)
     return Decomposition(
-        atoms=atom_set.kind, solver=solver, signed=signed, rows=rows, occurrences=occs, terms=all_terms,
-        alpha=np.asarray(res.alpha, dtype=np.float64), alpha_max=np.asarray(res.alpha_max, dtype=np.float64),
-        n_terms=n_terms, cosine=cosine, residual=residual, objective=np.asarray(res.objective),
-        converged=np.asarray(res.converged), notes=notes, n_atoms=atom_set.n_atoms,
+        atoms=atom_set.kind,
+        solver=solver,
+        signed=signed,
+        rows=rows,
+        occurrences=occs,
+        terms=all_terms,
+        alpha=np.asarray(res.alpha, dtype=np.float64),
+        alpha_max=np.asarray(res.alpha_max, dtype=np.float64),
+        n_terms=n_terms,
+        cosine=cosine,
+        residual=residual,
+        objective=np.asarray(res.objective),
+        converged=np.asarray(res.converged),
+        notes=notes,
+        n_atoms=atom_set.n_atoms,
     )

@@ -178,8 +178,13 @@ def answer_analogies(
         if method == "add":
             scores = (b - a + c) @ unit.T  # (chunk, R)
         else:
-            sa, sb, sc = ((1 + m @ unit.T) / 2 for m in (a, b, c))
-            scores = sb * sc / (sa + epsilon)
+            shifted = np.concatenate([a, b, c]) @ unit.T  # (3 * chunk, R), then (1 + cos) / 2 in place
+            shifted += 1
+            shifted *= 0.5
+            sa, scores, sc = np.split(shifted, 3)
+            scores *= sc
+            sa += epsilon
+            scores /= sa
         rows = np.arange(len(q))
         for j in range(3):
             scores[rows, q[:, j]] = -np.inf
@@ -236,7 +241,9 @@ def evaluate_analogies(
 # ---- word pairs -------------------------------------------------------------------------------
 @dataclass
 class PairEvaluation:
-    """Spearman (and Pearson) correlation of cosine with human scores; pairs used and skipped."""
+    """Spearman (and Pearson) correlation of cosine with human scores; pairs used and skipped.
+
+    The correlations are NaN when fewer than two pairs have vectors."""
 
     name: str
     spearman: float
@@ -248,8 +255,8 @@ class PairEvaluation:
     def to_dict(self) -> dict[str, Any]:
         return {
             "dataset": self.name,
-            "spearman": self.spearman,
-            "pearson": self.pearson,
+            "spearman": None if np.isnan(self.spearman) else self.spearman,
+            "pearson": None if np.isnan(self.pearson) else self.pearson,
             "pairs": self.pairs,
             "skipped": self.skipped,
             "unknown_words": self.unknown,
@@ -299,8 +306,8 @@ def evaluate_pairs(
         gold.append(score)
         ia.append(vocab.lookup[ka])
         ib.append(vocab.lookup[kb])
-    if len(gold) < 2:
-        raise CtxvecError(f"only {len(gold)} pairs of {path.name} have vectors in this store; too few to correlate")
+    if len(gold) < 2:  # too few pairs to correlate: NaN scores (None in JSON), counts still reported
+        return PairEvaluation(name, float("nan"), float("nan"), len(gold), skipped, sorted(unknown))
     model = np.einsum("ij,ij->i", vocab.unit[ia].astype(np.float64), vocab.unit[ib].astype(np.float64))
     return PairEvaluation(
         name,

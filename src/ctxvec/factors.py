@@ -51,8 +51,16 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     (objective of each batch before its update).
     """
 
-    def __init__(self, n_factors: int = 1000, alpha: float = 0.3, batch_size: int = 1024, n_epochs: int = 1,
-                 tol: float = 1e-4, random_state: int | None = 0, device: str = "cpu"):
+    def __init__(
+        self,
+        n_factors: int = 1000,
+        alpha: float = 0.3,
+        batch_size: int = 1024,
+        n_epochs: int = 1,
+        tol: float = 1e-4,
+        random_state: int | None = 0,
+        device: str = "cpu",
+    ):
         self.n_factors = n_factors
         self.alpha = alpha
         self.batch_size = batch_size
@@ -141,8 +149,15 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     # ---- using ---------------------------------------------------------------------------------
     def _codes(self, x: np.ndarray) -> sp.csr_array:
-        res = lasso.fista(x, lasso.ArrayAtoms(self.components_, self.device), self.alpha_, positive=True,
-                          tol=self.tol, ws_size=min(64, self.n_factors), device=self.device)
+        res = lasso.fista(
+            x,
+            lasso.ArrayAtoms(self.components_, self.device),
+            self.alpha_,
+            positive=True,
+            tol=self.tol,
+            ws_size=min(64, self.n_factors),
+            device=self.device,
+        )
         return res.coef
 
     def transform(self, X: Any) -> np.ndarray:
@@ -216,8 +231,14 @@ def save_factors(store: Store, factors: Factors) -> Path:
     np.save(tmp / "components.npy", factors.components.astype(np.float32))
     np.save(tmp / "top_rows.npy", factors.top_rows.astype(np.int64))
     np.save(tmp / "top_codes.npy", factors.top_codes.astype(np.float32))
-    meta = dict(factors.meta, name=factors.name, labels=list(factors.labels), counts=factors.counts.tolist(),
-                n_factors=factors.n_factors, dim=int(factors.components.shape[1]))
+    meta = dict(
+        factors.meta,
+        name=factors.name,
+        labels=list(factors.labels),
+        counts=factors.counts.tolist(),
+        n_factors=factors.n_factors,
+        dim=int(factors.components.shape[1]),
+    )
     write_json_atomic(tmp / "factors.json", meta)
     shutil.rmtree(path, ignore_errors=True)
     os.replace(tmp, path)
@@ -230,14 +251,25 @@ def load_factors(store: Store, name: str = "default") -> Factors:
     if not (path / "factors.json").is_file():
         have = list_factors(store)
         hint = f" (it has: {', '.join(have)})" if have else ""
-        raise CtxvecError(f"no factors named {name!r} in {store.path}{hint}; learn them with "
-                          f"`ctxvec factors learn {store.path} --name {name}`")
+        raise CtxvecError(
+            f"no factors named {name!r} in {store.path}{hint}; learn them with "
+            f"`ctxvec factors learn {store.path} --name {name}`"
+        )
     meta = json.loads((path / "factors.json").read_text())
     if meta.get("transform_id") != _transform_id(store) or meta.get("dim") != store.dim:
-        raise CtxvecError(f"factors {name!r} were learned on other vectors than {store.path} now gives "
-                          "(its in-place transform changed); learn them again")
-    return Factors(name, np.load(path / "components.npy"), list(meta["labels"]), np.load(path / "top_rows.npy"),
-                   np.load(path / "top_codes.npy"), np.asarray(meta["counts"], dtype=np.int64), meta)
+        raise CtxvecError(
+            f"factors {name!r} were learned on other vectors than {store.path} now gives "
+            "(its in-place transform changed); learn them again"
+        )
+    return Factors(
+        name,
+        np.load(path / "components.npy"),
+        list(meta["labels"]),
+        np.load(path / "top_rows.npy"),
+        np.load(path / "top_codes.npy"),
+        np.asarray(meta["counts"], dtype=np.int64),
+        meta,
+    )
 
 
 def _batches(store: Store, n_samples: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
@@ -253,8 +285,13 @@ def _batches(store: Store, n_samples: int, batch_size: int, rng: np.random.Gener
             done += take
 
 
-def top_activations(store: Store, learner: FactorLearner, n_top: int = 50, block_rows: int = 4096,
-                    progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def top_activations(
+    store: Store,
+    learner: FactorLearner,
+    n_top: int = 50,
+    block_rows: int = 4096,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One streamed pass coding every row: (n_factors, n_top) top rows and codes, (n_factors,) usage counts."""
     nf = learner.n_factors
     best_v = torch.full((nf, 0), -1.0)
@@ -288,10 +325,21 @@ def factor_labels(store: Store, top_rows: np.ndarray, top_codes: np.ndarray, n_w
     return labels
 
 
-def learn_factors(store: Store, n_factors: int = 1000, *, alpha: float = 0.3, batch_size: int = 1024,
-                  n_samples: int | None = None, n_top: int = 50, name: str = "default", random_state: int = 0,
-                  tol: float = 1e-4, device: str = "cpu", save: bool = True,
-                  progress: Callable[[str, int, int], None] | None = None) -> Factors:
+def learn_factors(
+    store: Store,
+    n_factors: int = 1000,
+    *,
+    alpha: float = 0.3,
+    batch_size: int = 1024,
+    n_samples: int | None = None,
+    n_top: int = 50,
+    name: str = "default",
+    random_state: int = 0,
+    tol: float = 1e-4,
+    device: str = "cpu",
+    save: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Factors:
     """Learn `n_factors` factors from `n_samples` rows (default: every row once) of `store`, streamed in
     random mini-batches; record top activations and labels; save as `name` inside the store."""
     if store.n_rows == 0:
@@ -313,15 +361,24 @@ def learn_factors(store: Store, n_factors: int = 1000, *, alpha: float = 0.3, ba
             progress("learn", seen, n_samples)
     learn_s = time.perf_counter() - t0
     top_rows, top_codes, counts = top_activations(
-        store, learner, n_top, progress=(lambda a, b: progress("code", a, b)) if progress else None)
+        store, learner, n_top, progress=(lambda a, b: progress("code", a, b)) if progress else None
+    )
     meta = {
-        "alpha": alpha, "alpha_abs": learner.alpha_, "batch_size": batch_size, "n_samples": n_samples,
-        "random_state": random_state, "tol": tol, "n_steps": learner.n_steps_,
-        "objective_history": learner.objective_history_, "transform_id": _transform_id(store),
-        "learn_seconds": learn_s, "total_seconds": time.perf_counter() - t0,
+        "alpha": alpha,
+        "alpha_abs": learner.alpha_,
+        "batch_size": batch_size,
+        "n_samples": n_samples,
+        "random_state": random_state,
+        "tol": tol,
+        "n_steps": learner.n_steps_,
+        "objective_history": learner.objective_history_,
+        "transform_id": _transform_id(store),
+        "learn_seconds": learn_s,
+        "total_seconds": time.perf_counter() - t0,
     }
-    factors = Factors(name, learner.components_, factor_labels(store, top_rows, top_codes), top_rows, top_codes,
-                      counts, meta)
+    factors = Factors(
+        name, learner.components_, factor_labels(store, top_rows, top_codes), top_rows, top_codes, counts, meta
+    )
     if save:
         save_factors(store, factors)
     return factors

@@ -42,6 +42,7 @@ from .store import Store
 KINDS = ("hnsw", "ivf", "flat")
 INDEX_DIR = "index"
 PREFERENCE = ("hnsw", "ivf", "flat")  # the index `similar` uses when several are present
+FLAT_EXACT_MAX_QUERIES = 4  # beyond this, the blocked torch scan (all queries in one pass) is faster
 _CACHE: dict[tuple[str, int], Any] = {}
 faiss: Any = _faiss  # its bundled type stubs lag the library (SearchParametersHNSW, params=...)
 
@@ -286,7 +287,10 @@ def load_index(store: Store, kind: str) -> StoreIndex:
     faiss_path = Path(info["file"])
     key = (str(faiss_path.resolve()), faiss_path.stat().st_mtime_ns)
     if key not in _CACHE:
-        _CACHE[key] = faiss.read_index(str(faiss_path))
+        for old in [k for k in _CACHE if k[0] == key[0]]:  # an index rebuilt since: drop the old one
+            del _CACHE[old]
+        # memory-mapped, not read into RAM: codes stay in the page cache like the store's vectors
+        _CACHE[key] = faiss.read_index(str(faiss_path), faiss.IO_FLAG_MMAP_IFC)
     return StoreIndex(kind, _CACHE[key], info, faiss_path)
 
 
@@ -300,11 +304,20 @@ def remove_index(store: Store, kind: str) -> bool:
     return found
 
 
-def choose_index(store: Store, kind: str | None = None, exact: bool = False) -> tuple[StoreIndex | None, str]:
-    """The index `similar` should use (None: exact scan) and, when an index is skipped, why."""
+def choose_index(
+    store: Store, kind: str | None = None, exact: bool = False, n_queries: int = 1
+) -> tuple[StoreIndex | None, str]:
+    """The index `similar` should use (None: exact scan) and, when an index is skipped, why.
+
+    An exact search of a few queries uses a fresh flat index when there is one: its exact results
+    come from faiss's float16 kernel, which scans at memory speed (one query per thread).
+    """
     if exact:
         if kind is not None:
             raise CtxvecError("choose either an index (--index) or an exact scan (--exact), not both")
+        info = index_info(store, "flat")
+        if n_queries <= FLAT_EXACT_MAX_QUERIES and info is not None and not info["stale"]:
+            return load_index(store, "flat"), ""
         return None, ""
     if kind is not None:
         return load_index(store, kind), ""

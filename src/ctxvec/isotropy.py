@@ -154,13 +154,12 @@ SUMMARY_FIELDS = (
 # ---- global measures -----------------------------------------------------------------------------------
 
 
-def isoscore_from_covariance(cov: np.ndarray) -> float:
-    """IsoScore (Rudman et al. 2022) of a (dim, dim) covariance matrix; NaN when it is all zero."""
-    cov = np.asarray(cov, dtype=np.float64)
-    d = cov.shape[0]
+def isoscore_from_eigenvalues(values: np.ndarray) -> float:
+    """IsoScore (Rudman et al. 2022) from the (dim,) covariance eigenvalues; NaN when they are all zero."""
+    pcs = np.clip(np.asarray(values, dtype=np.float64), 0.0, None)
+    d = len(pcs)
     if d < 2:
         raise CtxvecError(f"IsoScore needs at least 2 dimensions, got {d}")
-    pcs = np.clip(np.linalg.eigvalsh((cov + cov.T) / 2), 0.0, None)
     norm = np.linalg.norm(pcs)
     if norm == 0:
         return float("nan")
@@ -169,19 +168,32 @@ def isoscore_from_covariance(cov: np.ndarray) -> float:
     return float(((d - defect**2 * (d - math.sqrt(d))) ** 2 - d) / (d * (d - 1)))
 
 
+def isoscore_from_covariance(cov: np.ndarray) -> float:
+    """IsoScore of a (dim, dim) covariance matrix; NaN when it is all zero."""
+    cov = np.asarray(cov, dtype=np.float64)
+    if cov.shape[0] < 2:
+        raise CtxvecError(f"IsoScore needs at least 2 dimensions, got {cov.shape[0]}")
+    return isoscore_from_eigenvalues(np.linalg.eigvalsh((cov + cov.T) / 2))
+
+
 def isoscore(points: np.ndarray) -> float:
     """IsoScore of (n, dim) points (covariance with ddof=1, as the reference package)."""
     return isoscore_from_covariance(np.cov(np.asarray(points, dtype=np.float64), rowvar=False))
 
 
-def effective_rank_from_covariance(cov: np.ndarray) -> float:
-    """exp(entropy of σ/Σσ), σ = √eigenvalues of `cov` (the centred data's singular values up to a constant)."""
-    sigma = np.sqrt(np.clip(np.linalg.eigvalsh(np.asarray(cov, dtype=np.float64)), 0.0, None))
+def effective_rank_from_eigenvalues(values: np.ndarray) -> float:
+    """exp(entropy of σ/Σσ), σ = √(covariance eigenvalues): the centred data's singular values up to a constant."""
+    sigma = np.sqrt(np.clip(np.asarray(values, dtype=np.float64), 0.0, None))
     total = sigma.sum()
     if total == 0:
         return 0.0
     p = sigma[sigma > 0] / total
     return float(np.exp(-(p * np.log(p)).sum()))
+
+
+def effective_rank_from_covariance(cov: np.ndarray) -> float:
+    """Effective rank (Roy & Vetterli 2007) of data with covariance `cov`."""
+    return effective_rank_from_eigenvalues(np.linalg.eigvalsh(np.asarray(cov, dtype=np.float64)))
 
 
 def partition_directions(correlation: np.ndarray) -> np.ndarray:
@@ -223,9 +235,19 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def _fetch(source: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectors of the distinct sorted `rows` (one read), and the index of each requested row into them."""
+    """Vectors of the distinct sorted `rows` (one read, the source's dtype), and each requested row's index into them."""
     uniq, inverse = np.unique(rows, return_inverse=True)
-    return source.get_vectors(uniq).astype(np.float64), inverse
+    return source.get_vectors(uniq), inverse
+
+
+def _mean_pair_cosine(vectors: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 4096) -> float:
+    """Mean cosine of vectors[a[i]] and vectors[b[i]] over all i, in float64, chunk by chunk."""
+    total = 0.0
+    for s in range(0, len(a), chunk):
+        va = _unit(vectors[a[s : s + chunk]].astype(np.float64))
+        vb = _unit(vectors[b[s : s + chunk]].astype(np.float64))
+        total += float(np.einsum("ij,ij->", va, vb))
+    return total / len(a)
 
 
 def sample_pairs(sentence_ids: np.ndarray, n_pairs: int, rng: np.random.Generator) -> np.ndarray:
@@ -244,9 +266,10 @@ def sample_pairs(sentence_ids: np.ndarray, n_pairs: int, rng: np.random.Generato
 
 
 def _mev(v: np.ndarray) -> float:
-    s2 = np.linalg.svd(v, compute_uv=False) ** 2
+    """σ₁² / Σσᵢ² of (k, dim) `v`, from the eigenvalues of the small (k, k) Gram matrix v vᵀ."""
+    s2 = np.linalg.eigvalsh(v @ v.T if len(v) <= v.shape[1] else v.T @ v)
     total = s2.sum()
-    return float(s2[0] / total) if total > 0 else 0.0
+    return float(s2[-1] / total) if total > 0 else 0.0
 
 
 def _groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -277,9 +300,7 @@ def _sampled_measures(
     # random pairs from different sentences
     pairs = sample_pairs(sids, n_pairs, rng)
     pool, inv = _fetch(source, pairs.ravel())
-    unit = _unit(pool)
-    a, b = unit[inv[0::2]], unit[inv[1::2]]
-    mean_cos = float(np.mean(np.sum(a * b, axis=1)))
+    mean_cos = _mean_pair_cosine(pool, inv[0::2], inv[1::2])
     # words with enough occurrences
     order, starts, _ = _groups(np.asarray(source.word_ids))
     counts = np.diff(starts)
@@ -298,14 +319,16 @@ def _sampled_measures(
         vecs, winv = _fetch(source, np.concatenate(word_rows))
         at = 0
         for rows in word_rows:
-            v = vecs[winv[at : at + len(rows)]]
+            v = vecs[winv[at : at + len(rows)]].astype(np.float64)
             at += len(rows)
             u = _unit(v)
             k = len(v)
             g = u @ u.T
             selfsims.append((g.sum() - np.trace(g)) / (k * (k - 1)))
             mevs.append(_mev(v))
-            base_mevs.append(_mev(pool[rng.choice(len(pool), size=min(k, len(pool)), replace=False)]))
+            base_mevs.append(
+                _mev(pool[rng.choice(len(pool), size=min(k, len(pool)), replace=False)].astype(np.float64))
+            )
     # sentences with at least two rows
     s_order, s_starts, _ = _groups(sids)
     s_eligible = np.flatnonzero(np.diff(s_starts) >= 2)
@@ -316,7 +339,7 @@ def _sampled_measures(
         vecs, sinv = _fetch(source, np.concatenate(sent_rows))
         at = 0
         for rows in sent_rows:
-            v = vecs[sinv[at : at + len(rows)]]
+            v = vecs[sinv[at : at + len(rows)]].astype(np.float64)
             at += len(rows)
             intras.append(float(np.mean(_unit(v) @ _unit(v.mean(axis=0)))))
     nan = float("nan")
@@ -389,7 +412,7 @@ def isotropy(
         n_rows=int(source.n_rows),
         dim=int(m.dim),
         seed=int(seed),
-        isoscore=isoscore_from_covariance(m.covariance),
+        isoscore=isoscore_from_eigenvalues(values),
         mean_cosine=s.mean_cosine,
         n_pairs=s.n_pairs,
         partition_ratio=float(np.exp(log_ratio)),
@@ -397,7 +420,7 @@ def isotropy(
         top_pc_variance=float(ratios[0]),
         top_k=k,
         top_k_pc_variance=float(ratios[:k].sum()),
-        effective_rank=effective_rank_from_covariance(m.covariance),
+        effective_rank=effective_rank_from_eigenvalues(values),
         mean_norm=mean_norm,
         self_similarity=s.self_similarity,
         self_similarity_adjusted=s.self_similarity - s.mean_cosine,
@@ -500,7 +523,7 @@ def layer_isotropy(
         for layer in range(batch.vectors.shape[1])
     ]
     return LayerIsotropy(
-        model=str(getattr(enc.ref, "name", None) or spec.model or "default"),
+        model=str(corpus.manifest["model"]["name"] if isinstance(corpus, Store) and not model else enc.ref.name),
         layers=list(range(len(reports))),
         reports=reports,
         n_sentences=len(texts),
@@ -526,7 +549,7 @@ def plot_layers(result: LayerIsotropy, path: str | Path, title: str | None = Non
     import matplotlib.pyplot as plt
 
     path = Path(path)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(8, 4.5))
     for name, label in PLOT_SERIES:
         ax.plot(result.layers, result.series(name), marker="o", label=label)
     ax.set_xlabel("layer (0 = input embeddings)")
@@ -534,7 +557,7 @@ def plot_layers(result: LayerIsotropy, path: str | Path, title: str | None = Non
     ax.set_xticks(result.layers)
     ax.set_ylim(-0.05, 1.05)
     ax.grid(alpha=0.3)
-    ax.set_title(title or f"{result.model}: {result.n_sentences} sentences, {result.n_rows} words")
+    ax.set_title(title or f"{result.model}: {result.n_sentences} sentences, {result.n_rows} words", fontsize=10)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     try:

@@ -66,11 +66,13 @@ class Atoms(Protocol):
 class ArrayAtoms:
     """Atoms held in memory: (n_atoms, dim) float32 on `device`."""
 
-    def __init__(self, matrix: np.ndarray | torch.Tensor, device: str | torch.device | None = "cpu",
-                 block_rows: int = BLOCK_ROWS):
+    def __init__(
+        self, matrix: np.ndarray | torch.Tensor, device: str | torch.device | None = "cpu", block_rows: int = BLOCK_ROWS
+    ):
         self.device = resolve_device(device)
-        self.matrix = torch.as_tensor(np.asarray(matrix, dtype=np.float32) if isinstance(matrix, np.ndarray)
-                                      else matrix.float()).to(self.device)
+        self.matrix = torch.as_tensor(
+            np.asarray(matrix, dtype=np.float32) if isinstance(matrix, np.ndarray) else matrix.float()
+        ).to(self.device)
         if self.matrix.ndim != 2:
             raise CtxvecError(f"atoms must be a 2-D (n_atoms, dim) matrix, got shape {tuple(self.matrix.shape)}")
         self.n_atoms, self.dim = (int(s) for s in self.matrix.shape)
@@ -91,8 +93,13 @@ class ArrayAtoms:
 class StoreAtoms:
     """Atoms streamed from a store's memory map: all rows, or the sorted subset `rows`."""
 
-    def __init__(self, store: Any, rows: np.ndarray | None = None, device: str | torch.device | None = "cpu",
-                 block_rows: int = BLOCK_ROWS):
+    def __init__(
+        self,
+        store: Any,
+        rows: np.ndarray | None = None,
+        device: str | torch.device | None = "cpu",
+        block_rows: int = BLOCK_ROWS,
+    ):
         self.store = store
         self.rows = None if rows is None else np.asarray(rows, dtype=np.int64)
         self.n_atoms = int(store.n_rows if self.rows is None else len(self.rows))
@@ -189,8 +196,15 @@ class LassoResult:
         return self.alpha >= self.alpha_max
 
     def take(self, targets: np.ndarray) -> LassoResult:
-        return LassoResult(self.coef[targets], self.alpha[targets], self.alpha_max[targets],
-                           self.objective[targets], self.gap[targets], self.n_iter[targets], self.converged[targets])
+        return LassoResult(
+            self.coef[targets],
+            self.alpha[targets],
+            self.alpha_max[targets],
+            self.objective[targets],
+            self.gap[targets],
+            self.n_iter[targets],
+            self.converged[targets],
+        )
 
 
 def _targets(y: Any) -> np.ndarray:
@@ -240,8 +254,9 @@ def kkt_violation(y: Any, atoms: Any, coef: Any, alpha: Any, positive: bool = Tr
     return viol.max(1) / np.maximum(alpha, 1e-300)
 
 
-def _gap(r: torch.Tensor, y: torch.Tensor, l1: torch.Tensor, lam: torch.Tensor, dual_norm: torch.Tensor
-         ) -> tuple[torch.Tensor, torch.Tensor]:
+def _gap(
+    r: torch.Tensor, y: torch.Tensor, l1: torch.Tensor, lam: torch.Tensor, dual_norm: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Primal and duality gap in the ×dim scaling: P = ½‖r‖² + λ‖w‖₁, θ = s·r with s = min(1, λ/‖Ar‖∞)."""
     rr = (r * r).sum(-1)
     primal = 0.5 * rr + lam * l1
@@ -253,8 +268,9 @@ def _gap(r: torch.Tensor, y: torch.Tensor, l1: torch.Tensor, lam: torch.Tensor, 
 # ---- scans over all atoms ----------------------------------------------------------------------
 
 
-def _scan(atoms: Atoms, r: torch.Tensor, exclusion: Exclusion | None, skip: np.ndarray | None, n_top: int,
-          positive: bool) -> tuple[torch.Tensor, np.ndarray]:
+def _scan(
+    atoms: Atoms, r: torch.Tensor, exclusion: Exclusion | None, skip: np.ndarray | None, n_top: int, positive: bool
+) -> tuple[torch.Tensor, np.ndarray]:
     """One pass over all atoms with residuals r (k, dim).
 
     Returns the largest score over allowed atoms not in `skip` (k,) — score = A r (|A r| when signed) —
@@ -291,8 +307,9 @@ def _scan(atoms: Atoms, r: torch.Tensor, exclusion: Exclusion | None, skip: np.n
     return best.double(), top
 
 
-def alpha_max(y: Any, atoms: Any, positive: bool = True, exclude: Any = None,
-              device: str | torch.device | None = "cpu") -> np.ndarray:
+def alpha_max(
+    y: Any, atoms: Any, positive: bool = True, exclude: Any = None, device: str | torch.device | None = "cpu"
+) -> np.ndarray:
     """(k,) smallest alpha giving all-zero coefficients: max_j (A y)_j / dim (|A y| when signed), ≥ 0."""
     ys = _targets(y)
     at = as_atoms(atoms, device)
@@ -323,8 +340,9 @@ def _prox(z: torch.Tensor, thresh: torch.Tensor, positive: bool) -> torch.Tensor
     return torch.sign(z) * (z.abs() - thresh).clamp_min(0.0)
 
 
-def _sub_gap(aw: torch.Tensor, y: torch.Tensor, w: torch.Tensor, lam: torch.Tensor, valid: torch.Tensor,
-             positive: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _sub_gap(
+    aw: torch.Tensor, y: torch.Tensor, w: torch.Tensor, lam: torch.Tensor, valid: torch.Tensor, positive: bool
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Residual (k, dim), primal and gap of the working-set problem, from the atoms themselves."""
     r = y - (w[:, None, :] @ aw)[:, 0, :]
     c = (aw @ r[..., None])[..., 0]
@@ -334,8 +352,15 @@ def _sub_gap(aw: torch.Tensor, y: torch.Tensor, w: torch.Tensor, lam: torch.Tens
     return r, primal, gap
 
 
-def _gram_gap(g: torch.Tensor, b: torch.Tensor, yy: torch.Tensor, w: torch.Tensor, lam: torch.Tensor,
-              valid: torch.Tensor, positive: bool) -> tuple[torch.Tensor, torch.Tensor]:
+def _gram_gap(
+    g: torch.Tensor,
+    b: torch.Tensor,
+    yy: torch.Tensor,
+    w: torch.Tensor,
+    lam: torch.Tensor,
+    valid: torch.Tensor,
+    positive: bool,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Primal and gap of the working-set problem from its Gram matrix g (k, p, p), b = A y, yy = ‖y‖² (float64)."""
     gw = (g @ w[..., None])[..., 0]
     c = b - gw  # A r
@@ -348,8 +373,9 @@ def _gram_gap(g: torch.Tensor, b: torch.Tensor, yy: torch.Tensor, w: torch.Tenso
     return primal, gap
 
 
-def _polish(g: torch.Tensor, b: torch.Tensor, lam: torch.Tensor, w: torch.Tensor, valid: torch.Tensor,
-            positive: bool) -> torch.Tensor:
+def _polish(
+    g: torch.Tensor, b: torch.Tensor, lam: torch.Tensor, w: torch.Tensor, valid: torch.Tensor, positive: bool
+) -> torch.Tensor:
     """Exact working-set solution on the current support (linear solve), where it satisfies the KKT conditions."""
     s = w != 0
     sgn = torch.sign(w)
@@ -366,26 +392,38 @@ def _polish(g: torch.Tensor, b: torch.Tensor, lam: torch.Tensor, w: torch.Tensor
     return torch.where(ok[:, None], sol, w)
 
 
-def _fista_ws(aw: torch.Tensor, y: torch.Tensor, lam: torch.Tensor, w: torch.Tensor, valid: torch.Tensor,
-              positive: bool, tol: float, max_iter: int, check_every: int = 10) -> tuple[torch.Tensor, int]:
+def _fista_ws(
+    aw: torch.Tensor,
+    y: torch.Tensor,
+    lam: torch.Tensor,
+    w: torch.Tensor,
+    valid: torch.Tensor,
+    positive: bool,
+    tol: float,
+    max_iter: int,
+    check_every: int = 10,
+) -> tuple[torch.Tensor, int]:
     """Solve the working-set problems (batched): aw (k, p, dim) float64 atoms (zero rows where not
-    `valid`), y (k, dim), w (k, p) warm start. Returns the best iterate and the iterations run.
+    `valid`), y (k, dim), w (k, p) warm start. Returns the best iterates and the iterations run.
 
-    Every `check_every` iterations: duality gap; and where the support has not changed since the last
-    check, the exact solution on that support (`_polish`), kept when it satisfies the KKT conditions.
+    Every `check_every` iterations: duality gap; where the support has not changed since the last check,
+    the exact solution on that support (`_polish`), kept when it satisfies the KKT conditions. Targets
+    that reach `tol` leave the batch, so a few hard ones do not slow down the rest.
     """
     g = aw @ aw.transpose(1, 2)
     b = (aw @ y[..., None])[..., 0]
     yy = (y * y).sum(1)
     lipschitz = _lipschitz(g)
     w = _polish(g, b, lam, w * valid, valid, positive)
+    out = w.clone()
     best_p, gap = _gram_gap(g, b, yy, w, lam, valid, positive)
-    done = gap <= tol * best_p.clamp_min(1e-300)
+    live = torch.nonzero(gap > tol * best_p.clamp_min(1e-300))[:, 0]
+    g, b, yy, lam, valid, w, best_p, lipschitz = (x[live] for x in (g, b, yy, lam, valid, w, best_p, lipschitz))
     best_w, last_support = w, w != 0
     z, t = w.clone(), torch.ones_like(lam)
     n = 0
     for n in range(1, max_iter + 1):
-        if bool(done.all()):
+        if not len(live):
             break
         grad = (g @ z[..., None])[..., 0] - b
         step = 1.0 / lipschitz
@@ -398,24 +436,44 @@ def _fista_ws(aw: torch.Tensor, y: torch.Tensor, lam: torch.Tensor, w: torch.Ten
         w = w_new
         if n % check_every == 0 or n == max_iter:
             support = w != 0
-            if bool(((support == last_support).all(1) & ~done).any()):
+            if bool((support == last_support).all(1).any()):
                 w = _polish(g, b, lam, w, valid, positive)
             last_support = support
             primal, gap = _gram_gap(g, b, yy, w, lam, valid, positive)
-            better = (primal < best_p) & ~done
+            better = primal < best_p
             best_w = torch.where(better[:, None], w, best_w)
             diverging = primal > best_p * (1 + 1e-6)  # step too long: halve it, restart from the best point
             lipschitz = torch.where(diverging, 2 * lipschitz, lipschitz)
             w = torch.where(diverging[:, None], best_w, w)
             z = torch.where(diverging[:, None], best_w, z)
             best_p = torch.where(better, primal, best_p)
-            done |= better & (gap <= tol * primal.clamp_min(1e-300))
-    return best_w, n
+            done = better & (gap <= tol * primal.clamp_min(1e-300))
+            if bool(done.any()):
+                out[live[done]] = best_w[done]
+                keep = ~done
+                live = live[keep]
+                g, b, yy, lam, valid, w, z, t, best_p, best_w, lipschitz, last_support = (
+                    x[keep] for x in (g, b, yy, lam, valid, w, z, t, best_p, best_w, lipschitz, last_support)
+                )
+    if len(live):
+        out[live] = best_w
+    return out, n
 
 
-def fista(y: Any, atoms: Any, alpha: Any, *, positive: bool = True, exclude: Any = None, tol: float = 1e-6,
-          max_iter: int = 20000, ws_size: int = 64, max_outer: int = 50, warm_start: LassoResult | None = None,
-          device: str | torch.device | None = "cpu") -> LassoResult:
+def fista(
+    y: Any,
+    atoms: Any,
+    alpha: Any,
+    *,
+    positive: bool = True,
+    exclude: Any = None,
+    tol: float = 1e-6,
+    max_iter: int = 20000,
+    ws_size: int = 64,
+    max_outer: int = 50,
+    warm_start: LassoResult | None = None,
+    device: str | torch.device | None = "cpu",
+) -> LassoResult:
     """Batched (non-negative) LASSO by FISTA on growing working sets; stops at relative duality gap `tol`.
 
     y (k, dim) targets; atoms (n_atoms, dim) array or `Atoms`; alpha scalar or (k,), absolute (sklearn scale);
@@ -474,8 +532,14 @@ def fista(y: Any, atoms: Any, alpha: Any, *, positive: bool = True, exclude: Any
         w_np = w.cpu().numpy()
         sup_i = np.where(w_np != 0, ws, -1)
         nnz = int((w_np != 0).sum(1).max(initial=0))
-        best, cand = _scan(at, r_a, None if excl is None else excl.subset(active), sup_i,
-                           int(min(max(ws_size, 2 * nnz), at.n_atoms)), positive)
+        best, cand = _scan(
+            at,
+            r_a,
+            None if excl is None else excl.subset(active),
+            sup_i,
+            int(min(max(ws_size, 2 * nnz), at.n_atoms)),
+            positive,
+        )
         c_ws = (aw @ r_a[..., None])[..., 0]
         c_ws = c_ws if positive else c_ws.abs()
         c_sup = c_ws.masked_fill(torch.from_numpy(w_np == 0).to(dev), -math.inf).max(1).values
@@ -526,8 +590,17 @@ def _dense_rows(idx: np.ndarray, val: np.ndarray, atoms: Atoms) -> np.ndarray:
 # ---- plain FISTA over all atoms (no working set): the baseline ---------------------------------------
 
 
-def fista_full(y: Any, atoms: Any, alpha: Any, *, positive: bool = True, tol: float = 1e-6, max_iter: int = 5000,
-               check_every: int = 20, device: str | torch.device | None = "cpu") -> LassoResult:
+def fista_full(
+    y: Any,
+    atoms: Any,
+    alpha: Any,
+    *,
+    positive: bool = True,
+    tol: float = 1e-6,
+    max_iter: int = 5000,
+    check_every: int = 20,
+    device: str | torch.device | None = "cpu",
+) -> LassoResult:
     """FISTA on the whole dictionary (two (k, n_atoms, dim) products per iteration); atoms in memory."""
     ys = _targets(y)
     dev = resolve_device(device)
@@ -557,15 +630,25 @@ def fista_full(y: Any, atoms: Any, alpha: Any, *, positive: bool = True, tol: fl
             if bool((gap <= tol * primal).all()):
                 break
     prim, gp = primal.cpu().numpy(), gap.cpu().numpy()
-    return LassoResult(sp.csr_array(w.cpu().numpy()), alpha, amax, prim / dim, gp / dim,
-                       np.full(k, n), gp <= tol * prim)
+    return LassoResult(
+        sp.csr_array(w.cpu().numpy()), alpha, amax, prim / dim, gp / dim, np.full(k, n), gp <= tol * prim
+    )
 
 
 # ---- scikit-learn coordinate descent -----------------------------------------------------------------
 
 
-def sklearn_lasso(y: Any, atoms: Any, alpha: Any, *, positive: bool = True, exclude: Any = None, tol: float = 1e-4,
-                  max_iter: int = 10000, warm_start: LassoResult | None = None) -> LassoResult:
+def sklearn_lasso(
+    y: Any,
+    atoms: Any,
+    alpha: Any,
+    *,
+    positive: bool = True,
+    exclude: Any = None,
+    tol: float = 1e-4,
+    max_iter: int = 10000,
+    warm_start: LassoResult | None = None,
+) -> LassoResult:
     """scikit-learn's ``Lasso(alpha, positive, fit_intercept=False)`` fitted once per target (float64)."""
     from sklearn.linear_model import Lasso
 
@@ -584,8 +667,14 @@ def sklearn_lasso(y: Any, atoms: Any, alpha: Any, *, positive: bool = True, excl
         for t in np.flatnonzero(groups == g):
             xy = x.T @ ys[t]
             amax[t] = max(float((xy if positive else np.abs(xy)).max(initial=0.0)), 0.0) / dim
-            model = Lasso(alpha=max(alpha[t], 1e-300), positive=positive, fit_intercept=False, tol=tol,
-                          max_iter=max_iter, warm_start=warm_start is not None)
+            model = Lasso(
+                alpha=max(alpha[t], 1e-300),
+                positive=positive,
+                fit_intercept=False,
+                tol=tol,
+                max_iter=max_iter,
+                warm_start=warm_start is not None,
+            )
             if warm_start is not None:
                 model.coef_ = np.asarray(warm_start.coef[[t]].toarray()[0][keep], dtype=np.float64)
             model.fit(x, ys[t])
@@ -599,8 +688,15 @@ def sklearn_lasso(y: Any, atoms: Any, alpha: Any, *, positive: bool = True, excl
 # ---- orthogonal matching pursuit ----------------------------------------------------------------------
 
 
-def omp(y: Any, atoms: Any, n_terms: int, *, positive: bool = True, exclude: Any = None,
-        device: str | torch.device | None = "cpu") -> LassoResult:
+def omp(
+    y: Any,
+    atoms: Any,
+    n_terms: int,
+    *,
+    positive: bool = True,
+    exclude: Any = None,
+    device: str | torch.device | None = "cpu",
+) -> LassoResult:
     """Orthogonal matching pursuit: up to `n_terms` greedy steps per target, least-squares refit each step.
 
     Positive: picks the atom most positively correlated with the residual and refits by NNLS; stops early
@@ -646,8 +742,9 @@ def omp(y: Any, atoms: Any, n_terms: int, *, positive: bool = True, exclude: Any
     coef = sp.csr_array((data, (rows, cols)), shape=(k, at.n_atoms))
     coef.sum_duplicates()
     obj = 0.5 * (r**2).sum(1) / dim
-    return LassoResult(coef, np.zeros(k), amax, obj, np.full(k, np.nan), np.full(k, chosen.shape[1]),
-                       np.ones(k, dtype=bool))
+    return LassoResult(
+        coef, np.zeros(k), amax, obj, np.full(k, np.nan), np.full(k, chosen.shape[1]), np.ones(k, dtype=bool)
+    )
 
 
 # ---- regularisation giving at most K terms ---------------------------------------------------------------
@@ -656,9 +753,19 @@ def omp(y: Any, atoms: Any, n_terms: int, *, positive: bool = True, exclude: Any
 Solver = Callable[..., LassoResult]
 
 
-def max_terms_search(y: Any, atoms: Any, max_terms: int, *, solver: Solver = fista, positive: bool = True,
-                     exclude: Any = None, shrink: float = 0.5, n_bisect: int = 8, min_ratio: float = 1e-4,
-                     **solver_kw: Any) -> LassoResult:
+def max_terms_search(
+    y: Any,
+    atoms: Any,
+    max_terms: int,
+    *,
+    solver: Solver = fista,
+    positive: bool = True,
+    exclude: Any = None,
+    shrink: float = 0.5,
+    n_bisect: int = 8,
+    min_ratio: float = 1e-4,
+    **solver_kw: Any,
+) -> LassoResult:
     """Per target, the smallest alpha found whose solution has at most `max_terms` non-zero coefficients.
 
     Starts at alpha_max (no terms), multiplies alpha by `shrink` until a solution has too many terms,
@@ -676,16 +783,30 @@ def max_terms_search(y: Any, atoms: Any, max_terms: int, *, solver: Solver = fis
     excl = Exclusion.build(exclude, k, n_atoms)
     amax = alpha_max(ys, atoms, positive, excl)
     lo, hi = amax.copy(), np.full(k, np.nan)  # lo gives <= max_terms terms (alpha_max gives none), hi too many
-    best = LassoResult(sp.csr_array((k, n_atoms)), amax.copy(), amax, 0.5 * (ys**2).sum(1) / dim, np.zeros(k),
-                       np.zeros(k, dtype=np.int64), np.ones(k, dtype=bool))
+    best = LassoResult(
+        sp.csr_array((k, n_atoms)),
+        amax.copy(),
+        amax,
+        0.5 * (ys**2).sum(1) / dim,
+        np.zeros(k),
+        np.zeros(k, dtype=np.int64),
+        np.ones(k, dtype=bool),
+    )
     rows = [best.coef[[t]] for t in range(k)]
     bisections = np.zeros(k, dtype=np.int64)
     active = amax > 0
     while active.any():
         act = np.flatnonzero(active)
         trial = np.where(np.isnan(hi[act]), lo[act] * shrink, np.sqrt(lo[act] * np.nan_to_num(hi[act], nan=1.0)))
-        res = solver(ys[act], atoms, trial, positive=positive, exclude=None if excl is None else excl.subset(act),
-                     warm_start=best.take(act), **solver_kw)
+        res = solver(
+            ys[act],
+            atoms,
+            trial,
+            positive=positive,
+            exclude=None if excl is None else excl.subset(act),
+            warm_start=best.take(act),
+            **solver_kw,
+        )
         ok = res.n_terms <= max_terms
         for j, t in enumerate(act):
             if ok[j]:
@@ -703,9 +824,18 @@ def max_terms_search(y: Any, atoms: Any, max_terms: int, *, solver: Solver = fis
     return best
 
 
-def solve(y: Any, atoms: Any, alpha: Any = None, *, max_terms: int | None = None, solver: str = "fista",
-          positive: bool = True, exclude: Any = None, tol: float | None = None,
-          device: str | torch.device | None = "cpu") -> LassoResult:
+def solve(
+    y: Any,
+    atoms: Any,
+    alpha: Any = None,
+    *,
+    max_terms: int | None = None,
+    solver: str = "fista",
+    positive: bool = True,
+    exclude: Any = None,
+    tol: float | None = None,
+    device: str | torch.device | None = "cpu",
+) -> LassoResult:
     """Dispatch: `solver` in {"fista", "lasso", "omp"}; absolute `alpha` or `max_terms` (at most K terms)."""
     if solver == "omp":
         if max_terms is None:

@@ -434,7 +434,8 @@ def similar(
     ready-made as `queries`. The query occurrence is never its own neighbour. `exclude_word` drops
     every occurrence of the query's word; `distinct_sentences` keeps one hit per sentence;
     `words_only` keeps each word type's best occurrence, with a count. A faiss index built with
-    `ctxvec index` (`index` names the kind) is used when present unless `exact`.
+    `ctxvec index` (`index` names the kind) is used when present unless `exact`; `exact` uses the
+    exact scan, or for up to 4 queries the store's flat index (also exact) when it has one.
     """
     k = check_k(store, k)
     if distinct_sentences and words_only:
@@ -450,7 +451,7 @@ def similar(
 
     from .index import choose_index  # here: index imports this module
 
-    chosen, why = choose_index(store, index, exact)
+    chosen, why = choose_index(store, index, exact, len(vectors))
     if chosen is None:
         matches = search_vectors(store, vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
         method = f"exact scan ({scan_kernel(store)} kernel, re-scored in float32)" + (f"; {why}" if why else "")

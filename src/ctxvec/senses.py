@@ -63,6 +63,42 @@ def _by_size(labels: np.ndarray) -> np.ndarray:
     return mapping[labels]
 
 
+def null_sample(y: np.ndarray, rng: np.random.Generator, kind: str = "radial") -> np.ndarray:
+    """A cluster-free sample like (n, p) `y`: same per-component spread and the same distribution of
+    (standardised) distances from the mean, in uniformly random directions."""
+    spread = y.std(axis=0)
+    g = rng.normal(size=y.shape)
+    if kind == "gaussian":
+        return g * spread
+    radius = np.linalg.norm((y - y.mean(axis=0)) / np.where(spread > 0, spread, 1.0), axis=1)
+    g /= np.linalg.norm(g, axis=1, keepdims=True)
+    return g * radius[:, None] * spread
+
+
+def valley_ratio(y: np.ndarray, labels: np.ndarray, grid: int = 64) -> float:
+    """Worst (largest) density ratio valley/shoulder between each cluster and its nearest other cluster.
+
+    Points of the two clusters are projected on the line through their centroids; a Gaussian kernel
+    density (bandwidth from the pooled within-cluster spread) is evaluated between the two centroids;
+    the ratio is its minimum there over the smaller of its values at the two centroids (1: no valley)."""
+    k = int(labels.max()) + 1
+    cents = np.stack([y[labels == c].mean(axis=0) for c in range(k)])
+    worst = 0.0
+    for a in range(k):
+        d = np.linalg.norm(cents - cents[a], axis=1)
+        d[a] = np.inf
+        b = int(np.argmin(d))
+        u = (cents[b] - cents[a]) / d[b]
+        m = (labels == a) | (labels == b)
+        t = (y[m] - cents[a]) @ u
+        within = np.concatenate([t[labels[m] == a], t[labels[m] == b] - d[b]])
+        h = 1.06 * within.std() * len(t) ** -0.2
+        pts = np.linspace(0.0, d[b], grid)
+        dens = np.exp(-0.5 * ((pts[:, None] - t[None, :]) / h) ** 2).sum(axis=1)
+        worst = max(worst, float(dens.min() / min(dens[0], dens[-1])))
+    return worst
+
+
 @dataclass
 class SenseSplit:
     """How n occurrences split into senses.
@@ -97,6 +133,7 @@ def split_senses(
     min_size: int = 3,
     n_null: int = 3,
     seed: int = 0,
+    _null: str = "radial",
 ) -> SenseSplit:
     """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by the rule in the module doc."""
     x = unit_rows(vectors)
@@ -130,15 +167,17 @@ def split_senses(
     best = int(ks[np.nanargmax(sils)])
     best_sil = float(np.nanmax(sils))
     rng = np.random.default_rng(seed)
-    spread = y.std(axis=0)
-    null = float(
-        np.mean(
-            [
-                _silhouette(z, _kmeans(z, best, seed), seed)
-                for z in (rng.normal(size=y.shape) * spread for _ in range(n_null))
-            ]
+    draws = [null_sample(y, rng, "gaussian") for _ in range(n_null)]
+    null = float(np.mean([_silhouette(z, _kmeans(z, best, seed), seed) for z in draws]))
+    valley = valley_ratio(y, splits[best])
+    if _null == "valley" and valley > 0.5:
+        return SenseSplit(one, 1, ks, sils, null, f"no valley {valley:.2f}")
+    if _null == "valley+null" and (valley > 0.5 or best_sil - null < margin):
+        return SenseSplit(one, 1, ks, sils, null, f"no valley {valley:.2f} or null {best_sil:.3f} vs {null:.3f}")
+    if _null == "valley" or _null == "valley+null":
+        return SenseSplit(
+            _by_size(splits[best]), best, ks, sils, null, f"valley {valley:.2f} sil {best_sil:.3f} vs null {null:.3f}"
         )
-    )
     if best_sil - null < margin:
         return SenseSplit(
             one, 1, ks, sils, null, f"no convincing split (best silhouette {best_sil:.3f} at k={best}, null {null:.3f})"

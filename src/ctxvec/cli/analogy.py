@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    expr = " + ".join(positive) + "".join(f" − {w}" for w in negative)
+    expr = positive[0] + "".join(f" − {w}" for w in negative) + "".join(f" + {w}" for w in positive[1:])
     name = {"add": "3CosAdd", "mul": "3CosMul"}[res.method]
     table = Table(title=f"{expr} = ?  ({name}, {res.level} level)", title_justify="left")
     table.add_column("#", justify="right")

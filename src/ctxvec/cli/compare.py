@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from ._output import add_json_flag, console, print_json
+from ._output import add_json_flag, console, highlight, print_json
 
 
 def register(sub: Any) -> None:
@@ -52,13 +54,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     table = Table(title="isotropy", title_justify="left")
     table.add_column("figure", style="bold")
-    table.add_column(str(a.path), justify="right")
-    table.add_column(str(b.path), justify="right")
+    table.add_column(escape(str(a.path)), justify="right")
+    table.add_column(escape(str(b.path)), justify="right")
     for key, va, vb in result.isotropy_rows():
         table.add_row(key, _f(va), _f(vb))
     console.print(table)
     for n in result.neighbours or []:
-        t = Table(title=f"{n.word}: {n.sentence}", title_justify="left")
+        occ = a.occurrence(n.row_a)
+        t = Table(title=Text(f"{n.word}: ") + highlight(occ.sentence, occ.start, occ.end), title_justify="left")
         t.add_column("#", justify="right")
         t.add_column(f"{a.path.name} (row {n.row_a})")
         t.add_column(f"{b.path.name} (row {n.row_b})")
@@ -67,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
             hb = n.hits_b[i] if i < len(n.hits_b) else None
             t.add_row(
                 str(i + 1),
-                f"{ha['token']} {ha['score']:.3f} (row {ha['row']})" if ha else "",
-                f"{hb['token']} {hb['score']:.3f} (row {hb['row']})" if hb else "",
+                escape(f"{ha['token']} {ha['score']:.3f} (row {ha['row']})") if ha else "",
+                escape(f"{hb['token']} {hb['score']:.3f} (row {hb['row']})") if hb else "",
             )
         console.print(t)
         if n.overlap >= 0:
@@ -83,5 +86,5 @@ def run(args: argparse.Namespace) -> int:
             t.add_row(name, _f(ea), _f(eb))
         console.print(t)
     for note in result.notes:
-        console.print(f"note: {note}")
+        console.print(escape(f"note: {note}"))
     return 0

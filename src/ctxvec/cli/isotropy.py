@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import CtxvecError
@@ -113,13 +115,13 @@ def run(args: argparse.Namespace) -> int:
         title = f"isotropy of {store.path}" + (
             f" (transform {store.manifest['transform_id']})" if store.transform else ""
         )
-        table = Table(title=title, title_justify="left")
-        table.add_column("figure", style="bold")
-        table.add_column("key")
-        table.add_column("value", justify="right")
+        table = Table(title=escape(title), title_justify="left")
+        table.add_column("figure (--json key)", style="bold", no_wrap=True)
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("meaning")
         for key, label in SUMMARY_FIELDS:
             label = label.replace("top-k", f"top-{report.top_k}")
-            table.add_row(label, key, _fmt(getattr(report, key)))
+            table.add_row(key, _fmt(getattr(report, key)), label)
         console.print(table)
         console.print(
             f"all {report.n_rows:,} rows (dim {report.dim}) for IsoScore, I(W), PCs, effective rank; "
@@ -140,29 +142,38 @@ def run(args: argparse.Namespace) -> int:
         print_json({**result.to_dict(), "plot": args.plot})
         return 0
     cols = [
-        ("isoscore", "IsoScore"),
-        ("mean_cosine", "mean cos"),
-        ("log_partition_ratio", "log I(W)"),
-        ("top_pc_variance", "PC1 var"),
-        ("effective_rank", "eff. rank"),
-        ("self_similarity", "self-sim"),
-        ("self_similarity_adjusted", "self-sim adj"),
-        ("intra_sentence_similarity", "intra-sim"),
-        ("intra_sentence_similarity_adjusted", "intra adj"),
-        ("mev", "MEV"),
-        ("mev_adjusted", "MEV adj"),
+        ("isoscore", "IsoScore", 3),
+        ("mean_cosine", "cos", 3),
+        ("log_partition_ratio", "log I", 2),
+        ("self_similarity", "self", 3),
+        ("self_similarity_adjusted", "adj", 3),
+        ("intra_sentence_similarity", "intra", 3),
+        ("intra_sentence_similarity_adjusted", "adj", 3),
+        ("mev", "MEV", 3),
+        ("mev_adjusted", "adj", 3),
     ]
-    table = Table(title=f"isotropy per layer of {result.model}", title_justify="left")
-    table.add_column("layer", justify="right", style="bold")
-    for _, label in cols:
-        table.add_column(label, justify="right")
+    table = Table(
+        title=escape(f"isotropy per layer of {result.model}"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("layer", justify="right", style="bold", no_wrap=True)
+    for _, label, _ in cols:
+        table.add_column(label, justify="right", no_wrap=True, min_width=6)
     for layer, r in zip(result.layers, result.reports, strict=True):
-        table.add_row(str(layer), *(_fmt(getattr(r, key)) for key, _ in cols))
+        table.add_row(str(layer), *(f"{getattr(r, key):.{digits}f}" for key, _, digits in cols))
     console.print(table)
+    console.print(
+        "cos = mean cosine of random pairs; log I = log partition ratio; self / intra = self- and intra-sentence "
+        "similarity; MEV = max. explainable variance; adj = minus the anisotropy baseline. Everything: --json"
+    )
     r0 = result.reports[0]
     console.print(
         f"{result.n_sentences:,} sentences, {result.n_rows:,} words; {r0.n_pairs:,} random pairs, "
         f"{r0.n_words:,} words with >= {r0.min_count} occurrences, {r0.n_sentences:,} sentences per layer; "
-        f"seed {result.seed}; layer 0 = input embeddings" + (f"; plot saved to {args.plot}" if args.plot else "")
+        f"seed {result.seed}; layer 0 = input embeddings"
+        + (f"; plot saved to {escape(args.plot)}" if args.plot else "")
     )
     return 0

@@ -40,7 +40,11 @@ def register(sub: Any) -> None:
         "score at least as high as the k-th word's best",
     )
     how = p.add_mutually_exclusive_group()
-    how.add_argument("--exact", action="store_true", help="exact scan even when the store has an index")
+    how.add_argument(
+        "--exact",
+        action="store_true",
+        help="exact search even when the store has an approximate index (a scan, or its flat index for <= 4 queries)",
+    )
     how.add_argument("--index", choices=KINDS, default=None, help="use this index kind (default: any present)")
     add_json_flag(p)
     p.set_defaults(func=run)

@@ -6,6 +6,8 @@ import argparse
 import time
 from typing import Any
 
+from rich.markup import escape
+
 from ..errors import CtxvecError
 from ._output import add_json_flag, console, print_json
 
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"store": str(store.path), "removed": old})
         else:
-            console.print(f"removed the in-place transform {old} from {store.path}")
+            console.print(escape(f"removed the in-place transform {old} from {store.path}"))
         return 0
     if args.method is None:
         raise CtxvecError("--method is required; choose center, abtt, whitening, conceptor or pca")
@@ -99,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         console.print(
-            f"fitted {args.method} ({info['transform_id']}) on {store.n_rows:,} vectors in {fit_s:.1f} s; {where}"
+            escape(
+                f"fitted {args.method} ({info['transform_id']}) on {store.n_rows:,} vectors in {fit_s:.1f} s; {where}"
+            )
         )
     return 0
