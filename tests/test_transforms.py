@@ -348,20 +348,18 @@ def test_cli_transform_out_in_place_remove(cone_store, tmp_path, capsys):
     assert "n_components=99 is out of range" in err and not (tmp_path / "y").exists()
 
 
-def test_encoder_transform_maps_raw_outputs_into_the_store_space(cone_store, tmp_path):
-    from ctxvec.transforms import encoder_transform
-
+def test_map_encoded_maps_raw_outputs_into_the_store_space(cone_store, tmp_path):
     x = np.asarray(cone_store.vectors, dtype=np.float32)
-    assert encoder_transform(cone_store) is None
+    np.testing.assert_array_equal(cone_store.map_encoded(x), cone_store.get_vectors(slice(None)))
     out = transform_store(cone_store, AllButTheTop(1).fit(cone_store), tmp_path / "a.store")
-    np.testing.assert_allclose(encoder_transform(out).transform(x), out.get_vectors(slice(None)), atol=1e-5)
+    np.testing.assert_allclose(out.map_encoded(x), out.get_vectors(slice(None)), atol=1e-5)
     out = set_store_transform(out, Center().fit(out))  # and an in-place transform on top
-    np.testing.assert_allclose(encoder_transform(out).transform(x), out.get_vectors(slice(None)), atol=1e-5)
+    np.testing.assert_allclose(out.map_encoded(x), out.get_vectors(slice(None)), atol=1e-5)
     bad = FunctionTransformer(lambda b: b * 2).fit(x)
     bad.n_features_in_ = 12
     other = transform_store(cone_store, bad, tmp_path / "b.store")
     with pytest.raises(CtxvecError, match="not saved"):
-        encoder_transform(other)
+        other.map_encoded(x)
 
 
 # ---- compare -------------------------------------------------------------------------------------------

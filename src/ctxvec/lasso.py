@@ -35,6 +35,8 @@ import torch
 from .errors import CtxvecError
 
 BLOCK_ROWS = 65536
+SCAN_ELEMENTS = 1 << 23  # scores computed at once in a scan (k_chunk × block rows)
+WS_ELEMENTS = 1 << 23  # float64 working-set atoms gathered at once (k_chunk × p × dim)
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -281,27 +283,32 @@ def _scan(
     dev = atoms.device
     r32 = r.to(dev, torch.float32)
     best = torch.full((k,), -math.inf, device=dev)
-    top_v = torch.empty((k, 0), device=dev)
-    top_i = torch.empty((k, 0), dtype=torch.int64, device=dev)
+    top_v = torch.full((k, n_top), -math.inf, device=dev)
+    top_i = torch.full((k, n_top), -1, dtype=torch.int64, device=dev)
     skip_t = None if skip is None else torch.as_tensor(skip, device=dev)
-    rows_t = torch.arange(k, device=dev)[:, None]
     masks = None if exclusion is None else torch.as_tensor(exclusion.masks, device=dev)
     group = None if exclusion is None else torch.as_tensor(exclusion.group, device=dev)
     for start, block in atoms.blocks():
         b = block.shape[0]
-        c = r32 @ block.T
-        if not positive:
-            c = c.abs()
-        if masks is not None and group is not None:
-            c.masked_fill_(masks[:, start : start + b][group], -math.inf)
-        if skip_t is not None and skip_t.numel():
-            inside = (skip_t >= start) & (skip_t < start + b)
-            c[rows_t.expand_as(skip_t)[inside], skip_t[inside] - start] = -math.inf
-        best = torch.maximum(best, c.max(1).values)
-        if n_top:
-            v, i = c.topk(min(n_top, b), dim=1)
-            top_v, sel = torch.cat([top_v, v], 1).topk(min(n_top, top_v.shape[1] + v.shape[1]), dim=1)
-            top_i = torch.cat([top_i, i + start], 1).gather(1, sel)
+        step = max(1, SCAN_ELEMENTS // b)  # targets at a time: bounds the (targets, b) score matrix
+        for lo in range(0, k, step):
+            hi = min(k, lo + step)
+            c = r32[lo:hi] @ block.T
+            if not positive:
+                c = c.abs()
+            if masks is not None and group is not None:
+                c.masked_fill_(masks[:, start : start + b][group[lo:hi]], -math.inf)
+            if skip_t is not None and skip_t.numel():
+                sk = skip_t[lo:hi]
+                inside = (sk >= start) & (sk < start + b)
+                rows = torch.arange(hi - lo, device=dev)[:, None].expand_as(sk)
+                c[rows[inside], sk[inside] - start] = -math.inf
+            best[lo:hi] = torch.maximum(best[lo:hi], c.max(1).values)
+            if n_top:
+                v, i = c.topk(min(n_top, b), dim=1)
+                v, sel = torch.cat([top_v[lo:hi], v], 1).topk(n_top, dim=1)
+                top_i[lo:hi] = torch.cat([top_i[lo:hi], i + start], 1).gather(1, sel)
+                top_v[lo:hi] = v
     top = top_i.cpu().numpy()
     top[~np.isfinite(top_v.cpu().numpy())] = -1
     return best.double(), top
@@ -322,12 +329,11 @@ def alpha_max(
 
 
 def _lipschitz(g: torch.Tensor) -> torch.Tensor:
-    """(k,) largest eigenvalue of each Gram matrix g (k, p, p): exact for p ≤ 128, else power iteration."""
-    if g.shape[-1] <= 128:
+    """(k,) largest eigenvalue of each Gram matrix g (k, p, p): exact for p ≤ 32, else power iteration."""
+    if g.shape[-1] <= 32:
         return torch.linalg.eigvalsh(g)[..., -1].clamp_min(1e-300)
-    v = torch.ones(g.shape[:-1], dtype=g.dtype, device=g.device)[..., None]
-    v = v + 0.01 * torch.randn_like(v)
-    for _ in range(60):
+    v = torch.linspace(1.0, 1.5, g.shape[-1], dtype=g.dtype, device=g.device).expand(g.shape[:-1])[..., None]
+    for _ in range(40):
         v = g @ v
         v = v / v.norm(dim=1, keepdim=True).clamp_min(1e-300)
     rayleigh = (v * (g @ v)).sum((1, 2))
@@ -522,11 +528,23 @@ def fista(
             ws[j, : len(s_i)], w0[j, : len(s_i)] = s_i, s_v
             ws[j, len(s_i) : len(s_i) + len(fill)] = fill
         valid = torch.from_numpy(ws >= 0).to(dev)
-        aw = at.take(np.where(ws >= 0, ws, 0).ravel()).reshape(len(active), p, dim) * valid[..., None]
         y_a, lam_a = y_t[active], lam[active]
-        w, its = _fista_ws(aw, y_a, lam_a, torch.from_numpy(w0).to(dev), valid, positive, tol * 0.1, max_iter)
-        n_iter[active] += its
-        r_a, _, _ = _sub_gap(aw, y_a, w, lam_a, valid, positive)
+        w = torch.zeros((len(active), p), dtype=torch.float64, device=dev)
+        r_a = torch.zeros((len(active), dim), dtype=torch.float64, device=dev)
+        c_sup = torch.full((len(active),), -math.inf, dtype=torch.float64, device=dev)
+        step = max(1, WS_ELEMENTS // (p * dim))  # targets per chunk: bounds the (chunk, p, dim) atoms
+        for lo in range(0, len(active), step):
+            sl = slice(lo, lo + step)
+            v = valid[sl]
+            aw = at.take(np.where(ws[sl] >= 0, ws[sl], 0).ravel()).reshape(len(v), p, dim) * v[..., None]
+            w_c, its = _fista_ws(aw, y_a[sl], lam_a[sl], torch.from_numpy(w0[sl]).to(dev), v, positive, tol * 0.1,
+                                 max_iter)
+            n_iter[active[sl]] += its
+            r_c, _, _ = _sub_gap(aw, y_a[sl], w_c, lam_a[sl], v, positive)
+            c_ws = (aw @ r_c[..., None])[..., 0]
+            c_ws = c_ws if positive else c_ws.abs()
+            c_sup[sl] = c_ws.masked_fill(w_c == 0, -math.inf).max(1).values
+            w[sl], r_a[sl] = w_c, r_c
         # duality gap of the full problem: support atoms exactly (float64), all others by one float32 scan,
         # which also ranks the candidates for the next working set
         w_np = w.cpu().numpy()
@@ -540,9 +558,6 @@ def fista(
             int(min(max(ws_size, 2 * nnz), at.n_atoms)),
             positive,
         )
-        c_ws = (aw @ r_a[..., None])[..., 0]
-        c_ws = c_ws if positive else c_ws.abs()
-        c_sup = c_ws.masked_fill(torch.from_numpy(w_np == 0).to(dev), -math.inf).max(1).values
         primal, gap = _gap(r_a, y_a, w.abs().sum(1), lam_a, torch.maximum(best, c_sup))
         primal_np, gap_np = primal.cpu().numpy(), gap.cpu().numpy()
         done = gap_np <= tol * np.maximum(primal_np, 1e-300)

@@ -77,10 +77,8 @@ def _in_new_sentence(store: Store, word: str, text: str, limit: int | None, devi
     if not hits:
         raise CtxvecError(f"{word!r} is not a {enc.spec.unit} of {text!r} (its units: {' '.join(batch.tokens)})")
     hits = hits[:limit] if limit is not None else hits
-    # round to the store's dtype so the vector equals the one the same sentence would get in a store
-    vectors = batch.vectors[hits].astype(store.vectors.dtype).astype(np.float32)
-    if store.transform is not None:
-        vectors = np.asarray(store.transform.transform(vectors), dtype=np.float32)
+    # into the store's space (and dtype) so the vector equals the one the sentence would get in the store
+    vectors = store.map_encoded(batch.vectors[hits])
     occs = [
         Occurrence(
             -1, -1, int(batch.positions[i]), batch.tokens[i], int(batch.spans[i, 0]), int(batch.spans[i, 1]), text

@@ -290,6 +290,25 @@ class Store:
         t = self.transform
         return block if t is None else np.asarray(t.transform(block), dtype=np.float32)
 
+    def map_encoded(self, vectors: np.ndarray) -> np.ndarray:
+        """Raw encoder output (k, dim) -> float32 vectors as `get_vectors` would return them had the
+        sentence been stored: the transform a `transform --out` store was written with, rounding to
+        the store's dtype, then the in-place transform."""
+        out = np.asarray(vectors, dtype=np.float32)
+        rec = self.manifest.get("applied_transform")
+        if rec:
+            if not rec.get("raw_to_vectors"):
+                raise CtxvecError(
+                    f"{self.path} was written with a transform that was not saved; "
+                    "newly encoded sentences cannot be mapped into its space"
+                )
+            from .transforms import load_transform
+
+            out = np.asarray(load_transform(self.path / rec["raw_to_vectors"]["path"]).transform(out), np.float32)
+        out = out.astype(self.vectors.dtype).astype(np.float32)
+        t = self.transform
+        return out if t is None else np.asarray(t.transform(out), dtype=np.float32)
+
     def iter_blocks(self, block_rows: int = 65536) -> Iterator[tuple[int, np.ndarray]]:
         """Yield (start_row, (b, dim) float32 block) over the whole store, transform applied."""
         for start in range(0, self.n_rows, block_rows):

@@ -486,26 +486,3 @@ def remove_store_transform(store: Store) -> Store:
     manifest = {k: v for k, v in store.manifest.items() if k not in ("transform_id", "transform")}
     write_json_atomic(store.path / "manifest.json", manifest)
     return Store.open(store.path)
-
-
-def encoder_transform(store: Store) -> Any | None:
-    """The map from raw model outputs (`store.encoder()`) to vectors as `store.get_vectors` returns them.
-
-    That is the transform recorded by `transform_store` when the store was written by
-    ``ctxvec transform --out``, then the store's own in-place transform; None when there is neither.
-    Apply it to freshly encoded sentences so they live in the same space as the stored rows.
-    """
-    steps = []
-    rec = store.manifest.get("applied_transform")
-    if rec:
-        if not rec.get("raw_to_vectors"):
-            raise CtxvecError(
-                f"{store.path} was written with a transform that was not saved ({rec['steps'][0].get('class')}); "
-                "newly encoded sentences cannot be mapped into its space"
-            )
-        steps.append(load_transform(store.path / rec["raw_to_vectors"]["path"]))
-    if store.transform is not None:
-        steps.append(store.transform)
-    if not steps:
-        return None
-    return steps[0] if len(steps) == 1 else Pipeline([("applied", steps[0]), ("in_place", steps[1])])

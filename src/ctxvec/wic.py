@@ -30,6 +30,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -291,10 +292,12 @@ def target_vectors(encoder: Any, sentences: list[str], spans: np.ndarray) -> np.
         return (sums / counts[:, None]).astype(np.float32)
 
 
-def pair_similarities(encoder: Any, pairs: WicPairs, transform: Any = None) -> np.ndarray:
+def pair_similarities(
+    encoder: Any, pairs: WicPairs, transform: Callable[[np.ndarray], np.ndarray] | None = None
+) -> np.ndarray:
     """(n,) cosine of the target's vectors in the two sentences of each pair (NaN if not found).
 
-    Each distinct sentence is embedded once; `transform` (a fitted store transform) is applied first.
+    Each distinct sentence is embedded once; `transform` (e.g. `Store.map_encoded`) maps the raw vectors first.
     """
     key: dict[tuple[str, int, int], int] = {}
     sentences: list[str] = []
@@ -312,7 +315,7 @@ def pair_similarities(encoder: Any, pairs: WicPairs, transform: Any = None) -> n
     vec = target_vectors(encoder, sentences, np.asarray(spans, dtype=np.int64).reshape(-1, 2))
     if transform is not None:
         ok = np.isfinite(vec).all(axis=1)
-        vec[ok] = np.asarray(transform.transform(vec[ok]), dtype=np.float32)
+        vec[ok] = transform(vec[ok])
     i1 = [key[(s, a, b)] for s, (a, b) in zip(pairs.sentences1, pairs.spans1.tolist(), strict=True)]
     i2 = [key[(s, a, b)] for s, (a, b) in zip(pairs.sentences2, pairs.spans2.tolist(), strict=True)]
     a, b = vec[i1].astype(np.float64), vec[i2].astype(np.float64)
@@ -324,6 +327,6 @@ def evaluate_wic(store: Any, pairs: WicPairs | None = None, device: str = "auto"
     """Word-in-context score of `store`'s model (its own encoder, layers, pooling and transform)."""
     pairs = wic_pairs() if pairs is None else pairs
     enc = store.encoder(device) if encoder is None else encoder
-    sim = pair_similarities(enc, pairs, transform=store.transform)
+    sim = pair_similarities(enc, pairs, transform=store.map_encoded)
     ok = np.isfinite(sim)
     return score_wic(sim[ok], pairs.labels[ok], pairs.split[ok], n_skipped=int((~ok).sum()))

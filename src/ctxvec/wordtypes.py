@@ -181,8 +181,8 @@ def _raw_decontextualized(store: Store) -> tuple[np.ndarray, np.ndarray]:
 def decontextualized_types(store: Store) -> WordTypes:
     """The store's decontextualized vectors (count 0), sorted by word, transform applied."""
     words, vectors = _raw_decontextualized(store)
-    if len(words) and store.transform is not None:
-        vectors = np.asarray(store.transform.transform(vectors), dtype=np.float32)
+    if len(words):
+        vectors = store.map_encoded(vectors)
     order = np.argsort(words.astype(str), kind="stable")
     return WordTypes(words[order], np.zeros(len(words), dtype=np.int64), vectors[order])
 
