@@ -234,9 +234,13 @@ class Store:
     # ---- vocabulary -----------------------------------------------------------------------
     @cached_property
     def _vocab(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        keys = np.array([normalize_word(t) for t in self.tokens], dtype=object)
-        words, word_ids, counts = np.unique(keys.astype(str), return_inverse=True, return_counts=True)
-        return words.astype(object), word_ids.astype(np.int64), counts.astype(np.int64)
+        # normalise each distinct token text once, not every row
+        col = self.rows.column("token").combine_chunks().dictionary_encode()
+        distinct = np.array([normalize_word(t) for t in col.dictionary.to_pylist()], dtype=str)
+        words, inverse = np.unique(distinct, return_inverse=True)
+        word_ids = inverse[col.indices.to_numpy()].astype(np.int64)
+        counts = np.bincount(word_ids, minlength=len(words)).astype(np.int64)
+        return words.astype(object), word_ids, counts
 
     @property
     def vocabulary(self) -> np.ndarray:
