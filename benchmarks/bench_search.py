@@ -190,17 +190,26 @@ def main() -> None:
         if best_approx
         else "no approximate index reached recall 0.95"
     )
+    flat = [one for kind, _, _, one, _, _ in idx_rows if kind == "flat"]
+    exact_best = min([ex_one, *flat])
+    exact_how = "flat index kernel" if flat and flat[0] < ex_one else "exact scan"
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
     lines += [
         "",
         f"Exact search over {len(rows)} queries in one call: {ex_batch:.2f} s ({ex_batch / len(rows) * 1e3:.1f} ms a query).",
         "",
-        "Targets (one query): "
-        f"exact {blog_one / ex_one:.1f}x faster than the blog (target >= 5x: {'met' if blog_one / ex_one >= 5 else 'NOT met'}); "
-        f"exact at {ex_one / floor:.1f}x the floor (target <= 2x: {'met' if ex_one / floor <= 2 else 'NOT met'}); "
+        f"Targets (one query; the fastest exact method here is the {exact_how}, {ms(exact_best)} ms): "
+        f"exact {blog_one / exact_best:.1f}x faster than the blog (target >= 5x: {verdict(blog_one / exact_best >= 5)}; "
+        f"reading every vector once is itself only {blog_one / floor:.1f}x faster than the blog, so no method that "
+        f"reads every vector can reach 5x at this dimension); exact at {exact_best / floor:.1f}x the floor "
+        f"(target <= 2x: {verdict(exact_best / floor <= 2)}; the exact scan without an index: {ex_one / floor:.1f}x); "
         f"approximate: {approx_line} (target recall >= 0.95 and >= 20x: "
-        f"{'met' if any(ex_one / one >= 20 for _, one, _ in best_approx) else 'NOT met'}). "
-        f"Best single-query times: blog {ms(blog_one_best)}, exact {ms(ex_one_best)} ms; word: blog "
-        f"{ms(blog_word_best)}, exact {ms(ex_word_best)} ms.",
+        f"{verdict(any(ex_one / one >= 20 for _, one, _ in best_approx))}). "
+        f"Best single-query times: blog {ms(blog_one_best)}, exact scan {ms(ex_one_best)} ms; word: blog "
+        f"{ms(blog_word_best)}, exact scan {ms(ex_word_best)} ms.",
     ]
     write_section("bench_search", "\n".join(lines))
 

@@ -51,7 +51,7 @@ def unimodal(kind: str, n: int, dim: int, seed: int) -> np.ndarray:
     return x
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     kind=st.sampled_from(["isotropic", "anisotropic", "heavy"]),
     dim=st.sampled_from([4, 16, 64]),
@@ -88,7 +88,7 @@ def bank_store(make_store):
     for s in range(100):
         sense = "river" if s < 60 else "money"
         words = ["the", "bank", sense, "cold"]
-        sentences.append(" ".join(words))
+        sentences.append(" ".join(words) + f" (sentence {s})")
         for w in words:
             tokens.append(w)
             sids.append(s)

@@ -132,9 +132,11 @@ def cluster_occurrences(
     labels = np.empty(store.n_rows, dtype=np.int32)
     best_rows = [np.zeros(0, dtype=np.int64) for _ in range(len(cents))]
     best_scores = [np.zeros(0, dtype=np.float32) for _ in range(len(cents))]
-    c32 = cents.astype(np.float32)
+    c32, center32 = cents.astype(np.float32), center.astype(np.float32)
     for start, block in store.iter_blocks(block_rows):
-        sims = unit_rows(block - center).astype(np.float32) @ c32.T
+        x = block - center32  # a new array: blocks may be read-only views of the memory map
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
+        sims = x @ c32.T
         lab = sims.argmax(axis=1)
         labels[start : start + len(block)] = lab
         own = sims[np.arange(len(block)), lab]

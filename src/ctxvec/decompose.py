@@ -363,7 +363,7 @@ def _queries(
         from .queries import select_queries
 
         queries = select_queries(store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit)
-    if isinstance(queries, np.ndarray) or hasattr(queries, "__array__") and not hasattr(queries, "rows"):
+    if isinstance(queries, np.ndarray) or (hasattr(queries, "__array__") and not hasattr(queries, "rows")):
         vec = np.atleast_2d(np.asarray(queries, dtype=np.float64))
         if vec.shape[1] != store.dim:
             raise CtxvecError(f"query vectors have dim {vec.shape[1]}, the store has {store.dim}")

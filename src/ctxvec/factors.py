@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +72,7 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _check(self) -> None:
         if self.n_factors < 1:
             raise CtxvecError(f"n_factors must be at least 1, got {self.n_factors}")
-        if not 0 < self.alpha:
+        if not self.alpha > 0:
             raise CtxvecError(f"alpha must be > 0 (relative to the data's scale, e.g. 0.3), got {self.alpha}")
         if self.batch_size < 1:
             raise CtxvecError(f"batch_size must be at least 1, got {self.batch_size}")
@@ -137,15 +136,25 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         dead = diag <= 1e-10 * max(float(diag.max(initial=0.0)), 1e-300)
         worst = np.argsort(-(resid**2).sum(1))  # re-draw unused atoms from the worst-reconstructed rows
         redraw = iter(worst[: int(dead.sum())])
+        with lasso._one_thread(dev):  # a thousand small steps: a second thread only adds waiting
+            self._bcd(d, a, b, dead, redraw, x, dev)
+        self.components_ = d.cpu().numpy().astype(np.float32)
+
+    def _bcd(
+        self,
+        d: torch.Tensor,
+        a: torch.Tensor,
+        b: torch.Tensor,
+        dead: np.ndarray,
+        redraw: Iterator[int],
+        x: np.ndarray,
+        dev: torch.device,
+    ) -> None:
         for j in range(self.n_factors):
-            if dead[j]:
-                u = torch.from_numpy(x[next(redraw)]).to(dev)
-            else:
-                u = d[j] + (b[j] - a[j] @ d) / a[j, j]
+            u = torch.from_numpy(x[next(redraw)]).to(dev) if dead[j] else d[j] + (b[j] - a[j] @ d) / a[j, j]
             norm = u.norm()
             if norm > 0:
                 d[j] = u / norm
-        self.components_ = d.cpu().numpy().astype(np.float32)
 
     # ---- using ---------------------------------------------------------------------------------
     def _codes(self, x: np.ndarray) -> sp.csr_array:
@@ -317,11 +326,13 @@ def factor_labels(store: Store, top_rows: np.ndarray, top_codes: np.ndarray, n_w
     """Each factor's label: its `n_words` words with the largest total code among its top occurrences."""
     labels = []
     for rows, codes in zip(top_rows, top_codes, strict=True):
-        weight: Counter[str] = Counter()
-        for r, c in zip(rows, codes, strict=True):
+        weight: dict[str, float] = {}
+        for r, c in zip(rows.tolist(), codes.tolist(), strict=True):
             if r >= 0:
-                weight[normalize_word(str(store.tokens[r]))] += float(c)
-        labels.append("/".join(w for w, _ in weight.most_common(n_words)) or "(unused)")
+                key = normalize_word(str(store.tokens[r]))
+                weight[key] = weight.get(key, 0.0) + c
+        top = sorted(weight, key=lambda w: -weight[w])[:n_words]
+        labels.append("/".join(top) or "(unused)")
     return labels
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -37,6 +38,10 @@ from .errors import CtxvecError
 BLOCK_ROWS = 65536
 SCAN_ELEMENTS = 1 << 23  # scores computed at once in a scan (k_chunk × block rows)
 WS_ELEMENTS = 1 << 23  # float64 working-set atoms gathered at once (k_chunk × p × dim)
+GRAM_MAX_ATOMS = 4096
+PARALLEL_WORK = (
+    1 << 31
+)  # multiply-adds per scan (targets × atoms × dim) from which scans use all threads  # dictionaries up to this size keep their full Gram matrix
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -91,6 +96,19 @@ class ArrayAtoms:
     def numpy(self) -> np.ndarray:
         return self.matrix.cpu().numpy()
 
+    def matrix64(self) -> torch.Tensor:
+        """(n_atoms, dim) float64 copy (cached)."""
+        if not hasattr(self, "_m64"):
+            self._m64 = self.matrix.double()
+        return self._m64
+
+    def gram(self) -> torch.Tensor:
+        """(n_atoms, n_atoms) float64 Gram matrix A Aᵀ (cached)."""
+        if not hasattr(self, "_gram"):
+            m = self.matrix64()
+            self._gram = m @ m.T
+        return self._gram
+
 
 class StoreAtoms:
     """Atoms streamed from a store's memory map: all rows, or the sorted subset `rows`."""
@@ -113,14 +131,19 @@ class StoreAtoms:
         for start in range(0, self.n_atoms, self.block_rows):
             stop = min(start + self.block_rows, self.n_atoms)
             sel = slice(start, stop) if self.rows is None else self.rows[start:stop]
-            yield start, torch.from_numpy(self.store.get_vectors(sel)).to(self.device)
+            yield start, torch.from_numpy(_writable(self.store.get_vectors(sel))).to(self.device)
 
     def take(self, index: np.ndarray) -> torch.Tensor:
         index = np.asarray(index, dtype=np.int64)
         rows = index if self.rows is None else self.rows[index]
         uniq, inverse = np.unique(rows, return_inverse=True)
-        vec = self.store.get_vectors(uniq)[inverse]
+        vec = _writable(self.store.get_vectors(uniq)[inverse])
         return torch.from_numpy(vec).to(self.device).double()
+
+
+def _writable(a: np.ndarray) -> np.ndarray:
+    """`a`, copied when it is a read-only view of a memory map (torch wants writable arrays)."""
+    return a if a.flags.writeable else a.copy()
 
 
 def as_atoms(atoms: Any, device: str | torch.device | None = "cpu") -> Atoms:
@@ -399,8 +422,9 @@ def _polish(
 
 
 def _fista_ws(
-    aw: torch.Tensor,
-    y: torch.Tensor,
+    g: torch.Tensor,
+    b: torch.Tensor,
+    yy: torch.Tensor,
     lam: torch.Tensor,
     w: torch.Tensor,
     valid: torch.Tensor,
@@ -409,16 +433,14 @@ def _fista_ws(
     max_iter: int,
     check_every: int = 10,
 ) -> tuple[torch.Tensor, int]:
-    """Solve the working-set problems (batched): aw (k, p, dim) float64 atoms (zero rows where not
-    `valid`), y (k, dim), w (k, p) warm start. Returns the best iterates and the iterations run.
+    """Solve the working-set problems (batched) given their Gram matrices g (k, p, p) float64, b = A y (k, p),
+    yy = ‖y‖² (k,) (rows/columns of g and b zero where not `valid`), and a warm start w (k, p).
+    Returns the best iterates and the iterations run.
 
     Every `check_every` iterations: duality gap; where the support has not changed since the last check,
     the exact solution on that support (`_polish`), kept when it satisfies the KKT conditions. Targets
     that reach `tol` leave the batch, so a few hard ones do not slow down the rest.
     """
-    g = aw @ aw.transpose(1, 2)
-    b = (aw @ y[..., None])[..., 0]
-    yy = (y * y).sum(1)
     lipschitz = _lipschitz(g)
     w = _polish(g, b, lam, w * valid, valid, positive)
     out = w.clone()
@@ -475,7 +497,7 @@ def fista(
     exclude: Any = None,
     tol: float = 1e-6,
     max_iter: int = 20000,
-    ws_size: int = 64,
+    ws_size: int = 32,
     max_outer: int = 50,
     warm_start: LassoResult | None = None,
     device: str | torch.device | None = "cpu",
@@ -486,9 +508,29 @@ def fista(
     exclude: (n_atoms,) or (k, n_atoms) bool mask or `Exclusion` of atoms each target may not use.
     warm_start: a result for the same targets and atoms (its supports seed the working sets).
     Converged targets satisfy gap ≤ tol · objective, so their objective is within `tol` of the optimum.
+    On CPU, problems below PARALLEL_WORK multiply-adds per scan run on one thread (many small operations,
+    which a second thread slows down whenever cores are shared).
     """
-    ys = _targets(y)
     at = as_atoms(atoms, device)
+    k = len(_targets(y))
+    small = k * at.n_atoms * at.dim < PARALLEL_WORK
+    with _one_thread(at.device) if small else nullcontext():
+        return _fista(y, at, alpha, positive, exclude, tol, max_iter, ws_size, max_outer, warm_start)
+
+
+def _fista(
+    y: Any,
+    at: Atoms,
+    alpha: Any,
+    positive: bool,
+    exclude: Any,
+    tol: float,
+    max_iter: int,
+    ws_size: int,
+    max_outer: int,
+    warm_start: LassoResult | None,
+) -> LassoResult:
+    ys = _targets(y)
     k, dim = ys.shape
     if dim != at.dim:
         raise CtxvecError(f"targets have dim {dim} but atoms have dim {at.dim}")
@@ -502,11 +544,18 @@ def fista(
     if warm_start is not None:
         amax = warm_start.alpha_max.copy()
         r = torch.from_numpy(ys - _dense_rows(sup_i, sup_v, at)).to(dev)
-        n_top = int(min(max(ws_size, 2 * sup_i.shape[1]), at.n_atoms))
+        nnz = (sup_v != 0).sum(1)
+        n_top = int((_ws_sizes(nnz, ws_size, at.n_atoms) - nnz).max(initial=0))
         _, cand = _scan(at, r, excl, sup_i, n_top, positive)
     else:
-        best0, cand = _scan(at, y_t, excl, None, ws_size, positive)  # r = y: this is alpha_max too
+        n_top = int(_ws_sizes(np.zeros(1, np.int64), ws_size, at.n_atoms)[0])
+        best0, cand = _scan(at, y_t, excl, None, n_top, positive)  # r = y: this is alpha_max too
         amax = np.maximum(best0.cpu().numpy(), 0.0) / dim
+    # small in-memory dictionaries: working-set Gram matrices are cut from the full Gram matrix
+    gram = ay = None
+    if isinstance(at, ArrayAtoms) and at.n_atoms <= GRAM_MAX_ATOMS:
+        gram = at.gram()
+        ay = y_t @ at.matrix64().T
     coef_rows: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, np.int64), np.zeros(0))] * k
     objective = 0.5 * (ys**2).sum(1) / dim
     gap_out = np.zeros(k)
@@ -517,47 +566,45 @@ def fista(
     for outer in range(max_outer):
         if not len(active):
             break
-        # working set: current support first, then the atoms most violating the optimality conditions
-        p = max(cand.shape[1], int((sup_v != 0).sum(1).max(initial=0)))
-        ws = np.full((len(active), p), -1, dtype=np.int64)
-        w0 = np.zeros((len(active), p))
-        for j in range(len(active)):
-            keep = sup_v[j] != 0
-            s_i, s_v = sup_i[j][keep], sup_v[j][keep]
-            fill = cand[j][cand[j] >= 0][: p - len(s_i)]
-            ws[j, : len(s_i)], w0[j, : len(s_i)] = s_i, s_v
-            ws[j, len(s_i) : len(s_i) + len(fill)] = fill
-        valid = torch.from_numpy(ws >= 0).to(dev)
+        # working sets: current support first, then the atoms most violating the optimality conditions;
+        # sizes per target (room for its support and as many candidates again), in power-of-two buckets
+        size = _ws_sizes((sup_v != 0).sum(1), ws_size, at.n_atoms)
         y_a, lam_a = y_t[active], lam[active]
-        w = torch.zeros((len(active), p), dtype=torch.float64, device=dev)
+        w_all = np.zeros((len(active), int(size.max())))
+        ws_all = np.full((len(active), int(size.max())), -1, dtype=np.int64)
         r_a = torch.zeros((len(active), dim), dtype=torch.float64, device=dev)
         c_sup = torch.full((len(active),), -math.inf, dtype=torch.float64, device=dev)
-        step = max(1, WS_ELEMENTS // (p * dim))  # targets per chunk: bounds the (chunk, p, dim) atoms
-        for lo in range(0, len(active), step):
-            sl = slice(lo, lo + step)
-            v = valid[sl]
-            aw = at.take(np.where(ws[sl] >= 0, ws[sl], 0).ravel()).reshape(len(v), p, dim) * v[..., None]
-            w_c, its = _fista_ws(aw, y_a[sl], lam_a[sl], torch.from_numpy(w0[sl]).to(dev), v, positive, tol * 0.1,
-                                 max_iter)
-            n_iter[active[sl]] += its
-            r_c, _, _ = _sub_gap(aw, y_a[sl], w_c, lam_a[sl], v, positive)
-            c_ws = (aw @ r_c[..., None])[..., 0]
-            c_ws = c_ws if positive else c_ws.abs()
-            c_sup[sl] = c_ws.masked_fill(w_c == 0, -math.inf).max(1).values
-            w[sl], r_a[sl] = w_c, r_c
+        for p in np.unique(size).tolist():
+            members = np.flatnonzero(size == p)
+            ws, w0 = _working_sets(sup_i[members], sup_v[members], cand[members], p)
+            per = p * p if gram is not None else p * dim
+            step = max(1, WS_ELEMENTS // per)  # targets per chunk: bounds the (chunk, p, dim) atoms / Gram
+            for lo in range(0, len(members), step):
+                m = members[lo : lo + step]
+                with _one_thread(dev):
+                    w_c, r_c, c_c, its = _solve_chunk(
+                        at,
+                        gram,
+                        ws[lo : lo + step],
+                        w0[lo : lo + step],
+                        y_a[m],
+                        None if ay is None else ay[active[m]],
+                        lam_a[m],
+                        positive,
+                        tol * 0.1,
+                        max_iter,
+                    )
+                n_iter[active[m]] += its
+                w_all[m, :p], ws_all[m, :p] = w_c.cpu().numpy(), ws[lo : lo + step]
+                r_a[m], c_sup[m] = r_c, c_c
+        w_np, ws = w_all, ws_all
+        w = torch.from_numpy(w_np).to(dev)
         # duality gap of the full problem: support atoms exactly (float64), all others by one float32 scan,
         # which also ranks the candidates for the next working set
-        w_np = w.cpu().numpy()
         sup_i = np.where(w_np != 0, ws, -1)
-        nnz = int((w_np != 0).sum(1).max(initial=0))
-        best, cand = _scan(
-            at,
-            r_a,
-            None if excl is None else excl.subset(active),
-            sup_i,
-            int(min(max(ws_size, 2 * nnz), at.n_atoms)),
-            positive,
-        )
+        nnz = (w_np != 0).sum(1)
+        n_top = int((_ws_sizes(nnz, ws_size, at.n_atoms) - nnz).max(initial=0))
+        best, cand = _scan(at, r_a, None if excl is None else excl.subset(active), sup_i, n_top, positive)
         primal, gap = _gap(r_a, y_a, w.abs().sum(1), lam_a, torch.maximum(best, c_sup))
         primal_np, gap_np = primal.cpu().numpy(), gap.cpu().numpy()
         done = gap_np <= tol * np.maximum(primal_np, 1e-300)
@@ -570,6 +617,81 @@ def fista(
         keep = ~done
         active, cand, sup_i, sup_v = active[keep], cand[keep], sup_i[keep], w_np[keep]
     return LassoResult(_csr(coef_rows, at.n_atoms), alpha, amax, objective, gap_out, n_iter, converged)
+
+
+@contextmanager
+def _one_thread(device: torch.device) -> Iterator[None]:
+    """Run torch on one CPU thread: the working-set iterations are many small memory-bound operations,
+    for which a second OpenMP thread gains little and costs a lot whenever the cores are shared."""
+    n = torch.get_num_threads()
+    if device.type == "cpu":
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(n)
+
+
+def _ws_sizes(nnz: np.ndarray, ws_size: int, n_atoms: int) -> np.ndarray:
+    """(k,) working-set size per target: room for its support and as many candidates again (at least
+    `ws_size`), rounded up to a power of two so targets batch together; at most n_atoms."""
+    size = np.maximum(ws_size, 2 * np.asarray(nnz, dtype=np.int64))
+    return np.minimum(2 ** np.ceil(np.log2(np.maximum(size, 1))).astype(np.int64), n_atoms)
+
+
+def _working_sets(sup_i: np.ndarray, sup_v: np.ndarray, cand: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
+    """(c, p) atom indices (-1 padded) and warm-start values: non-zero support first, then candidates."""
+    c = len(sup_i)
+    idx = np.concatenate([np.where(sup_v != 0, sup_i, -1), cand], 1)
+    val = np.concatenate([np.where(sup_v != 0, sup_v, 0.0), np.zeros(cand.shape)], 1)
+    order = np.argsort(idx < 0, axis=1, kind="stable")[:, :p]  # valid entries first, in order
+    ws, w0 = np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
+    if ws.shape[1] < p:
+        ws = np.concatenate([ws, np.full((c, p - ws.shape[1]), -1, dtype=np.int64)], 1)
+        w0 = np.concatenate([w0, np.zeros((c, p - w0.shape[1]))], 1)
+    return ws, w0
+
+
+def _solve_chunk(
+    at: Atoms,
+    gram: torch.Tensor | None,
+    ws: np.ndarray,
+    w0: np.ndarray,
+    y: torch.Tensor,
+    ay: torch.Tensor | None,
+    lam: torch.Tensor,
+    positive: bool,
+    tol: float,
+    max_iter: int,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int]:
+    """Working-set problems of a chunk of targets: solution (c, p), residual (c, dim), max score over the
+    support (c,), iterations. Gram matrices cut from `gram` (with ay = A y, (c, n_atoms)) or built from atoms."""
+    dev = y.device
+    c, p = ws.shape
+    valid = torch.from_numpy(ws >= 0).to(dev)
+    idx = torch.from_numpy(np.where(ws >= 0, ws, 0)).to(dev)
+    both = valid[:, :, None] & valid[:, None, :]
+    if gram is not None and ay is not None:
+        g = gram[idx[:, :, None], idx[:, None, :]] * both
+        b = ay.gather(1, idx) * valid
+        aw = None
+    else:
+        aw = at.take(idx.cpu().numpy().ravel()).reshape(c, p, -1) * valid[..., None]
+        g = aw @ aw.transpose(1, 2)
+        b = (aw @ y[..., None])[..., 0]
+    yy = (y * y).sum(1)
+    w, its = _fista_ws(g, b, yy, lam, torch.from_numpy(w0).to(dev), valid, positive, tol, max_iter)
+    if aw is not None:
+        r = y - (w[:, None, :] @ aw)[:, 0, :]
+    else:
+        rows = torch.arange(c, device=dev).repeat_interleave(p)
+        coo = torch.sparse_coo_tensor(
+            torch.stack([rows, idx.ravel()]), (w * valid).ravel(), (c, at.n_atoms), check_invariants=False
+        )
+        r = y - torch.sparse.mm(coo, at.matrix64())  # type: ignore[attr-defined]
+    score = b - (g @ w[..., None])[..., 0]
+    score = score if positive else score.abs()
+    return w, r, score.masked_fill(w == 0, -math.inf).max(1).values, its
 
 
 def _supports(coef: sp.csr_array | None, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,7 @@ FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 OTHER_COLOR = "#c8c8c8"
 PALETTE = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
-    "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5", "#dbdb8d", "#393b79",
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363",
 ]  # fmt: skip
 
 
@@ -69,7 +69,7 @@ def plot_projection(
     names = proj.group_names
     colors = group_colors(names)
     n = len(proj)
-    size = float(np.clip(3000 / max(n, 1), 6, 60))
+    size = float(np.clip(20000 / max(n, 1), 8, 50))
     outline = [pe.withStroke(linewidth=3, foreground="white")]
     for name in sorted(names, key=lambda g: g != "other"):  # "other" first, underneath
         m = proj.groups == name
@@ -90,6 +90,7 @@ def plot_projection(
             ax.text(cx, cy, name, fontsize=10, weight="bold", color=colors[name], ha="center", va="center",
                     path_effects=outline)  # fmt: skip
     ax.set_title(title or proj.title())
+    ax.margins(0.06)
     ax.set_xticks([])
     ax.set_yticks([])
     if len(names) <= 24:
@@ -135,16 +136,31 @@ def plot_heatmap(
     """Heat map of word vectors (rows) by dimension (columns), diverging colours centred on 0.
 
     The colour range is clipped at the `clip_percentile` of |values|, so rogue dimensions saturate
-    instead of washing out every other dimension.
+    instead of washing out every other dimension; rogue columns are marked with a red triangle.
     """
     fig, ax = _new_axes(ax, figsize=(12, 0.8 + 0.32 * len(heat.labels)))
     vmax = float(np.percentile(np.abs(heat.values), clip_percentile)) or 1.0
     im = ax.imshow(heat.values, aspect="auto", cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
     ax.set_yticks(np.arange(len(heat.labels)), heat.labels, fontsize=8)
-    ax.set_xlabel(
-        "dimension" + (f" (rogue: {', '.join(str(int(r)) for r in heat.rogue[:8])})" if len(heat.rogue) else "")
-    )
-    ax.set_title(title or f"{heat.kind} vectors by dimension")
+    cols = {int(d): i for i, d in enumerate(heat.dims)}
+    if len(heat.dims) <= 96:
+        ax.set_xticks(np.arange(len(heat.dims)), [str(int(d)) for d in heat.dims], fontsize=7, rotation=90)
+        for label, d in zip(ax.get_xticklabels(), heat.dims, strict=True):
+            if int(d) in set(heat.rogue.tolist()):
+                label.set_color("#d62728")
+                label.set_fontweight("bold")
+    else:
+        ticks = [t for t in ax.get_xticks() if 0 <= t < len(heat.dims)]
+        ax.set_xticks(ticks, [str(int(heat.dims[int(t)])) for t in ticks])
+    marks = [cols[int(r)] for r in heat.rogue if int(r) in cols]
+    if marks:
+        ax.plot(
+            marks, [1.0] * len(marks), "v", color="#d62728", ms=7, clip_on=False, transform=ax.get_xaxis_transform()
+        )
+    rogue_text = f" (rogue: {', '.join(str(int(r)) for r in heat.rogue[:8])})" if len(heat.rogue) else ""
+    ax.set_xlabel("dimension" + rogue_text)
+    shown = "" if len(heat.dims) == heat.values.shape[1] and heat.dims[-1] == len(heat.dims) - 1 else " (selected)"
+    ax.set_title(title or f"{heat.kind} vectors, {len(heat.dims)} dimensions{shown}")
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
     return fig
 
@@ -201,7 +217,8 @@ const sx=i=>W/2+(D.x[i]-view.cx)*view.s, sy=i=>H/2-(D.y[i]-view.cy)*view.s;
 const r=N>2000?2.5:N>500?3.5:5;
 const order=[...Array(N).keys()].sort((a,b)=>(D.names[D.g[b]]==='other')-(D.names[D.g[a]]==='other'));
 function draw(){ctx.clearRect(0,0,W,H);
- for(const i of order){if(hidden.has(D.g[i]))continue;ctx.globalAlpha=D.names[D.g[i]]==='other'?0.5:0.8;
+ let drawn=0;
+ for(const i of order){if(hidden.has(D.g[i]))continue;drawn++;ctx.globalAlpha=D.names[D.g[i]]==='other'?0.5:0.8;
   ctx.fillStyle=D.colors[D.g[i]];ctx.beginPath();ctx.arc(sx(i),sy(i),r,0,6.2832);ctx.fill();}
  ctx.globalAlpha=1;ctx.font='bold 13px system-ui,sans-serif';ctx.textAlign='center';
  ctx.lineWidth=3;ctx.strokeStyle='#fff';
@@ -209,6 +226,7 @@ function draw(){ctx.clearRect(0,0,W,H);
   const xs=[],ys=[];for(let i=0;i<N;i++)if(D.g[i]===g){xs.push(sx(i));ys.push(sy(i));}
   if(!xs.length)return;xs.sort((a,b)=>a-b);ys.sort((a,b)=>a-b);const m=xs.length>>1;
   ctx.fillStyle=D.colors[g];ctx.strokeText(name,xs[m],ys[m]);ctx.fillText(name,xs[m],ys[m]);});
+ cv.dataset.drawn=String(drawn);
  if(hover>=0){ctx.strokeStyle='#000';ctx.lineWidth=1.5;ctx.beginPath();ctx.arc(sx(hover),sy(hover),r+3,0,6.2832);ctx.stroke();}}
 function nearest(mx,my){let best=-1,bd=100;for(let i=0;i<N;i++){if(hidden.has(D.g[i]))continue;
  const dx=sx(i)-mx,dy=sy(i)-my,d=dx*dx+dy*dy;if(d<bd){bd=d;best=i;}}return best;}
@@ -280,15 +298,21 @@ def projection_html(proj: Projection, title: str | None = None, width: int = 900
     return page.replace("__DATA__", data)
 
 
+def check_plot_path(path: str | Path) -> Path:
+    """`path` as a Path if its suffix is one `save_projection` writes (.png .svg .pdf .html), else CtxvecError."""
+    p = Path(path)
+    if p.suffix.lower() not in (*FIGURE_SUFFIXES, ".html", ".htm"):
+        raise CtxvecError(f"cannot write a plot to {p}; use a .png, .svg, .pdf or .html file name")
+    return p
+
+
 def save_projection(
     proj: Projection, path: str | Path, width: int = 1200, height: int = 800, title: str | None = None
 ) -> Path:
     """Write `proj` to `path`: an interactive page for .html, else a static figure (.png, .svg, .pdf)."""
-    p = Path(path)
+    p = check_plot_path(path)
     if p.suffix.lower() in (".html", ".htm"):
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(projection_html(proj, title, width=width, height=height), encoding="utf-8")
         return p
-    if p.suffix.lower() not in FIGURE_SUFFIXES:
-        raise CtxvecError(f"cannot write a plot to {p}; use a .png, .svg, .pdf or .html file name")
     return save_figure(plot_projection(proj, title=title), p, width, height)

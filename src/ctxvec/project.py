@@ -56,6 +56,7 @@ def project(x: np.ndarray, method: str = "pca", *, seed: int = 0, **kwargs: Any)
             ) from None
         kwargs.setdefault("n_neighbors", min(15, n - 1))
         kwargs.setdefault("init", "spectral" if n > 10 else "random")
+        kwargs.setdefault("n_jobs", 1)  # a seed makes UMAP single-threaded anyway
         out = umap.UMAP(n_components=2, random_state=seed, **kwargs).fit_transform(x)
     out = np.asarray(out, dtype=np.float32)
     if out.shape[1] < 2:
@@ -138,11 +139,11 @@ def _occurrence_points(store: Store, rows: np.ndarray, groups: np.ndarray) -> di
     }
 
 
-def _sense_groups(word: str, unit: np.ndarray, seed: int) -> np.ndarray:
-    split = split_senses(unit, seed=seed) if len(unit) else None
-    if split is None or split.k == 1:
-        return np.full(len(unit), word, dtype=object)
-    return np.array([f"{word} {label + 1}" for label in split.labels], dtype=object)
+def _sense_groups(word: str, labels: np.ndarray) -> np.ndarray:
+    """Group names "word 1", "word 2", ... for sense labels (n,), or just the word for one sense."""
+    if len(labels) == 0 or labels.max() == 0:
+        return np.full(len(labels), word, dtype=object)
+    return np.array([f"{word} {label + 1}" for label in labels], dtype=object)
 
 
 def project_words(
@@ -184,7 +185,12 @@ def project_words(
     parts, unit_parts, n_total = [], [], n_word_rows
     for word, rows in zip(words, picked, strict=True):
         unit = unit_rows(store.get_vectors(rows)).astype(np.float32)
-        groups = _sense_groups(word, unit, seed) if color == "sense" else np.full(len(rows), word, dtype=object)
+        if color == "sense" and len(rows):
+            labels = split_senses(unit, seed=seed).labels
+            order = np.argsort(labels, kind="stable")  # sense 1 first
+            rows, unit, groups = rows[order], unit[order], _sense_groups(word, labels[order])
+        else:
+            groups = np.full(len(rows), word, dtype=object)
         parts.append((rows, groups))
         unit_parts.append(unit)
     if level == "sample":
@@ -253,11 +259,12 @@ def senses_projection(
     store: Store, senses: Any, *, method: str = "pca", seed: int = 0, **method_kwargs: Any
 ) -> Projection:
     """Project the occurrences clustered by `ctxvec.senses.word_senses`, grouped by sense ("bank 1", "bank 2", ...)."""
-    rows = np.asarray(senses.rows, dtype=np.int64)
-    if senses.k == 1:
-        groups = np.full(len(rows), senses.word, dtype=object)
-    else:
-        groups = np.array([f"{senses.word} {label + 1}" for label in senses.labels], dtype=object)
+    order = np.argsort(senses.labels, kind="stable")
+    rows = np.asarray(senses.rows, dtype=np.int64)[order]
+    groups = _sense_groups(senses.word, np.asarray(senses.labels)[order])
+    if senses.k > 1:  # "charge 2: commanded, responsible"
+        names = {f"{senses.word} {s.label + 1}": ", ".join(s.keywords[:2]) for s in senses.senses}
+        groups = np.array([f"{g}: {names[g]}" if names[g] else g for g in groups], dtype=object)
     coords = project(unit_rows(store.get_vectors(rows)), method, seed=seed, **method_kwargs)
     return Projection(
         coords=coords,

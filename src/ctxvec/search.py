@@ -2,11 +2,12 @@
 
 The exact scan streams the memory-mapped vectors block by block, never loading the store:
 scores of every query against a block come from one matrix product (in float16 straight from
-the memmap when the store is float16 — torch's float16 CPU matmul accumulates in float32 and
-runs at memory speed, where numpy's float16 conversion runs at ~1 GB/s), are divided by the
-stored norms, and only each query's best candidates are kept. Candidates are then re-scored
-exactly in float32 from the store, so returned scores equal a plain numpy cosine computation;
-a margin check on the float16 scores guarantees that no true top-k row was missed.
+the memmap when the store is float16: torch's float16 CPU matmul accumulates in float32 and is
+several times faster than numpy's float16 conversion, ~1 GB/s), are divided by the stored
+norms, and every row within a margin of each query's running k-th best score is kept. Those
+candidates are re-scored exactly in float32 from the store, so returned scores equal a plain
+numpy cosine computation; the margin (twice the float16 error bound) guarantees that no true
+top-k row is missed. For one query, a flat index (`ctxvec.index`) scans faster still.
 
 Options: the query occurrence is never its own neighbour; `exclude_word` drops every
 occurrence of the query's word; `group="sentence"` keeps the best hit per sentence and
@@ -127,14 +128,13 @@ def _scan(
     """
     nq, n = len(queries), store.n_rows
     block = block_rows or int(np.clip(2**23 // max(nq, 1), 4096, max(n, 4096)))  # scores: at most 32 MB
-    inv = torch.from_numpy(_inverse_norms(store))
-    q32 = torch.from_numpy(queries)
-    qk = q32.half() if kernel == "float16" else q32
+    inv = _inverse_norms(store)
+    qk = torch.from_numpy(queries)
+    qk = qk.half() if kernel == "float16" else qk
     word_ids = store.word_ids if exclude_word_ids is not None else None
-    qw = torch.from_numpy(exclude_word_ids) if exclude_word_ids is not None else None
-    top = torch.full((nq, 0), -torch.inf)  # running m best kernel scores per query
-    pool_q, pool_r, pool_s = [], [], []  # candidate pairs
-    thr = torch.full((nq,), -torch.inf)
+    top = np.full((nq, 0), -np.inf, dtype=np.float32)  # running m best kernel scores per query
+    thr = np.full((nq, 1), np.finfo(np.float32).min)  # keep pairs scoring >= thr (excluded rows are -inf)
+    pool_q, pool_r, pool_s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore", UserWarning)  # torch.from_numpy on a read-only memmap
         for start in range(0, n, block):
@@ -143,28 +143,27 @@ def _scan(
                 x = torch.from_numpy(store.get_vectors(slice(start, stop)))
             else:
                 x = torch.from_numpy(np.asarray(store.vectors[start:stop]))
-            s = (qk @ x.T).float()
+            # only the product runs in torch (threads); the cheap elementwise rest in numpy
+            s = (qk @ x.T).numpy().astype(np.float32, copy=False)
             s *= inv[start:stop]
             hit = np.flatnonzero((exclude_rows >= start) & (exclude_rows < stop))
-            if len(hit):
-                s[torch.from_numpy(hit), torch.from_numpy(exclude_rows[hit] - start)] = -torch.inf
-            if qw is not None and word_ids is not None:
-                s.masked_fill_(qw[:, None] == torch.from_numpy(word_ids[start:stop])[None, :], -torch.inf)
-            v = torch.topk(s, min(m, stop - start), dim=1, sorted=False).values
-            top = torch.cat([top, v], dim=1)
+            s[hit, exclude_rows[hit] - start] = -np.inf
+            if exclude_word_ids is not None and word_ids is not None:
+                s[exclude_word_ids[:, None] == word_ids[None, start:stop]] = -np.inf
+            v = torch.topk(torch.from_numpy(s), min(m, stop - start), dim=1, sorted=False).values.numpy()
+            top = np.concatenate([top, v], axis=1)
             if top.shape[1] > m:
-                top = torch.topk(top, m, dim=1, sorted=False).values
+                top = -np.partition(-top, m - 1, axis=1)[:, :m]
             if top.shape[1] == m:
-                thr = top.min(dim=1).values - margin
-            qi, ri = torch.nonzero((s >= thr[:, None]) & (s > -torch.inf), as_tuple=True)
+                thr = np.maximum(top.min(axis=1, keepdims=True) - margin, np.finfo(np.float32).min)
+            qi, ri = np.nonzero(s >= thr)
             pool_q.append(qi)
             pool_r.append(ri + start)
             pool_s.append(s[qi, ri])
-            if len(pool_q) > 1:  # drop pairs that fell below their query's threshold
-                pq, pr, ps = torch.cat(pool_q), torch.cat(pool_r), torch.cat(pool_s)
-                keep = ps >= thr[pq]
-                pool_q, pool_r, pool_s = [pq[keep]], [pr[keep]], [ps[keep]]
-    return torch.cat(pool_q).numpy().astype(np.int64), torch.cat(pool_r).numpy().astype(np.int64)
+            pq, pr, ps = np.concatenate(pool_q), np.concatenate(pool_r), np.concatenate(pool_s)
+            keep = ps >= thr[pq, 0]  # drop pairs that fell below their query's threshold
+            pool_q, pool_r, pool_s = [pq[keep]], [pr[keep]], [ps[keep]]
+    return pool_q[0].astype(np.int64), pool_r[0].astype(np.int64)
 
 
 def _pair_scores(store: Store, queries: np.ndarray, qidx: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -11,12 +11,15 @@ The rule for the number of senses (when `k` is not given):
 2. k-means (seeded) runs for k = 2..`k_max`; a split is admissible only if every cluster holds at
    least `min_fraction` (5 %) of the occurrences and at least `min_size` (3) of them, so a few
    outliers cannot form a "sense". The admissible k with the highest silhouette is the candidate.
-3. The candidate is compared with a null: the same k-means on Gaussian samples with the same
-   per-component spread (no clusters by construction), averaged over `n_null` draws. The split is
-   accepted only if its silhouette beats the null's by at least `margin` (0.05); otherwise the word
-   has a single sense. Raw silhouettes cannot be compared with a fixed threshold because a
-   unimodal cloud already scores 0.1-0.5 depending on its dimension and shape; the excess over the
-   matched null can.
+3. The candidate must pass two checks, else the word has a single sense:
+   - it beats a null: its silhouette exceeds by at least `margin` (0.04) the silhouette of the same
+     k-means on Gaussian samples with the same per-component spread (no clusters by construction,
+     mean of `n_null` draws). A fixed silhouette threshold would not do: a unimodal cloud already
+     scores 0.1-0.5 depending on its dimension and shape.
+   - every cluster is separated from its nearest other cluster by a density valley: along the line
+     through the two centroids, the kernel density between them falls below `valley` (0.5) times its
+     value at the lower centroid (`valley_ratio`). This rejects splits of skewed or heavy-tailed
+     unimodal clouds into a core and a tail, which can fool silhouettes.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from .errors import CtxvecError
 from .store import Occurrence, Store, normalize_word
 
 SILHOUETTE_SAMPLE = 2000
+KEYWORD_POOL = 40
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -55,7 +59,7 @@ def _silhouette(y: np.ndarray, labels: np.ndarray, seed: int) -> float:
 
 
 def _by_size(labels: np.ndarray) -> np.ndarray:
-    """Relabel so that sense 0 is the largest, 1 the next, ...; ties by first appearance."""
+    """Relabel so that sense 0 is the largest, 1 the next, ...; ties by label."""
     uniq, counts = np.unique(labels, return_counts=True)
     order = uniq[np.lexsort((uniq, -counts))]
     mapping = np.empty(uniq.max() + 1, dtype=np.int64)
@@ -63,39 +67,40 @@ def _by_size(labels: np.ndarray) -> np.ndarray:
     return mapping[labels]
 
 
-def null_sample(y: np.ndarray, rng: np.random.Generator, kind: str = "radial") -> np.ndarray:
-    """A cluster-free sample like (n, p) `y`: same per-component spread and the same distribution of
-    (standardised) distances from the mean, in uniformly random directions."""
+def null_silhouette(y: np.ndarray, k: int, n_draws: int = 3, seed: int = 0) -> float:
+    """Mean silhouette of k-means with `k` on `n_draws` Gaussian samples shaped like (n, p) `y`
+    (same per-component standard deviation, no clusters)."""
+    rng = np.random.default_rng(seed)
     spread = y.std(axis=0)
-    g = rng.normal(size=y.shape)
-    if kind == "gaussian":
-        return g * spread
-    radius = np.linalg.norm((y - y.mean(axis=0)) / np.where(spread > 0, spread, 1.0), axis=1)
-    g /= np.linalg.norm(g, axis=1, keepdims=True)
-    return g * radius[:, None] * spread
+    draws = (rng.normal(size=y.shape) * spread for _ in range(max(n_draws, 1)))
+    return float(np.mean([_silhouette(z, _kmeans(z, k, seed), seed) for z in draws]))
 
 
 def valley_ratio(y: np.ndarray, labels: np.ndarray, grid: int = 64) -> float:
-    """Worst (largest) density ratio valley/shoulder between each cluster and its nearest other cluster.
+    """How weakly the clusters of (n, p) `y` are separated: 0 = empty gap, 1 = no valley at all.
 
-    Points of the two clusters are projected on the line through their centroids; a Gaussian kernel
-    density (bandwidth from the pooled within-cluster spread) is evaluated between the two centroids;
-    the ratio is its minimum there over the smaller of its values at the two centroids (1: no valley)."""
+    For each cluster and its nearest other cluster, the points of both are projected on the line
+    through their centroids; a Gaussian kernel density (bandwidth from the pooled within-cluster
+    spread, Silverman's factor) is evaluated at `grid` points between the centroids; the ratio is its
+    minimum there over the smaller of its values at the two centroids. Returns the worst (largest) ratio.
+    """
     k = int(labels.max()) + 1
+    if k < 2:
+        return 1.0
     cents = np.stack([y[labels == c].mean(axis=0) for c in range(k)])
     worst = 0.0
     for a in range(k):
-        d = np.linalg.norm(cents - cents[a], axis=1)
-        d[a] = np.inf
-        b = int(np.argmin(d))
-        u = (cents[b] - cents[a]) / d[b]
-        m = (labels == a) | (labels == b)
-        t = (y[m] - cents[a]) @ u
-        within = np.concatenate([t[labels[m] == a], t[labels[m] == b] - d[b]])
-        h = 1.06 * within.std() * len(t) ** -0.2
-        pts = np.linspace(0.0, d[b], grid)
+        dist = np.linalg.norm(cents - cents[a], axis=1)
+        dist[a] = np.inf
+        b = int(np.argmin(dist))
+        u = (cents[b] - cents[a]) / dist[b]
+        pair = (labels == a) | (labels == b)
+        t = (y[pair] - cents[a]) @ u
+        within = np.where(labels[pair] == a, t, t - dist[b])
+        h = max(1.06 * within.std() * len(t) ** -0.2, 1e-12)
+        pts = np.linspace(0.0, dist[b], grid)
         dens = np.exp(-0.5 * ((pts[:, None] - t[None, :]) / h) ** 2).sum(axis=1)
-        worst = max(worst, float(dens.min() / min(dens[0], dens[-1])))
+        worst = max(worst, float(dens.min() / max(min(dens[0], dens[-1]), 1e-300)))
     return worst
 
 
@@ -104,8 +109,8 @@ class SenseSplit:
     """How n occurrences split into senses.
 
     labels (n,) sense of each occurrence, 0 = largest; k the number of senses; ks (m,) the k tried
-    and silhouettes (m,) their silhouettes (nan where a cluster was too small); null_silhouette the
-    matched null's silhouette for the candidate k (nan when not computed); reason says how k was chosen.
+    and silhouettes (m,) their silhouettes (nan where a cluster was too small); null_silhouette and
+    valley the checks of the candidate split (nan when not computed); reason says how k was chosen.
     """
 
     labels: np.ndarray
@@ -113,6 +118,7 @@ class SenseSplit:
     ks: np.ndarray
     silhouettes: np.ndarray
     null_silhouette: float
+    valley: float
     reason: str
 
     @property
@@ -128,16 +134,17 @@ def split_senses(
     *,
     k_max: int = 6,
     n_components: int = 10,
-    margin: float = 0.05,
+    margin: float = 0.04,
+    valley: float = 0.5,
     min_fraction: float = 0.05,
     min_size: int = 3,
     n_null: int = 3,
     seed: int = 0,
-    _null: str = "radial",
 ) -> SenseSplit:
     """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by the rule in the module doc."""
     x = unit_rows(vectors)
     n = len(x)
+    nan = math.nan
     if n == 0:
         raise CtxvecError("no occurrences to cluster")
     if k is not None and not 1 <= k <= n:
@@ -145,16 +152,18 @@ def split_senses(
     n_comp = max(1, min(n_components, n - 1, x.shape[1]))
     y = PCA(n_components=n_comp, svd_solver="full").fit_transform(x) if n > 2 else x
     empty = np.zeros(0, dtype=np.int64)
+    one = np.zeros(n, dtype=np.int64)
     if k is not None:
-        labels = _by_size(_kmeans(y, k, seed)) if k > 1 else np.zeros(n, dtype=np.int64)
-        sil = np.array([_silhouette(y, labels, seed)]) if k > 1 else np.zeros(0)
-        return SenseSplit(labels, k, np.array([k]) if k > 1 else empty, sil, math.nan, "given")
+        if k == 1:
+            return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, "given")
+        labels = _by_size(_kmeans(y, k, seed))
+        sil = np.array([_silhouette(y, labels, seed)])
+        return SenseSplit(labels, k, np.array([k]), sil, nan, valley_ratio(y, labels), "given")
 
     smallest = max(min_size, math.ceil(min_fraction * n))
     ks = np.arange(2, min(k_max, n // smallest) + 1)
-    one = np.zeros(n, dtype=np.int64)
     if len(ks) == 0:
-        return SenseSplit(one, 1, empty, np.zeros(0), math.nan, f"too few occurrences ({n}) to split")
+        return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, f"too few occurrences ({n}) to split")
     sils = np.full(len(ks), np.nan)
     splits: dict[int, np.ndarray] = {}
     for i, kk in enumerate(ks):
@@ -163,26 +172,15 @@ def split_senses(
             splits[int(kk)] = labels
             sils[i] = _silhouette(y, labels, seed)
     if not splits:
-        return SenseSplit(one, 1, ks, sils, math.nan, "every split leaves a cluster below the minimum size")
+        return SenseSplit(one, 1, ks, sils, nan, nan, "every split leaves a cluster below the minimum size")
     best = int(ks[np.nanargmax(sils)])
     best_sil = float(np.nanmax(sils))
-    rng = np.random.default_rng(seed)
-    draws = [null_sample(y, rng, "gaussian") for _ in range(n_null)]
-    null = float(np.mean([_silhouette(z, _kmeans(z, best, seed), seed) for z in draws]))
-    valley = valley_ratio(y, splits[best])
-    if _null == "valley" and valley > 0.5:
-        return SenseSplit(one, 1, ks, sils, null, f"no valley {valley:.2f}")
-    if _null == "valley+null" and (valley > 0.5 or best_sil - null < margin):
-        return SenseSplit(one, 1, ks, sils, null, f"no valley {valley:.2f} or null {best_sil:.3f} vs {null:.3f}")
-    if _null == "valley" or _null == "valley+null":
-        return SenseSplit(
-            _by_size(splits[best]), best, ks, sils, null, f"valley {valley:.2f} sil {best_sil:.3f} vs null {null:.3f}"
-        )
-    if best_sil - null < margin:
-        return SenseSplit(
-            one, 1, ks, sils, null, f"no convincing split (best silhouette {best_sil:.3f} at k={best}, null {null:.3f})"
-        )
-    return SenseSplit(_by_size(splits[best]), best, ks, sils, null, f"silhouette {best_sil:.3f} vs null {null:.3f}")
+    null = null_silhouette(y, best, n_null, seed)
+    gap = valley_ratio(y, splits[best])
+    checks = f"best k={best}: silhouette {best_sil:.3f} vs null {null:.3f}, valley {gap:.2f}"
+    if best_sil - null < margin or gap > valley:
+        return SenseSplit(one, 1, ks, sils, null, gap, f"no convincing split ({checks})")
+    return SenseSplit(_by_size(splits[best]), best, ks, sils, null, gap, checks)
 
 
 @dataclass
@@ -198,6 +196,7 @@ class Sense:
     central_scores: np.ndarray
     nearest_words: list[str]
     nearest_scores: np.ndarray
+    keywords: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -211,6 +210,7 @@ class Sense:
             "nearest_words": [
                 {"word": w, "score": float(s)} for w, s in zip(self.nearest_words, self.nearest_scores, strict=True)
             ],
+            "keywords": self.keywords,
         }
 
 
@@ -241,6 +241,8 @@ class Senses:
             "n_occurrences": self.n_total,
             "n_clustered": len(self.rows),
             "reason": self.split.reason,
+            "null_silhouette": None if np.isnan(self.split.null_silhouette) else self.split.null_silhouette,
+            "valley": None if np.isnan(self.split.valley) else self.split.valley,
             "silhouettes": {
                 int(k): (None if np.isnan(s) else float(s))
                 for k, s in zip(self.split.ks, self.split.silhouettes, strict=True)
@@ -258,13 +260,18 @@ def sample_rows(rows: np.ndarray, limit: int | None, seed: int) -> np.ndarray:
 
 
 def _central(
-    unit: np.ndarray, rows: np.ndarray, sids: np.ndarray, centroid: np.ndarray, m: int
+    unit: np.ndarray, rows: np.ndarray, texts: list[str], centroid: np.ndarray, m: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of the `m` occurrences nearest `centroid`, one per sentence, with their cosines."""
+    """Rows of the `m` occurrences nearest `centroid`, one per distinct sentence text, with their cosines."""
     scores = unit @ (centroid / max(np.linalg.norm(centroid), 1e-12))
-    order = np.argsort(-scores, kind="stable")
-    _, first = np.unique(sids[order], return_index=True)
-    keep = order[np.sort(first)][:m]
+    keep: list[int] = []
+    seen: set[str] = set()
+    for i in np.argsort(-scores, kind="stable"):
+        if texts[i] not in seen:
+            seen.add(texts[i])
+            keep.append(int(i))
+            if len(keep) == m:
+                break
     return rows[keep], scores[keep]
 
 
@@ -283,8 +290,8 @@ def word_senses(
     """Cluster the occurrences of `word` in `store` into senses (see `split_senses` for the rule).
 
     Each sense lists its `n_sentences` most central sentences and the `n_words` word types (with at
-    least `min_count` occurrences, the word itself excluded) nearest its centroid. At most
-    `max_occurrences` occurrences are clustered (a seeded sample).
+    least `min_count` occurrences, the word itself excluded) nearest its centroid, and up to 3
+    `keywords` (see `sense_keywords`). At most `max_occurrences` occurrences are clustered (a seeded sample).
     """
     from .wordtypes import word_types
 
@@ -295,14 +302,16 @@ def word_senses(
     types = word_types(store, min_count=min_count)
     keep = types.words != normalize_word(word)
     type_words, type_unit = types.words[keep], unit_rows(types.vectors[keep]).astype(np.float32)
-    sids = store.sentence_ids[rows]
+    texts = [store.sentence(int(sid)) for sid in store.sentence_ids[rows]]
     senses = []
+    pools = []
     for label in range(split.k):
         members = np.flatnonzero(split.labels == label)
         centroid = unit[members].mean(axis=0)
-        c_rows, c_scores = _central(unit[members], rows[members], sids[members], centroid, n_sentences)
+        c_rows, c_scores = _central(unit[members], rows[members], [texts[i] for i in members], centroid, n_sentences)
         sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
         top = np.argsort(-sims, kind="stable")[:n_words]
+        pools.append([str(w) for w in type_words[np.argsort(-sims, kind="stable")[:KEYWORD_POOL]]])
         senses.append(
             Sense(
                 label=label,
@@ -315,4 +324,19 @@ def word_senses(
                 nearest_scores=sims[top],
             )
         )
+    for sense, words in zip(senses, sense_keywords(normalize_word(word), pools), strict=True):
+        sense.keywords = words
     return Senses(normalize_word(word), rows, split.labels, split, senses, len(all_rows))
+
+
+def sense_keywords(word: str, pools: list[list[str]], n: int = 3) -> list[list[str]]:
+    """Short labels for senses: from each sense's nearest words (`pools`, best first), the first `n`
+    that are alphabetic, do not share the word's first four letters (its inflections) and are in no
+    other sense's pool."""
+    stem = word[:4]
+    out = []
+    for i, pool in enumerate(pools):
+        others = {w for j, p in enumerate(pools) if j != i for w in p}
+        good = [w for w in pool if w.isalpha() and not w.startswith(stem) and w not in others]
+        out.append(good[:n])
+    return out

@@ -18,7 +18,8 @@ def register(sub: Any) -> None:
         "dims",
         help="the dimensions: mean, variance, rogue dimensions, contribution to the mean cosine, heat map",
         description="Per-dimension mean and variance of the store's vectors (one streaming pass), the 'rogue' "
-        "dimensions (robust z-score of log mean square above 5), and how much each dimension contributes to the "
+        "dimensions (magnitude outliers: robust z-score of log mean square above 5; or a dimension carrying 10% "
+        "or more of a mean cosine of at least 0.01), and how much each dimension contributes to the "
         "mean cosine similarity of all pairs (the contributions add up to it). -o FILE writes a figure: the heat "
         "map of --words' vectors when given, else the per-dimension panels; --stats-plot FILE writes the panels too.",
     )
@@ -29,6 +30,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--per-word", type=int, default=3, metavar="N", help="occurrences per word in the heat map (default 3)"
+    )
+    p.add_argument(
+        "--top-dims",
+        type=int,
+        default=None,
+        metavar="N",
+        help="heat map: only the N dimensions with the largest mean |value| over the rows (rogue ones kept)",
     )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="figure (.png, .svg, .pdf)")
     p.add_argument("--stats-plot", default=None, metavar="FILE", help="per-dimension panels (.png, .svg, .pdf)")
@@ -53,7 +61,15 @@ def run(args: argparse.Namespace) -> int:
     stats = dim_stats(store, sample=args.sample, seed=args.seed)
     heat = None
     if args.words:
-        heat = heatmap(store, args.words, level=args.level, per_word=args.per_word, rogue=stats.rogue, seed=args.seed)
+        heat = heatmap(
+            store,
+            args.words,
+            level=args.level,
+            per_word=args.per_word,
+            rogue=stats.rogue,
+            top_dims=args.top_dims,
+            seed=args.seed,
+        )
     written = []
     if args.output:
         if heat is not None:

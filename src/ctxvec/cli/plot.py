@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..plot import save_projection
+from ..plot import check_plot_path, save_projection
 from ..project import COLORS, LEVELS, METHODS, project_words
 from ..store import Store
 from ._output import console
@@ -48,6 +48,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_plot_path(args.output)
     store = Store.open(args.store)
     proj = project_words(
         store,

@@ -15,10 +15,12 @@ def register(sub: Any) -> None:
         "senses",
         help="cluster a word's occurrences into senses",
         description="Cluster the occurrences of WORD into senses with k-means (cosine). Without --k the number "
-        "of senses is chosen by silhouette over k=2..--max-k, and a split is kept only when every sense holds at "
-        "least 5%% of the occurrences and its silhouette beats that of a matched Gaussian null (no clusters) by "
-        "0.05; otherwise the word has one sense. Prints each sense with its size, its most central sentences and "
-        "the word types nearest its centroid. -o FILE also writes a 2-D map of the occurrences coloured by sense.",
+        "of senses is chosen by silhouette over k=2..--max-k; a split is kept only when every sense holds at least "
+        "5% of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.04, and "
+        "every sense is separated from its nearest other sense by a density valley; otherwise the word has one "
+        "sense. Prints each sense with its size, its most central sentences, the word types nearest its centroid "
+        "and a few keywords (near words no other sense shares). -o FILE also writes a 2-D map of the occurrences "
+        "coloured by sense.",
     )
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument("word", metavar="WORD", help="the word whose occurrences are clustered")
@@ -42,6 +44,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output:
+        from ..plot import check_plot_path
+
+        check_plot_path(args.output)
     store = Store.open(args.store)
     result = word_senses(
         store,
@@ -58,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
         from ..plot import save_projection
         from ..project import senses_projection
 
-        save_projection(senses_projection(store, result, method=args.method, seed=args.seed), args.output)
+        proj = senses_projection(store, result, method=args.method, seed=args.seed)
+        method = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}[args.method]
+        title = f"Senses of '{result.word}': {len(result.rows):,} occurrences, {method}"
+        save_projection(proj, args.output, title=title + (f" ({proj.note})" if proj.note else ""))
     if args.json:
         print_json(result.to_dict())
         return 0
@@ -73,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         console.print(
             "  near: " + ", ".join(f"{w} {v:.2f}" for w, v in zip(s.nearest_words, s.nearest_scores, strict=True))
         )
+        if s.keywords:
+            console.print("  keywords: " + ", ".join(s.keywords))
         for o in s.central:
             console.print("  ", highlight(o.sentence, o.start, o.end))
     if args.output:
