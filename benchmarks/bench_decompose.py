@@ -104,7 +104,8 @@ def main() -> None:
         f"Store `{args.store}` ({store.n_rows:,} rows, dim {store.dim}); queries: the first {len(rows)} "
         f"occurrences of `{args.word}`; its own occurrences / type excluded from the atoms. "
         f"alpha = {args.rel} · alpha_max of each occurrence (scikit-learn's scaling). "
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads; load average at the end "
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads (fista runs small problems, below "
+        f"{lasso.PARALLEL_WORK:.1e} multiply-adds per scan, on one); load average at the end "
         f"{load[0]:.1f} (the machine's cores are shared, so times are noisy).",
         "",
         "scikit-learn = `Lasso(alpha, positive=True, fit_intercept=False).fit(atoms.T, y)` once per occurrence "

@@ -8,9 +8,32 @@ export HF_HUB_OFFLINE=1
 ctxvec() { .venv/bin/ctxvec "$@"; }
 step() { printf '\n\033[1m$ ctxvec %s\033[0m\n' "$*"; ctxvec "$@"; }
 mkdir -p demo
-STORE=demo/wiki.store
-if ! ctxvec info "$STORE" >/dev/null 2>&1; then
-  step embed wiki -o "$STORE"      # resumes if an earlier run was interrupted
-else
-  step info "$STORE"
-fi
+S=demo/wiki.store
+
+# 1. the store: 17.6k Wikipedia sentences, one vector per word occurrence (resumes if interrupted)
+if ctxvec info "$S" >/dev/null 2>&1; then step info "$S"; else step embed wiki -o "$S"; fi
+
+# 2. nearest occurrences in context: "cold" in two senses, and in a new sentence
+step similar "$S" cold --limit 2 -k 5
+step similar "$S" cold --in "I caught a cold last week and stayed in bed." --words-only --exclude-word -k 8
+
+# 3. sparse decomposition of a polysemous word in two different sentences
+step decompose "$S" bank --in "They sat on the grassy bank of the river." --exclude-forms --max-terms 5
+step decompose "$S" bank --in "She deposited the money in her account at the bank." --exclude-forms --max-terms 5
+
+# 4. analogies and a short evaluation summary
+step analogy "$S" king man woman -k 5
+step evaluate "$S" --task analogy ws353 simlex
+
+# 5. isotropy, and the effect of one transform
+step isotropy "$S"
+rm -rf demo/wiki-whitened.store
+step transform "$S" --method whitening --out demo/wiki-whitened.store
+step compare "$S" demo/wiki-whitened.store --words cold,bank --no-eval
+
+# 6. senses of a polysemous word, plots and the dimensions themselves
+step senses "$S" bank -o demo/senses_bank.png
+step plot "$S" cold warm hot bank river money -o demo/plot_words.html
+step plot "$S" cold warm hot bank river money -o demo/plot_words.png
+step dims "$S" --words cold warm bank -o demo/dims_heatmap.png
+printf '\nPlots written to demo/: %s\n' "$(ls demo | grep -v store | tr '\n' ' ')"

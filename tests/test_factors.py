@@ -86,7 +86,7 @@ def test_learn_save_load_show_and_decompose(factor_store, capsys):
     # decompose against the factors: terms are labelled factors
     res = decompose(factor_store, "w3", atoms="factors", factors="small", alpha=0.1, limit=2)
     assert res.n_atoms == 8 and (res.n_terms >= 1).all()
-    assert {t.word for t in res.terms[0]} <= set(g.labels)
+    assert all(t.word == f"#{t.atom}({g.labels[t.atom]})" for t in res.terms[0])
     assert res.to_json()[0]["terms"][0]["factor"] == res.terms[0][0].atom
     # CLI
     assert main(["factors", "show", str(factor_store.path), "--name", "small", "--json"]) == 0

@@ -120,3 +120,12 @@ def test_html_runs_in_headless_chromium(tmp_path):
         ).stdout
     assert 'data-drawn="300"' in dom  # the script parsed the data and drew every point
     assert dom.count("<span") >= 2 and "cold (200)" in dom and "other (100)" in dom  # legend built
+
+
+def test_cli_sample_level_says_it_sampled(plot_store, tmp_path, capsys):
+    out = tmp_path / "sample.svg"
+    assert main(["plot", str(plot_store.path), "hot", "--level", "sample", "--max-points", "30", "-o", str(out)]) == 0
+    assert "(sampled 30 of 80 occurrences)" in capsys.readouterr().out
+    assert "sampled 30 of 80 occurrences" in out.read_text()  # in the figure's title
+    assert main(["plot", str(plot_store.path), "hot", "-o", str(tmp_path / "x.gif")]) == 2
+    assert "use a .png, .svg, .pdf or .html file name" in capsys.readouterr().err

@@ -54,6 +54,7 @@ def test_pca_matches_the_reference_up_to_sign():
     np.testing.assert_allclose(ours, PCA(2).fit_transform(x.astype(np.float32)), rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.slow  # numba compiles UMAP on first use: 8-14 s on 2 shared cores
 def test_umap_is_deterministic_with_a_seed():
     x = np.random.default_rng(0).normal(size=(60, 8))
     t = time.perf_counter()
@@ -61,7 +62,7 @@ def test_umap_is_deterministic_with_a_seed():
     b = project(x, "umap", seed=1, n_epochs=50)
     np.testing.assert_array_equal(a, b)
     assert a.shape == (60, 2) and np.isfinite(a).all()
-    assert time.perf_counter() - t < 120
+    assert time.perf_counter() - t < 300
 
 
 def test_unknown_method_and_too_few_points():

@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 
 from .errors import CtxvecError
-from .senses import sample_rows, unit_rows
+from .senses import sample_rows, threads_for, unit_rows
 from .store import Store
 
 LEVELS = ("types", "occurrences")
@@ -74,7 +74,8 @@ def kmeans_unit(x: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.nd
     """k-means on (n, dim) unit rows; returns labels (n,) and unit centroids (k, dim), clusters by size desc."""
     if not 1 <= k <= len(x):
         raise CtxvecError(f"--k {k} is out of range; use 1..{len(x)} (the number of items to cluster)")
-    km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(x)
+    with threads_for(len(x)):
+        km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(x)
     counts = np.bincount(km.labels_, minlength=k)
     order = np.lexsort((np.arange(k), -counts))
     rank = np.empty(k, dtype=np.int64)

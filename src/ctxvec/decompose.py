@@ -217,7 +217,10 @@ def build_atoms(
 
         f = load_factors(store, factors)
         return AtomSet(
-            kind, lasso.ArrayAtoms(f.components, device), np.arange(f.n_factors), np.asarray(f.labels, dtype=object)
+            kind,
+            lasso.ArrayAtoms(f.components, device),
+            np.arange(f.n_factors),
+            np.asarray([f"#{j}({lab})" for j, lab in enumerate(f.labels)], dtype=object),
         )
     raise CtxvecError(f"unknown atoms {kind!r}; choose one of {', '.join(ATOMS)}")
 

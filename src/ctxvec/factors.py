@@ -37,6 +37,7 @@ from .errors import CtxvecError
 from .store import Occurrence, Store, normalize_word, write_json_atomic
 
 FACTORS_DIR = "factors"
+DEFAULT_SAMPLES = 100_000  # rows learned from unless told otherwise (each once, in random mini-batches)
 
 
 class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -351,11 +352,11 @@ def learn_factors(
     save: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Factors:
-    """Learn `n_factors` factors from `n_samples` rows (default: every row once) of `store`, streamed in
+    """Learn `n_factors` factors from `n_samples` rows (default: up to DEFAULT_SAMPLES, each once) of `store`, streamed in
     random mini-batches; record top activations and labels; save as `name` inside the store."""
     if store.n_rows == 0:
         raise CtxvecError(f"{store.path} has no rows to learn factors from")
-    n_samples = store.n_rows if n_samples is None else n_samples
+    n_samples = min(store.n_rows, DEFAULT_SAMPLES) if n_samples is None else n_samples
     if n_samples < 1:
         raise CtxvecError(f"--samples must be at least 1, got {n_samples}")
     factors_path(store, name)  # validate the name before the long part

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .errors import CtxvecError
-from .senses import sample_rows, split_senses, unit_rows
+from .senses import sample_rows, split_senses, threads_for, unit_rows
 from .store import Store, normalize_word
 
 METHODS = ("pca", "umap", "tsne")
@@ -28,9 +28,17 @@ def project(x: np.ndarray, method: str = "pca", *, seed: int = 0, **kwargs: Any)
     Extra keyword arguments go to the estimator (e.g. `perplexity`, `n_neighbors`).
     """
     x = np.asarray(x, dtype=np.float32)
-    n = len(x)
     if method not in METHODS:
         raise CtxvecError(f"unknown projection method {method!r}; use one of {', '.join(METHODS)}")
+    with threads_for(len(x)):
+        out = _project(x, method, seed, kwargs)
+    if out.shape[1] < 2:
+        out = np.hstack([out, np.zeros((len(x), 2 - out.shape[1]), dtype=np.float32)])
+    return out
+
+
+def _project(x: np.ndarray, method: str, seed: int, kwargs: dict[str, Any]) -> np.ndarray:
+    n = len(x)
     if method == "pca" or n < 3:
         if n < 2:
             return np.zeros((n, 2), dtype=np.float32)
@@ -58,10 +66,7 @@ def project(x: np.ndarray, method: str = "pca", *, seed: int = 0, **kwargs: Any)
         kwargs.setdefault("init", "spectral" if n > 10 else "random")
         kwargs.setdefault("n_jobs", 1)  # a seed makes UMAP single-threaded anyway
         out = umap.UMAP(n_components=2, random_state=seed, **kwargs).fit_transform(x)
-    out = np.asarray(out, dtype=np.float32)
-    if out.shape[1] < 2:
-        out = np.hstack([out, np.zeros((n, 2 - out.shape[1]), dtype=np.float32)])
-    return out
+    return np.asarray(out, dtype=np.float32)
 
 
 @dataclass

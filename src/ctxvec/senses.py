@@ -25,6 +25,7 @@ The rule for the number of senses (when `k` is not given):
 from __future__ import annotations
 
 import math
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 from .errors import CtxvecError
 from .store import Occurrence, Store, normalize_word
@@ -45,6 +47,15 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.where(norms > 0, norms, 1.0)
+
+
+def threads_for(n_items: int, small: int = 5000) -> AbstractContextManager[Any]:
+    """A context that runs BLAS/OpenMP code single-threaded for problems of at most `small` items.
+
+    Small k-means, silhouette and t-SNE problems gain little from threads, and OpenMP threads that
+    spin-wait on busy (shared or oversubscribed) cores make them 10-50 times slower.
+    """
+    return threadpool_limits(1) if n_items <= small else nullcontext()
 
 
 def _kmeans(y: np.ndarray, k: int, seed: int) -> np.ndarray:
@@ -142,6 +153,22 @@ def split_senses(
     seed: int = 0,
 ) -> SenseSplit:
     """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by the rule in the module doc."""
+    with threads_for(len(vectors)):
+        return _split(vectors, k, k_max, n_components, margin, valley, min_fraction, min_size, n_null, seed)
+
+
+def _split(
+    vectors: np.ndarray,
+    k: int | None,
+    k_max: int,
+    n_components: int,
+    margin: float,
+    valley: float,
+    min_fraction: float,
+    min_size: int,
+    n_null: int,
+    seed: int,
+) -> SenseSplit:
     x = unit_rows(vectors)
     n = len(x)
     nan = math.nan

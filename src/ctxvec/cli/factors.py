@@ -9,7 +9,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..factors import learn_factors, load_factors
+from ..factors import DEFAULT_SAMPLES, learn_factors, load_factors
 from ..progress import progress_bar
 from ..store import Store
 from ._output import add_json_flag, console, highlight, print_json
@@ -37,7 +37,11 @@ def register(sub: Any) -> None:
     )
     learn.add_argument("--batch-size", type=int, default=1024, help="rows per mini-batch (default 1024)")
     learn.add_argument(
-        "--samples", type=int, default=None, metavar="N", help="rows to learn from in all (default: each row once)"
+        "--samples",
+        type=int,
+        default=None,
+        metavar="N",
+        help="rows to learn from in all, drawn at random without repeats while possible (default: min(rows, 100000))",
     )
     learn.add_argument("--top", type=int, default=50, help="top-activating occurrences kept per factor (default 50)")
     learn.add_argument("--name", default="default", help="name of the dictionary inside the store (default 'default')")
@@ -57,7 +61,7 @@ def register(sub: Any) -> None:
 
 def run_learn(args: argparse.Namespace) -> int:
     store = Store.open(args.store)
-    n = store.n_rows if args.samples is None else args.samples
+    n = min(store.n_rows, DEFAULT_SAMPLES) if args.samples is None else args.samples
     with (
         progress_bar("learning factors", n, "rows", quiet=args.json) as learn_bar,
         progress_bar("coding the store", store.n_rows, "rows", quiet=args.json) as code_bar,
