@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 export HF_HUB_OFFLINE=1
 ctxvec() { .venv/bin/ctxvec "$@"; }
-step() { printf '\n\033[1m$ ctxvec %s\033[0m\n' "$*"; ctxvec "$@"; }
+step() { printf '\n\033[1m$ ctxvec'; printf ' %q' "$@"; printf '\033[0m\n'; ctxvec "$@"; }
 mkdir -p demo
 S=demo/wiki.store
 
@@ -32,8 +32,8 @@ step transform "$S" --method whitening --out demo/wiki-whitened.store
 step compare "$S" demo/wiki-whitened.store --words cold,bank --no-eval
 
 # 6. senses of a polysemous word, plots and the dimensions themselves
-step senses "$S" bank -o demo/senses_bank.png
-step plot "$S" cold warm hot bank river money -o demo/plot_words.html
-step plot "$S" cold warm hot bank river money -o demo/plot_words.png
+step senses "$S" charge -o demo/senses_charge.png
+step plot "$S" cold warm hot red blue green january march june france germany italy -o demo/plot_families.png
+step plot "$S" cold warm hot charge current -o demo/plot_words.html --color sense
 step dims "$S" --words cold warm bank -o demo/dims_heatmap.png
 printf '\nPlots written to demo/: %s\n' "$(ls demo | grep -v store | tr '\n' ' ')"

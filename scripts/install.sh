@@ -8,3 +8,8 @@ PYTHON=${PYTHON:-python3}
 # The CPU wheel first: an unpinned torch (pulled in by a dependency) would fetch GBs of CUDA.
 .venv/bin/python -m pip install -q torch==2.13.0
 .venv/bin/python -m pip install -q -e ".[dev]"
+# Headless Chromium for the test that runs the interactive HTML plot in a real browser (Debian package).
+if [ "${CTXVEC_NO_BROWSER:-0}" != 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
