@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +107,8 @@ def embed(
         last_flush = time.monotonic()
         for i in todo:
             rows, vectors = encoder.encode_chunks(tok, batches[i])
-            writer.vectors[rows] = vectors
+            writer.write(rows, vectors)
+            release_freed_memory()
             pending.append(i)
             bar.advance(int(tok.chunk_length[batches[i]].sum()))
             if time.monotonic() - last_flush > FLUSH_SECONDS:
@@ -117,6 +120,22 @@ def embed(
     store = writer.finalize()
     (out_path / PROGRESS).unlink(missing_ok=True)
     return store
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by the last batch back to the OS (glibc keeps it otherwise, and batches of
+    ever-changing shapes fragment the heap until peak memory grows with the corpus)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _manifest(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, tok: Any, n_batches: int) -> dict[str, Any]:

@@ -354,16 +354,26 @@ class Store:
 
 
 class StoreWriter:
-    """Builds a store folder: tables first, vectors filled in place, manifest `complete` last.
+    """Builds a store folder: tables first, vectors written in place, manifest `complete` last.
 
-    Usage: ``w = StoreWriter.create(path, manifest, rows, sentences, dim, dtype)``,
-    ``w.vectors[a:b] = ...`` as batches finish, then ``w.finalize()``.
+    Usage: ``w = StoreWriter.create(path, manifest, rows, sentences, dim, dtype)``, then
+    ``w.write(row_ids, vectors)`` as batches finish, ``w.flush()`` to make them durable, and
+    ``w.finalize()``. Vectors go to ``vectors.npy.partial`` with positioned writes rather than a
+    memory map, so the resident memory of a run does not grow with the store.
     """
 
-    def __init__(self, path: Path, manifest: dict[str, Any], vectors: np.memmap):
+    def __init__(self, path: Path, manifest: dict[str, Any], shape: tuple[int, int], dtype: np.dtype, offset: int):
         self.path = path
         self.manifest = manifest
-        self.vectors = vectors
+        self.shape = shape
+        self.dtype = dtype
+        self._offset = offset
+        self._row_bytes = shape[1] * dtype.itemsize
+        self._fd: int | None = os.open(self._partial, os.O_RDWR)
+
+    @property
+    def _partial(self) -> Path:
+        return self.path / (VECTORS + ".partial")
 
     @classmethod
     def create(
@@ -392,30 +402,63 @@ class StoreWriter:
         write_json_atomic(p / MANIFEST, manifest)
         write_parquet_atomic(rows.cast(ROW_SCHEMA), p / ROWS)
         write_parquet_atomic(sentences.cast(SENTENCE_SCHEMA), p / SENTENCES)
-        vec = np.lib.format.open_memmap(
-            p / (VECTORS + ".partial"), mode="w+", dtype=np.dtype(dtype), shape=(rows.num_rows, int(dim))
-        )
-        return cls(p, manifest, vec)
+        shape, dt = (rows.num_rows, int(dim)), np.dtype(dtype)
+        with open(p / (VECTORS + ".partial"), "wb") as f:
+            np.lib.format.write_array_header_1_0(f, {"descr": dt.str, "fortran_order": False, "shape": shape})
+            offset = f.tell()
+            f.truncate(offset + shape[0] * shape[1] * dt.itemsize)
+        return cls(p, manifest, shape, dt, offset)
 
     @classmethod
     def resume(cls, path: str | os.PathLike[str]) -> StoreWriter:
         """Reopen an unfinished store to fill in the rest of its vectors."""
         p = Path(path)
         manifest = json.loads((p / MANIFEST).read_text())
-        vec = np.lib.format.open_memmap(p / (VECTORS + ".partial"), mode="r+")
-        return cls(p, manifest, vec)
+        with open(p / (VECTORS + ".partial"), "rb") as f:
+            np.lib.format.read_magic(f)
+            shape, _, dt = np.lib.format.read_array_header_1_0(f)
+            offset = f.tell()
+        return cls(p, manifest, (int(shape[0]), int(shape[1])), np.dtype(dt), offset)
+
+    def write(self, rows: np.ndarray | int, vectors: np.ndarray) -> None:
+        """Write (k, dim) `vectors` at row ids `rows` (any order; runs of consecutive ids go in one write),
+        or at rows `rows`, `rows` + 1, ... when `rows` is an int."""
+        assert self._fd is not None, "writer is closed"
+        data = np.ascontiguousarray(vectors, dtype=self.dtype)
+        if isinstance(rows, (int, np.integer)):
+            runs = [(int(rows), 0, len(data))]
+        else:
+            ids = np.asarray(rows, dtype=np.int64)
+            cuts = np.flatnonzero(np.diff(ids) != 1) + 1
+            starts, stops = np.r_[0, cuts], np.r_[cuts, len(ids)]
+            runs = [(int(ids[a]), int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+        for row, a, b in runs:
+            os.pwrite(self._fd, data[a:b].tobytes(), self._offset + row * self._row_bytes)
 
     def flush(self) -> None:
-        self.vectors.flush()
+        """Make everything written so far durable."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = None
 
     def finalize(self, **extra: Any) -> Store:
-        """Flush vectors, compute norms, checksum files, write the manifest as complete."""
-        self.vectors.flush()
-        norms = np.empty(len(self.vectors), dtype=np.float32)
-        for s in range(0, len(self.vectors), 65536):
-            norms[s : s + 65536] = np.linalg.norm(np.asarray(self.vectors[s : s + 65536], dtype=np.float32), axis=1)
-        del self.vectors
-        os.replace(self.path / (VECTORS + ".partial"), self.path / VECTORS)
+        """Compute norms, checksum files, rename the vectors, write the manifest as complete."""
+        self._close()
+        n, dim = self.shape
+        norms = np.empty(n, dtype=np.float32)
+        block = 65536
+        with open(self._partial, "rb") as f:
+            for s in range(0, n, block):
+                m = min(block, n - s)
+                f.seek(self._offset + s * self._row_bytes)
+                chunk = np.frombuffer(f.read(m * self._row_bytes), dtype=self.dtype).reshape(m, dim)
+                norms[s : s + m] = np.linalg.norm(chunk.astype(np.float32), axis=1)
+        os.replace(self._partial, self.path / VECTORS)
         tmp = self.path / (NORMS + ".tmp.npy")
         np.save(tmp, norms)
         os.replace(tmp, self.path / NORMS)
@@ -428,6 +471,9 @@ class StoreWriter:
 
     def abort(self) -> None:
         """Remove everything this writer created."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         shutil.rmtree(self.path, ignore_errors=True)
 
 
@@ -486,5 +532,5 @@ def write_store(
     }
     base.update(manifest or {})
     w = StoreWriter.create(path, base, rows, sent, vectors.shape[1], dtype or str(vectors.dtype))
-    w.vectors[:] = vectors
+    w.write(0, vectors)
     return w.finalize()

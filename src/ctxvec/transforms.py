@@ -429,7 +429,7 @@ def transform_store(
     )
     try:
         for start, block in store.iter_blocks(block_rows):
-            writer.vectors[start : start + len(block)] = t.transform(block)
+            writer.write(start, t.transform(block))
         if _saveable(applied):
             save_transform(applied, out / APPLIED_DIR)
             record = {**describe(t), "raw_to_vectors": {"path": APPLIED_DIR, "transform_id": transform_id(applied)}}
