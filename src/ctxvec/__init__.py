@@ -74,7 +74,63 @@ _EXPORTS = {
     "heatmap": "dims",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "PCA",
+    "AllButTheTop",
+    "AnalogyResult",
+    "BatchEncoder",
+    "Center",
+    "Clusters",
+    "ConceptorNegation",
+    "Corpus",
+    "CtxvecError",
+    "Decomposition",
+    "DimStats",
+    "EncodeSpec",
+    "EncodedBatch",
+    "Evaluation",
+    "FactorLearner",
+    "Factors",
+    "IsotropyReport",
+    "Matches",
+    "Occurrence",
+    "Projection",
+    "Queries",
+    "Senses",
+    "Similar",
+    "Store",
+    "StoreWriter",
+    "Whitening",
+    "WordTypes",
+    "__version__",
+    "analogy",
+    "build_index",
+    "cluster",
+    "compare",
+    "decompose",
+    "dim_stats",
+    "embed",
+    "evaluate",
+    "export",
+    "heatmap",
+    "isotropy",
+    "layer_isotropy",
+    "learn_factors",
+    "load_factors",
+    "load_index",
+    "load_transform",
+    "project",
+    "project_words",
+    "read_corpus",
+    "save_projection",
+    "save_transform",
+    "search_vectors",
+    "select_queries",
+    "similar",
+    "word_senses",
+    "word_types",
+    "write_store",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -111,5 +167,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from .search import Matches, Similar, search_vectors, similar
     from .senses import Senses, word_senses
     from .store import Occurrence, Store, StoreWriter, write_store
-    from .transforms import AllButTheTop, Center, ConceptorNegation, PCA, Whitening, load_transform, save_transform
+    from .transforms import PCA, AllButTheTop, Center, ConceptorNegation, Whitening, load_transform, save_transform
     from .wordtypes import WordTypes, word_types
