@@ -129,3 +129,13 @@ def test_cli_sample_level_says_it_sampled(plot_store, tmp_path, capsys):
     assert "sampled 30 of 80 occurrences" in out.read_text()  # in the figure's title
     assert main(["plot", str(plot_store.path), "hot", "-o", str(tmp_path / "x.gif")]) == 2
     assert "use a .png, .svg, .pdf or .html file name" in capsys.readouterr().err
+
+
+def test_cli_json_lists_every_point(plot_store, tmp_path, capsys):
+    out = tmp_path / "p.png"
+    assert main(["plot", str(plot_store.path), "cold", "warm", "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = len(plot_store.occurrences("cold")) + len(plot_store.occurrences("warm"))
+    assert out.is_file() and data["output"] == str(out) and len(data["points"]) == expected == data["n_total"]
+    assert {p["group"] for p in data["points"]} == {"cold", "warm"}
+    assert all(plot_store.tokens[p["row"]].lower() == p["group"] for p in data["points"])

@@ -107,6 +107,22 @@ class Projection:
         seen = list(dict.fromkeys(str(g) for g in self.groups))
         return [g for g in seen if g != OTHER] + ([OTHER] if OTHER in seen else [])
 
+    def to_dict(self) -> dict[str, Any]:
+        """Every point with its coordinates, group, token, row and sentence (for `--json`)."""
+        return {
+            "method": self.method,
+            "level": self.level,
+            "n_total": self.n_total,
+            "sampled": self.sampled,
+            "groups": self.group_names,
+            "points": [
+                {"x": float(x), "y": float(y), "group": str(g), "token": str(t), "row": int(r), "sentence": s}
+                for (x, y), g, t, r, s in zip(
+                    self.coords, self.groups, self.tokens, self.rows, self.sentences, strict=True
+                )
+            ],
+        }
+
     def title(self) -> str:
         what = {"occurrences": "occurrences", "types": "word types", "sample": "sample of the store"}[self.level]
         t = f"{self.method.upper() if self.method != 'tsne' else 't-SNE'} of {what}"

@@ -8,7 +8,7 @@ from typing import Any
 from ..plot import check_plot_path, save_projection
 from ..project import COLORS, LEVELS, METHODS, project_words
 from ..store import Store
-from ._output import console
+from ._output import add_json_flag, console, print_json
 
 
 def register(sub: Any) -> None:
@@ -44,6 +44,7 @@ def register(sub: Any) -> None:
     p.add_argument("--height", type=int, default=800, help="image height in pixels (default 800)")
     p.add_argument("--title", default=None, help="plot title (default: method, level and sampling)")
     p.add_argument("--seed", type=int, default=0, help="seed of sampling and projection (default 0)")
+    add_json_flag(p)
     p.set_defaults(func=run)
 
 
@@ -62,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     path = save_projection(proj, args.output, width=args.width, height=args.height, title=args.title)
+    if args.json:
+        print_json({"output": str(path), **proj.to_dict()})
+        return 0
     note = f" ({proj.note})" if proj.note else ""
     console.print(f"{len(proj):,} points in {len(proj.group_names)} group(s){note} written to {path}")
     return 0
