@@ -492,7 +492,8 @@ def write_store(
     """Write a complete store from in-memory arrays (tests, transforms, small data).
 
     vectors: (n_rows, dim); tokens/sentence_ids: (n_rows,), rows sorted by sentence;
-    spans: (n_rows, 2) character spans (found by searching the token in its sentence when None).
+    spans: (n_rows, 2) character spans (found by searching the token in its sentence when None;
+    (0, 0) for a token its sentence does not contain).
     """
     vectors = np.asarray(vectors)
     n = len(vectors)
@@ -511,8 +512,9 @@ def write_store(
         for i, (tok, sid) in enumerate(zip(tokens, sids, strict=True)):
             text = sentences[sid]
             at = text.find(tok, cursor.get(int(sid), 0))
-            at = at if at >= 0 else 0
-            spans[i] = (at, at + len(tok) if at >= 0 else 0)
+            if at < 0:  # token text not in its sentence (synthetic data): an empty span, not a wrong one
+                continue
+            spans[i] = (at, at + len(tok))
             cursor[int(sid)] = at + len(tok)
     rows = pa.table(
         {
