@@ -216,3 +216,12 @@ def test_bad_input():
         lasso.solve(y, atoms, solver="omp")
     with pytest.raises(CtxvecError, match="solver"):
         lasso.solve(y, atoms, 0.1, solver="cd")
+
+
+@pytest.mark.parametrize(("seed", "positive"), [(187, True), (293, False)])
+def test_max_terms_finds_a_term_when_the_first_atoms_nearly_tie(seed, positive):
+    """Two atoms enter within 0.02% of alpha_max of each other: the one-term window is inside the default
+    tolerance, and the search must still return one term rather than none."""
+    atoms, y = anisotropic(seed, 120, 16, 3)
+    res = lasso.max_terms_search(y, atoms, 1, positive=positive)
+    assert (res.n_terms == 1).all()

@@ -890,6 +890,10 @@ def omp(
 Solver = Callable[..., LassoResult]
 
 
+MAX_BISECTIONS = 60
+TIGHT_TOL = 1e-10
+
+
 def max_terms_search(
     y: Any,
     atoms: Any,
@@ -908,7 +912,8 @@ def max_terms_search(
     Starts at alpha_max (no terms), multiplies alpha by `shrink` until a solution has too many terms,
     then bisects (in log scale) `n_bisect` times between the last good and the first bad alpha. A target
     stops early with exactly `max_terms` terms, or when alpha falls below `min_ratio`·alpha_max (fewer
-    atoms than that can ever be used). Each solve is warm-started from the best solution so far.
+    atoms than that can ever be used). Each solve is warm-started from the best solution so far. Targets
+    left with no term are searched again at tolerance `TIGHT_TOL` with up to `MAX_BISECTIONS` bisections.
     """
     if max_terms < 1:
         raise CtxvecError(f"max_terms must be at least 1, got {max_terms}")
@@ -958,6 +963,30 @@ def max_terms_search(
         bisections[act[~np.isnan(hi[act])]] += 1
         finished = (best.n_terms[act] == max_terms) | (bisections[act] >= n_bisect) | (lo[act] < min_ratio * amax[act])
         active[act[finished]] = False
+    # When the first atoms enter within a hair of each other below alpha_max, the 1..max_terms window is
+    # so narrow that its tiny coefficients sit inside the solver's tolerance and every solution there
+    # looks empty: search again for those targets with a much tighter tolerance.
+    empty = np.flatnonzero((best.n_terms == 0) & ~np.isnan(hi))
+    if len(empty) and solver_kw.get("tol", np.inf) > TIGHT_TOL:
+        again = max_terms_search(
+            ys[empty],
+            atoms,
+            max_terms,
+            solver=solver,
+            positive=positive,
+            exclude=None if excl is None else excl.subset(empty),
+            shrink=shrink,
+            n_bisect=MAX_BISECTIONS,
+            min_ratio=min_ratio,
+            **{**solver_kw, "tol": TIGHT_TOL},
+        )
+        coef = best.coef.tolil()
+        for j, t in enumerate(empty):
+            coef[t] = again.coef[[j]].toarray()
+            best.alpha[t], best.objective[t], best.gap[t] = again.alpha[j], again.objective[j], again.gap[j]
+            best.converged[t] = again.converged[j]
+            best.n_iter[t] += again.n_iter[j]
+        best.coef = sp.csr_array(coef.tocsr())
     return best
 
 
