@@ -4,7 +4,7 @@ For the first N occurrences of a frequent word in a store (default: the first 30
 ~83k word occurrences), decompose each occurrence's vector against (a) every other occurrence and
 (b) every other word type, at a regularisation leaving a handful of terms (alpha = REL · alpha_max of
 each occurrence). scikit-learn: ``Lasso(alpha, positive=True, fit_intercept=False).fit(atoms.T, y)``
-once per occurrence, as the blog does; ctxvec: `ctxvec.lasso.fista` on all N at once. Both objectives
+once per occurrence, as the blog does; ctxvec: `ctxvec.lasso._lasso.fista` on all N at once. Both objectives
 are evaluated in float64 by the same function; the ratio is (ctxvec − sklearn) / sklearn.
 
 Run: .venv/bin/python benchmarks/bench_decompose.py [--store PATH] [--word state] [-n 100]
@@ -23,7 +23,7 @@ import torch
 from sklearn.linear_model import Lasso
 
 from ctxvec import Store, lasso
-from ctxvec.wordtypes import word_types
+from ctxvec.lexicon._wordtypes import word_types
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _results import write_section

@@ -7,7 +7,7 @@ Each method runs in its own process (so peak RSS is its own) on the same sentenc
 default model (all-MiniLM-L6-v2):
 - blog: every sentence in ONE padded batch, `last_hidden_state` of the real tokens (float32);
 - loop: a plain length-sorted loop (batches of 64 sentences, no windows, no store);
-- ctxvec float32 / bfloat16: `ctxvec.embed` end to end with its defaults (word rows, mean
+- ctxvec float32 / bfloat16: `ctxvec.runners._local` end to end with its defaults (word rows, mean
   pooling; tokenize, encode, write the store), model loading included;
 - ctxvec on the whole `wiki` corpus (peak memory must stay under 1.5 GB).
 Throughput counts real tokens ([CLS] and [SEP] included). The machine's matmul throughput is
@@ -37,13 +37,13 @@ def peak_rss_mb() -> float:
 def worker(method: str, n: int | None, out: str) -> dict:
     import torch
 
-    from ctxvec.corpus import read_corpus
+    from ctxvec.corpus._read import read_corpus
 
     texts = read_corpus("wiki", limit=n if n and n > 0 else None).texts
     if method in ("blog", "loop"):
         from transformers import AutoModel, AutoTokenizer
 
-        from ctxvec.models import default_model_path
+        from ctxvec.encoding._models import default_model_path
 
         path = default_model_path()
         tok, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
@@ -71,7 +71,7 @@ def worker(method: str, n: int | None, out: str) -> dict:
         seconds = time.perf_counter() - t0
         return {"tokens": tokens, "padded": padded, "seconds": seconds, "rows": len(vectors), "peak_mb": peak_rss_mb()}
 
-    from ctxvec.embed import embed
+    from ctxvec.runners._local import embed
 
     dtype = "bfloat16" if method == "ctxvec-bf16" else "float32"
     t0 = time.perf_counter()

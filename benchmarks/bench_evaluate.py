@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _results import write_section
 
-from ctxvec.evaluate import (
+from ctxvec.lexicon._evaluate import (
     AnalogyEvaluation,
     PairEvaluation,
     benchmark_words,
@@ -35,10 +35,10 @@ from ctxvec.evaluate import (
     evaluate_analogies,
     evaluate_pairs,
 )
-from ctxvec.export import export_word2vec
-from ctxvec.store import Store
-from ctxvec.wic import evaluate_wic, wic_pairs
-from ctxvec.wordtypes import add_decontextualized, compute_word_types, word_types
+from ctxvec.lexicon._export import export_word2vec
+from ctxvec.store._store import Store
+from ctxvec.lexicon._wic import evaluate_wic, wic_pairs
+from ctxvec.lexicon._wordtypes import add_decontextualized, compute_word_types, word_types
 
 
 def shadow(store_path: Path, folder: Path) -> Path:

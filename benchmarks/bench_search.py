@@ -31,9 +31,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
-from ctxvec.index import build_index, index_info, load_index
-from ctxvec.search import scan_kernel, search_vectors
-from ctxvec.store import Store
+from ctxvec.neighbours._index import build_index, index_info, load_index
+from ctxvec.neighbours._search import scan_kernel, search_vectors
+from ctxvec.store._store import Store
 
 HNSW = {"m": 32, "ef_construction": 80, "ef_search": 128}
 

@@ -13,65 +13,65 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     # building and reading stores
-    "Corpus": "corpus",
-    "read_corpus": "corpus",
-    "embed": "embed",
-    "BatchEncoder": "encode",
-    "EncodeSpec": "encode",
-    "EncodedBatch": "encode",
+    "Corpus": "corpus._read",
+    "read_corpus": "corpus._read",
+    "embed": "runners._local",
+    "BatchEncoder": "encoding._encode",
+    "EncodeSpec": "encoding._encode",
+    "EncodedBatch": "encoding._encode",
     "CtxvecError": "errors",
-    "Occurrence": "store",
-    "Store": "store",
-    "StoreWriter": "store",
-    "write_store": "store",
+    "Occurrence": "store._store",
+    "Store": "store._store",
+    "StoreWriter": "store._store",
+    "write_store": "store._store",
     "Queries": "queries",
     "select_queries": "queries",
-    "WordTypes": "wordtypes",
-    "word_types": "wordtypes",
+    "WordTypes": "lexicon._wordtypes",
+    "word_types": "lexicon._wordtypes",
     # nearest occurrences
-    "Matches": "search",
-    "Similar": "search",
-    "search_vectors": "search",
-    "similar": "search",
-    "build_index": "index",
-    "load_index": "index",
+    "Matches": "neighbours._search",
+    "Similar": "neighbours._search",
+    "search_vectors": "neighbours._search",
+    "similar": "neighbours._search",
+    "build_index": "neighbours._index",
+    "load_index": "neighbours._index",
     # decomposition
-    "Decomposition": "decompose",
-    "decompose": "decompose",
-    "FactorLearner": "factors",
-    "Factors": "factors",
-    "learn_factors": "factors",
-    "load_factors": "factors",
+    "Decomposition": "decomposition._decompose",
+    "decompose": "decomposition._decompose",
+    "FactorLearner": "decomposition._factors",
+    "Factors": "decomposition._factors",
+    "learn_factors": "decomposition._factors",
+    "load_factors": "decomposition._factors",
     # analogies and evaluation
-    "AnalogyResult": "analogy",
-    "analogy": "analogy",
-    "Evaluation": "evaluate",
-    "evaluate": "evaluate",
-    "export": "export",
+    "AnalogyResult": "lexicon._analogy",
+    "analogy": "lexicon._analogy",
+    "Evaluation": "lexicon._evaluate",
+    "evaluate": "lexicon._evaluate",
+    "export": "lexicon._export",
     # isotropy and transforms
-    "IsotropyReport": "isotropy",
-    "isotropy": "isotropy",
-    "layer_isotropy": "isotropy",
-    "AllButTheTop": "transforms",
-    "Center": "transforms",
-    "ConceptorNegation": "transforms",
-    "PCA": "transforms",
-    "Whitening": "transforms",
-    "load_transform": "transforms",
-    "save_transform": "transforms",
-    "compare": "compare",
+    "IsotropyReport": "space._isotropy",
+    "isotropy": "space._isotropy",
+    "layer_isotropy": "space._isotropy",
+    "AllButTheTop": "transforms._transforms",
+    "Center": "transforms._transforms",
+    "ConceptorNegation": "transforms._transforms",
+    "PCA": "transforms._transforms",
+    "Whitening": "transforms._transforms",
+    "load_transform": "transforms._transforms",
+    "save_transform": "transforms._transforms",
+    "compare": "space._compare",
     # senses, clusters, projections, plots, dimensions
-    "Senses": "senses",
-    "word_senses": "senses",
-    "Clusters": "cluster",
-    "cluster": "cluster",
-    "Projection": "project",
-    "project": "project",
-    "project_words": "project",
-    "save_projection": "plot",
-    "DimStats": "dims",
-    "dim_stats": "dims",
-    "heatmap": "dims",
+    "Senses": "structure._senses",
+    "word_senses": "structure._senses",
+    "Clusters": "structure._cluster",
+    "cluster": "structure._cluster",
+    "Projection": "structure._project",
+    "project": "structure._project",
+    "project_words": "structure._project",
+    "save_projection": "structure._plot",
+    "DimStats": "space._dims",
+    "dim_stats": "space._dims",
+    "heatmap": "space._dims",
 }
 
 __all__ = [
@@ -147,25 +147,33 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs
-    from .analogy import AnalogyResult, analogy
-    from .cluster import Clusters, cluster
-    from .compare import compare
-    from .corpus import Corpus, read_corpus
-    from .decompose import Decomposition, decompose
-    from .dims import DimStats, dim_stats, heatmap
-    from .embed import embed
-    from .encode import BatchEncoder, EncodedBatch, EncodeSpec
+    from .corpus._read import Corpus, read_corpus
+    from .decomposition._decompose import Decomposition, decompose
+    from .decomposition._factors import FactorLearner, Factors, learn_factors, load_factors
+    from .encoding._encode import BatchEncoder, EncodedBatch, EncodeSpec
     from .errors import CtxvecError
-    from .evaluate import Evaluation, evaluate
-    from .export import export
-    from .factors import FactorLearner, Factors, learn_factors, load_factors
-    from .index import build_index, load_index
-    from .isotropy import IsotropyReport, isotropy, layer_isotropy
-    from .plot import save_projection
-    from .project import Projection, project, project_words
+    from .lexicon._analogy import AnalogyResult, analogy
+    from .lexicon._evaluate import Evaluation, evaluate
+    from .lexicon._export import export
+    from .lexicon._wordtypes import WordTypes, word_types
+    from .neighbours._index import build_index, load_index
+    from .neighbours._search import Matches, Similar, search_vectors, similar
     from .queries import Queries, select_queries
-    from .search import Matches, Similar, search_vectors, similar
-    from .senses import Senses, word_senses
-    from .store import Occurrence, Store, StoreWriter, write_store
-    from .transforms import PCA, AllButTheTop, Center, ConceptorNegation, Whitening, load_transform, save_transform
-    from .wordtypes import WordTypes, word_types
+    from .runners._local import embed
+    from .space._compare import compare
+    from .space._dims import DimStats, dim_stats, heatmap
+    from .space._isotropy import IsotropyReport, isotropy, layer_isotropy
+    from .store._store import Occurrence, Store, StoreWriter, write_store
+    from .structure._cluster import Clusters, cluster
+    from .structure._plot import save_projection
+    from .structure._project import Projection, project, project_words
+    from .structure._senses import Senses, word_senses
+    from .transforms._transforms import (
+        PCA,
+        AllButTheTop,
+        Center,
+        ConceptorNegation,
+        Whitening,
+        load_transform,
+        save_transform,
+    )

@@ -7,9 +7,9 @@ from typing import Any
 
 from rich.table import Table
 
-from ..analogy import EPSILON, LEVELS, METHODS, analogy
 from ..errors import CtxvecError
-from ..store import Store
+from ..lexicon._analogy import EPSILON, LEVELS, METHODS, analogy
+from ..store._store import Store
 from ._output import add_json_flag, console, highlight, print_json
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from rich.table import Table
 
-from ..analogy import METHODS
-from ..evaluate import TASKS, evaluate
-from ..store import Store
-from ..wic import DEFAULT_PAIRS
+from ..lexicon._analogy import METHODS
+from ..lexicon._evaluate import TASKS, evaluate
+from ..lexicon._wic import DEFAULT_PAIRS
+from ..store._store import Store
 from ._output import add_json_flag, console, print_json
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..plot import check_plot_path, save_projection
-from ..project import COLORS, LEVELS, METHODS, project_words
-from ..store import Store
+from ..store._store import Store
+from ..structure._plot import check_plot_path, save_projection
+from ..structure._project import COLORS, LEVELS, METHODS, project_words
 from ._output import add_json_flag, console, print_json
 
 

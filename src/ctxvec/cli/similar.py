@@ -8,10 +8,10 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..index import KINDS
+from ..neighbours._index import KINDS
+from ..neighbours._search import similar
 from ..queries import add_query_arguments, queries_from_args
-from ..search import similar
-from ..store import Occurrence, Store
+from ..store._store import Occurrence, Store
 from ._output import add_json_flag, console, highlight, print_json
 
 CONTEXT = 70  # characters shown on each side of a highlighted token

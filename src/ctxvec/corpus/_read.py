@@ -1,0 +1,201 @@
+"""Read a corpus into sentences: files, folders, standard input, or a built-in corpus by name.
+
+Formats (by suffix): ``.txt`` one sentence a line, a blank line ends a document;
+``.jsonl``/``.ndjson`` one JSON object a line; ``.csv``/``.tsv``/``.parquet`` a table. For the
+last two kinds ``column`` names the text field (default ``text``). A folder is read file by
+file (sorted, recursively), each file starting a new document. ``-`` reads text from stdin.
+With ``split=True`` each line/cell is treated as paragraph text and split into sentences.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..corpus._sentences import split_sentences
+from ..errors import CtxvecError
+
+TEXT_SUFFIXES = {".txt", ".text"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".parquet"}
+SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | TABLE_SUFFIXES
+
+
+@dataclass
+class Corpus:
+    """Sentences with their document ids: texts (n_sentences,), doc_ids (n_sentences,) int64."""
+
+    texts: list[str]
+    doc_ids: np.ndarray
+    name: str = "corpus"
+    sources: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def head(self, n: int) -> Corpus:
+        """The first `n` sentences."""
+        return Corpus(self.texts[:n], self.doc_ids[:n], f"{self.name}[:{n}]", self.sources)
+
+    def fingerprint(self) -> str:
+        """SHA-256 over the sentences and document ids (identifies a corpus for resume)."""
+        h = hashlib.sha256()
+        for text, doc in zip(self.texts, self.doc_ids.tolist(), strict=True):
+            h.update(f"{doc}\x00{text}\x01".encode())
+        return h.hexdigest()
+
+
+class _Builder:
+    """Collects (document, sentence) pairs, numbering documents as they start."""
+
+    def __init__(self, split: bool):
+        self.split = split
+        self.texts: list[str] = []
+        self.docs: list[int] = []
+        self.doc = 0
+        self.in_doc = False
+
+    def add(self, text: str) -> None:
+        parts = split_sentences(text) if self.split else [" ".join(text.split())]
+        for part in parts:
+            if part:
+                self.texts.append(part)
+                self.docs.append(self.doc)
+                self.in_doc = True
+
+    def end_document(self) -> None:
+        if self.in_doc:
+            self.doc += 1
+            self.in_doc = False
+
+
+def _decoded_lines(data: bytes, source: str) -> Iterator[str]:
+    for lineno, raw in enumerate(data.splitlines(), start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise CtxvecError(
+                f"{source} line {lineno}: bytes that are not UTF-8 ({e.reason} at column {e.start + 1}); "
+                "re-encode the file as UTF-8"
+            ) from None
+
+
+def _read_text(data: bytes, source: str, b: _Builder) -> None:
+    for line in _decoded_lines(data, source):
+        if line.strip():
+            b.add(line)
+        else:
+            b.end_document()
+    b.end_document()
+
+
+def _read_jsonl(data: bytes, source: str, column: str, b: _Builder) -> None:
+    for lineno, line in enumerate(_decoded_lines(data, source), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise CtxvecError(f"{source} line {lineno}: not valid JSON ({e.msg})") from None
+        if not isinstance(obj, dict) or column not in obj:
+            keys = ", ".join(obj) if isinstance(obj, dict) else type(obj).__name__
+            raise CtxvecError(f"{source} line {lineno}: no field {column!r} (has: {keys}); pass --column NAME")
+        if obj[column] is not None:
+            b.add(str(obj[column]))
+            b.end_document()
+
+
+def _read_table(path: Path, column: str, b: _Builder) -> None:
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(path)
+        except Exception as e:
+            raise CtxvecError(f"{path}: cannot read as Parquet ({e})") from None
+        if column not in table.column_names:
+            raise CtxvecError(
+                f"{path}: no column {column!r} (has: {', '.join(table.column_names)}); pass --column NAME"
+            )
+        values: Iterable[object] = table.column(column).to_pylist()
+    else:
+        text = "\n".join(_decoded_lines(path.read_bytes(), str(path)))
+        reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+        names = reader.fieldnames or []
+        if column not in names:
+            raise CtxvecError(f"{path}: no column {column!r} (has: {', '.join(names)}); pass --column NAME")
+        values = [row[column] for row in reader]
+    for v in values:
+        if v is not None and str(v).strip():
+            b.add(str(v))
+            b.end_document()
+
+
+def _read_file(path: Path, column: str, b: _Builder) -> None:
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        _read_table(path, column, b)
+    elif suffix in JSONL_SUFFIXES:
+        _read_jsonl(path.read_bytes(), str(path), column, b)
+    else:
+        _read_text(path.read_bytes(), str(path), b)
+
+
+def read_corpus(
+    source: str | os.PathLike[str] | Corpus | list[str],
+    column: str = "text",
+    split: bool = False,
+    limit: int | None = None,
+) -> Corpus:
+    """Read `source` (path, folder, `-`, built-in name `wiki`/`lee`, a list of sentences) into a Corpus."""
+    if isinstance(source, Corpus):
+        corpus = source
+    elif isinstance(source, list):
+        b = _Builder(split)
+        for s in source:
+            b.add(str(s))
+        corpus = Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), "list")
+    else:
+        corpus = _read_source(str(source), column, split)
+    if limit is not None:
+        if limit < 1:
+            raise CtxvecError(f"--limit must be at least 1, got {limit}")
+        corpus = corpus.head(limit)
+    if not corpus.texts:
+        raise CtxvecError(f"no sentences in {corpus.name}; the input is empty or blank")
+    return corpus
+
+
+def _read_source(source: str, column: str, split: bool) -> Corpus:
+    from ..corpus._builtin import BUILTIN, load_builtin
+
+    b = _Builder(split)
+    if source == "-":
+        _read_text(sys.stdin.buffer.read(), "<stdin>", b)
+        return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), "<stdin>", ["-"])
+    path = Path(source).expanduser()
+    if not path.exists():
+        if source in BUILTIN:
+            return load_builtin(source)
+        raise CtxvecError(
+            f"corpus {source!r} not found; give a file, a folder, '-' for stdin, or a built-in name ({', '.join(BUILTIN)})"
+        )
+    if path.is_dir():
+        files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+        if not files:
+            raise CtxvecError(f"folder {path} holds no corpus files ({', '.join(sorted(SUPPORTED))})")
+    else:
+        files = [path]
+    for f in files:
+        _read_file(f, column, b)
+        b.end_document()
+    return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(f) for f in files])

@@ -1,0 +1,276 @@
+"""The batch encoder: sentences in, one vector per row out.
+
+`BatchEncoder` is a plain callable (``enc(sentences) -> EncodedBatch``) that the local runner
+(`ctxvec.runners._local`) and any cluster runner reuse. Internally: tokenize (`ctxvec.encoding._tokenize`),
+group windows into length-sorted batches under a token budget, run the model under
+``torch.inference_mode``, pick the layer(s), and pool wordpieces into words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..encoding._models import ModelRef, load_model, load_tokenizer, resolve_device, resolve_model, weights_sha256
+from ..encoding._tokenize import Tokenized, plan_batches, tokenize
+from ..errors import CtxvecError
+
+UNITS = ("word", "subword")
+POOLINGS = ("mean", "first", "last")
+COMPUTE_DTYPES = ("float32", "bfloat16")
+DEFAULT_BATCH_TOKENS = 8192
+
+
+@dataclass(frozen=True)
+class EncodeSpec:
+    """How vectors are made. `layers`: ``last``, an index (``0`` = input embeddings, ``-2``),
+    a slice averaged (``-4:`` = mean of the last four), a comma list averaged, or ``all``."""
+
+    model: str | None = None
+    layers: str = "last"
+    unit: str = "word"
+    pooling: str = "mean"
+    keep_special: bool = False
+    max_length: int | None = None
+    window_overlap: int | None = None
+    compute_dtype: str = "float32"
+
+    def validate(self) -> EncodeSpec:
+        if self.unit not in UNITS:
+            raise CtxvecError(f"unknown unit {self.unit!r}; use one of {', '.join(UNITS)}")
+        if self.pooling not in POOLINGS:
+            raise CtxvecError(f"unknown pooling {self.pooling!r}; use one of {', '.join(POOLINGS)}")
+        if self.compute_dtype not in COMPUTE_DTYPES:
+            raise CtxvecError(f"unknown compute dtype {self.compute_dtype!r}; use one of {', '.join(COMPUTE_DTYPES)}")
+        if self.max_length is not None and self.max_length < 4:
+            raise CtxvecError(f"--max-length {self.max_length} is too small; use at least 4")
+        parse_layers(self.layers, 12)  # syntax check
+        return self
+
+    def to_manifest(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_manifest(cls, manifest: dict[str, Any]) -> EncodeSpec:
+        """The spec a store was built with (its model resolved from the manifest's path)."""
+        enc = manifest.get("encode")
+        if not enc:
+            raise CtxvecError("this store was not built by `ctxvec embed` and has no model to embed new sentences with")
+        spec = cls(**enc)
+        path = manifest["model"].get("path")
+        return replace(spec, model=path or spec.model)
+
+
+def parse_layers(spec: str, n_layers: int) -> list[int] | None:
+    """Hidden-state indices (0..n_layers) that `spec` averages; None for ``all``."""
+    text = str(spec).strip().lower()
+    indices = list(range(n_layers + 1))
+    try:
+        if text == "all":
+            return None
+        if text == "last":
+            return [n_layers]
+        if ":" in text:
+            a, _, b = text.partition(":")
+            chosen = indices[slice(int(a) if a else None, int(b) if b else None)]
+        else:
+            chosen = [indices[int(x)] for x in text.split(",")]
+    except (ValueError, IndexError):
+        raise CtxvecError(
+            f"bad --layers {spec!r} for a model with {n_layers} layers; use last, an index 0..{n_layers} "
+            "(0 = embeddings, -1 = last), a range like -4: (mean of the last four), a list like 2,4, or all"
+        ) from None
+    if not chosen:
+        raise CtxvecError(f"--layers {spec!r} selects no layer of a model with {n_layers} layers")
+    return chosen
+
+
+@dataclass
+class EncodedBatch:
+    """Rows of the encoded sentences: vectors (n_rows, dim) float32 — (n_rows, n_layers + 1, dim)
+    with layers ``all`` — and per row its sentence index, position, token and character span."""
+
+    vectors: np.ndarray
+    sentence_index: np.ndarray
+    positions: np.ndarray
+    tokens: list[str]
+    spans: np.ndarray
+    n_windowed: int = 0
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+@dataclass
+class BatchEncoder:
+    """A loaded model + tokenizer + spec. Call it with a list of sentences."""
+
+    spec: EncodeSpec
+    ref: ModelRef
+    tokenizer: Any
+    model: Any
+    device: str
+    max_length: int
+    layer_indices: list[int] | None
+    batch_tokens: int = DEFAULT_BATCH_TOKENS
+    weights_hash: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, spec: EncodeSpec, device: str = "auto", batch_tokens: int = DEFAULT_BATCH_TOKENS) -> BatchEncoder:
+        """Resolve and load the spec's model on `device`."""
+        spec.validate()
+        ref = resolve_model(spec.model)
+        dev = resolve_device(device)
+        tokenizer = load_tokenizer(ref)
+        model = load_model(ref, dev, spec.compute_dtype)
+        cfg = model.config
+        limits = [getattr(cfg, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
+        model_max = min(int(x) for x in limits if x and 0 < int(x) < 100_000) if any(limits) else 512
+        if spec.max_length is not None and spec.max_length > model_max:
+            raise CtxvecError(f"--max-length {spec.max_length} exceeds the model's maximum of {model_max}")
+        tokenizer.model_max_length = 10**9  # we window ourselves; silence the length warning
+        layers = parse_layers(spec.layers, int(cfg.num_hidden_layers))
+        return cls(
+            spec=spec,
+            ref=ref,
+            tokenizer=tokenizer,
+            model=model,
+            device=dev,
+            max_length=spec.max_length or model_max,
+            layer_indices=layers,
+            batch_tokens=batch_tokens,
+            weights_hash=weights_sha256(ref.path),
+        )
+
+    @property
+    def n_layers(self) -> int:
+        return int(self.model.config.num_hidden_layers)
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def tokenize(self, sentences: list[str]) -> Tokenized:
+        """Rows and windows of `sentences` under this encoder's unit, specials and max length."""
+        return tokenize(
+            sentences,
+            self.tokenizer,
+            unit=self.spec.unit,
+            keep_special=self.spec.keep_special,
+            max_length=self.max_length,
+            window_overlap=self.spec.window_overlap,
+        )
+
+    def plan(self, tok: Tokenized) -> list[np.ndarray]:
+        """Chunk indices grouped into length-sorted batches under the token budget."""
+        return plan_batches(tok.chunk_length, self.batch_tokens)
+
+    def encode_chunks(self, tok: Tokenized, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Encode chunks `chunks` (indices into `tok`) in one forward pass.
+
+        Returns (row_ids (k,) int64, vectors (k, dim) or (k, n_layers + 1, dim) float32): the rows
+        those chunks own.
+        """
+        import torch
+
+        n_pre = tok.n_prefix
+        special = _special_ids(self.tokenizer)
+        lengths = tok.chunk_length[chunks]
+        width = int(lengths.max())
+        ids = np.full((len(chunks), width), self.tokenizer.pad_token_id or 0, dtype=np.int64)
+        mask = np.zeros((len(chunks), width), dtype=np.int64)
+        row_parts, pos_first, pos_last = [], [], []
+        for b, c in enumerate(chunks.tolist()):
+            s = tok.chunk_sentence[c]
+            base = tok.sent_piece_start[s]
+            a, z = int(tok.chunk_start[c]), int(tok.chunk_stop[c])
+            content = tok.piece_ids[base + a : base + z]
+            seq = np.r_[special[0], content, special[1]]
+            ids[b, : len(seq)] = seq
+            mask[b, : len(seq)] = 1
+            r0, r1 = int(tok.chunk_row_start[c]), int(tok.chunk_row_stop[c])
+            lo, hi = b * width, b * width + len(seq) - 1
+            row_parts.append(np.arange(r0, r1))
+            pos_first.append(np.clip(tok.first_rel[r0:r1] - a + n_pre + b * width, lo, hi))
+            pos_last.append(np.clip(tok.last_rel[r0:r1] - a + n_pre + b * width, lo, hi))
+        rows = np.concatenate(row_parts)
+        first = torch.from_numpy(np.concatenate(pos_first).astype(np.int64))
+        last = torch.from_numpy(np.concatenate(pos_last).astype(np.int64))
+
+        with torch.inference_mode():
+            out = self.model(
+                input_ids=torch.from_numpy(ids).to(self.device),
+                attention_mask=torch.from_numpy(mask).to(self.device),
+                output_hidden_states=self.layer_indices != [self.n_layers],
+            )
+            if self.layer_indices == [self.n_layers]:
+                states = [out.last_hidden_state]
+            elif self.layer_indices is None:
+                states = list(out.hidden_states)
+            else:
+                states = [out.hidden_states[i] for i in self.layer_indices]
+            pooled = [self._pool(h.reshape(-1, h.shape[-1]), first, last) for h in states]
+            if self.layer_indices is None:
+                vec = torch.stack(pooled, dim=1)
+            else:
+                vec = pooled[0] if len(pooled) == 1 else torch.stack(pooled).mean(dim=0)
+            return rows, vec.float().cpu().numpy()
+
+    def _pool(self, flat: Any, first: Any, last: Any) -> Any:
+        """Pool token states `flat` (B*T, dim) over each row's [first, last] positions -> (k, dim)."""
+        import torch
+
+        dev = flat.device
+        first, last = first.to(dev), last.to(dev)
+        if self.spec.pooling == "first":
+            return flat[first]
+        if self.spec.pooling == "last":
+            return flat[last]
+        counts = last - first + 1
+        if bool((counts == 1).all()):
+            return flat[first]
+        seg = torch.repeat_interleave(torch.arange(len(first), device=dev), counts)
+        offsets = torch.arange(len(seg), device=dev) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
+        gathered = flat[first[seg] + offsets].float()
+        out = torch.zeros(len(first), flat.shape[1], device=dev, dtype=torch.float32)
+        out.index_add_(0, seg, gathered)
+        return out / counts[:, None].float()
+
+    def iter_batches(self, tok: Tokenized) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield (row_ids, vectors) for every planned batch of `tok`."""
+        for chunks in self.plan(tok):
+            yield self.encode_chunks(tok, chunks)
+
+    def __call__(self, sentences: list[str]) -> EncodedBatch:
+        """Encode `sentences`; rows come back in sentence order."""
+        tok = self.tokenize(list(sentences))
+        shape: tuple[int, ...] = (
+            (tok.n_rows, self.dim)
+            if self.layer_indices is not None
+            else (
+                tok.n_rows,
+                self.n_layers + 1,
+                self.dim,
+            )
+        )
+        vectors = np.zeros(shape, dtype=np.float32)
+        for rows, vec in self.iter_batches(tok):
+            vectors[rows] = vec
+        return EncodedBatch(
+            vectors=vectors,
+            sentence_index=tok.row_sentence,
+            positions=tok.row_position,
+            tokens=tok.row_token,
+            spans=np.stack([tok.row_start, tok.row_end], axis=1),
+            n_windowed=tok.n_windowed,
+        )
+
+
+def _special_ids(tokenizer: Any) -> tuple[np.ndarray, np.ndarray]:
+    from ..encoding._tokenize import SpecialTokens
+
+    sp = SpecialTokens.of(tokenizer)
+    return np.asarray(sp.prefix, dtype=np.int64), np.asarray(sp.suffix, dtype=np.int64)

@@ -1,0 +1,298 @@
+"""2-D projections (PCA, UMAP, t-SNE) of chosen words' occurrences, of word types, or of a store sample.
+
+All projections are seeded and deterministic. Vectors are scaled to unit length first (the
+cosine geometry every other operation uses). Selections larger than `max_points` are sampled
+(seeded; every chosen word keeps a fair share) and the `Projection` records it (`sampled`, `note`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._threads import threads_for
+from ..errors import CtxvecError
+from ..sampling import sample_rows, unit_rows
+from ..store._store import Store, normalize_word
+from ._senses import split_senses
+
+METHODS = ("pca", "umap", "tsne")
+LEVELS = ("occurrences", "types", "sample")
+COLORS = ("word", "sense")
+OTHER = "other"
+
+
+def project(x: np.ndarray, method: str = "pca", *, seed: int = 0, **kwargs: Any) -> np.ndarray:
+    """(n, dim) -> (n, 2) float32 coordinates by `method` ("pca", "umap" or "tsne"), seeded.
+
+    Extra keyword arguments go to the estimator (e.g. `perplexity`, `n_neighbors`).
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if method not in METHODS:
+        raise CtxvecError(f"unknown projection method {method!r}; use one of {', '.join(METHODS)}")
+    with threads_for(len(x)):
+        out = _project(x, method, seed, kwargs)
+    if out.shape[1] < 2:
+        out = np.hstack([out, np.zeros((len(x), 2 - out.shape[1]), dtype=np.float32)])
+    return out
+
+
+def _project(x: np.ndarray, method: str, seed: int, kwargs: dict[str, Any]) -> np.ndarray:
+    n = len(x)
+    if method == "pca" or n < 3:
+        if n < 2:
+            return np.zeros((n, 2), dtype=np.float32)
+        from sklearn.decomposition import PCA
+
+        n_comp = min(2, n, x.shape[1])
+        out = PCA(n_components=n_comp, svd_solver="full", **kwargs).fit_transform(x)
+    elif method == "tsne":
+        if n < 5:
+            raise CtxvecError(f"t-SNE needs at least 5 points, got {n}; choose more words or --method pca")
+        from sklearn.manifold import TSNE
+
+        kwargs.setdefault("perplexity", float(min(30.0, (n - 1) / 3)))
+        out = TSNE(n_components=2, init="pca", random_state=seed, **kwargs).fit_transform(x)
+    else:
+        if n < 5:
+            raise CtxvecError(f"UMAP needs at least 5 points, got {n}; choose more words or --method pca")
+        try:
+            import umap
+        except ImportError:  # pragma: no cover - optional dependency
+            raise CtxvecError(
+                "UMAP needs the umap-learn package; `pip install ctxvec[umap]` or use --method pca"
+            ) from None
+        kwargs.setdefault("n_neighbors", min(15, n - 1))
+        kwargs.setdefault("init", "spectral" if n > 10 else "random")
+        kwargs.setdefault("n_jobs", 1)  # a seed makes UMAP single-threaded anyway
+        out = umap.UMAP(n_components=2, random_state=seed, **kwargs).fit_transform(x)
+    return np.asarray(out, dtype=np.float32)
+
+
+@dataclass
+class Projection:
+    """Points in 2-D: coords (n, 2); groups (n,) the colour group of each point (a word, "word 2" for
+    a sense, or "other"); tokens (n,) token or word-type text; rows (n,) store rows (-1 for word
+    types); sentences (n,) sentence text ("" for types); spans (n, 2) token span in its sentence.
+    n_total is the number of points the selection had before sampling."""
+
+    coords: np.ndarray
+    groups: np.ndarray
+    tokens: np.ndarray
+    rows: np.ndarray
+    sentences: list[str]
+    spans: np.ndarray
+    method: str
+    level: str
+    n_total: int
+
+    def __len__(self) -> int:
+        return len(self.coords)
+
+    @property
+    def sampled(self) -> bool:
+        return len(self) < self.n_total
+
+    @property
+    def note(self) -> str:
+        """ "sampled 3,000 of 12,345 occurrences" when sampled, else ""."""
+        if not self.sampled:
+            return ""
+        what = "word types" if self.level == "types" else "occurrences"
+        return f"sampled {len(self):,} of {self.n_total:,} {what}"
+
+    @property
+    def group_names(self) -> list[str]:
+        """Distinct groups in first-appearance order, "other" last."""
+        seen = list(dict.fromkeys(str(g) for g in self.groups))
+        return [g for g in seen if g != OTHER] + ([OTHER] if OTHER in seen else [])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every point with its coordinates, group, token, row and sentence (for `--json`)."""
+        return {
+            "method": self.method,
+            "level": self.level,
+            "n_total": self.n_total,
+            "sampled": self.sampled,
+            "groups": self.group_names,
+            "points": [
+                {"x": float(x), "y": float(y), "group": str(g), "token": str(t), "row": int(r), "sentence": s}
+                for (x, y), g, t, r, s in zip(
+                    self.coords, self.groups, self.tokens, self.rows, self.sentences, strict=True
+                )
+            ],
+        }
+
+    def title(self) -> str:
+        what = {"occurrences": "occurrences", "types": "word types", "sample": "sample of the store"}[self.level]
+        t = f"{self.method.upper() if self.method != 'tsne' else 't-SNE'} of {what}"
+        return t + (f" ({self.note})" if self.note else "")
+
+
+def fair_shares(counts: list[int], total: int | None) -> list[int]:
+    """How many of each group to keep so the sum is at most `total` and small groups keep everything."""
+    if total is None or sum(counts) <= total:
+        return list(counts)
+    shares = [0] * len(counts)
+    left = total
+    order = sorted(range(len(counts)), key=lambda i: counts[i])
+    for j, i in enumerate(order):
+        shares[i] = min(counts[i], left // (len(counts) - j))
+        left -= shares[i]
+    return shares
+
+
+def _word_rows(store: Store, words: list[str], limit: int | None, seed: int) -> tuple[list[np.ndarray], int]:
+    all_rows = [store.occurrences(w) for w in words]
+    shares = fair_shares([len(r) for r in all_rows], limit)
+    picked = [sample_rows(r, s, seed + i) for i, (r, s) in enumerate(zip(all_rows, shares, strict=True))]
+    return picked, sum(len(r) for r in all_rows)
+
+
+def _occurrence_points(store: Store, rows: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
+    sids = store.sentence_ids[rows]
+    return {
+        "rows": rows,
+        "groups": groups,
+        "tokens": np.array([str(t) for t in store.tokens[rows]], dtype=object),
+        "sentences": [store.sentence(int(s)) for s in sids],
+        "spans": np.asarray(store.spans[rows], dtype=np.int32).reshape(-1, 2),
+    }
+
+
+def _sense_groups(word: str, labels: np.ndarray) -> np.ndarray:
+    """Group names "word 1", "word 2", ... for sense labels (n,), or just the word for one sense."""
+    if len(labels) == 0 or labels.max() == 0:
+        return np.full(len(labels), word, dtype=object)
+    return np.array([f"{word} {label + 1}" for label in labels], dtype=object)
+
+
+def project_words(
+    store: Store,
+    words: list[str] | tuple[str, ...] = (),
+    *,
+    method: str = "pca",
+    level: str = "occurrences",
+    color: str = "word",
+    max_points: int = 3000,
+    neighbors: int = 10,
+    min_count: int = 3,
+    seed: int = 0,
+    **method_kwargs: Any,
+) -> Projection:
+    """Project chosen words of `store` to 2-D.
+
+    level="occurrences": every occurrence of `words` (sampled to `max_points`, each word a fair share);
+    level="types": the word types of `words` with their `neighbors` nearest types (or, with no words,
+    the `max_points` most frequent types with at least `min_count` occurrences);
+    level="sample": a uniform sample of the whole store, the occurrences of `words` coloured, the rest "other".
+    color="sense" splits each word's occurrences into senses (`ctxvec.structure._senses.split_senses`).
+    """
+    if level not in LEVELS:
+        raise CtxvecError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    if color not in COLORS:
+        raise CtxvecError(f"unknown colour {color!r}; use one of {', '.join(COLORS)}")
+    if max_points < 1:
+        raise CtxvecError(f"--max-points must be at least 1, got {max_points}")
+    words = list(dict.fromkeys(normalize_word(w) for w in words))
+    if level == "types":
+        if color == "sense":
+            raise CtxvecError("--color sense needs occurrences; use --level occurrences or sample")
+        return _project_types(store, words, method, max_points, neighbors, min_count, seed, method_kwargs)
+    if level == "occurrences" and not words:
+        raise CtxvecError("give at least one word to plot its occurrences, or use --level sample or --level types")
+    quota = max_points if level == "occurrences" else (max_points // 2 if words else 0)
+    picked, n_word_rows = _word_rows(store, words, quota, seed)
+    parts, unit_parts, n_total = [], [], n_word_rows
+    for word, rows in zip(words, picked, strict=True):
+        unit = unit_rows(store.get_vectors(rows)).astype(np.float32)
+        if color == "sense" and len(rows):
+            labels = split_senses(unit, seed=seed).labels
+            order = np.argsort(labels, kind="stable")  # sense 1 first
+            rows, unit, groups = rows[order], unit[order], _sense_groups(word, labels[order])
+        else:
+            groups = np.full(len(rows), word, dtype=object)
+        parts.append((rows, groups))
+        unit_parts.append(unit)
+    if level == "sample":
+        n_total = store.n_rows
+        chosen = np.concatenate([np.zeros(0, dtype=np.int64), *(np.asarray(r) for r in picked)])
+        mask = np.ones(store.n_rows, dtype=bool)
+        mask[chosen] = False
+        rest = sample_rows(np.flatnonzero(mask), max_points - len(chosen), seed)
+        parts.append((rest, np.full(len(rest), OTHER, dtype=object)))
+        unit_parts.append(unit_rows(store.get_vectors(rest)).astype(np.float32))
+    rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    groups = np.concatenate([p[1] for p in parts])
+    coords = project(np.concatenate(unit_parts), method, seed=seed, **method_kwargs)
+    return Projection(
+        coords=coords, method=method, level=level, n_total=n_total, **_occurrence_points(store, rows, groups)
+    )
+
+
+def _project_types(
+    store: Store,
+    words: list[str],
+    method: str,
+    max_points: int,
+    neighbors: int,
+    min_count: int,
+    seed: int,
+    kw: dict[str, Any],
+) -> Projection:
+    from ..lexicon._wordtypes import word_types
+
+    types = word_types(store, min_count=min_count)
+    unit = unit_rows(types.vectors).astype(np.float32)
+    if words:
+        ids: list[int] = []
+        groups: list[str] = []
+        for w in words:
+            store.word_id(w)  # clear error for unknown words
+            i = types.index(w)
+            near = np.argsort(-(unit @ unit[i]), kind="stable")[: neighbors + 1]
+            for j in [i, *(int(x) for x in near if x != i)][: neighbors + 1]:
+                if j not in ids:
+                    ids.append(j)
+                    groups.append(w)
+        idx = np.asarray(ids, dtype=np.int64)
+        group_arr = np.asarray(groups, dtype=object)
+        n_total = len(idx)
+    else:
+        idx = np.sort(np.argsort(-types.counts, kind="stable")[:max_points])
+        group_arr = np.full(len(idx), "word type", dtype=object)
+        n_total = len(types)
+    coords = project(unit[idx], method, seed=seed, **kw)
+    return Projection(
+        coords=coords,
+        groups=group_arr,
+        tokens=np.asarray([str(w) for w in types.words[idx]], dtype=object),
+        rows=np.full(len(idx), -1, dtype=np.int64),
+        sentences=[f"{int(c)} occurrences" for c in types.counts[idx]],
+        spans=np.zeros((len(idx), 2), dtype=np.int32),
+        method=method,
+        level="types",
+        n_total=n_total,
+    )
+
+
+def senses_projection(
+    store: Store, senses: Any, *, method: str = "pca", seed: int = 0, **method_kwargs: Any
+) -> Projection:
+    """Project the occurrences clustered by `ctxvec.structure._senses.word_senses`, grouped by sense ("bank 1", "bank 2", ...)."""
+    order = np.argsort(senses.labels, kind="stable")
+    rows = np.asarray(senses.rows, dtype=np.int64)[order]
+    groups = _sense_groups(senses.word, np.asarray(senses.labels)[order])
+    if senses.k > 1:  # "charge 2: commanded, responsible"
+        names = {f"{senses.word} {s.label + 1}": ", ".join(s.keywords[:2]) for s in senses.senses}
+        groups = np.array([f"{g}: {names[g]}" if names[g] else g for g in groups], dtype=object)
+    coords = project(unit_rows(store.get_vectors(rows)), method, seed=seed, **method_kwargs)
+    return Projection(
+        coords=coords,
+        method=method,
+        level="occurrences",
+        n_total=senses.n_total,
+        **_occurrence_points(store, rows, groups),
+    )

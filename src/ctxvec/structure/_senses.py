@@ -1,0 +1,351 @@
+"""Word senses: k-means over one word's occurrences, with the number of senses chosen by silhouette.
+
+`split_senses` works on any (n, dim) array; `word_senses` applies it to a word of a store and
+describes every sense (size, most central sentences, nearest word types).
+
+The rule for the number of senses (when `k` is not given):
+
+1. Occurrence vectors are scaled to unit length (cosine geometry) and reduced by PCA to
+   `n_components` (10) dimensions, which removes most of the noise that flattens silhouettes
+   in hundreds of dimensions.
+2. k-means (seeded) runs for k = 2..`k_max`; a split is admissible only if every cluster holds at
+   least `min_fraction` (5 %) of the occurrences and at least `min_size` (3) of them, so a few
+   outliers cannot form a "sense". The admissible k with the highest silhouette is the candidate.
+3. The candidate must pass two checks, else the word has a single sense:
+   - it beats a null: its silhouette exceeds by at least `margin` (0.04) the silhouette of the same
+     k-means on Gaussian samples with the same per-component spread (no clusters by construction,
+     mean of `n_null` draws). A fixed silhouette threshold would not do: a unimodal cloud already
+     scores 0.1-0.5 depending on its dimension and shape.
+   - every cluster is separated from its nearest other cluster by a density valley: along the line
+     through the two centroids, the kernel density between them falls below `valley` (0.5) times its
+     value at the lower centroid (`valley_ratio`). This rejects splits of skewed or heavy-tailed
+     unimodal clouds into a core and a tail, which can fool silhouettes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.metrics import silhouette_score
+
+from .._threads import threads_for
+from ..errors import CtxvecError
+from ..sampling import sample_rows, unit_rows
+from ..store._store import Occurrence, Store, normalize_word
+
+SILHOUETTE_SAMPLE = 2000
+KEYWORD_POOL = 40
+
+
+
+
+
+
+def _kmeans(y: np.ndarray, k: int, seed: int) -> np.ndarray:
+    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(y)
+
+
+def _silhouette(y: np.ndarray, labels: np.ndarray, seed: int) -> float:
+    if len(np.unique(labels)) < 2:
+        return 0.0
+    size = min(len(y), SILHOUETTE_SAMPLE)
+    return float(silhouette_score(y, labels, sample_size=size, random_state=seed))
+
+
+def _by_size(labels: np.ndarray) -> np.ndarray:
+    """Relabel so that sense 0 is the largest, 1 the next, ...; ties by label."""
+    uniq, counts = np.unique(labels, return_counts=True)
+    order = uniq[np.lexsort((uniq, -counts))]
+    mapping = np.empty(uniq.max() + 1, dtype=np.int64)
+    mapping[order] = np.arange(len(order))
+    return mapping[labels]
+
+
+def null_silhouette(y: np.ndarray, k: int, n_draws: int = 3, seed: int = 0) -> float:
+    """Mean silhouette of k-means with `k` on `n_draws` Gaussian samples shaped like (n, p) `y`
+    (same per-component standard deviation, no clusters)."""
+    rng = np.random.default_rng(seed)
+    spread = y.std(axis=0)
+    draws = (rng.normal(size=y.shape) * spread for _ in range(max(n_draws, 1)))
+    return float(np.mean([_silhouette(z, _kmeans(z, k, seed), seed) for z in draws]))
+
+
+def valley_ratio(y: np.ndarray, labels: np.ndarray, grid: int = 64) -> float:
+    """How weakly the clusters of (n, p) `y` are separated: 0 = empty gap, 1 = no valley at all.
+
+    For each cluster and its nearest other cluster, the points of both are projected on the line
+    through their centroids; a Gaussian kernel density (bandwidth from the pooled within-cluster
+    spread, Silverman's factor) is evaluated at `grid` points between the centroids; the ratio is its
+    minimum there over the smaller of its values at the two centroids. Returns the worst (largest) ratio.
+    """
+    k = int(labels.max()) + 1
+    if k < 2:
+        return 1.0
+    cents = np.stack([y[labels == c].mean(axis=0) for c in range(k)])
+    worst = 0.0
+    for a in range(k):
+        dist = np.linalg.norm(cents - cents[a], axis=1)
+        dist[a] = np.inf
+        b = int(np.argmin(dist))
+        u = (cents[b] - cents[a]) / dist[b]
+        pair = (labels == a) | (labels == b)
+        t = (y[pair] - cents[a]) @ u
+        within = np.where(labels[pair] == a, t, t - dist[b])
+        h = max(1.06 * within.std() * len(t) ** -0.2, 1e-12)
+        pts = np.linspace(0.0, dist[b], grid)
+        dens = np.exp(-0.5 * ((pts[:, None] - t[None, :]) / h) ** 2).sum(axis=1)
+        worst = max(worst, float(dens.min() / max(min(dens[0], dens[-1]), 1e-300)))
+    return worst
+
+
+@dataclass
+class SenseSplit:
+    """How n occurrences split into senses.
+
+    labels (n,) sense of each occurrence, 0 = largest; k the number of senses; ks (m,) the k tried
+    and silhouettes (m,) their silhouettes (nan where a cluster was too small); null_silhouette and
+    valley the checks of the candidate split (nan when not computed); reason says how k was chosen.
+    """
+
+    labels: np.ndarray
+    k: int
+    ks: np.ndarray
+    silhouettes: np.ndarray
+    null_silhouette: float
+    valley: float
+    reason: str
+
+    @property
+    def silhouette(self) -> float:
+        """Silhouette of the chosen split (nan for a single sense)."""
+        hit = np.flatnonzero(self.ks == self.k)
+        return float(self.silhouettes[hit[0]]) if len(hit) else math.nan
+
+
+def split_senses(
+    vectors: np.ndarray,
+    k: int | None = None,
+    *,
+    k_max: int = 6,
+    n_components: int = 10,
+    margin: float = 0.04,
+    valley: float = 0.5,
+    min_fraction: float = 0.05,
+    min_size: int = 3,
+    n_null: int = 3,
+    seed: int = 0,
+) -> SenseSplit:
+    """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by the rule in the module doc."""
+    with threads_for(len(vectors)):
+        return _split(vectors, k, k_max, n_components, margin, valley, min_fraction, min_size, n_null, seed)
+
+
+def _split(
+    vectors: np.ndarray,
+    k: int | None,
+    k_max: int,
+    n_components: int,
+    margin: float,
+    valley: float,
+    min_fraction: float,
+    min_size: int,
+    n_null: int,
+    seed: int,
+) -> SenseSplit:
+    x = unit_rows(vectors)
+    n = len(x)
+    nan = math.nan
+    if n == 0:
+        raise CtxvecError("no occurrences to cluster")
+    if k is not None and not 1 <= k <= n:
+        raise CtxvecError(f"--k {k} is out of range; use 1..{n} (the number of occurrences)")
+    n_comp = max(1, min(n_components, n - 1, x.shape[1]))
+    y = PCA(n_components=n_comp, svd_solver="full").fit_transform(x) if n > 2 else x
+    empty = np.zeros(0, dtype=np.int64)
+    one = np.zeros(n, dtype=np.int64)
+    if k is not None:
+        if k == 1:
+            return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, "given")
+        labels = _by_size(_kmeans(y, k, seed))
+        sil = np.array([_silhouette(y, labels, seed)])
+        return SenseSplit(labels, k, np.array([k]), sil, nan, valley_ratio(y, labels), "given")
+
+    smallest = max(min_size, math.ceil(min_fraction * n))
+    ks = np.arange(2, min(k_max, n // smallest) + 1)
+    if len(ks) == 0:
+        return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, f"too few occurrences ({n}) to split")
+    sils = np.full(len(ks), np.nan)
+    splits: dict[int, np.ndarray] = {}
+    for i, kk in enumerate(ks):
+        labels = _kmeans(y, int(kk), seed)
+        if np.bincount(labels, minlength=kk).min() >= smallest:
+            splits[int(kk)] = labels
+            sils[i] = _silhouette(y, labels, seed)
+    if not splits:
+        return SenseSplit(one, 1, ks, sils, nan, nan, "every split leaves a cluster below the minimum size")
+    best = int(ks[np.nanargmax(sils)])
+    best_sil = float(np.nanmax(sils))
+    null = null_silhouette(y, best, n_null, seed)
+    gap = valley_ratio(y, splits[best])
+    checks = f"best k={best}: silhouette {best_sil:.3f} vs null {null:.3f}, valley {gap:.2f}"
+    if best_sil - null < margin or gap > valley:
+        return SenseSplit(one, 1, ks, sils, null, gap, f"no convincing split ({checks})")
+    return SenseSplit(_by_size(splits[best]), best, ks, sils, null, gap, checks)
+
+
+@dataclass
+class Sense:
+    """One sense: its occurrences (rows), centroid (dim,) of unit vectors, most central occurrences
+    and the word types nearest its centroid (with cosines)."""
+
+    label: int
+    size: int
+    rows: np.ndarray
+    centroid: np.ndarray
+    central: list[Occurrence]
+    central_scores: np.ndarray
+    nearest_words: list[str]
+    nearest_scores: np.ndarray
+    keywords: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sense": self.label,
+            "size": self.size,
+            "sentences": [o.sentence for o in self.central],
+            "central": [
+                {"row": o.row, "sentence_id": o.sentence_id, "start": o.start, "end": o.end, "score": float(s)}
+                for o, s in zip(self.central, self.central_scores, strict=True)
+            ],
+            "nearest_words": [
+                {"word": w, "score": float(s)} for w, s in zip(self.nearest_words, self.nearest_scores, strict=True)
+            ],
+            "keywords": self.keywords,
+        }
+
+
+@dataclass
+class Senses:
+    """The senses of `word`: rows (n,) of the clustered occurrences (a sample when `n_total` is larger),
+    labels (n,), the split diagnostics and one `Sense` per cluster, largest first."""
+
+    word: str
+    rows: np.ndarray
+    labels: np.ndarray
+    split: SenseSplit
+    senses: list[Sense] = field(default_factory=list)
+    n_total: int = 0
+
+    @property
+    def k(self) -> int:
+        return self.split.k
+
+    @property
+    def sampled(self) -> bool:
+        return len(self.rows) < self.n_total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "word": self.word,
+            "k": self.k,
+            "n_occurrences": self.n_total,
+            "n_clustered": len(self.rows),
+            "reason": self.split.reason,
+            "null_silhouette": None if np.isnan(self.split.null_silhouette) else self.split.null_silhouette,
+            "valley": None if np.isnan(self.split.valley) else self.split.valley,
+            "silhouettes": {
+                int(k): (None if np.isnan(s) else float(s))
+                for k, s in zip(self.split.ks, self.split.silhouettes, strict=True)
+            },
+            "senses": [s.to_dict() for s in self.senses],
+        }
+
+
+
+
+def _central(
+    unit: np.ndarray, rows: np.ndarray, texts: list[str], centroid: np.ndarray, m: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the `m` occurrences nearest `centroid`, one per distinct sentence text, with their cosines."""
+    scores = unit @ (centroid / max(np.linalg.norm(centroid), 1e-12))
+    keep: list[int] = []
+    seen: set[str] = set()
+    for i in np.argsort(-scores, kind="stable"):
+        if texts[i] not in seen:
+            seen.add(texts[i])
+            keep.append(int(i))
+            if len(keep) == m:
+                break
+    return rows[keep], scores[keep]
+
+
+def word_senses(
+    store: Store,
+    word: str,
+    k: int | None = None,
+    *,
+    n_sentences: int = 3,
+    n_words: int = 8,
+    min_count: int = 3,
+    max_occurrences: int | None = 2000,
+    seed: int = 0,
+    **split_kwargs: Any,
+) -> Senses:
+    """Cluster the occurrences of `word` in `store` into senses (see `split_senses` for the rule).
+
+    Each sense lists its `n_sentences` most central sentences and the `n_words` word types (with at
+    least `min_count` occurrences, the word itself excluded) nearest its centroid, and up to 3
+    `keywords` (see `sense_keywords`). At most `max_occurrences` occurrences are clustered (a seeded sample).
+    """
+    from ..lexicon._wordtypes import word_types
+
+    all_rows = store.occurrences(word)
+    rows = sample_rows(all_rows, max_occurrences, seed)
+    unit = unit_rows(store.get_vectors(rows))
+    split = split_senses(unit, k, seed=seed, **split_kwargs)
+    types = word_types(store, min_count=min_count)
+    keep = types.words != normalize_word(word)
+    type_words, type_unit = types.words[keep], unit_rows(types.vectors[keep]).astype(np.float32)
+    texts = [store.sentence(int(sid)) for sid in store.sentence_ids[rows]]
+    senses = []
+    pools = []
+    for label in range(split.k):
+        members = np.flatnonzero(split.labels == label)
+        centroid = unit[members].mean(axis=0)
+        c_rows, c_scores = _central(unit[members], rows[members], [texts[i] for i in members], centroid, n_sentences)
+        sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
+        top = np.argsort(-sims, kind="stable")[:n_words]
+        pools.append([str(w) for w in type_words[np.argsort(-sims, kind="stable")[:KEYWORD_POOL]]])
+        senses.append(
+            Sense(
+                label=label,
+                size=len(members),
+                rows=rows[members],
+                centroid=centroid.astype(np.float32),
+                central=[store.occurrence(int(r)) for r in c_rows],
+                central_scores=c_scores.astype(np.float32),
+                nearest_words=[str(w) for w in type_words[top]],
+                nearest_scores=sims[top],
+            )
+        )
+    for sense, words in zip(senses, sense_keywords(normalize_word(word), pools), strict=True):
+        sense.keywords = words
+    return Senses(normalize_word(word), rows, split.labels, split, senses, len(all_rows))
+
+
+def sense_keywords(word: str, pools: list[list[str]], n: int = 3) -> list[list[str]]:
+    """Short labels for senses: from each sense's nearest words (`pools`, best first), the first `n`
+    that are alphabetic, do not share the word's first four letters (its inflections) and are in no
+    other sense's pool."""
+    stem = word[:4]
+    out = []
+    for i, pool in enumerate(pools):
+        others = {w for j, p in enumerate(pools) if j != i for w in p}
+        good = [w for w in pool if w.isalpha() and not w.startswith(stem) and w not in others]
+        out.append(good[:n])
+    return out

@@ -1,0 +1,120 @@
+"""Dictionary learning: the objective goes down, atoms stay unit norm, factors live in the store."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from ctxvec.cli import main
+from ctxvec.decomposition._decompose import decompose
+from ctxvec.decomposition._factors import FactorLearner, learn_factors, list_factors, load_factors
+from ctxvec.errors import CtxvecError
+from ctxvec.store._store import write_store
+
+
+def sparse_data(n: int = 1500, dim: int = 24, n_true: int = 12, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that are sparse non-negative combinations (2-3 terms) of `n_true` unit atoms, plus noise."""
+    rng = np.random.default_rng(seed)
+    true = rng.normal(size=(n_true, dim))
+    true /= np.linalg.norm(true, axis=1, keepdims=True)
+    codes = np.zeros((n, n_true))
+    for i in range(n):
+        pick = rng.choice(n_true, size=rng.integers(2, 4), replace=False)
+        codes[i, pick] = rng.uniform(0.5, 2.0, size=len(pick))
+    return (codes @ true + 0.02 * rng.normal(size=(n, dim))).astype(np.float32), true
+
+
+def test_learner_lowers_its_objective_and_keeps_unit_atoms():
+    x, _ = sparse_data()
+    learner = FactorLearner(n_factors=12, alpha=0.05, batch_size=256, n_epochs=3, random_state=0)
+    start = FactorLearner(n_factors=12, alpha=0.05, random_state=0)
+    start._init(x[:12])  # the same initial dictionary fit() starts from would be random rows too
+    before = start.objective(x)
+    learner.fit(x)
+    after = learner.objective(x)
+    assert after < 0.8 * before
+    np.testing.assert_allclose(np.linalg.norm(learner.components_, axis=1), 1.0, atol=1e-5)
+    h = learner.objective_history_
+    assert np.mean(h[-3:]) < np.mean(h[:3])
+    codes = learner.transform(x[:50])
+    assert codes.shape == (50, 12) and (codes >= 0).all()
+    assert 1 <= np.mean((codes > 0).sum(1)) <= 8  # sparse
+
+
+def test_learner_finds_the_generating_atoms():
+    x, true = sparse_data(n=3000, seed=1)
+    learner = FactorLearner(n_factors=24, alpha=0.05, batch_size=256, n_epochs=4, random_state=1).fit(x)
+    best = (true @ learner.components_.T).max(1)  # each true atom's closest learned atom
+    assert best.min() > 0.93
+
+
+def test_estimator_contract():
+    learner = FactorLearner(n_factors=7, alpha=0.2)
+    assert clone(learner).get_params() == learner.get_params()
+    with pytest.raises(CtxvecError, match="n_factors"):
+        FactorLearner(n_factors=0).fit(np.ones((4, 3)))
+    with pytest.raises(CtxvecError, match="alpha"):
+        FactorLearner(alpha=0).fit(np.ones((4, 3)))
+
+
+@pytest.fixture
+def factor_store(tmp_path):
+    x, _ = sparse_data(n=600, dim=16, n_true=6, seed=2)
+    words = [f"w{i % 25}" for i in range(len(x))]
+    sids = np.arange(len(x)) // 6
+    sentences = [" ".join(words[s * 6 : s * 6 + 6]) for s in range(100)]
+    return write_store(tmp_path / "f.store", x, words, sids, sentences, dtype="float32")
+
+
+def test_learn_save_load_show_and_decompose(factor_store, capsys):
+    f = learn_factors(factor_store, 8, alpha=0.05, batch_size=128, n_samples=1200, n_top=5, name="small")
+    assert list_factors(factor_store) == ["small"]
+    g = load_factors(factor_store, "small")
+    np.testing.assert_array_equal(f.components, g.components)
+    np.testing.assert_allclose(np.linalg.norm(g.components, axis=1), 1.0, atol=1e-5)
+    assert g.labels == f.labels and g.top_rows.shape == (8, 5)
+    h = g.meta["objective_history"]
+    assert len(h) == 1200 // 128 + 1 and h[-1] < h[0]
+    used = int(np.flatnonzero(g.counts)[0])
+    hits = g.occurrences(factor_store, used, top=3)
+    assert hits and all(c > 0 for _, c in hits)
+    assert [c for _, c in hits] == sorted((c for _, c in hits), reverse=True)
+    assert hits[0][0].token in g.labels[used].split("/")
+    # decompose against the factors: terms are labelled factors
+    res = decompose(factor_store, "w3", atoms="factors", factors="small", alpha=0.1, limit=2)
+    assert res.n_atoms == 8 and (res.n_terms >= 1).all()
+    assert all(t.word == f"#{t.atom}({g.labels[t.atom]})" for t in res.terms[0])
+    assert res.to_json()[0]["terms"][0]["factor"] == res.terms[0][0].atom
+    # CLI
+    assert main(["factors", "show", str(factor_store.path), "--name", "small", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert len(listing["factors"]) == 8
+    assert main(["factors", "show", str(factor_store.path), str(used), "--name", "small", "--top", "2", "--json"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert one["factor"] == used and 1 <= len(one["occurrences"]) <= 2 and "sentence" in one["occurrences"][0]
+    assert main(["factors", "show", str(factor_store.path), str(used), "--name", "small"]) == 0
+    assert "factor" in capsys.readouterr().out
+    assert main(["factors", "show", str(factor_store.path), "99", "--name", "small"]) == 2
+    assert "out of range" in capsys.readouterr().err
+
+
+def test_cli_learn(factor_store, capsys):
+    args = ["factors", "learn", str(factor_store.path), "--n-factors", "6", "--samples", "400", "--batch-size", "100"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n_factors"] == 6 and out["name"] == "default"
+    assert out["objective_last_batch"] < out["objective_first_batch"]
+    assert main(["decompose", str(factor_store.path), "w1", "--atoms", "factors", "--limit", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["atoms"] == "factors"
+
+
+def test_missing_factors_and_bad_names(factor_store, capsys):
+    with pytest.raises(CtxvecError, match="factors learn"):
+        load_factors(factor_store, "nope")
+    with pytest.raises(CtxvecError, match="bad factors name"):
+        learn_factors(factor_store, 4, name="../x")
+    assert main(["factors", "show", str(factor_store.path)]) == 2
+    assert "no factors named 'default'" in capsys.readouterr().err

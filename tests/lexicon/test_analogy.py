@@ -1,0 +1,263 @@
+"""Analogies: 3CosAdd ranks like gensim, 3CosMul follows Levy & Goldberg, inputs excluded, both levels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gensim.models import KeyedVectors
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from ctxvec.cli import main
+from ctxvec.errors import CtxvecError
+from ctxvec.lexicon._analogy import analogy, combine, occurrence_analogy, parse_occurrence_input, type_analogy
+from ctxvec.lexicon._export import export_word2vec
+from ctxvec.lexicon._wordtypes import WordTypes, word_types
+from ctxvec.store._store import Store
+
+WORDS = ["king", "queen", "man", "woman", "prince", "princess", "boy", "girl", "paris", "france", "rome", "italy"]
+WORDS += [f"w{i}" for i in range(40)]
+
+
+@pytest.fixture
+def royal_store(make_store) -> Store:
+    """Each word 2-4 times in sentences "the WORD here"; queen = king − man + woman (+ noise), with a
+    small gender offset, so the input "king" itself also lies close to that target (as in the blog)."""
+    rng = np.random.default_rng(0)
+    base = {w: rng.normal(size=24) for w in WORDS}
+    gender = rng.normal(size=24) * 0.3
+    base["woman"] = base["man"] + gender
+    base["queen"] = base["king"] + gender + rng.normal(size=24) * 0.2
+    base["girl"] = base["boy"] + gender + rng.normal(size=24) * 0.2
+    base["princess"] = base["prince"] + gender + rng.normal(size=24) * 0.2
+    tokens, sids, sentences, vecs = [], [], [], []
+    for w in WORDS:
+        for _ in range(2 + len(w) % 3):
+            sid = len(sentences)
+            sentences.append(f"the {w} here")
+            for t in ("the", w, "here"):
+                tokens.append(t)
+                sids.append(sid)
+                vecs.append(base.get(t, np.zeros(24)) + rng.normal(size=24) * 0.05)
+    vecs = np.asarray(vecs, dtype=np.float32)
+    vecs[[i for i, t in enumerate(tokens) if t in ("the", "here")]] = rng.normal(size=(2 * len(sentences), 24)) * 0.1
+    return make_store(vecs, tokens, sids, sentences, dtype="float32")
+
+
+def test_king_man_woman_gives_queen(royal_store: Store) -> None:
+    res = analogy(royal_store, ["king", "woman"], ["man"], k=5)
+    assert res.words[0] == "queen"
+    assert not {"king", "man", "woman"} & set(res.words.tolist())
+    assert np.all(np.diff(res.scores) <= 0) and np.all(res.rows == -1)
+
+
+def test_include_inputs_returns_the_inputs(royal_store: Store) -> None:
+    res = analogy(royal_store, ["king", "woman"], ["man"], k=5, include_inputs=True)
+    assert {"king", "woman"} & set(res.words.tolist())
+    assert "queen" in res.words.tolist()
+
+
+def test_3cosadd_ranks_like_gensim_most_similar(royal_store: Store, tmp_path: Path) -> None:
+    types = word_types(royal_store)
+    export_word2vec(types, tmp_path / "w.txt")
+    kv = KeyedVectors.load_word2vec_format(str(tmp_path / "w.txt"))
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        a, b, c = rng.choice(WORDS, size=3, replace=False)
+        ours = type_analogy(types, [b, c], [a], k=5)
+        theirs = kv.most_similar(positive=[b, c], negative=[a], topn=5)
+        assert ours.words.tolist() == [w for w, _ in theirs]
+        # score = cos(x, b) - cos(x, a) + cos(x, c) (Levy & Goldberg's 3CosAdd)
+        unit = types.unit_vectors()
+        x = unit[types.index(ours.words[0])]
+        want = x @ unit[types.index(b)] - x @ unit[types.index(a)] + x @ unit[types.index(c)]
+        assert ours.scores[0] == pytest.approx(want, abs=1e-5)
+
+
+def test_3cosmul_follows_the_paper(royal_store: Store, tmp_path: Path) -> None:
+    """argmax cos'(x, b)·cos'(x, c) / (cos'(x, a) + ε), cos' = (1 + cos) / 2, ε = 0.001."""
+    types = word_types(royal_store)
+    unit = types.unit_vectors()
+    a, b, c = (types.index(w) for w in ("man", "king", "woman"))
+    shifted = (1 + unit @ unit.T) / 2
+    paper = shifted[:, b] * shifted[:, c] / (shifted[:, a] + 0.001)
+    paper[[a, b, c]] = -np.inf
+    want = np.argsort(-paper, kind="stable")[:5]
+    res = type_analogy(types, ["king", "woman"], ["man"], k=5, method="mul")
+    assert res.words.tolist() == types.words[want].tolist()
+    np.testing.assert_allclose(res.scores, paper[want], rtol=1e-5)
+    assert res.words[0] == "queen"
+    # with gensim's epsilon the order equals most_similar_cosmul
+    export_word2vec(types, tmp_path / "w.txt")
+    kv = KeyedVectors.load_word2vec_format(str(tmp_path / "w.txt"))
+    ours = type_analogy(types, ["king", "woman"], ["man"], k=5, method="mul", epsilon=1e-6)
+    assert ours.words.tolist() == [
+        w for w, _ in kv.most_similar_cosmul(positive=["king", "woman"], negative=["man"], topn=5)
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(np.float64, st.tuples(st.integers(3, 30), st.just(5)), elements=st.floats(-1, 1)),
+    st.sampled_from(["add", "mul"]),
+)
+def test_one_positive_input_ranks_by_cosine(cos_all: np.ndarray, method: str) -> None:
+    """With a single positive word and no negative, both methods order candidates by cosine
+    (scores are a non-decreasing function of the cosine)."""
+    cos = cos_all[:, :1]
+    scores = combine(cos, np.zeros((len(cos), 0)), method)
+    by_cos = np.argsort(-cos[:, 0], kind="stable")
+    assert np.all(np.diff(scores[by_cos]) <= 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 20), st.integers(1, 4)), elements=st.floats(-1, 1)))
+def test_3cosmul_scores_are_positive_and_finite(cos: np.ndarray) -> None:
+    scores = combine(cos[:, :2], cos[:, 2:], "mul")
+    assert np.all(np.isfinite(scores)) and np.all(scores >= 0)
+
+
+def test_general_positive_negative_lists(royal_store: Store) -> None:
+    types = word_types(royal_store)
+    res = type_analogy(types, ["princess", "boy"], ["prince"], k=3)
+    assert res.words[0] == "girl"
+    one = type_analogy(types, ["paris"], [], k=3)
+    unit = types.unit_vectors()
+    cos = unit @ unit[types.index("paris")]
+    cos[types.index("paris")] = -np.inf
+    assert one.words.tolist() == types.words[np.argsort(-cos)[:3]].tolist()
+
+
+def test_unknown_words_named_with_suggestions(royal_store: Store) -> None:
+    with pytest.raises(CtxvecError) as e:
+        analogy(royal_store, ["kinng", "woman"], ["mann"])
+    msg = str(e.value)
+    assert "'kinng' (closest: king" in msg and "'mann' (closest: man" in msg
+
+
+def test_bad_arguments(royal_store: Store) -> None:
+    with pytest.raises(CtxvecError, match="unknown analogy method 'sum'"):
+        analogy(royal_store, ["king"], method="sum")
+    with pytest.raises(CtxvecError, match="at least one positive"):
+        analogy(royal_store, [], ["man"])
+    with pytest.raises(CtxvecError, match="-k must be at least 1"):
+        analogy(royal_store, ["king"], k=0)
+
+
+def test_min_count_limits_candidates(royal_store: Store) -> None:
+    types = word_types(royal_store, min_count=4)
+    assert set(types.counts.tolist()) == {4, 137}  # words with 4 occurrences, and "the" and "here"
+    res = analogy(royal_store, ["w1"], k=50, min_count=4)
+    assert all(royal_store.word_counts[royal_store.word_id(w)] >= 4 for w in res.words)
+
+
+def _brute_occurrences(store: Store, inputs: list[int], n_pos: int, method: str) -> np.ndarray:
+    v = store.get_vectors(slice(0, store.n_rows)).astype(np.float64)
+    unit = v / np.linalg.norm(v, axis=1, keepdims=True)
+    cos = unit @ unit[inputs].T
+    return combine(cos[:, :n_pos], cos[:, n_pos:], method)
+
+
+@pytest.mark.parametrize("method", ["add", "mul"])
+def test_occurrence_level_matches_brute_force(royal_store: Store, method: str) -> None:
+    res = occurrence_analogy(royal_store, ["king", "woman"], ["man"], k=6, method=method, block_rows=17)
+    first = [int(royal_store.occurrences(w)[0]) for w in ("king", "woman", "man")]
+    assert res.input_rows == first
+    scores = _brute_occurrences(royal_store, first, 2, method)
+    inputs = np.isin(royal_store.word_ids, [royal_store.word_id(w) for w in ("king", "woman", "man")])
+    scores[inputs] = -np.inf
+    want = np.argsort(-scores, kind="stable")[:6]
+    assert res.rows.tolist() == want.tolist()
+    np.testing.assert_allclose(res.scores, scores[want], rtol=1e-4)
+    assert res.words[0] == "queen"
+    assert [str(royal_store.tokens[r]) for r in res.rows] == res.words.tolist()
+
+
+def test_occurrence_level_include_inputs_gives_the_blogs_answer(royal_store: Store) -> None:
+    res = occurrence_analogy(royal_store, ["king", "woman"], ["man"], k=5, include_inputs=True)
+    assert "king" in res.words.tolist()  # king's occurrences come back, as in the blog's answer
+    assert "king" not in occurrence_analogy(royal_store, ["king", "woman"], ["man"], k=5).words.tolist()
+
+
+def test_occurrence_inputs_by_row(royal_store: Store) -> None:
+    row = int(royal_store.occurrences("king")[1])
+    res = analogy(royal_store, [f"king@{row}", "woman"], ["man"], k=3, level="occurrence")
+    assert res.input_rows[0] == row
+    with pytest.raises(CtxvecError, match="not 'queen'"):
+        analogy(royal_store, [f"queen@{row}"], level="occurrence")
+    assert parse_occurrence_input("king@ the king is here ") == ("king", None, "the king is here")
+    assert parse_occurrence_input("king@12") == ("king", 12, None)
+    with pytest.raises(CtxvecError, match="bad occurrence input"):
+        parse_occurrence_input("king@")
+
+
+def test_type_vectors_used_are_word_means(royal_store: Store) -> None:
+    types = word_types(royal_store)
+    rows = royal_store.occurrences("queen")
+    np.testing.assert_allclose(types.vectors[types.index("queen")], royal_store.get_vectors(rows).mean(0), rtol=1e-6)
+
+
+def test_cli_analogy_json(royal_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analogy", str(royal_store.path), "king", "man", "woman", "-k", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["answers"][0]["word"] == "queen" and len(out["answers"]) == 3
+    assert set(out["answers"][0]) == {"word", "score"}
+    assert out["positive"] == ["king", "woman"] and out["negative"] == ["man"]
+
+
+def test_cli_analogy_table_and_occurrences(royal_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analogy", str(royal_store.path), "king", "man", "woman", "--method", "mul"]) == 0
+    assert "queen" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "analogy",
+                str(royal_store.path),
+                "--positive",
+                "king",
+                "woman",
+                "--negative",
+                "man",
+                "--level",
+                "occurrence",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["answers"][0]["sentence"] == "the queen here" and out["answers"][0]["row"] >= 0
+    assert main(["analogy", str(royal_store.path), "king", "man", "woman", "--level", "occurrence"]) == 0
+    assert "the queen here" in capsys.readouterr().out
+
+
+def test_cli_analogy_errors(royal_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analogy", str(royal_store.path), "king", "man"]) == 2
+    assert "give three words" in capsys.readouterr().err
+    assert main(["analogy", str(royal_store.path), "kingg", "man", "woman"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ctxvec: error: unknown word 'kingg' (closest: king") and err.count("\n") == 1
+
+
+def test_type_analogy_on_plain_wordtypes() -> None:
+    words = np.asarray(sorted(["a", "b", "c", "d"]), dtype=object)
+    vecs = np.asarray([[1, 0], [0, 1], [1, 1], [-1, 0]], dtype=np.float32)
+    res = type_analogy(WordTypes(words, np.ones(4, dtype=np.int64), vecs), ["a"], k=3)
+    assert res.words.tolist() == ["c", "b", "d"]
+
+
+def test_occurrence_input_in_a_new_sentence(tiny_model: Path, tmp_path: Path) -> None:
+    from ctxvec.runners._local import embed
+
+    store = embed(
+        ["the king and the queen", "a man and a woman", "the cold water"], tmp_path / "t.store", model=str(tiny_model)
+    )
+    res = analogy(store, ["king@the old king was here", "woman"], ["man"], k=3, level="occurrence", device="cpu")
+    assert res.input_rows[0] == -1 and res.input_rows[1] == int(store.occurrences("woman")[0])
+    assert not {"king", "woman", "man"} & {w.lower() for w in res.words.tolist()}
+    with pytest.raises(CtxvecError, match="is not a word of"):
+        analogy(store, ["king@a queen only"], level="occurrence", device="cpu")

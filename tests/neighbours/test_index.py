@@ -1,0 +1,176 @@
+"""faiss indexes: build, save inside the store, reload, recall against exact search, use from `similar`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ctxvec.errors import CtxvecError
+from ctxvec.neighbours._index import (
+    KINDS,
+    build_index,
+    choose_index,
+    index_info,
+    list_indexes,
+    load_index,
+    remove_index,
+)
+from ctxvec.neighbours._search import search_vectors, similar
+from ctxvec.store._store import Store
+
+
+def clustered_store(path, n: int) -> Store:
+    """n float16 rows of 32 dims in 60 clusters (one word type per cluster, 20 words a sentence)."""
+    from ctxvec.store._store import write_store
+
+    rng = np.random.default_rng(0)
+    dim, n_clusters = 32, 60
+    centers = rng.normal(size=(n_clusters, dim))
+    labels = rng.integers(0, n_clusters, n)
+    x = centers[labels] + 0.6 * rng.normal(size=(n, dim))
+    tokens = [f"c{c}" for c in labels]
+    sids = np.arange(n) // 20
+    sentences = [" ".join(tokens[i : i + 20]) for i in range(0, n, 20)]
+    return write_store(path, x.astype(np.float16), tokens, sids, sentences)
+
+
+@pytest.fixture(scope="module")
+def clustered(tmp_path_factory) -> Store:
+    return clustered_store(tmp_path_factory.mktemp("idx") / "s", 12000)
+
+
+@pytest.fixture(scope="module")
+def indexes(clustered):
+    """Every kind built once with default parameters."""
+    return {kind: build_index(clustered, kind) for kind in KINDS}
+
+
+def recall(approx: np.ndarray, exact: np.ndarray) -> float:
+    return float(np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(approx, exact, strict=True)]))
+
+
+@pytest.fixture(scope="module")
+def queries(clustered):
+    rows = np.random.default_rng(1).choice(clustered.n_rows, 200, replace=False)
+    return rows, clustered.get_vectors(rows)
+
+
+@pytest.fixture(scope="module")
+def exact(clustered, queries):
+    rows, q = queries
+    return search_vectors(clustered, q, 10, exclude_rows=rows)
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+def test_approximate_recall(clustered, indexes, queries, exact, kind):
+    idx = indexes[kind]
+    rows, q = queries
+    m = idx.search(clustered, q, 10, exclude_rows=rows)
+    assert recall(m.rows, exact.rows) >= 0.95
+    assert not (m.rows == rows[:, None]).any()  # the query is never its own neighbour
+    # scores are re-scored exactly: equal to the exact scores of the same rows
+    same = m.rows == exact.rows
+    np.testing.assert_allclose(m.scores[same], exact.scores[same], atol=1e-6)
+    assert np.all(np.diff(m.scores, axis=1) <= 1e-7)
+
+
+def test_flat_index_is_exact(clustered, indexes, queries, exact):
+    idx = indexes["flat"]
+    rows, q = queries
+    m = idx.search(clustered, q, 10, exclude_rows=rows)
+    np.testing.assert_allclose(m.scores, exact.scores, atol=2e-6)
+    assert recall(m.rows, exact.rows) == 1.0
+
+
+def test_save_reload_and_similar_uses_it(tmp_path):
+    built = clustered_store(tmp_path / "s", 3000)
+    build_index(built, "ivf", nlist=64, nprobe=16)
+    store = Store.open(built.path)  # a fresh handle reads the saved files
+    info = index_info(store, "ivf")
+    assert info is not None and not info["stale"]
+    assert info["params"] == {"nlist": 64, "nprobe": 16}
+    assert (store.path / "index" / "ivf.faiss").is_file()
+    idx = load_index(store, "ivf")
+    assert idx.index.ntotal == store.n_rows
+    res = similar(store, "c3", k=5, limit=3, index="ivf")
+    assert res.method.startswith("ivf index") and "nprobe=16" in res.method
+    res_exact = similar(store, "c3", k=5, limit=3, exact=True)
+    assert res_exact.method.startswith("exact scan")
+    assert recall(res.rows, res_exact.rows) >= 0.9
+    # with several indexes present, similar prefers hnsw, then ivf, then flat
+    build_index(store, "hnsw", m=16)
+    assert choose_index(store)[0].kind == "hnsw"  # type: ignore[union-attr]
+    assert similar(store, "c3", k=5, limit=1).method.startswith("hnsw index")
+    assert remove_index(store, "hnsw") and not remove_index(store, "hnsw")
+    assert "hnsw" not in list_indexes(store)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_index_exclusion_and_grouping(clustered, indexes, queries, kind):
+    idx = indexes[kind]
+    rows, q = queries[0][:20], queries[1][:20]
+    wids = clustered.word_ids[rows]
+    m = idx.search(clustered, q, 10, exclude_rows=rows, exclude_word_ids=wids)
+    for i in range(20):
+        assert wids[i] not in clustered.word_ids[m.rows[i]]
+    ex = search_vectors(clustered, q, 10, exclude_rows=rows, exclude_word_ids=wids)
+    # far neighbours outside the own word are harder for approximate indexes
+    assert recall(m.rows, ex.rows) >= (1.0 if kind == "flat" else 0.85)
+    g = idx.search(clustered, q, 5, exclude_rows=rows, group="word")
+    for i in range(20):
+        assert len(set(clustered.word_ids[g.rows[i]].tolist())) == 5
+    s = idx.search(clustered, q, 5, exclude_rows=rows, group="sentence")
+    for i in range(20):
+        assert len(set(clustered.sentence_ids[s.rows[i]].tolist())) == 5
+
+
+def test_stale_index_is_ignored_after_transform(tmp_path):
+    from ctxvec.store._store import write_store
+    from ctxvec.transforms._transforms import Center, set_store_transform
+
+    rng = np.random.default_rng(2)
+    store = write_store(
+        tmp_path / "t",
+        rng.normal(size=(300, 8)).astype(np.float16),
+        ["w"] * 300,
+        np.arange(300) // 10,
+        ["w " * 10] * 30,
+    )
+    build_index(store, "flat")
+    store = set_store_transform(store, Center().fit(store))
+    assert index_info(store, "flat")["stale"]  # type: ignore[index]
+    chosen, why = choose_index(store)
+    assert chosen is None and "stale" in why
+    res = similar(store, row=4, k=3)
+    assert res.method.startswith("exact scan (transform kernel") and "stale" in res.method
+    with pytest.raises(CtxvecError, match="rebuild it"):
+        load_index(store, "flat")
+    build_index(store, "flat")  # rebuilt on the transformed vectors
+    res = similar(store, row=4, k=3)
+    assert res.method.startswith("flat index")
+    ref = similar(store, row=4, k=3, exact=True)
+    np.testing.assert_allclose(res.scores, ref.scores, atol=2e-6)
+
+
+def test_exact_uses_a_flat_index_for_few_queries(tmp_path):
+    store = clustered_store(tmp_path / "s", 2000)
+    scan = similar(store, "c5", k=5, exact=True)
+    assert len(scan) > 4 and scan.method.startswith("exact scan")
+    build_index(store, "flat")
+    assert similar(store, "c5", k=5, exact=True).method.startswith("exact scan")  # many queries: the scan
+    one = similar(store, "c5", k=5, limit=1, exact=True)
+    assert one.method.startswith("flat index")
+    np.testing.assert_allclose(one.scores[0], scan.scores[0], atol=2e-6)
+
+
+def test_errors(clustered, tmp_path):
+    with pytest.raises(CtxvecError, match="unknown index kind"):
+        build_index(clustered, "lsh")
+    with pytest.raises(CtxvecError, match="nprobe"):
+        build_index(clustered, "ivf", nlist=8, nprobe=9)
+    with pytest.raises(CtxvecError, match="nlist"):
+        build_index(clustered, "ivf", nlist=0)
+    with pytest.raises(CtxvecError, match="not both"):
+        choose_index(clustered, "hnsw", exact=True)
+    with pytest.raises(CtxvecError, match="no flat index"):
+        similar(clustered_store(tmp_path / "e", 200), "c1", k=3, index="flat")

@@ -1,0 +1,141 @@
+"""Figures: PNG/SVG of the requested size, self-contained interactive HTML (checked in headless Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ctxvec.cli import main
+from ctxvec.errors import CtxvecError
+from ctxvec.structure._plot import plot_projection, projection_html, save_figure, save_projection
+from ctxvec.structure._project import Projection, project_words
+
+
+@pytest.fixture
+def plot_store(make_store):
+    """Words cold/warm/hot/bank in 40 sentences; one sentence holds markup and a URL to be escaped."""
+    rng = np.random.default_rng(0)
+    words = ["cold", "warm", "hot", "bank"]
+    sentences, tokens, sids = [], [], []
+    for s in range(40):
+        w = words[s % 4]
+        text = f"a {w} day" if s else f'a {w} </script><img src="http://example.com/x.png"> & more'
+        sentences.append(text)
+        tokens += ["a", w]
+        sids += [s, s]
+    vecs = rng.normal(size=(len(tokens), 8)) + 4 * np.eye(8)[[words.index(t) if t in words else 7 for t in tokens]]
+    return make_store(vecs.astype(np.float32), tokens, sids, sentences, dtype="float32")
+
+
+def page_data(page: str) -> dict:
+    m = re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
+    assert m is not None
+    return json.loads(m.group(1))
+
+
+def test_png_has_the_requested_size(plot_store, tmp_path):
+    out = tmp_path / "words.png"
+    args = ["plot", str(plot_store.path), "cold", "warm", "hot", "-o", str(out), "--width", "640", "--height", "480"]
+    assert main(args) == 0
+    with Image.open(out) as im:
+        im.verify()
+    with Image.open(out) as im:
+        assert im.format == "PNG" and im.size == (640, 480)
+        pixels = np.asarray(im.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 10  # something was drawn
+
+
+def test_svg_and_figure_api(plot_store, tmp_path):
+    proj = project_words(plot_store, ["cold", "bank"])
+    fig = plot_projection(proj, title="restyled")
+    assert fig.axes[0].get_title() == "restyled"
+    assert len(fig.axes[0].collections) == 2  # one scatter per group
+    path = save_figure(fig, tmp_path / "x.svg", 500, 300)
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    assert root.get("width") == "360pt" and root.get("height") == "216pt"  # 500x300 px at 100 dpi
+    with pytest.raises(CtxvecError, match="use a .png, .svg or .pdf"):
+        save_figure(fig, tmp_path / "x.jpg")
+    with pytest.raises(CtxvecError, match=r"\.html file name"):
+        save_projection(proj, tmp_path / "x.txt")
+
+
+def test_html_holds_the_points_and_no_external_url(plot_store, tmp_path):
+    out = tmp_path / "words.html"
+    assert main(["plot", str(plot_store.path), "cold", "warm", "hot", "bank", "-o", str(out), "--color", "sense"]) == 0
+    page = out.read_text(encoding="utf-8")
+    data = page_data(page)
+    proj = project_words(plot_store, ["cold", "warm", "hot", "bank"], color="sense")
+    assert len(data["x"]) == len(data["y"]) == len(data["t"]) == len(proj) == 40
+    np.testing.assert_allclose(data["x"], proj.coords[:, 0], atol=1e-4)
+    assert sorted(data["t"]) == sorted(proj.tokens)
+    assert data["names"] == proj.group_names and sum(data["counts"]) == 40
+    # the sentence with markup is kept as data, escaped so it cannot close the script
+    assert any("</script>" in s for s in data["sentences"])
+    assert page.count("</script>") == 2
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert "<link" not in page and "@import" not in page and "url(" not in page
+
+
+def test_html_title_and_sampling_note(plot_store):
+    proj = project_words(plot_store, ["cold", "warm"], max_points=12)
+    page = projection_html(proj, title="<b>cold & warm</b>")
+    assert "<title>&lt;b&gt;cold &amp; warm&lt;/b&gt;</title>" in page
+    assert "sampled 12 of 20 occurrences" in page
+
+
+def fake_projection(n: int) -> Projection:
+    rng = np.random.default_rng(0)
+    return Projection(
+        coords=rng.normal(size=(n, 2)).astype(np.float32),
+        groups=np.array(["cold" if i % 3 else "other" for i in range(n)], dtype=object),
+        tokens=np.array([f"t{i}" for i in range(n)], dtype=object),
+        rows=np.arange(n),
+        sentences=[f"sentence {i} with t{i}" for i in range(n)],
+        spans=np.array([[13 + len(str(i)), 15 + 2 * len(str(i))] for i in range(n)], dtype=np.int32),
+        method="pca",
+        level="sample",
+        n_total=10 * n,
+    )
+
+
+def test_html_runs_in_headless_chromium(tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    assert chromium, "headless Chromium is needed for this test (Debian package: chromium)"
+    page = tmp_path / "p.html"
+    save_projection(fake_projection(300), page)
+    with tempfile.TemporaryDirectory() as profile:
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}"]  # fmt: skip
+        dom = subprocess.run(
+            [chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=60
+        ).stdout
+    assert 'data-drawn="300"' in dom  # the script parsed the data and drew every point
+    assert dom.count("<span") >= 2 and "cold (200)" in dom and "other (100)" in dom  # legend built
+
+
+def test_cli_sample_level_says_it_sampled(plot_store, tmp_path, capsys):
+    out = tmp_path / "sample.svg"
+    assert main(["plot", str(plot_store.path), "hot", "--level", "sample", "--max-points", "30", "-o", str(out)]) == 0
+    assert "(sampled 30 of 80 occurrences)" in capsys.readouterr().out
+    assert "sampled 30 of 80 occurrences" in out.read_text()  # in the figure's title
+    assert main(["plot", str(plot_store.path), "hot", "-o", str(tmp_path / "x.gif")]) == 2
+    assert "use a .png, .svg, .pdf or .html file name" in capsys.readouterr().err
+
+
+def test_cli_json_lists_every_point(plot_store, tmp_path, capsys):
+    out = tmp_path / "p.png"
+    assert main(["plot", str(plot_store.path), "cold", "warm", "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = len(plot_store.occurrences("cold")) + len(plot_store.occurrences("warm"))
+    assert out.is_file() and data["output"] == str(out) and len(data["points"]) == expected == data["n_total"]
+    assert {p["group"] for p in data["points"]} == {"cold", "warm"}
+    assert all(plot_store.tokens[p["row"]].lower() == p["group"] for p in data["points"])

@@ -1,0 +1,124 @@
+"""2-D projections: deterministic with a seed, sampling of large selections, levels and colours."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.decomposition import PCA
+
+from ctxvec.errors import CtxvecError
+from ctxvec.structure._project import fair_shares, project, project_words
+
+
+@pytest.fixture
+def word_store(make_store):
+    """'bank' (120 occurrences, two planted senses), 'cold' (60), 'warm' (30), 'hot' (10), filler 'the'."""
+    rng = np.random.default_rng(0)
+    dim = 16
+    axis = 6 * np.eye(dim)
+    centre = {"cold": axis[0], "warm": axis[1], "hot": axis[2], "the": axis[3]}
+    counts = {"bank": 120, "cold": 60, "warm": 30, "hot": 10}
+    sentences, tokens, sids, vecs = [], [], [], []
+    s = 0
+    for word, n in counts.items():
+        for i in range(n):
+            sentences.append(f"the {word}")
+            for w in ("the", word):
+                tokens.append(w)
+                sids.append(s)
+                base = (axis[4] if i % 2 else axis[5]) if w == "bank" else centre[w]
+                vecs.append(base + 10 * np.eye(dim)[-1] + rng.normal(size=dim))
+            s += 1
+    return make_store(np.array(vecs, dtype=np.float32), tokens, sids, sentences, dtype="float32")
+
+
+@pytest.mark.parametrize("method", ["pca", "tsne"])
+def test_projection_is_deterministic_with_a_seed(method):
+    x = np.random.default_rng(0).normal(size=(80, 12))
+    a = project(x, method, seed=3)
+    b = project(x, method, seed=3)
+    assert a.shape == (80, 2) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+
+
+def test_pca_matches_the_reference_up_to_sign():
+    x = np.random.default_rng(1).normal(size=(50, 8)) * np.arange(1, 9)
+    ours = project(x, "pca")
+    ref = np.linalg.svd(x - x.mean(axis=0), full_matrices=False)
+    expected = (x - x.mean(axis=0)) @ ref[2][:2].T
+    np.testing.assert_allclose(np.abs(ours), np.abs(expected), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(ours, PCA(2).fit_transform(x.astype(np.float32)), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.slow  # numba compiles UMAP on first use: 8-14 s on 2 shared cores
+def test_umap_is_deterministic_with_a_seed():
+    x = np.random.default_rng(0).normal(size=(60, 8))
+    t = time.perf_counter()
+    a = project(x, "umap", seed=1, n_epochs=50)
+    b = project(x, "umap", seed=1, n_epochs=50)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (60, 2) and np.isfinite(a).all()
+    assert time.perf_counter() - t < 300
+
+
+def test_unknown_method_and_too_few_points():
+    with pytest.raises(CtxvecError, match="unknown projection method 'mds'"):
+        project(np.zeros((10, 3)), "mds")
+    with pytest.raises(CtxvecError, match="t-SNE needs at least 5 points"):
+        project(np.ones((4, 3)), "tsne")
+    assert project(np.ones((1, 3))).shape == (1, 2)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 500), min_size=1, max_size=8), st.integers(0, 2000))
+def test_fair_shares(counts, total):
+    shares = fair_shares(counts, total)
+    assert all(0 <= s <= c for s, c in zip(shares, counts, strict=True))
+    assert sum(shares) == min(total, sum(counts))
+    # max-min fair: a group that lost points keeps at least as many as any other group, give or take one
+    for s, c in zip(shares, counts, strict=True):
+        if s < c:
+            assert s >= max(shares) - 1
+
+
+def test_occurrences_are_sampled_fairly_and_say_so(word_store):
+    proj = project_words(word_store, ["bank", "cold", "warm", "hot"], max_points=100, seed=0)
+    groups, counts = np.unique(proj.groups, return_counts=True)
+    assert dict(zip(groups, counts, strict=True)) == {"bank": 30, "cold": 30, "warm": 30, "hot": 10}
+    assert proj.sampled and proj.n_total == 220
+    assert proj.note == "sampled 100 of 220 occurrences" and proj.note in proj.title()
+    assert all(str(word_store.tokens[r]) == g for r, g in zip(proj.rows, proj.groups, strict=True))
+    for r, s, (a, b) in zip(proj.rows, proj.sentences, proj.spans, strict=True):
+        assert s == word_store.sentence(int(word_store.sentence_ids[r])) and s[a:b] == word_store.tokens[r]
+    again = project_words(word_store, ["bank", "cold", "warm", "hot"], max_points=100, seed=0)
+    np.testing.assert_array_equal(proj.rows, again.rows)
+    np.testing.assert_array_equal(proj.coords, again.coords)
+    full = project_words(word_store, ["hot", "warm"])
+    assert not full.sampled and full.note == "" and len(full) == 40
+
+
+def test_colour_by_sense_splits_the_planted_word(word_store):
+    proj = project_words(word_store, ["bank", "cold"], color="sense")
+    assert set(proj.groups) == {"bank 1", "bank 2", "cold"}
+    assert proj.group_names == ["bank 1", "bank 2", "cold"]
+
+
+def test_types_and_sample_levels(word_store):
+    types = project_words(word_store, ["cold"], level="types", neighbors=2, min_count=1)
+    assert types.tokens[0] == "cold" and len(types) == 3 and np.all(types.rows == -1)
+    assert set(types.groups) == {"cold"}
+    every = project_words(word_store, level="types", min_count=1)
+    assert len(every) == 5 and not every.sampled
+    sample = project_words(word_store, ["hot"], level="sample", max_points=50, seed=1)
+    assert len(sample) == 50 and sample.sampled and sample.n_total == word_store.n_rows
+    assert (sample.groups == "hot").sum() == 10 and sample.group_names[-1] == "other"
+    with pytest.raises(CtxvecError, match="--color sense needs occurrences"):
+        project_words(word_store, ["cold"], level="types", color="sense")
+    with pytest.raises(CtxvecError, match="give at least one word"):
+        project_words(word_store, [])
+    with pytest.raises(CtxvecError, match="unknown word 'colt'"):
+        project_words(word_store, ["colt"])

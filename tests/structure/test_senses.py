@@ -1,0 +1,145 @@
+"""Sense clustering: planted senses recovered, unimodal data kept whole, store-level senses and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import adjusted_rand_score
+
+from ctxvec.cli import main
+from ctxvec.errors import CtxvecError
+from ctxvec.structure._senses import split_senses, word_senses
+
+
+def planted(n: int, dim: int, k: int, sep: float, seed: int, weights=None) -> tuple[np.ndarray, np.ndarray]:
+    """n points in `dim` dims from k unit-variance Gaussians whose centres are `sep` apart, far from the origin."""
+    rng = np.random.default_rng(seed)
+    centres = np.zeros((k, dim))
+    centres[np.arange(k), np.arange(k)] = sep / np.sqrt(2)
+    labels = rng.choice(k, size=n, p=weights)
+    x = centres[labels] + rng.normal(size=(n, dim))
+    x[:, -1] += 20.0  # a common offset, as contextual vectors have; unit scaling then stays near-linear
+    return x, labels
+
+
+@pytest.mark.parametrize(
+    ("dim", "k", "weights"),
+    [(32, 2, None), (32, 3, None), (8, 4, None), (64, 2, [0.85, 0.15]), (384, 3, None)],
+)
+def test_planted_senses_are_recovered(dim, k, weights):
+    x, labels = planted(600, dim, k, sep=8.0, seed=dim + k, weights=weights)
+    split = split_senses(x, seed=0)
+    assert split.k == k, split.reason
+    assert adjusted_rand_score(labels, split.labels) >= 0.9
+    sizes = np.bincount(split.labels)
+    assert list(sizes) == sorted(sizes, reverse=True)  # sense 0 is the largest
+
+
+def unimodal(kind: str, n: int, dim: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    if kind == "isotropic":
+        x = rng.normal(size=(n, dim))
+    elif kind == "anisotropic":
+        x = rng.normal(size=(n, dim)) * np.geomspace(5, 0.2, dim)
+    else:  # heavy tails: a few far outliers must not become a "sense"
+        x = rng.standard_t(3, size=(n, dim))
+    x[:, -1] += 20.0
+    return x
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    kind=st.sampled_from(["isotropic", "anisotropic", "heavy"]),
+    dim=st.sampled_from([4, 16, 64]),
+    seed=st.integers(0, 10_000),
+)
+def test_unimodal_data_is_one_sense(kind, dim, seed):
+    split = split_senses(unimodal(kind, 400, dim, seed), seed=seed)
+    assert split.k == 1, split.reason
+    assert np.all(split.labels == 0)
+    assert "no convincing split" in split.reason or "minimum size" in split.reason
+
+
+def test_given_k_and_too_few_occurrences():
+    x, _ = planted(200, 16, 2, sep=8.0, seed=1)
+    split = split_senses(x, k=4, seed=0)
+    assert split.k == 4 and split.reason == "given"
+    assert set(np.unique(split.labels)) == {0, 1, 2, 3}
+    assert split_senses(x[:5]).k == 1
+    assert "too few" in split_senses(x[:5]).reason
+    with pytest.raises(CtxvecError, match="--k 0"):
+        split_senses(x, k=0)
+
+
+@pytest.fixture
+def bank_store(make_store):
+    """A store where 'bank' occurs in 60 river sentences and 40 money sentences (planted senses);
+    'cold' is unimodal."""
+    rng = np.random.default_rng(0)
+    dim = 16
+    axis = np.eye(dim)
+    centre = {"river": 6 * axis[0], "money": 6 * axis[1], "cold": 6 * axis[2], "the": 6 * axis[3]}
+    identity = 4 * axis[4] + 10 * axis[5]
+    sentences, tokens, sids, vecs = [], [], [], []
+    for s in range(100):
+        sense = "river" if s < 60 else "money"
+        words = ["the", "bank", sense, "cold"]
+        sentences.append(" ".join(words) + f" (sentence {s})")
+        for w in words:
+            tokens.append(w)
+            sids.append(s)
+            base = identity + 0.8 * centre[sense] if w == "bank" else centre[w] + identity
+            vecs.append(base + rng.normal(size=dim))
+    store = make_store(np.array(vecs, dtype=np.float32), tokens, sids, sentences, dtype="float32")
+    truth = np.array([0] * 60 + [1] * 40)
+    return store, truth
+
+
+def test_word_senses_on_a_store(bank_store):
+    store, truth = bank_store
+    result = word_senses(store, "Bank", n_sentences=2, n_words=2)
+    assert result.word == "bank" and result.k == 2 and result.n_total == 100 and not result.sampled
+    assert adjusted_rand_score(truth, result.labels) >= 0.9
+    river, money = result.senses
+    assert (river.size, money.size) == (60, 40)
+    assert river.nearest_words[0] == "river" and money.nearest_words[0] == "money"
+    assert "bank" not in river.nearest_words
+    for sense, word in ((river, "river"), (money, "money")):
+        assert len(sense.central) == 2
+        assert all(word in o.sentence and o.token == "bank" for o in sense.central)
+        assert np.all(np.diff(sense.central_scores) <= 1e-6)
+    assert word_senses(store, "cold").k == 1
+
+
+def test_word_senses_sampling_is_seeded(bank_store):
+    store, _ = bank_store
+    a = word_senses(store, "bank", max_occurrences=50, seed=3)
+    b = word_senses(store, "bank", max_occurrences=50, seed=3)
+    assert a.sampled and len(a.rows) == 50
+    np.testing.assert_array_equal(a.rows, b.rows)
+    np.testing.assert_array_equal(a.labels, b.labels)
+
+
+def test_cli_senses_json_and_text(bank_store, capsys, tmp_path):
+    store, _ = bank_store
+    assert main(["senses", str(store.path), "bank", "--json", "--sentences", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["k"] == 2 and out["n_occurrences"] == 100
+    assert [s["size"] for s in out["senses"]] == [60, 40]
+    assert all(len(s["sentences"]) == 2 for s in out["senses"])
+    assert all("river" in t for t in out["senses"][0]["sentences"])
+    assert main(["senses", str(store.path), "bank", "--k", "3", "-o", str(tmp_path / "s.html")]) == 0
+    text = capsys.readouterr().out
+    assert "3 senses" in text and "sense 3" in text
+    assert (tmp_path / "s.html").read_text().count('"bank 3"') == 1
+
+
+def test_cli_senses_unknown_word(bank_store, capsys):
+    store, _ = bank_store
+    assert main(["senses", str(store.path), "banc"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ctxvec: error: unknown word 'banc'") and "bank" in err
