@@ -23,7 +23,7 @@ import torch
 from sklearn.linear_model import Lasso
 
 from ctxvec import Store, lasso
-from ctxvec.lexicon._wordtypes import word_types
+from ctxvec.lexicon import word_types
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _results import write_section

@@ -37,13 +37,13 @@ def peak_rss_mb() -> float:
 def worker(method: str, n: int | None, out: str) -> dict:
     import torch
 
-    from ctxvec.corpus._read import read_corpus
+    from ctxvec.corpus import read_corpus
 
     texts = read_corpus("wiki", limit=n if n and n > 0 else None).texts
     if method in ("blog", "loop"):
         from transformers import AutoModel, AutoTokenizer
 
-        from ctxvec.encoding._models import default_model_path
+        from ctxvec.encoding import default_model_path
 
         path = default_model_path()
         tok, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
@@ -71,7 +71,7 @@ def worker(method: str, n: int | None, out: str) -> dict:
         seconds = time.perf_counter() - t0
         return {"tokens": tokens, "padded": padded, "seconds": seconds, "rows": len(vectors), "peak_mb": peak_rss_mb()}
 
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     dtype = "bfloat16" if method == "ctxvec-bf16" else "float32"
     t0 = time.perf_counter()

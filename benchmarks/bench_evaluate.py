@@ -27,18 +27,21 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _results import write_section
 
-from ctxvec.lexicon._evaluate import (
+from ctxvec.lexicon import (
     AnalogyEvaluation,
     PairEvaluation,
+    add_decontextualized,
     benchmark_words,
+    compute_word_types,
     dataset_path,
     evaluate_analogies,
     evaluate_pairs,
+    evaluate_wic,
+    export_word2vec,
+    wic_pairs,
+    word_types,
 )
-from ctxvec.lexicon._export import export_word2vec
-from ctxvec.store._store import Store
-from ctxvec.lexicon._wic import evaluate_wic, wic_pairs
-from ctxvec.lexicon._wordtypes import add_decontextualized, compute_word_types, word_types
+from ctxvec.store import Store
 
 
 def shadow(store_path: Path, folder: Path) -> Path:

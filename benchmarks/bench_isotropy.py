@@ -27,9 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
-from ctxvec.space._isotropy import IsotropyReport, isotropy, layer_isotropy, plot_layers
-from ctxvec.store._store import Store
-from ctxvec.transforms._transforms import make_transform, transform_store
+from ctxvec.space import IsotropyReport, isotropy, layer_isotropy, plot_layers
+from ctxvec.store import Store
+from ctxvec.transforms import make_transform, transform_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

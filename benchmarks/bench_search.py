@@ -31,9 +31,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
-from ctxvec.neighbours._index import build_index, index_info, load_index
-from ctxvec.neighbours._search import scan_kernel, search_vectors
-from ctxvec.store._store import Store
+from ctxvec.neighbours import build_index, index_info, load_index, scan_kernel, search_vectors
+from ctxvec.store import Store
 
 HNSW = {"m": 32, "ef_construction": 80, "ef_search": 128}
 

@@ -144,7 +144,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def make_store(tmp_path: Path):
     """Factory: make_store(vectors, tokens, sentence_ids, sentences, **kw) -> Store in tmp_path."""
-    from ctxvec.store._store import write_store
+    from ctxvec.store import write_store
 
     counter = iter(range(10**6))
 

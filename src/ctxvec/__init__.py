@@ -13,65 +13,65 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     # building and reading stores
-    "Corpus": "corpus._read",
-    "read_corpus": "corpus._read",
-    "embed": "runners._local",
-    "BatchEncoder": "encoding._encode",
-    "EncodeSpec": "encoding._encode",
-    "EncodedBatch": "encoding._encode",
+    "Corpus": "corpus",
+    "read_corpus": "corpus",
+    "embed": "runners",
+    "BatchEncoder": "encoding",
+    "EncodeSpec": "encoding",
+    "EncodedBatch": "encoding",
     "CtxvecError": "errors",
-    "Occurrence": "store._store",
-    "Store": "store._store",
-    "StoreWriter": "store._store",
-    "write_store": "store._store",
+    "Occurrence": "store",
+    "Store": "store",
+    "StoreWriter": "store",
+    "write_store": "store",
     "Queries": "queries",
     "select_queries": "queries",
-    "WordTypes": "lexicon._wordtypes",
-    "word_types": "lexicon._wordtypes",
+    "WordTypes": "lexicon",
+    "word_types": "lexicon",
     # nearest occurrences
-    "Matches": "neighbours._search",
-    "Similar": "neighbours._search",
-    "search_vectors": "neighbours._search",
-    "similar": "neighbours._search",
-    "build_index": "neighbours._index",
-    "load_index": "neighbours._index",
+    "Matches": "neighbours",
+    "Similar": "neighbours",
+    "search_vectors": "neighbours",
+    "similar": "neighbours",
+    "build_index": "neighbours",
+    "load_index": "neighbours",
     # decomposition
-    "Decomposition": "decomposition._decompose",
-    "decompose": "decomposition._decompose",
-    "FactorLearner": "decomposition._factors",
-    "Factors": "decomposition._factors",
-    "learn_factors": "decomposition._factors",
-    "load_factors": "decomposition._factors",
+    "Decomposition": "decomposition",
+    "decompose": "decomposition",
+    "FactorLearner": "decomposition",
+    "Factors": "decomposition",
+    "learn_factors": "decomposition",
+    "load_factors": "decomposition",
     # analogies and evaluation
-    "AnalogyResult": "lexicon._analogy",
-    "analogy": "lexicon._analogy",
-    "Evaluation": "lexicon._evaluate",
-    "evaluate": "lexicon._evaluate",
-    "export": "lexicon._export",
+    "AnalogyResult": "lexicon",
+    "analogy": "lexicon",
+    "Evaluation": "lexicon",
+    "evaluate": "lexicon",
+    "export": "lexicon",
     # isotropy and transforms
-    "IsotropyReport": "space._isotropy",
-    "isotropy": "space._isotropy",
-    "layer_isotropy": "space._isotropy",
-    "AllButTheTop": "transforms._transforms",
-    "Center": "transforms._transforms",
-    "ConceptorNegation": "transforms._transforms",
-    "PCA": "transforms._transforms",
-    "Whitening": "transforms._transforms",
-    "load_transform": "transforms._transforms",
-    "save_transform": "transforms._transforms",
-    "compare": "space._compare",
+    "IsotropyReport": "space",
+    "isotropy": "space",
+    "layer_isotropy": "space",
+    "AllButTheTop": "transforms",
+    "Center": "transforms",
+    "ConceptorNegation": "transforms",
+    "PCA": "transforms",
+    "Whitening": "transforms",
+    "load_transform": "transforms",
+    "save_transform": "transforms",
+    "compare": "space",
     # senses, clusters, projections, plots, dimensions
-    "Senses": "structure._senses",
-    "word_senses": "structure._senses",
-    "Clusters": "structure._cluster",
-    "cluster": "structure._cluster",
-    "Projection": "structure._project",
-    "project": "structure._project",
-    "project_words": "structure._project",
-    "save_projection": "structure._plot",
-    "DimStats": "space._dims",
-    "dim_stats": "space._dims",
-    "heatmap": "space._dims",
+    "Senses": "structure",
+    "word_senses": "structure",
+    "Clusters": "structure",
+    "cluster": "structure",
+    "Projection": "structure",
+    "project": "structure",
+    "project_words": "structure",
+    "save_projection": "structure",
+    "DimStats": "space",
+    "dim_stats": "space",
+    "heatmap": "space",
 }
 
 __all__ = [
@@ -147,28 +147,18 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs
-    from .corpus._read import Corpus, read_corpus
-    from .decomposition._decompose import Decomposition, decompose
-    from .decomposition._factors import FactorLearner, Factors, learn_factors, load_factors
-    from .encoding._encode import BatchEncoder, EncodedBatch, EncodeSpec
+    from .corpus import Corpus, read_corpus
+    from .decomposition import Decomposition, FactorLearner, Factors, decompose, learn_factors, load_factors
+    from .encoding import BatchEncoder, EncodedBatch, EncodeSpec
     from .errors import CtxvecError
-    from .lexicon._analogy import AnalogyResult, analogy
-    from .lexicon._evaluate import Evaluation, evaluate
-    from .lexicon._export import export
-    from .lexicon._wordtypes import WordTypes, word_types
-    from .neighbours._index import build_index, load_index
-    from .neighbours._search import Matches, Similar, search_vectors, similar
+    from .lexicon import AnalogyResult, Evaluation, WordTypes, analogy, evaluate, export, word_types
+    from .neighbours import Matches, Similar, build_index, load_index, search_vectors, similar
     from .queries import Queries, select_queries
-    from .runners._local import embed
-    from .space._compare import compare
-    from .space._dims import DimStats, dim_stats, heatmap
-    from .space._isotropy import IsotropyReport, isotropy, layer_isotropy
-    from .store._store import Occurrence, Store, StoreWriter, write_store
-    from .structure._cluster import Clusters, cluster
-    from .structure._plot import save_projection
-    from .structure._project import Projection, project, project_words
-    from .structure._senses import Senses, word_senses
-    from .transforms._transforms import (
+    from .runners import embed
+    from .space import DimStats, IsotropyReport, compare, dim_stats, heatmap, isotropy, layer_isotropy
+    from .store import Occurrence, Store, StoreWriter, write_store
+    from .structure import Clusters, Projection, Senses, cluster, project, project_words, save_projection, word_senses
+    from .transforms import (
         PCA,
         AllButTheTop,
         Center,

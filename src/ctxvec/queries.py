@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import CtxvecError
-from .store._store import Occurrence, Store, normalize_word
+from .store import Occurrence, Store, normalize_word
 
 
 @dataclass

@@ -128,7 +128,7 @@ def test_index_command(store, capsys):
 
 
 def test_in_new_sentence(tmp_path, tiny_model, capsys):
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     corpus = ["i caught a cold last week", "the cold wind blew over the river", "money in the bank"]
     s = embed(corpus, tmp_path / "s", model=str(tiny_model), device="cpu")

@@ -5,7 +5,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ctxvec.corpus._read import read_corpus
+from ctxvec.corpus import read_corpus
 from ctxvec.errors import CtxvecError
 
 

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctxvec.corpus._sentences import split_sentences
+from ctxvec.corpus import split_sentences
 
 
 def test_splits_on_terminators_but_not_abbreviations_or_initials():

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxvec.cli import main
-from ctxvec.decomposition._decompose import decompose, other_forms, stem
+from ctxvec.decomposition import decompose, other_forms, stem
 from ctxvec.errors import CtxvecError
 from ctxvec.lasso import _lasso as lasso
-from ctxvec.store._store import write_store
+from ctxvec.store import write_store
 
 DIM = 32
 BASE_WORDS = ["warm", "hot", "heavy", "ice", "snow", "river", "bank", "money", "king", "queen", "city", "water"]
@@ -84,7 +84,7 @@ def test_occurrence_atoms_carry_their_sentences(store):
 def test_reconstruction_cosine_and_residual_are_what_they_say(store):
     res = decompose(store, "warm", alpha=0.3, limit=1)
     y = store.get_vectors([int(res.rows[0])])[0].astype(np.float64)
-    from ctxvec.lexicon._wordtypes import word_types
+    from ctxvec.lexicon import word_types
 
     wt = word_types(store)
     recon = sum(t.coef * wt.vectors[wt.index(t.word)].astype(np.float64) for t in res.terms[0])
@@ -235,7 +235,7 @@ def test_cli_errors(store, capsys):
 
 
 def test_word_in_a_new_sentence(tiny_model, tmp_path):
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     texts = ["the cold water of the river", "a warm day in the city", "snow and ice in winter", "hot sun"] * 3
     s = embed(texts, tmp_path / "tiny.store", model=str(tiny_model), device="cpu")
@@ -249,7 +249,7 @@ def test_real_vectors_fista_matches_sklearn(tmp_path):
     """Real MiniLM vectors (200 wiki sentences), occurrence atoms: FISTA reaches scikit-learn's objective."""
     from sklearn.linear_model import Lasso
 
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     s = embed("wiki", tmp_path / "wiki.store", limit=200, device="cpu")
     word = s.vocabulary[np.argsort(-s.word_counts)][

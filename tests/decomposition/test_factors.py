@@ -9,10 +9,9 @@ import pytest
 from sklearn.base import clone
 
 from ctxvec.cli import main
-from ctxvec.decomposition._decompose import decompose
-from ctxvec.decomposition._factors import FactorLearner, learn_factors, list_factors, load_factors
+from ctxvec.decomposition import FactorLearner, decompose, learn_factors, list_factors, load_factors
 from ctxvec.errors import CtxvecError
-from ctxvec.store._store import write_store
+from ctxvec.store import write_store
 
 
 def sparse_data(n: int = 1500, dim: int = 24, n_true: int = 12, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from ctxvec.corpus._read import read_corpus
-from ctxvec.encoding._models import default_model_path
-from ctxvec.runners._local import embed
+from ctxvec.corpus import read_corpus
+from ctxvec.encoding import default_model_path
+from ctxvec.runners import embed
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from ctxvec.encoding._encode import BatchEncoder, EncodeSpec, parse_layers
+from ctxvec.encoding import BatchEncoder, EncodeSpec, parse_layers
 from ctxvec.errors import CtxvecError
 
 SENTENCES = ["The cold winter came.", "A warm day by the river bank, with money!", "cold"]

@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctxvec.encoding._tokenize import owner_windows, plan_batches, tokenize, window_starts
+from ctxvec.encoding import owner_windows, plan_batches, tokenize, window_starts
 
 
 @given(st.integers(1, 400), st.integers(2, 60), st.data())

@@ -14,10 +14,17 @@ from hypothesis.extra.numpy import arrays
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.lexicon._analogy import analogy, combine, occurrence_analogy, parse_occurrence_input, type_analogy
-from ctxvec.lexicon._export import export_word2vec
-from ctxvec.lexicon._wordtypes import WordTypes, word_types
-from ctxvec.store._store import Store
+from ctxvec.lexicon import (
+    WordTypes,
+    analogy,
+    combine,
+    export_word2vec,
+    occurrence_analogy,
+    parse_occurrence_input,
+    type_analogy,
+    word_types,
+)
+from ctxvec.store import Store
 
 WORDS = ["king", "queen", "man", "woman", "prince", "princess", "boy", "girl", "paris", "france", "rome", "italy"]
 WORDS += [f"w{i}" for i in range(40)]
@@ -251,7 +258,7 @@ def test_type_analogy_on_plain_wordtypes() -> None:
 
 
 def test_occurrence_input_in_a_new_sentence(tiny_model: Path, tmp_path: Path) -> None:
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     store = embed(
         ["the king and the queen", "a man and a woman", "the cold water"], tmp_path / "t.store", model=str(tiny_model)

@@ -12,20 +12,20 @@ from gensim.test.utils import datapath
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.lexicon._evaluate import (
+from ctxvec.lexicon import (
     GensimVocab,
     answer_analogies,
     benchmark_words,
     evaluate,
     evaluate_analogies,
     evaluate_pairs,
+    export_word2vec,
     parse_tasks,
     read_analogies,
     read_pairs,
+    word_types,
 )
-from ctxvec.lexicon._export import export_word2vec
-from ctxvec.lexicon._wordtypes import word_types
-from ctxvec.store._store import Store, write_store
+from ctxvec.store import Store, write_store
 
 DIM = 32
 

@@ -11,9 +11,8 @@ from gensim.models import KeyedVectors
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.lexicon._export import export, export_projector, export_word2vec
-from ctxvec.lexicon._wordtypes import WordTypes, word_types
-from ctxvec.store._store import Store
+from ctxvec.lexicon import WordTypes, export, export_projector, export_word2vec, word_types
+from ctxvec.store import Store
 
 
 @pytest.mark.parametrize("binary", [False, True])

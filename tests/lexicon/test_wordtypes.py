@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.lexicon._wordtypes import (
+from ctxvec.lexicon import (
     WordTypes,
     add_decontextualized,
     decontextualized_types,
@@ -22,14 +22,14 @@ from ctxvec.lexicon._wordtypes import (
     unknown_words_message,
     word_types,
 )
-from ctxvec.store._store import Store
+from ctxvec.store import Store
 
 SENTENCES = ["the cold water was warm", "the king and the queen", "a man and a woman in paris", "Cold rain, cold snow"]
 
 
 @pytest.fixture(scope="module")
 def tiny_store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     return embed(SENTENCES, tmp_path_factory.mktemp("tiny") / "t.store", model=str(tiny_model), dtype="float32")
 

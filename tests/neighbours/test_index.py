@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ctxvec.errors import CtxvecError
-from ctxvec.neighbours._index import (
+from ctxvec.neighbours import (
     KINDS,
     build_index,
     choose_index,
@@ -14,14 +14,15 @@ from ctxvec.neighbours._index import (
     list_indexes,
     load_index,
     remove_index,
+    search_vectors,
+    similar,
 )
-from ctxvec.neighbours._search import search_vectors, similar
-from ctxvec.store._store import Store
+from ctxvec.store import Store
 
 
 def clustered_store(path, n: int) -> Store:
     """n float16 rows of 32 dims in 60 clusters (one word type per cluster, 20 words a sentence)."""
-    from ctxvec.store._store import write_store
+    from ctxvec.store import write_store
 
     rng = np.random.default_rng(0)
     dim, n_clusters = 32, 60
@@ -125,8 +126,8 @@ def test_index_exclusion_and_grouping(clustered, indexes, queries, kind):
 
 
 def test_stale_index_is_ignored_after_transform(tmp_path):
-    from ctxvec.store._store import write_store
-    from ctxvec.transforms._transforms import Center, set_store_transform
+    from ctxvec.store import write_store
+    from ctxvec.transforms import Center, set_store_transform
 
     rng = np.random.default_rng(2)
     store = write_store(

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sklearn.metrics.pairwise import cosine_similarity
 
 from ctxvec.errors import CtxvecError
-from ctxvec.neighbours._search import Similar, check_k, scan_kernel, search_vectors, similar
+from ctxvec.neighbours import Similar, check_k, scan_kernel, search_vectors, similar
 from ctxvec.queries import Queries
-from ctxvec.store._store import Store, write_store
+from ctxvec.store import Store, write_store
 
 
 def synthetic(path: Path, n_sent: int, words_per: int, dim: int, vocab: int, seed: int, dtype: str) -> Store:
@@ -111,7 +111,7 @@ def test_ties_from_duplicate_vectors_are_handled(tmp_path):
 
 
 def test_transformed_store_uses_iter_blocks(tmp_path):
-    from ctxvec.transforms._transforms import Center, set_store_transform
+    from ctxvec.transforms import Center, set_store_transform
 
     store = synthetic(tmp_path / "s", 50, 8, 12, 10, 2, "float16")
     store = set_store_transform(store, Center().fit(store))
@@ -266,7 +266,7 @@ def test_errors(word_store):
 
 def test_in_new_sentence_equals_stored_occurrence(tmp_path, tiny_model):
     """`in_sentence` embeds with the store's own model: the same sentence in the store scores 1."""
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     corpus = ["i caught a cold last week", "the cold wind blew over the river", "money in the bank"]
     store = embed(corpus, tmp_path / "s", model=str(tiny_model), device="cpu")
@@ -282,7 +282,7 @@ def test_in_new_sentence_equals_stored_occurrence(tmp_path, tiny_model):
 @pytest.mark.slow
 def test_real_store_matches_numpy(tmp_path):
     """The default model on the first 100 sentences of the `wiki` corpus: every occurrence of "the"."""
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     store = embed("wiki", tmp_path / "wiki.store", limit=100, device="cpu")
     occ = store.occurrences("the")

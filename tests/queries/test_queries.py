@@ -3,7 +3,7 @@ import pytest
 
 from ctxvec.errors import CtxvecError
 from ctxvec.queries import select_queries
-from ctxvec.runners._local import embed
+from ctxvec.runners import embed
 
 SENTENCES = ["The cold river bank.", "A cold day, a warm night.", "Money in the bank is cold money."]
 

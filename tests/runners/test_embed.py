@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from ctxvec import Store
-from ctxvec.encoding._encode import BatchEncoder, EncodeSpec
+from ctxvec.encoding import BatchEncoder, EncodeSpec
 from ctxvec.errors import CtxvecError
-from ctxvec.runners._local import embed
+from ctxvec.runners import embed
 
 CORPUS = [
     "The cold winter came early.",
@@ -88,7 +88,7 @@ def test_resume_after_kill_9(tmp_path, corpus_file, tiny_model):
     script = textwrap.dedent(
         f"""
         import os, signal
-        from ctxvec.runners._local import embed
+        from ctxvec.runners import embed
         def kill(i, seen=[]):
             seen.append(i)
             if len(seen) == 4:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.space._dims import dim_stats, dim_stats_of_blocks, heatmap
+from ctxvec.space import dim_stats, dim_stats_of_blocks, heatmap
 
 
 def brute_mean_cosine(x: np.ndarray) -> float:

@@ -14,7 +14,7 @@ from scipy.stats import special_ortho_group
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.space._isotropy import (
+from ctxvec.space import (
     ArraySource,
     effective_rank_from_covariance,
     isoscore,
@@ -26,7 +26,7 @@ from ctxvec.space._isotropy import (
     plot_layers,
     sample_pairs,
 )
-from ctxvec.transforms._transforms import AllButTheTop, Center, ConceptorNegation, Whitening, set_store_transform
+from ctxvec.transforms import AllButTheTop, Center, ConceptorNegation, Whitening, set_store_transform
 
 points = {"seed": st.integers(0, 2**32 - 1), "n": st.integers(10, 300), "d": st.integers(2, 10)}
 
@@ -275,7 +275,7 @@ def test_layer_isotropy_with_a_tiny_model(tiny_model, tmp_path):
 
 
 def test_layer_isotropy_from_a_store_uses_its_sentences_and_model(tiny_model, make_store, tmp_path):
-    from ctxvec.runners._local import embed
+    from ctxvec.runners import embed
 
     store = embed(SENTENCES[:5], tmp_path / "tiny.store", model=str(tiny_model), device="cpu", quiet=True)
     res = layer_isotropy(store, device="cpu", min_count=2)

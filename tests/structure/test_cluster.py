@@ -11,7 +11,7 @@ from sklearn.metrics import adjusted_rand_score
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
 from ctxvec.sampling import unit_rows
-from ctxvec.structure._cluster import cluster, cluster_occurrences, cluster_types
+from ctxvec.structure import cluster, cluster_occurrences, cluster_types
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from PIL import Image
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.structure._plot import plot_projection, projection_html, save_figure, save_projection
-from ctxvec.structure._project import Projection, project_words
+from ctxvec.structure import Projection, plot_projection, project_words, projection_html, save_figure, save_projection
 
 
 @pytest.fixture

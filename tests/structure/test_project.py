@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sklearn.decomposition import PCA
 
 from ctxvec.errors import CtxvecError
-from ctxvec.structure._project import fair_shares, project, project_words
+from ctxvec.structure import fair_shares, project, project_words
 
 
 @pytest.fixture

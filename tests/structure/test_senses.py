@@ -12,7 +12,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.structure._senses import split_senses, word_senses
+from ctxvec.structure import split_senses, word_senses
 
 
 def planted(n: int, dim: int, k: int, sep: float, seed: int, weights=None) -> tuple[np.ndarray, np.ndarray]:

@@ -15,8 +15,8 @@ from sklearn.utils.estimator_checks import estimator_checks_generator
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.store._store import Store
-from ctxvec.transforms._transforms import (
+from ctxvec.store import Store
+from ctxvec.transforms import (
     PCA,
     AllButTheTop,
     Center,
@@ -374,7 +374,7 @@ def brute_force_neighbours(store: Store, row: int, k: int) -> list[int]:
 
 
 def test_compare_before_and_after_a_transform(cone_store, tmp_path):
-    from ctxvec.space._compare import compare
+    from ctxvec.space import compare
 
     out = transform_store(cone_store, Whitening().fit(cone_store), tmp_path / "w.store")
     res = compare(cone_store, out, words=["w3", "w5"], k=4, tasks=None, n_pairs=500)
@@ -392,8 +392,8 @@ def test_compare_before_and_after_a_transform(cone_store, tmp_path):
 
 
 def test_compare_reports_evaluation_scores_of_both_stores(make_store, tmp_path):
-    from ctxvec.lexicon._evaluate import dataset_path, evaluate, read_pairs
-    from ctxvec.space._compare import compare
+    from ctxvec.lexicon import dataset_path, evaluate, read_pairs
+    from ctxvec.space import compare
 
     words = sorted({w.lower() for a, b, _ in read_pairs(dataset_path("ws353"))[:40] for w in (a, b)})
     rng = np.random.default_rng(0)

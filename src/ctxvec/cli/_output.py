@@ -6,9 +6,10 @@ import json
 import sys
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 from rich.text import Text
+
+from ..results import jsonable
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -20,19 +21,9 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _default(o: Any) -> Any:
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
 def print_json(data: Any) -> None:
-    """Print `data` as JSON on stdout (numpy scalars and arrays converted)."""
-    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
+    """Print `data` (a result's `to_dict()`) as JSON on stdout, numpy values converted."""
+    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
 
 
 def highlight(sentence: str, start: int, end: int, style: str = "bold reverse") -> Text:

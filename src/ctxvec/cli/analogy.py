@@ -8,8 +8,8 @@ from typing import Any
 from rich.table import Table
 
 from ..errors import CtxvecError
-from ..lexicon._analogy import EPSILON, LEVELS, METHODS, analogy
-from ..store._store import Store
+from ..lexicon import EPSILON, LEVELS, METHODS, analogy
+from ..store import Store
 from ._output import add_json_flag, console, highlight, print_json
 
 

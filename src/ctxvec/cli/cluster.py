@@ -7,8 +7,8 @@ from typing import Any
 
 from rich.table import Table
 
-from ..store._store import Store
-from ..structure._cluster import LEVELS, cluster
+from ..store import Store
+from ..structure import LEVELS, cluster
 from ._output import add_json_flag, console, print_json
 
 

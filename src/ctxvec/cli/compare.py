@@ -42,8 +42,8 @@ def _f(v: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..space._compare import compare
-    from ..store._store import Store
+    from ..space import compare
+    from ..store import Store
 
     a, b = Store.open(args.store), Store.open(args.store2)
     words = [w.strip() for w in args.words.split(",") if w.strip()] if args.words else None

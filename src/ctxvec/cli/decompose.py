@@ -9,9 +9,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition._decompose import ATOMS, DEFAULT_ALPHA, SOLVERS, decompose
+from ..decomposition import ATOMS, DEFAULT_ALPHA, SOLVERS, decompose
 from ..queries import add_query_arguments, queries_from_args
-from ..store._store import Store
+from ..store import Store
 from ._output import add_json_flag, console, highlight, print_json
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from rich.table import Table
 
 from ..errors import CtxvecError
-from ..space._dims import dim_stats, heatmap
+from ..space import dim_stats, heatmap
 from ._output import add_json_flag, console, print_json
 
 
@@ -52,8 +52,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store._store import Store
-    from ..structure._plot import plot_dims, plot_heatmap, save_figure
+    from ..store import Store
+    from ..structure import plot_dims, plot_heatmap, save_figure
 
     store = Store.open(args.store)
     if args.output and Path(args.output).suffix.lower() not in (".png", ".svg", ".pdf"):

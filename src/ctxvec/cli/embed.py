@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..encoding._encode import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS
+from ..encoding import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS
 from ._output import add_json_flag, print_json
 from .info import print_summary
 
@@ -57,7 +57,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..runners._local import embed
+    from ..runners import embed
 
     store = embed(
         args.corpus,

@@ -7,10 +7,8 @@ from typing import Any
 
 from rich.table import Table
 
-from ..lexicon._analogy import METHODS
-from ..lexicon._evaluate import TASKS, evaluate
-from ..lexicon._wic import DEFAULT_PAIRS
-from ..store._store import Store
+from ..lexicon import DEFAULT_PAIRS, METHODS, TASKS, evaluate
+from ..store import Store
 from ._output import add_json_flag, console, print_json
 
 

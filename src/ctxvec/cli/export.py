@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..lexicon._export import FORMATS, export
-from ..store._store import Store
+from ..lexicon import FORMATS, export
+from ..store import Store
 from ._output import add_json_flag, console, print_json
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition._factors import DEFAULT_SAMPLES, learn_factors, load_factors
+from ..decomposition import DEFAULT_SAMPLES, learn_factors, load_factors
 from ..progress import progress_bar
-from ..store._store import Store
+from ..store import Store
 from ._output import add_json_flag, console, highlight, print_json
 
 

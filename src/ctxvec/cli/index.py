@@ -8,8 +8,8 @@ from typing import Any
 from rich.table import Table
 
 from ..errors import CtxvecError
-from ..neighbours._index import KINDS, build_index, list_indexes, remove_index
-from ..store._store import Store
+from ..neighbours import KINDS, build_index, list_indexes, remove_index
+from ..store import Store
 from ._output import add_json_flag, console, print_json
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
-from ..store._store import Store
+from ..store import Store
 from ._output import add_json_flag, console, print_json
 
 

@@ -93,8 +93,8 @@ def _is_store(path: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..space._isotropy import SUMMARY_FIELDS, isotropy, layer_isotropy, plot_layers
-    from ..store._store import Store
+    from ..space import SUMMARY_FIELDS, isotropy, layer_isotropy, plot_layers
+    from ..store import Store
 
     if not args.all_layers:
         for flag, value in (("--model", args.model), ("--plot", args.plot)):

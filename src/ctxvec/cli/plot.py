@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..store._store import Store
-from ..structure._plot import check_plot_path, save_projection
-from ..structure._project import COLORS, LEVELS, METHODS, project_words
+from ..store import Store
+from ..structure import COLORS, LEVELS, METHODS, check_plot_path, project_words, save_projection
 from ._output import add_json_flag, console, print_json
 
 

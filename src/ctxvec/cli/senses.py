@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..store._store import Store
-from ..structure._senses import word_senses
+from ..store import Store
+from ..structure import word_senses
 from ._output import add_json_flag, console, highlight, print_json
 
 
@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.output:
-        from ..structure._plot import check_plot_path
+        from ..structure import check_plot_path
 
         check_plot_path(args.output)
     store = Store.open(args.store)
@@ -61,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     if args.output:
-        from ..structure._plot import save_projection
-        from ..structure._project import senses_projection
+        from ..structure import save_projection, senses_projection
 
         proj = senses_projection(store, result, method=args.method, seed=args.seed)
         method = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}[args.method]

@@ -8,10 +8,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..neighbours._index import KINDS
-from ..neighbours._search import similar
+from ..neighbours import KINDS, similar
 from ..queries import add_query_arguments, queries_from_args
-from ..store._store import Occurrence, Store
+from ..store import Occurrence, Store
 from ._output import add_json_flag, console, highlight, print_json
 
 CONTEXT = 70  # characters shown on each side of a highlighted token

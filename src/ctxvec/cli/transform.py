@@ -13,7 +13,7 @@ from ._output import add_json_flag, console, print_json
 
 
 def register(sub: Any) -> None:
-    from ..transforms._transforms import METHODS
+    from ..transforms import METHODS
 
     p = sub.add_parser(
         "transform",
@@ -47,8 +47,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store._store import Store
-    from ..transforms._transforms import (
+    from ..store import Store
+    from ..transforms import (
         check_new_output,
         check_no_transform,
         describe,

@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.table import Table
 
-from ..lexicon._wordtypes import add_decontextualized, read_words_file, word_types
-from ..store._store import Store
+from ..lexicon import add_decontextualized, read_words_file, word_types
+from ..store import Store
 from ._output import add_json_flag, console, print_json
 
 
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if args.decontextualized:
         words += read_words_file(args.decontextualized)
     if args.benchmark_words:
-        from ..lexicon._evaluate import benchmark_words
+        from ..lexicon import benchmark_words
 
         words += benchmark_words()
     if args.decontextualized or args.benchmark_words:

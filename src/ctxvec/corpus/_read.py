@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..corpus._sentences import split_sentences
 from ..errors import CtxvecError
+from ._sentences import split_sentences
 
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -176,7 +176,7 @@ def read_corpus(
 
 
 def _read_source(source: str, column: str, split: bool) -> Corpus:
-    from ..corpus._builtin import BUILTIN, load_builtin
+    from ._builtin import BUILTIN, load_builtin
 
     b = _Builder(split)
     if source == "-":

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from ..errors import CtxvecError
 from ..lasso import _lasso as lasso
-from ..store._store import Occurrence, Store, normalize_word
+from ..store import Occurrence, Store, normalize_word
 
 ATOMS = ("types", "occurrences", "factors")
 SOLVERS = ("fista", "lasso", "omp")
@@ -192,7 +192,7 @@ def build_atoms(
     """The atoms of `kind` for `store` (see module docstring); occurrence atoms above `memory_limit`
     bytes (float32) are streamed from the store's memory map instead of loaded."""
     if kind == "types":
-        from ..lexicon._wordtypes import word_types
+        from ..lexicon import word_types
 
         wt = word_types(store, min_count)
         if not len(wt):
@@ -213,7 +213,7 @@ def build_atoms(
             atoms = lasso.StoreAtoms(store, rows if min_count > 1 else None, device)
         return AtomSet(kind, atoms, store.word_ids[rows], store.vocabulary, rows)
     if kind == "factors":
-        from ..decomposition._factors import load_factors
+        from ._factors import load_factors
 
         f = load_factors(store, factors)
         return AtomSet(

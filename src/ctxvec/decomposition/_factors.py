@@ -34,7 +34,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import CtxvecError
 from ..lasso import _lasso as lasso
-from ..store._store import Occurrence, Store, normalize_word, write_json_atomic
+from ..store import Occurrence, Store, normalize_word, write_json_atomic
 
 FACTORS_DIR = "factors"
 DEFAULT_SAMPLES = 100_000  # rows learned from unless told otherwise (each once, in random mini-batches)

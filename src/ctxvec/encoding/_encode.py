@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..encoding._models import ModelRef, load_model, load_tokenizer, resolve_device, resolve_model, weights_sha256
-from ..encoding._tokenize import Tokenized, plan_batches, tokenize
 from ..errors import CtxvecError
+from ._models import ModelRef, load_model, load_tokenizer, resolve_device, resolve_model, weights_sha256
+from ._tokenize import Tokenized, plan_batches, tokenize
 
 UNITS = ("word", "subword")
 POOLINGS = ("mean", "first", "last")
@@ -270,7 +270,7 @@ class BatchEncoder:
 
 
 def _special_ids(tokenizer: Any) -> tuple[np.ndarray, np.ndarray]:
-    from ..encoding._tokenize import SpecialTokens
+    from ._tokenize import SpecialTokens
 
     sp = SpecialTokens.of(tokenizer)
     return np.asarray(sp.prefix, dtype=np.int64), np.asarray(sp.suffix, dtype=np.int64)

@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import CtxvecError
-from ..lexicon._analogy import EPSILON, METHODS
-from ..lexicon._wordtypes import WordTypes, word_types
-from ..store._store import Store
+from ..store import Store
+from ._analogy import EPSILON, METHODS
+from ._wordtypes import WordTypes, word_types
 
 TASKS = ("analogy", "ws353", "simlex", "wic")
 DATASETS = {"analogy": "questions-words.txt", "ws353": "wordsim353.tsv", "simlex": "simlex999.txt"}
@@ -395,8 +395,8 @@ def evaluate(
             assert types is not None
             setattr(result, task, evaluate_pairs(types, name=task))
         else:
-            from ..lexicon._wic import DEFAULT_PAIRS, evaluate_wic
-            from ..lexicon._wic import wic_pairs as make_pairs
+            from ._wic import DEFAULT_PAIRS, evaluate_wic
+            from ._wic import wic_pairs as make_pairs
 
             result.wic = evaluate_wic(store, make_pairs(wic_pairs or DEFAULT_PAIRS), device=device)
         result.seconds[task] = time.perf_counter() - t0

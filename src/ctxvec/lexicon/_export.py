@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CtxvecError
-from ..lexicon._wordtypes import WordTypes, word_types
-from ..store._store import Store, normalize_word
+from ..store import Store, normalize_word
+from ._wordtypes import WordTypes, word_types
 
 FORMATS = ("word2vec", "projector")
 _SPACE = re.compile(r"\s+")

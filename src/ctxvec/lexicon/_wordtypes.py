@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import scipy.sparse as sp
 
 from ..errors import CtxvecError
-from ..store._store import Store, normalize_word
+from ..store import Store, normalize_word
 
 DECONTEXT_VECTORS = "decontextualized.npy"
 DECONTEXT_TABLE = "decontextualized.parquet"

@@ -26,7 +26,8 @@ import faiss as _faiss
 import numpy as np
 
 from ..errors import CtxvecError
-from ..neighbours._search import (
+from ..store import Store
+from ._search import (
     FLOAT16_ERROR,
     Matches,
     _per_query,
@@ -37,7 +38,6 @@ from ..neighbours._search import (
     exact_prefix,
     exact_scores,
 )
-from ..store._store import Store
 
 KINDS = ("hnsw", "ivf", "flat")
 INDEX_DIR = "index"

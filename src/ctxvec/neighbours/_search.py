@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from ..errors import CtxvecError
-from ..store._store import Occurrence, Store, normalize_word
+from ..store import Occurrence, Store, normalize_word
 
 #: Bound on |float16-kernel cosine - exact cosine| (rounding of the float16 query and output: 2**-12 + 2**-11).
 FLOAT16_ERROR = 2e-3
@@ -448,7 +448,7 @@ def similar(
     ew = query_word_ids(store, queries) if exclude_word else None
     vectors = np.asarray(queries.vectors, dtype=np.float32)
 
-    from ..neighbours._index import choose_index  # here: index imports this module
+    from ._index import choose_index  # here: index imports this module
 
     chosen, why = choose_index(store, index, exact, len(vectors))
     if chosen is None:

@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..corpus._read import Corpus, read_corpus
-from ..encoding._encode import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec
+from ..corpus import Corpus, read_corpus
+from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec
 from ..errors import CtxvecError
 from ..progress import progress_bar
-from ..store._store import MANIFEST, Store, StoreWriter
+from ..store import MANIFEST, Store, StoreWriter
 
 PROGRESS = "progress.log"
 STORAGE_DTYPES = ("float16", "float32")

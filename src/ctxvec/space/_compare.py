@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import CtxvecError
-from ..space._isotropy import IsotropyReport, isotropy
-from ..store._store import Store
+from ..store import Store
+from ._isotropy import IsotropyReport, isotropy
 
 #: The headline figure of each evaluation task (key in its ``to_dict()``).
 HEADLINE = {"analogy": "accuracy", "ws353": "spearman", "simlex": "spearman", "wic": "auc"}
@@ -111,7 +111,7 @@ def neighbours_side_by_side(a: Store, b: Store, words: list[str], k: int = 5) ->
     When the stores hold the same rows, `b` is queried with the same occurrence; otherwise with
     the word's first occurrence in `b`.
     """
-    from ..neighbours._search import similar
+    from ..neighbours import similar
 
     aligned = same_rows(a, b)
     out = []
@@ -156,7 +156,7 @@ def compare(
     ev_a = ev_b = None
     if tasks:
         try:
-            from ..lexicon._evaluate import evaluate
+            from ..lexicon import evaluate
         except ImportError:
             notes.append("evaluation scores unavailable: ctxvec.lexicon._evaluate is not installed")
         else:

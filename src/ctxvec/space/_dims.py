@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import CtxvecError
 from ..sampling import sample_rows
-from ..store._store import Store, normalize_word
+from ..store import Store, normalize_word
 
 ROGUE_THRESHOLD = 5.0
 ROGUE_MIN_SHARE = 0.1
@@ -206,7 +206,7 @@ def heatmap(
         raise CtxvecError(f"--top-dims must be at least 1, got {top_dims}")
     marks = np.zeros(0, dtype=np.int64) if rogue is None else np.asarray(rogue, dtype=np.int64)
     if level == "types":
-        from ..lexicon._wordtypes import word_types
+        from ..lexicon import word_types
 
         types = word_types(store)
         ids = [types.index(w) for w in words if store.word_id(w) >= 0]

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..errors import CtxvecError
 from ..stats import MomentAccumulator, Moments, eigh_desc
-from ..store._store import Store, normalize_word
+from ..store import Store, normalize_word
 
 # ---- sources: a store, arrays, or either seen through a transform ----------------------------------
 
@@ -493,7 +493,7 @@ def layer_isotropy(
     """
     from dataclasses import replace
 
-    from ..encoding._encode import BatchEncoder, EncodeSpec
+    from ..encoding import BatchEncoder, EncodeSpec
 
     if sample_sentences < 2:
         raise CtxvecError(f"--sample {sample_sentences} is too small; use at least 2")
@@ -506,7 +506,7 @@ def layer_isotropy(
         )
         spec = replace(base, model=model or base.model, layers="all")
     else:
-        from ..corpus._read import read_corpus
+        from ..corpus import read_corpus
 
         texts = read_corpus(corpus).texts
         spec = EncodeSpec(model=model, layers="all")

@@ -282,7 +282,7 @@ class Store:
 
     @cached_property
     def _transform(self) -> Any:
-        from ..transforms._transforms import load_transform  # the isotropy module owns the format
+        from ..transforms import load_transform  # the isotropy module owns the format
 
         return load_transform(self.path / TRANSFORM_DIR)
 
@@ -306,7 +306,7 @@ class Store:
                     f"{self.path} was written with a transform that was not saved; "
                     "newly encoded sentences cannot be mapped into its space"
                 )
-            from ..transforms._transforms import load_transform
+            from ..transforms import load_transform
 
             out = np.asarray(load_transform(self.path / rec["raw_to_vectors"]["path"]).transform(out), np.float32)
         out = out.astype(self.vectors.dtype).astype(np.float32)
@@ -335,20 +335,20 @@ class Store:
     # ---- the model --------------------------------------------------------------------------
     def encoder(self, device: str = "auto") -> Any:
         """A `BatchEncoder` with this store's own model, layers, unit and pooling."""
-        from ..encoding._encode import BatchEncoder, EncodeSpec
+        from ..encoding import BatchEncoder, EncodeSpec
 
         return BatchEncoder.load(EncodeSpec.from_manifest(self.manifest), device=device)
 
     # ---- operations (implemented in their own modules) ------------------------------------
     def similar(self, *args: Any, **kwargs: Any) -> Any:
         """Nearest occurrences; see `ctxvec.neighbours._search.similar`."""
-        from ..neighbours._search import similar
+        from ..neighbours import similar
 
         return similar(self, *args, **kwargs)
 
     def decompose(self, *args: Any, **kwargs: Any) -> Any:
         """Sparse non-negative decomposition; see `ctxvec.decomposition._decompose.decompose`."""
-        from ..decomposition._decompose import decompose
+        from ..decomposition import decompose
 
         return decompose(self, *args, **kwargs)
 

@@ -18,7 +18,7 @@ from sklearn.cluster import KMeans
 from .._threads import threads_for
 from ..errors import CtxvecError
 from ..sampling import sample_rows, unit_rows
-from ..store._store import Store
+from ..store import Store
 
 LEVELS = ("types", "occurrences")
 
@@ -91,7 +91,7 @@ def _top(scores: np.ndarray, m: int) -> np.ndarray:
 
 def cluster_types(store: Store, k: int = 50, *, min_count: int = 5, n_members: int = 10, seed: int = 0) -> Clusters:
     """Cluster the word types with at least `min_count` occurrences into `k` clusters."""
-    from ..lexicon._wordtypes import word_types
+    from ..lexicon import word_types
 
     types = word_types(store, min_count=min_count)
     if len(types) == 0:

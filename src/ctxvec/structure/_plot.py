@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..space._dims import DimStats, Heatmap
-    from ..structure._project import Projection
+    from ..space import DimStats, Heatmap
+    from ._project import Projection
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 OTHER_COLOR = "#c8c8c8"

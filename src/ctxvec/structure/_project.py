@@ -15,7 +15,7 @@ import numpy as np
 from .._threads import threads_for
 from ..errors import CtxvecError
 from ..sampling import sample_rows, unit_rows
-from ..store._store import Store, normalize_word
+from ..store import Store, normalize_word
 from ._senses import split_senses
 
 METHODS = ("pca", "umap", "tsne")
@@ -242,7 +242,7 @@ def _project_types(
     seed: int,
     kw: dict[str, Any],
 ) -> Projection:
-    from ..lexicon._wordtypes import word_types
+    from ..lexicon import word_types
 
     types = word_types(store, min_count=min_count)
     unit = unit_rows(types.vectors).astype(np.float32)

@@ -36,7 +36,7 @@ from sklearn.metrics import silhouette_score
 from .._threads import threads_for
 from ..errors import CtxvecError
 from ..sampling import sample_rows, unit_rows
-from ..store._store import Occurrence, Store, normalize_word
+from ..store import Occurrence, Store, normalize_word
 
 SILHOUETTE_SAMPLE = 2000
 KEYWORD_POOL = 40
@@ -302,7 +302,7 @@ def word_senses(
     least `min_count` occurrences, the word itself excluded) nearest its centroid, and up to 3
     `keywords` (see `sense_keywords`). At most `max_occurrences` occurrences are clustered (a seeded sample).
     """
-    from ..lexicon._wordtypes import word_types
+    from ..lexicon import word_types
 
     all_rows = store.occurrences(word)
     rows = sample_rows(all_rows, max_occurrences, seed)

@@ -46,7 +46,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..errors import CtxvecError
 from ..stats import Moments, eigh_desc, moments
-from ..store._store import TRANSFORM_DIR, Store, StoreWriter, write_json_atomic
+from ..store import TRANSFORM_DIR, Store, StoreWriter, write_json_atomic
 
 TRANSFORM_JSON = "transform.json"
 FORMAT = "ctxvec-transform"
