@@ -4,7 +4,7 @@ For the first N occurrences of a frequent word in a store (default: the first 30
 ~83k word occurrences), decompose each occurrence's vector against (a) every other occurrence and
 (b) every other word type, at a regularisation leaving a handful of terms (alpha = REL · alpha_max of
 each occurrence). scikit-learn: ``Lasso(alpha, positive=True, fit_intercept=False).fit(atoms.T, y)``
-once per occurrence, as the blog does; ctxvec: `ctxvec.lasso._lasso.fista` on all N at once. Both objectives
+once per occurrence, as the blog does; ctxvec: `ctxvec.lasso.fista` on all N at once. Both objectives
 are evaluated in float64 by the same function; the ratio is (ctxvec − sklearn) / sklearn.
 
 Run: .venv/bin/python benchmarks/bench_decompose.py [--store PATH] [--word state] [-n 100]
@@ -22,8 +22,10 @@ import numpy as np
 import torch
 from sklearn.linear_model import Lasso
 
-from ctxvec import Store, lasso
+from ctxvec import lasso
+from ctxvec.lasso import ArrayAtoms
 from ctxvec.lexicon import word_types
+from ctxvec.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _results import write_section
@@ -42,9 +44,9 @@ def blog_lasso(y: np.ndarray, x: np.ndarray, alpha: np.ndarray) -> tuple[np.ndar
 
 def run_case(name: str, y: np.ndarray, atoms: np.ndarray, rel: float, repeats: int) -> dict[str, object]:
     print(f"[{name}] {len(y)} targets × {len(atoms):,} atoms × {atoms.shape[1]} dims", flush=True)
-    amax = lasso.alpha_max(y, atoms)
+    arr = ArrayAtoms(atoms)
+    amax = lasso.alpha_max(y, arr)
     alpha = rel * amax
-    arr = lasso.ArrayAtoms(atoms)
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -27,9 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
-from ctxvec.space import IsotropyReport, isotropy, layer_isotropy, plot_layers
+from ctxvec.space import IsotropyReport, isotropy, plot_layers, store_layer_isotropy, transform_store
 from ctxvec.store import Store
-from ctxvec.transforms import make_transform, transform_store
+from ctxvec.transforms import make_transform
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ def main() -> None:
     fits = {}
     for method, params in methods:
         t = make_transform(method, **params)
-        _, fit_s, fit_mem = measured(lambda t=t: t.fit(store), method)
+        _, fit_s, fit_mem = measured(lambda t=t: t.fit_source(store), method)
         fits[method] = (fit_s, fit_mem)
         report = isotropy(store, transform=t, seed=args.seed)
         label = f"{method}" + (f" (k={params['n_components']})" if params else "")
@@ -100,19 +100,19 @@ def main() -> None:
         return sklearn.decomposition.PCA(dim // 2).fit(x)
 
     ref, sk_s, sk_mem = measured(sklearn_pca, "sklearn")
-    ours_pca = make_transform("pca", n_components=dim // 2).fit(store)
+    ours_pca = make_transform("pca", n_components=dim // 2).fit_source(store)
     agree = float(np.max(np.abs(ours_pca.explained_variance_ - ref.explained_variance_) / ref.explained_variance_))
 
     # writing a transformed store
     tmp = Path(tempfile.mkdtemp(prefix="bench_isotropy_"))
     try:
-        t = make_transform("abtt").fit(store)
+        t = make_transform("abtt").fit_source(store)
         _, write_s, write_mem = measured(lambda: transform_store(store, t, tmp / "abtt.store"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     # per layer
-    layers, layer_s, _ = measured(lambda: layer_isotropy(store, sample_sentences=args.sentences, seed=args.seed))
+    layers, layer_s, _ = measured(lambda: store_layer_isotropy(store, sample_sentences=args.sentences, seed=args.seed))
     plot = Path(args.plot)
     plot.parent.mkdir(parents=True, exist_ok=True)
     plot_layers(layers, plot, title=f"{layers.model}: {layers.n_sentences} sentences of {store.path.name}")

@@ -7,7 +7,7 @@ All in one run, side by side:
 - the blog's method: the whole store loaded as float32 (unit rows), ``X @ X[mask].T`` then ``argsort``;
 - ctxvec exact search (`search_vectors`: blocked scan of the memmap, exact float32 re-scoring);
 - faiss indexes (hnsw, ivf, flat) built inside the store (reused when present with the same
-  parameters), searched through `StoreIndex.search` (exact re-scoring included), with recall@10
+  parameters), searched through `StoreIndex.search` (the `Backend` interface) (exact re-scoring included), with recall@10
   against exact search over `--n-queries` random occurrences.
 Timings are per call: one query occurrence, and all occurrences of `--word` in one call.
 
@@ -103,12 +103,12 @@ def recall(approx: np.ndarray, exact: np.ndarray) -> float:
 def get_index(store: Store, kind: str, rebuild: bool):
     info = index_info(store, kind)
     wanted = {"hnsw": HNSW}.get(kind)
-    same = info is not None and not info["stale"] and (wanted is None or info["params"] == wanted)
+    same = info is not None and not info.stale and (wanted is None or info.params == wanted)
     if rebuild or not same:
         print(f"building {kind} index ...", flush=True)
         build_index(store, kind, **(HNSW if kind == "hnsw" else {}))
     idx = load_index(store, kind)
-    return idx, float(idx.info["build_seconds"])
+    return idx, idx.info.build_seconds
 
 
 def main() -> None:
@@ -160,10 +160,10 @@ def main() -> None:
     idx_rows = []
     for kind in [s for s in args.kinds.split(",") if s]:
         idx, build_s = get_index(store, kind, args.rebuild)
-        idx.search(store, qv[:1], k, exclude_rows=rows[:1])
-        one = single_times(lambda q, r, idx=idx: idx.search(store, q, k, exclude_rows=[r]), store, singles, rep)[1]
-        _, word_t = timed(lambda idx=idx: idx.search(store, qw, k, exclude_rows=occ), max(1, rep // 3))
-        rec = recall(idx.search(store, qv, k, exclude_rows=rows).rows, truth.rows)
+        idx.search(qv[:1], k, exclude_rows=rows[:1])
+        one = single_times(lambda q, r, idx=idx: idx.search(q, k, exclude_rows=[r]), store, singles, rep)[1]
+        _, word_t = timed(lambda idx=idx: idx.search(qw, k, exclude_rows=occ), max(1, rep // 3))
+        rec = recall(idx.search(qv, k, exclude_rows=rows).rows, truth.rows)
         idx_rows.append((kind, idx.describe(), build_s, one, word_t, rec))
         print(f"{kind}: one {one * 1e3:.2f} ms, word {word_t * 1e3:.0f} ms, recall@{k} {rec:.3f}", flush=True)
 

@@ -9,6 +9,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+_CONTROLLER: tuple[int, Any] | None = None
+
+
+def _controller() -> Any:
+    """One threadpoolctl controller (finding the loaded BLAS/OpenMP libraries costs ~2 ms), found again
+    whenever more modules have been imported since, as they may have loaded another library."""
+    global _CONTROLLER
+    from threadpoolctl import ThreadpoolController
+
+    if _CONTROLLER is None or _CONTROLLER[0] != len(sys.modules):
+        _CONTROLLER = (len(sys.modules), ThreadpoolController())
+    return _CONTROLLER[1]
 
 
 @contextmanager
@@ -17,12 +31,10 @@ def thread_limits(n_threads: int | None) -> Iterator[None]:
     if n_threads is None:
         yield
         return
-    from threadpoolctl import threadpool_limits
-
     torch = sys.modules.get("torch")  # only touch torch's pool when torch is in use
     before = torch.get_num_threads() if torch is not None else None
     try:
-        with threadpool_limits(n_threads):
+        with _controller().limit(limits=n_threads):
             if torch is not None:
                 torch.set_num_threads(n_threads)
             yield

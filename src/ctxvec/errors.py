@@ -22,8 +22,9 @@ class ParameterError(CtxvecError, ValueError):
     def __init__(self, name: str, template: str):
         self.name = name
         self.template = template
-        super().__init__(template.format(name=name))
+        super().__init__(self.message_for(name))
 
     def message_for(self, name: str) -> str:
-        """The message with the parameter called `name` (e.g. a command-line flag)."""
-        return self.template.format(name=name)
+        """The message with the parameter called `name` (e.g. a command-line flag). Only the literal
+        ``{name}`` is replaced, so values quoted in the message may hold any braces."""
+        return self.template.replace("{name}", name)

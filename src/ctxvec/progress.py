@@ -5,10 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, Task, TaskID
 
 
 class Bar(Protocol):
+    """A progress bar: `advance(n)` moves it `n` units on."""
+
     def advance(self, n: int) -> None: ...
 
 
@@ -18,12 +23,12 @@ class _Silent:
 
 
 class _RichBar:
-    def __init__(self, progress: object, task: object):
+    def __init__(self, progress: Progress, task: TaskID):
         self._progress = progress
         self._task = task
 
     def advance(self, n: int) -> None:
-        self._progress.advance(self._task, n)  # type: ignore[attr-defined]
+        self._progress.advance(self._task, n)
 
 
 @contextmanager
@@ -45,8 +50,8 @@ def progress_bar(description: str, total: int, unit: str = "it", quiet: bool = F
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        def render(self, task: object) -> Text:
-            speed = getattr(task, "speed", None)
+        def render(self, task: Task) -> Text:
+            speed = task.speed
             return Text(f"{speed:,.0f} {unit}/s" if speed else f"? {unit}/s")
 
     columns = (

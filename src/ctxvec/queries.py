@@ -6,12 +6,11 @@ Shared by `similar`, `decompose` and occurrence-level `analogy`.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import CtxvecError
+from .errors import CtxvecError, ParameterError
 from .store import Occurrence, Store, normalize_word
 
 
@@ -41,17 +40,17 @@ def select_queries(
 ) -> Queries:
     """The query occurrences described by the arguments (see module docstring)."""
     if limit is not None and limit < 1:
-        raise CtxvecError(f"--limit must be at least 1, got {limit}")
+        raise ParameterError("limit", f"{{name}} must be at least 1, got {limit}")
     chosen = sum(x is not None for x in (sentence, row, in_sentence))
     if chosen > 1:
-        raise CtxvecError("choose at most one of --sentence, --row and --in")
+        raise CtxvecError("choose at most one of sentence, row and in_sentence")
     if row is not None:
         occ = store.occurrence(row)
         if word is not None and normalize_word(occ.token) != normalize_word(word):
             raise CtxvecError(f"row {row} is {occ.token!r}, not {word!r}; drop the word or pick another row")
         return Queries(np.array([row], dtype=np.int64), store.get_vectors([row]), [occ], occ.token)
     if word is None:
-        raise CtxvecError("give a WORD (or --row ID)")
+        raise ParameterError("word", "{name} is missing: give a word (or a row)")
     if in_sentence is not None:
         return _in_new_sentence(store, word, in_sentence, limit, device)
     if sentence is not None:
@@ -69,7 +68,7 @@ def select_queries(
 
 def _in_new_sentence(store: Store, word: str, text: str, limit: int | None, device: str) -> Queries:
     if not text.strip():
-        raise CtxvecError("--in needs a non-empty sentence")
+        raise ParameterError("in_sentence", "{name} needs a non-empty sentence")
     enc = store.encoder(device=device)
     batch = enc([text])
     key = normalize_word(word)
@@ -86,28 +85,3 @@ def _in_new_sentence(store: Store, word: str, text: str, limit: int | None, devi
         for i in hits
     ]
     return Queries(np.full(len(hits), -1, dtype=np.int64), vectors, occs, word)
-
-
-def add_query_arguments(parser: argparse.ArgumentParser, word_required: bool = False) -> None:
-    """Add WORD, --sentence, --row, --in, --limit and --device to a subcommand's parser."""
-    parser.add_argument("word", metavar="WORD", nargs=None if word_required else "?", help="the query word")
-    parser.add_argument("--sentence", type=int, default=None, metavar="ID", help="only WORD in stored sentence ID")
-    parser.add_argument("--row", type=int, default=None, metavar="ID", help="one occurrence: row ID of the store")
-    parser.add_argument(
-        "--in", dest="in_sentence", default=None, metavar="TEXT", help="WORD inside a new sentence, embedded on the fly"
-    )
-    parser.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N query occurrences")
-    parser.add_argument("--device", default="auto", help="device for embedding --in sentences (auto, cpu, cuda, mps)")
-
-
-def queries_from_args(store: Store, args: argparse.Namespace) -> Queries:
-    """`select_queries` from the arguments `add_query_arguments` defined."""
-    return select_queries(
-        store,
-        args.word,
-        sentence=args.sentence,
-        row=args.row,
-        in_sentence=args.in_sentence,
-        limit=args.limit,
-        device=args.device,
-    )

@@ -1,4 +1,4 @@
-"""Streaming first and second moments of a store: mean, covariance, uncentred correlation.
+"""Streaming first and second moments of a `VectorSource` or an array: mean, covariance, uncentred correlation.
 
 One pass over the vectors in blocks; every block is shifted by a fixed reference point
 (the mean of the first block) and its sums and cross-products, computed per chunk of rows
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .errors import CtxvecError
+from .sources import VectorSource
 
 
 @dataclass
@@ -91,7 +92,8 @@ class MomentAccumulator:
 
 
 def _symmetric(a: np.ndarray) -> np.ndarray:
-    return (a + a.T) / 2
+    out: np.ndarray = (a + a.T) / 2
+    return out
 
 
 def moments_of_blocks(blocks: Iterable[np.ndarray], dim: int | None = None) -> Moments:
@@ -102,29 +104,33 @@ def moments_of_blocks(blocks: Iterable[np.ndarray], dim: int | None = None) -> M
     return acc.result()
 
 
-def moments(data: Any, block_rows: int = 16384) -> Moments:
-    """Moments of a `Store` (streamed with `iter_blocks`, in-place transform applied) or a (n, dim) array."""
-    if hasattr(data, "iter_blocks"):
-        return moments_of_blocks((block for _, block in data.iter_blocks(block_rows)), dim=data.dim)
-    x = np.asarray(data)
+def moments(source: VectorSource, block_rows: int = 16384) -> Moments:
+    """Moments of every (n_rows, dim) vector of `source` (a `Store`: streamed with `iter_blocks`,
+    in-place transform applied)."""
+    return moments_of_blocks((block for _, block in source.iter_blocks(block_rows)), dim=source.dim)
+
+
+def moments_of_array(x: np.ndarray, block_rows: int = 16384) -> Moments:
+    """Moments of the rows of the (n, dim) array `x`, in blocks of `block_rows`."""
+    x = np.asarray(x)
     if x.ndim != 2:
-        raise CtxvecError(f"expected a (rows, dim) array or a Store, got an array of shape {x.shape}")
+        raise CtxvecError(f"expected a (rows, dim) array, got an array of shape {x.shape}")
     return moments_of_blocks((x[s : s + block_rows] for s in range(0, len(x), block_rows)), dim=x.shape[1])
 
 
-def mean(data: Any, block_rows: int = 16384) -> np.ndarray:
-    """(dim,) float64 mean vector of a store or array (streamed)."""
-    return moments(data, block_rows).mean
+def mean(source: VectorSource, block_rows: int = 16384) -> np.ndarray:
+    """(dim,) float64 mean vector of `source` (streamed)."""
+    return moments(source, block_rows).mean
 
 
-def covariance(data: Any, block_rows: int = 16384) -> np.ndarray:
-    """(dim, dim) float64 covariance (ddof=1) of a store or array (streamed)."""
-    return moments(data, block_rows).covariance
+def covariance(source: VectorSource, block_rows: int = 16384) -> np.ndarray:
+    """(dim, dim) float64 covariance (ddof=1) of `source` (streamed)."""
+    return moments(source, block_rows).covariance
 
 
-def correlation(data: Any, block_rows: int = 16384) -> np.ndarray:
-    """(dim, dim) float64 uncentred correlation XᵀX / n of a store or array (streamed)."""
-    return moments(data, block_rows).correlation
+def correlation(source: VectorSource, block_rows: int = 16384) -> np.ndarray:
+    """(dim, dim) float64 uncentred correlation XᵀX / n of `source` (streamed)."""
+    return moments(source, block_rows).correlation
 
 
 def eigh_desc(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -86,6 +86,8 @@ def test_options(store, capsys):
         (["cold", "-k", "100000"], "larger than the store"),
         (["cold", "--row", "99999"], "out of range"),
         (["cold", "--index", "hnsw"], "has no hnsw index"),
+        (["cold", "--limit", "0"], "--limit must be at least 1, got 0"),
+        (["cold", "--in", " "], "--in needs a non-empty sentence"),
     ],
 )
 def test_errors(store, capsys, argv, message):
@@ -101,12 +103,16 @@ def test_conflicting_flags_are_refused(store, capsys):
     assert e.value.code == 2
     with pytest.raises(SystemExit):
         main(["similar", str(store.path), "cold", "--exact", "--index", "ivf"])
+    with pytest.raises(SystemExit):
+        main(["similar", str(store.path), "cold", "--row", "1", "--sentence", "0"])
 
 
 def test_index_command(store, capsys):
     path = str(store.path)
     info = run_json(capsys, "index", path, "--kind", "ivf", "--nlist", "2", "--nprobe", "2")
     assert info["kind"] == "ivf" and info["params"] == {"nlist": 2, "nprobe": 2}
+    assert info["stale"] is False and info["file"] == str(store.path / "index" / "ivf.faiss")
+    assert {key: info[key] for key in store.vectors_record()} == store.vectors_record()
     assert (store.path / "index" / "ivf.faiss").is_file()
     listed = run_json(capsys, "index", path, "--list")
     assert list(listed) == ["ivf"] and listed["ivf"]["stale"] is False
@@ -118,13 +124,21 @@ def test_index_command(store, capsys):
     assert [h["row"] for q in approx["queries"] for h in q["hits"]] == [
         h["row"] for q in exact["queries"] for h in q["hits"]
     ]
+    assert listed["ivf"] == info  # the same IndexInfo, built or listed
     assert main(["index", path, "--list"]) == 0
     assert "ivf" in capsys.readouterr().out
+    assert main(["index", path, "--kind", "flat"]) == 0
+    assert capsys.readouterr().out.startswith("built flat index (flat.faiss: float16 flat scan")
+    assert run_json(capsys, "index", path, "--remove", "--kind", "flat") == {"removed": "flat"}
     assert main(["index", path, "--remove", "--kind", "ivf"]) == 0
     assert not (store.path / "index" / "ivf.faiss").exists()
     assert main(["index", path, "--remove", "--kind", "ivf"]) == 2
     assert "no ivf index to remove" in capsys.readouterr().err
     assert main(["index", path, "--kind", "hnsw", "--m", "1"]) == 2
+    assert "--m must be at least 2, got 1" in capsys.readouterr().err
+    assert run_json(capsys, "index", path, "--list") == {}
+    assert main(["index", path, "--list"]) == 0
+    assert "has no index" in capsys.readouterr().out
 
 
 def test_in_new_sentence(tmp_path, tiny_model, capsys):

@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ctxvec.corpus import read_corpus
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
 
 
 def test_text_file_one_sentence_a_line_blank_line_ends_document(tmp_path):
@@ -42,8 +42,9 @@ def test_unknown_column_is_named(tmp_path, suffix):
         f.write_text("text\na b\n")
     else:
         pq.write_table(pa.table({"text": ["a b"]}), f)
-    with pytest.raises(CtxvecError, match="no (field|column) 'body'.*--column"):
+    with pytest.raises(ParameterError, match="no (field|column) 'body'.*; pass column NAME") as e:
         read_corpus(f, column="body")
+    assert e.value.name == "column" and e.value.message_for("--column").endswith("pass --column NAME")
 
 
 def test_undecodable_bytes_name_file_and_line(tmp_path):
@@ -78,3 +79,22 @@ def test_fingerprint_changes_with_text():
     a = read_corpus(["one two", "three"])
     b = read_corpus(["one two", "three!"])
     assert a.fingerprint() != b.fingerprint() and a.fingerprint() == read_corpus(["one two", "three"]).fingerprint()
+
+
+def test_bad_limit_names_the_parameter():
+    with pytest.raises(ParameterError, match="^limit must be at least 1, got 0$"):
+        read_corpus(["a b"], limit=0)
+
+
+def test_corpus_modules_form_no_cycle():
+    """_types <- _builtin <- _read: the built-in corpora need the Corpus type, not the reader."""
+    import ast
+    from pathlib import Path
+
+    import ctxvec.corpus as pkg
+
+    folder = Path(pkg.__file__).parent
+    for name in ("_types", "_builtin"):
+        tree = ast.parse((folder / f"{name}.py").read_text())
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1}
+        assert "_read" not in imported, f"corpus.{name} imports corpus._read"

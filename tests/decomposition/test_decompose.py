@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxvec.cli import main
-from ctxvec.decomposition import decompose, other_forms, stem
-from ctxvec.errors import CtxvecError
-from ctxvec.lasso import _lasso as lasso
+from ctxvec.decomposition import SOLVERS, Decomposition, decompose, other_forms, solver_device, stem
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.lasso import SOLVERS as LASSO_SOLVERS
+from ctxvec.lasso import ArrayAtoms, alpha_max, fista, kkt_violation, lasso_objective
 from ctxvec.store import write_store
 
 DIM = 32
@@ -76,7 +77,7 @@ def test_occurrence_atoms_carry_their_sentences(store):
             assert t.row >= 0 and t.occurrence is not None
             assert t.occurrence.token == t.word == store.tokens[t.row]
             assert t.word in {"warm", "heavy", "hot"}  # noisy copies of the true parts
-    item = res.to_json()[0]
+    item = res.to_dict()["queries"][0]
     assert item["row"] == int(res.rows[0])
     assert {"coef", "word", "row", "sentence"} <= set(item["terms"][0])
 
@@ -139,7 +140,7 @@ def test_alpha_at_or_above_alpha_max_says_so(store):
     assert all("every coefficient is zero" in n and "alpha_max" in n for n in res.notes)
     assert res.equation(0) == "cold = 0"
     blog = decompose(store, "cold", alpha_abs=1e6, limit=1)  # the blog's absolute alpha, far too large here
-    assert blog.n_terms[0] == 0 and "--alpha-abs" in blog.notes[0]
+    assert blog.n_terms[0] == 0 and "alpha_abs" in blog.notes[0]
     ok = decompose(store, "cold", alpha=0.5, limit=1)
     assert ok.notes[0] == "" and ok.n_terms[0] >= 1
 
@@ -171,24 +172,30 @@ def test_streamed_occurrence_atoms_equal_in_memory(store):
     assert [t.row for t in a.terms[1]] == [t.row for t in b.terms[1]]
 
 
-def test_query_vectors_directly_and_store_method(store):
+def test_query_vectors_directly_and_selected_queries(store):
     rows = store.occurrences("cold")[:2]
-    res = decompose(store, "cold", queries=store.get_vectors(rows), alpha=0.1)
+    res = decompose(store, "cold", vectors=store.get_vectors(rows), alpha=0.1)
     assert (res.rows == -1).all() and res.occurrences == [None, None]
     assert all(t.word != "cold" for t in res.terms[0])
-    via = store.decompose("cold", limit=2, alpha=0.1)
+    via = decompose(store, "cold", limit=2, alpha=0.1)
     np.testing.assert_allclose(via.objective, res.objective, rtol=1e-9)
+    from ctxvec.queries import select_queries
+
+    given = decompose(store, queries=select_queries(store, "cold", limit=2), alpha=0.1)
+    np.testing.assert_allclose(given.objective, via.objective, rtol=1e-12)
+    with pytest.raises(ParameterError, match="vectors"):
+        decompose(store, queries=select_queries(store, "cold", limit=2), vectors=store.get_vectors(rows))
 
 
 def test_min_count_limits_the_atoms(store):
-    with pytest.raises(CtxvecError, match="min-count"):
+    with pytest.raises(ParameterError, match="min_count"):
         decompose(store, "cold", min_count=10**6, alpha=0.1, limit=1)
     res = decompose(store, "cold", atoms="occurrences", min_count=2, alpha=0.1, limit=1)
     assert res.n_atoms <= store.n_rows
 
 
 def test_bad_options(store):
-    with pytest.raises(CtxvecError, match="--alpha must be > 0"):
+    with pytest.raises(ParameterError, match="alpha must be > 0"):
         decompose(store, "cold", alpha=0.0)
     with pytest.raises(CtxvecError, match="only one"):
         decompose(store, "cold", alpha=0.1, max_terms=3)
@@ -260,8 +267,8 @@ def test_real_vectors_fista_matches_sklearn(tmp_path):
     atoms = np.concatenate([b for _, b in s.iter_blocks()])
     keep = s.word_ids != s.word_id(word)
     for rel in (0.5, 0.1):
-        alpha = rel * lasso.alpha_max(y, atoms[keep])
-        res = lasso.fista(y, atoms[keep], alpha)
+        alpha = rel * alpha_max(y, ArrayAtoms(atoms[keep]))
+        res = fista(y, ArrayAtoms(atoms[keep]), alpha)
         sk = np.stack(
             [
                 Lasso(alpha=a, positive=True, fit_intercept=False, tol=1e-8, max_iter=100000)
@@ -270,10 +277,55 @@ def test_real_vectors_fista_matches_sklearn(tmp_path):
                 for t, a in zip(y, alpha, strict=True)
             ]
         )
-        ours = lasso.lasso_objective(y, atoms[keep], res.coef, alpha)
-        ref = lasso.lasso_objective(y, atoms[keep], sk, alpha)
+        ours = lasso_objective(y, atoms[keep], res.coef, alpha)
+        ref = lasso_objective(y, atoms[keep], sk, alpha)
         assert np.all((ours - ref) / ref <= 1e-4)
-        assert np.all(lasso.kkt_violation(y, atoms[keep], res.coef, alpha) < 1e-4)
+        assert np.all(kkt_violation(y, atoms[keep], res.coef, alpha) < 1e-4)
     dec = decompose(s, word, atoms="occurrences", max_terms=5, limit=3)
     assert ((dec.n_terms >= 1) & (dec.n_terms <= 5)).all()
     assert all(t.word.casefold() != word for ts in dec.terms for t in ts)
+
+
+def test_to_dict_is_the_cli_json(store, capsys):
+    res = decompose(store, "cold", atoms="occurrences", max_terms=3, limit=2, device="cpu")
+    assert isinstance(res, Decomposition)
+    d = res.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert (
+        main(
+            [
+                "decompose",
+                str(store.path),
+                "cold",
+                "--atoms",
+                "occurrences",
+                "--max-terms",
+                "3",
+                "--limit",
+                "2",
+                "--device",
+                "cpu",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out) == d
+    assert json.loads(res.to_json()) == d
+
+
+def test_device_policy_and_parameter_names(store):
+    assert solver_device("auto") == "cpu" and solver_device("cuda") == "cuda"
+    assert SOLVERS == LASSO_SOLVERS  # the CLI's light copy of the solver names
+    for kwargs, name in [
+        ({"alpha_abs": -1.0}, "alpha_abs"),
+        ({"max_terms": 0}, "max_terms"),
+        ({"tol": 0.0}, "tol"),
+        ({"device": "gpu7"}, "device"),
+        ({"atoms": "sentences"}, "atoms"),
+        ({"solver": "cd"}, "solver"),
+    ]:
+        with pytest.raises(ParameterError) as info:
+            decompose(store, "cold", limit=1, **kwargs)
+        assert info.value.name == name and "--" not in str(info.value)
+    assert "--" not in " ".join(decompose(store, "cold", alpha=2.0, limit=1).notes)

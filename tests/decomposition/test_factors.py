@@ -9,8 +9,17 @@ import pytest
 from sklearn.base import clone
 
 from ctxvec.cli import main
-from ctxvec.decomposition import FactorLearner, decompose, learn_factors, list_factors, load_factors
-from ctxvec.errors import CtxvecError
+from ctxvec.decomposition import (
+    FactorLearner,
+    decompose,
+    factor_occurrences,
+    factors_list,
+    learn_factors,
+    list_factors,
+    load_factors,
+)
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.sources import ArraySource
 from ctxvec.store import write_store
 
 
@@ -86,7 +95,7 @@ def test_learn_save_load_show_and_decompose(factor_store, capsys):
     res = decompose(factor_store, "w3", atoms="factors", factors="small", alpha=0.1, limit=2)
     assert res.n_atoms == 8 and (res.n_terms >= 1).all()
     assert all(t.word == f"#{t.atom}({g.labels[t.atom]})" for t in res.terms[0])
-    assert res.to_json()[0]["terms"][0]["factor"] == res.terms[0][0].atom
+    assert res.to_dict()["queries"][0]["terms"][0]["factor"] == res.terms[0][0].atom
     # CLI
     assert main(["factors", "show", str(factor_store.path), "--name", "small", "--json"]) == 0
     listing = json.loads(capsys.readouterr().out)
@@ -117,3 +126,44 @@ def test_missing_factors_and_bad_names(factor_store, capsys):
         learn_factors(factor_store, 4, name="../x")
     assert main(["factors", "show", str(factor_store.path)]) == 2
     assert "no factors named 'default'" in capsys.readouterr().err
+
+
+def test_fit_source_streams_like_learn_factors(factor_store):
+    x = np.concatenate([b for _, b in factor_store.iter_blocks()])
+    a = FactorLearner(n_factors=6, alpha=0.05, batch_size=100, random_state=3).fit_source(factor_store, 300)
+    b = FactorLearner(n_factors=6, alpha=0.05, batch_size=100, random_state=3).fit_source(ArraySource(x), 300)
+    np.testing.assert_array_equal(a.components_, b.components_)
+    assert a.n_steps_ == 3
+    with pytest.raises(ParameterError, match="n_samples"):
+        FactorLearner(n_factors=6).fit_source(ArraySource(x), 0)
+
+
+def test_results_to_dict_and_the_cli(factor_store, capsys):
+    f = learn_factors(factor_store, 5, alpha=0.05, batch_size=100, n_samples=300, n_top=4, name="tiny")
+    d = f.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["name"] == "tiny" and d["n_factors"] == 5 and len(d["factors"]) == 5
+    assert d["mean_active_factors_per_row"] == pytest.approx(f.counts.sum() / factor_store.n_rows)
+    assert f.meta["vectors"] == factor_store.vectors_record()
+    assert main(["factors", "show", str(factor_store.path), "--name", "tiny", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["factors"] == d["factors"] and shown["objective_last_batch"] == d["objective_last_batch"]
+    used = int(np.flatnonzero(f.counts)[0])
+    one = factor_occurrences(factor_store, used, name="tiny", top=2)
+    assert main(["factors", "show", str(factor_store.path), str(used), "--name", "tiny", "--top", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == one.to_dict()
+    assert factors_list(factor_store).names == list_factors(factor_store)
+    assert main(["factors", "list", str(factor_store.path), "--json"]) == 0
+    assert "tiny" in json.loads(capsys.readouterr().out)["factors"]
+    assert main(["factors", "list", str(factor_store.path)]) == 0
+    assert "tiny" in capsys.readouterr().out
+
+
+def test_factors_of_other_vectors_are_not_loaded(factor_store):
+    learn_factors(factor_store, 4, alpha=0.05, batch_size=100, n_samples=200, n_top=3, name="stale")
+    path = factor_store.path / "factors" / "stale" / "factors.json"
+    meta = json.loads(path.read_text())
+    meta["vectors"]["vectors_sha256"] = "0" * 64  # as if learned from other vectors
+    path.write_text(json.dumps(meta))
+    with pytest.raises(CtxvecError, match="learn them again"):
+        load_factors(factor_store, "stale")

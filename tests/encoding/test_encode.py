@@ -105,3 +105,24 @@ def test_bad_spec_and_unloadable_model(tmp_path):
     (tmp_path / "m").mkdir()
     with pytest.raises(CtxvecError, match="no config.json"):
         BatchEncoder.load(EncodeSpec(model=str(tmp_path / "m")), device="cpu")
+
+
+def test_bad_spec_fields_name_their_parameter():
+    from ctxvec.encoding._models import resolve_device
+    from ctxvec.errors import ParameterError
+
+    for spec, name in [
+        (EncodeSpec(pooling="max"), "pooling"),
+        (EncodeSpec(compute_dtype="int8"), "compute_dtype"),
+        (EncodeSpec(max_length=2), "max_length"),
+        (EncodeSpec(layers="{x}"), "layers"),
+    ]:
+        with pytest.raises(ParameterError) as e:
+            spec.validate()
+        assert e.value.name == name and str(e.value).startswith(("unknown " + name, name, "bad " + name))
+    with pytest.raises(ParameterError) as e:
+        EncodeSpec(layers="{x}").validate()  # braces in a value survive the template
+    assert e.value.message_for("--layers").startswith("bad --layers '{x}' for a model")
+    with pytest.raises(ParameterError, match="unknown device 'tpu'") as e:
+        resolve_device("tpu")
+    assert e.value.message_for("--device") == "unknown --device 'tpu'; use auto, cpu, cuda or mps"

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import Lasso, orthogonal_mp
 
-from ctxvec.errors import CtxvecError
-from ctxvec.lasso import _lasso as lasso
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.lasso import (
+    ArrayAtoms,
+    Exclusion,
+    LassoResult,
+    SourceAtoms,
+    alpha_max,
+    fista,
+    fista_full,
+    kkt_violation,
+    lasso_objective,
+    max_terms_search,
+    omp,
+    sklearn_lasso,
+    solve,
+)
+from ctxvec.sources import ArraySource
 
 
 def anisotropic(seed: int, n_atoms: int, dim: int, k: int, shift: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
@@ -32,7 +49,7 @@ def sk_objective(y, atoms, alpha, positive=True):
             for t, a in zip(y, alpha, strict=True)
         ]
     )
-    return coef, lasso.lasso_objective(y, atoms, coef, alpha)
+    return coef, lasso_objective(y, atoms, coef, alpha)
 
 
 @settings(max_examples=12, deadline=None)
@@ -45,14 +62,14 @@ def sk_objective(y, atoms, alpha, positive=True):
 )
 def test_fista_reaches_sklearn_objective(seed, n_atoms, dim, rel, positive):
     atoms, y = anisotropic(seed, n_atoms, dim, 3)
-    alpha = rel * lasso.alpha_max(y, atoms, positive)
-    res = lasso.fista(y, atoms, alpha, positive=positive)
+    alpha = rel * alpha_max(y, ArrayAtoms(atoms), positive)
+    res = fista(y, ArrayAtoms(atoms), alpha, positive=positive)
     _, sk = sk_objective(y, atoms, alpha, positive)
-    ours = lasso.lasso_objective(y, atoms, res.coef, alpha)
+    ours = lasso_objective(y, atoms, res.coef, alpha)
     assert res.converged.all()
     assert np.all((ours - sk) / sk <= 1e-4)
     np.testing.assert_allclose(res.objective, ours, rtol=1e-9)
-    assert np.all(lasso.kkt_violation(y, atoms, res.coef, alpha, positive) < 1e-4)
+    assert np.all(kkt_violation(y, atoms, res.coef, alpha, positive) < 1e-4)
     if positive:
         assert (res.coef.data >= 0).all()
 
@@ -60,11 +77,11 @@ def test_fista_reaches_sklearn_objective(seed, n_atoms, dim, rel, positive):
 def test_fista_many_atoms_working_set_and_kkt():
     """More atoms than the Gram cache (streamed scans, gathered working sets) still solve to the optimum."""
     atoms, y = anisotropic(1, 6000, 32, 5)
-    alpha = 0.1 * lasso.alpha_max(y, atoms)
-    res = lasso.fista(y, atoms, alpha)
+    alpha = 0.1 * alpha_max(y, ArrayAtoms(atoms))
+    res = fista(y, ArrayAtoms(atoms), alpha)
     _, sk = sk_objective(y, atoms, alpha)
     assert np.all((res.objective - sk) / sk <= 1e-6)
-    assert np.all(lasso.kkt_violation(y, atoms, res.coef, alpha) < 1e-6)
+    assert np.all(kkt_violation(y, atoms, res.coef, alpha) < 1e-6)
     assert res.gap.max() <= 1e-6 * res.objective.max()
 
 
@@ -72,21 +89,21 @@ def test_gram_and_streamed_paths_agree(make_store):
     """The same problem through in-memory atoms (Gram cut) and through a store's memory map (tiny blocks)."""
     atoms, y = anisotropic(2, 900, 16, 4)
     store = make_store(atoms, ["w"] * len(atoms), np.arange(len(atoms)) // 10, ["w " * 10] * 90, dtype="float32")
-    alpha = 0.05 * lasso.alpha_max(y, atoms)
-    a = lasso.fista(y, atoms, alpha)
-    b = lasso.fista(y, lasso.StoreAtoms(store, block_rows=128), alpha)
-    c = lasso.fista(y, lasso.StoreAtoms(store, rows=np.arange(0, 900, 2), block_rows=100), alpha)
+    alpha = 0.05 * alpha_max(y, ArrayAtoms(atoms))
+    a = fista(y, ArrayAtoms(atoms), alpha)
+    b = fista(y, SourceAtoms(store, block_rows=128), alpha)
+    c = fista(y, SourceAtoms(store, rows=np.arange(0, 900, 2), block_rows=100), alpha)
     np.testing.assert_allclose(a.objective, b.objective, rtol=1e-9)
     np.testing.assert_allclose(a.coef.toarray(), b.coef.toarray(), atol=1e-6)
-    sub = lasso.fista(y, atoms[::2], alpha)
+    sub = fista(y, ArrayAtoms(atoms[::2]), alpha)
     np.testing.assert_allclose(c.objective, sub.objective, rtol=1e-9)
 
 
 def test_plain_fista_agrees():
     atoms, y = anisotropic(3, 200, 16, 3, shift=0.5)
-    alpha = 0.2 * lasso.alpha_max(y, atoms)
-    full = lasso.fista_full(y, atoms, alpha, tol=1e-8, max_iter=50000)
-    ws = lasso.fista(y, atoms, alpha)
+    alpha = 0.2 * alpha_max(y, ArrayAtoms(atoms))
+    full = fista_full(y, ArrayAtoms(atoms), alpha, tol=1e-8, max_iter=50000)
+    ws = fista(y, ArrayAtoms(atoms), alpha)
     assert np.all(np.abs(full.objective - ws.objective) / ws.objective < 1e-6)
     assert full.converged.all()
 
@@ -95,23 +112,23 @@ def test_plain_fista_agrees():
 @given(seed=st.integers(0, 10_000), above=st.floats(1.0, 5.0), positive=st.booleans())
 def test_alpha_at_or_above_alpha_max_gives_zeros(seed, above, positive):
     atoms, y = anisotropic(seed, 50, 12, 3)
-    amax = lasso.alpha_max(y, atoms, positive)
-    res = lasso.fista(y, atoms, amax * above, positive=positive)
+    amax = alpha_max(y, ArrayAtoms(atoms), positive)
+    res = fista(y, ArrayAtoms(atoms), amax * above, positive=positive)
     assert res.coef.nnz == 0 and res.all_zero.all()
     np.testing.assert_allclose(res.alpha_max, amax)
-    just_below = lasso.fista(y, atoms, amax * 0.98, positive=positive)
+    just_below = fista(y, ArrayAtoms(atoms), amax * 0.98, positive=positive)
     assert (just_below.n_terms >= 1).all() and not just_below.all_zero.any()
 
 
 def test_alpha_max_matches_definition():
     atoms, y = anisotropic(4, 80, 10, 4)
-    np.testing.assert_allclose(lasso.alpha_max(y, atoms), (y @ atoms.T.astype(np.float64)).max(1) / 10, rtol=1e-6)
+    np.testing.assert_allclose(alpha_max(y, ArrayAtoms(atoms)), (y @ atoms.T.astype(np.float64)).max(1) / 10, rtol=1e-6)
     np.testing.assert_allclose(
-        lasso.alpha_max(y, atoms, positive=False), np.abs(y @ atoms.T.astype(np.float64)).max(1) / 10, rtol=1e-6
+        alpha_max(y, ArrayAtoms(atoms), positive=False), np.abs(y @ atoms.T.astype(np.float64)).max(1) / 10, rtol=1e-6
     )
     # no positively correlated atom: alpha_max 0, everything zero
-    assert lasso.alpha_max(-np.abs(y), np.abs(atoms)).max() == 0.0
-    assert lasso.fista(-np.abs(y), np.abs(atoms), 1e-3).coef.nnz == 0
+    assert alpha_max(-np.abs(y), ArrayAtoms(np.abs(atoms))).max() == 0.0
+    assert fista(-np.abs(y), ArrayAtoms(np.abs(atoms)), 1e-3).coef.nnz == 0
 
 
 @settings(max_examples=25, deadline=None)
@@ -127,7 +144,7 @@ def test_orthonormal_dictionary_gives_soft_threshold(seed, n_atoms, alpha, posit
     q, _ = np.linalg.qr(rng.normal(size=(dim, dim)))
     atoms = q[:n_atoms]  # orthonormal rows
     y = rng.normal(size=(2, dim))
-    res = lasso.fista(y, atoms, alpha, positive=positive)
+    res = fista(y, ArrayAtoms(atoms), alpha, positive=positive)
     ay = y @ atoms.T
     expect = np.maximum(ay - dim * alpha, 0) if positive else np.sign(ay) * np.maximum(np.abs(ay) - dim * alpha, 0)
     np.testing.assert_allclose(res.coef.toarray(), expect, atol=1e-5)
@@ -138,36 +155,36 @@ def test_exclusion_is_honoured():
     atoms = np.concatenate([atoms, y.astype(np.float32)])  # each target is itself an atom ...
     mask = np.zeros((2, 102), dtype=bool)
     mask[0, 100] = mask[1, 101] = True  # ... which it may not use
-    alpha = 0.05 * lasso.alpha_max(y, atoms, exclude=mask)
-    res = lasso.fista(y, atoms, alpha, exclude=mask)
+    alpha = 0.05 * alpha_max(y, ArrayAtoms(atoms), exclude=Exclusion.from_mask(mask, 2))
+    res = fista(y, ArrayAtoms(atoms), alpha, exclude=Exclusion.from_mask(mask, 2))
     dense = res.coef.toarray()
     assert dense[0, 100] == 0 and dense[1, 101] == 0
-    free = lasso.fista(y, atoms, alpha)
+    free = fista(y, ArrayAtoms(atoms), alpha)
     assert free.coef.toarray()[0, 100] > 0  # without the exclusion the copy would be used
-    ref = lasso.fista(y[:1], atoms[:100], alpha[:1])  # excluding = removing, for target 0 (its twin 101 kept)
-    sub = lasso.fista(y[:1], np.delete(atoms, 100, 0), alpha[:1])
+    ref = fista(y[:1], ArrayAtoms(atoms[:100]), alpha[:1])  # excluding = removing, for target 0 (its twin 101 kept)
+    sub = fista(y[:1], ArrayAtoms(np.delete(atoms, 100, 0)), alpha[:1])
     np.testing.assert_allclose(res.objective[0], sub.objective[0], rtol=1e-8)
     assert ref.objective[0] >= sub.objective[0] - 1e-12
 
 
 def test_warm_start_gives_the_same_solution():
     atoms, y = anisotropic(6, 400, 16, 3)
-    amax = lasso.alpha_max(y, atoms)
-    cold = lasso.fista(y, atoms, 0.1 * amax)
-    warm = lasso.fista(y, atoms, 0.1 * amax, warm_start=lasso.fista(y, atoms, 0.3 * amax))
+    amax = alpha_max(y, ArrayAtoms(atoms))
+    cold = fista(y, ArrayAtoms(atoms), 0.1 * amax)
+    warm = fista(y, ArrayAtoms(atoms), 0.1 * amax, warm_start=fista(y, ArrayAtoms(atoms), 0.3 * amax))
     np.testing.assert_allclose(cold.objective, warm.objective, rtol=1e-8)
 
 
 def test_sklearn_wrapper_is_sklearn():
     atoms, y = anisotropic(7, 150, 16, 2)
-    alpha = 0.2 * lasso.alpha_max(y, atoms)
-    res = lasso.sklearn_lasso(y, atoms, alpha, tol=1e-10)
+    alpha = 0.2 * alpha_max(y, ArrayAtoms(atoms))
+    res = sklearn_lasso(y, ArrayAtoms(atoms), alpha, tol=1e-10)
     coef, obj = sk_objective(y, atoms, alpha)
     np.testing.assert_allclose(res.coef.toarray(), coef, atol=1e-7)
     np.testing.assert_allclose(res.objective, obj, rtol=1e-9)
     mask = np.zeros(150, dtype=bool)
     mask[np.flatnonzero(coef[0])[:1]] = True
-    excl = lasso.sklearn_lasso(y, atoms, alpha, exclude=mask, tol=1e-10)
+    excl = sklearn_lasso(y, ArrayAtoms(atoms), alpha, exclude=Exclusion.from_mask(mask, 2), tol=1e-10)
     assert (excl.coef.toarray()[:, mask] == 0).all()
 
 
@@ -175,24 +192,24 @@ def test_sklearn_wrapper_is_sklearn():
 @given(seed=st.integers(0, 10_000), k=st.integers(1, 8), positive=st.booleans())
 def test_max_terms_is_honoured(seed, k, positive):
     atoms, y = anisotropic(seed, 120, 16, 3)
-    res = lasso.max_terms_search(y, atoms, k, positive=positive)
+    res = max_terms_search(y, ArrayAtoms(atoms), k, positive=positive)
     assert (res.n_terms <= k).all()
     assert (res.n_terms >= 1).all()
     assert (res.alpha < res.alpha_max).all()
     # the alpha it reports is the alpha of the solution it returns
-    again = lasso.fista(y, atoms, res.alpha, positive=positive)
+    again = fista(y, ArrayAtoms(atoms), res.alpha, positive=positive)
     np.testing.assert_allclose(again.objective, res.objective, rtol=1e-6)
 
 
 def test_max_terms_with_sklearn_solver():
     atoms, y = anisotropic(8, 60, 12, 2)
-    res = lasso.solve(y, atoms, max_terms=3, solver="lasso")
+    res = solve(y, ArrayAtoms(atoms), max_terms=3, solver="lasso")
     assert (res.n_terms <= 3).all() and (res.n_terms >= 1).all()
 
 
 def test_omp_signed_matches_sklearn():
     atoms, y = anisotropic(9, 80, 24, 3, shift=0.0)
-    res = lasso.omp(y, atoms, 5, positive=False)
+    res = omp(y, ArrayAtoms(atoms), 5, positive=False)
     for t in range(3):
         ref = orthogonal_mp(atoms.T.astype(np.float64), y[t], n_nonzero_coefs=5)
         np.testing.assert_allclose(res.coef.toarray()[t], ref, atol=1e-6)
@@ -200,7 +217,7 @@ def test_omp_signed_matches_sklearn():
 
 def test_omp_positive():
     atoms, y = anisotropic(10, 80, 24, 3)
-    res = lasso.omp(y, atoms, 4)
+    res = omp(y, ArrayAtoms(atoms), 4)
     assert (res.n_terms <= 4).all() and (res.coef.data > 0).all()
     r = y - res.coef.toarray() @ atoms
     np.testing.assert_allclose(res.objective, 0.5 * (r**2).sum(1) / 24, rtol=1e-6)
@@ -209,13 +226,13 @@ def test_omp_positive():
 def test_bad_input():
     atoms, y = anisotropic(11, 10, 4, 1)
     with pytest.raises(CtxvecError, match="alpha"):
-        lasso.fista(y, atoms, -1.0)
+        fista(y, ArrayAtoms(atoms), -1.0)
     with pytest.raises(CtxvecError, match="dim"):
-        lasso.fista(y[:, :3], atoms, 0.1)
+        fista(y[:, :3], ArrayAtoms(atoms), 0.1)
     with pytest.raises(CtxvecError, match="max_terms"):
-        lasso.solve(y, atoms, solver="omp")
+        solve(y, ArrayAtoms(atoms), solver="omp")
     with pytest.raises(CtxvecError, match="solver"):
-        lasso.solve(y, atoms, 0.1, solver="cd")
+        solve(y, ArrayAtoms(atoms), 0.1, solver="cd")
 
 
 @pytest.mark.parametrize(("seed", "positive"), [(187, True), (293, False)])
@@ -223,5 +240,60 @@ def test_max_terms_finds_a_term_when_the_first_atoms_nearly_tie(seed, positive):
     """Two atoms enter within 0.02% of alpha_max of each other: the one-term window is inside the default
     tolerance, and the search must still return one term rather than none."""
     atoms, y = anisotropic(seed, 120, 16, 3)
-    res = lasso.max_terms_search(y, atoms, 1, positive=positive)
+    res = max_terms_search(y, ArrayAtoms(atoms), 1, positive=positive)
     assert (res.n_terms == 1).all()
+
+
+def test_result_to_dict_is_plain_json():
+    atoms, y = anisotropic(12, 40, 8, 2)
+    res = fista(y, ArrayAtoms(atoms), 0.2 * alpha_max(y, ArrayAtoms(atoms)))
+    assert isinstance(res, LassoResult)
+    d = res.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["n_atoms"] == 40 and len(d["targets"]) == 2
+    t = d["targets"][0]
+    assert t["atoms"] == res.coef[[0]].indices.tolist() and len(t["coef"]) == res.n_terms[0]
+    assert sklearn_lasso(y, ArrayAtoms(atoms), 0.1).to_dict()["targets"][0]["gap"] is None  # NaN -> null
+
+
+def test_source_atoms_read_any_vector_source():
+    atoms, y = anisotropic(13, 300, 16, 3)
+    alpha = 0.1 * alpha_max(y, ArrayAtoms(atoms))
+    a = fista(y, ArrayAtoms(atoms), alpha)
+    b = fista(y, SourceAtoms(ArraySource(atoms), block_rows=64), alpha)
+    np.testing.assert_allclose(a.objective, b.objective, rtol=1e-9)
+
+
+def test_exclusion_from_mask_shapes():
+    shared = Exclusion.from_mask(np.array([True, False, False]), 4)
+    assert shared.masks.shape == (1, 3) and shared.group.tolist() == [0, 0, 0, 0]
+    per = Exclusion.from_mask(np.zeros((2, 3), dtype=bool), 2)
+    assert per.group.tolist() == [0, 1]
+    with pytest.raises(ParameterError, match="exclude"):
+        Exclusion.from_mask(np.zeros((3, 3), dtype=bool), 2)
+    atoms, y = anisotropic(14, 10, 4, 2)
+    with pytest.raises(CtxvecError, match="do not fit"):
+        fista(y, ArrayAtoms(atoms), 0.1, exclude=Exclusion.from_mask(np.zeros(7, dtype=bool), 2))
+
+
+def test_parameter_errors_name_the_parameter():
+    atoms, y = anisotropic(15, 10, 4, 1)
+    for call, name in [
+        (lambda: fista(y, ArrayAtoms(atoms), 0.1, tol=0.0), "tol"),
+        (lambda: solve(y, ArrayAtoms(atoms), max_terms=0), "max_terms"),
+        (lambda: omp(y, ArrayAtoms(atoms), 0), "n_terms"),
+        (lambda: ArrayAtoms(atoms, device="gpu7"), "device"),
+        (lambda: fista(y, ArrayAtoms(atoms), np.nan), "alpha"),
+    ]:
+        with pytest.raises(ParameterError) as info:
+            call()
+        assert info.value.name == name and "--" not in str(info.value)
+
+
+def test_thread_settings_are_restored():
+    import torch
+
+    before = torch.get_num_threads()
+    atoms, y = anisotropic(16, 200, 16, 3)
+    fista(y, ArrayAtoms(atoms), 0.1 * alpha_max(y, ArrayAtoms(atoms)))
+    assert torch.get_num_threads() == before

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.lexicon import (
     WordTypes,
     analogy,
@@ -151,8 +151,12 @@ def test_bad_arguments(royal_store: Store) -> None:
         analogy(royal_store, ["king"], method="sum")
     with pytest.raises(CtxvecError, match="at least one positive"):
         analogy(royal_store, [], ["man"])
-    with pytest.raises(CtxvecError, match="-k must be at least 1"):
+    with pytest.raises(ParameterError, match="k must be at least 1") as e:
         analogy(royal_store, ["king"], k=0)
+    assert e.value.name == "k"
+    with pytest.raises(ParameterError, match="unknown analogy level 'type'") as e:
+        analogy(royal_store, ["king"], level="type")
+    assert e.value.name == "level"
 
 
 def test_min_count_limits_candidates(royal_store: Store) -> None:
@@ -192,10 +196,10 @@ def test_occurrence_level_include_inputs_gives_the_blogs_answer(royal_store: Sto
 
 def test_occurrence_inputs_by_row(royal_store: Store) -> None:
     row = int(royal_store.occurrences("king")[1])
-    res = analogy(royal_store, [f"king@{row}", "woman"], ["man"], k=3, level="occurrence")
+    res = analogy(royal_store, [f"king@{row}", "woman"], ["man"], k=3, level="occurrences")
     assert res.input_rows[0] == row
     with pytest.raises(CtxvecError, match="not 'queen'"):
-        analogy(royal_store, [f"queen@{row}"], level="occurrence")
+        analogy(royal_store, [f"queen@{row}"], level="occurrences")
     assert parse_occurrence_input("king@ the king is here ") == ("king", None, "the king is here")
     assert parse_occurrence_input("king@12") == ("king", 12, None)
     with pytest.raises(CtxvecError, match="bad occurrence input"):
@@ -238,8 +242,14 @@ def test_cli_analogy_table_and_occurrences(royal_store: Store, capsys: pytest.Ca
     )
     out = json.loads(capsys.readouterr().out)
     assert out["answers"][0]["sentence"] == "the queen here" and out["answers"][0]["row"] >= 0
-    assert main(["analogy", str(royal_store.path), "king", "man", "woman", "--level", "occurrence"]) == 0
+    assert out["level"] == "occurrences"
+    assert main(["analogy", str(royal_store.path), "king", "man", "woman", "--level", "occurrences"]) == 0
     assert "the queen here" in capsys.readouterr().out
+    assert main(["analogy", str(royal_store.path), "king", "man", "woman", "--level", "occurrence", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["level"] == "occurrences"  # the old singular spelling still works
+    with pytest.raises(SystemExit):  # argparse rejects it, as any bad choice
+        main(["analogy", str(royal_store.path), "king", "man", "woman", "--level", "rows"])
+    assert "invalid choice: 'rows'" in capsys.readouterr().err
 
 
 def test_cli_analogy_errors(royal_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -248,6 +258,8 @@ def test_cli_analogy_errors(royal_store: Store, capsys: pytest.CaptureFixture[st
     assert main(["analogy", str(royal_store.path), "kingg", "man", "woman"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ctxvec: error: unknown word 'kingg' (closest: king") and err.count("\n") == 1
+    assert main(["analogy", str(royal_store.path), "king", "man", "woman", "-k", "0"]) == 2
+    assert "error: -k must be at least 1" in capsys.readouterr().err
 
 
 def test_type_analogy_on_plain_wordtypes() -> None:
@@ -263,8 +275,50 @@ def test_occurrence_input_in_a_new_sentence(tiny_model: Path, tmp_path: Path) ->
     store = embed(
         ["the king and the queen", "a man and a woman", "the cold water"], tmp_path / "t.store", model=str(tiny_model)
     )
-    res = analogy(store, ["king@the old king was here", "woman"], ["man"], k=3, level="occurrence", device="cpu")
+    res = analogy(store, ["king@the old king was here", "woman"], ["man"], k=3, level="occurrences", device="cpu")
     assert res.input_rows[0] == -1 and res.input_rows[1] == int(store.occurrences("woman")[0])
     assert not {"king", "woman", "man"} & {w.lower() for w in res.words.tolist()}
     with pytest.raises(CtxvecError, match="is not a word of"):
-        analogy(store, ["king@a queen only"], level="occurrence", device="cpu")
+        analogy(store, ["king@a queen only"], level="occurrences", device="cpu")
+
+
+def test_result_to_dict_is_the_cli_json(royal_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    res = analogy(royal_store, ["king", "woman"], ["man"], k=3, level="occurrences")
+    d = res.to_dict()
+    assert d["level"] == "occurrences" and d["method"] == "add" and len(d["answers"]) == 3
+    occ = res.occurrences[0]
+    assert d["answers"][0] == {
+        "word": str(res.words[0]),
+        "score": float(res.scores[0]),
+        "row": occ.row,
+        "sentence_id": occ.sentence_id,
+        "sentence": occ.sentence,
+        "span": [occ.start, occ.end],
+    }
+    argv = ["analogy", str(royal_store.path), "king", "man", "woman", "-k", "3", "--level", "occurrences", "--json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(res.to_json())
+    types = analogy(royal_store, ["king", "woman"], ["man"], k=2).to_dict()
+    assert types["level"] == "types" and set(types["answers"][0]) == {"word", "score"}
+
+
+@pytest.mark.parametrize("block_rows", [None, 5])
+def test_3cosadd_occurrences_exact_with_many_excluded_rows(make_store, block_rows: int | None) -> None:
+    """The excluded input words fill the top of the search; the answers still equal a brute-force scan,
+    ties broken by row (duplicate vectors)."""
+    rng = np.random.default_rng(3)
+    tokens = ["a"] * 40 + ["b"] * 30 + ["c"] * 5 + [f"x{i}" for i in range(60)]
+    vecs = rng.normal(size=(len(tokens), 8)).astype(np.float32)
+    vecs[:40] = vecs[0] + rng.normal(size=(40, 8)).astype(np.float32) * 0.01  # "a" rows all near the target
+    vecs[100] = vecs[101] = vecs[102]  # exact ties
+    store = make_store(vecs, tokens, list(range(len(tokens))), [str(t) for t in tokens], dtype="float32")
+    res = occurrence_analogy(store, ["a", "b"], ["c"], k=10, block_rows=block_rows)
+    first = [int(store.occurrences(w)[0]) for w in ("a", "b", "c")]
+    scores = _brute_occurrences(store, first, 2, "add")
+    scores[np.isin(store.word_ids, [store.word_id(w) for w in ("a", "b", "c")])] = -np.inf
+    want = np.lexsort((np.arange(len(scores)), -np.round(scores, 5)))[:10]
+    assert sorted(res.rows.tolist()) == sorted(want.tolist())
+    np.testing.assert_allclose(res.scores, np.sort(scores)[::-1][:10], rtol=1e-5)
+    assert np.all(np.diff(res.scores) <= 0)
+    cancel = occurrence_analogy(store, ["x1"], ["x1"], k=3)  # the inputs cancel: every row scores 0
+    assert cancel.rows.tolist() == [0, 1, 2] and np.all(cancel.scores == 0)

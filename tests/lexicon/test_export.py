@@ -10,7 +10,7 @@ import pytest
 from gensim.models import KeyedVectors
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.lexicon import WordTypes, export, export_projector, export_word2vec, word_types
 from ctxvec.store import Store
 
@@ -68,8 +68,9 @@ def test_projector_words_filter_and_sanitised_sentences(make_store, tmp_path: Pa
     assert "a [cold] night" in meta[4] and "[cold] day here" in meta[3]
     with pytest.raises(CtxvecError, match="unknown word 'colld'"):
         export_projector(store, tmp_path / "q", words=["colld"])
-    with pytest.raises(CtxvecError, match="--occurrences"):
+    with pytest.raises(ParameterError, match="occurrences must be 0 or more") as e:
         export_projector(store, tmp_path / "q", occurrences=-1)
+    assert e.value.name == "occurrences"
 
 
 def test_export_dispatch_and_min_count(random_store: Store, tmp_path: Path) -> None:
@@ -93,3 +94,33 @@ def test_cli_export(random_store: Store, tmp_path: Path, capsys: pytest.CaptureF
     assert "30 word types and 10 occurrences" in capsys.readouterr().out
     assert main(["export", str(random_store.path), "-o", str(out), "--words", "nope"]) == 2
     assert "unknown word 'nope'" in capsys.readouterr().err
+
+
+def test_exported_to_dict_is_the_cli_json(
+    random_store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    res = export(random_store, tmp_path / "p", format="projector", occurrences=7)
+    assert res.to_dict() == {
+        "format": "projector",
+        "files": [str(tmp_path / "p" / "vectors.tsv"), str(tmp_path / "p" / "metadata.tsv")],
+        "types": 30,
+        "occurrences": 7,
+    }
+    argv = ["export", str(random_store.path), "--format", "projector", "-o", str(tmp_path / "p"), "--occurrences", "7"]
+    assert main([*argv, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == res.to_dict()
+    assert sorted(f.name for f in (tmp_path / "p").iterdir()) == ["metadata.tsv", "vectors.tsv"]  # no temp files
+
+
+def test_projector_failure_leaves_no_file_at_its_final_name(
+    random_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while writing (here: reading an occurrence) leaves neither file, complete or half-written."""
+
+    def broken(row: int) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(Store, "occurrence", lambda self, row: broken(row))
+    with pytest.raises(OSError, match="disk gone"):
+        export_projector(random_store, tmp_path / "p", occurrences=5)
+    assert list((tmp_path / "p").iterdir()) == []

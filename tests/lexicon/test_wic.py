@@ -122,6 +122,20 @@ def test_best_threshold_maximises_accuracy(items: list[tuple[float, bool]]) -> N
         assert ((scores >= cut) == labels).mean() <= acc + 1e-12
 
 
+def test_best_threshold_separates_adjacent_floats() -> None:
+    """Two scores one ulp apart: their midpoint rounds onto the lower one, so the cut is the higher score
+    (a hypothesis counterexample: the midpoint cut put both scores on the same side)."""
+    lo = -1.0
+    hi = float(np.nextafter(lo, 0.0))
+    scores, labels = np.asarray([lo, hi]), np.asarray([False, True])
+    t, acc = best_threshold(scores, labels)
+    assert acc == 1.0 and lo < t <= hi
+    t, acc = best_threshold(np.asarray([0.25, 0.75]), labels)
+    assert (t, acc) == (0.5, 1.0)  # the midpoint where it exists
+    t, acc = best_threshold(np.asarray([0.5, 0.5]), np.asarray([False, False]))
+    assert acc == 1.0 and t > 0.5  # the cut above every score: nothing is "same sense"
+
+
 def test_score_wic_on_known_scores() -> None:
     labels = np.asarray([True, False] * 20)
     split = np.asarray(["dev"] * 20 + ["test"] * 20, dtype=object)
@@ -182,6 +196,7 @@ def test_default_model_separates_senses(tmp_path: Path) -> None:
 def test_evaluate_runs_the_wic_task(tiny_store: Store) -> None:
     from ctxvec.lexicon import evaluate
 
-    res = evaluate(tiny_store, tasks="wic", wic_pairs=40, device="cpu")
+    res = evaluate(tiny_store, tasks=["wic"], wic_pairs=40, device="cpu")
     assert res.analogy is None and res.wic is not None and res.wic.n_test == 20
     assert set(res.seconds) == {"wic"} and set(res.to_dict()) == {"wic", "seconds"}
+    assert res.to_dict()["wic"] == res.wic.to_dict() and res.wic.to_dict()["pairs_test"] == 20

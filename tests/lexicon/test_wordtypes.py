@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.lexicon import (
     WordTypes,
     add_decontextualized,
+    build_word_types,
     decontextualized_types,
     embed_words,
     merge_types,
@@ -51,8 +52,31 @@ def test_types_are_cached_and_min_count_filters(random_store: Store) -> None:
     cut = int(np.median(first.counts))
     few = word_types(random_store, min_count=cut)
     assert len(few) == int((first.counts >= cut).sum()) and few.counts.min() >= cut
-    with pytest.raises(CtxvecError, match="min_count must be at least 1"):
+    with pytest.raises(ParameterError, match="min_count must be at least 1"):
         word_types(random_store, min_count=0)
+
+
+def test_cache_records_the_vectors_it_was_built_from(random_store: Store) -> None:
+    """The cache holds the store's `vectors_record`; a record that is not current makes it rebuild."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ctxvec.lexicon._wordtypes import RECORD_KEY
+
+    first = word_types(random_store)
+    table = pq.read_table(random_store.path / "types.parquet")
+    assert random_store.is_current(json.loads(table.schema.metadata[RECORD_KEY]))
+    np.save(random_store.path / "types.npy", np.zeros_like(first.vectors))  # stale vectors, current record
+    assert not word_types(random_store).vectors.any()  # the cache is trusted while its record is current
+    stale = dict(random_store.vectors_record(), vectors_sha256="0" * 64)
+    pq.write_table(
+        table.replace_schema_metadata({RECORD_KEY: json.dumps(stale).encode()}), random_store.path / "types.parquet"
+    )
+    np.testing.assert_array_equal(word_types(random_store).vectors, first.vectors)  # rebuilt
+    pq.write_table(pa.table({"word": ["x"], "count": [1]}), random_store.path / "types.parquet")  # no record
+    np.testing.assert_array_equal(word_types(random_store).vectors, first.vectors)
+    leftovers = [p.name for p in random_store.path.iterdir() if ".tmp" in p.name]
+    assert leftovers == []
 
 
 @settings(max_examples=60, deadline=None)
@@ -157,3 +181,21 @@ def test_cli_types_decontextualized(tiny_store: Store, tmp_path: Path, capsys: p
     assert out["decontextualized"]["added"] == ["sun"] and out["decontextualized"]["already_known"] == 1
     assert main(["types", str(tiny_store.path), "--decontextualized", str(tmp_path / "nope.txt")]) == 2
     assert "words file" in capsys.readouterr().err
+
+
+def test_build_word_types_summary_is_the_cli_json(
+    random_store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    freq = tmp_path / "sub" / "freq.tsv"
+    res = build_word_types(random_store, min_count=2, top=3, frequencies=freq)
+    d = res.to_dict()
+    assert d["types"] == res.n_types and d["min_count"] == 2 and len(d["top"]) == 3
+    assert d["frequencies"] == str(freq) and "decontextualized" not in d
+    assert d["top"][0] == {"word": res.top[0].word, "count": res.top[0].count}
+    assert len(freq.read_text().splitlines()) == res.n_types
+    assert (
+        main(["types", str(random_store.path), "--min-count", "2", "--top", "3", "--frequencies", str(freq), "--json"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out) == d
+    assert set(build_word_types(random_store).to_dict()) == {"store", "types", "min_count", "occurrences", "top"}

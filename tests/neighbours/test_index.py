@@ -9,7 +9,7 @@ from ctxvec.errors import CtxvecError
 from ctxvec.neighbours import (
     KINDS,
     build_index,
-    choose_index,
+    choose_backend,
     index_info,
     list_indexes,
     load_index,
@@ -66,7 +66,7 @@ def exact(clustered, queries):
 def test_approximate_recall(clustered, indexes, queries, exact, kind):
     idx = indexes[kind]
     rows, q = queries
-    m = idx.search(clustered, q, 10, exclude_rows=rows)
+    m = idx.search(q, 10, exclude_rows=rows)
     assert recall(m.rows, exact.rows) >= 0.95
     assert not (m.rows == rows[:, None]).any()  # the query is never its own neighbour
     # scores are re-scored exactly: equal to the exact scores of the same rows
@@ -78,7 +78,7 @@ def test_approximate_recall(clustered, indexes, queries, exact, kind):
 def test_flat_index_is_exact(clustered, indexes, queries, exact):
     idx = indexes["flat"]
     rows, q = queries
-    m = idx.search(clustered, q, 10, exclude_rows=rows)
+    m = idx.search(q, 10, exclude_rows=rows)
     np.testing.assert_allclose(m.scores, exact.scores, atol=2e-6)
     assert recall(m.rows, exact.rows) == 1.0
 
@@ -88,8 +88,8 @@ def test_save_reload_and_similar_uses_it(tmp_path):
     build_index(built, "ivf", nlist=64, nprobe=16)
     store = Store.open(built.path)  # a fresh handle reads the saved files
     info = index_info(store, "ivf")
-    assert info is not None and not info["stale"]
-    assert info["params"] == {"nlist": 64, "nprobe": 16}
+    assert info is not None and not info.stale
+    assert info.params == {"nlist": 64, "nprobe": 16}
     assert (store.path / "index" / "ivf.faiss").is_file()
     idx = load_index(store, "ivf")
     assert idx.index.ntotal == store.n_rows
@@ -100,10 +100,12 @@ def test_save_reload_and_similar_uses_it(tmp_path):
     assert recall(res.rows, res_exact.rows) >= 0.9
     # with several indexes present, similar prefers hnsw, then ivf, then flat
     build_index(store, "hnsw", m=16)
-    assert choose_index(store)[0].kind == "hnsw"  # type: ignore[union-attr]
+    assert choose_backend(store)[0].kind == "hnsw"
     assert similar(store, "c3", k=5, limit=1).method.startswith("hnsw index")
-    assert remove_index(store, "hnsw") and not remove_index(store, "hnsw")
-    assert "hnsw" not in list_indexes(store)
+    assert remove_index(store, "hnsw").to_dict() == {"removed": "hnsw"}
+    with pytest.raises(CtxvecError, match="no hnsw index to remove"):
+        remove_index(store, "hnsw")
+    assert "hnsw" not in list_indexes(store).indexes
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -111,23 +113,24 @@ def test_index_exclusion_and_grouping(clustered, indexes, queries, kind):
     idx = indexes[kind]
     rows, q = queries[0][:20], queries[1][:20]
     wids = clustered.word_ids[rows]
-    m = idx.search(clustered, q, 10, exclude_rows=rows, exclude_word_ids=wids)
+    m = idx.search(q, 10, exclude_rows=rows, exclude_word_ids=wids)
     for i in range(20):
         assert wids[i] not in clustered.word_ids[m.rows[i]]
     ex = search_vectors(clustered, q, 10, exclude_rows=rows, exclude_word_ids=wids)
     # far neighbours outside the own word are harder for approximate indexes
     assert recall(m.rows, ex.rows) >= (1.0 if kind == "flat" else 0.85)
-    g = idx.search(clustered, q, 5, exclude_rows=rows, group="word")
+    g = idx.search(q, 5, exclude_rows=rows, group="word")
     for i in range(20):
         assert len(set(clustered.word_ids[g.rows[i]].tolist())) == 5
-    s = idx.search(clustered, q, 5, exclude_rows=rows, group="sentence")
+    s = idx.search(q, 5, exclude_rows=rows, group="sentence")
     for i in range(20):
         assert len(set(clustered.sentence_ids[s.rows[i]].tolist())) == 5
 
 
 def test_stale_index_is_ignored_after_transform(tmp_path):
+    from ctxvec.space import set_store_transform
     from ctxvec.store import write_store
-    from ctxvec.transforms import Center, set_store_transform
+    from ctxvec.transforms import Center
 
     rng = np.random.default_rng(2)
     store = write_store(
@@ -138,10 +141,10 @@ def test_stale_index_is_ignored_after_transform(tmp_path):
         ["w " * 10] * 30,
     )
     build_index(store, "flat")
-    store = set_store_transform(store, Center().fit(store))
-    assert index_info(store, "flat")["stale"]  # type: ignore[index]
-    chosen, why = choose_index(store)
-    assert chosen is None and "stale" in why
+    store = set_store_transform(store, Center().fit_source(store))
+    assert index_info(store, "flat").stale  # type: ignore[union-attr]
+    chosen, why = choose_backend(store)
+    assert chosen.kind == "exact" and "stale" in why
     res = similar(store, row=4, k=3)
     assert res.method.startswith("exact scan (transform kernel") and "stale" in res.method
     with pytest.raises(CtxvecError, match="rebuild it"):
@@ -172,6 +175,6 @@ def test_errors(clustered, tmp_path):
     with pytest.raises(CtxvecError, match="nlist"):
         build_index(clustered, "ivf", nlist=0)
     with pytest.raises(CtxvecError, match="not both"):
-        choose_index(clustered, "hnsw", exact=True)
+        choose_backend(clustered, "hnsw", exact=True)
     with pytest.raises(CtxvecError, match="no flat index"):
         similar(clustered_store(tmp_path / "e", 200), "c1", k=3, index="flat")

@@ -111,10 +111,11 @@ def test_ties_from_duplicate_vectors_are_handled(tmp_path):
 
 
 def test_transformed_store_uses_iter_blocks(tmp_path):
-    from ctxvec.transforms import Center, set_store_transform
+    from ctxvec.space import set_store_transform
+    from ctxvec.transforms import Center
 
     store = synthetic(tmp_path / "s", 50, 8, 12, 10, 2, "float16")
-    store = set_store_transform(store, Center().fit(store))
+    store = set_store_transform(store, Center().fit_source(store))
     assert scan_kernel(store) == "transform"
     q = store.get_vectors([3])[0]
     m = search_vectors(store, q, 10, exclude_rows=[3])

@@ -47,7 +47,7 @@ def test_bad_selections(store):
         select_queries(store, "colt")
     with pytest.raises(CtxvecError, match="at most one"):
         select_queries(store, "cold", row=1, sentence=0)
-    with pytest.raises(CtxvecError, match="--limit"):
+    with pytest.raises(CtxvecError, match="^limit must be at least 1"):
         select_queries(store, "cold", limit=0)
     with pytest.raises(CtxvecError, match="out of range"):
         select_queries(store, row=10**6)

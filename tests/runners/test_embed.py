@@ -164,3 +164,30 @@ def test_cli_embed_from_stdin_and_info_json(tmp_path, tiny_model):
     info = run_cli("info", str(out), "--json")
     data = json.loads(info.stdout)
     assert data["sentences"] == 2 and data["rows"] == 4 and data["unit"] == "word"
+
+
+def test_bad_parameters_are_named_as_python_parameters(tmp_path, corpus_file, tiny_model):
+    from ctxvec.errors import ParameterError
+
+    for kw, name, message in [
+        ({"batch_tokens": 8}, "batch_tokens", "batch_tokens 8 is too small; use at least 16"),
+        ({"dtype": "int8"}, "dtype", "unknown storage dtype 'int8'"),
+        ({"layers": "all"}, "layers", "layers all gives several vectors per token"),
+        ({"limit": 0}, "limit", "limit must be at least 1"),
+    ]:
+        with pytest.raises(ParameterError, match=message) as e:
+            build(corpus_file, tmp_path / "s", tiny_model, **kw)
+        assert e.value.name == name and "--" not in str(e.value)
+    assert not (tmp_path / "s").exists()
+
+
+def test_cli_renders_flags_and_json_is_the_store_summary(tmp_path, corpus_file, tiny_model, capsys):
+    from ctxvec.cli import main
+
+    args = ["embed", str(corpus_file), "--model", str(tiny_model), "--device", "cpu", "--max-length", "32"]
+    assert main([*args, "-o", str(tmp_path / "bad"), "--batch-tokens", "8"]) == 2
+    assert "--batch-tokens 8 is too small" in capsys.readouterr().err
+    assert main([*args, "-o", str(tmp_path / "s"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data == Store.open(tmp_path / "s").summary().to_dict()
+    assert data["rows"] > 0 and data["vocabulary"] == Store.open(tmp_path / "s").manifest["n_words"]

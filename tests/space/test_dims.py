@@ -12,8 +12,8 @@ from hypothesis.extra.numpy import arrays
 from PIL import Image
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
-from ctxvec.space import dim_stats, dim_stats_of_blocks, heatmap
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.space import DimsReport, dim_stats, dim_stats_of_array, dim_stats_of_blocks, dims_report, heatmap
 
 
 def brute_mean_cosine(x: np.ndarray) -> float:
@@ -49,14 +49,14 @@ def test_variance_stays_exact_with_large_means():
 def test_planted_rogue_dimension_is_found():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(3000, 64))
-    assert len(dim_stats_of_blocks(x).rogue) == 0  # none in isotropic noise
+    assert len(dim_stats_of_array(x).rogue) == 0  # none in isotropic noise
     x[:, 17] += 12.0  # the planted outlier
-    stats = dim_stats_of_blocks(x)
+    stats = dim_stats_of_array(x)
     assert list(stats.rogue) == [17]
     assert stats.top(1)[0] == 17 and stats.share[17] > 0.9  # it dominates the mean cosine
     x2 = rng.normal(size=(3000, 64))
     x2[:, 5] *= 20.0  # a high-variance rogue dimension, mean 0: large norm share, no cosine share
-    stats2 = dim_stats_of_blocks(x2)
+    stats2 = dim_stats_of_array(x2)
     assert list(stats2.rogue) == [5]
 
 
@@ -64,10 +64,10 @@ def test_a_dimension_dominating_the_cosine_is_rogue_even_at_ordinary_magnitude()
     rng = np.random.default_rng(2)
     x = rng.normal(size=(4000, 64)) * np.geomspace(0.2, 5, 64)  # dimensions of very different scales
     x[:, 7] += 3.0  # a modest mean in a small dimension: its magnitude is not an outlier
-    stats = dim_stats_of_blocks(x)
+    stats = dim_stats_of_array(x)
     assert stats.score[7] < 5 and stats.share[7] > 0.9
     assert list(stats.rogue) == [7]
-    assert len(dim_stats_of_blocks(x, min_share=1.01).rogue) == 0
+    assert len(dim_stats_of_array(x, min_share=1.01).rogue) == 0
 
 
 @pytest.fixture
@@ -90,8 +90,9 @@ def test_store_stats_stream_and_sample(rogue_store):
     assert list(stats.rogue) == [3]
     sampled = dim_stats(store, sample=100, seed=0)
     assert sampled.n_rows == 100 and list(sampled.rogue) == [3]
-    with pytest.raises(CtxvecError, match="--sample 1"):
+    with pytest.raises(ParameterError, match="sample=1 is too small") as e:
         dim_stats(store, sample=1)
+    assert e.value.name == "sample"
 
 
 def test_heatmap(rogue_store):
@@ -122,3 +123,19 @@ def test_cli_dims(rogue_store, tmp_path, capsys):
     assert len(data["top"]) == 3 and (tmp_path / "d.svg").stat().st_size > 1000
     assert main(["dims", str(store.path), "-o", str(tmp_path / "x.gif")]) == 2
     assert "use a .png, .svg or .pdf" in capsys.readouterr().err
+
+
+def test_dims_report_is_the_cli_json_and_writes_figures(rogue_store, tmp_path, capsys):
+    store, _ = rogue_store
+    rep = dims_report(store, top=3, words=["cold", "warm"], output=tmp_path / "h.png", stats_plot=tmp_path / "s.svg")
+    assert isinstance(rep, DimsReport) and rep.figures == [str(tmp_path / "h.png"), str(tmp_path / "s.svg")]
+    d = rep.to_dict()
+    assert d["rogue"] == [3] and len(d["top"]) == 3 and d["heatmap"]["labels"] == ["cold", "warm"]
+    assert main(["dims", str(store.path), "--json", "--top", "3", "--words", "cold", "warm"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(rep.to_json())
+    with pytest.raises(ParameterError, match="use a .png") as e:
+        dims_report(store, stats_plot=tmp_path / "x.gif")
+    assert e.value.name == "stats_plot" and not (tmp_path / "x.gif").exists()
+    with pytest.raises(ParameterError) as e:
+        heatmap(store, ["cold"], top_dims=0)
+    assert e.value.name == "top_dims"

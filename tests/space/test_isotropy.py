@@ -13,20 +13,26 @@ from IsoScore import IsoScore as isoscore_package
 from scipy.stats import special_ortho_group
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.sources import ArraySource
 from ctxvec.space import (
-    ArraySource,
+    IsotropyReport,
+    StoreIsotropy,
     effective_rank_from_covariance,
     isoscore,
     isoscore_from_covariance,
     isotropy,
     isotropy_arrays,
+    isotropy_of_source,
     layer_isotropy,
     partition_ratio,
     plot_layers,
     sample_pairs,
+    set_store_transform,
+    store_layer_isotropy,
+    word_ids_of_tokens,
 )
-from ctxvec.transforms import AllButTheTop, Center, ConceptorNegation, Whitening, set_store_transform
+from ctxvec.transforms import AllButTheTop, Center, ConceptorNegation, Whitening, transform_id
 
 points = {"seed": st.integers(0, 2**32 - 1), "n": st.integers(10, 300), "d": st.integers(2, 10)}
 
@@ -187,8 +193,11 @@ def test_report_to_dict_is_plain_json(small):
 
 
 def test_bad_arguments(small):
-    with pytest.raises(CtxvecError, match="min_count=1 is too small"):
+    with pytest.raises(ParameterError, match="min_count=1 is too small") as e:
         isotropy_arrays(*small, min_count=1)
+    assert e.value.name == "min_count"
+    with pytest.raises(ParameterError, match="top_k=0 is too small"):
+        isotropy_arrays(*small, top_k=0)
     with pytest.raises(CtxvecError, match="do not match"):
         isotropy_arrays(small[0][:5], small[1], small[2])
 
@@ -212,7 +221,7 @@ def cone_store(make_store):
 
 
 def assert_reports_close(a, b, rel=1e-6, abs=1e-9):
-    da, db = a.to_dict(), b.to_dict()
+    da, db = a.figures(), b.figures()
     assert da.keys() == db.keys()
     for key, value in da.items():
         assert value == pytest.approx(db[key], rel=rel, abs=abs), key
@@ -227,7 +236,7 @@ def test_store_report_equals_the_array_report(cone_store):
 @pytest.mark.parametrize("t", [Center(), AllButTheTop(2), Whitening(), ConceptorNegation()])
 def test_transforms_make_the_cone_more_isotropic(cone_store, t):
     before = isotropy(cone_store)
-    after = isotropy(cone_store, transform=t.fit(cone_store))
+    after = isotropy(cone_store, transform=t.fit_source(cone_store))
     if isinstance(t, Center):  # IsoScore is shift-invariant: centring changes only the cosines
         assert after.isoscore == pytest.approx(before.isoscore, abs=1e-6)
     else:
@@ -237,16 +246,35 @@ def test_transforms_make_the_cone_more_isotropic(cone_store, t):
 
 
 def test_in_place_transform_report_equals_on_the_fly_report(cone_store):
-    t = Whitening().fit(cone_store)
+    t = Whitening().fit_source(cone_store)
     on_the_fly = isotropy(cone_store, transform=t)
     store = set_store_transform(cone_store, t)
     assert_reports_close(isotropy(store), on_the_fly, rel=1e-5, abs=1e-7)
     assert on_the_fly.isoscore == pytest.approx(1.0, abs=1e-6)  # whitened: covariance = identity
 
 
-def test_array_source_from_tokens_matches_store_words(cone_store):
-    src = ArraySource.from_tokens(np.asarray(cone_store.vectors), cone_store.sentence_ids, list(cone_store.tokens))
-    np.testing.assert_array_equal(src.word_ids, cone_store.word_ids)
+def test_word_ids_of_tokens_match_store_words(cone_store):
+    np.testing.assert_array_equal(word_ids_of_tokens(list(cone_store.tokens)), cone_store.word_ids)
+
+
+def test_report_of_a_source_with_explicit_ids_equals_the_store_report(cone_store):
+    x = np.asarray(cone_store.vectors)
+    a = isotropy_of_source(ArraySource(x), cone_store.sentence_ids, cone_store.word_ids, seed=2, block_rows=128)
+    b = isotropy(cone_store, seed=2)
+    assert type(a) is IsotropyReport and isinstance(b, StoreIsotropy)
+    assert_reports_close(a, b)
+    with pytest.raises(CtxvecError, match="one per row"):
+        isotropy_of_source(ArraySource(x), cone_store.sentence_ids[:5], cone_store.word_ids)
+
+
+def test_store_report_says_which_store_and_transform(cone_store):
+    d = isotropy(cone_store, n_pairs=200).to_dict()
+    assert list(d)[:3] == ["store", "transform_id", "n_rows"]
+    assert d["store"] == str(cone_store.path) and d["transform_id"] is None
+    t = Center().fit_source(cone_store)
+    assert isotropy(cone_store, transform=t, n_pairs=200).transform_id == transform_id(t)
+    store = set_store_transform(cone_store, t)
+    assert isotropy(store, n_pairs=200).transform_id == store.manifest["transform_id"] == transform_id(t)
 
 
 # ---- per layer, plot, CLI -----------------------------------------------------------------------------------
@@ -278,7 +306,7 @@ def test_layer_isotropy_from_a_store_uses_its_sentences_and_model(tiny_model, ma
     from ctxvec.runners import embed
 
     store = embed(SENTENCES[:5], tmp_path / "tiny.store", model=str(tiny_model), device="cpu", quiet=True)
-    res = layer_isotropy(store, device="cpu", min_count=2)
+    res = store_layer_isotropy(store, device="cpu", min_count=2)
     assert res.n_sentences == 5 and res.n_rows == store.n_rows and res.layers == [0, 1, 2]
     # the last layer of the per-layer run is what the store holds
     last = isotropy(store, min_count=2)
@@ -287,8 +315,11 @@ def test_layer_isotropy_from_a_store_uses_its_sentences_and_model(tiny_model, ma
     sids = [i for i, s in enumerate(SENTENCES[:4]) for _ in s.split()]
     bare = make_store(np.zeros((len(tokens), 32), np.float32), tokens, sids, SENTENCES[:4], dtype="float32")
     with pytest.raises(CtxvecError, match="no model"):
-        layer_isotropy(bare)  # a store built from arrays has no encoder spec
-    assert layer_isotropy(bare, str(tiny_model), device="cpu", min_count=2).n_rows == len(tokens)
+        store_layer_isotropy(bare)  # a store built from arrays has no encoder spec
+    assert store_layer_isotropy(bare, str(tiny_model), device="cpu", min_count=2).n_rows == len(tokens)
+    # a store folder given as a corpus path: its sentences and model
+    by_path = layer_isotropy(str(store.path), device="cpu", min_count=2, plot=tmp_path / "l.png")
+    assert by_path.to_dict()["layers"] == res.to_dict()["layers"] and by_path.plot == str(tmp_path / "l.png")
 
 
 def test_cli_isotropy_store_table_and_json(cone_store, capsys):
@@ -298,7 +329,7 @@ def test_cli_isotropy_store_table_and_json(cone_store, capsys):
     assert main(["isotropy", str(cone_store.path), "--pairs", "300", "--seed", "4", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["n_pairs"] == 300 and d["seed"] == 4 and d["transform_id"] is None
-    assert d["isoscore"] == pytest.approx(isotropy(cone_store, n_pairs=300, seed=4).isoscore)
+    assert d == json.loads(isotropy(cone_store, n_pairs=300, seed=4).to_json())
 
 
 def test_cli_isotropy_all_layers_with_plot(tiny_model, tmp_path, capsys):
@@ -312,14 +343,17 @@ def test_cli_isotropy_all_layers_with_plot(tiny_model, tmp_path, capsys):
     assert main([*argv, "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert [layer["layer"] for layer in d["layers"]] == [0, 1, 2] and d["n_sentences"] == len(SENTENCES)
+    assert d["plot"] is None
 
 
 def test_cli_isotropy_errors(tmp_path, cone_store, capsys):
     assert main(["isotropy", str(tmp_path / "nope.txt")]) == 2
-    assert "is not a store" in capsys.readouterr().err
+    assert "is not a ctxvec store" in capsys.readouterr().err
     assert main(["isotropy", str(cone_store.path), "--plot", "x.png"]) == 2
     assert "--plot only applies with --all-layers" in capsys.readouterr().err
     assert main(["isotropy", str(cone_store.path), "--pairs", "0"]) == 2
-    assert "n_pairs=0 is too small" in capsys.readouterr().err
+    assert "--pairs=0 is too small" in capsys.readouterr().err
+    assert main(["isotropy", "wiki", "--all-layers", "--sample", "1", "--model", "nope"]) == 2
+    assert "--sample=1 is too small" in capsys.readouterr().err
     assert main(["isotropy", "wiki", "--all-layers", "--plot", str(tmp_path / "no" / "p.png")]) == 2
     assert "folder does not exist" in capsys.readouterr().err

@@ -8,7 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctxvec.errors import CtxvecError
-from ctxvec.stats import MomentAccumulator, correlation, covariance, eigh_desc, mean, moments, moments_of_blocks
+from ctxvec.sources import ArraySource
+from ctxvec.stats import (
+    MomentAccumulator,
+    correlation,
+    covariance,
+    eigh_desc,
+    mean,
+    moments,
+    moments_of_array,
+    moments_of_blocks,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -33,14 +43,14 @@ def test_covariance_stays_accurate_with_a_huge_mean():
     rng = np.random.default_rng(0)
     noise = rng.normal(size=(5000, 4))
     x = noise + 1e7  # naive E[xx] - E[x]E[x] in float64 would lose every digit of the variance
-    cov = covariance(x, block_rows=777)
+    cov = moments_of_array(x, block_rows=777).covariance
     np.testing.assert_allclose(cov, np.cov(noise, rowvar=False), rtol=1e-6, atol=1e-6)
 
 
 def test_float32_blocks_are_accurate_to_float32_precision_despite_a_large_mean():
     rng = np.random.default_rng(1)
     x = (rng.normal(size=(200_000, 3)) + 1000).astype(np.float32)
-    m = moments(x, block_rows=1000)
+    m = moments_of_array(x, block_rows=1000)
     ref = x.astype(np.float64)
     assert m.mean.dtype == np.float64 and m.covariance.dtype == np.float64
     # per-chunk float32 products of shifted data, float64 accumulators: errors stay at float32 rounding of
@@ -68,7 +78,7 @@ def test_accumulator_rejects_too_few_rows_and_bad_shapes():
     with pytest.raises(ValueError, match="expected 3"):
         acc.update(np.ones((2, 4)))
     with pytest.raises(CtxvecError, match="rows, dim"):
-        moments(np.ones(5))
+        moments_of_array(np.ones(5))
 
 
 def test_eigh_desc_order_and_sign_convention():
@@ -80,3 +90,13 @@ def test_eigh_desc_order_and_sign_convention():
     np.testing.assert_allclose(comps @ comps.T, np.eye(6), atol=1e-10)
     np.testing.assert_allclose((comps.T * values) @ comps, s, atol=1e-9)
     assert np.all(comps[np.arange(6), np.abs(comps).argmax(axis=1)] > 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_moments_of_a_source_equal_moments_of_its_array(dtype):
+    x = (np.random.default_rng(3).normal(size=(500, 4)) + 7).astype(dtype)
+    a, b = moments(ArraySource(x), block_rows=64), moments_of_array(x, block_rows=64)
+    assert a.n == b.n == 500
+    for name in ("mean", "covariance", "correlation"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    np.testing.assert_array_equal(covariance(ArraySource(x), block_rows=64), b.covariance)

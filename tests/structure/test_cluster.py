@@ -9,9 +9,10 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.results import Result
 from ctxvec.sampling import unit_rows
-from ctxvec.structure import cluster, cluster_occurrences, cluster_types
+from ctxvec.structure import Clusters, cluster, cluster_occurrences, cluster_types
 
 
 @pytest.fixture
@@ -70,12 +71,37 @@ def test_occurrences_streaming_matches_direct_assignment(topic_store):
 
 def test_bad_arguments(topic_store):
     store, _, _ = topic_store
-    with pytest.raises(CtxvecError, match="--k 31"):
+    with pytest.raises(ParameterError, match="^k 31 is out of range") as e:
         cluster(store, 31, level="types", min_count=1)
-    with pytest.raises(CtxvecError, match="unknown level"):
+    assert e.value.name == "k"
+    with pytest.raises(ParameterError, match="unknown level 'sentences'") as e:
         cluster(store, 3, level="sentences")
-    with pytest.raises(CtxvecError, match="min-count"):
+    assert e.value.name == "level"
+    with pytest.raises(CtxvecError, match="lower min_count") as e:
         cluster(store, 3, min_count=1000)
+    assert isinstance(e.value, ParameterError) and e.value.message_for("--min-count").endswith("lower --min-count")
+
+
+def test_cluster_dispatches_to_the_level_functions(topic_store):
+    store, _, _ = topic_store
+    types = cluster(store, 3, level="types", min_count=1, n_members=4, seed=1)
+    direct = cluster_types(store, 3, min_count=1, n_members=4, seed=1)
+    assert types.to_dict() == direct.to_dict()
+    occ = cluster(store, 3, level="occurrences", n_members=2, fit_rows=300, block_rows=97, seed=2)
+    direct_occ = cluster_occurrences(store, 3, n_members=2, fit_rows=300, block_rows=97, seed=2)
+    np.testing.assert_array_equal(occ.labels, direct_occ.labels)
+    assert occ.to_dict() == direct_occ.to_dict()
+
+
+def test_to_dict_is_plain_json(topic_store):
+    store, _, _ = topic_store
+    for res in (cluster_types(store, 3, min_count=1, n_members=2), cluster_occurrences(store, 3, fit_rows=300)):
+        assert isinstance(res, Clusters) and isinstance(res, Result)
+        data = res.to_dict()
+        assert json.loads(json.dumps(data)) == data  # no numpy values left
+        assert data["k"] == 3 and sum(c["size"] for c in data["clusters"]) == len(res.labels)
+    member = data["clusters"][0]["members"][0]
+    assert set(member) == {"row", "token", "score"} and member["token"] == str(store.tokens[member["row"]])
 
 
 def test_cli_cluster(topic_store, capsys):
@@ -90,3 +116,20 @@ def test_cli_cluster(topic_store, capsys):
     assert f"3 clusters of {store.n_rows:,} occurrences" in text
     assert main(["cluster", str(store.path), "--k", "0"]) == 2
     assert "ctxvec: error: --k 0" in capsys.readouterr().err
+    assert main(["cluster", str(store.path), "--k", "3", "--min-count", "1000"]) == 2
+    assert capsys.readouterr().err.strip().endswith("lower --min-count")
+
+
+def test_cli_json_is_the_result_to_dict(topic_store, capsys):
+    store, _, _ = topic_store
+    argv = ["cluster", str(store.path), "--k", "3", "--level", "occurrences", "--members", "2", "--fit-rows", "300"]
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out == cluster_occurrences(store, 3, n_members=2, fit_rows=300).to_dict()
+
+
+def test_cli_rejects_a_projection_level(topic_store, capsys):
+    store, _, _ = topic_store
+    with pytest.raises(SystemExit):
+        main(["cluster", str(store.path), "--level", "sample"])
+    assert "invalid choice: 'sample'" in capsys.readouterr().err

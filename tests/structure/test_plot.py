@@ -15,7 +15,16 @@ from PIL import Image
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.structure import Projection, plot_projection, project_words, projection_html, save_figure, save_projection
+from ctxvec.structure import (
+    Projection,
+    SavedPlot,
+    plot_projection,
+    project_words,
+    projection_html,
+    save_figure,
+    save_projection,
+    write_word_plot,
+)
 
 
 @pytest.fixture
@@ -138,3 +147,46 @@ def test_cli_json_lists_every_point(plot_store, tmp_path, capsys):
     assert out.is_file() and data["output"] == str(out) and len(data["points"]) == expected == data["n_total"]
     assert {p["group"] for p in data["points"]} == {"cold", "warm"}
     assert all(plot_store.tokens[p["row"]].lower() == p["group"] for p in data["points"])
+
+
+def test_cli_json_is_the_result_to_dict(plot_store, tmp_path, capsys):
+    out = tmp_path / "p.html"
+    argv = ["plot", str(plot_store.path), "cold", "bank", "--level", "sample", "--max-points", "30", "--seed", "2"]
+    assert main([*argv, "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    again = write_word_plot(plot_store, ["cold", "bank"], tmp_path / "q.html", level="sample", max_points=30, seed=2)
+    assert isinstance(again, SavedPlot) and again.path == tmp_path / "q.html" and again.path.is_file()
+    assert data == {**again.to_dict(), "output": str(out)}
+    assert page_data(out.read_text()) == page_data(again.path.read_text())
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_a_failed_figure_write_leaves_the_old_file(plot_store, tmp_path, monkeypatch, suffix):
+    from matplotlib.figure import Figure
+
+    (tmp_path / "figs").mkdir()
+    out = tmp_path / "figs" / f"p{suffix}"
+    out.write_text("old")
+
+    def broken(self, fname, **kwargs):
+        with open(fname, "w") as f:
+            f.write("half a fig")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", broken)
+    with pytest.raises(KeyboardInterrupt):
+        write_word_plot(plot_store, ["cold"], out)
+    assert out.read_text() == "old"
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left behind
+    monkeypatch.undo()
+    write_word_plot(plot_store, ["cold"], out)
+    assert out.read_bytes() != b"old" and [p.name for p in out.parent.iterdir()] == [out.name]
+
+
+def test_html_is_written_whole(plot_store, tmp_path):
+    out = tmp_path / "sub" / "p.html"
+    save_projection(project_words(plot_store, ["cold"]), out)
+    first = out.read_text()
+    save_projection(project_words(plot_store, ["cold", "warm"]), out)
+    assert out.read_text() != first and len(page_data(out.read_text())["x"]) == 20
+    assert [p.name for p in out.parent.iterdir()] == ["p.html"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -10,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import PCA
 
-from ctxvec.errors import CtxvecError
-from ctxvec.structure import fair_shares, project, project_words
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.results import Result
+from ctxvec.structure import ProjectionOptions, fair_shares, project, project_words
 
 
 @pytest.fixture
@@ -58,19 +61,36 @@ def test_pca_matches_the_reference_up_to_sign():
 def test_umap_is_deterministic_with_a_seed():
     x = np.random.default_rng(0).normal(size=(60, 8))
     t = time.perf_counter()
-    a = project(x, "umap", seed=1, n_epochs=50)
-    b = project(x, "umap", seed=1, n_epochs=50)
+    a = project(x, "umap", seed=1, options=ProjectionOptions(n_epochs=50))
+    b = project(x, "umap", seed=1, options=ProjectionOptions(n_epochs=50))
     np.testing.assert_array_equal(a, b)
     assert a.shape == (60, 2) and np.isfinite(a).all()
     assert time.perf_counter() - t < 300
 
 
 def test_unknown_method_and_too_few_points():
-    with pytest.raises(CtxvecError, match="unknown projection method 'mds'"):
+    with pytest.raises(ParameterError, match="unknown projection method 'mds'"):
         project(np.zeros((10, 3)), "mds")
-    with pytest.raises(CtxvecError, match="t-SNE needs at least 5 points"):
+    with pytest.raises(ParameterError, match="t-SNE needs at least 5 points") as e:
         project(np.ones((4, 3)), "tsne")
+    assert e.value.message_for("--method").endswith("or --method pca")
     assert project(np.ones((1, 3))).shape == (1, 2)
+
+
+def test_tsne_perplexity_option():
+    x = np.random.default_rng(0).normal(size=(40, 6))
+    default = project(x, "tsne", seed=0)
+    np.testing.assert_array_equal(default, project(x, "tsne", seed=0, options=ProjectionOptions(perplexity=13.0)))
+    assert not np.array_equal(default, project(x, "tsne", seed=0, options=ProjectionOptions(perplexity=5.0)))
+
+
+def test_computing_a_projection_does_not_import_matplotlib():
+    code = (
+        "import sys, numpy as np; from ctxvec.structure import project, Projection; "
+        "project(np.random.default_rng(0).normal(size=(20, 4)), 'pca'); "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 @settings(max_examples=50, deadline=None)
@@ -99,6 +119,10 @@ def test_occurrences_are_sampled_fairly_and_say_so(word_store):
     np.testing.assert_array_equal(proj.coords, again.coords)
     full = project_words(word_store, ["hot", "warm"])
     assert not full.sampled and full.note == "" and len(full) == 40
+    assert isinstance(full, Result)
+    data = full.to_dict()
+    assert data["n_total"] == 40 and not data["sampled"] and len(data["points"]) == 40
+    assert data["groups"] == ["hot", "warm"] and {p["group"] for p in data["points"]} == {"hot", "warm"}
 
 
 def test_colour_by_sense_splits_the_planted_word(word_store):
@@ -116,9 +140,11 @@ def test_types_and_sample_levels(word_store):
     sample = project_words(word_store, ["hot"], level="sample", max_points=50, seed=1)
     assert len(sample) == 50 and sample.sampled and sample.n_total == word_store.n_rows
     assert (sample.groups == "hot").sum() == 10 and sample.group_names[-1] == "other"
-    with pytest.raises(CtxvecError, match="--color sense needs occurrences"):
+    with pytest.raises(ParameterError, match="color sense needs occurrences"):
         project_words(word_store, ["cold"], level="types", color="sense")
-    with pytest.raises(CtxvecError, match="give at least one word"):
+    with pytest.raises(ParameterError, match="give at least one word"):
         project_words(word_store, [])
+    with pytest.raises(ParameterError, match="max_points must be at least 1, got 0"):
+        project_words(word_store, ["cold"], max_points=0)
     with pytest.raises(CtxvecError, match="unknown word 'colt'"):
         project_words(word_store, ["colt"])

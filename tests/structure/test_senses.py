@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
-from ctxvec.structure import split_senses, word_senses
+from ctxvec.errors import ParameterError
+from ctxvec.results import Result
+from ctxvec.structure import SenseMap, SenseRule, Senses, SenseSplit, split_senses, word_senses, write_sense_map
 
 
 def planted(n: int, dim: int, k: int, sep: float, seed: int, weights=None) -> tuple[np.ndarray, np.ndarray]:
@@ -71,8 +72,20 @@ def test_given_k_and_too_few_occurrences():
     assert set(np.unique(split.labels)) == {0, 1, 2, 3}
     assert split_senses(x[:5]).k == 1
     assert "too few" in split_senses(x[:5]).reason
-    with pytest.raises(CtxvecError, match="--k 0"):
+    with pytest.raises(ParameterError, match="^k 0 is out of range") as e:
         split_senses(x, k=0)
+    assert e.value.name == "k"
+
+
+def test_the_rule_sets_the_largest_k():
+    x, _ = planted(600, 32, 3, sep=8.0, seed=35)
+    assert split_senses(x, seed=0).k == 3
+    capped = split_senses(x, rule=SenseRule(k_max=2), seed=0)
+    assert list(capped.ks) == [2] and capped.k in (1, 2)
+    data = capped.to_dict()
+    assert isinstance(capped, SenseSplit) and isinstance(capped, Result)
+    assert json.loads(json.dumps(data)) == data and set(data["silhouettes"]) == {"2"}
+    assert len(data["labels"]) == 600 and data["k"] == capped.k
 
 
 @pytest.fixture
@@ -113,6 +126,10 @@ def test_word_senses_on_a_store(bank_store):
         assert all(word in o.sentence and o.token == "bank" for o in sense.central)
         assert np.all(np.diff(sense.central_scores) <= 1e-6)
     assert word_senses(store, "cold").k == 1
+    assert isinstance(result, Senses) and isinstance(result, Result)
+    data = result.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert [s["size"] for s in data["senses"]] == [60, 40] and data["n_clustered"] == 100
 
 
 def test_word_senses_sampling_is_seeded(bank_store):
@@ -136,6 +153,31 @@ def test_cli_senses_json_and_text(bank_store, capsys, tmp_path):
     text = capsys.readouterr().out
     assert "3 senses" in text and "sense 3" in text
     assert (tmp_path / "s.html").read_text().count('"bank 3"') == 1
+    assert "sense map written to" in text
+
+
+def test_cli_json_is_the_result_to_dict(bank_store, capsys, tmp_path):
+    store, _ = bank_store
+    argv = ["senses", str(store.path), "bank", "--max-k", "3", "--sentences", "1", "--words", "2", "--json"]
+    assert main(argv) == 0
+    expected = word_senses(store, "bank", rule=SenseRule(k_max=3), n_sentences=1, n_words=2)
+    assert json.loads(capsys.readouterr().out) == expected.to_dict()
+    out = tmp_path / "map.svg"
+    assert main([*argv, "-o", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    written = write_sense_map(store, "bank", tmp_path / "again.svg", rule=SenseRule(k_max=3), n_sentences=1, n_words=2)
+    assert isinstance(written, SenseMap) and written.plot.path == tmp_path / "again.svg"
+    assert data == {**expected.to_dict(), "output": str(out)}
+    assert "Senses of &apos;bank&apos;" in out.read_text() or "Senses of 'bank'" in out.read_text()
+
+
+def test_cli_senses_bad_output_and_k(bank_store, capsys, tmp_path):
+    store, _ = bank_store
+    assert main(["senses", str(store.path), "bank", "-o", str(tmp_path / "m.gif")]) == 2
+    assert "use a .png, .svg, .pdf or .html file name" in capsys.readouterr().err
+    assert not (tmp_path / "m.gif").exists()
+    assert main(["senses", str(store.path), "bank", "--k", "0"]) == 2
+    assert "ctxvec: error: --k 0 is out of range" in capsys.readouterr().err
 
 
 def test_cli_senses_unknown_word(bank_store, capsys):

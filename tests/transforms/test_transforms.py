@@ -14,9 +14,21 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
 from ctxvec.cli import main
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.sources import ArraySource
+from ctxvec.space import (
+    TransformRemoval,
+    TransformResult,
+    apply_transform,
+    remove_store_transform,
+    remove_transform,
+    set_store_transform,
+    transform_store,
+)
 from ctxvec.store import Store
 from ctxvec.transforms import (
+    METHOD_NAMES,
+    METHODS,
     PCA,
     AllButTheTop,
     Center,
@@ -25,11 +37,8 @@ from ctxvec.transforms import (
     Whitening,
     load_transform,
     make_transform,
-    remove_store_transform,
     save_transform,
-    set_store_transform,
     transform_id,
-    transform_store,
 )
 
 ALL = [Center(), AllButTheTop(), AllButTheTop(2), Whitening(), Whitening(2), ConceptorNegation(),
@@ -204,19 +213,64 @@ def test_load_transform_errors_are_clear(tmp_path):
 
 def test_bad_parameters():
     x = anisotropic(0, 50, 4)
-    with pytest.raises(TransformParameterError, match="n_components=5 is out of range"):
+    with pytest.raises(TransformParameterError, match="n_components=5 is out of range") as e:
         Whitening(5).fit(x)
+    assert e.value.name == "n_components" and e.value.message_for("--n-components").startswith("--n-components=5")
     with pytest.raises(ValueError, match="out of range"):  # a ValueError for scikit-learn users
         AllButTheTop(0).fit(x)
-    with pytest.raises(CtxvecError, match="alpha"):
-        ConceptorNegation(-1).fit(x)
-    with pytest.raises(CtxvecError, match="unknown transform method 'zca'"):
+    with pytest.raises(TransformParameterError, match=r"n_components=0 is out of range; choose an int in the range"):
+        PCA(0).fit_source(ArraySource(x))
+    with pytest.raises(TransformParameterError, match="n_components=True"):
+        PCA(True).fit(x)
+    for alpha in (-1, 0, float("inf"), float("nan")):
+        with pytest.raises(TransformParameterError, match="alpha") as e:
+            ConceptorNegation(alpha).fit(x)
+        assert e.value.name == "alpha"
+    with pytest.raises(ParameterError, match="unknown transform method 'zca'") as e:
         make_transform("zca")
-    with pytest.raises(CtxvecError, match="alpha only applies"):
+    assert e.value.name == "method"
+    with pytest.raises(ParameterError, match="alpha only applies") as e:
         make_transform("pca", alpha=2)
-    with pytest.raises(CtxvecError, match="does not apply to conceptor"):
+    assert e.value.name == "alpha"
+    with pytest.raises(ParameterError, match="does not apply to conceptor") as e:
         make_transform("conceptor", n_components=3)
+    assert e.value.name == "n_components"
+    with pytest.raises(ParameterError, match="does not apply to center"):
+        make_transform("center", n_components=3)
     assert isinstance(make_transform("abtt", n_components=2), AllButTheTop)
+
+
+def test_parameter_constraints_are_declared_as_in_scikit_learn():
+    assert tuple(METHODS) == METHOD_NAMES
+    for cls in (AllButTheTop, Whitening, PCA):
+        assert set(cls._parameter_constraints) == {"n_components"}
+    assert set(ConceptorNegation._parameter_constraints) == {"alpha"}
+    assert Center._parameter_constraints == {}
+
+
+@pytest.mark.parametrize("t", [Center(), AllButTheTop(2), Whitening(), Whitening(3), ConceptorNegation(1.5), PCA(2)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fit_on_an_array_equals_fit_source_on_an_array_source(t, dtype):
+    from sklearn.base import clone
+
+    x = anisotropic(8, 300, 6).astype(dtype)
+    a = clone(t).fit(x)
+    b = clone(t).fit_source(ArraySource(x), block_rows=64)
+    c = clone(t).fit_source(ArraySource(x))
+    assert a.n_features_in_ == b.n_features_in_ == 6 and a.n_samples_seen_ == b.n_samples_seen_ == 300
+    for name in t._arrays:
+        np.testing.assert_array_equal(getattr(a, name), getattr(c, name))  # the same blocks: the same numbers
+        # other blocks: other float32 rounding of the moments (whitening amplifies it on small variances)
+        tol = 1e-8 if dtype == np.float64 else 1e-3
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=tol, atol=tol)
+    np.testing.assert_array_equal(a.transform(x), c.transform(x))
+    assert transform_id(a) == transform_id(c)
+
+
+def test_fit_takes_arrays_not_sources():
+    x = anisotropic(0, 50, 4)
+    with pytest.raises(CtxvecError, match="fit_source"):
+        Center().fit(ArraySource(x))
 
 
 # ---- stores -----------------------------------------------------------------------------------------
@@ -235,14 +289,14 @@ def cone_store(make_store):
 @pytest.mark.parametrize("method", ["center", "abtt", "whitening", "conceptor", "pca"])
 def test_fit_from_store_equals_fit_from_array(cone_store, method):
     x = np.asarray(cone_store.vectors, dtype=np.float32)
-    a = make_transform(method).fit(cone_store)
+    a = make_transform(method).fit_source(cone_store)
     b = make_transform(method).fit(x)
     assert a.n_features_in_ == 12 and a.n_samples_seen_ == 400
     np.testing.assert_allclose(a.transform(x), b.transform(x), atol=2e-4)
 
 
 def test_transform_store_writes_a_new_store(cone_store, tmp_path):
-    t = Whitening(8).fit(cone_store)
+    t = Whitening(8).fit_source(cone_store)
     out = transform_store(cone_store, t, tmp_path / "white.store", block_rows=64)
     assert out.n_rows == cone_store.n_rows and out.dim == 8 and out.n_sentences == cone_store.n_sentences
     assert out.tokens.tolist() == cone_store.tokens.tolist()
@@ -259,7 +313,7 @@ def test_transform_store_writes_a_new_store(cone_store, tmp_path):
 
 
 def test_transform_store_refuses_existing_output_and_cleans_up_on_failure(cone_store, tmp_path):
-    t = Center().fit(cone_store)
+    t = Center().fit_source(cone_store)
     (tmp_path / "taken").mkdir()
     with pytest.raises(CtxvecError, match="already exists"):
         transform_store(cone_store, t, tmp_path / "taken")
@@ -281,7 +335,7 @@ def test_transform_store_refuses_existing_output_and_cleans_up_on_failure(cone_s
 def test_in_place_transform_is_applied_on_the_fly_and_removable(cone_store):
     x = np.asarray(cone_store.vectors, dtype=np.float32)
     raw_norms = np.asarray(cone_store.norms()).copy()
-    t = AllButTheTop(2).fit(cone_store)
+    t = AllButTheTop(2).fit_source(cone_store)
     store = set_store_transform(cone_store, t)
     assert store.manifest["transform_id"] == transform_id(t)
     assert isinstance(store.transform, AllButTheTop)
@@ -306,13 +360,39 @@ def test_in_place_transform_is_applied_on_the_fly_and_removable(cone_store):
 
 def test_out_from_a_store_with_an_in_place_transform_records_the_chain(cone_store, tmp_path):
     x = np.asarray(cone_store.vectors, dtype=np.float32)
-    store = set_store_transform(cone_store, Center().fit(cone_store))
-    t = ConceptorNegation().fit(store)  # fitted on the centred vectors
+    store = set_store_transform(cone_store, Center().fit_source(cone_store))
+    t = ConceptorNegation().fit_source(store)  # fitted on the centred vectors
     out = transform_store(store, t, tmp_path / "c.store")
     chain = load_transform(out.path / out.manifest["applied_transform"]["raw_to_vectors"]["path"])
     assert isinstance(chain, Pipeline) and len(chain.steps) == 2
     np.testing.assert_allclose(chain.transform(x), out.get_vectors(slice(None)), atol=1e-5)
     assert out.manifest["applied_transform"]["source_transform_id"] == store.manifest["transform_id"]
+
+
+def test_apply_transform_results_are_the_cli_json(cone_store, tmp_path):
+    res = apply_transform(cone_store, "abtt", out=tmp_path / "a.store", n_components=2, block_rows=64)
+    assert isinstance(res, TransformResult) and not res.in_place and res.n_rows == 400 and res.dim == 12
+    d = res.to_dict()
+    assert list(d) == ["store", "source", "in_place", "fit_seconds", "transform_id", "steps"]
+    assert d["store"] == str(tmp_path / "a.store") and d["source"] == str(cone_store.path)
+    assert d["steps"] == [{"method": "abtt", "params": {"n_components": 2}, "n_samples_seen": 400}]
+    assert json.loads(res.to_json()) == d
+    kept = apply_transform(cone_store, "center", in_place=True)
+    assert kept.in_place and kept.store == kept.source == str(cone_store.path) and kept.write_seconds is None
+    assert Store.open(cone_store.path).manifest["transform_id"] == kept.transform_id
+    with pytest.raises(CtxvecError, match="already has an in-place transform"):
+        apply_transform(cone_store, "center", in_place=True)
+    removed = remove_transform(Store.open(cone_store.path))
+    assert isinstance(removed, TransformRemoval)
+    assert removed.to_dict() == {"store": str(cone_store.path), "removed": kept.transform_id}
+    for kwargs, name in (
+        ({}, "out"),
+        ({"in_place": True, "out": tmp_path / "b"}, "in_place"),
+        ({"in_place": True, "dtype": "float16"}, "dtype"),
+    ):
+        with pytest.raises(ParameterError) as e:
+            apply_transform(cone_store, "center", **kwargs)
+        assert e.value.name == name
 
 
 # ---- CLI ---------------------------------------------------------------------------------------------
@@ -345,15 +425,15 @@ def test_cli_transform_out_in_place_remove(cone_store, tmp_path, capsys):
         == 2
     )
     err = capsys.readouterr().err
-    assert "n_components=99 is out of range" in err and not (tmp_path / "y").exists()
+    assert "--n-components=99 is out of range" in err and not (tmp_path / "y").exists()
 
 
 def test_map_encoded_maps_raw_outputs_into_the_store_space(cone_store, tmp_path):
     x = np.asarray(cone_store.vectors, dtype=np.float32)
     np.testing.assert_array_equal(cone_store.map_encoded(x), cone_store.get_vectors(slice(None)))
-    out = transform_store(cone_store, AllButTheTop(1).fit(cone_store), tmp_path / "a.store")
+    out = transform_store(cone_store, AllButTheTop(1).fit_source(cone_store), tmp_path / "a.store")
     np.testing.assert_allclose(out.map_encoded(x), out.get_vectors(slice(None)), atol=1e-5)
-    out = set_store_transform(out, Center().fit(out))  # and an in-place transform on top
+    out = set_store_transform(out, Center().fit_source(out))  # and an in-place transform on top
     np.testing.assert_allclose(out.map_encoded(x), out.get_vectors(slice(None)), atol=1e-5)
     bad = FunctionTransformer(lambda b: b * 2).fit(x)
     bad.n_features_in_ = 12
@@ -376,7 +456,7 @@ def brute_force_neighbours(store: Store, row: int, k: int) -> list[int]:
 def test_compare_before_and_after_a_transform(cone_store, tmp_path):
     from ctxvec.space import compare
 
-    out = transform_store(cone_store, Whitening().fit(cone_store), tmp_path / "w.store")
+    out = transform_store(cone_store, Whitening().fit_source(cone_store), tmp_path / "w.store")
     res = compare(cone_store, out, words=["w3", "w5"], k=4, tasks=None, n_pairs=500)
     assert res.isotropy_b.isoscore > res.isotropy_a.isoscore
     assert res.isotropy_b.mean_cosine < res.isotropy_a.mean_cosine
@@ -403,7 +483,7 @@ def test_compare_reports_evaluation_scores_of_both_stores(make_store, tmp_path):
     sentences = [" ".join(tokens[i : i + 6]) for i in range(0, len(tokens), 6)]
     x = (anisotropic(1, len(tokens), 24) + 5).astype(np.float32)
     a = make_store(x, tokens, sids, sentences, dtype="float32")
-    b = transform_store(a, ConceptorNegation().fit(a), tmp_path / "b.store")
+    b = transform_store(a, ConceptorNegation().fit_source(a), tmp_path / "b.store")
     res = compare(a, b, words=[words[0]], k=2, tasks=["ws353"], n_pairs=200)
     (name, sa, sb), *_ = res.evaluation_rows()
     assert name == "ws353 spearman"

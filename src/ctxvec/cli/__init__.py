@@ -48,14 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def flag_for(parser: argparse.ArgumentParser, argv_command: str | None, name: str) -> str:
-    """The command-line spelling of library parameter `name` for the command being run:
+def flag_for(parser: argparse.ArgumentParser, args: argparse.Namespace, name: str) -> str:
+    """The command-line spelling of library parameter `name` for the (sub)command in `args`:
     its long option (``max_terms`` -> ``--max-terms``), or its metavar for a positional."""
-    sub = parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and argv_command in action.choices:
-            sub = action.choices[argv_command]
-    for action in sub._actions:
+    chosen = parser
+    while True:
+        subs = [a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)]
+        picked = [a.choices[getattr(args, a.dest)] for a in subs if getattr(args, a.dest, None) in a.choices]
+        if not picked:
+            break
+        chosen = picked[0]
+    for action in chosen._actions:
         if action.dest == name:
             if action.option_strings:
                 return max(action.option_strings, key=len)
@@ -66,8 +69,6 @@ def flag_for(parser: argparse.ArgumentParser, argv_command: str | None, name: st
 def run_command(args: argparse.Namespace) -> int:
     """Compute the command's result, then print its JSON (``--json``) or its rendering."""
     module = args.command_module
-    if not hasattr(module, "compute"):  # TRANSITION: modules not yet converted to compute/render
-        return int(args.func(args) or 0)
     result = module.compute(args)
     if getattr(args, "json", False):
         print_json(result.to_dict())
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return run_command(args)
     except ParameterError as e:
-        return fail(e.message_for(flag_for(parser, getattr(args, "command", None), e.name)))
+        return fail(e.message_for(flag_for(parser, args, e.name)))
     except CtxvecError as e:
         return fail(str(e))
     except KeyboardInterrupt:

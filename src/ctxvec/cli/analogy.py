@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from ..errors import CtxvecError
-from ..lexicon import EPSILON, LEVELS, METHODS, analogy
-from ..store import Store
-from ._output import add_json_flag, console, highlight, print_json
+from ..lexicon._names import EPSILON, LEVELS, METHODS
+from ._output import add_json_flag, console, highlight
+
+if TYPE_CHECKING:
+    from ..lexicon import AnalogyResult
+
+#: the singular spellings earlier versions took for --level
+LEVEL_ALIASES = {"type": "types", "occurrence": "occurrences"}
+
+
+def level_name(text: str) -> str:
+    """--level value -> library level (``type``/``occurrence`` still accepted)."""
+    level = LEVEL_ALIASES.get(text, text)
+    if level not in LEVELS:
+        raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(LEVELS)})")
+    return level
 
 
 def register(sub: Any) -> None:
@@ -20,7 +33,7 @@ def register(sub: Any) -> None:
         description="Answer A − B + C (`king man woman`: man is to king as woman is to ?) by 3CosAdd "
         "(default) or 3CosMul (Levy & Goldberg 2014: cosines shifted to [0, 1], epsilon in the denominator). "
         "The input words are excluded from the answers unless --include-inputs. At word-type level "
-        "(default) candidates are word types (mean of occurrences); with --level occurrence they are "
+        "(default) candidates are word types (mean of occurrences); with --level occurrences they are "
         "single occurrences, and each input is WORD (its first occurrence), WORD@ROW, or WORD@a new "
         "sentence containing it (embedded with the store's model).",
     )
@@ -30,7 +43,13 @@ def register(sub: Any) -> None:
     p.add_argument("--negative", nargs="+", default=[], metavar="WORD", help="more words subtracted")
     p.add_argument("-k", type=int, default=5, help="number of answers (default 5)")
     p.add_argument("--method", choices=METHODS, default="add", help="add = 3CosAdd (default), mul = 3CosMul")
-    p.add_argument("--level", choices=LEVELS, default="type", help="type (default) or occurrence")
+    p.add_argument(
+        "--level",
+        type=level_name,
+        default="types",
+        metavar="{types,occurrences}",
+        help="types (default) or occurrences (type/occurrence also accepted)",
+    )
     p.add_argument(
         "--include-inputs", action="store_true", help="allow the input words as answers (the blog's behaviour)"
     )
@@ -38,7 +57,6 @@ def register(sub: Any) -> None:
     p.add_argument("--epsilon", type=float, default=EPSILON, help=f"3CosMul epsilon (default {EPSILON})")
     p.add_argument("--device", default="auto", help="device for inputs given in a new sentence")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def split_words(words: list[str], positive: list[str], negative: list[str]) -> tuple[list[str], list[str]]:
@@ -53,11 +71,13 @@ def split_words(words: list[str], positive: list[str], negative: list[str]) -> t
     return pos, neg
 
 
-def run(args: argparse.Namespace) -> int:
-    store = Store.open(args.store)
+def compute(args: argparse.Namespace) -> AnalogyResult:
+    from ..lexicon import analogy
+    from ..store import Store
+
     positive, negative = split_words(args.words, args.positive, args.negative)
-    res = analogy(
-        store,
+    return analogy(
+        Store.open(args.store),
         positive,
         negative,
         k=args.k,
@@ -68,38 +88,24 @@ def run(args: argparse.Namespace) -> int:
         epsilon=args.epsilon,
         device=args.device,
     )
-    occs = [store.occurrence(int(r)) if r >= 0 else None for r in res.rows]
-    if args.json:
-        answers = []
-        for w, s, occ in zip(res.words, res.scores, occs, strict=True):
-            item: dict[str, Any] = {"word": str(w), "score": float(s)}
-            if occ is not None:
-                item.update(row=occ.row, sentence_id=occ.sentence_id, sentence=occ.sentence, span=[occ.start, occ.end])
-            answers.append(item)
-        print_json(
-            {
-                "positive": positive,
-                "negative": negative,
-                "method": res.method,
-                "level": res.level,
-                "input_rows": res.input_rows,
-                "answers": answers,
-            }
-        )
-        return 0
+
+
+def render(result: AnalogyResult, args: argparse.Namespace) -> None:
+    positive, negative = result.positive, result.negative
     expr = positive[0] + "".join(f" − {w}" for w in negative) + "".join(f" + {w}" for w in positive[1:])
-    name = {"add": "3CosAdd", "mul": "3CosMul"}[res.method]
-    table = Table(title=f"{expr} = ?  ({name}, {res.level} level)", title_justify="left")
+    name = {"add": "3CosAdd", "mul": "3CosMul"}[result.method]
+    level = {"types": "type", "occurrences": "occurrence"}[result.level]
+    table = Table(title=f"{expr} = ?  ({name}, {level} level)", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("word")
     table.add_column("score", justify="right")
-    if res.level == "occurrence":
+    if result.occurrences:
         table.add_column("row", justify="right")
         table.add_column("sentence", overflow="fold")
-    for i, (w, s, occ) in enumerate(zip(res.words, res.scores, occs, strict=True), 1):
+    for i, (w, s) in enumerate(zip(result.words, result.scores, strict=True), 1):
         cells: list[Any] = [str(i), str(w), f"{s:.4f}"]
-        if occ is not None:
+        if result.occurrences:
+            occ = result.occurrences[i - 1]
             cells += [str(occ.row), highlight(occ.sentence, occ.start, occ.end)]
         table.add_row(*cells)
     console.print(table)
-    return 0

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ..store import Store
-from ..structure import LEVELS, cluster
-from ._output import add_json_flag, console, print_json
+from ..structure._names import CLUSTER_LEVELS
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..structure import Clusters
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "cluster",
         help="k-means clusters of word types or occurrences",
@@ -23,9 +25,16 @@ def register(sub: Any) -> None:
     )
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument("--k", type=int, default=50, help="number of clusters (default 50)")
-    p.add_argument("--level", default="types", choices=LEVELS, help="cluster word types or occurrences (default types)")
     p.add_argument(
-        "--members", type=int, default=10, metavar="N", help="central members listed per cluster (default 10)"
+        "--level", default="types", choices=CLUSTER_LEVELS, help="cluster word types or occurrences (default types)"
+    )
+    p.add_argument(
+        "--members",
+        type=int,
+        default=10,
+        metavar="N",
+        dest="n_members",
+        help="central members listed per cluster (default 10)",
     )
     p.add_argument("--min-count", type=int, default=5, metavar="N", help="types: words with N occurrences (default 5)")
     p.add_argument(
@@ -37,21 +46,25 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of k-means and sampling (default 0)")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    store = Store.open(args.store)
-    kwargs: dict[str, Any] = {"n_members": args.members, "seed": args.seed}
-    if args.level == "types":
-        kwargs["min_count"] = args.min_count
-    else:
-        kwargs["fit_rows"] = args.fit_rows
-    result = cluster(store, args.k, level=args.level, **kwargs)
-    if args.json:
-        print_json(result.to_dict())
-        return 0
-    what = "word types" if args.level == "types" else "occurrences"
+def compute(args: argparse.Namespace) -> Clusters:
+    from ..store import Store
+    from ..structure import cluster
+
+    return cluster(
+        Store.open(args.store),
+        args.k,
+        level=args.level,
+        n_members=args.n_members,
+        min_count=args.min_count,
+        fit_rows=args.fit_rows,
+        seed=args.seed,
+    )
+
+
+def render(result: Clusters, args: argparse.Namespace) -> None:
+    what = "word types" if result.level == "types" else "occurrences"
     table = Table(title=f"{result.k} clusters of {len(result.labels):,} {what}", title_justify="left")
     table.add_column("cluster", justify="right")
     table.add_column("size", justify="right")
@@ -59,4 +72,3 @@ def run(args: argparse.Namespace) -> int:
     for c in result.clusters:
         table.add_row(str(c.label + 1), f"{c.size:,}", ", ".join(c.members))
     console.print(table)
-    return 0

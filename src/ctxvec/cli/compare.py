@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ._output import add_json_flag, console, highlight, print_json
+from ._output import add_json_flag, console, highlight
+
+if TYPE_CHECKING:
+    from ..space import Comparison
 
 
 def register(sub: Any) -> None:
@@ -30,41 +34,55 @@ def register(sub: Any) -> None:
     p.add_argument("--tasks", default="analogy,ws353,simlex", help="evaluation tasks (analogy, ws353, simlex, wic)")
     p.add_argument("--no-eval", action="store_true", help="skip the evaluation scores")
     p.add_argument("--seed", type=int, default=0, help="seed of the isotropy samples and of the word choice")
-    p.add_argument("--pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)")
+    p.add_argument(
+        "--pairs", dest="n_pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)"
+    )
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def _f(v: Any) -> str:
+def _f(v: object) -> str:
     if v is None:
         return "-"
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
-def run(args: argparse.Namespace) -> int:
+def compute(args: argparse.Namespace) -> Comparison:
     from ..space import compare
     from ..store import Store
 
-    a, b = Store.open(args.store), Store.open(args.store2)
     words = [w.strip() for w in args.words.split(",") if w.strip()] if args.words else None
     tasks = None if args.no_eval else [t.strip() for t in args.tasks.split(",") if t.strip()]
-    result = compare(a, b, words=words, n_words=args.n_words, k=args.k, tasks=tasks, seed=args.seed, n_pairs=args.pairs)
-    if args.json:
-        print_json(result.to_dict())
-        return 0
+    return compare(
+        Store.open(args.store),
+        Store.open(args.store2),
+        words=words,
+        n_words=args.n_words,
+        k=args.k,
+        tasks=tasks,
+        seed=args.seed,
+        n_pairs=args.n_pairs,
+    )
+
+
+def render(result: Comparison, args: argparse.Namespace) -> None:
+    from ..store import Store
+
+    name_a, name_b = Path(result.store_a).name, Path(result.store_b).name
     table = Table(title="isotropy", title_justify="left")
     table.add_column("figure", style="bold")
-    table.add_column(escape(str(a.path)), justify="right")
-    table.add_column(escape(str(b.path)), justify="right")
+    table.add_column(escape(result.store_a), justify="right")
+    table.add_column(escape(result.store_b), justify="right")
     for key, va, vb in result.isotropy_rows():
         table.add_row(key, _f(va), _f(vb))
     console.print(table)
+    a = Store.open(result.store_a) if result.neighbours else None
     for n in result.neighbours or []:
+        assert a is not None
         occ = a.occurrence(n.row_a)
         t = Table(title=Text(f"{n.word}: ") + highlight(occ.sentence, occ.start, occ.end), title_justify="left")
         t.add_column("#", justify="right")
-        t.add_column(f"{a.path.name} (row {n.row_a})")
-        t.add_column(f"{b.path.name} (row {n.row_b})")
+        t.add_column(f"{name_a} (row {n.row_a})")
+        t.add_column(f"{name_b} (row {n.row_b})")
         for i in range(max(len(n.hits_a), len(n.hits_b))):
             ha = n.hits_a[i] if i < len(n.hits_a) else None
             hb = n.hits_b[i] if i < len(n.hits_b) else None
@@ -80,11 +98,10 @@ def run(args: argparse.Namespace) -> int:
     if rows:
         t = Table(title="evaluation", title_justify="left")
         t.add_column("task", style="bold")
-        t.add_column(a.path.name, justify="right")
-        t.add_column(b.path.name, justify="right")
+        t.add_column(name_a, justify="right")
+        t.add_column(name_b, justify="right")
         for name, ea, eb in rows:
             t.add_row(name, _f(ea), _f(eb))
         console.print(t)
     for note in result.notes:
         console.print(escape(f"note: {note}"))
-    return 0

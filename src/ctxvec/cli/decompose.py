@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition import ATOMS, DEFAULT_ALPHA, SOLVERS, decompose
-from ..queries import add_query_arguments, queries_from_args
-from ..store import Store
-from ._output import add_json_flag, console, highlight, print_json
+from ..decomposition._names import ATOMS, DEFAULT_ALPHA, SOLVERS
+from ._output import add_json_flag, console, highlight
+from ._queries import add_query_arguments
+
+if TYPE_CHECKING:
+    from ..decomposition import Decomposition
 
 
 def register(sub: Any) -> None:
@@ -77,15 +79,19 @@ def register(sub: Any) -> None:
     p.add_argument("--top", type=int, default=10, metavar="N", help="terms shown per occurrence (default 10)")
     p.add_argument("--tol", type=float, default=None, help="solver tolerance (fista: relative duality gap, 1e-6)")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    store = Store.open(args.store)
-    queries = queries_from_args(store, args)
-    res = decompose(
-        store,
-        queries=queries,
+def compute(args: argparse.Namespace) -> Decomposition:
+    from ..decomposition import decompose
+    from ..store import Store
+
+    result = decompose(
+        Store.open(args.store),
+        args.word,
+        sentence=args.sentence,
+        row=args.row,
+        in_sentence=args.in_sentence,
+        limit=args.limit,
         atoms=args.atoms,
         min_count=args.min_count,
         factors=args.factors,
@@ -98,52 +104,45 @@ def run(args: argparse.Namespace) -> int:
         exclude=args.exclude,
         punctuation=args.punctuation,
         tol=args.tol,
-        device="cpu" if args.device == "auto" else args.device,  # the solver runs on a GPU only when asked
+        device=args.device,
     )
-    if args.json:
-        for i, note in enumerate(res.notes):  # stdout is for the JSON; say it on stderr too
+    if args.json:  # stdout is for the JSON (where each note is too); say them on stderr as well
+        for i, note in enumerate(result.notes):
             if note:
-                print(f"ctxvec: note: row {int(res.rows[i])}: {note}", file=sys.stderr)
-        print_json(
-            {
-                "atoms": res.atoms,
-                "n_atoms": res.n_atoms,
-                "solver": res.solver,
-                "signed": res.signed,
-                "queries": res.to_json(),
-            }
-        )
-        return 0
-    console.print(Text(f"{res.solver}, {res.n_atoms:,} atoms ({res.atoms})", style="dim"))
-    for i, occ in enumerate(res.occurrences):
+                print(f"ctxvec: note: row {int(result.rows[i])}: {note}", file=sys.stderr)
+    return result
+
+
+def render(result: Decomposition, args: argparse.Namespace) -> None:
+    console.print(Text(f"{result.solver}, {result.n_atoms:,} atoms ({result.atoms})", style="dim"))
+    for i, occ in enumerate(result.occurrences):
         console.print()
         if occ is not None:
             where = f"row {occ.row}, sentence {occ.sentence_id}" if occ.row >= 0 else "new sentence"
             console.print(Text(f"{occ.token} ({where})", style="bold"))
             console.print(highlight(occ.sentence, occ.start, occ.end))
-        console.print(Text(res.equation(i, top=args.top), style="bold cyan"))
-        rel = res.alpha_relative[i]
-        if res.solver == "omp":
+        console.print(Text(result.equation(i, top=args.top), style="bold cyan"))
+        rel = result.alpha_relative[i]
+        if result.solver == "omp":
             how = "orthogonal matching pursuit"
         else:
-            how = f"alpha {rel:.3g}·alpha_max" if 0 < rel < float("inf") else f"alpha {res.alpha[i]:.3g}"
+            how = f"alpha {rel:.3g}·alpha_max" if 0 < rel < float("inf") else f"alpha {result.alpha[i]:.3g}"
         console.print(
             Text(
-                f"{res.n_terms[i]} terms · cosine {res.cosine[i]:.3f} · relative residual {res.residual[i]:.3f} · {how}",
+                f"{result.n_terms[i]} terms · cosine {result.cosine[i]:.3f} · relative residual {result.residual[i]:.3f} · {how}",
                 style="dim",
             )
         )
-        if res.notes[i]:
-            console.print(Text(res.notes[i], style="yellow"))
-        if res.atoms == "occurrences" and res.terms[i]:
+        if result.notes[i]:
+            console.print(Text(result.notes[i], style="yellow"))
+        if result.atoms == "occurrences" and result.terms[i]:
             table = Table(show_edge=False, pad_edge=False)
             table.add_column("coef", justify="right")
             table.add_column("token")
             table.add_column("row", justify="right", style="dim")
             table.add_column("sentence", overflow="fold")
-            for t in res.terms[i][: args.top]:
+            for t in result.terms[i][: args.top]:
                 o = t.occurrence
                 sentence = highlight(o.sentence, o.start, o.end) if o is not None else ""
                 table.add_row(f"{t.weight:.2f}", t.word, str(t.row), sentence)
             console.print(table)
-    return 0

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from ..errors import CtxvecError
-from ..space import dim_stats, heatmap
-from ._output import add_json_flag, console, print_json
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..space import DimsReport
 
 
 def register(sub: Any) -> None:
@@ -48,45 +48,30 @@ def register(sub: Any) -> None:
     p.add_argument("--height", type=int, default=None, help="image height in pixels (default depends on the figure)")
     p.add_argument("--seed", type=int, default=0, help="seed of --sample and occurrence picks (default 0)")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def compute(args: argparse.Namespace) -> DimsReport:
+    from ..space import dims_report
     from ..store import Store
-    from ..structure import plot_dims, plot_heatmap, save_figure
 
-    store = Store.open(args.store)
-    if args.output and Path(args.output).suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise CtxvecError(f"cannot write a figure to {args.output}; use a .png, .svg or .pdf file name")
-    stats = dim_stats(store, sample=args.sample, seed=args.seed)
-    heat = None
-    if args.words:
-        heat = heatmap(
-            store,
-            args.words,
-            level=args.level,
-            per_word=args.per_word,
-            rogue=stats.rogue,
-            top_dims=args.top_dims,
-            seed=args.seed,
-        )
-    written = []
-    if args.output:
-        if heat is not None:
-            height = args.height or max(300, 120 + 26 * len(heat.labels))
-            save_figure(plot_heatmap(heat), args.output, args.width, height)
-        else:
-            save_figure(plot_dims(stats), args.output, args.width, args.height or 650)
-        written.append(args.output)
-    if args.stats_plot:
-        save_figure(plot_dims(stats), args.stats_plot, args.width, args.height or 650)
-        written.append(args.stats_plot)
-    if args.json:
-        out = stats.to_dict(args.top)
-        if heat is not None:
-            out["heatmap"] = {"labels": heat.labels, "values": heat.values}
-        print_json(out)
-        return 0
+    return dims_report(
+        Store.open(args.store),
+        top=args.top,
+        sample=args.sample,
+        seed=args.seed,
+        words=args.words,
+        level=args.level,
+        per_word=args.per_word,
+        top_dims=args.top_dims,
+        output=args.output,
+        stats_plot=args.stats_plot,
+        width=args.width,
+        height=args.height,
+    )
+
+
+def render(result: DimsReport, args: argparse.Namespace) -> None:
+    stats = result.stats
     rogue = ", ".join(str(int(i)) for i in stats.rogue) or "none"
     console.print(
         f"{stats.n_rows:,} vectors, {stats.dim} dimensions; mean cosine of all pairs {stats.mean_cosine:.4f}; "
@@ -96,12 +81,11 @@ def run(args: argparse.Namespace) -> int:
     table = Table(title="dimensions contributing most to the mean cosine", title_justify="left")
     for col in ("dim", "mean", "std", "contribution", "share", "z", "rogue"):
         table.add_column(col, justify="right")
-    for row in stats.to_dict(args.top)["top"]:
+    for row in stats.to_dict(result.top)["top"]:
         table.add_row(
             str(row["dim"]), f"{row['mean']:.4f}", f"{row['std']:.4f}", f"{row['contribution']:.5f}",
             f"{row['share']:.1%}", f"{row['score']:.1f}", "yes" if row["rogue"] else "",
         )  # fmt: skip
     console.print(table)
-    for path in written:
+    for path in result.figures:
         console.print(f"figure written to {path}")
-    return 0

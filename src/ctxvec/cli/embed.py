@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..encoding import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS
-from ._output import add_json_flag, print_json
-from .info import print_summary
+from ..store import STORAGE_DTYPES
+from ._output import add_json_flag
+from .info import render as render_summary
+
+if TYPE_CHECKING:
+    from ..store import StoreSummary
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "embed",
         help="embed a corpus into a store folder",
@@ -43,7 +47,7 @@ def register(sub: Any) -> None:
         default="float32",
         help="model arithmetic (bfloat16 is ~2x faster on CPUs with AMX/AVX512-BF16)",
     )
-    p.add_argument("--dtype", choices=("float16", "float32"), default="float16", help="storage dtype of vectors.npy")
+    p.add_argument("--dtype", choices=STORAGE_DTYPES, default="float16", help="storage dtype of vectors.npy")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     p.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS, help="padded tokens per batch")
     p.add_argument("--column", default="text", help="text column/field for .jsonl .csv .tsv .parquet (default text)")
@@ -53,10 +57,10 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=None, help="embed only the first N sentences")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def compute(args: argparse.Namespace) -> StoreSummary:
+    """Embed the corpus; the result is the summary of the written store."""
     from ..runners import embed
 
     store = embed(
@@ -78,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
         limit=args.limit,
         quiet=args.quiet or args.json,
     )
-    if args.json:
-        print_json(store.summary())
-    else:
-        print_summary(store)
-    return 0
+    return store.summary()
+
+
+def render(result: StoreSummary, args: argparse.Namespace) -> None:
+    render_summary(result, args)

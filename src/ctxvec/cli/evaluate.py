@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from ..lexicon import DEFAULT_PAIRS, METHODS, TASKS, evaluate
-from ..store import Store
-from ._output import add_json_flag, console, print_json
+from ..lexicon._names import DEFAULT_PAIRS, METHODS, TASKS
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..lexicon import Evaluation
 
 
 def register(sub: Any) -> None:
@@ -24,7 +27,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument(
-        "--task", nargs="+", default=None, metavar="TASK", help=f"tasks to run: {', '.join(TASKS)} (default all)"
+        "--task",
+        dest="tasks",
+        nargs="+",
+        default=None,
+        metavar="TASK",
+        help=f"tasks to run: {', '.join(TASKS)} (default all)",
     )
     p.add_argument("--method", choices=METHODS, default="add", help="analogy method: add = 3CosAdd (default), mul")
     p.add_argument("--min-count", type=int, default=1, metavar="N", help="word types need N occurrences (default 1)")
@@ -43,24 +51,25 @@ def register(sub: Any) -> None:
     p.add_argument("--sections", action="store_true", help="also print the analogy accuracy of every section")
     p.add_argument("--device", default="auto", help="device for the word-in-context embedding")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    store = Store.open(args.store)
-    res = evaluate(
-        store,
-        tasks=args.task,
+def compute(args: argparse.Namespace) -> Evaluation:
+    from ..lexicon import evaluate
+    from ..store import Store
+
+    return evaluate(
+        Store.open(args.store),
+        tasks=args.tasks,
         method=args.method,
         min_count=args.min_count,
         decontextualized=not args.no_decontextualized,
         wic_pairs=args.wic_pairs,
         device=args.device,
     )
-    if args.json:
-        print_json(res.to_dict())
-        return 0
-    table = Table(title=f"evaluation of {store.path}", title_justify="left")
+
+
+def render(res: Evaluation, args: argparse.Namespace) -> None:
+    table = Table(title=f"evaluation of {Path(args.store)}", title_justify="left")
     for col, just in (
         ("task", "left"),
         ("metric", "left"),
@@ -102,4 +111,3 @@ def run(args: argparse.Namespace) -> int:
         for s in res.analogy.sections:
             st.add_row(s.name, f"{s.accuracy:.3f}", str(s.correct), str(s.answered), str(s.skipped))
         console.print(st)
-    return 0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..lexicon import FORMATS, export
-from ..store import Store
-from ._output import add_json_flag, console, print_json
+from ..lexicon._names import FORMATS
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..lexicon import Exported
 
 
 def register(sub: Any) -> None:
@@ -34,13 +36,14 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--no-decontextualized", action="store_true", help="leave out decontextualized vectors")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    store = Store.open(args.store)
-    res = export(
-        store,
+def compute(args: argparse.Namespace) -> Exported:
+    from ..lexicon import export
+    from ..store import Store
+
+    return export(
+        Store.open(args.store),
         args.output,
         format=args.format,
         min_count=args.min_count,
@@ -49,18 +52,10 @@ def run(args: argparse.Namespace) -> int:
         words=args.words,
         occurrences=args.occurrences,
     )
-    if args.json:
-        print_json(
-            {
-                "format": args.format,
-                "files": [str(f) for f in res.files],
-                "types": res.n_types,
-                "occurrences": res.n_occurrences,
-            }
-        )
-        return 0
-    what = f"{res.n_types:,} word types" + (
-        f" and {res.n_occurrences:,} occurrences" if args.format == "projector" else ""
+
+
+def render(result: Exported, args: argparse.Namespace) -> None:
+    what = f"{result.n_types:,} word types" + (
+        f" and {result.n_occurrences:,} occurrences" if result.format == "projector" else ""
     )
-    console.print(f"wrote {what} to {', '.join(str(f) for f in res.files)}")
-    return 0
+    console.print(f"wrote {what} to {', '.join(str(f) for f in result.files)}")

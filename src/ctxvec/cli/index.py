@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 
-from ..errors import CtxvecError
-from ..neighbours import KINDS, build_index, list_indexes, remove_index
-from ..store import Store
-from ._output import add_json_flag, console, print_json
+from ..neighbours._kinds import KINDS
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..neighbours import IndexInfo, IndexList, IndexRemoved
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "index",
         help="build a faiss index (hnsw, ivf, flat) inside a store for fast `similar`",
@@ -33,37 +34,18 @@ def register(sub: Any) -> None:
     action.add_argument("--list", action="store_true", help="list the indexes of the store")
     action.add_argument("--remove", action="store_true", help="remove the --kind index")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def compute(args: argparse.Namespace) -> IndexInfo | IndexList | IndexRemoved:
+    from ..neighbours import build_index, list_indexes, remove_index
+    from ..store import Store
+
     store = Store.open(args.store)
     if args.list:
-        present = list_indexes(store)
-        if args.json:
-            print_json(present)
-            return 0
-        if not present:
-            console.print(f"{store.path} has no index; build one with `ctxvec index {store.path} --kind hnsw`")
-            return 0
-        table = Table(title=f"indexes of {store.path}", title_justify="left")
-        for col in ("kind", "parameters", "size", "build", "state"):
-            table.add_column(col)
-        for kind, info in present.items():
-            params = ", ".join(f"{k}={v}" for k, v in info["params"].items()) or "-"
-            state = "stale: rebuild" if info["stale"] else "ok"
-            table.add_row(kind, params, f"{info['bytes'] / 2**20:.1f} MiB", f"{info['build_seconds']:.1f} s", state)
-        console.print(table)
-        return 0
+        return list_indexes(store)
     if args.remove:
-        if not remove_index(store, args.kind):
-            raise CtxvecError(f"{store.path} has no {args.kind} index to remove")
-        if args.json:
-            print_json({"removed": args.kind})
-        else:
-            console.print(f"removed the {args.kind} index of {store.path}")
-        return 0
-    idx = build_index(
+        return remove_index(store, args.kind)
+    built = build_index(
         store,
         args.kind,
         m=args.m,
@@ -72,11 +54,31 @@ def run(args: argparse.Namespace) -> int:
         nlist=args.nlist,
         nprobe=args.nprobe,
     )
-    info = {**idx.info, "file": str(idx.path), "bytes": idx.path.stat().st_size}
-    if args.json:
-        print_json(info)
+    return built.info
+
+
+def render(result: IndexInfo | IndexList | IndexRemoved, args: argparse.Namespace) -> None:
+    if args.list:
+        _render_list(cast("IndexList", result))
+    elif args.remove:
+        removed = cast("IndexRemoved", result)
+        console.print(f"removed the {removed.kind} index of {removed.store}")
     else:
+        info = cast("IndexInfo", result)
         console.print(
-            f"built {idx.describe()} in {info['build_seconds']:.1f} s: {idx.path} ({info['bytes'] / 2**20:.1f} MiB)"
+            f"built {info.describe()} in {info.build_seconds:.1f} s: {info.file} ({info.bytes / 2**20:.1f} MiB)"
         )
-    return 0
+
+
+def _render_list(result: IndexList) -> None:
+    if not result.indexes:
+        console.print(f"{result.store} has no index; build one with `ctxvec index {result.store} --kind hnsw`")
+        return
+    table = Table(title=f"indexes of {result.store}", title_justify="left")
+    for col in ("kind", "parameters", "size", "build", "state"):
+        table.add_column(col)
+    for kind, info in result.indexes.items():
+        params = ", ".join(f"{k}={v}" for k, v in info.params.items()) or "-"
+        state = "stale: rebuild" if info.stale else "ok"
+        table.add_row(kind, params, f"{info.bytes / 2**20:.1f} MiB", f"{info.build_seconds:.1f} s", state)
+    console.print(table)

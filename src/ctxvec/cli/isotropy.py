@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import math
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
 from ..errors import CtxvecError
-from ._output import add_json_flag, console, print_json
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..space import LayerIsotropy, StoreIsotropy
 
 
 def register(sub: Any) -> None:
@@ -40,6 +42,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--sample",
+        dest="sample_sentences",
         type=int,
         default=500,
         metavar="N",
@@ -53,7 +56,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--device", default="auto", help="with --all-layers: auto, cpu, cuda or mps")
     p.add_argument("--seed", type=int, default=0, help="seed of every random sample (default 0)")
-    p.add_argument("--pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)")
+    p.add_argument(
+        "--pairs", dest="n_pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)"
+    )
     p.add_argument(
         "--min-count", type=int, default=5, help="words need this many occurrences for self-similarity/MEV (default 5)"
     )
@@ -66,7 +71,6 @@ def register(sub: Any) -> None:
         "--top-k", type=int, default=10, help="principal components summed in top_k_pc_variance (default 10)"
     )
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def _fmt(value: float) -> str:
@@ -77,70 +81,59 @@ def _fmt(value: float) -> str:
     return f"{value:.4f}" if isinstance(value, float) else f"{value:,}"
 
 
-def _report_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "n_pairs": args.pairs,
-        "min_count": args.min_count,
-        "max_words": args.max_words,
-        "max_occurrences": args.max_occurrences,
-        "max_sentences": args.max_sentences,
-        "top_k": args.top_k,
-    }
-
-
-def _is_store(path: str) -> bool:
-    return (Path(path) / "manifest.json").is_file()
-
-
-def run(args: argparse.Namespace) -> int:
-    from ..space import SUMMARY_FIELDS, isotropy, layer_isotropy, plot_layers
+def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
+    from ..space import isotropy, layer_isotropy
     from ..store import Store
 
     if not args.all_layers:
         for flag, value in (("--model", args.model), ("--plot", args.plot)):
             if value is not None:
                 raise CtxvecError(f"{flag} only applies with --all-layers")
-        if not _is_store(args.source):
-            raise CtxvecError(
-                f"{args.source} is not a store; for a corpus use `ctxvec isotropy {args.source} --all-layers`, "
-                "or build a store with `ctxvec embed`"
-            )
-        store = Store.open(args.source)
-        report = isotropy(store, seed=args.seed, **_report_kwargs(args))
-        if args.json:
-            print_json(
-                {"store": str(store.path), "transform_id": store.manifest.get("transform_id"), **report.to_dict()}
-            )
-            return 0
-        title = f"isotropy of {store.path}" + (
-            f" (transform {store.manifest['transform_id']})" if store.transform else ""
+        return isotropy(
+            Store.open(args.source),
+            seed=args.seed,
+            n_pairs=args.n_pairs,
+            min_count=args.min_count,
+            max_words=args.max_words,
+            max_occurrences=args.max_occurrences,
+            max_sentences=args.max_sentences,
+            top_k=args.top_k,
         )
+    return layer_isotropy(
+        args.source,
+        args.model,
+        sample_sentences=args.sample_sentences,
+        device=args.device,
+        seed=args.seed,
+        plot=args.plot,
+        n_pairs=args.n_pairs,
+        min_count=args.min_count,
+        max_words=args.max_words,
+        max_occurrences=args.max_occurrences,
+        max_sentences=args.max_sentences,
+        top_k=args.top_k,
+    )
+
+
+def render(result: StoreIsotropy | LayerIsotropy, args: argparse.Namespace) -> None:
+    from ..space import SUMMARY_FIELDS, StoreIsotropy
+
+    if isinstance(result, StoreIsotropy):
+        title = f"isotropy of {result.store}" + (f" (transform {result.transform_id})" if result.transform_id else "")
         table = Table(title=escape(title), title_justify="left")
         table.add_column("figure (--json key)", style="bold", no_wrap=True)
         table.add_column("value", justify="right", no_wrap=True)
         table.add_column("meaning")
         for key, label in SUMMARY_FIELDS:
-            label = label.replace("top-k", f"top-{report.top_k}")
-            table.add_row(key, _fmt(getattr(report, key)), label)
+            label = label.replace("top-k", f"top-{result.top_k}")
+            table.add_row(key, _fmt(getattr(result, key)), label)
         console.print(table)
         console.print(
-            f"all {report.n_rows:,} rows (dim {report.dim}) for IsoScore, I(W), PCs, effective rank; "
-            f"{report.n_pairs:,} random pairs; {report.n_words:,} words with >= {report.min_count} occurrences; "
-            f"{report.n_sentences:,} sentences; seed {report.seed}"
+            f"all {result.n_rows:,} rows (dim {result.dim}) for IsoScore, I(W), PCs, effective rank; "
+            f"{result.n_pairs:,} random pairs; {result.n_words:,} words with >= {result.min_count} occurrences; "
+            f"{result.n_sentences:,} sentences; seed {result.seed}"
         )
-        return 0
-
-    if args.plot and not Path(args.plot).resolve().parent.is_dir():
-        raise CtxvecError(f"cannot write the plot to {args.plot}: its folder does not exist")
-    source: Any = Store.open(args.source) if _is_store(args.source) else args.source
-    result = layer_isotropy(
-        source, args.model, sample_sentences=args.sample, device=args.device, seed=args.seed, **_report_kwargs(args)
-    )
-    if args.plot:
-        plot_layers(result, args.plot)
-    if args.json:
-        print_json({**result.to_dict(), "plot": args.plot})
-        return 0
+        return
     cols = [
         ("isoscore", "IsoScore", 3),
         ("mean_cosine", "cos", 3),
@@ -174,6 +167,5 @@ def run(args: argparse.Namespace) -> int:
         f"{result.n_sentences:,} sentences, {result.n_rows:,} words; {r0.n_pairs:,} random pairs, "
         f"{r0.n_words:,} words with >= {r0.min_count} occurrences, {r0.n_sentences:,} sentences per layer; "
         f"seed {result.seed}; layer 0 = input embeddings"
-        + (f"; plot saved to {escape(args.plot)}" if args.plot else "")
+        + (f"; plot saved to {escape(result.plot)}" if result.plot else "")
     )
-    return 0

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..store import Store
-from ..structure import COLORS, LEVELS, METHODS, check_plot_path, project_words, save_projection
-from ._output import add_json_flag, console, print_json
+from ..structure._names import COLORS, LEVELS, METHODS
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..structure import SavedPlot
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "plot",
         help="2-D map (PCA, UMAP, t-SNE) of words' occurrences, as PNG/SVG or interactive HTML",
@@ -44,27 +46,31 @@ def register(sub: Any) -> None:
     p.add_argument("--title", default=None, help="plot title (default: method, level and sampling)")
     p.add_argument("--seed", type=int, default=0, help="seed of sampling and projection (default 0)")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    check_plot_path(args.output)
-    store = Store.open(args.store)
-    proj = project_words(
-        store,
+def compute(args: argparse.Namespace) -> SavedPlot:
+    from ..store import Store
+    from ..structure import check_plot_path, write_word_plot
+
+    path = check_plot_path(args.output)  # before opening the store: a wrong suffix is the first thing to say
+    return write_word_plot(
+        Store.open(args.store),
         args.words,
+        path,
         method=args.method,
         level=args.level,
         color=args.color,
         max_points=args.max_points,
         neighbors=args.neighbors,
         min_count=args.min_count,
+        width=args.width,
+        height=args.height,
+        title=args.title,
         seed=args.seed,
     )
-    path = save_projection(proj, args.output, width=args.width, height=args.height, title=args.title)
-    if args.json:
-        print_json({"output": str(path), **proj.to_dict()})
-        return 0
+
+
+def render(result: SavedPlot, args: argparse.Namespace) -> None:
+    proj = result.projection
     note = f" ({proj.note})" if proj.note else ""
-    console.print(f"{len(proj):,} points in {len(proj.group_names)} group(s){note} written to {path}")
-    return 0
+    console.print(f"{len(proj):,} points in {len(proj.group_names)} group(s){note} written to {result.path}")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..store import Store
-from ..structure import word_senses
-from ._output import add_json_flag, console, highlight, print_json
+from ..structure._names import METHODS
+from ._output import add_json_flag, console, highlight
+
+if TYPE_CHECKING:
+    from ..structure import SenseMap, Senses
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "senses",
         help="cluster a word's occurrences into senses",
@@ -25,9 +27,20 @@ def register(sub: Any) -> None:
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument("word", metavar="WORD", help="the word whose occurrences are clustered")
     p.add_argument("--k", type=int, default=None, help="number of senses (default: chosen by silhouette)")
-    p.add_argument("--max-k", type=int, default=6, metavar="K", help="largest k tried when choosing (default 6)")
-    p.add_argument("--sentences", type=int, default=3, metavar="N", help="central sentences per sense (default 3)")
-    p.add_argument("--words", type=int, default=8, metavar="N", help="nearest word types per sense (default 8)")
+    p.add_argument(
+        "--max-k", type=int, default=6, metavar="K", dest="k_max", help="largest k tried when choosing (default 6)"
+    )
+    p.add_argument(
+        "--sentences",
+        type=int,
+        default=3,
+        metavar="N",
+        dest="n_sentences",
+        help="central sentences per sense (default 3)",
+    )
+    p.add_argument(
+        "--words", type=int, default=8, metavar="N", dest="n_words", help="nearest word types per sense (default 8)"
+    )
     p.add_argument("--min-count", type=int, default=3, metavar="N", help="nearest words need N occurrences (default 3)")
     p.add_argument(
         "--max-occurrences",
@@ -38,45 +51,53 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of k-means and sampling (default 0)")
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="also write a sense map (.png, .svg, .html)")
-    p.add_argument("--method", default="pca", choices=["pca", "umap", "tsne"], help="projection for -o (default pca)")
+    p.add_argument("--method", default="pca", choices=METHODS, help="projection for -o (default pca)")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    if args.output:
-        from ..structure import check_plot_path
+def compute(args: argparse.Namespace) -> Senses | SenseMap:
+    from ..store import Store
+    from ..structure import SenseRule, check_plot_path, word_senses, write_sense_map
 
-        check_plot_path(args.output)
-    store = Store.open(args.store)
-    result = word_senses(
-        store,
+    if args.output is None:
+        return word_senses(
+            Store.open(args.store),
+            args.word,
+            args.k,
+            rule=SenseRule(k_max=args.k_max),
+            n_sentences=args.n_sentences,
+            n_words=args.n_words,
+            min_count=args.min_count,
+            max_occurrences=args.max_occurrences,
+            seed=args.seed,
+        )
+    path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
+    return write_sense_map(
+        Store.open(args.store),
         args.word,
+        path,
         args.k,
-        k_max=args.max_k,
-        n_sentences=args.sentences,
-        n_words=args.words,
+        rule=SenseRule(k_max=args.k_max),
+        n_sentences=args.n_sentences,
+        n_words=args.n_words,
         min_count=args.min_count,
         max_occurrences=args.max_occurrences,
+        method=args.method,
         seed=args.seed,
     )
-    if args.output:
-        from ..structure import save_projection, senses_projection
 
-        proj = senses_projection(store, result, method=args.method, seed=args.seed)
-        method = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}[args.method]
-        title = f"Senses of '{result.word}': {len(result.rows):,} occurrences, {method}"
-        save_projection(proj, args.output, title=title + (f" ({proj.note})" if proj.note else ""))
-    if args.json:
-        print_json(result.to_dict())
-        return 0
-    sampled = f", {len(result.rows):,} clustered" if result.sampled else ""
+
+def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
+    from ..structure import SenseMap
+
+    senses = result.senses if isinstance(result, SenseMap) else result
+    sampled = f", {len(senses.rows):,} clustered" if senses.sampled else ""
     console.print(
-        f"[bold]{result.word}[/bold]: {result.n_total:,} occurrences{sampled}; "
-        f"{result.k} sense{'s' if result.k != 1 else ''} ({result.split.reason})"
+        f"[bold]{senses.word}[/bold]: {senses.n_total:,} occurrences{sampled}; "
+        f"{senses.k} sense{'s' if senses.k != 1 else ''} ({senses.split.reason})"
     )
-    for s in result.senses:
-        share = s.size / len(result.rows)
+    for s in senses.senses:
+        share = s.size / len(senses.rows)
         console.print(f"\n[bold]sense {s.label + 1}[/bold]  {s.size:,} occurrences ({share:.0%})")
         console.print(
             "  near: " + ", ".join(f"{w} {v:.2f}" for w, v in zip(s.nearest_words, s.nearest_scores, strict=True))
@@ -85,6 +106,5 @@ def run(args: argparse.Namespace) -> int:
             console.print("  keywords: " + ", ".join(s.keywords))
         for o in s.central:
             console.print("  ", highlight(o.sentence, o.start, o.end))
-    if args.output:
+    if isinstance(result, SenseMap):
         console.print(f"\nsense map written to {args.output}")
-    return 0

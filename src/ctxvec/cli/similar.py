@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
-from ..neighbours import KINDS, similar
-from ..queries import add_query_arguments, queries_from_args
-from ..store import Occurrence, Store
-from ._output import add_json_flag, console, highlight, print_json
+from ..neighbours._kinds import KINDS
+from ._output import add_json_flag, console, highlight
+from ._queries import add_query_arguments
+
+if TYPE_CHECKING:
+    from ..neighbours import Similar
+    from ..store import Occurrence
 
 CONTEXT = 70  # characters shown on each side of a highlighted token
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "similar",
         help="nearest occurrences (cosine) of a word in context",
@@ -46,7 +49,27 @@ def register(sub: Any) -> None:
     )
     how.add_argument("--index", choices=KINDS, default=None, help="use this index kind (default: any present)")
     add_json_flag(p)
-    p.set_defaults(func=run)
+
+
+def compute(args: argparse.Namespace) -> Similar:
+    from ..neighbours import similar
+    from ..store import Store
+
+    return similar(
+        Store.open(args.store),
+        args.word,
+        sentence=args.sentence,
+        row=args.row,
+        in_sentence=args.in_sentence,
+        limit=args.limit,
+        device=args.device,
+        k=args.k,
+        exclude_word=args.exclude_word,
+        distinct_sentences=args.distinct_sentences,
+        words_only=args.words_only,
+        exact=args.exact,
+        index=args.index,
+    )
 
 
 def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:
@@ -62,41 +85,26 @@ def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:
     return highlight(left + s[a:b] + right, len(left), len(left) + b - a)
 
 
-def run(args: argparse.Namespace) -> int:
-    store = Store.open(args.store)
-    queries = queries_from_args(store, args)
-    res = similar(
-        store,
-        queries=queries,
-        k=args.k,
-        exclude_word=args.exclude_word,
-        distinct_sentences=args.distinct_sentences,
-        words_only=args.words_only,
-        exact=args.exact,
-        index=args.index,
-    )
-    if args.json:
-        print_json(res.to_dict())
-        return 0
-    console.print(Text(f"method: {res.method}", style="dim"))
-    for i, occ in enumerate(queries.occurrences):
+def render(result: Similar, args: argparse.Namespace) -> None:
+    words_only = bool(result.options.get("words_only"))
+    console.print(Text(f"method: {result.method}", style="dim"))
+    for i, occ in enumerate(result.queries.occurrences):
         where = f"row {occ.row}, sentence {occ.sentence_id}" if occ.row >= 0 else "new sentence"
         console.print()
         console.print(Text(f"{occ.token} ({where})", style="bold"))
         console.print(highlight(occ.sentence, occ.start, occ.end))
         table = Table(show_edge=False, pad_edge=False)
         table.add_column("#", justify="right", style="dim")
-        table.add_column("word" if args.words_only else "token")
+        table.add_column("word" if words_only else "token")
         table.add_column("cosine", justify="right")
-        if args.words_only:
+        if words_only:
             table.add_column("count", justify="right")
         table.add_column("row", justify="right", style="dim")
         table.add_column("sentence", overflow="fold")
-        for j, hit in enumerate(res.hits(i), 1):
-            cells: list[Any] = [str(j), hit.occurrence.token, f"{hit.score:.4f}"]
-            if args.words_only:
+        for j, hit in enumerate(result.hits(i), 1):
+            cells: list[str | Text] = [str(j), hit.occurrence.token, f"{hit.score:.4f}"]
+            if words_only:
                 cells.append(str(hit.count))
             cells += [str(hit.occurrence.row), snippet(hit.occurrence)]
             table.add_row(*cells)
         console.print(table)
-    return 0

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
 from ..errors import CtxvecError
-from ._output import add_json_flag, console, print_json
+from ..transforms._names import METHOD_NAMES
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..space import TransformRemoval, TransformResult
 
 
 def register(sub: Any) -> None:
-    from ..transforms import METHODS
-
     p = sub.add_parser(
         "transform",
         help="post-process a store's vectors: center, all-but-the-top, whitening, conceptor negation, PCA",
@@ -27,7 +28,7 @@ def register(sub: Any) -> None:
         "default 2); pca (project on the top --n-components principal components, default all).",
     )
     p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument("--method", choices=tuple(METHODS), default=None, help="the transform (required unless --remove)")
+    p.add_argument("--method", choices=METHOD_NAMES, default=None, help="the transform (required unless --remove)")
     dest = p.add_mutually_exclusive_group(required=True)
     dest.add_argument("--out", default=None, metavar="STORE2", help="write a new store here (must not exist)")
     dest.add_argument("--in-place", action="store_true", help="keep the fitted transform in STORE, applied on the fly")
@@ -43,66 +44,43 @@ def register(sub: Any) -> None:
         help="with --out: storage dtype of the new vectors (default: the source's)",
     )
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def compute(args: argparse.Namespace) -> TransformResult | TransformRemoval:
+    from ..space import apply_transform, remove_transform
     from ..store import Store
-    from ..transforms import (
-        check_new_output,
-        check_no_transform,
-        describe,
-        make_transform,
-        remove_store_transform,
-        set_store_transform,
-        transform_store,
-    )
 
     store = Store.open(args.store)
     if args.remove:
         if args.method or args.n_components is not None or args.alpha is not None or args.dtype:
             raise CtxvecError("--remove takes no --method, --n-components, --alpha or --dtype")
-        old = store.manifest.get("transform_id")
-        remove_store_transform(store)
-        if args.json:
-            print_json({"store": str(store.path), "removed": old})
-        else:
-            console.print(escape(f"removed the in-place transform {old} from {store.path}"))
-        return 0
+        return remove_transform(store)
     if args.method is None:
         raise CtxvecError("--method is required; choose center, abtt, whitening, conceptor or pca")
-    if args.in_place and args.dtype:
-        raise CtxvecError("--dtype only applies with --out (an in-place transform leaves the stored vectors alone)")
-    t = make_transform(args.method, n_components=args.n_components, alpha=args.alpha)
-    if args.out:
-        check_new_output(args.out, store)
+    return apply_transform(
+        store,
+        args.method,
+        out=args.out,
+        in_place=args.in_place,
+        n_components=args.n_components,
+        alpha=args.alpha,
+        dtype=args.dtype,
+    )
+
+
+def render(result: TransformResult | TransformRemoval, args: argparse.Namespace) -> None:
+    from ..space import TransformRemoval
+
+    if isinstance(result, TransformRemoval):
+        console.print(escape(f"removed the in-place transform {result.removed} from {result.store}"))
+        return
+    if result.in_place:
+        where = f"kept in {result.store}/transform; every operation on {result.store} now applies it"
     else:
-        check_no_transform(store)
-    start = time.perf_counter()
-    t.fit(store)
-    fit_s = time.perf_counter() - start
-    if args.in_place:
-        result = set_store_transform(store, t)
-        where = f"kept in {result.path}/transform; every operation on {result.path} now applies it"
-    else:
-        start = time.perf_counter()
-        result = transform_store(store, t, args.out, dtype=args.dtype)
-        where = f"wrote {result.path} ({result.n_rows:,} rows, dim {result.dim}) in {time.perf_counter() - start:.1f} s"
-    info = describe(t)
-    if args.json:
-        print_json(
-            {
-                "store": str(result.path),
-                "source": str(store.path),
-                "in_place": bool(args.in_place),
-                "fit_seconds": fit_s,
-                **info,
-            }
+        where = f"wrote {result.store} ({result.n_rows:,} rows, dim {result.dim}) in {result.write_seconds:.1f} s"
+    console.print(
+        escape(
+            f"fitted {result.method} ({result.transform_id}) on {result.n_fitted:,} vectors "
+            f"in {result.fit_seconds:.1f} s; {where}"
         )
-    else:
-        console.print(
-            escape(
-                f"fitted {args.method} ({info['transform_id']}) on {store.n_rows:,} vectors in {fit_s:.1f} s; {where}"
-            )
-        )
-    return 0
+    )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from ..lexicon import add_decontextualized, read_words_file, word_types
-from ..store import Store
-from ._output import add_json_flag, console, print_json
+from ._output import add_json_flag, console
+
+if TYPE_CHECKING:
+    from ..lexicon import WordTypesSummary
 
 
 def register(sub: Any) -> None:
@@ -43,62 +43,41 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--device", default="auto", help="device for --decontextualized embedding (auto, cpu, cuda, mps)")
     add_json_flag(p)
-    p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    store = Store.open(args.store)
-    types = word_types(store, min_count=args.min_count)
-    added = None
-    words: list[str] = []
-    if args.decontextualized:
-        words += read_words_file(args.decontextualized)
-    if args.benchmark_words:
-        from ..lexicon import benchmark_words
+def compute(args: argparse.Namespace) -> WordTypesSummary:
+    from ..lexicon import build_word_types
+    from ..store import Store
 
-        words += benchmark_words()
-    if args.decontextualized or args.benchmark_words:
-        added = add_decontextualized(store, words, device=args.device)
-    order = types.frequency_order()
-    if args.frequencies:
-        path = Path(args.frequencies)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{types.words[i]}\t{int(types.counts[i])}\n" for i in order), encoding="utf-8")
-    top = [{"word": str(types.words[i]), "count": int(types.counts[i])} for i in order[: max(args.top, 0)]]
-    summary: dict[str, Any] = {
-        "store": str(store.path),
-        "types": len(types),
-        "min_count": args.min_count,
-        "occurrences": int(types.counts.sum()),
-        "top": top,
-    }
-    if added is not None:
-        summary["decontextualized"] = {
-            "added": added.added,
-            "already_known": len(added.known),
-            "failed": added.failed,
-            "total": added.total,
-        }
-    if args.json:
-        print_json(summary)
-        return 0
-    console.print(
-        f"{len(types):,} word types with at least {args.min_count} occurrence(s) "
-        f"({summary['occurrences']:,} occurrences); vectors kept in {store.path}"
+    return build_word_types(
+        Store.open(args.store),
+        min_count=args.min_count,
+        top=args.top,
+        frequencies=args.frequencies,
+        decontextualized=args.decontextualized,
+        benchmark_words=args.benchmark_words,
+        device=args.device,
     )
+
+
+def render(result: WordTypesSummary, args: argparse.Namespace) -> None:
+    console.print(
+        f"{result.n_types:,} word types with at least {result.min_count} occurrence(s) "
+        f"({result.n_occurrences:,} occurrences); vectors kept in {result.store}"
+    )
+    added = result.decontextualized
     if added is not None:
         console.print(
             f"decontextualized: {len(added.added)} added, {len(added.known)} already known, "
             f"{len(added.failed)} failed; {added.total} in the store"
         )
-    if args.frequencies:
+    if result.frequencies is not None:
         console.print(f"frequency list written to {args.frequencies}")
-    if top:
+    if result.top:
         table = Table(title="most frequent words", title_justify="left")
         table.add_column("rank", justify="right")
         table.add_column("word")
         table.add_column("count", justify="right")
-        for rank, item in enumerate(top, 1):
-            table.add_row(str(rank), str(item["word"]), f"{item['count']:,}")
+        for rank, item in enumerate(result.top, 1):
+            table.add_row(str(rank), item.word, f"{item.count:,}")
         console.print(table)
-    return 0

@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import CtxvecError
-from ._read import Corpus
 from ._sentences import split_sentences
+from ._types import Corpus
 
 WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 LEE_FILE = "lee_background.cor"

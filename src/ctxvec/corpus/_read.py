@@ -10,48 +10,24 @@ With ``split=True`` each line/cell is treated as paragraph text and split into s
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import CtxvecError
+from ..errors import CtxvecError, ParameterError
+from ._builtin import BUILTIN, load_builtin
 from ._sentences import split_sentences
+from ._types import Corpus
 
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".parquet"}
 SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | TABLE_SUFFIXES
-
-
-@dataclass
-class Corpus:
-    """Sentences with their document ids: texts (n_sentences,), doc_ids (n_sentences,) int64."""
-
-    texts: list[str]
-    doc_ids: np.ndarray
-    name: str = "corpus"
-    sources: list[str] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def head(self, n: int) -> Corpus:
-        """The first `n` sentences."""
-        return Corpus(self.texts[:n], self.doc_ids[:n], f"{self.name}[:{n}]", self.sources)
-
-    def fingerprint(self) -> str:
-        """SHA-256 over the sentences and document ids (identifies a corpus for resume)."""
-        h = hashlib.sha256()
-        for text, doc in zip(self.texts, self.doc_ids.tolist(), strict=True):
-            h.update(f"{doc}\x00{text}\x01".encode())
-        return h.hexdigest()
 
 
 class _Builder:
@@ -76,6 +52,11 @@ class _Builder:
         if self.in_doc:
             self.doc += 1
             self.in_doc = False
+
+
+def _no_column(problem: str) -> ParameterError:
+    """The error for a text field/column that is not there: `problem`, then the fix."""
+    return ParameterError("column", problem + "; pass {name} NAME")
 
 
 def _decoded_lines(data: bytes, source: str) -> Iterator[str]:
@@ -108,7 +89,7 @@ def _read_jsonl(data: bytes, source: str, column: str, b: _Builder) -> None:
             raise CtxvecError(f"{source} line {lineno}: not valid JSON ({e.msg})") from None
         if not isinstance(obj, dict) or column not in obj:
             keys = ", ".join(obj) if isinstance(obj, dict) else type(obj).__name__
-            raise CtxvecError(f"{source} line {lineno}: no field {column!r} (has: {keys}); pass --column NAME")
+            raise _no_column(f"{source} line {lineno}: no field {column!r} (has: {keys})")
         if obj[column] is not None:
             b.add(str(obj[column]))
             b.end_document()
@@ -123,16 +104,14 @@ def _read_table(path: Path, column: str, b: _Builder) -> None:
         except Exception as e:
             raise CtxvecError(f"{path}: cannot read as Parquet ({e})") from None
         if column not in table.column_names:
-            raise CtxvecError(
-                f"{path}: no column {column!r} (has: {', '.join(table.column_names)}); pass --column NAME"
-            )
+            raise _no_column(f"{path}: no column {column!r} (has: {', '.join(table.column_names)})")
         values: Iterable[object] = table.column(column).to_pylist()
     else:
         text = "\n".join(_decoded_lines(path.read_bytes(), str(path)))
         reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
         names = reader.fieldnames or []
         if column not in names:
-            raise CtxvecError(f"{path}: no column {column!r} (has: {', '.join(names)}); pass --column NAME")
+            raise _no_column(f"{path}: no column {column!r} (has: {', '.join(names)})")
         values = [row[column] for row in reader]
     for v in values:
         if v is not None and str(v).strip():
@@ -168,7 +147,7 @@ def read_corpus(
         corpus = _read_source(str(source), column, split)
     if limit is not None:
         if limit < 1:
-            raise CtxvecError(f"--limit must be at least 1, got {limit}")
+            raise ParameterError("limit", f"{{name}} must be at least 1, got {limit}")
         corpus = corpus.head(limit)
     if not corpus.texts:
         raise CtxvecError(f"no sentences in {corpus.name}; the input is empty or blank")
@@ -176,8 +155,6 @@ def read_corpus(
 
 
 def _read_source(source: str, column: str, split: bool) -> Corpus:
-    from ._builtin import BUILTIN, load_builtin
-
     b = _Builder(split)
     if source == "-":
         _read_text(sys.stdin.buffer.read(), "<stdin>", b)

@@ -1,4 +1,10 @@
-"""ctxvec.decomposition."""
+"""ctxvec.decomposition: word occurrences as sparse combinations of atoms, and learned factors.
+
+`decompose` writes query occurrences of a store as sparse non-negative combinations of word types,
+occurrences or learned factors (`Decomposition`). `FactorLearner` learns a non-negative sparse
+dictionary (transformer factors); `learn_factors` / `load_factors` keep one inside a store (`Factors`),
+`factor_occurrences` shows one factor's top occurrences, `factors_list` the dictionaries there.
+"""
 
 from __future__ import annotations
 
@@ -7,37 +13,68 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "ATOMS": "_decompose",
-    "DEFAULT_ALPHA": "_decompose",
-    "DEFAULT_SAMPLES": "_factors",
-    "Decomposition": "_decompose",
-    "FactorLearner": "_factors",
-    "Factors": "_factors",
-    "SOLVERS": "_decompose",
+    "ATOMS": "_names",
+    "DEFAULT_ALPHA": "_names",
+    "DEFAULT_SAMPLES": "_names",
+    "SOLVERS": "_names",
+    "other_forms": "_forms",
+    "stem": "_forms",
+    "MEMORY_LIMIT": "_atomset",
+    "Decomposition": "_result",
+    "Term": "_result",
     "decompose": "_decompose",
+    "solver_device": "_decompose",
+    "FactorLearner": "_learner",
+    "FactorOccurrences": "_factors",
+    "Factors": "_factors",
+    "FactorsList": "_factors",
+    "factor_occurrences": "_factors",
+    "factors_list": "_factors",
     "learn_factors": "_factors",
     "list_factors": "_factors",
     "load_factors": "_factors",
-    "other_forms": "_decompose",
-    "stem": "_decompose",
+    "save_factors": "_factors",
 }
 __all__ = [
     "ATOMS",
     "DEFAULT_ALPHA",
     "DEFAULT_SAMPLES",
+    "MEMORY_LIMIT",
     "SOLVERS",
     "Decomposition",
     "FactorLearner",
+    "FactorOccurrences",
     "Factors",
+    "FactorsList",
+    "Term",
     "decompose",
+    "factor_occurrences",
+    "factors_list",
     "learn_factors",
     "list_factors",
     "load_factors",
     "other_forms",
+    "save_factors",
+    "solver_device",
     "stem",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._decompose import ATOMS, DEFAULT_ALPHA, SOLVERS, Decomposition, decompose, other_forms, stem
-    from ._factors import DEFAULT_SAMPLES, FactorLearner, Factors, learn_factors, list_factors, load_factors
+    from ._atomset import MEMORY_LIMIT
+    from ._decompose import decompose, solver_device
+    from ._factors import (
+        FactorOccurrences,
+        Factors,
+        FactorsList,
+        factor_occurrences,
+        factors_list,
+        learn_factors,
+        list_factors,
+        load_factors,
+        save_factors,
+    )
+    from ._forms import other_forms, stem
+    from ._learner import FactorLearner
+    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_SAMPLES, SOLVERS
+    from ._result import Decomposition, Term

@@ -1,11 +1,11 @@
 """Sparse decomposition of word occurrences: `cold = 0.66·warm + 0.23·heavy + 0.11·hot`.
 
 Each query vector y (dim,) is written as a sparse non-negative (or, with `signed`, any-sign)
-combination of atoms by the LASSO of `ctxvec.lasso._lasso`. Atoms are
+combination of atoms by the LASSO of `ctxvec.lasso`. Atoms are
 
 - ``"types"``: word-type vectors (the mean of each word's occurrences; each word appears once),
 - ``"occurrences"``: every occurrence in the store (the blog's setting; each term has its sentence),
-- ``"factors"``: a dictionary learned by `ctxvec.decomposition._factors` (each term labelled by its top words).
+- ``"factors"``: a dictionary learned by `learn_factors` (each term labelled by its top words).
 
 The query's own word (and, with `exclude_forms`, its other forms) is never an atom, and neither are
 punctuation tokens unless `punctuation=True`. Sparsity is set by `alpha` relative to `alpha_max`
@@ -17,250 +17,34 @@ its reconstruction and the relative residual ‖y − Aᵀw‖ / ‖y‖.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import CtxvecError
-from ..lasso import _lasso as lasso
-from ..store import Occurrence, Store, normalize_word
+from ..errors import CtxvecError, ParameterError
+from ..lasso import LassoResult, alpha_max, solve
+from ..store import Occurrence, Store
+from ._atomset import MEMORY_LIMIT, AtomSet, build_atoms, query_exclusion
+from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_OMP_TERMS, SOLVERS
+from ._result import Decomposition, Term
 
-ATOMS = ("types", "occurrences", "factors")
-SOLVERS = ("fista", "lasso", "omp")
-DEFAULT_ALPHA = 0.2
-MEMORY_LIMIT = 2 << 30  # occurrence atoms above this many bytes (float32) are streamed from the store
-_SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ers", "er", "est", "ly", "'s")
-_WORDLIKE = re.compile(r"\w")
-
-
-def stem(word: str) -> str:
-    """A crude English stem (suffix stripping, doubled final consonant undone): colder -> cold."""
-    w = normalize_word(word).removeprefix("##")
-    for suf in _SUFFIXES:
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            w = w[: -len(suf)] + ("y" if suf == "ies" else "")
-            break
-    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]
-    return w
+if TYPE_CHECKING:
+    from ..queries import Queries
 
 
-def other_forms(word: str, vocabulary: np.ndarray) -> np.ndarray:
-    """(n,) bool mask of `vocabulary` entries that are forms of `word`: the same crude stem (`stem`), or,
-    for words of 4+ letters, starting with the word or its stem (state -> states, stateless, statehood)."""
-    key, w = stem(word), normalize_word(word)
-    prefixes = tuple(p for p in {w, key} if len(p) >= 4)
-
-    def is_form(v: str) -> bool:
-        return stem(v) == key or (bool(prefixes) and v.startswith(prefixes))
-
-    return np.fromiter((is_form(str(v)) for v in vocabulary), dtype=bool, count=len(vocabulary))
-
-
-@dataclass
-class Term:
-    """One term of a decomposition: an atom, its raw coefficient and its share of Σ|coef|."""
-
-    word: str
-    coef: float
-    weight: float
-    atom: int
-    row: int = -1  # store row (occurrence atoms)
-    occurrence: Occurrence | None = None  # occurrence atoms: the atom's token in its sentence
-
-
-@dataclass
-class Decomposition:
-    """Decompositions of k query occurrences.
-
-    rows (k,) query rows (-1: a word in a new sentence); occurrences: the k query occurrences (or None
-    when vectors were given); terms: per query, its `Term`s sorted by |coefficient| (largest first);
-    alpha (k,) absolute (scikit-learn scale), alpha_max (k,), n_terms (k,), cosine (k,) between query and
-    reconstruction, residual (k,) ‖y − Aᵀw‖/‖y‖, objective (k,), converged (k,); notes: per query a line
-    when there is something to say (e.g. every coefficient is zero), else ''.
-    """
-
-    atoms: str
-    solver: str
-    signed: bool
-    rows: np.ndarray
-    occurrences: list[Occurrence | None]
-    terms: list[list[Term]]
-    alpha: np.ndarray
-    alpha_max: np.ndarray
-    n_terms: np.ndarray
-    cosine: np.ndarray
-    residual: np.ndarray
-    objective: np.ndarray
-    converged: np.ndarray
-    notes: list[str] = field(default_factory=list)
-    n_atoms: int = 0
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @property
-    def alpha_relative(self) -> np.ndarray:
-        """(k,) alpha / alpha_max (≥ 1 means every coefficient is zero)."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(self.alpha_max > 0, self.alpha / self.alpha_max, np.inf)
-
-    def equation(self, i: int, top: int | None = None, digits: int = 2) -> str:
-        """`word = 0.66·warm + 0.23·heavy + 0.11·hot` for query i (normalised coefficients)."""
-        occ = self.occurrences[i]
-        lhs = occ.token if occ is not None else f"query {i}"
-        terms = self.terms[i][:top] if top else self.terms[i]
-        if not terms:
-            return f"{lhs} = 0"
-        parts = []
-        for j, t in enumerate(terms):
-            sign = "−" if t.weight < 0 else "+"
-            body = f"{abs(t.weight):.{digits}f}·{t.word}"
-            parts.append(("− " if sign == "−" else "") + body if j == 0 else f" {sign} {body}")
-        more = len(self.terms[i]) - len(terms)
-        rest = f" + … ({more} more)" if more > 0 else ""
-        return f"{lhs} = " + "".join(parts) + rest
-
-    def to_json(self) -> list[dict[str, Any]]:
-        """One dict per query: row, token, sentence, fit, and terms with word, coef (normalised), raw_coef."""
-        out = []
-        for i in range(len(self)):
-            occ = self.occurrences[i]
-            item: dict[str, Any] = {"row": int(self.rows[i])}
-            if occ is not None:
-                item.update(
-                    token=occ.token, sentence_id=occ.sentence_id, sentence=occ.sentence, span=[occ.start, occ.end]
-                )
-            item.update(
-                alpha=float(self.alpha[i]),
-                alpha_max=float(self.alpha_max[i]),
-                alpha_relative=float(self.alpha_relative[i]) if np.isfinite(self.alpha_relative[i]) else None,
-                n_terms=int(self.n_terms[i]),
-                cosine=float(self.cosine[i]),
-                residual=float(self.residual[i]),
-                objective=float(self.objective[i]),
-                converged=bool(self.converged[i]),
-                note=self.notes[i] if self.notes else "",
-                equation=self.equation(i),
-            )
-            terms = []
-            for t in self.terms[i]:
-                d: dict[str, Any] = {"word": t.word, "coef": t.weight, "raw_coef": t.coef, "atom": t.atom}
-                if self.atoms == "occurrences":
-                    d["row"] = t.row
-                    if t.occurrence is not None:
-                        d.update(
-                            sentence_id=t.occurrence.sentence_id,
-                            sentence=t.occurrence.sentence,
-                            span=[t.occurrence.start, t.occurrence.end],
-                        )
-                if self.atoms == "factors":
-                    d["factor"] = t.atom
-                terms.append(d)
-            item["terms"] = terms
-            out.append(item)
-        return out
-
-
-@dataclass
-class AtomSet:
-    """Atoms for a decomposition: the matrix (or stream), a word id per atom, the words, and store rows."""
-
-    kind: str
-    atoms: Any  # lasso.Atoms
-    word_ids: np.ndarray  # (n_atoms,) index into `words`
-    words: np.ndarray  # (n_words,) labels
-    rows: np.ndarray | None = None  # (n_atoms,) store rows (occurrence atoms)
-
-    @property
-    def n_atoms(self) -> int:
-        return int(self.atoms.n_atoms)
-
-
-def build_atoms(
-    store: Store,
-    kind: str = "types",
-    *,
-    min_count: int = 1,
-    factors: str = "default",
-    device: Any = "cpu",
-    memory_limit: int = MEMORY_LIMIT,
-) -> AtomSet:
-    """The atoms of `kind` for `store` (see module docstring); occurrence atoms above `memory_limit`
-    bytes (float32) are streamed from the store's memory map instead of loaded."""
-    if kind == "types":
-        from ..lexicon import word_types
-
-        wt = word_types(store, min_count)
-        if not len(wt):
-            raise CtxvecError(f"no word has at least {min_count} occurrences; lower --min-count")
-        return AtomSet(
-            kind, lasso.ArrayAtoms(wt.vectors, device), np.arange(len(wt)), np.asarray(wt.words, dtype=object)
-        )
-    if kind == "occurrences":
-        if min_count > 1:
-            keep = store.word_counts[store.word_ids] >= min_count
-            rows = np.flatnonzero(keep)
-        else:
-            rows = np.arange(store.n_rows)
-        if len(rows) * store.dim * 4 <= memory_limit:
-            matrix = np.concatenate([b for _, b in store.iter_blocks()]) if store.n_rows else np.zeros((0, store.dim))
-            atoms: Any = lasso.ArrayAtoms(matrix[rows] if min_count > 1 else matrix, device)
-        else:
-            atoms = lasso.StoreAtoms(store, rows if min_count > 1 else None, device)
-        return AtomSet(kind, atoms, store.word_ids[rows], store.vocabulary, rows)
-    if kind == "factors":
-        from ._factors import load_factors
-
-        f = load_factors(store, factors)
-        return AtomSet(
-            kind,
-            lasso.ArrayAtoms(f.components, device),
-            np.arange(f.n_factors),
-            np.asarray([f"#{j}({lab})" for j, lab in enumerate(f.labels)], dtype=object),
-        )
-    raise CtxvecError(f"unknown atoms {kind!r}; choose one of {', '.join(ATOMS)}")
-
-
-def _exclusion(
-    atom_set: AtomSet, query_words: list[str | None], exclude_forms: bool, exclude: list[str], punctuation: bool
-) -> lasso.Exclusion | None:
-    """Per query, the atoms it may not use: its own word (+ forms), `exclude`, punctuation."""
-    words = atom_set.words
-    base = np.zeros(len(words), dtype=bool)
-    if atom_set.kind != "factors":
-        if not punctuation:
-            base |= np.fromiter((not _WORDLIKE.search(str(w)) for w in words), dtype=bool, count=len(words))
-        keys = {normalize_word(w) for w in exclude}
-        base |= np.fromiter((str(w) in keys for w in words), dtype=bool, count=len(words))
-    groups: dict[str, int] = {}
-    word_masks: list[np.ndarray] = []
-    group = np.zeros(len(query_words), dtype=np.int64)
-    for i, q in enumerate(query_words):
-        key = "" if q is None or atom_set.kind == "factors" else normalize_word(q)
-        if key not in groups:
-            m = base.copy()
-            if key:
-                m |= words == key
-                if exclude_forms:
-                    m |= other_forms(key, words)
-            groups[key] = len(word_masks)
-            word_masks.append(m)
-        group[i] = groups[key]
-    if not any(m.any() for m in word_masks):
-        return None
-    masks = np.stack([m[atom_set.word_ids] for m in word_masks])  # (g, n_atoms)
-    return lasso.Exclusion(masks, group)
+def solver_device(device: str) -> str:
+    """The torch device the solver runs on for `decompose`'s `device`: ``"auto"`` is the CPU (the
+    solver runs on a GPU only when asked by name), anything else itself."""
+    return "cpu" if device == "auto" else device
 
 
 def decompose(
     store: Store,
     word: str | None = None,
     *,
-    queries: Any = None,
+    queries: Queries | None = None,
+    vectors: np.ndarray | None = None,
     sentence: int | None = None,
     row: int | None = None,
     in_sentence: str | None = None,
@@ -277,100 +61,97 @@ def decompose(
     exclude: list[str] | tuple[str, ...] = (),
     punctuation: bool = False,
     tol: float | None = None,
-    device: Any = "cpu",
+    device: str = "auto",
     memory_limit: int = MEMORY_LIMIT,
 ) -> Decomposition:
-    """Decompose query occurrences of `store` into sparse combinations of atoms.
+    """Decompose query occurrences of `store` into sparse combinations of atoms (`ATOMS`).
 
-    Queries: `queries` (a `ctxvec.queries.Queries`, or a (k, dim) array of vectors whose word is `word`),
-    else chosen as `ctxvec.queries.select_queries(store, word, sentence=, row=, in_sentence=, limit=)`.
+    Queries: `queries` (a `ctxvec.queries.Queries`), or `vectors` (k, dim) whose word is `word`, else
+    ``ctxvec.queries.select_queries(store, word, sentence=, row=, in_sentence=, limit=, device=)``.
     Sparsity: `alpha` in (0, 1) relative to each query's alpha_max (default 0.2), or `alpha_abs` in
     scikit-learn's absolute scale (the blog's alpha=0.9), or `max_terms` K (at most K terms; the only
-    option for solver "omp"). `signed` allows negative coefficients.
+    option for solver "omp"). `signed` allows negative coefficients. `device`: ``"auto"`` embeds an
+    `in_sentence` on the best device and solves on the CPU; a named device (``"cuda"``) is used for both.
     """
     if atoms not in ATOMS:
-        raise CtxvecError(f"unknown atoms {atoms!r}; choose one of {', '.join(ATOMS)}")
+        raise ParameterError("atoms", f"unknown {{name}} {atoms!r}; choose one of {', '.join(ATOMS)}")
     if solver not in SOLVERS:
-        raise CtxvecError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+        raise ParameterError("solver", f"unknown {{name}} {solver!r}; choose one of {', '.join(SOLVERS)}")
     if sum(x is not None for x in (alpha, alpha_abs, max_terms)) > 1:
-        raise CtxvecError("give only one of --alpha, --alpha-abs and --max-terms")
+        raise CtxvecError("give only one of alpha, alpha_abs and max_terms")
     if alpha is not None and not alpha > 0:
-        raise CtxvecError(f"--alpha must be > 0 (a fraction of alpha_max, e.g. 0.2), got {alpha}")
+        raise ParameterError(
+            "alpha", f"{{name}} must be > 0 (a fraction of alpha_max, e.g. {DEFAULT_ALPHA}), got {alpha}"
+        )
     if alpha_abs is not None and not alpha_abs > 0:
-        raise CtxvecError(f"--alpha-abs must be > 0, got {alpha_abs}")
+        raise ParameterError("alpha_abs", f"{{name}} must be > 0, got {alpha_abs}")
     if max_terms is not None and max_terms < 1:
-        raise CtxvecError(f"--max-terms must be at least 1, got {max_terms}")
+        raise ParameterError("max_terms", f"{{name}} must be at least 1, got {max_terms}")
     if solver == "omp" and max_terms is None:
         if alpha is not None or alpha_abs is not None:
-            raise CtxvecError("solver omp takes a number of terms, not an alpha: use --max-terms K")
-        max_terms = 10
+            raise ParameterError("max_terms", "solver omp takes a number of terms, not an alpha: give {name}")
+        max_terms = DEFAULT_OMP_TERMS
     if alpha is None and alpha_abs is None and max_terms is None:
         alpha = DEFAULT_ALPHA
 
-    rows, vectors, occs, qwords = _queries(store, word, queries, sentence, row, in_sentence, limit)
-    atom_set = build_atoms(store, atoms, min_count=min_count, factors=factors, device=device, memory_limit=memory_limit)
-    excl = _exclusion(atom_set, qwords, exclude_forms, list(exclude), punctuation)
+    if queries is None and vectors is None:
+        from ..queries import select_queries
+
+        queries = select_queries(
+            store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit, device=device
+        )
+    rows, ys, occs, qwords = _query_vectors(store, word, queries, vectors)
+    atom_set = build_atoms(
+        store, atoms, min_count=min_count, factors=factors, device=solver_device(device), memory_limit=memory_limit
+    )
+    excl = query_exclusion(atom_set, qwords, exclude_forms, list(exclude), punctuation)
     positive = not signed
-    k = len(vectors)
-    amax = lasso.alpha_max(vectors, atom_set.atoms, positive, excl)
-    notes = [""] * k
+    amax = alpha_max(ys, atom_set.atoms, positive, excl)
     if max_terms is not None:
-        res = lasso.solve(
-            vectors,
-            atom_set.atoms,
-            max_terms=max_terms,
-            solver=solver,
-            positive=positive,
-            exclude=excl,
-            tol=tol,
-            device=device,
-        )
+        res = solve(ys, atom_set.atoms, max_terms=max_terms, solver=solver, positive=positive, exclude=excl, tol=tol)
     else:
-        abs_alpha = amax * alpha if alpha is not None else np.full(k, float(alpha_abs))  # type: ignore[arg-type]
-        res = lasso.solve(
-            vectors, atom_set.atoms, abs_alpha, solver=solver, positive=positive, exclude=excl, tol=tol, device=device
-        )
+        abs_alpha = amax * alpha if alpha is not None else np.full(len(ys), float(alpha_abs or 0.0))
+        res = solve(ys, atom_set.atoms, abs_alpha, solver=solver, positive=positive, exclude=excl, tol=tol)
     res.alpha_max = amax
-    for i in range(k):
+    notes = _notes(res, alpha, alpha_abs, max_terms)
+    return _assemble(store, atom_set, solver, signed, rows, ys, occs, res, notes)
+
+
+def _notes(res: LassoResult, alpha: float | None, alpha_abs: float | None, max_terms: int | None) -> list[str]:
+    """Per query, a line when its solution needs explaining (no terms, or the solver stopped early), else ''."""
+    amax = res.alpha_max
+    notes = [""] * len(amax)
+    for i in range(len(amax)):
         if amax[i] <= 0:
             notes[i] = (
                 "no atom correlates positively with this vector, so every non-negative coefficient is "
-                "zero; try --signed"
+                "zero; allow negative coefficients (signed)"
             )
         elif max_terms is None and res.alpha[i] >= amax[i]:
             given = (
-                f"--alpha {alpha:g} ≥ 1"
-                if alpha is not None
-                else f"--alpha-abs {alpha_abs:g} ≥ alpha_max {amax[i]:.4g}"
+                f"alpha {alpha:g} ≥ 1" if alpha is not None else f"alpha_abs {alpha_abs:g} ≥ alpha_max {amax[i]:.4g}"
             )
             notes[i] = (
                 f"{given}: every coefficient is zero (alpha_max is the smallest alpha that zeroes them all); "
-                f"use --alpha below 1 (a fraction of alpha_max, e.g. {DEFAULT_ALPHA}) or --max-terms K"
+                f"use alpha below 1 (a fraction of alpha_max, e.g. {DEFAULT_ALPHA}) or max_terms K"
             )
         elif not res.converged[i]:
             notes[i] = f"solver stopped before reaching the tolerance (duality gap {res.gap[i]:.2e})"
-    return _assemble(store, atom_set, solver, signed, rows, vectors, occs, res, notes)
+    return notes
 
 
-def _queries(
-    store: Store,
-    word: str | None,
-    queries: Any,
-    sentence: int | None,
-    row: int | None,
-    in_sentence: str | None,
-    limit: int | None,
+def _query_vectors(
+    store: Store, word: str | None, queries: Queries | None, vectors: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, list[Occurrence | None], list[str | None]]:
     """rows (k,), vectors (k, dim) float64, occurrences, and the word each query excludes."""
-    if queries is None:
-        from ..queries import select_queries
-
-        queries = select_queries(store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit)
-    if isinstance(queries, np.ndarray) or (hasattr(queries, "__array__") and not hasattr(queries, "rows")):
-        vec = np.atleast_2d(np.asarray(queries, dtype=np.float64))
+    if vectors is not None:
+        if queries is not None:
+            raise ParameterError("vectors", "give {name} or queries, not both")
+        vec = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
         if vec.shape[1] != store.dim:
-            raise CtxvecError(f"query vectors have dim {vec.shape[1]}, the store has {store.dim}")
+            raise ParameterError("vectors", f"{{name}} have dim {vec.shape[1]}, the store has {store.dim}")
         return np.full(len(vec), -1, dtype=np.int64), vec, [None] * len(vec), [word] * len(vec)
+    assert queries is not None
     occs: list[Occurrence | None] = list(queries.occurrences)
     qwords: list[str | None] = [o.token if o is not None else queries.word for o in occs]
     vec = np.asarray(queries.vectors, dtype=np.float64)
@@ -387,7 +168,7 @@ def _assemble(
     rows: np.ndarray,
     vectors: np.ndarray,
     occs: list[Occurrence | None],
-    res: lasso.LassoResult,
+    res: LassoResult,
     notes: list[str],
 ) -> Decomposition:
     coef = sp.csr_array(res.coef)

@@ -1,4 +1,8 @@
-"""ctxvec.encoding."""
+"""ctxvec.encoding: sentences -> one vector per row, with a Hugging Face encoder.
+
+`EncodeSpec` and the choice constants (light, for parsers) live apart from `BatchEncoder`
+(torch, transformers), which loads only when used.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,17 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "BatchEncoder": "_encode",
-    "COMPUTE_DTYPES": "_encode",
-    "DEFAULT_BATCH_TOKENS": "_encode",
-    "EncodeSpec": "_encode",
+    "COMPUTE_DTYPES": "_spec",
+    "DEFAULT_BATCH_TOKENS": "_spec",
+    "EncodeSpec": "_spec",
     "EncodedBatch": "_encode",
-    "POOLINGS": "_encode",
-    "UNITS": "_encode",
+    "ModelRef": "_models",
+    "POOLINGS": "_spec",
+    "Tokenized": "_tokenize",
+    "UNITS": "_spec",
     "default_model_path": "_models",
     "owner_windows": "_tokenize",
-    "parse_layers": "_encode",
+    "parse_layers": "_spec",
     "plan_batches": "_tokenize",
     "tokenize": "_tokenize",
     "window_starts": "_tokenize",
@@ -29,6 +35,8 @@ __all__ = [
     "BatchEncoder",
     "EncodeSpec",
     "EncodedBatch",
+    "ModelRef",
+    "Tokenized",
     "default_model_path",
     "owner_windows",
     "parse_layers",
@@ -39,15 +47,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._encode import (
-        COMPUTE_DTYPES,
-        DEFAULT_BATCH_TOKENS,
-        POOLINGS,
-        UNITS,
-        BatchEncoder,
-        EncodedBatch,
-        EncodeSpec,
-        parse_layers,
-    )
-    from ._models import default_model_path
-    from ._tokenize import owner_windows, plan_batches, tokenize, window_starts
+    from ._encode import BatchEncoder, EncodedBatch
+    from ._models import ModelRef, default_model_path
+    from ._spec import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS, EncodeSpec, parse_layers
+    from ._tokenize import Tokenized, owner_windows, plan_batches, tokenize, window_starts

@@ -9,83 +9,19 @@ group windows into length-sorted batches under a token budget, run the model und
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import CtxvecError
+from ..errors import ParameterError
 from ._models import ModelRef, load_model, load_tokenizer, resolve_device, resolve_model, weights_sha256
+from ._spec import DEFAULT_BATCH_TOKENS, EncodeSpec, parse_layers
 from ._tokenize import Tokenized, plan_batches, tokenize
 
-UNITS = ("word", "subword")
-POOLINGS = ("mean", "first", "last")
-COMPUTE_DTYPES = ("float32", "bfloat16")
-DEFAULT_BATCH_TOKENS = 8192
-
-
-@dataclass(frozen=True)
-class EncodeSpec:
-    """How vectors are made. `layers`: ``last``, an index (``0`` = input embeddings, ``-2``),
-    a slice averaged (``-4:`` = mean of the last four), a comma list averaged, or ``all``."""
-
-    model: str | None = None
-    layers: str = "last"
-    unit: str = "word"
-    pooling: str = "mean"
-    keep_special: bool = False
-    max_length: int | None = None
-    window_overlap: int | None = None
-    compute_dtype: str = "float32"
-
-    def validate(self) -> EncodeSpec:
-        if self.unit not in UNITS:
-            raise CtxvecError(f"unknown unit {self.unit!r}; use one of {', '.join(UNITS)}")
-        if self.pooling not in POOLINGS:
-            raise CtxvecError(f"unknown pooling {self.pooling!r}; use one of {', '.join(POOLINGS)}")
-        if self.compute_dtype not in COMPUTE_DTYPES:
-            raise CtxvecError(f"unknown compute dtype {self.compute_dtype!r}; use one of {', '.join(COMPUTE_DTYPES)}")
-        if self.max_length is not None and self.max_length < 4:
-            raise CtxvecError(f"--max-length {self.max_length} is too small; use at least 4")
-        parse_layers(self.layers, 12)  # syntax check
-        return self
-
-    def to_manifest(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_manifest(cls, manifest: dict[str, Any]) -> EncodeSpec:
-        """The spec a store was built with (its model resolved from the manifest's path)."""
-        enc = manifest.get("encode")
-        if not enc:
-            raise CtxvecError("this store was not built by `ctxvec embed` and has no model to embed new sentences with")
-        spec = cls(**enc)
-        path = manifest["model"].get("path")
-        return replace(spec, model=path or spec.model)
-
-
-def parse_layers(spec: str, n_layers: int) -> list[int] | None:
-    """Hidden-state indices (0..n_layers) that `spec` averages; None for ``all``."""
-    text = str(spec).strip().lower()
-    indices = list(range(n_layers + 1))
-    try:
-        if text == "all":
-            return None
-        if text == "last":
-            return [n_layers]
-        if ":" in text:
-            a, _, b = text.partition(":")
-            chosen = indices[slice(int(a) if a else None, int(b) if b else None)]
-        else:
-            chosen = [indices[int(x)] for x in text.split(",")]
-    except (ValueError, IndexError):
-        raise CtxvecError(
-            f"bad --layers {spec!r} for a model with {n_layers} layers; use last, an index 0..{n_layers} "
-            "(0 = embeddings, -1 = last), a range like -4: (mean of the last four), a list like 2,4, or all"
-        ) from None
-    if not chosen:
-        raise CtxvecError(f"--layers {spec!r} selects no layer of a model with {n_layers} layers")
-    return chosen
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 
 @dataclass
@@ -110,8 +46,8 @@ class BatchEncoder:
 
     spec: EncodeSpec
     ref: ModelRef
-    tokenizer: Any
-    model: Any
+    tokenizer: PreTrainedTokenizerFast
+    model: PreTrainedModel
     device: str
     max_length: int
     layer_indices: list[int] | None
@@ -130,7 +66,7 @@ class BatchEncoder:
         limits = [getattr(cfg, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
         model_max = min(int(x) for x in limits if x and 0 < int(x) < 100_000) if any(limits) else 512
         if spec.max_length is not None and spec.max_length > model_max:
-            raise CtxvecError(f"--max-length {spec.max_length} exceeds the model's maximum of {model_max}")
+            raise ParameterError("max_length", f"{{name}} {spec.max_length} exceeds the model's maximum of {model_max}")
         tokenizer.model_max_length = 10**9  # we window ourselves; silence the length warning
         layers = parse_layers(spec.layers, int(cfg.num_hidden_layers))
         return cls(
@@ -219,7 +155,7 @@ class BatchEncoder:
                 vec = pooled[0] if len(pooled) == 1 else torch.stack(pooled).mean(dim=0)
             return rows, vec.float().cpu().numpy()
 
-    def _pool(self, flat: Any, first: Any, last: Any) -> Any:
+    def _pool(self, flat: torch.Tensor, first: torch.Tensor, last: torch.Tensor) -> torch.Tensor:
         """Pool token states `flat` (B*T, dim) over each row's [first, last] positions -> (k, dim)."""
         import torch
 
@@ -269,7 +205,7 @@ class BatchEncoder:
         )
 
 
-def _special_ids(tokenizer: Any) -> tuple[np.ndarray, np.ndarray]:
+def _special_ids(tokenizer: PreTrainedTokenizerFast) -> tuple[np.ndarray, np.ndarray]:
     from ._tokenize import SpecialTokens
 
     sp = SpecialTokens.of(tokenizer)

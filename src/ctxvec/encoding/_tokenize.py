@@ -11,10 +11,13 @@ sides, so every row is computed exactly once and rows owned by one chunk are con
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from transformers import PreTrainedTokenizerFast
 
 TOKENIZE_BATCH = 4096
 
@@ -57,6 +60,9 @@ class Tokenized:
         return int(np.sum(self.chunk_length))
 
     def rows_table(self) -> pa.Table:
+        """The store's rows table: sentence_id, position, token, start, end."""
+        import pyarrow as pa
+
         return pa.table(
             {
                 "sentence_id": self.row_sentence,
@@ -78,12 +84,13 @@ class SpecialTokens:
     suffix_text: list[str]
 
     @classmethod
-    def of(cls, tokenizer: Any) -> SpecialTokens:
+    def of(cls, tokenizer: PreTrainedTokenizerFast) -> SpecialTokens:
         bare = list(tokenizer("a", add_special_tokens=False)["input_ids"])
         full = list(tokenizer("a", add_special_tokens=True)["input_ids"])
         i = next(k for k in range(len(full) - len(bare) + 1) if full[k : k + len(bare)] == bare)
         pre, suf = full[:i], full[i + len(bare) :]
-        return cls(pre, suf, tokenizer.convert_ids_to_tokens(pre), tokenizer.convert_ids_to_tokens(suf))
+        pre_text, suf_text = tokenizer.convert_ids_to_tokens(pre), tokenizer.convert_ids_to_tokens(suf)
+        return cls(pre, suf, [str(t) for t in pre_text], [str(t) for t in suf_text])
 
 
 def window_starts(n: int, size: int, overlap: int) -> np.ndarray:
@@ -111,7 +118,7 @@ def owner_windows(first: np.ndarray, last: np.ndarray, starts: np.ndarray, size:
 
 def tokenize(
     sentences: list[str],
-    tokenizer: Any,
+    tokenizer: PreTrainedTokenizerFast,
     unit: str = "word",
     keep_special: bool = False,
     max_length: int = 512,

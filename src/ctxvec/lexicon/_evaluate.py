@@ -5,7 +5,7 @@ Words are matched exactly as gensim's ``evaluate_word_analogies`` / ``evaluate_w
 them (``case_insensitive=True``, ``restrict_vocab=300000``, ``dummy4unknown=False``):
 
 - the vocabulary is the word types in descending frequency (ties alphabetical, decontextualized
-  vectors last), the order `ctxvec export --format word2vec` writes; only its first 300000 words count;
+  vectors last), the order `export_word2vec` writes; only its first 300000 words count;
 - a word is looked up by ``word.upper()``; where two types share an upper-case form the more
   frequent one wins;
 - a question or pair with an unknown word is skipped (counted in ``skipped``), not scored as wrong;
@@ -13,7 +13,7 @@ them (``case_insensitive=True``, ``restrict_vocab=300000``, ``dummy4unknown=Fals
   inputs (and any type with the same upper-case form) excluded; accuracy = correct / answered;
 - similarity = cosine of the two type vectors; the score is Spearman's rho (scipy) against the gold.
 
-On the same vectors the numbers equal gensim's (checked in tests/test_evaluate.py). Analogies are
+On the same vectors the numbers equal gensim's (checked in tests/lexicon/test_evaluate.py). Analogies are
 computed in chunks of questions as one matrix product each over the normalised type vectors.
 """
 
@@ -23,16 +23,17 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from ..errors import CtxvecError
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result
 from ..store import Store
-from ._analogy import EPSILON, METHODS
+from ._names import DEFAULT_PAIRS, EPSILON, METHODS, TASKS
+from ._wic import WicEvaluation, evaluate_wic
+from ._wic import wic_pairs as make_wic_pairs
 from ._wordtypes import WordTypes, word_types
 
-TASKS = ("analogy", "ws353", "simlex", "wic")
 DATASETS = {"analogy": "questions-words.txt", "ws353": "wordsim353.tsv", "simlex": "simlex999.txt"}
 RESTRICT_VOCAB = 300000
 
@@ -40,7 +41,7 @@ RESTRICT_VOCAB = 300000
 def dataset_path(task: str) -> Path:
     """Path of a benchmark file shipped with gensim (``analogy``, ``ws353`` or ``simlex``)."""
     if task not in DATASETS:
-        raise CtxvecError(f"no dataset for task {task!r}; use one of {', '.join(DATASETS)}")
+        raise ParameterError("task", f"no dataset for {{name}} {task!r}; use one of {', '.join(DATASETS)}")
     from gensim.test.utils import datapath
 
     p = Path(datapath(DATASETS[task]))
@@ -93,7 +94,7 @@ class AnalogySection:
 
 
 @dataclass
-class AnalogyEvaluation:
+class AnalogyEvaluation(Result):
     """Accuracy per section and in total; unknown words (sorted) that made questions skip."""
 
     sections: list[AnalogySection]
@@ -116,7 +117,7 @@ class AnalogyEvaluation:
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSON:
         return {
             "method": self.method,
             "accuracy": self.accuracy,
@@ -168,7 +169,7 @@ def answer_analogies(
     sharing their upper-case form) are excluded.
     """
     if method not in METHODS:
-        raise CtxvecError(f"unknown analogy method {method!r}; use one of {', '.join(METHODS)}")
+        raise ParameterError("method", f"unknown analogy {{name}} {method!r}; use one of {', '.join(METHODS)}")
     unit = vocab.unit
     collide = np.flatnonzero(vocab.key_of != np.arange(len(unit)))  # variants sharing an upper-case form
     out = np.empty(len(questions), dtype=np.int64)
@@ -240,7 +241,7 @@ def evaluate_analogies(
 
 # ---- word pairs -------------------------------------------------------------------------------
 @dataclass
-class PairEvaluation:
+class PairEvaluation(Result):
     """Spearman (and Pearson) correlation of cosine with human scores; pairs used and skipped.
 
     The correlations are NaN when fewer than two pairs have vectors."""
@@ -252,7 +253,7 @@ class PairEvaluation:
     skipped: int
     unknown: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSON:
         return {
             "dataset": self.name,
             "spearman": None if np.isnan(self.spearman) else self.spearman,
@@ -321,19 +322,18 @@ def evaluate_pairs(
 
 # ---- everything ---------------------------------------------------------------------------------
 @dataclass
-class Evaluation:
+class Evaluation(Result):
     """Results of the tasks run (None for a task not run) and the seconds each took."""
 
     analogy: AnalogyEvaluation | None = None
     ws353: PairEvaluation | None = None
     simlex: PairEvaluation | None = None
-    wic: Any = None
+    wic: WicEvaluation | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for task in TASKS:
-            res = getattr(self, task)
+    def to_dict(self) -> JSON:
+        out: JSON = {}
+        for task, res in (("analogy", self.analogy), ("ws353", self.ws353), ("simlex", self.simlex), ("wic", self.wic)):
             if res is not None:
                 out[task] = res.to_dict()
         out["seconds"] = self.seconds
@@ -342,7 +342,7 @@ class Evaluation:
 
 def benchmark_words() -> list[str]:
     """Every word of the analogy and word-similarity sets (lower case, sorted): candidates for
-    `ctxvec types --decontextualized`."""
+    `add_decontextualized` (the `types` command's benchmark words)."""
     words: set[str] = set()
     for _, questions in read_analogies(dataset_path("analogy")):
         for quad in questions:
@@ -353,21 +353,22 @@ def benchmark_words() -> list[str]:
     return sorted(words)
 
 
-def parse_tasks(tasks: Sequence[str] | str | None) -> list[str]:
-    """Validated task names (comma lists allowed); all tasks when None/empty."""
+def parse_tasks(tasks: Sequence[str] | None) -> list[str]:
+    """Validated task names, in order, without repeats (an item may be a comma list: ``"ws353,simlex"``);
+    all tasks when None or empty."""
     if not tasks:
         return list(TASKS)
-    items = [tasks] if isinstance(tasks, str) else list(tasks)
+    items = [tasks] if isinstance(tasks, str) else list(tasks)  # one name, not its letters
     names = [t.strip().lower() for item in items for t in item.split(",") if t.strip()]
     for t in names:
         if t not in TASKS:
-            raise CtxvecError(f"unknown task {t!r}; use any of {', '.join(TASKS)}")
+            raise ParameterError("tasks", f"unknown task {t!r} in {{name}}; use any of {', '.join(TASKS)}")
     return list(dict.fromkeys(names))
 
 
 def evaluate(
     store: Store,
-    tasks: Sequence[str] | str | None = None,
+    tasks: Sequence[str] | None = None,
     method: str = "add",
     min_count: int = 1,
     decontextualized: bool = True,
@@ -381,6 +382,8 @@ def evaluate(
     wic embeds WordNet example sentences with the store's own encoder (see `ctxvec.lexicon._wic`).
     """
     names = parse_tasks(tasks)
+    if wic_pairs and wic_pairs < 4:
+        raise ParameterError("wic_pairs", f"the word-in-context set needs at least 4 pairs; {{name}} is {wic_pairs}")
     result = Evaluation()
     if types is None and any(t != "wic" for t in names):
         t0 = time.perf_counter()
@@ -395,9 +398,6 @@ def evaluate(
             assert types is not None
             setattr(result, task, evaluate_pairs(types, name=task))
         else:
-            from ._wic import DEFAULT_PAIRS, evaluate_wic
-            from ._wic import wic_pairs as make_pairs
-
-            result.wic = evaluate_wic(store, make_pairs(wic_pairs or DEFAULT_PAIRS), device=device)
+            result.wic = evaluate_wic(store, make_wic_pairs(wic_pairs or DEFAULT_PAIRS), device=device)
         result.seconds[task] = time.perf_counter() - t0
     return result

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import CtxvecError
+from .._io import atomic_open, atomic_path
+from ..errors import ParameterError
+from ..results import JSON, Result
 from ..store import Store, normalize_word
-from ._wordtypes import WordTypes, word_types
+from ._names import FORMATS
+from ._wordtypes import WordTypes, vocabulary_ids, word_types
 
-FORMATS = ("word2vec", "projector")
 _SPACE = re.compile(r"\s+")
 
 
@@ -33,12 +35,21 @@ def _key(word: str) -> str:
 
 
 @dataclass
-class Exported:
-    """Files written and how many word types and occurrences they hold."""
+class Exported(Result):
+    """Files written in `format` and how many word types and occurrences they hold."""
 
     files: list[Path]
     n_types: int
     n_occurrences: int = 0
+    format: str = "word2vec"
+
+    def to_dict(self) -> JSON:
+        return {
+            "format": self.format,
+            "files": [str(f) for f in self.files],
+            "types": self.n_types,
+            "occurrences": self.n_occurrences,
+        }
 
 
 def export_word2vec(types: WordTypes, path: str | os.PathLike[str], binary: bool = False) -> Exported:
@@ -53,21 +64,19 @@ def export_word2vec(types: WordTypes, path: str | os.PathLike[str], binary: bool
     vectors = types.vectors.astype(np.float32)
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
     dim = vectors.shape[1]
     if binary:
-        with open(tmp, "wb") as f:
+        with atomic_open(p, "wb") as f:
             f.write(f"{len(keys)} {dim}\n".encode())
             for k, i in keys:
                 f.write(k.encode("utf-8") + b" " + vectors[i].tobytes() + b"\n")
     else:
-        with open(tmp, "w", encoding="utf-8") as f:
+        with atomic_open(p, "w") as f:
             f.write(f"{len(keys)} {dim}\n")
             fmt = " ".join(["%.9g"] * dim)
             for k, i in keys:
                 f.write(k + " " + fmt % tuple(vectors[i].tolist()) + "\n")
-    os.replace(tmp, p)
-    return Exported([p], len(keys))
+    return Exported([p], len(keys), format="word2vec")
 
 
 def _only(types: WordTypes, words: Sequence[str]) -> WordTypes:
@@ -90,18 +99,15 @@ def export_projector(
     """Write ``vectors.tsv`` + ``metadata.tsv`` into `folder`: word types, then occurrences.
 
     `words` restricts both to those words; `occurrences` caps the occurrences (a seeded uniform
-    sample, in row order; 0 = none).
+    sample, in row order; 0 = none). Both files are written under temporary names and renamed
+    only once both are complete.
     """
     if occurrences < 0:
-        raise CtxvecError(f"--occurrences must be 0 or more, got {occurrences}")
+        raise ParameterError("occurrences", f"{{name}} must be 0 or more, got {occurrences}")
     types = word_types(store) if types is None else types
     if words:
         types = _only(types, words)
-        vocab = store.vocabulary
-        keys = [normalize_word(w) for w in words]
-        at = np.minimum(np.searchsorted(vocab, keys), len(vocab) - 1)
-        wanted = np.asarray([a for a, k in zip(at, keys, strict=True) if vocab[a] == k], dtype=np.int64)
-        candidates = np.flatnonzero(np.isin(store.word_ids, wanted))
+        candidates = np.flatnonzero(np.isin(store.word_ids, vocabulary_ids(store, words)))
     else:
         candidates = np.arange(store.n_rows)
     if len(candidates) > occurrences:
@@ -110,7 +116,12 @@ def export_projector(
     out.mkdir(parents=True, exist_ok=True)
     vpath, mpath = out / "vectors.tsv", out / "metadata.tsv"
     order = types.frequency_order()
-    with open(vpath, "w", encoding="utf-8") as fv, open(mpath, "w", encoding="utf-8") as fm:
+    with (
+        atomic_path(vpath) as vtmp,
+        atomic_path(mpath) as mtmp,
+        open(vtmp, "w", encoding="utf-8") as fv,
+        open(mtmp, "w", encoding="utf-8") as fm,
+    ):
         fm.write("label\tkind\tword\tcount\trow\tsentence\n")
         for i in order:
             fv.write("\t".join(f"{x:.6g}" for x in types.vectors[i].tolist()) + "\n")
@@ -126,7 +137,7 @@ def export_projector(
                 word = _tsv(normalize_word(occ.token))
                 count = int(counts[store.word_ids[r]])
                 fm.write(f"{_tsv(occ.token)}@{r}\toccurrence\t{word}\t{count}\t{r}\t{_tsv(occ.highlighted())}\n")
-    return Exported([vpath, mpath], len(order), len(candidates))
+    return Exported([vpath, mpath], len(order), len(candidates), format="projector")
 
 
 def export(
@@ -141,7 +152,7 @@ def export(
 ) -> Exported:
     """Export `store`'s word types (and, for projector, occurrences) in `format` to `path`."""
     if format not in FORMATS:
-        raise CtxvecError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
+        raise ParameterError("format", f"unknown export {{name}} {format!r}; use one of {', '.join(FORMATS)}")
     types = word_types(store, min_count=min_count, decontextualized=decontextualized)
     if format == "word2vec":
         if words:

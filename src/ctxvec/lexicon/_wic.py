@@ -34,13 +34,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import CtxvecError
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result
+from ._names import DEFAULT_PAIRS
 
-DEFAULT_PAIRS = 2000
+if TYPE_CHECKING:
+    from ..encoding import BatchEncoder
+    from ..store import Store
+
 DEBIAN_WORDNET = Path("/usr/share/wordnet")
 POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 _LEMMA = re.compile(r"[a-z]+")
@@ -175,7 +180,7 @@ def lemma_examples(synsets: tuple[SynsetExamples, ...]) -> dict[tuple[str, str],
 def build_pairs(synsets: tuple[SynsetExamples, ...], n_pairs: int = DEFAULT_PAIRS, seed: int = 0) -> WicPairs:
     """Balanced same-/different-sense pairs from `synsets` (see the module docstring)."""
     if n_pairs < 4:
-        raise CtxvecError(f"the word-in-context set needs at least 4 pairs, got {n_pairs}")
+        raise ParameterError("n_pairs", f"the word-in-context set needs at least 4 pairs; {{name}} is {n_pairs}")
     table = lemma_examples(synsets)
     eligible = sorted(key for key, senses in table.items() if len(senses) >= 2 and any(len(s) >= 2 for s in senses))
     rng = np.random.default_rng(seed)
@@ -223,7 +228,7 @@ def wic_pairs(n_pairs: int = DEFAULT_PAIRS, seed: int = 0, source: str = "auto")
 
 # ---- scoring -------------------------------------------------------------------------------------
 @dataclass
-class WicEvaluation:
+class WicEvaluation(Result):
     """AUC and threshold accuracy on the test split; the threshold chosen on dev; pair counts."""
 
     auc: float
@@ -234,7 +239,7 @@ class WicEvaluation:
     n_test: int
     n_skipped: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSON:
         return {
             "auc": self.auc,
             "accuracy": self.accuracy,
@@ -250,9 +255,14 @@ def best_threshold(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float
     """(threshold, accuracy): the cut ``score >= t`` -> same sense that maximises accuracy on (scores, labels).
 
     Candidates are midpoints between consecutive distinct scores and both ends; ties go to the lowest.
+    Where two scores are so close that their midpoint rounds to the lower one (adjacent floats), the
+    cut is the higher score itself, so every split of the sorted scores stays a candidate.
     """
-    s = np.unique(scores)
-    cuts = np.r_[s[0] - 1.0, (s[:-1] + s[1:]) / 2, s[-1] + 1.0]
+    s = np.unique(np.asarray(scores, dtype=np.float64))
+    mid = (s[:-1] + s[1:]) / 2
+    mid = np.where(mid > s[:-1], mid, s[1:])
+    top = s[-1] + 1.0
+    cuts = np.r_[s[0] - 1.0, mid, top if top > s[-1] else np.inf]
     acc = ((scores[None, :] >= cuts[:, None]) == labels[None, :]).mean(axis=1)
     k = int(np.argmax(acc))
     return float(cuts[k]), float(acc[k])
@@ -277,11 +287,11 @@ def score_wic(similarity: np.ndarray, labels: np.ndarray, split: np.ndarray, n_s
     )
 
 
-def target_vectors(encoder: Any, sentences: list[str], spans: np.ndarray) -> np.ndarray:
-    """(n, dim) float32: mean of each sentence's rows overlapping its target span; NaN where none does."""
+def target_vectors(encoder: BatchEncoder, sentences: list[str], spans: np.ndarray) -> np.ndarray:
+    """(n, dim) float32: mean of each sentence's rows overlapping its target span (n, 2); NaN where none does."""
     enc = encoder(sentences)
     if enc.vectors.ndim != 2:
-        raise CtxvecError("word-in-context needs a store built from one layer (not --layers all)")
+        raise CtxvecError("word-in-context needs a store built from one layer, not layers='all'")
     idx = np.asarray(enc.sentence_index, dtype=np.int64)
     starts, ends = spans[idx, 0], spans[idx, 1]
     hit = (enc.spans[:, 0] < ends) & (enc.spans[:, 1] > starts)
@@ -293,7 +303,7 @@ def target_vectors(encoder: Any, sentences: list[str], spans: np.ndarray) -> np.
 
 
 def pair_similarities(
-    encoder: Any, pairs: WicPairs, transform: Callable[[np.ndarray], np.ndarray] | None = None
+    encoder: BatchEncoder, pairs: WicPairs, transform: Callable[[np.ndarray], np.ndarray] | None = None
 ) -> np.ndarray:
     """(n,) cosine of the target's vectors in the two sentences of each pair (NaN if not found).
 
@@ -320,11 +330,14 @@ def pair_similarities(
     i2 = [key[(s, a, b)] for s, (a, b) in zip(pairs.sentences2, pairs.spans2.tolist(), strict=True)]
     a, b = vec[i1].astype(np.float64), vec[i2].astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.einsum("ij,ij->i", a, b) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+        return np.asarray(np.einsum("ij,ij->i", a, b) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)))
 
 
-def evaluate_wic(store: Any, pairs: WicPairs | None = None, device: str = "auto", encoder: Any = None) -> WicEvaluation:
-    """Word-in-context score of `store`'s model (its own encoder, layers, pooling and transform)."""
+def evaluate_wic(
+    store: Store, pairs: WicPairs | None = None, device: str = "auto", encoder: BatchEncoder | None = None
+) -> WicEvaluation:
+    """Word-in-context score of `store`'s model (its own encoder on `device`, layers, pooling and transform);
+    `encoder` replaces the store's own."""
     pairs = wic_pairs() if pairs is None else pairs
     enc = store.encoder(device) if encoder is None else encoder
     sim = pair_similarities(enc, pairs, transform=store.map_encoded)

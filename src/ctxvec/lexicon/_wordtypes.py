@@ -1,7 +1,9 @@
 """Word-type vectors: the mean of each word's occurrences (Bommasani et al. 2020).
 
 Computed by one streaming pass over the store (a sparse word-by-row indicator times each
-block of vectors), cached inside the store as ``types.npy`` + ``types.parquet``.
+block of vectors), cached inside the store as ``types.npy`` + ``types.parquet`` (``types.<transform
+id>.*`` under an in-place transform); the table's metadata holds the store's `vectors_record`, and
+a cache whose record is not current (`Store.is_current`) is rebuilt.
 
 Words the corpus lacks can get *decontextualized* vectors: the word embedded alone, as a
 one-word sentence, with the store's own encoder (the mean of its rows when the encoder
@@ -12,21 +14,30 @@ splits it). They are kept raw in ``decontextualized.npy`` + ``decontextualized.p
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
-from ..errors import CtxvecError
+from .._io import atomic_path, save_npy_atomic
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result
 from ..store import Store, normalize_word
+
+if TYPE_CHECKING:
+    from ..encoding import BatchEncoder
 
 DECONTEXT_VECTORS = "decontextualized.npy"
 DECONTEXT_TABLE = "decontextualized.parquet"
+#: Key of the parquet schema metadata holding the `Store.vectors_record` a word-type cache was built from.
+RECORD_KEY = b"ctxvec.vectors_record"
 
 
 @dataclass
@@ -89,15 +100,42 @@ def unknown_words_message(unknown: list[str], vocabulary: np.ndarray, n_close: i
         parts.append(f"{w!r} (closest: {', '.join(close)})" if close else f"{w!r} (no close word)")
     noun = "word" if len(unknown) == 1 else "words"
     return (
-        f"unknown {noun} {'; '.join(parts)}; check the spelling, lower --min-count, or add vectors with "
-        "`ctxvec types STORE --decontextualized WORDS_FILE`"
+        f"unknown {noun} {'; '.join(parts)}; check the spelling, lower min_count, or add decontextualized "
+        "vectors for words the corpus lacks (`add_decontextualized`)"
     )
 
 
+def vocabulary_ids(store: Store, words: Iterable[str]) -> np.ndarray:
+    """(k,) vocabulary ids of those `words` (normalised) that are in `store`'s vocabulary; others are skipped."""
+    vocab = store.vocabulary
+    ids = []
+    for w in words:
+        key = normalize_word(w)
+        i = int(np.searchsorted(vocab, key))
+        if i < len(vocab) and vocab[i] == key:
+            ids.append(i)
+    return np.asarray(ids, dtype=np.int64)
+
+
 def _cache_names(store: Store) -> tuple[str, str]:
-    tid = store.manifest.get("transform_id") if store.transform is not None else None
+    tid = store.transform_id
     suffix = f".{tid}" if tid else ""
     return f"types{suffix}.npy", f"types{suffix}.parquet"
+
+
+def _load_cache(store: Store, vpath: Path, tpath: Path) -> WordTypes | None:
+    """The cached word types when both files exist and were built from the store's current vectors."""
+    if not (vpath.is_file() and tpath.is_file()):
+        return None
+    table = pq.read_table(tpath)
+    raw = (table.schema.metadata or {}).get(RECORD_KEY)
+    if raw is None or not store.is_current(json.loads(raw)):
+        return None
+    vectors = np.load(vpath)
+    if len(vectors) != table.num_rows:
+        return None
+    words = np.asarray(table.column("word").to_pylist(), dtype=object)
+    return WordTypes(words, table.column("count").to_numpy(), vectors)
 
 
 def compute_word_types(store: Store, block_rows: int = 65536) -> WordTypes:
@@ -122,20 +160,16 @@ def word_types(store: Store, min_count: int = 1, cache: bool = True, decontextua
     `add_decontextualized`) are merged in whatever `min_count` is.
     """
     if min_count < 1:
-        raise CtxvecError(f"min_count must be at least 1, got {min_count}")
+        raise ParameterError("min_count", f"{{name}} must be at least 1, got {min_count}")
     vec_name, tab_name = _cache_names(store)
     vpath, tpath = store.path / vec_name, store.path / tab_name
-    if vpath.is_file() and tpath.is_file():
-        table = pq.read_table(tpath)
-        wt = WordTypes(
-            np.asarray(table.column("word").to_pylist(), dtype=object),
-            table.column("count").to_numpy(),
-            np.load(vpath),
-        )
+    cached = _load_cache(store, vpath, tpath)
+    if cached is not None:
+        wt = cached
     else:
         wt = compute_word_types(store)
         if cache:
-            _save(wt.vectors, wt.words, vpath, tpath, counts=wt.counts)
+            _save(wt.vectors, wt.words, vpath, tpath, counts=wt.counts, record=store.vectors_record())
     if min_count > 1:
         wt = wt.select(wt.counts >= min_count)
     if decontextualized:
@@ -157,16 +191,26 @@ def merge_types(a: WordTypes, b: WordTypes) -> WordTypes:
     )
 
 
-def _save(vectors: np.ndarray, words: np.ndarray, vpath: Path, tpath: Path, counts: np.ndarray | None = None) -> None:
-    tmp = vpath.with_name(vpath.name + ".tmp.npy")
-    np.save(tmp, vectors)
-    os.replace(tmp, vpath)
+def _save(
+    vectors: np.ndarray,
+    words: np.ndarray,
+    vpath: Path,
+    tpath: Path,
+    counts: np.ndarray | None = None,
+    record: JSON | None = None,
+) -> None:
+    """Vectors to `vpath`, then the word table (with `record` as its provenance) to `tpath`, each atomically.
+
+    The table goes last: a crash in between leaves a table whose record or length no longer matches."""
+    save_npy_atomic(vpath, vectors)
     columns: dict[str, object] = {"word": [str(w) for w in words]}
     if counts is not None:
         columns["count"] = np.asarray(counts, dtype=np.int64)
-    ttmp = tpath.with_name(tpath.name + ".tmp")
-    pq.write_table(pa.table(columns), ttmp)
-    os.replace(ttmp, tpath)
+    table = pa.table(columns)
+    if record is not None:
+        table = table.replace_schema_metadata({RECORD_KEY: json.dumps(record, sort_keys=True).encode()})
+    with atomic_path(tpath) as tmp:
+        pq.write_table(table, tmp)
 
 
 # ---- decontextualized vectors ------------------------------------------------------------------
@@ -187,7 +231,7 @@ def decontextualized_types(store: Store) -> WordTypes:
     return WordTypes(words[order], np.zeros(len(words), dtype=np.int64), vectors[order])
 
 
-def embed_words(encoder: object, words: list[str], batch: int = 512) -> tuple[np.ndarray, np.ndarray]:
+def embed_words(encoder: BatchEncoder, words: list[str], batch: int = 512) -> tuple[np.ndarray, np.ndarray]:
     """Embed each word alone with `encoder` (a BatchEncoder).
 
     Returns (vectors (n, dim) float32, ok (n,) bool): the mean of the rows of each one-word
@@ -197,9 +241,9 @@ def embed_words(encoder: object, words: list[str], batch: int = 512) -> tuple[np
     ok = np.zeros(len(words), dtype=bool)
     for s in range(0, len(words), batch):
         part = words[s : s + batch]
-        enc = encoder(part)  # type: ignore[operator]
+        enc = encoder(part)
         if enc.vectors.ndim != 2:
-            raise CtxvecError("decontextualized vectors need a store built from one layer (not --layers all)")
+            raise CtxvecError("decontextualized vectors need a store built from one layer, not layers='all'")
         if out is None:
             out = np.zeros((len(words), enc.vectors.shape[1]), dtype=np.float32)
         idx = np.asarray(enc.sentence_index, dtype=np.int64)
@@ -215,13 +259,17 @@ def embed_words(encoder: object, words: list[str], batch: int = 512) -> tuple[np
 
 
 @dataclass
-class DecontextualizedResult:
-    """What `add_decontextualized` did: words added, words already known, words the encoder could not embed."""
+class DecontextualizedResult(Result):
+    """What `add_decontextualized` did: words added, words already known, words the encoder could not
+    embed, and how many decontextualized vectors the store now holds."""
 
     added: list[str]
     known: list[str]
     failed: list[str]
     total: int
+
+    def to_dict(self) -> JSON:
+        return {"added": self.added, "already_known": len(self.known), "failed": self.failed, "total": self.total}
 
 
 def add_decontextualized(store: Store, words: Iterable[str], device: str = "auto") -> DecontextualizedResult:

@@ -1,4 +1,10 @@
-"""ctxvec.neighbours."""
+"""ctxvec.neighbours: nearest occurrences by cosine similarity.
+
+Modules, each importing only those before it: `_kinds` (light constants), `_topk` (`Matches`,
+validation, sorting, grouping), `_backend` (the `Backend` interface), `_exact` (the exact scan,
+`search_vectors`), `_faiss` (`StoreIndex`, a faiss backend; `IndexInfo`), `_indexes` (build, list,
+load, remove indexes kept in a store), `_similar` (`similar` choosing a backend; `Similar`, `Hit`).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +13,45 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "KINDS": "_index",
-    "Matches": "_search",
-    "Similar": "_search",
-    "build_index": "_index",
-    "check_k": "_search",
-    "choose_index": "_index",
-    "index_info": "_index",
-    "list_indexes": "_index",
-    "load_index": "_index",
-    "remove_index": "_index",
-    "scan_kernel": "_search",
-    "search_vectors": "_search",
-    "similar": "_search",
+    "GROUPS": "_kinds",
+    "KINDS": "_kinds",
+    "Matches": "_topk",
+    "check_k": "_topk",
+    "Backend": "_backend",
+    "ExactScan": "_exact",
+    "exact_scores": "_exact",
+    "scan_kernel": "_exact",
+    "search_vectors": "_exact",
+    "IndexInfo": "_faiss",
+    "StoreIndex": "_faiss",
+    "IndexList": "_indexes",
+    "IndexRemoved": "_indexes",
+    "build_index": "_indexes",
+    "index_info": "_indexes",
+    "list_indexes": "_indexes",
+    "load_index": "_indexes",
+    "remove_index": "_indexes",
+    "Hit": "_similar",
+    "Similar": "_similar",
+    "choose_backend": "_similar",
+    "similar": "_similar",
 }
 __all__ = [
+    "GROUPS",
     "KINDS",
+    "Backend",
+    "ExactScan",
+    "Hit",
+    "IndexInfo",
+    "IndexList",
+    "IndexRemoved",
     "Matches",
     "Similar",
+    "StoreIndex",
     "build_index",
     "check_k",
-    "choose_index",
+    "choose_backend",
+    "exact_scores",
     "index_info",
     "list_indexes",
     "load_index",
@@ -39,5 +63,10 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._index import KINDS, build_index, choose_index, index_info, list_indexes, load_index, remove_index
-    from ._search import Matches, Similar, check_k, scan_kernel, search_vectors, similar
+    from ._backend import Backend
+    from ._exact import ExactScan, exact_scores, scan_kernel, search_vectors
+    from ._faiss import IndexInfo, StoreIndex
+    from ._indexes import IndexList, IndexRemoved, build_index, index_info, list_indexes, load_index, remove_index
+    from ._kinds import GROUPS, KINDS
+    from ._similar import Hit, Similar, choose_backend, similar
+    from ._topk import Matches, check_k

@@ -11,26 +11,25 @@
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from ..corpus import Corpus, read_corpus
-from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec
-from ..errors import CtxvecError
+from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec, Tokenized
+from ..errors import CtxvecError, ParameterError
 from ..progress import progress_bar
-from ..store import MANIFEST, Store, StoreWriter
+from ..results import JSON
+from ..store import MANIFEST, STORAGE_DTYPES, Store, StoreWriter, read_manifest
 
 PROGRESS = "progress.log"
-STORAGE_DTYPES = ("float16", "float32")
 FLUSH_SECONDS = 5.0
+MIN_BATCH_TOKENS = 16
 
 
 def embed(
@@ -61,10 +60,12 @@ def embed(
     `on_batch(i)` is called after batch i is written (used by tests to interrupt a run).
     """
     if dtype not in STORAGE_DTYPES:
-        raise CtxvecError(f"unknown storage dtype {dtype!r}; use float16 or float32")
-    if batch_tokens < 16:
-        raise CtxvecError(
-            f"--batch-tokens {batch_tokens} is too small; use at least 16 (default {DEFAULT_BATCH_TOKENS})"
+        shown = repr(dtype).replace("{", "{{").replace("}", "}}")
+        raise ParameterError("dtype", f"unknown storage {{name}} {shown}; use {' or '.join(STORAGE_DTYPES)}")
+    if batch_tokens < MIN_BATCH_TOKENS:
+        raise ParameterError(
+            "batch_tokens",
+            f"{{name}} {batch_tokens} is too small; use at least {MIN_BATCH_TOKENS} (default {DEFAULT_BATCH_TOKENS})",
         )
     out_path = Path(out)
     spec = EncodeSpec(
@@ -78,7 +79,9 @@ def embed(
         compute_dtype=compute_dtype,
     ).validate()
     if spec.layers.strip().lower() == "all":
-        raise CtxvecError("--layers all gives several vectors per token; a store keeps one: choose a layer or a range")
+        raise ParameterError(
+            "layers", "{name} all gives several vectors per token; a store keeps one: choose a layer or a range"
+        )
     existing = _existing_manifest(out_path)
     docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
@@ -125,7 +128,7 @@ def embed(
 @lru_cache(maxsize=1)
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
         return None
 
@@ -138,7 +141,7 @@ def release_freed_memory() -> None:
         trim(0)
 
 
-def _manifest(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, tok: Any, n_batches: int) -> dict[str, Any]:
+def _manifest(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, tok: Tokenized, n_batches: int) -> JSON:
     from .. import __version__
 
     return {
@@ -155,7 +158,7 @@ def _manifest(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, tok: Any, n_bat
     }
 
 
-def _existing_manifest(path: Path) -> dict[str, Any] | None:
+def _existing_manifest(path: Path) -> JSON | None:
     """The manifest of an unfinished store at `path` to resume; None when `path` is new or empty."""
     if not path.exists():
         return None
@@ -166,7 +169,7 @@ def _existing_manifest(path: Path) -> dict[str, Any] | None:
     mf = path / MANIFEST
     if not mf.is_file():
         raise CtxvecError(f"output folder {path} is not empty and holds no store; choose a new path")
-    manifest = json.loads(mf.read_text())
+    manifest = read_manifest(path)
     if manifest.get("state") == "complete":
         raise CtxvecError(f"{path} already holds a finished store; remove it or choose another output path")
     return manifest
@@ -175,7 +178,7 @@ def _existing_manifest(path: Path) -> dict[str, Any] | None:
 SAME_JOB_KEYS = ("model", "encode", "corpus", "n_batches", "batch_tokens", "n_tokens")
 
 
-def _check_same_job(path: Path, existing: dict[str, Any], new: dict[str, Any], dtype: str) -> None:
+def _check_same_job(path: Path, existing: JSON, new: JSON, dtype: str) -> None:
     diffs = [k for k in SAME_JOB_KEYS if k != "encode" and existing.get(k) != new.get(k)]
     old_enc, new_enc = existing.get("encode") or {}, new.get("encode") or {}
     diffs += [k for k in sorted(set(old_enc) | set(new_enc)) if old_enc.get(k) != new_enc.get(k)]

@@ -1,20 +1,24 @@
-"""Compare two stores (typically before and after `ctxvec transform`): isotropy, neighbours, evaluation.
+"""Compare two stores (typically before and after a transform): isotropy, neighbours, evaluation.
 
-Nearest neighbours come from `ctxvec.neighbours._search` and evaluation scores from `ctxvec.lexicon._evaluate`; both are
-imported lazily, and when one is missing the comparison says so instead of failing.
+Nearest neighbours come from `ctxvec.neighbours.similar` and evaluation scores from `ctxvec.lexicon.evaluate`
+(both imported when used); when an evaluation cannot run, the comparison says so in its notes instead of failing.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import CtxvecError
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result
 from ..store import Store
-from ._isotropy import IsotropyReport, isotropy
+from ._report import StoreIsotropy, isotropy
+
+if TYPE_CHECKING:
+    from ..neighbours import Similar
 
 #: The headline figure of each evaluation task (key in its ``to_dict()``).
 HEADLINE = {"analogy": "accuracy", "ws353": "spearman", "simlex": "spearman", "wic": "auc"}
@@ -23,37 +27,46 @@ _WORDLIKE = re.compile(r"^[a-z]{4,}$")
 
 
 @dataclass
-class Neighbours:
-    """One query word: its occurrence (row in store a) and its top-k hits in each store (row, token, score)."""
+class Neighbours(Result):
+    """One query word: its occurrence (row in store a, its sentence with the word in [brackets]) and its top-k
+    hits in each store ({"row", "token", "score"}); `overlap` rows shared by both (-1 when the rows differ)."""
 
     word: str
     row_a: int
     row_b: int
     sentence: str
-    hits_a: list[dict[str, Any]]
-    hits_b: list[dict[str, Any]]
+    hits_a: list[JSON]
+    hits_b: list[JSON]
     overlap: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+    def to_dict(self) -> JSON:
+        return {
+            "word": self.word,
+            "row_a": self.row_a,
+            "row_b": self.row_b,
+            "sentence": self.sentence,
+            "hits_a": self.hits_a,
+            "hits_b": self.hits_b,
+            "overlap": self.overlap,
+        }
 
 
 @dataclass
-class Comparison:
+class Comparison(Result):
     """Isotropy of both stores, neighbours side by side, evaluation scores (None with a note when unavailable)."""
 
     store_a: str
     store_b: str
-    isotropy_a: IsotropyReport
-    isotropy_b: IsotropyReport
+    isotropy_a: StoreIsotropy
+    isotropy_b: StoreIsotropy
     neighbours: list[Neighbours] | None
-    evaluation_a: dict[str, Any] | None
-    evaluation_b: dict[str, Any] | None
+    evaluation_a: JSON | None
+    evaluation_b: JSON | None
     notes: list[str] = field(default_factory=list)
 
     def isotropy_rows(self) -> list[tuple[str, float, float]]:
         """(figure, value in a, value in b) for every scalar figure of the reports."""
-        a, b = self.isotropy_a.to_dict(), self.isotropy_b.to_dict()
+        a, b = self.isotropy_a.figures(), self.isotropy_b.figures()
         return [(k, a[k], b[k]) for k in a if isinstance(a[k], float)]
 
     def evaluation_rows(self) -> list[tuple[str, float | None, float | None]]:
@@ -72,12 +85,12 @@ class Comparison:
                 )
         return rows
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSON:
         return {
             "store_a": self.store_a,
             "store_b": self.store_b,
-            "isotropy_a": self.isotropy_a.to_dict(),
-            "isotropy_b": self.isotropy_b.to_dict(),
+            "isotropy_a": self.isotropy_a.figures(),
+            "isotropy_b": self.isotropy_b.figures(),
             "neighbours": None if self.neighbours is None else [n.to_dict() for n in self.neighbours],
             "evaluation_a": self.evaluation_a,
             "evaluation_b": self.evaluation_b,
@@ -101,7 +114,7 @@ def pick_words(store: Store, n: int, seed: int = 0, min_count: int = 20) -> list
     return [str(vocab[i]) for i in sorted(chosen, key=lambda i: -counts[i])]
 
 
-def _hits(result: Any) -> list[dict[str, Any]]:
+def _hits(result: Similar) -> list[JSON]:
     return [{"row": h["row"], "token": h["token"], "score": h["score"]} for h in result.to_dict()["queries"][0]["hits"]]
 
 
@@ -134,36 +147,27 @@ def compare(
     k: int = 5,
     tasks: list[str] | tuple[str, ...] | None = DEFAULT_TASKS,
     seed: int = 0,
-    **isotropy_kwargs: Any,
+    n_pairs: int = 10000,
 ) -> Comparison:
-    """Isotropy of `a` and `b`, the neighbours of `words` (default `n_words` random frequent words)
-    side by side, and evaluation `tasks` on both (None: skip evaluation)."""
-    notes: list[str] = []
-    iso_a = isotropy(a, seed=seed, **isotropy_kwargs)
-    iso_b = isotropy(b, seed=seed, **isotropy_kwargs)
+    """Isotropy of `a` and `b` (`n_pairs` random pairs, `seed`), the neighbours of `words` (default `n_words`
+    random frequent words) side by side, and evaluation `tasks` on both (None: skip evaluation)."""
     if k < 1:
-        raise CtxvecError(f"k={k} must be at least 1")
-    neighbours: list[Neighbours] | None = None
-    try:
-        import ctxvec.neighbours._search  # noqa: F401
-    except ImportError:
-        notes.append("nearest neighbours unavailable: ctxvec.neighbours._search is not installed")
-    else:
-        chosen = words if words else pick_words(a, n_words, seed)
-        neighbours = neighbours_side_by_side(a, b, chosen, k) if chosen else []
-        if not same_rows(a, b):
-            notes.append("the stores hold different rows: each word is queried with its first occurrence in each")
+        raise ParameterError("k", f"{{name}}={k} must be at least 1")
+    notes: list[str] = []
+    iso_a = isotropy(a, seed=seed, n_pairs=n_pairs)
+    iso_b = isotropy(b, seed=seed, n_pairs=n_pairs)
+    chosen = words if words else pick_words(a, n_words, seed)
+    neighbours = neighbours_side_by_side(a, b, chosen, k) if chosen else []
+    if not same_rows(a, b):
+        notes.append("the stores hold different rows: each word is queried with its first occurrence in each")
     ev_a = ev_b = None
     if tasks:
+        from ..lexicon import evaluate
+
         try:
-            from ..lexicon import evaluate
-        except ImportError:
-            notes.append("evaluation scores unavailable: ctxvec.lexicon._evaluate is not installed")
-        else:
-            try:
-                ev_a = evaluate(a, tasks=list(tasks)).to_dict()
-                ev_b = evaluate(b, tasks=list(tasks)).to_dict()
-            except CtxvecError as e:
-                ev_a = ev_b = None
-                notes.append(f"evaluation skipped: {e}")
+            ev_a = evaluate(a, tasks=list(tasks)).to_dict()
+            ev_b = evaluate(b, tasks=list(tasks)).to_dict()
+        except CtxvecError as e:
+            ev_a = ev_b = None
+            notes.append(f"evaluation skipped: {e}")
     return Comparison(str(a.path), str(b.path), iso_a, iso_b, neighbours, ev_a, ev_b, notes)

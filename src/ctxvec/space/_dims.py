@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from ..errors import CtxvecError
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result, jsonable
 from ..sampling import sample_rows
+from ..sources import VectorSource
 from ..store import Store, normalize_word
 
 ROGUE_THRESHOLD = 5.0
@@ -94,7 +95,7 @@ def rogue_dimensions(
 
 
 @dataclass
-class DimStats:
+class DimStats(Result):
     """Per-dimension statistics of n_rows vectors, all (dim,): mean, var (ddof=1), unit_mean (mean of
     the unit-length vectors), contribution to the mean cosine (sums to mean_cosine), score (robust
     z of log second moment); rogue (r,) the outlier dimensions, most extreme first."""
@@ -121,8 +122,10 @@ class DimStats:
         """The `n` dimensions contributing most to the mean cosine (by |contribution|)."""
         return np.argsort(-np.abs(self.contribution), kind="stable")[:n]
 
-    def to_dict(self, top: int = 10) -> dict[str, Any]:
-        def row(i: int) -> dict[str, Any]:
+    def to_dict(self, top: int = 10) -> JSON:
+        """Sizes, mean cosine, rogue dimensions and the `top` dimensions contributing most, one dict each."""
+
+        def row(i: int) -> JSON:
             return {
                 "dim": int(i),
                 "mean": float(self.mean[i]),
@@ -146,15 +149,22 @@ class DimStats:
 def dim_stats_of_blocks(
     blocks: Iterable[np.ndarray], threshold: float = ROGUE_THRESHOLD, min_share: float = ROGUE_MIN_SHARE
 ) -> DimStats:
-    """`DimStats` of vectors given as an iterable of (b, dim) blocks (or one array)."""
+    """`DimStats` of vectors given as an iterable of (b, dim) blocks."""
     acc = DimAccumulator()
-    for block in blocks if not isinstance(blocks, np.ndarray) else [blocks]:
+    for block in blocks:
         acc.update(block)
     return acc.result(threshold, min_share)
 
 
+def dim_stats_of_array(
+    x: np.ndarray, threshold: float = ROGUE_THRESHOLD, min_share: float = ROGUE_MIN_SHARE
+) -> DimStats:
+    """`DimStats` of the rows of the (n, dim) array `x`."""
+    return dim_stats_of_blocks([np.asarray(x)], threshold, min_share)
+
+
 def dim_stats(
-    store: Store,
+    source: VectorSource,
     *,
     sample: int | None = None,
     seed: int = 0,
@@ -162,18 +172,19 @@ def dim_stats(
     threshold: float = ROGUE_THRESHOLD,
     min_share: float = ROGUE_MIN_SHARE,
 ) -> DimStats:
-    """Dimension statistics of every row of `store` (or of `sample` seeded random rows), streamed."""
-    if sample is None or sample >= store.n_rows:
-        return dim_stats_of_blocks((b for _, b in store.iter_blocks(block_rows)), threshold, min_share)
+    """Dimension statistics of every (n_rows, dim) vector of `source` (a `Store`: in-place transform applied),
+    or of `sample` seeded random rows, streamed."""
+    if sample is None or sample >= source.n_rows:
+        return dim_stats_of_blocks((b for _, b in source.iter_blocks(block_rows)), threshold, min_share)
     if sample < 2:
-        raise CtxvecError(f"--sample {sample} is too small; use at least 2 rows")
-    rows = sample_rows(np.arange(store.n_rows), sample, seed)
-    blocks = (store.get_vectors(rows[i : i + block_rows]) for i in range(0, len(rows), block_rows))
+        raise ParameterError("sample", f"{{name}}={sample} is too small; use at least 2 rows")
+    rows = sample_rows(np.arange(source.n_rows), sample, seed)
+    blocks = (source.get_vectors(rows[i : i + block_rows]) for i in range(0, len(rows), block_rows))
     return dim_stats_of_blocks(blocks, threshold, min_share)
 
 
 @dataclass
-class Heatmap:
+class Heatmap(Result):
     """Vectors to show as a heat map: labels (n,), values (n, d) float32 over the dimensions `dims`
     (d,) (all of them, or a selection), kind ("word-type" or "occurrence"), rogue (r,) dimensions to mark."""
 
@@ -182,6 +193,15 @@ class Heatmap:
     dims: np.ndarray
     kind: str
     rogue: np.ndarray
+
+    def to_dict(self) -> JSON:
+        return {
+            "labels": self.labels,
+            "values": jsonable(self.values),
+            "dims": jsonable(self.dims),
+            "kind": self.kind,
+            "rogue": jsonable(self.rogue),
+        }
 
 
 def heatmap(
@@ -201,9 +221,9 @@ def heatmap(
     (rogue dimensions always kept), in dimension order.
     """
     if not words:
-        raise CtxvecError("give at least one word for the heat map (--words cold warm hot)")
+        raise ParameterError("words", "give at least one word for the heat map ({name}), e.g. cold warm hot")
     if top_dims is not None and top_dims < 1:
-        raise CtxvecError(f"--top-dims must be at least 1, got {top_dims}")
+        raise ParameterError("top_dims", f"{{name}} must be at least 1, got {top_dims}")
     marks = np.zeros(0, dtype=np.int64) if rogue is None else np.asarray(rogue, dtype=np.int64)
     if level == "types":
         from ..lexicon import word_types
@@ -222,7 +242,7 @@ def heatmap(
         values = store.get_vectors(np.asarray(rows, dtype=np.int64))
         kind = "occurrence"
     else:
-        raise CtxvecError(f"unknown heat map level {level!r}; use types or occurrences")
+        raise ParameterError("level", f"unknown heat map {{name}} {level!r}; use types or occurrences")
     dims = np.arange(values.shape[1])
     if top_dims is not None and top_dims < len(dims):
         strength = np.abs(values).mean(axis=0)

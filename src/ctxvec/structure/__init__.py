@@ -1,4 +1,4 @@
-"""ctxvec.structure."""
+"""ctxvec.structure: senses, clusters, 2-D projections and the figures drawn from them."""
 
 from __future__ import annotations
 
@@ -7,65 +7,89 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "COLORS": "_project",
+    "CLUSTER_LEVELS": "_names",
+    "COLORS": "_names",
+    "FIGURE_SUFFIXES": "_names",
+    "LEVELS": "_names",
+    "METHODS": "_names",
+    "PLOT_SUFFIXES": "_names",
+    "Cluster": "_cluster",
     "Clusters": "_cluster",
-    "LEVELS": "_project",
-    "METHODS": "_project",
     "Projection": "_project",
+    "ProjectionOptions": "_project",
+    "SavedPlot": "_write",
+    "Sense": "_senses",
+    "SenseMap": "_write",
+    "SenseRule": "_senses",
+    "SenseSplit": "_senses",
     "Senses": "_senses",
-    "check_plot_path": "_plot",
+    "check_plot_path": "_write",
     "cluster": "_cluster",
     "cluster_occurrences": "_cluster",
     "cluster_types": "_cluster",
     "fair_shares": "_project",
+    "group_colors": "_colors",
     "plot_dims": "_plot",
     "plot_heatmap": "_plot",
     "plot_projection": "_plot",
     "project": "_project",
     "project_words": "_project",
-    "projection_html": "_plot",
+    "projection_data": "_html",
+    "projection_html": "_html",
     "save_figure": "_plot",
-    "save_projection": "_plot",
+    "save_projection": "_write",
     "senses_projection": "_project",
     "split_senses": "_senses",
     "word_senses": "_senses",
+    "write_sense_map": "_write",
+    "write_word_plot": "_write",
 }
 __all__ = [
+    "CLUSTER_LEVELS",
     "COLORS",
+    "FIGURE_SUFFIXES",
     "LEVELS",
     "METHODS",
+    "PLOT_SUFFIXES",
+    "Cluster",
     "Clusters",
     "Projection",
+    "ProjectionOptions",
+    "SavedPlot",
+    "Sense",
+    "SenseMap",
+    "SenseRule",
+    "SenseSplit",
     "Senses",
     "check_plot_path",
     "cluster",
     "cluster_occurrences",
     "cluster_types",
     "fair_shares",
+    "group_colors",
     "plot_dims",
     "plot_heatmap",
     "plot_projection",
     "project",
     "project_words",
+    "projection_data",
     "projection_html",
     "save_figure",
     "save_projection",
     "senses_projection",
     "split_senses",
     "word_senses",
+    "write_sense_map",
+    "write_word_plot",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._cluster import Clusters, cluster, cluster_occurrences, cluster_types
-    from ._plot import (
-        check_plot_path,
-        plot_dims,
-        plot_heatmap,
-        plot_projection,
-        projection_html,
-        save_figure,
-        save_projection,
-    )
-    from ._project import COLORS, LEVELS, METHODS, Projection, fair_shares, project, project_words, senses_projection
-    from ._senses import Senses, split_senses, word_senses
+    from ._cluster import Cluster, Clusters, cluster, cluster_occurrences, cluster_types
+    from ._colors import group_colors
+    from ._html import projection_data, projection_html
+    from ._names import CLUSTER_LEVELS, COLORS, FIGURE_SUFFIXES, LEVELS, METHODS, PLOT_SUFFIXES
+    from ._plot import plot_dims, plot_heatmap, plot_projection, save_figure
+    from ._project import Projection, ProjectionOptions, fair_shares, project, project_words, senses_projection
+    from ._senses import Sense, SenseRule, Senses, SenseSplit, split_senses, word_senses
+    from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot

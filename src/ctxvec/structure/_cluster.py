@@ -2,7 +2,7 @@
 
 Vectors are centred (minus the mean of the clustered items, so the common direction every
 contextual embedding shares does not dominate) and scaled to unit length; k-means then groups
-by cosine. Word types come from `ctxvec.lexicon._wordtypes.word_types`. Occurrences are clustered by
+by cosine. Word types come from `ctxvec.lexicon.word_types`. Occurrences are clustered by
 fitting k-means on a seeded sample of rows (`fit_rows`) and then assigning every row of the
 store in one streaming pass over the memory map, keeping each cluster's most central rows.
 """
@@ -10,17 +10,16 @@ store in one streaming pass over the memory map, keeping each cluster's most cen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from sklearn.cluster import KMeans
 
 from .._threads import threads_for
-from ..errors import CtxvecError
+from ..errors import ParameterError
+from ..results import JSON, Result
 from ..sampling import sample_rows, unit_rows
 from ..store import Store
-
-LEVELS = ("types", "occurrences")
+from ._names import CLUSTER_LEVELS
 
 
 @dataclass
@@ -35,7 +34,7 @@ class Cluster:
 
 
 @dataclass
-class Clusters:
+class Clusters(Result):
     """k-means result: level ("types" or "occurrences"); labels (n_items,) cluster of each word type
     (indexing `words`) or store row; centroids (k, dim) unit vectors in the centred space;
     center (dim,) the mean that was subtracted; clusters, largest first."""
@@ -51,8 +50,10 @@ class Clusters:
     def k(self) -> int:
         return len(self.clusters)
 
-    def to_dict(self) -> dict[str, Any]:
-        def member(i: int, name: str, score: float) -> dict[str, Any]:
+    def to_dict(self) -> JSON:
+        """Level, k and every cluster with its size and most central members (word, or row and token, with cosine)."""
+
+        def member(i: int, name: str, score: float) -> JSON:
             if self.level == "types":
                 return {"word": name, "score": float(score)}
             return {"row": int(i), "token": name, "score": float(score)}
@@ -62,8 +63,8 @@ class Clusters:
             "k": self.k,
             "clusters": [
                 {
-                    "cluster": c.label,
-                    "size": c.size,
+                    "cluster": int(c.label),
+                    "size": int(c.size),
                     "members": [member(*t) for t in zip(c.ids, c.members, c.scores, strict=True)],
                 }
                 for c in self.clusters
@@ -74,7 +75,7 @@ class Clusters:
 def kmeans_unit(x: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """k-means on (n, dim) unit rows; returns labels (n,) and unit centroids (k, dim), clusters by size desc."""
     if not 1 <= k <= len(x):
-        raise CtxvecError(f"--k {k} is out of range; use 1..{len(x)} (the number of items to cluster)")
+        raise ParameterError("k", f"{{name}} {k} is out of range; use 1..{len(x)} (the number of items to cluster)")
     with threads_for(len(x)):
         km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(x)
     counts = np.bincount(km.labels_, minlength=k)
@@ -86,7 +87,7 @@ def kmeans_unit(x: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.nd
 
 def _top(scores: np.ndarray, m: int) -> np.ndarray:
     idx = np.argpartition(-scores, m - 1)[:m] if len(scores) > m else np.arange(len(scores))
-    return idx[np.argsort(-scores[idx], kind="stable")]
+    return np.asarray(idx[np.argsort(-scores[idx], kind="stable")])
 
 
 def cluster_types(store: Store, k: int = 50, *, min_count: int = 5, n_members: int = 10, seed: int = 0) -> Clusters:
@@ -95,7 +96,7 @@ def cluster_types(store: Store, k: int = 50, *, min_count: int = 5, n_members: i
 
     types = word_types(store, min_count=min_count)
     if len(types) == 0:
-        raise CtxvecError(f"no word type occurs {min_count} times; lower --min-count")
+        raise ParameterError("min_count", f"no word type occurs {min_count} times; lower {{name}}")
     vecs = np.asarray(types.vectors, dtype=np.float64)
     center = vecs.mean(axis=0)
     x = unit_rows(vecs - center)
@@ -160,10 +161,21 @@ def cluster_occurrences(
     return Clusters("occurrences", rank[labels].astype(np.int32), c32[order], center.astype(np.float32), clusters)
 
 
-def cluster(store: Store, k: int = 50, *, level: str = "types", **kwargs: Any) -> Clusters:
-    """Cluster word types (`level="types"`) or occurrences (`level="occurrences"`) of `store`."""
+def cluster(
+    store: Store,
+    k: int = 50,
+    *,
+    level: str = "types",
+    n_members: int = 10,
+    min_count: int = 5,
+    fit_rows: int = 50_000,
+    block_rows: int = 65536,
+    seed: int = 0,
+) -> Clusters:
+    """Cluster the word types (`level="types"`, see `cluster_types`: `min_count`) or every occurrence
+    (`level="occurrences"`, see `cluster_occurrences`: `fit_rows`, `block_rows`) of `store`."""
     if level == "types":
-        return cluster_types(store, k, **kwargs)
+        return cluster_types(store, k, min_count=min_count, n_members=n_members, seed=seed)
     if level == "occurrences":
-        return cluster_occurrences(store, k, **kwargs)
-    raise CtxvecError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+        return cluster_occurrences(store, k, n_members=n_members, fit_rows=fit_rows, block_rows=block_rows, seed=seed)
+    raise ParameterError("level", f"unknown {{name}} {level!r}; use one of {', '.join(CLUSTER_LEVELS)}")

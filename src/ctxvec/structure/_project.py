@@ -8,38 +8,50 @@ cosine geometry every other operation uses). Selections larger than `max_points`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from .._threads import threads_for
-from ..errors import CtxvecError
+from ..errors import ParameterError
+from ..results import JSON, Result
 from ..sampling import sample_rows, unit_rows
 from ..store import Store, normalize_word
-from ._senses import split_senses
+from ._names import COLORS, LEVELS, METHOD_NAMES, METHODS
+from ._senses import Senses, split_senses
 
-METHODS = ("pca", "umap", "tsne")
-LEVELS = ("occurrences", "types", "sample")
-COLORS = ("word", "sense")
 OTHER = "other"
 
 
-def project(x: np.ndarray, method: str = "pca", *, seed: int = 0, **kwargs: Any) -> np.ndarray:
-    """(n, dim) -> (n, 2) float32 coordinates by `method` ("pca", "umap" or "tsne"), seeded.
+@dataclass(frozen=True)
+class ProjectionOptions:
+    """Estimator settings of `project` (None: the default for the number of points).
 
-    Extra keyword arguments go to the estimator (e.g. `perplexity`, `n_neighbors`).
-    """
+    perplexity: t-SNE (default min(30, (n - 1) / 3)); n_neighbors: UMAP (default min(15, n - 1));
+    n_epochs: UMAP (default UMAP's own, 200 or 500 by size)."""
+
+    perplexity: float | None = None
+    n_neighbors: int | None = None
+    n_epochs: int | None = None
+
+
+DEFAULT_OPTIONS = ProjectionOptions()
+
+
+def project(
+    x: np.ndarray, method: str = "pca", *, seed: int = 0, options: ProjectionOptions = DEFAULT_OPTIONS
+) -> np.ndarray:
+    """(n, dim) -> (n, 2) float32 coordinates by `method` ("pca", "umap" or "tsne"), seeded."""
     x = np.asarray(x, dtype=np.float32)
     if method not in METHODS:
-        raise CtxvecError(f"unknown projection method {method!r}; use one of {', '.join(METHODS)}")
+        raise ParameterError("method", f"unknown projection {{name}} {method!r}; use one of {', '.join(METHODS)}")
     with threads_for(len(x)):
-        out = _project(x, method, seed, kwargs)
+        out = _project(x, method, seed, options)
     if out.shape[1] < 2:
         out = np.hstack([out, np.zeros((len(x), 2 - out.shape[1]), dtype=np.float32)])
     return out
 
 
-def _project(x: np.ndarray, method: str, seed: int, kwargs: dict[str, Any]) -> np.ndarray:
+def _project(x: np.ndarray, method: str, seed: int, options: ProjectionOptions) -> np.ndarray:
     n = len(x)
     if method == "pca" or n < 3:
         if n < 2:
@@ -47,32 +59,36 @@ def _project(x: np.ndarray, method: str, seed: int, kwargs: dict[str, Any]) -> n
         from sklearn.decomposition import PCA
 
         n_comp = min(2, n, x.shape[1])
-        out = PCA(n_components=n_comp, svd_solver="full", **kwargs).fit_transform(x)
+        out = PCA(n_components=n_comp, svd_solver="full").fit_transform(x)
     elif method == "tsne":
         if n < 5:
-            raise CtxvecError(f"t-SNE needs at least 5 points, got {n}; choose more words or --method pca")
+            raise ParameterError("method", f"t-SNE needs at least 5 points, got {n}; choose more words or {{name}} pca")
         from sklearn.manifold import TSNE
 
-        kwargs.setdefault("perplexity", float(min(30.0, (n - 1) / 3)))
-        out = TSNE(n_components=2, init="pca", random_state=seed, **kwargs).fit_transform(x)
+        perplexity = options.perplexity if options.perplexity is not None else float(min(30.0, (n - 1) / 3))
+        out = TSNE(n_components=2, init="pca", random_state=seed, perplexity=perplexity).fit_transform(x)
     else:
         if n < 5:
-            raise CtxvecError(f"UMAP needs at least 5 points, got {n}; choose more words or --method pca")
+            raise ParameterError("method", f"UMAP needs at least 5 points, got {n}; choose more words or {{name}} pca")
         try:
             import umap
         except ImportError:  # pragma: no cover - optional dependency
-            raise CtxvecError(
-                "UMAP needs the umap-learn package; `pip install ctxvec[umap]` or use --method pca"
+            raise ParameterError(
+                "method", "UMAP needs the umap-learn package; `pip install ctxvec[umap]` or use {name} pca"
             ) from None
-        kwargs.setdefault("n_neighbors", min(15, n - 1))
-        kwargs.setdefault("init", "spectral" if n > 10 else "random")
-        kwargs.setdefault("n_jobs", 1)  # a seed makes UMAP single-threaded anyway
-        out = umap.UMAP(n_components=2, random_state=seed, **kwargs).fit_transform(x)
+        out = umap.UMAP(
+            n_components=2,
+            random_state=seed,
+            n_neighbors=options.n_neighbors if options.n_neighbors is not None else min(15, n - 1),
+            n_epochs=options.n_epochs,
+            init="spectral" if n > 10 else "random",
+            n_jobs=1,  # a seed makes UMAP single-threaded anyway
+        ).fit_transform(x)
     return np.asarray(out, dtype=np.float32)
 
 
 @dataclass
-class Projection:
+class Projection(Result):
     """Points in 2-D: coords (n, 2); groups (n,) the colour group of each point (a word, "word 2" for
     a sense, or "other"); tokens (n,) token or word-type text; rows (n,) store rows (-1 for word
     types); sentences (n,) sentence text ("" for types); spans (n, 2) token span in its sentence.
@@ -109,8 +125,8 @@ class Projection:
         seen = list(dict.fromkeys(str(g) for g in self.groups))
         return [g for g in seen if g != OTHER] + ([OTHER] if OTHER in seen else [])
 
-    def to_dict(self) -> dict[str, Any]:
-        """Every point with its coordinates, group, token, row and sentence (for `--json`)."""
+    def to_dict(self) -> JSON:
+        """Method, level, sampling and every point with its coordinates, group, token, row and sentence."""
         return {
             "method": self.method,
             "level": self.level,
@@ -126,8 +142,9 @@ class Projection:
         }
 
     def title(self) -> str:
+        """The default figure title: method, level and sampling note."""
         what = {"occurrences": "occurrences", "types": "word types", "sample": "sample of the store"}[self.level]
-        t = f"{self.method.upper() if self.method != 'tsne' else 't-SNE'} of {what}"
+        t = f"{METHOD_NAMES[self.method]} of {what}"
         return t + (f" ({self.note})" if self.note else "")
 
 
@@ -151,15 +168,21 @@ def _word_rows(store: Store, words: list[str], limit: int | None, seed: int) -> 
     return picked, sum(len(r) for r in all_rows)
 
 
-def _occurrence_points(store: Store, rows: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
+def _occurrence_projection(
+    store: Store, coords: np.ndarray, rows: np.ndarray, groups: np.ndarray, method: str, level: str, n_total: int
+) -> Projection:
     sids = store.sentence_ids[rows]
-    return {
-        "rows": rows,
-        "groups": groups,
-        "tokens": np.array([str(t) for t in store.tokens[rows]], dtype=object),
-        "sentences": [store.sentence(int(s)) for s in sids],
-        "spans": np.asarray(store.spans[rows], dtype=np.int32).reshape(-1, 2),
-    }
+    return Projection(
+        coords=coords,
+        groups=groups,
+        tokens=np.array([str(t) for t in store.tokens[rows]], dtype=object),
+        rows=rows,
+        sentences=[store.sentence(int(s)) for s in sids],
+        spans=np.asarray(store.spans[rows], dtype=np.int32).reshape(-1, 2),
+        method=method,
+        level=level,
+        n_total=n_total,
+    )
 
 
 def _sense_groups(word: str, labels: np.ndarray) -> np.ndarray:
@@ -180,7 +203,7 @@ def project_words(
     neighbors: int = 10,
     min_count: int = 3,
     seed: int = 0,
-    **method_kwargs: Any,
+    options: ProjectionOptions = DEFAULT_OPTIONS,
 ) -> Projection:
     """Project chosen words of `store` to 2-D.
 
@@ -188,21 +211,24 @@ def project_words(
     level="types": the word types of `words` with their `neighbors` nearest types (or, with no words,
     the `max_points` most frequent types with at least `min_count` occurrences);
     level="sample": a uniform sample of the whole store, the occurrences of `words` coloured, the rest "other".
-    color="sense" splits each word's occurrences into senses (`ctxvec.structure._senses.split_senses`).
+    color="sense" splits each word's occurrences into senses (`split_senses`).
+    `method`, `seed` and `options` are those of `project`.
     """
     if level not in LEVELS:
-        raise CtxvecError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+        raise ParameterError("level", f"unknown {{name}} {level!r}; use one of {', '.join(LEVELS)}")
     if color not in COLORS:
-        raise CtxvecError(f"unknown colour {color!r}; use one of {', '.join(COLORS)}")
+        raise ParameterError("color", f"unknown {{name}} {color!r}; use one of {', '.join(COLORS)}")
+    if method not in METHODS:
+        raise ParameterError("method", f"unknown projection {{name}} {method!r}; use one of {', '.join(METHODS)}")
     if max_points < 1:
-        raise CtxvecError(f"--max-points must be at least 1, got {max_points}")
+        raise ParameterError("max_points", f"{{name}} must be at least 1, got {max_points}")
     words = list(dict.fromkeys(normalize_word(w) for w in words))
     if level == "types":
         if color == "sense":
-            raise CtxvecError("--color sense needs occurrences; use --level occurrences or sample")
-        return _project_types(store, words, method, max_points, neighbors, min_count, seed, method_kwargs)
+            raise ParameterError("color", "{name} sense needs occurrences; use level occurrences or sample")
+        return _project_types(store, words, method, max_points, neighbors, min_count, seed, options)
     if level == "occurrences" and not words:
-        raise CtxvecError("give at least one word to plot its occurrences, or use --level sample or --level types")
+        raise ParameterError("level", "give at least one word to plot its occurrences, or use {name} sample or types")
     quota = max_points if level == "occurrences" else (max_points // 2 if words else 0)
     picked, n_word_rows = _word_rows(store, words, quota, seed)
     parts, unit_parts, n_total = [], [], n_word_rows
@@ -226,10 +252,8 @@ def project_words(
         unit_parts.append(unit_rows(store.get_vectors(rest)).astype(np.float32))
     rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
     groups = np.concatenate([p[1] for p in parts])
-    coords = project(np.concatenate(unit_parts), method, seed=seed, **method_kwargs)
-    return Projection(
-        coords=coords, method=method, level=level, n_total=n_total, **_occurrence_points(store, rows, groups)
-    )
+    coords = project(np.concatenate(unit_parts), method, seed=seed, options=options)
+    return _occurrence_projection(store, coords, rows, groups, method, level, n_total)
 
 
 def _project_types(
@@ -240,7 +264,7 @@ def _project_types(
     neighbors: int,
     min_count: int,
     seed: int,
-    kw: dict[str, Any],
+    options: ProjectionOptions,
 ) -> Projection:
     from ..lexicon import word_types
 
@@ -264,7 +288,7 @@ def _project_types(
         idx = np.sort(np.argsort(-types.counts, kind="stable")[:max_points])
         group_arr = np.full(len(idx), "word type", dtype=object)
         n_total = len(types)
-    coords = project(unit[idx], method, seed=seed, **kw)
+    coords = project(unit[idx], method, seed=seed, options=options)
     return Projection(
         coords=coords,
         groups=group_arr,
@@ -279,20 +303,20 @@ def _project_types(
 
 
 def senses_projection(
-    store: Store, senses: Any, *, method: str = "pca", seed: int = 0, **method_kwargs: Any
+    store: Store,
+    senses: Senses,
+    *,
+    method: str = "pca",
+    seed: int = 0,
+    options: ProjectionOptions = DEFAULT_OPTIONS,
 ) -> Projection:
-    """Project the occurrences clustered by `ctxvec.structure._senses.word_senses`, grouped by sense ("bank 1", "bank 2", ...)."""
+    """Project the occurrences clustered by `word_senses`, grouped by sense ("bank 1", "bank 2", ...,
+    with up to two keywords: "charge 2: commanded, responsible")."""
     order = np.argsort(senses.labels, kind="stable")
     rows = np.asarray(senses.rows, dtype=np.int64)[order]
     groups = _sense_groups(senses.word, np.asarray(senses.labels)[order])
-    if senses.k > 1:  # "charge 2: commanded, responsible"
+    if senses.k > 1:
         names = {f"{senses.word} {s.label + 1}": ", ".join(s.keywords[:2]) for s in senses.senses}
         groups = np.array([f"{g}: {names[g]}" if names[g] else g for g in groups], dtype=object)
-    coords = project(unit_rows(store.get_vectors(rows)), method, seed=seed, **method_kwargs)
-    return Projection(
-        coords=coords,
-        method=method,
-        level="occurrences",
-        n_total=senses.n_total,
-        **_occurrence_points(store, rows, groups),
-    )
+    coords = project(unit_rows(store.get_vectors(rows)), method, seed=seed, options=options)
+    return _occurrence_projection(store, coords, rows, groups, method, "occurrences", senses.n_total)

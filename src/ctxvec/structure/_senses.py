@@ -20,13 +20,14 @@ The rule for the number of senses (when `k` is not given):
      through the two centroids, the kernel density between them falls below `valley` (0.5) times its
      value at the lower centroid (`valley_ratio`). This rejects splits of skewed or heavy-tailed
      unimodal clouds into a core and a tail, which can fool silhouettes.
+
+The parameters of the rule are a `SenseRule` (defaults as above).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -34,7 +35,8 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
 from .._threads import threads_for
-from ..errors import CtxvecError
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result, jsonable
 from ..sampling import sample_rows, unit_rows
 from ..store import Occurrence, Store, normalize_word
 
@@ -42,12 +44,27 @@ SILHOUETTE_SAMPLE = 2000
 KEYWORD_POOL = 40
 
 
+@dataclass(frozen=True)
+class SenseRule:
+    """How the number of senses is chosen when it is not given (see the module doc): k = 2..`k_max`
+    on a PCA to `n_components` dimensions; every cluster at least `min_fraction` and `min_size` of the
+    occurrences; silhouette above the mean of `n_null` Gaussian nulls by `margin`; density valley
+    ratio at most `valley`."""
+
+    k_max: int = 6
+    n_components: int = 10
+    margin: float = 0.04
+    valley: float = 0.5
+    min_fraction: float = 0.05
+    min_size: int = 3
+    n_null: int = 3
 
 
+DEFAULT_RULE = SenseRule()
 
 
 def _kmeans(y: np.ndarray, k: int, seed: int) -> np.ndarray:
-    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(y)
+    return np.asarray(KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(y))
 
 
 def _silhouette(y: np.ndarray, labels: np.ndarray, seed: int) -> float:
@@ -63,7 +80,7 @@ def _by_size(labels: np.ndarray) -> np.ndarray:
     order = uniq[np.lexsort((uniq, -counts))]
     mapping = np.empty(uniq.max() + 1, dtype=np.int64)
     mapping[order] = np.arange(len(order))
-    return mapping[labels]
+    return np.asarray(mapping[labels])
 
 
 def null_silhouette(y: np.ndarray, k: int, n_draws: int = 3, seed: int = 0) -> float:
@@ -104,7 +121,7 @@ def valley_ratio(y: np.ndarray, labels: np.ndarray, grid: int = 64) -> float:
 
 
 @dataclass
-class SenseSplit:
+class SenseSplit(Result):
     """How n occurrences split into senses.
 
     labels (n,) sense of each occurrence, 0 = largest; k the number of senses; ks (m,) the k tried
@@ -126,45 +143,40 @@ class SenseSplit:
         hit = np.flatnonzero(self.ks == self.k)
         return float(self.silhouettes[hit[0]]) if len(hit) else math.nan
 
+    def to_dict(self) -> JSON:
+        """k, reason, the silhouette of each k tried (None where a cluster was too small), the checks
+        and the sense label of each occurrence."""
+        data: JSON = jsonable(
+            {
+                "k": self.k,
+                "reason": self.reason,
+                "silhouette": self.silhouette,
+                "null_silhouette": self.null_silhouette,
+                "valley": self.valley,
+                "silhouettes": {str(int(k)): float(s) for k, s in zip(self.ks, self.silhouettes, strict=True)},
+                "labels": self.labels,
+            }
+        )
+        return data
+
 
 def split_senses(
-    vectors: np.ndarray,
-    k: int | None = None,
-    *,
-    k_max: int = 6,
-    n_components: int = 10,
-    margin: float = 0.04,
-    valley: float = 0.5,
-    min_fraction: float = 0.05,
-    min_size: int = 3,
-    n_null: int = 3,
-    seed: int = 0,
+    vectors: np.ndarray, k: int | None = None, *, rule: SenseRule = DEFAULT_RULE, seed: int = 0
 ) -> SenseSplit:
-    """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by the rule in the module doc."""
+    """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by `rule` (see the module doc)."""
     with threads_for(len(vectors)):
-        return _split(vectors, k, k_max, n_components, margin, valley, min_fraction, min_size, n_null, seed)
+        return _split(vectors, k, rule, seed)
 
 
-def _split(
-    vectors: np.ndarray,
-    k: int | None,
-    k_max: int,
-    n_components: int,
-    margin: float,
-    valley: float,
-    min_fraction: float,
-    min_size: int,
-    n_null: int,
-    seed: int,
-) -> SenseSplit:
+def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> SenseSplit:
     x = unit_rows(vectors)
     n = len(x)
     nan = math.nan
     if n == 0:
         raise CtxvecError("no occurrences to cluster")
     if k is not None and not 1 <= k <= n:
-        raise CtxvecError(f"--k {k} is out of range; use 1..{n} (the number of occurrences)")
-    n_comp = max(1, min(n_components, n - 1, x.shape[1]))
+        raise ParameterError("k", f"{{name}} {k} is out of range; use 1..{n} (the number of occurrences)")
+    n_comp = max(1, min(rule.n_components, n - 1, x.shape[1]))
     y = PCA(n_components=n_comp, svd_solver="full").fit_transform(x) if n > 2 else x
     empty = np.zeros(0, dtype=np.int64)
     one = np.zeros(n, dtype=np.int64)
@@ -175,8 +187,8 @@ def _split(
         sil = np.array([_silhouette(y, labels, seed)])
         return SenseSplit(labels, k, np.array([k]), sil, nan, valley_ratio(y, labels), "given")
 
-    smallest = max(min_size, math.ceil(min_fraction * n))
-    ks = np.arange(2, min(k_max, n // smallest) + 1)
+    smallest = max(rule.min_size, math.ceil(rule.min_fraction * n))
+    ks = np.arange(2, min(rule.k_max, n // smallest) + 1)
     if len(ks) == 0:
         return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, f"too few occurrences ({n}) to split")
     sils = np.full(len(ks), np.nan)
@@ -190,16 +202,16 @@ def _split(
         return SenseSplit(one, 1, ks, sils, nan, nan, "every split leaves a cluster below the minimum size")
     best = int(ks[np.nanargmax(sils)])
     best_sil = float(np.nanmax(sils))
-    null = null_silhouette(y, best, n_null, seed)
+    null = null_silhouette(y, best, rule.n_null, seed)
     gap = valley_ratio(y, splits[best])
     checks = f"best k={best}: silhouette {best_sil:.3f} vs null {null:.3f}, valley {gap:.2f}"
-    if best_sil - null < margin or gap > valley:
+    if best_sil - null < rule.margin or gap > rule.valley:
         return SenseSplit(one, 1, ks, sils, null, gap, f"no convincing split ({checks})")
     return SenseSplit(_by_size(splits[best]), best, ks, sils, null, gap, checks)
 
 
 @dataclass
-class Sense:
+class Sense(Result):
     """One sense: its occurrences (rows), centroid (dim,) of unit vectors, most central occurrences
     and the word types nearest its centroid (with cosines)."""
 
@@ -213,10 +225,11 @@ class Sense:
     nearest_scores: np.ndarray
     keywords: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSON:
+        """Size, central sentences (with row, span and cosine), nearest words and keywords."""
         return {
-            "sense": self.label,
-            "size": self.size,
+            "sense": int(self.label),
+            "size": int(self.size),
             "sentences": [o.sentence for o in self.central],
             "central": [
                 {"row": o.row, "sentence_id": o.sentence_id, "start": o.start, "end": o.end, "score": float(s)}
@@ -225,12 +238,12 @@ class Sense:
             "nearest_words": [
                 {"word": w, "score": float(s)} for w, s in zip(self.nearest_words, self.nearest_scores, strict=True)
             ],
-            "keywords": self.keywords,
+            "keywords": list(self.keywords),
         }
 
 
 @dataclass
-class Senses:
+class Senses(Result):
     """The senses of `word`: rows (n,) of the clustered occurrences (a sample when `n_total` is larger),
     labels (n,), the split diagnostics and one `Sense` per cluster, largest first."""
 
@@ -249,23 +262,22 @@ class Senses:
     def sampled(self) -> bool:
         return len(self.rows) < self.n_total
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSON:
+        """The word, k and how it was chosen (silhouette per k tried, null, valley) and every sense."""
         return {
             "word": self.word,
-            "k": self.k,
-            "n_occurrences": self.n_total,
+            "k": int(self.k),
+            "n_occurrences": int(self.n_total),
             "n_clustered": len(self.rows),
             "reason": self.split.reason,
-            "null_silhouette": None if np.isnan(self.split.null_silhouette) else self.split.null_silhouette,
-            "valley": None if np.isnan(self.split.valley) else self.split.valley,
+            "null_silhouette": None if np.isnan(self.split.null_silhouette) else float(self.split.null_silhouette),
+            "valley": None if np.isnan(self.split.valley) else float(self.split.valley),
             "silhouettes": {
-                int(k): (None if np.isnan(s) else float(s))
+                str(int(k)): (None if np.isnan(s) else float(s))
                 for k, s in zip(self.split.ks, self.split.silhouettes, strict=True)
             },
             "senses": [s.to_dict() for s in self.senses],
         }
-
-
 
 
 def _central(
@@ -289,14 +301,14 @@ def word_senses(
     word: str,
     k: int | None = None,
     *,
+    rule: SenseRule = DEFAULT_RULE,
     n_sentences: int = 3,
     n_words: int = 8,
     min_count: int = 3,
     max_occurrences: int | None = 2000,
     seed: int = 0,
-    **split_kwargs: Any,
 ) -> Senses:
-    """Cluster the occurrences of `word` in `store` into senses (see `split_senses` for the rule).
+    """Cluster the occurrences of `word` in `store` into senses (`k=None`: chosen by `rule`, see `split_senses`).
 
     Each sense lists its `n_sentences` most central sentences and the `n_words` word types (with at
     least `min_count` occurrences, the word itself excluded) nearest its centroid, and up to 3
@@ -307,7 +319,7 @@ def word_senses(
     all_rows = store.occurrences(word)
     rows = sample_rows(all_rows, max_occurrences, seed)
     unit = unit_rows(store.get_vectors(rows))
-    split = split_senses(unit, k, seed=seed, **split_kwargs)
+    split = split_senses(unit, k, rule=rule, seed=seed)
     types = word_types(store, min_count=min_count)
     keep = types.words != normalize_word(word)
     type_words, type_unit = types.words[keep], unit_rows(types.vectors[keep]).astype(np.float32)

@@ -1,0 +1,108 @@
+"""The atoms of a decomposition (word types, every occurrence, or learned factors), with a label per
+atom, and the atoms each query may not use (its own word and forms, chosen words, punctuation)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..lasso import ArrayAtoms, Atoms, Exclusion, SourceAtoms
+from ..store import Store, normalize_word
+from ._forms import other_forms
+from ._names import ATOMS
+
+MEMORY_LIMIT = 2 << 30  # occurrence atoms above this many bytes (float32) are streamed from the store
+_WORDLIKE = re.compile(r"\w")
+
+
+@dataclass
+class AtomSet:
+    """Atoms for a decomposition: the matrix (or stream), a word id per atom, the words, and store rows."""
+
+    kind: str
+    atoms: Atoms
+    word_ids: np.ndarray  # (n_atoms,) index into `words`
+    words: np.ndarray  # (n_words,) labels
+    rows: np.ndarray | None = None  # (n_atoms,) store rows (occurrence atoms)
+
+    @property
+    def n_atoms(self) -> int:
+        return int(self.atoms.n_atoms)
+
+
+def build_atoms(
+    store: Store,
+    kind: str = "types",
+    *,
+    min_count: int = 1,
+    factors: str = "default",
+    device: str = "cpu",
+    memory_limit: int = MEMORY_LIMIT,
+) -> AtomSet:
+    """The atoms of `kind` (one of `ATOMS`) for `store`, on torch `device`; occurrence atoms above
+    `memory_limit` bytes (float32) are streamed from the store's memory map instead of loaded."""
+    if kind == "types":
+        from ..lexicon import word_types
+
+        wt = word_types(store, min_count)
+        if not len(wt):
+            raise ParameterError("min_count", f"no word has at least {min_count} occurrences; lower {{name}}")
+        return AtomSet(kind, ArrayAtoms(wt.vectors, device), np.arange(len(wt)), np.asarray(wt.words, dtype=object))
+    if kind == "occurrences":
+        if min_count > 1:
+            keep = store.word_counts[store.word_ids] >= min_count
+            rows = np.flatnonzero(keep)
+        else:
+            rows = np.arange(store.n_rows)
+        atoms: Atoms
+        if len(rows) * store.dim * 4 <= memory_limit:
+            matrix = np.concatenate([b for _, b in store.iter_blocks()]) if store.n_rows else np.zeros((0, store.dim))
+            atoms = ArrayAtoms(matrix[rows] if min_count > 1 else matrix, device)
+        else:
+            atoms = SourceAtoms(store, rows if min_count > 1 else None, device)
+        return AtomSet(kind, atoms, store.word_ids[rows], store.vocabulary, rows)
+    if kind == "factors":
+        from ._factors import load_factors
+
+        f = load_factors(store, factors)
+        return AtomSet(
+            kind,
+            ArrayAtoms(f.components, device),
+            np.arange(f.n_factors),
+            np.asarray([f"#{j}({lab})" for j, lab in enumerate(f.labels)], dtype=object),
+        )
+    raise ParameterError("atoms", f"unknown {{name}} {kind!r}; choose one of {', '.join(ATOMS)}")
+
+
+def query_exclusion(
+    atom_set: AtomSet, query_words: list[str | None], exclude_forms: bool, exclude: list[str], punctuation: bool
+) -> Exclusion | None:
+    """Per query, the atoms it may not use: its own word (+ forms), `exclude`, punctuation."""
+    words = atom_set.words
+    base = np.zeros(len(words), dtype=bool)
+    if atom_set.kind != "factors":
+        if not punctuation:
+            base |= np.fromiter((not _WORDLIKE.search(str(w)) for w in words), dtype=bool, count=len(words))
+        keys = {normalize_word(w) for w in exclude}
+        base |= np.fromiter((str(w) in keys for w in words), dtype=bool, count=len(words))
+    groups: dict[str, int] = {}
+    word_masks: list[np.ndarray] = []
+    group = np.zeros(len(query_words), dtype=np.int64)
+    for i, q in enumerate(query_words):
+        key = "" if q is None or atom_set.kind == "factors" else normalize_word(q)
+        if key not in groups:
+            m = base.copy()
+            if key:
+                m |= words == key
+                if exclude_forms:
+                    m |= other_forms(key, words)
+            groups[key] = len(word_masks)
+            word_masks.append(m)
+        group[i] = groups[key]
+    if not any(m.any() for m in word_masks):
+        return None
+    masks = np.stack([m[atom_set.word_ids] for m in word_masks])  # (g, n_atoms)
+    return Exclusion(masks, group)

@@ -1,0 +1,19 @@
+"""Light constants of ctxvec.decomposition (no numpy, no torch), so the CLI can offer them as choices
+without loading the solvers."""
+
+from __future__ import annotations
+
+ATOMS = ("types", "occurrences", "factors")
+"""What a decomposition's atoms are: word-type vectors, every occurrence, or learned factors."""
+
+SOLVERS = ("fista", "lasso", "omp")
+"""LASSO solvers by name (`ctxvec.lasso.SOLVERS`)."""
+
+DEFAULT_ALPHA = 0.2
+"""Default sparsity of `decompose`, as a fraction of each query's alpha_max."""
+
+DEFAULT_OMP_TERMS = 10
+"""Terms `decompose` asks orthogonal matching pursuit for when no `max_terms` is given."""
+
+DEFAULT_SAMPLES = 100_000
+"""Rows `learn_factors` learns from unless told otherwise (each once, in random mini-batches)."""

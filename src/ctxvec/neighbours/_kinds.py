@@ -1,0 +1,8 @@
+"""Light constants of `ctxvec.neighbours` (no heavy imports: the CLI uses them in ``choices=``)."""
+
+from __future__ import annotations
+
+#: faiss index kinds a store can keep (``index/<kind>.faiss``).
+KINDS = ("hnsw", "ivf", "flat")
+#: Groupings of a top-k: none, the best hit per sentence, the best occurrence per word type.
+GROUPS = (None, "sentence", "word")

@@ -1,0 +1,213 @@
+"""`similar`: the nearest occurrences (cosine) of query occurrences, from the backend that fits.
+
+The query occurrence is never its own neighbour; `exclude_word` drops every occurrence of the
+query's word; `distinct_sentences` keeps the best hit per sentence and `words_only` the best
+occurrence per word type (with a count). The backend is a saved faiss index when the store has a
+current one (hnsw, then ivf, then flat), else the exact scan; `exact` asks for an exact answer
+(the scan, or for a few queries the store's flat index, whose float16 kernel is faster still).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import CtxvecError, ParameterError
+from ..queries import Queries, select_queries
+from ..results import JSON, Result
+from ..store import Occurrence, Store, normalize_word
+from ._backend import Backend
+from ._exact import ExactScan
+from ._indexes import index_info, list_indexes, load_index
+from ._kinds import KINDS
+from ._topk import check_k
+
+PREFERENCE = ("hnsw", "ivf", "flat")  # the index `similar` uses when several are present
+FLAT_EXACT_MAX_QUERIES = 4  # beyond this, the blocked scan (all queries in one pass) is faster
+
+
+@dataclass(frozen=True)
+class Hit(Result):
+    """One neighbour: the occurrence, its cosine, and (grouped by word) its word's count."""
+
+    occurrence: Occurrence
+    score: float
+    count: int | None = None
+
+    def to_dict(self) -> JSON:
+        o = self.occurrence
+        d: JSON = {
+            "row": o.row,
+            "token": o.token,
+            "score": round(float(self.score), 6),
+            "sentence_id": o.sentence_id,
+            "sentence": o.sentence,
+            "start": o.start,
+            "end": o.end,
+        }
+        if self.count is not None:
+            d["word"] = normalize_word(o.token)
+            d["count"] = self.count
+        return d
+
+
+@dataclass
+class Similar(Result):
+    """Result of `similar`: for each query occurrence (q,), its k nearest occurrences.
+
+    rows (q, k) int64 (-1 where fewer hits), scores (q, k) float32 cosines, counts (q, k) with
+    grouping by word; `method` says how it was computed (`Backend.describe`).
+    """
+
+    store: Store = field(repr=False)
+    queries: Queries = field(repr=False)
+    rows: np.ndarray
+    scores: np.ndarray
+    method: str
+    counts: np.ndarray | None = None
+    options: JSON = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def query_rows(self) -> np.ndarray:
+        """(q,) row of each query occurrence (-1 for a word in a new sentence)."""
+        return np.asarray(self.queries.rows, dtype=np.int64)
+
+    @property
+    def tokens(self) -> np.ndarray:
+        """(q, k) object array of hit tokens ('' where no hit)."""
+        out = np.full(self.rows.shape, "", dtype=object)
+        valid = self.rows >= 0
+        out[valid] = self.store.tokens[self.rows[valid]]
+        return out
+
+    def hits(self, i: int) -> list[Hit]:
+        """The hits of query `i`, best first."""
+        out = []
+        for j, (r, s) in enumerate(zip(self.rows[i], self.scores[i], strict=True)):
+            if r >= 0:
+                c = None if self.counts is None else int(self.counts[i, j])
+                out.append(Hit(self.store.occurrence(int(r)), float(s), c))
+        return out
+
+    def to_dict(self) -> JSON:
+        """JSON-ready: store, method, options, and per query its row, token, sentence and hits."""
+        queries = []
+        for i, occ in enumerate(self.queries.occurrences):
+            queries.append(
+                {
+                    "row": int(self.query_rows[i]),
+                    "token": occ.token,
+                    "sentence_id": occ.sentence_id,
+                    "sentence": occ.sentence,
+                    "start": occ.start,
+                    "end": occ.end,
+                    "hits": [h.to_dict() for h in self.hits(i)],
+                }
+            )
+        return {"store": str(self.store.path), "method": self.method, "options": self.options, "queries": queries}
+
+
+def query_word_ids(store: Store, queries: Queries) -> np.ndarray:
+    """(q,) vocabulary id of each query's word (-1 when a new sentence's word is not in the store)."""
+    rows = np.asarray(queries.rows, dtype=np.int64)
+    out = np.full(len(rows), -1, dtype=np.int64)
+    inside = rows >= 0
+    out[inside] = store.word_ids[rows[inside]]
+    vocab = store.vocabulary
+    for i in np.flatnonzero(~inside):
+        key = normalize_word(queries.occurrences[i].token)
+        j = int(np.searchsorted(vocab, key))
+        out[i] = j if j < len(vocab) and vocab[j] == key else -1
+    return out
+
+
+def choose_backend(
+    store: Store, kind: str | None = None, exact: bool = False, n_queries: int = 1
+) -> tuple[Backend, str]:
+    """The backend `similar` uses for `n_queries` queries and, when an index is skipped, why ('' otherwise).
+
+    `kind` asks for that saved index; `exact` for an exact answer: the scan, or for at most
+    `FLAT_EXACT_MAX_QUERIES` queries a current flat index (faiss's float16 kernel scans at memory
+    speed, one query per thread). Otherwise the preferred current index, else the exact scan.
+    """
+    if exact:
+        if kind is not None:
+            raise CtxvecError("choose either an index (kind) or an exact scan (exact), not both")
+        info = index_info(store, "flat")
+        if n_queries <= FLAT_EXACT_MAX_QUERIES and info is not None and not info.stale:
+            return load_index(store, "flat"), ""
+        return ExactScan(store), ""
+    if kind is not None:
+        return load_index(store, kind), ""
+    present = list_indexes(store).indexes
+    for name in PREFERENCE:
+        if name in present and not present[name].stale:
+            return load_index(store, name), ""
+    stale = [name for name, info in present.items() if info.stale]
+    if stale:
+        return ExactScan(store), f"ignored stale {', '.join(stale)} index (rebuild with `ctxvec index`)"
+    return ExactScan(store), ""
+
+
+def similar(
+    store: Store,
+    word: str | None = None,
+    *,
+    k: int = 10,
+    sentence: int | None = None,
+    row: int | None = None,
+    in_sentence: str | None = None,
+    limit: int | None = None,
+    device: str = "auto",
+    queries: Queries | None = None,
+    exclude_word: bool = False,
+    distinct_sentences: bool = False,
+    words_only: bool = False,
+    exact: bool = False,
+    index: str | None = None,
+    backend: Backend | None = None,
+) -> Similar:
+    """The k nearest occurrences (cosine) of each query occurrence of `word` in `store`.
+
+    Queries are chosen as in `ctxvec.queries.select_queries` (all occurrences of `word`, the one in
+    `sentence`, `row`, or `word` inside the new sentence `in_sentence`, embedded on `device`; at
+    most `limit`), or passed ready-made as `queries`. The query occurrence is never its own
+    neighbour. `exclude_word` drops every occurrence of the query's word; `distinct_sentences`
+    keeps one hit per sentence; `words_only` keeps each word type's best occurrence, with a count.
+    The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
+    saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer).
+    """
+    k = check_k(store, k)
+    if distinct_sentences and words_only:
+        raise CtxvecError("choose one of distinct_sentences and words_only")
+    if index is not None and index not in KINDS:
+        raise ParameterError("index", f"unknown index kind {index!r}; {{name}} must be one of: {', '.join(KINDS)}")
+    if backend is not None and (index is not None or exact):
+        raise CtxvecError("choose one of backend, index and exact")
+    if backend is not None and backend.store.path.resolve() != store.path.resolve():
+        raise ParameterError("backend", f"{{name}} searches {backend.store.path}, not {store.path}")
+    if queries is None:
+        queries = select_queries(
+            store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit, device=device
+        )
+    group = "sentence" if distinct_sentences else "word" if words_only else None
+    exclude_rows = np.asarray(queries.rows, dtype=np.int64)
+    ew = query_word_ids(store, queries) if exclude_word else None
+    vectors = np.asarray(queries.vectors, dtype=np.float32)
+    why = ""
+    if backend is None:
+        backend, why = choose_backend(store, index, exact, len(vectors))
+    matches = backend.search(vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
+    method = backend.describe() + (f"; {why}" if why else "")
+    options: JSON = {
+        "k": k,
+        "exclude_word": exclude_word,
+        "distinct_sentences": distinct_sentences,
+        "words_only": words_only,
+        "exact": exact,
+    }
+    return Similar(store, queries, matches.rows, matches.scores, method, matches.counts, options)

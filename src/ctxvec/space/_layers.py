@@ -1,0 +1,258 @@
+"""Isotropy per layer of a model: one report per hidden state on a sample of sentences, and its plot."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .._io import atomic_path
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON, Result
+from ..store import MANIFEST, Store
+from ._report import IsotropyReport, isotropy_arrays
+
+if TYPE_CHECKING:
+    from ..encoding import EncodeSpec
+
+
+@dataclass
+class LayerIsotropy(Result):
+    """One report per hidden state of `model` (layer 0 = input embeddings) on `n_sentences` sampled sentences
+    (`n_rows` words); `plot` is the line plot written, if any."""
+
+    model: str
+    layers: list[int]
+    reports: list[IsotropyReport]
+    n_sentences: int
+    n_rows: int
+    seed: int
+    plot: str | None = None
+
+    def to_dict(self) -> JSON:
+        return {
+            "model": self.model,
+            "n_sentences": self.n_sentences,
+            "n_rows": self.n_rows,
+            "seed": self.seed,
+            "layers": [{"layer": layer, **r.to_dict()} for layer, r in zip(self.layers, self.reports, strict=True)],
+            "plot": self.plot,
+        }
+
+    def series(self, name: str) -> np.ndarray:
+        """(n_layers + 1,) values of figure `name` across layers."""
+        return np.array([getattr(r, name) for r in self.reports], dtype=np.float64)
+
+
+def _check_before_encoding(sample_sentences: int, plot: str | os.PathLike[str] | None) -> None:
+    if sample_sentences < 2:
+        raise ParameterError("sample_sentences", f"{{name}}={sample_sentences} is too small; use at least 2")
+    if plot is not None and not Path(plot).resolve().parent.is_dir():
+        raise CtxvecError(f"cannot write the plot to {plot}: its folder does not exist")
+
+
+def layer_isotropy(
+    corpus: str | os.PathLike[str] | Sequence[str],
+    model: str | None = None,
+    *,
+    sample_sentences: int = 500,
+    unit: str | None = None,
+    pooling: str | None = None,
+    device: str = "auto",
+    seed: int = 0,
+    n_pairs: int = 10000,
+    min_count: int = 5,
+    max_words: int = 500,
+    max_occurrences: int = 50,
+    max_sentences: int = 1000,
+    top_k: int = 10,
+    plot: str | os.PathLike[str] | None = None,
+) -> LayerIsotropy:
+    """Isotropy report for every layer of `model` on up to `sample_sentences` random sentences of `corpus`.
+
+    `corpus`: anything `ctxvec.corpus.read_corpus` reads (path, built-in name, list of sentences); a path
+    of a store folder means `store_layer_isotropy` of that store. Vectors come from
+    ``BatchEncoder.load(EncodeSpec(model, layers="all"))``: (n_rows, n_layers + 1, dim), held in memory.
+    `plot`: also write the line plot of the figures per layer there (PNG, `plot_layers`).
+    """
+    if isinstance(corpus, str | os.PathLike) and (Path(corpus) / MANIFEST).is_file():
+        return store_layer_isotropy(
+            Store.open(corpus),
+            model,
+            sample_sentences=sample_sentences,
+            unit=unit,
+            pooling=pooling,
+            device=device,
+            seed=seed,
+            n_pairs=n_pairs,
+            min_count=min_count,
+            max_words=max_words,
+            max_occurrences=max_occurrences,
+            max_sentences=max_sentences,
+            top_k=top_k,
+            plot=plot,
+        )
+    from ..corpus import read_corpus
+    from ..encoding import EncodeSpec
+
+    _check_before_encoding(sample_sentences, plot)
+    texts = read_corpus(corpus if isinstance(corpus, str | os.PathLike) else list(corpus)).texts
+    spec = EncodeSpec(model=model, layers="all")
+    spec = replace(spec, unit=unit or spec.unit, pooling=pooling or spec.pooling)
+    return _layers(
+        texts,
+        spec,
+        None,
+        sample_sentences,
+        device,
+        seed,
+        n_pairs,
+        min_count,
+        max_words,
+        max_occurrences,
+        max_sentences,
+        top_k,
+        plot,
+    )
+
+
+def store_layer_isotropy(
+    store: Store,
+    model: str | None = None,
+    *,
+    sample_sentences: int = 500,
+    unit: str | None = None,
+    pooling: str | None = None,
+    device: str = "auto",
+    seed: int = 0,
+    n_pairs: int = 10000,
+    min_count: int = 5,
+    max_words: int = 500,
+    max_occurrences: int = 50,
+    max_sentences: int = 1000,
+    top_k: int = 10,
+    plot: str | os.PathLike[str] | None = None,
+) -> LayerIsotropy:
+    """`layer_isotropy` on the sentences of `store`, with its model, unit and pooling unless given."""
+    from ..encoding import EncodeSpec
+
+    _check_before_encoding(sample_sentences, plot)
+    texts = store.sentences.column("text").to_pylist()
+    base = (
+        EncodeSpec(model=model)
+        if model and not store.manifest.get("encode")
+        else EncodeSpec.from_manifest(store.manifest)
+    )
+    spec = replace(base, model=model or base.model, layers="all")
+    spec = replace(spec, unit=unit or spec.unit, pooling=pooling or spec.pooling)
+    name = None if model else str(store.manifest["model"]["name"])
+    return _layers(
+        texts,
+        spec,
+        name,
+        sample_sentences,
+        device,
+        seed,
+        n_pairs,
+        min_count,
+        max_words,
+        max_occurrences,
+        max_sentences,
+        top_k,
+        plot,
+    )
+
+
+def _layers(
+    texts: list[str],
+    spec: EncodeSpec,
+    model_name: str | None,
+    sample_sentences: int,
+    device: str,
+    seed: int,
+    n_pairs: int,
+    min_count: int,
+    max_words: int,
+    max_occurrences: int,
+    max_sentences: int,
+    top_k: int,
+    plot: str | os.PathLike[str] | None,
+) -> LayerIsotropy:
+    from ..encoding import BatchEncoder
+
+    rng = np.random.default_rng(seed)
+    if len(texts) > sample_sentences:
+        texts = [texts[i] for i in np.sort(rng.choice(len(texts), size=sample_sentences, replace=False))]
+    enc = BatchEncoder.load(spec, device=device)
+    batch = enc(texts)
+    if batch.vectors.ndim != 3:
+        raise CtxvecError("the encoder did not return all layers")  # pragma: no cover
+    reports = [
+        isotropy_arrays(
+            batch.vectors[:, layer, :],
+            batch.sentence_index,
+            batch.tokens,
+            seed=seed,
+            n_pairs=n_pairs,
+            min_count=min_count,
+            max_words=max_words,
+            max_occurrences=max_occurrences,
+            max_sentences=max_sentences,
+            top_k=top_k,
+        )
+        for layer in range(batch.vectors.shape[1])
+    ]
+    result = LayerIsotropy(
+        model=model_name or str(enc.ref.name),
+        layers=list(range(len(reports))),
+        reports=reports,
+        n_sentences=len(texts),
+        n_rows=len(batch),
+        seed=seed,
+    )
+    if plot is not None:
+        plot_layers(result, plot)
+        result.plot = os.fspath(plot)
+    return result
+
+
+PLOT_SERIES = (
+    ("mean_cosine", "mean cosine (random pairs)"),
+    ("self_similarity", "self-similarity"),
+    ("intra_sentence_similarity", "intra-sentence similarity"),
+    ("mev", "max. explainable variance"),
+    ("isoscore", "IsoScore"),
+)
+
+
+def plot_layers(result: LayerIsotropy, path: str | os.PathLike[str], title: str | None = None) -> Path:
+    """Line plot of the main figures against the layer (Ethayarajh 2019 style), saved as PNG at `path` (atomically)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for name, label in PLOT_SERIES:
+        ax.plot(result.layers, result.series(name), marker="o", label=label)
+    ax.set_xlabel("layer (0 = input embeddings)")
+    ax.set_ylabel("value")
+    ax.set_xticks(result.layers)
+    ax.set_ylim(-0.05, 1.05)
+    ax.grid(alpha=0.3)
+    ax.set_title(title or f"{result.model}: {result.n_sentences} sentences, {result.n_rows} words", fontsize=10)
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    try:
+        with atomic_path(path, suffix=path.suffix) as tmp:
+            fig.savefig(tmp, dpi=120, format=path.suffix[1:].lower() or "png")
+    except OSError as e:
+        raise CtxvecError(f"cannot write the plot to {path} ({e.strerror}); choose a writable path") from None
+    finally:
+        plt.close(fig)
+    return path

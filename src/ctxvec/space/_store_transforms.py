@@ -1,0 +1,142 @@
+"""Fitted transforms and stores: write a transformed copy of a store, or keep a transform inside one.
+
+A store written through a transform (`transform_store`) records it under ``applied_transform`` in
+its manifest; a store with an in-place transform (`set_store_transform`) keeps the fitted transform
+in ``store/transform/`` and applies it on the fly in `get_vectors` / `iter_blocks`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from ..errors import CtxvecError
+from ..results import JSON
+from ..sources import VectorMap
+from ..store import TRANSFORM_DIR, Store, StoreWriter, update_manifest
+from ..transforms import Transform, describe, is_saveable, output_dim, save_transform, transform_id
+
+APPLIED_DIR = "applied_transform"
+"""Folder of a written store holding the map from raw model outputs to its vectors."""
+
+_NOT_COPIED = {
+    "state",
+    "checksums",
+    "transform_id",
+    "transform",
+    "format_version",
+    "dim",
+    "dtype",
+    "n_rows",
+    "n_sentences",
+}
+
+
+def check_new_output(out: str | os.PathLike[str], source: Store | None = None) -> Path:
+    """`out` as a Path; CtxvecError when it already exists (a store is never overwritten)."""
+    path = Path(out)
+    if path.exists():
+        raise CtxvecError(f"output {path} already exists; choose a new path or remove it first")
+    if source is not None and path.resolve() == source.path.resolve():  # pragma: no cover - exists() catches it
+        raise CtxvecError("the output must differ from the input store; keep the transform in place instead")
+    return path
+
+
+def check_no_transform(store: Store) -> None:
+    """CtxvecError when `store` already has an in-place transform (they are not stacked)."""
+    if store.transform is not None:
+        raise CtxvecError(
+            f"{store.path} already has an in-place transform ({store.manifest.get('transform_id')}); "
+            "remove it first, or write the transformed vectors to a new store"
+        )
+
+
+def transform_store(
+    store: Store,
+    t: VectorMap,
+    out: str | os.PathLike[str],
+    dtype: str | None = None,
+    block_rows: int = 16384,
+) -> Store:
+    """Write a new store at `out`: same rows and sentences, vectors = t(store vectors), streamed in blocks.
+
+    `t` is a fitted ctxvec transform, a Pipeline of them, or any fitted scikit-learn transformer.
+    The manifest records it under ``applied_transform`` (method, parameters, id, source store), and
+    for ctxvec transforms the map from raw model outputs to the new vectors (the source's own in-place
+    transform, if any, followed by `t`) is saved in ``out/applied_transform/`` so that freshly
+    encoded sentences can be mapped the same way. On any error the half-written output is removed.
+    """
+    out = check_new_output(out, store)
+    check_is_fitted(t[-1] if isinstance(t, Pipeline) else t)
+    fitted_dim = getattr(t, "n_features_in_", store.dim)
+    if fitted_dim != store.dim:
+        raise CtxvecError(f"the transform was fitted on {fitted_dim}-dim vectors but {store.path} has dim {store.dim}")
+    k = output_dim(t, store.dim)
+    source_t = store.transform
+    applied: VectorMap
+    if source_t is None:
+        applied = t
+    else:
+        src_steps = source_t.steps if isinstance(source_t, Pipeline) else [("source", source_t)]
+        new_steps = t.steps if isinstance(t, Pipeline) else [("new", t)]
+        applied = Pipeline([(f"s{i}", s) for i, (_, s) in enumerate([*src_steps, *new_steps])])
+    manifest = {key: v for key, v in store.manifest.items() if key not in _NOT_COPIED}
+    writer = StoreWriter.create(
+        out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"]
+    )
+    try:
+        for start, block in store.iter_blocks(block_rows):
+            writer.write_range(start, t.transform(block))
+        record: JSON
+        if is_saveable(applied):
+            save_transform(applied, out / APPLIED_DIR)
+            record = {
+                **describe(t),
+                "raw_to_vectors": {"path": APPLIED_DIR, "transform_id": transform_id(applied)},
+            }
+        else:  # any other scikit-learn transformer: recorded by name, not saved
+            record = {"transform_id": None, "steps": [{"class": type(t).__name__}], "raw_to_vectors": None}
+        record["source"] = str(store.path)
+        record["source_transform_id"] = store.manifest.get("transform_id") if source_t is not None else None
+        return writer.finalize(applied_transform=record)
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def set_store_transform(store: Store, t: Transform) -> Store:
+    """Keep fitted `t` inside `store` (``store/transform/``) so `get_vectors`/`iter_blocks` apply it on the fly.
+
+    The manifest gets ``transform_id`` first, then the folder is moved into place, so a crash
+    never leaves a transform without its id. Refuses a store that already has one.
+    """
+    check_no_transform(store)
+    if not is_saveable(t):
+        raise CtxvecError(f"cannot keep a {type(t).__name__} in a store; use a ctxvec transform or a Pipeline of them")
+    if output_dim(t, store.dim) != store.dim:
+        raise CtxvecError(
+            "an in-place transform must keep the dimension; write PCA or truncated whitening to a new store"
+        )
+    tmp = store.path / (TRANSFORM_DIR + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    save_transform(t, tmp)
+    update_manifest(store.path, {"transform_id": transform_id(t), "transform": describe(t)})
+    os.replace(tmp, store.path / TRANSFORM_DIR)
+    return Store.open(store.path)
+
+
+def remove_store_transform(store: Store) -> Store:
+    """Drop the in-place transform of `store` (its folder, then its manifest entries)."""
+    folder = store.path / TRANSFORM_DIR
+    if not folder.is_dir():
+        raise CtxvecError(f"{store.path} has no in-place transform to remove")
+    trash = store.path / (TRANSFORM_DIR + ".removed")
+    shutil.rmtree(trash, ignore_errors=True)
+    os.replace(folder, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+    update_manifest(store.path, {}, remove=("transform_id", "transform"))
+    return Store.open(store.path)

@@ -1,0 +1,244 @@
+"""Writing stores: `StoreWriter` (tables first, vectors in place, manifest ``complete`` last) and
+`write_store` (a whole store from in-memory arrays)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .._io import atomic_path, file_sha256, fsync_dir, save_npy_atomic
+from ..errors import CtxvecError, ParameterError
+from ..results import JSON
+from ._format import CHECKSUMMED, FORMAT_VERSION, NORMS, ROWS, SENTENCES, SIZED, VECTORS
+from ._manifest import read_manifest, write_manifest
+from ._reader import Store
+
+ROW_SCHEMA = pa.schema(
+    [
+        ("sentence_id", pa.int64()),
+        ("position", pa.int32()),
+        ("token", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+    ]
+)
+SENTENCE_SCHEMA = pa.schema([("sentence_id", pa.int64()), ("doc_id", pa.int64()), ("text", pa.string())])
+NORM_BLOCK_ROWS = 65536
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """`table` as Parquet at `path`, atomically."""
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+
+
+class StoreWriter:
+    """Builds a store folder: tables first, vectors written in place, manifest `complete` last.
+
+    Usage: ``w = StoreWriter.create(path, manifest, rows, sentences, dim, dtype)``, then
+    ``w.write(row_ids, vectors)`` (or ``w.write_range(start, vectors)``) as batches finish,
+    ``w.flush()`` to make them durable, and ``w.finalize()``. Vectors go to
+    ``vectors.npy.partial`` with positioned writes rather than a memory map, so the resident
+    memory of a run does not grow with the store.
+    """
+
+    def __init__(self, path: Path, manifest: JSON, shape: tuple[int, int], dtype: np.dtype, offset: int):
+        self.path = path
+        self.manifest = manifest
+        self.shape = shape
+        self.dtype = dtype
+        self._offset = offset
+        self._row_bytes = shape[1] * dtype.itemsize
+        self._fd: int | None = os.open(self._partial, os.O_RDWR)
+
+    @property
+    def _partial(self) -> Path:
+        return self.path / (VECTORS + ".partial")
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        manifest: JSON,
+        rows: pa.Table,
+        sentences: pa.Table,
+        dim: int,
+        dtype: str = "float16",
+    ) -> StoreWriter:
+        """Start a new store at `path` (which must not exist or be empty).
+
+        rows: (n_rows,) table sentence_id, position, token, start, end; sentences: (n_sentences,)
+        table sentence_id, doc_id, text; the vectors will be (n_rows, dim) of `dtype`."""
+        p = Path(path)
+        if p.exists() and any(p.iterdir()):
+            raise CtxvecError(f"output folder {p} is not empty; choose a new path or remove it")
+        p.mkdir(parents=True, exist_ok=True)
+        manifest = dict(manifest)
+        manifest.update(
+            format_version=FORMAT_VERSION,
+            state="building",
+            dim=int(dim),
+            dtype=str(np.dtype(dtype)),
+            n_rows=rows.num_rows,
+            n_sentences=sentences.num_rows,
+        )
+        write_manifest(p, manifest)
+        write_parquet_atomic(rows.cast(ROW_SCHEMA), p / ROWS)
+        write_parquet_atomic(sentences.cast(SENTENCE_SCHEMA), p / SENTENCES)
+        shape, dt = (rows.num_rows, int(dim)), np.dtype(dtype)
+        with open(p / (VECTORS + ".partial"), "wb") as f:
+            np.lib.format.write_array_header_1_0(f, {"descr": dt.str, "fortran_order": False, "shape": shape})
+            offset = f.tell()
+            f.truncate(offset + shape[0] * shape[1] * dt.itemsize)
+        return cls(p, manifest, shape, dt, offset)
+
+    @classmethod
+    def resume(cls, path: str | os.PathLike[str]) -> StoreWriter:
+        """Reopen an unfinished store to fill in the rest of its vectors."""
+        p = Path(path)
+        manifest = read_manifest(p)
+        with open(p / (VECTORS + ".partial"), "rb") as f:
+            np.lib.format.read_magic(f)
+            shape, _, dt = np.lib.format.read_array_header_1_0(f)
+            offset = f.tell()
+        return cls(p, manifest, (int(shape[0]), int(shape[1])), np.dtype(dt), offset)
+
+    def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
+        """Write (k, dim) `vectors` at (k,) row ids `rows` (any order; runs of consecutive ids go in
+        one write each)."""
+        data = np.ascontiguousarray(vectors, dtype=self.dtype)
+        ids = np.asarray(rows, dtype=np.int64)
+        cuts = np.flatnonzero(np.diff(ids) != 1) + 1
+        starts, stops = np.r_[0, cuts], np.r_[cuts, len(ids)]
+        for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+            self._pwrite(int(ids[a]), data[a:b])
+
+    def write_range(self, start: int, vectors: np.ndarray) -> None:
+        """Write (k, dim) `vectors` at rows `start`, `start` + 1, ..., `start` + k - 1."""
+        self._pwrite(int(start), np.ascontiguousarray(vectors, dtype=self.dtype))
+
+    def _pwrite(self, row: int, data: np.ndarray) -> None:
+        if self._fd is None:
+            raise CtxvecError(f"the writer of {self.path} is closed")
+        os.pwrite(self._fd, data.tobytes(), self._offset + row * self._row_bytes)
+
+    def flush(self) -> None:
+        """Make everything written so far durable."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    def _norms(self) -> np.ndarray:
+        n, dim = self.shape
+        norms = np.empty(n, dtype=np.float32)
+        with open(self._partial, "rb") as f:
+            for s in range(0, n, NORM_BLOCK_ROWS):
+                m = min(NORM_BLOCK_ROWS, n - s)
+                f.seek(self._offset + s * self._row_bytes)
+                chunk = np.frombuffer(f.read(m * self._row_bytes), dtype=self.dtype).reshape(m, dim)
+                norms[s : s + m] = np.linalg.norm(chunk.astype(np.float32), axis=1)
+        return norms
+
+    def finalize(self, **extra: object) -> Store:
+        """Compute norms, checksum files, rename the vectors, write the manifest as complete (with the
+        entries `extra`, the vocabulary size ``n_words`` and the files' sizes ``file_bytes``)."""
+        self._close()
+        norms = self._norms()
+        os.replace(self._partial, self.path / VECTORS)
+        fsync_dir(self.path)
+        save_npy_atomic(self.path / NORMS, norms)
+        manifest = dict(self.manifest)
+        manifest.update(extra)
+        manifest["checksums"] = {name: file_sha256(self.path / name) for name in CHECKSUMMED}
+        manifest["n_words"] = len(Store(self.path, manifest).vocabulary)
+        manifest["file_bytes"] = {name: (self.path / name).stat().st_size for name in SIZED}
+        manifest["state"] = "complete"
+        write_manifest(self.path, manifest)
+        return Store.open(self.path)
+
+    def abort(self) -> None:
+        """Remove everything this writer created."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _positions(sids: np.ndarray) -> np.ndarray:
+    positions = np.zeros(len(sids), dtype=np.int32)
+    for i in range(1, len(sids)):
+        positions[i] = positions[i - 1] + 1 if sids[i] == sids[i - 1] else 0
+    return positions
+
+
+def _find_spans(tokens: Sequence[str], sids: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
+    spans = np.zeros((len(tokens), 2), dtype=np.int32)
+    cursor: dict[int, int] = {}
+    for i, (tok, sid) in enumerate(zip(tokens, sids.tolist(), strict=True)):
+        text = sentences[sid]
+        at = text.find(tok, cursor.get(sid, 0))
+        if at < 0:  # token text not in its sentence (synthetic data): an empty span, not a wrong one
+            continue
+        spans[i] = (at, at + len(tok))
+        cursor[sid] = at + len(tok)
+    return spans
+
+
+def write_store(
+    path: str | os.PathLike[str],
+    vectors: np.ndarray,
+    tokens: Sequence[str],
+    sentence_ids: np.ndarray | Sequence[int],
+    sentences: Sequence[str],
+    spans: np.ndarray | None = None,
+    positions: np.ndarray | None = None,
+    doc_ids: np.ndarray | Sequence[int] | None = None,
+    manifest: JSON | None = None,
+    dtype: str | None = None,
+) -> Store:
+    """Write a complete store from in-memory arrays (tests, transforms, small data).
+
+    vectors: (n_rows, dim); tokens/sentence_ids: (n_rows,), rows sorted by sentence;
+    spans: (n_rows, 2) character spans (found by searching the token in its sentence when None;
+    (0, 0) for a token its sentence does not contain).
+    """
+    vectors = np.asarray(vectors)
+    n = len(vectors)
+    sids = np.asarray(sentence_ids, dtype=np.int64)
+    if len(tokens) != n or len(sids) != n:
+        raise ParameterError("vectors", "{name}, tokens and sentence_ids must have the same length")
+    if np.any(np.diff(sids) < 0):
+        raise ParameterError("sentence_ids", "rows must be sorted by sentence id; {name} decreases")
+    pos = _positions(sids) if positions is None else np.asarray(positions, dtype=np.int32)
+    sp = _find_spans(tokens, sids, sentences) if spans is None else np.asarray(spans)
+    rows = pa.table(
+        {
+            "sentence_id": sids,
+            "position": pos.astype(np.int32),
+            "token": list(tokens),
+            "start": sp[:, 0].astype(np.int32),
+            "end": sp[:, 1].astype(np.int32),
+        }
+    )
+    docs = np.zeros(len(sentences), dtype=np.int64) if doc_ids is None else np.asarray(doc_ids, dtype=np.int64)
+    sent = pa.table({"sentence_id": np.arange(len(sentences), dtype=np.int64), "doc_id": docs, "text": list(sentences)})
+    base: JSON = {
+        "model": {"name": "arrays", "path": None, "weights_sha256": None},
+        "encode": None,
+        "n_windowed_sentences": 0,
+    }
+    base.update(manifest or {})
+    w = StoreWriter.create(path, base, rows, sent, vectors.shape[1], dtype or str(vectors.dtype))
+    w.write_range(0, vectors)
+    return w.finalize()
