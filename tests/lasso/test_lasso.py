@@ -69,9 +69,22 @@ def test_fista_reaches_sklearn_objective(seed, n_atoms, dim, rel, positive):
     assert res.converged.all()
     assert np.all((ours - sk) / sk <= 1e-4)
     np.testing.assert_allclose(res.objective, ours, rtol=1e-9)
-    assert np.all(kkt_violation(y, atoms, res.coef, alpha, positive) < 1e-4)
+    # the solver stops on the duality gap; where an off-support atom's correlation ties alpha, a
+    # coefficient can sit ~4e-4·alpha from stationarity with the objective within 2e-8 (see below)
+    assert np.all(kkt_violation(y, atoms, res.coef, alpha, positive) < 1e-3)
     if positive:
         assert (res.coef.data >= 0).all()
+
+
+def test_near_tie_converges_on_the_gap_and_to_kkt_with_a_tight_tol():
+    """Hypothesis counterexample: target 1 has an atom whose correlation ties alpha at the optimum."""
+    atoms, y = anisotropic(899, 20, 24, 3)
+    alpha = 0.53515625 * alpha_max(y, ArrayAtoms(atoms), False)
+    res = fista(y, ArrayAtoms(atoms), alpha, positive=False)
+    _, sk = sk_objective(y, atoms, alpha, False)
+    assert np.all(np.abs(res.objective - sk) / sk <= 1e-7)
+    tight = fista(y, ArrayAtoms(atoms), alpha, positive=False, tol=1e-8)
+    assert np.all(kkt_violation(y, atoms, tight.coef, alpha, False) < 1e-9)
 
 
 def test_fista_many_atoms_working_set_and_kkt():

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..results import jsonable
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)  # messages are not hard-wrapped; tables still fit the width
 err_console = Console(stderr=True, highlight=False)
 
 
