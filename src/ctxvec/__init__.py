@@ -1,13 +1,16 @@
 """ctxvec: operations on contextual word embeddings.
 
 Names are re-exported lazily (PEP 562), so `import ctxvec` and the CLI start fast and only
-load torch, faiss, scikit-learn or matplotlib when an operation needs them.
+load torch, faiss, scikit-learn or matplotlib when an operation needs them. The capability
+packages (`ctxvec.store`, `ctxvec.neighbours`, `ctxvec.lasso`, ...) export more; see
+docs/architecture.md.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -19,18 +22,25 @@ _EXPORTS = {
     "BatchEncoder": "encoding",
     "EncodeSpec": "encoding",
     "EncodedBatch": "encoding",
-    "CtxvecError": "errors",
     "Occurrence": "store",
     "Store": "store",
+    "StoreSummary": "store",
     "StoreWriter": "store",
     "write_store": "store",
     "Queries": "queries",
     "select_queries": "queries",
-    "WordTypes": "lexicon",
-    "word_types": "lexicon",
+    # the shared API: errors, results, vector sources
+    "CtxvecError": "errors",
+    "ParameterError": "errors",
+    "Result": "results",
+    "VectorSource": "sources",
+    "ArraySource": "sources",
+    "TransformedSource": "sources",
     # nearest occurrences
     "Matches": "neighbours",
     "Similar": "neighbours",
+    "Backend": "neighbours",
+    "ExactScan": "neighbours",
     "search_vectors": "neighbours",
     "similar": "neighbours",
     "build_index": "neighbours",
@@ -42,16 +52,30 @@ _EXPORTS = {
     "Factors": "decomposition",
     "learn_factors": "decomposition",
     "load_factors": "decomposition",
-    # analogies and evaluation
+    # word types, analogies, evaluation, export
+    "WordTypes": "lexicon",
+    "word_types": "lexicon",
+    "WordTypesSummary": "lexicon",
+    "build_word_types": "lexicon",
     "AnalogyResult": "lexicon",
     "analogy": "lexicon",
     "Evaluation": "lexicon",
     "evaluate": "lexicon",
+    "Exported": "lexicon",
     "export": "lexicon",
     # isotropy and transforms
     "IsotropyReport": "space",
+    "StoreIsotropy": "space",
     "isotropy": "space",
     "layer_isotropy": "space",
+    "TransformResult": "space",
+    "apply_transform": "space",
+    "remove_transform": "space",
+    "compare": "space",
+    "DimStats": "space",
+    "dim_stats": "space",
+    "dims_report": "space",
+    "heatmap": "space",
     "AllButTheTop": "transforms",
     "Center": "transforms",
     "ConceptorNegation": "transforms",
@@ -59,8 +83,7 @@ _EXPORTS = {
     "Whitening": "transforms",
     "load_transform": "transforms",
     "save_transform": "transforms",
-    "compare": "space",
-    # senses, clusters, projections, plots, dimensions
+    # senses, clusters, projections, plots
     "Senses": "structure",
     "word_senses": "structure",
     "Clusters": "structure",
@@ -69,15 +92,13 @@ _EXPORTS = {
     "project": "structure",
     "project_words": "structure",
     "save_projection": "structure",
-    "DimStats": "space",
-    "dim_stats": "space",
-    "heatmap": "space",
 }
-
 __all__ = [
     "PCA",
     "AllButTheTop",
     "AnalogyResult",
+    "ArraySource",
+    "Backend",
     "BatchEncoder",
     "Center",
     "Clusters",
@@ -89,26 +110,39 @@ __all__ = [
     "EncodeSpec",
     "EncodedBatch",
     "Evaluation",
+    "ExactScan",
+    "Exported",
     "FactorLearner",
     "Factors",
     "IsotropyReport",
     "Matches",
     "Occurrence",
+    "ParameterError",
     "Projection",
     "Queries",
+    "Result",
     "Senses",
     "Similar",
     "Store",
+    "StoreIsotropy",
+    "StoreSummary",
     "StoreWriter",
+    "TransformResult",
+    "TransformedSource",
+    "VectorSource",
     "Whitening",
     "WordTypes",
+    "WordTypesSummary",
     "__version__",
     "analogy",
+    "apply_transform",
     "build_index",
+    "build_word_types",
     "cluster",
     "compare",
     "decompose",
     "dim_stats",
+    "dims_report",
     "embed",
     "evaluate",
     "export",
@@ -122,6 +156,7 @@ __all__ = [
     "project",
     "project_words",
     "read_corpus",
+    "remove_transform",
     "save_projection",
     "save_transform",
     "search_vectors",
@@ -131,39 +166,44 @@ __all__ = [
     "word_types",
     "write_store",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ctxvec' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
-
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # for type checkers and IDEs
     from .corpus import Corpus, read_corpus
     from .decomposition import Decomposition, FactorLearner, Factors, decompose, learn_factors, load_factors
     from .encoding import BatchEncoder, EncodedBatch, EncodeSpec
-    from .errors import CtxvecError
-    from .lexicon import AnalogyResult, Evaluation, WordTypes, analogy, evaluate, export, word_types
-    from .neighbours import Matches, Similar, build_index, load_index, search_vectors, similar
-    from .queries import Queries, select_queries
-    from .runners import embed
-    from .space import DimStats, IsotropyReport, compare, dim_stats, heatmap, isotropy, layer_isotropy
-    from .store import Occurrence, Store, StoreWriter, write_store
-    from .structure import Clusters, Projection, Senses, cluster, project, project_words, save_projection, word_senses
-    from .transforms import (
-        PCA,
-        AllButTheTop,
-        Center,
-        ConceptorNegation,
-        Whitening,
-        load_transform,
-        save_transform,
+    from .errors import CtxvecError, ParameterError
+    from .lexicon import (
+        AnalogyResult,
+        Evaluation,
+        Exported,
+        WordTypes,
+        WordTypesSummary,
+        analogy,
+        build_word_types,
+        evaluate,
+        export,
+        word_types,
     )
+    from .neighbours import Backend, ExactScan, Matches, Similar, build_index, load_index, search_vectors, similar
+    from .queries import Queries, select_queries
+    from .results import Result
+    from .runners import embed
+    from .sources import ArraySource, TransformedSource, VectorSource
+    from .space import (
+        DimStats,
+        IsotropyReport,
+        StoreIsotropy,
+        TransformResult,
+        apply_transform,
+        compare,
+        dim_stats,
+        dims_report,
+        heatmap,
+        isotropy,
+        layer_isotropy,
+        remove_transform,
+    )
+    from .store import Occurrence, Store, StoreSummary, StoreWriter, write_store
+    from .structure import Clusters, Projection, Senses, cluster, project, project_words, save_projection, word_senses
+    from .transforms import PCA, AllButTheTop, Center, ConceptorNegation, Whitening, load_transform, save_transform

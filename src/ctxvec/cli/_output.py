@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
-from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-from ..results import jsonable
+from ..results import JSON, jsonable
 
 console = Console(highlight=False, soft_wrap=True)  # messages are not hard-wrapped; tables still fit the width
 err_console = Console(stderr=True, highlight=False)
@@ -21,7 +21,7 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
-def print_json(data: Any) -> None:
+def print_json(data: JSON) -> None:
     """Print `data` (a result's `to_dict()`) as JSON on stdout, numpy values converted."""
     sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
 
@@ -33,5 +33,5 @@ def highlight(sentence: str, start: int, end: int, style: str = "bold reverse") 
     return t
 
 
-def add_json_flag(parser: Any) -> None:
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of tables")

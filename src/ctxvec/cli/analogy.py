@@ -26,7 +26,7 @@ def level_name(text: str) -> str:
     return level
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "analogy",
         help="word analogies: A − B + C (king man woman -> queen), 3CosAdd or 3CosMul",

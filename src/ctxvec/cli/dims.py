@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..space import DimsReport
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "dims",
         help="the dimensions: mean, variance, rogue dimensions, contribution to the mean cosine, heat map",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..lexicon._names import FORMATS
 from ._output import add_json_flag, console
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..lexicon import Exported
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         help="export word-type vectors as word2vec text (gensim) or Embedding Projector TSVs",

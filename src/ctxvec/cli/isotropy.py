@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.markup import escape
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..space import LayerIsotropy, StoreIsotropy
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "isotropy",
         help="isotropy report of a store, or of every layer of a model on a corpus",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..space import TransformRemoval, TransformResult
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "transform",
         help="post-process a store's vectors: center, all-but-the-top, whitening, conceptor negation, PCA",

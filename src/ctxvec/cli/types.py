@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..lexicon import WordTypesSummary
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "types",
         help="build word-type vectors (mean of each word's occurrences) and show word frequencies",

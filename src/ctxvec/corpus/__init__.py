@@ -1,4 +1,8 @@
-"""ctxvec.corpus."""
+"""ctxvec.corpus: reading corpora (text, JSONL, CSV/TSV, Parquet, folders, stdin) and the built-in ones.
+
+`read_corpus` returns a `Corpus` (sentences, document ids); `split_sentences` is the rule-based
+splitter; the built-in `wiki` and `lee` corpora come from gensim's bundled test data, offline.
+"""
 
 from __future__ import annotations
 

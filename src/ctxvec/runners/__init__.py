@@ -1,4 +1,8 @@
-"""ctxvec.runners."""
+"""ctxvec.runners: running the embedding of a corpus into a store.
+
+`embed` is the local runner: read and validate everything, tokenize, allocate the store, encode in
+length-sorted batches written straight into ``vectors.npy``, finalize; a killed run resumes.
+"""
 
 from __future__ import annotations
 
