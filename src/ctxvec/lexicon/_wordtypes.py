@@ -107,14 +107,8 @@ def unknown_words_message(unknown: list[str], vocabulary: np.ndarray, n_close: i
 
 def vocabulary_ids(store: Store, words: Iterable[str]) -> np.ndarray:
     """(k,) vocabulary ids of those `words` (normalised) that are in `store`'s vocabulary; others are skipped."""
-    vocab = store.vocabulary
-    ids = []
-    for w in words:
-        key = normalize_word(w)
-        i = int(np.searchsorted(vocab, key))
-        if i < len(vocab) and vocab[i] == key:
-            ids.append(i)
-    return np.asarray(ids, dtype=np.int64)
+    ids = [store.find_word(w) for w in words]
+    return np.asarray([i for i in ids if i >= 0], dtype=np.int64)
 
 
 def _cache_names(store: Store) -> tuple[str, str]:

@@ -117,11 +117,8 @@ def query_word_ids(store: Store, queries: Queries) -> np.ndarray:
     out = np.full(len(rows), -1, dtype=np.int64)
     inside = rows >= 0
     out[inside] = store.word_ids[rows[inside]]
-    vocab = store.vocabulary
     for i in np.flatnonzero(~inside):
-        key = normalize_word(queries.occurrences[i].token)
-        j = int(np.searchsorted(vocab, key))
-        out[i] = j if j < len(vocab) and vocab[j] == key else -1
+        out[i] = store.find_word(queries.occurrences[i].token)
     return out
 
 

@@ -187,12 +187,18 @@ class Store:
         """(n_words,) number of occurrences of each word type."""
         return self._vocab[2]
 
-    def word_id(self, word: str) -> int:
-        """Index of `word` in the vocabulary; CtxvecError with suggestions when unknown."""
+    def find_word(self, word: str) -> int:
+        """Index of `word` (normalised) in the vocabulary, or -1 when the store lacks it: the one lookup."""
         key = normalize_word(word)
         i = int(np.searchsorted(self.vocabulary, key))
-        if i < len(self.vocabulary) and self.vocabulary[i] == key:
+        return i if i < len(self.vocabulary) and self.vocabulary[i] == key else -1
+
+    def word_id(self, word: str) -> int:
+        """Index of `word` in the vocabulary; CtxvecError with suggestions when unknown."""
+        i = self.find_word(word)
+        if i >= 0:
             return i
+        key = normalize_word(word)
         close = difflib.get_close_matches(key, list(self.vocabulary), n=5, cutoff=0.6)
         hint = f"; closest words in the store: {', '.join(close)}" if close else "; it is not in the store's vocabulary"
         raise CtxvecError(f"unknown word {word!r}{hint}")
