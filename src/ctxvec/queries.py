@@ -69,8 +69,9 @@ def select_queries(
 def _in_new_sentence(store: Store, word: str, text: str, limit: int | None, device: str) -> Queries:
     if not text.strip():
         raise ParameterError("in_sentence", "{name} needs a non-empty sentence")
-    enc = store.encoder(device=device)
-    batch = enc([text])
+    with store.encoder_lock:  # one tokenize + forward pass at a time (fast tokenizers are not thread-safe)
+        enc = store.encoder(device=device)
+        batch = enc([text])
     key = normalize_word(word)
     hits = [i for i, t in enumerate(batch.tokens) if normalize_word(t) == key]
     if not hits:

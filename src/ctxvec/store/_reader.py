@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +35,10 @@ if TYPE_CHECKING:
 
     from ..encoding import BatchEncoder
     from ..sources import VectorMap
+
+
+# the stores `Store.sharing` hands out in this context (a server's request threads), by resolved path
+_SHARED: ContextVar[dict[Path, Store] | None] = ContextVar("ctxvec_shared_stores", default=None)
 
 
 @dataclass(frozen=True)
@@ -58,15 +65,34 @@ class Store:
     def __init__(self, path: Path, manifest: JSON):
         self.path = path
         self.manifest = manifest
+        # fast tokenizers and one model are not safe to call from several threads at once: hold this
+        # around tokenize + forward pass (`ctxvec.queries` does); `encoder()` loads under it too
+        self.encoder_lock = threading.RLock()
+        self._encoders: dict[str, BatchEncoder] = {}
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Store:
         """Open the store folder at `path`; raises CtxvecError for a missing or unfinished store."""
         p = Path(path)
+        shared = _SHARED.get()
+        if shared is not None and (kept := shared.get(p.resolve())) is not None:
+            return kept
         manifest = read_manifest(p)
         check_complete(p, manifest)
         return cls(p, manifest)
+
+    @classmethod
+    @contextmanager
+    def sharing(cls, stores: Iterable[Store]) -> Iterator[None]:
+        """Within this block (this thread's context only), `Store.open` of one of `stores`' folders
+        returns that open instance, with its loaded tables, memory map and encoder: a server opens
+        each store once and every request reuses it."""
+        token = _SHARED.set({s.path.resolve(): s for s in stores})
+        try:
+            yield
+        finally:
+            _SHARED.reset(token)
 
     # ---- sizes and spec ----------------------------------------------------------------------
     @property
@@ -292,7 +318,12 @@ class Store:
 
     # ---- the model --------------------------------------------------------------------------
     def encoder(self, device: str = "auto") -> BatchEncoder:
-        """A `BatchEncoder` with this store's own model, layers, unit and pooling."""
+        """A `BatchEncoder` with this store's own model, layers, unit and pooling, loaded once per
+        `device` and kept by this `Store` (a server embeds each new sentence with one forward pass).
+        Call it under `encoder_lock` when several threads share the store."""
         from ..encoding import BatchEncoder, EncodeSpec
 
-        return BatchEncoder.load(EncodeSpec.from_manifest(self.manifest), device=device)
+        with self.encoder_lock:
+            if device not in self._encoders:
+                self._encoders[device] = BatchEncoder.load(EncodeSpec.from_manifest(self.manifest), device=device)
+            return self._encoders[device]

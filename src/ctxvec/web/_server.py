@@ -1,0 +1,84 @@
+"""Running the app with uvicorn: `serve` blocks (the ``ctxvec serve`` command); `serve_in_thread`
+starts it on a free loopback port in a thread (tests, benchmarks)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..results import JSON, Result
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
+
+# uvicorn refuses request heads over this (h11's default is 16 KiB): large enough that an
+# over-long parameter reaches the app, which names it in a JSON 414
+MAX_HEAD = 256 * 1024
+
+
+def _config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        http="h11",
+        h11_max_incomplete_event_size=MAX_HEAD,
+        server_header=False,
+        timeout_keep_alive=5,
+    )
+
+
+def serve(app: FastAPI, host: str, port: int, sock: socket.socket | None = None) -> None:
+    """Serve `app` on `host`:`port` (or the bound `sock`) until interrupted."""
+    import uvicorn
+
+    server = uvicorn.Server(_config(app, host, port))
+    server.run(sockets=[sock] if sock is not None else None)
+
+
+@contextmanager
+def serve_in_thread(make_app: Callable[[str, int], FastAPI], host: str = "127.0.0.1") -> Iterator[str]:
+    """Bind a free port on `host`, serve ``make_app(host, port)`` in a thread; yield its base URL
+    (``http://host:port``), stop it on exit."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = int(sock.getsockname()[1])
+    server = uvicorn.Server(_config(make_app(host, port), host, port))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="ctxvec-serve")
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@dataclass(frozen=True)
+class Served(Result):
+    """What ``ctxvec serve`` served: its `url`, the `stores`' paths; `served` False for ``--check``."""
+
+    url: str
+    stores: list[str]
+    served: bool = True
+
+    def to_dict(self) -> JSON:
+        return {"url": self.url, "stores": self.stores, "served": self.served}

@@ -1,0 +1,151 @@
+// The JSON API (`GET /api/<command>?<option>=<value>`, the CLI's option names) and "copy as CLI command".
+import { el } from "./dom.js";
+
+const TIMEOUT_MS = 120000;
+let storesPromise = null;
+let commandsPromise = null;
+
+export class ApiError extends Error {}
+
+/** Query string of API parameters; arrays are sent as repeated parameters; empty values are dropped. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === "" || v === false) continue;
+    if (Array.isArray(v)) { for (const item of v) if (item !== "") q.append(k, String(item)); }
+    else q.append(k, v === true ? "1" : String(v));
+  }
+  return q.toString();
+}
+
+/** GET /api/<command>?...: the result's JSON, or an ApiError holding the server's message. */
+export async function api(command, params = {}) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
+  try {
+    const qs = query(params);
+    const response = await fetch(`/api/${command}${qs ? "?" + qs : ""}`, { signal: ctl.signal, headers: { Accept: "application/json" } });
+    let body = null;
+    try { body = await response.json(); } catch { body = null; }
+    if (!response.ok) {
+      const retry = response.headers.get("Retry-After");
+      let message = body && typeof body.error === "string" ? body.error : `${response.status} ${response.statusText}`;
+      if (response.status === 503 && retry) message += ` (server busy: retry in ${retry} s)`;
+      throw new ApiError(message);
+    }
+    return body;
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    if (e && e.name === "AbortError") throw new ApiError(`${command}: no answer within ${TIMEOUT_MS / 1000} s`);
+    throw new ApiError(`${command}: ${e && e.message ? e.message : e}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** [{name, path}] of the served stores (first = default). */
+export function stores() {
+  if (!storesPromise) {
+    storesPromise = api("stores").then((body) => {
+      const list = Array.isArray(body) ? body : body.stores || [];
+      return list.map((s) => (typeof s === "string" ? { name: s, path: s } : { name: s.name ?? s.path, path: s.path ?? s.name }));
+    }).catch(() => []);
+  }
+  return storesPromise;
+}
+
+/** {command: [{name, flag, positional, boolean, multiple}]} from /api/commands (normalised). */
+export function commands() {
+  if (!commandsPromise) {
+    commandsPromise = api("commands").then(normaliseCommands).catch(() => ({}));
+  }
+  return commandsPromise;
+}
+
+function normaliseCommands(body) {
+  const src = body && body.commands ? body.commands : body || {};
+  const out = { __defaults: (body && body.defaults) || {} };
+  for (const [name, spec] of Object.entries(src)) {
+    const params = Array.isArray(spec) ? spec : spec.parameters || [];
+    out[name] = params.map((p) => ({
+      name: p.name,
+      flag: p.cli ?? p.flag ?? null,
+      positional: p.positional ?? !(p.cli ?? p.flag),
+      boolean: p.type === "bool",
+      multiple: !!p.list,
+      default: p.default,
+    }));
+  }
+  return out;
+}
+
+const FALLBACK_POSITIONAL = { similar: ["word"], decompose: ["word"], senses: ["word"], analogy: ["words"], plot: ["words"], compare: ["store2"] };
+
+export function shellQuote(s) {
+  const t = String(s);
+  return /^[A-Za-z0-9_./,:=+@%^-]+$/.test(t) ? t : `'${t.replace(/'/g, "'\\''")}'`;
+}
+
+function asList(raw) {
+  if (Array.isArray(raw)) return raw.map(String).filter(Boolean);
+  return String(raw).split(",").map((x) => x.trim()).filter(Boolean);
+}
+
+/** `ctxvec <command> STORE ...` for the API parameters `params` (the names the API takes); the API's own
+ *  defaults that differ from the CLI's (the API answers at most `limit` occurrences) are spelled out. */
+export function cliCommand(command, params, specs, storePath) {
+  const spec = specs[command] || [];
+  const defaults = specs.__defaults || {};
+  const given = { ...params };
+  for (const [name, value] of Object.entries(defaults)) {
+    if (spec.some((p) => p.name === name) && (given[name] === undefined || given[name] === "")) given[name] = String(value);
+  }
+  const known = new Set(spec.map((p) => p.name));
+  const order = [...spec, ...Object.keys(given).filter((n) => !known.has(n)).map((name) => ({
+    name,
+    positional: (FALLBACK_POSITIONAL[command] || []).includes(name),
+    flag: name.length === 1 ? `-${name}` : `--${name.replace(/_/g, "-")}`,
+    boolean: given[name] === true || given[name] === "1",
+    multiple: Array.isArray(given[name]),
+  }))];
+  const positional = [];
+  const options = [];
+  for (const p of order) {
+    const raw = given[p.name];
+    if (p.name === "store") continue;
+    if (raw === undefined || raw === null || raw === "" || raw === false) continue;
+    if (p.boolean) {
+      if (raw === true || ["1", "true", "yes", "on"].includes(String(raw).toLowerCase())) options.push(p.flag);
+      continue;
+    }
+    const values = p.multiple ? asList(raw) : [Array.isArray(raw) ? raw.join(",") : String(raw)];
+    if (!values.length) continue;
+    if (p.positional) positional.push(...values.map(shellQuote));
+    else options.push(p.flag, ...values.map(shellQuote));
+  }
+  return ["ctxvec", command, shellQuote(storePath || "STORE"), ...positional, ...options].join(" ");
+}
+
+/** A bar showing the equivalent CLI commands, with a copy button each. */
+export function cliBar(calls) {
+  const box = el("div", { class: "cli" });
+  Promise.all([commands(), stores()]).then(([specs, list]) => {
+    for (const [command, params] of calls) {
+      const store = list.find((s) => s.name === params.store) || list[0];
+      const text = cliCommand(command, params, specs, store ? store.path : null);
+      const code = el("code", { text });
+      const button = el("button", { class: "copy", type: "button", text: "copy as CLI command", title: "copy this command" });
+      button.addEventListener("click", async () => {
+        try { await navigator.clipboard.writeText(text); button.textContent = "copied"; }
+        catch {
+          const range = document.createRange(); range.selectNodeContents(code);
+          const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+          button.textContent = "selected: press Ctrl+C";
+        }
+        setTimeout(() => { button.textContent = "copy as CLI command"; }, 1500);
+      });
+      box.append(el("div", { class: "cli-line" }, el("span", { class: "prompt", text: "$" }), code, button));
+    }
+  });
+  return box;
+}

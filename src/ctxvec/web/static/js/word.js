@@ -1,0 +1,117 @@
+// Word view (senses + type-level neighbours + analogies) and Senses view.
+import { el, clear, kwic, bars, fmt, errorBox, loading } from "./dom.js";
+import { api, cliBar } from "./api.js";
+
+/** "king - man + woman" -> {positive: [king, woman], negative: [man]}. */
+export function parseAnalogy(text) {
+  const positive = [];
+  const negative = [];
+  let sign = "+";
+  for (const part of String(text).split(/\s*([+-])\s*/)) {
+    if (part === "+" || part === "-") { sign = part; continue; }
+    for (const w of part.trim().split(/\s+/).filter(Boolean)) (sign === "+" ? positive : negative).push(w);
+    sign = "+";
+  }
+  return { positive, negative };
+}
+
+function wordForm(value, onSubmit, label = "show") {
+  const input = el("input", { type: "search", name: "word", value: value || "", placeholder: "a word (charge)", "aria-label": "word", autocomplete: "off" });
+  const form = el("form", { class: "search" }, input, el("button", { type: "submit", text: label }));
+  form.addEventListener("submit", (e) => { e.preventDefault(); const w = input.value.trim(); if (w) onSubmit(w); });
+  return form;
+}
+
+export function renderSenses(result, ctx) {
+  const box = el("div", { class: "senses" });
+  const n = result.n_clustered || result.n_occurrences || 1;
+  box.append(el("p", { class: "muted small", text: `${fmt(result.n_occurrences)} occurrences, ${fmt(result.n_clustered)} clustered · k = ${result.k}${result.reason ? " · " + result.reason : ""}` }));
+  const shares = (result.senses || []).map((s) => ({ label: `sense ${s.sense}`, value: s.size / n }));
+  if (shares.length > 1) box.append(bars(shares, { format: (v) => `${(100 * v).toFixed(0)}%` }));
+  for (const s of result.senses || []) {
+    const card = el("div", { class: "sense" });
+    card.append(el("h4", {}, `sense ${s.sense} `, el("span", { class: "muted", text: `${fmt(s.size)} occurrences · ${(100 * s.size / n).toFixed(0)}%` })));
+    if (s.keywords && s.keywords.length) card.append(el("p", { class: "keywords" }, "keywords: ", el("strong", { text: s.keywords.join(", ") })));
+    const near = el("p", { class: "near" }, "nearest words: ");
+    (s.nearest_words || []).forEach((w, i) => {
+      if (i) near.append(", ");
+      near.append(el("a", { href: ctx.href("word", { word: w.word }), text: w.word, title: `score ${fmt(w.score)}` }));
+    });
+    card.append(near);
+    const ul = el("ul", { class: "examples" });
+    (s.sentences || []).forEach((sentence, i) => {
+      const c = (s.central || [])[i] || {};
+      const line = kwic(sentence, c.start, c.end);
+      ul.append(el("li", {}, c.row !== undefined ? el("a", { class: "plain", href: ctx.href("occurrence", { row: c.row }), title: `occurrence row ${c.row}` }, line) : line));
+    });
+    card.append(ul);
+    box.append(card);
+  }
+  return box;
+}
+
+async function fill(box, command, params, renderFn) {
+  box.append(loading());
+  try {
+    const result = await api(command, params);
+    clear(box).append(renderFn(result));
+  } catch (e) {
+    clear(box).append(errorBox(e.message));
+  }
+}
+
+function answers(result, ctx) {
+  const rows = (result.answers || []).map((a) => ({ label: a.word, value: a.score, href: ctx.href("word", { word: a.word }) }));
+  return rows.length ? bars(rows) : el("p", { class: "muted", text: "no answers" });
+}
+
+export async function wordView(root, params, ctx) {
+  const word = params.word;
+  root.append(el("h2", { text: word ? `“${word}”` : "A word" }), wordForm(word, (w) => ctx.navigate("word", { word: w, analogy: params.analogy })));
+  const analogyText = params.analogy || "";
+  const expr = el("input", { type: "text", name: "analogy", value: analogyText, placeholder: "king - man + woman", "aria-label": "analogy" });
+  const aform = el("form", { class: "search analogy" }, expr, el("button", { type: "submit", text: "=" }));
+  aform.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("word", { word, analogy: expr.value.trim() }); });
+  const calls = [];
+  const sensesParams = { word, store: params.store };
+  const neighParams = { positive: [word], k: params.k || "10", store: params.store };
+  const parsed = parseAnalogy(analogyText);
+  const anaParams = { positive: parsed.positive, negative: parsed.negative, k: "5", store: params.store };
+  if (word) calls.push(["senses", sensesParams], ["analogy", neighParams]);
+  if (analogyText && parsed.positive.length) calls.push(["analogy", anaParams]);
+  if (calls.length) root.append(cliBar(calls));
+  const grid = el("div", { class: "result-grid" });
+  const left = el("section", { class: "panel" }, el("h3", { text: "Senses" }));
+  const right = el("div", {});
+  const neigh = el("section", { class: "panel" }, el("h3", { text: "Nearest word types" }));
+  const ana = el("section", { class: "panel" }, el("h3", { text: "Analogy" }), aform);
+  right.append(neigh, ana);
+  grid.append(left, right);
+  root.append(grid);
+  const jobs = [];
+  if (word) {
+    const sBox = left.appendChild(el("div"));
+    const nBox = neigh.appendChild(el("div"));
+    jobs.push(fill(sBox, "senses", sensesParams, (r) => renderSenses(r, ctx)));
+    jobs.push(fill(nBox, "analogy", neighParams, (r) => answers(r, ctx)));
+  } else {
+    left.append(el("p", { class: "muted", text: "Type a word to see its senses and nearest words." }));
+    neigh.append(el("p", { class: "muted", text: "–" }));
+  }
+  if (analogyText) {
+    const aBox = ana.appendChild(el("div"));
+    if (!parsed.positive.length) aBox.append(errorBox("write the analogy as: king - man + woman"));
+    else jobs.push(fill(aBox, "analogy", anaParams, (r) => answers(r, ctx)));
+  } else ana.append(el("p", { class: "muted small", text: "a − b + c over word types (3CosAdd), e.g. king - man + woman" }));
+  await Promise.all(jobs);
+}
+
+export async function sensesView(root, params, ctx) {
+  root.append(el("h2", { text: params.word ? `Senses of “${params.word}”` : "Senses" }),
+    wordForm(params.word, (w) => ctx.navigate("senses", { word: w, k: params.k })));
+  if (!params.word) return;
+  const apiParams = { word: params.word, k: params.k, max_k: params.max_k, sentences: params.sentences, seed: params.seed, store: params.store };
+  root.append(cliBar([["senses", apiParams]]));
+  const box = root.appendChild(el("section", { class: "panel" }));
+  await fill(box, "senses", apiParams, (r) => renderSenses(r, ctx));
+}

@@ -1,0 +1,65 @@
+"""Shared fixtures of the web tests: two stores embedded with the tiny random BERT (their corpus
+holds XSS sentences), and real servers on free loopback ports.
+
+- `web_stores`: {"a": path, "b": path} (b: layer 0 of the same model, for `compare`);
+- `server_url`: ``http://127.0.0.1:PORT`` of a server over both stores (session scope);
+- `start_server`: a context-manager factory for servers with other limits (admission tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+
+XSS = ["<script>alert(1)</script> cold", "<img src=x onerror=alert(1)> cold"]
+WORDS = "cold warm hot water ice snow winter summer sun rain day night king queen man woman bank river money city"
+SENTENCES = [" ".join(WORDS.split()[(i * 3) % 20 :][:6] + WORDS.split()[: (i % 5) + 2]) for i in range(60)] + [
+    "the cold water was warm",
+    "the king and the queen",
+    "a man and a woman in paris",
+    "cold rain , cold snow",
+    "i caught a cold last week",
+    "the river bank was cold",
+    "the bank gave him money",
+    *XSS,
+]
+TIMEOUT = 30.0  # seconds, on every network call of the web tests
+
+
+@pytest.fixture(scope="session")
+def web_stores(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two stores of the same corpus: "a" (the model's last layer) and "b" (layer 0)."""
+    from ctxvec.runners import embed
+
+    folder = tmp_path_factory.mktemp("web")
+    corpus = folder / "corpus.txt"
+    corpus.write_text("\n".join(SENTENCES) + "\n")
+    a = embed(str(corpus), folder / "a.store", model=str(tiny_model))
+    b = embed(str(corpus), folder / "b.store", model=str(tiny_model), layers="0")
+    return {"a": a.path, "b": b.path}
+
+
+@pytest.fixture(scope="session")
+def start_server(web_stores: dict[str, Path]) -> Callable[..., AbstractContextManager[str]]:
+    """start_server(paths=None, **limits) -> context manager yielding the server's base URL.
+    Limits: workers, max_pending (see `ctxvec.web.Limits`)."""
+    from ctxvec.cli.serve import build_app
+    from ctxvec.web import Limits, serve_in_thread
+
+    def start(paths: list[Path] | None = None, **limits: int) -> AbstractContextManager[str]:
+        chosen = paths if paths is not None else [web_stores["a"], web_stores["b"]]
+        return serve_in_thread(
+            lambda host, port: build_app([str(p) for p in chosen], host=host, port=port, limits=Limits(**limits))
+        )
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def server_url(start_server: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:PORT``, no trailing slash) of a server over stores a and b."""
+    with start_server() as url:
+        yield url

@@ -1,0 +1,150 @@
+"""Safety over real HTTP: strict headers on every answer, the trusted-host check, GET only, no
+CORS, no docs pages, and admission control (503 + Retry-After when the queue is full)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+TIMEOUT = 30.0  # seconds, on every network call
+
+
+def get(url: str, path: str, **kw: object) -> httpx.Response:
+    return httpx.get(url + path, timeout=TIMEOUT, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/similar?word=cold", "/api/info", "/api/stores", "/api/similar?word=zzzqqq", "/nowhere"]
+)
+def test_every_answer_has_the_safety_headers(path: str, server_url: str) -> None:
+    r = get(server_url, path)
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert not [h for h in r.headers if h.lower().startswith("access-control-")]
+    assert "server" not in r.headers
+
+
+def test_static_files_have_the_headers_too(server_url: str) -> None:
+    from ctxvec.web._app import STATIC
+
+    files = [p for p in STATIC.rglob("*") if p.is_file()] if STATIC.is_dir() else []
+    if not files:
+        pytest.skip("no static files yet")
+    r = get(server_url, "/static/" + files[0].relative_to(STATIC).as_posix())
+    assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1:1", "localhost", ""])
+def test_an_untrusted_host_is_refused(host: str, server_url: str) -> None:
+    r = get(server_url, "/api/info", headers={"Host": host})
+    assert r.status_code == 400, r.text
+    assert "Host" in r.json()["error"]
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_loopback_names_are_trusted(server_url: str) -> None:
+    port = urlsplit(server_url).port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        assert get(server_url, "/api/info", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_only_get(method: str, server_url: str) -> None:
+    r = httpx.request(method, server_url + "/api/info", timeout=TIMEOUT, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, HEAD" and "GET only" in r.json()["error"]
+    assert not [h for h in r.headers if h.lower().startswith("access-control-")]
+
+
+def test_no_cors_even_when_asked(server_url: str) -> None:
+    r = get(server_url, "/api/info", headers={"Origin": "http://evil.example"})
+    assert r.status_code == 200
+    assert not [h for h in r.headers if h.lower().startswith("access-control-")]
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"])
+def test_no_docs_pages(path: str, server_url: str) -> None:
+    assert get(server_url, path).status_code == 404
+
+
+def test_allowed_hosts() -> None:
+    from ctxvec.web import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert "box.lan:8000" in allowed_hosts("0.0.0.0", 8000, ["box.lan"])
+    assert "0.0.0.0:8000" not in allowed_hosts("0.0.0.0", 8000)
+    assert "localhost" in allowed_hosts("127.0.0.1", 80)
+
+
+class SlowRunner:
+    """A runner whose commands wait until released: requests stay in flight as long as a test wants."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started = threading.Semaphore(0)
+
+    def describe(self) -> dict[str, object]:
+        return {"commands": {}}
+
+    def run(self, command: str, params: list[tuple[str, str]]) -> dict[str, object]:
+        self.started.release()
+        self.release.wait(TIMEOUT)
+        return {"command": command}
+
+
+@pytest.fixture
+def slow_server() -> Iterator[tuple[str, SlowRunner]]:
+    from ctxvec.web import Limits, allowed_hosts, create_app, serve_in_thread
+
+    runner = SlowRunner()
+    with serve_in_thread(
+        lambda host, port: create_app([], runner, allowed_hosts(host, port), Limits(workers=2, max_pending=3))
+    ) as url:
+        yield url, runner
+        runner.release.set()
+
+
+def test_a_full_queue_answers_503_with_retry_after(slow_server: tuple[str, SlowRunner]) -> None:
+    url, runner = slow_server
+    answers: list[httpx.Response] = []
+    threads = [threading.Thread(target=lambda: answers.append(get(url, "/api/x"))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for _ in range(2):  # both workers busy, the third request queued: the queue (3) is full
+        assert runner.started.acquire(timeout=TIMEOUT)
+    busy = get(url, "/api/x")
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+    assert "busy" in busy.json()["error"]
+    assert get(url, "/api/stores").status_code == 200  # cheap routes are not queued
+    runner.release.set()
+    for t in threads:
+        t.join(TIMEOUT)
+    assert sorted(r.status_code for r in answers) == [200, 200, 200]
+    assert get(url, "/api/x").status_code == 200  # admitted again once the queue drains
+
+
+def test_concurrent_in_sentence_queries_share_one_encoder(
+    start_server: Callable[..., AbstractContextManager[str]],
+) -> None:
+    """Many threads embedding new sentences at once (fast tokenizers are not thread-safe): all answer."""
+    with start_server(workers=4, max_pending=64) as url:
+        answers: list[int] = []
+
+        def query(i: int) -> None:
+            r = get(url, "/api/similar", params={"word": "cold", "in": f"a cold day number {i}", "k": "3"})
+            answers.append(r.status_code)
+
+        threads = [threading.Thread(target=query, args=(i,)) for i in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(TIMEOUT)
+        assert answers == [200] * 16
