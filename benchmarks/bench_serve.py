@@ -1,6 +1,6 @@
 """The web explorer under load: 32 concurrent clients on loopback against `ctxvec serve`.
 
-Usage: python benchmarks/bench_serve.py [STORE] [--clients 32] [--seconds 20] [--workers 4] [--queue 16]
+Usage: python benchmarks/bench_serve.py [STORE] [--clients 32] [--seconds 20] [--workers 4] [--queue 4]
 
 STORE (default /work/stores/wiki.store) should have an HNSW index (`ctxvec index STORE --kind hnsw`).
 The server runs in its own process (`ctxvec serve`, the model and index loaded once); each client
@@ -99,7 +99,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--workers", type=int, default=4)
-    ap.add_argument("--queue", type=int, default=16)
+    ap.add_argument("--queue", type=int, default=4)
     args = ap.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}"

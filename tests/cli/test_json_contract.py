@@ -56,6 +56,7 @@ CASES: dict[str, list[list[str]]] = {
         ["{store}", "cold", "warm", "-o", "{out}.html", "--level", "types"],
     ],
     "senses": [["{store}", "cold"]],
+    "serve": [["{store}", "--check", "--port", "0"]],
     "similar": [["{store}", "cold", "-k", "3"], ["{store}", "cold", "--in", "a cold day", "-k", "3", "--words-only"]],
     "transform": [["{store}", "--method", "center", "--out", "{out}"]],
     "types": [["{store}", "--min-count", "1"]],

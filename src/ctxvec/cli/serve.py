@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also answer requests for this host name (with --host 0.0.0.0: the names users reach it by)",
     )
     p.add_argument("--workers", type=int, default=4, help="threads computing answers (default 4)")
-    p.add_argument("--queue", type=int, default=16, help="requests in flight or waiting, beyond which 503 (default 16)")
+    p.add_argument(
+        "--queue", type=int, default=4, help="requests in flight or waiting, beyond which 503 + Retry-After (default 4)"
+    )
     p.add_argument("--check", action="store_true", help="load the stores and the model, then exit without serving")
     add_json_flag(p)
 

@@ -339,7 +339,8 @@ def evaluate_wic(
     """Word-in-context score of `store`'s model (its own encoder on `device`, layers, pooling and transform);
     `encoder` replaces the store's own."""
     pairs = wic_pairs() if pairs is None else pairs
-    enc = store.encoder(device) if encoder is None else encoder
-    sim = pair_similarities(enc, pairs, transform=store.map_encoded)
+    with store.encoder_lock:  # one tokenize + forward pass at a time (a server shares the store)
+        enc = store.encoder(device) if encoder is None else encoder
+        sim = pair_similarities(enc, pairs, transform=store.map_encoded)
     ok = np.isfinite(sim)
     return score_wic(sim[ok], pairs.labels[ok], pairs.split[ok], n_skipped=int((~ok).sum()))

@@ -288,8 +288,8 @@ def add_decontextualized(store: Store, words: Iterable[str], device: str = "auto
     added: list[str] = []
     failed: list[str] = []
     if todo:
-        encoder = store.encoder(device)
-        new, ok = embed_words(encoder, list(todo.values()))
+        with store.encoder_lock:  # one tokenize + forward pass at a time (a server shares the store)
+            new, ok = embed_words(store.encoder(device), list(todo.values()))
         new = new.astype(store.vectors.dtype).astype(np.float32)  # as the store would have kept them
         keys = np.asarray(list(todo), dtype=object)
         added = [str(k) for k in keys[ok]]

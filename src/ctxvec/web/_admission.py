@@ -22,7 +22,7 @@ class Limits:
     waiting for a thread (the rest are answered 503, ``Retry-After: retry_after`` seconds)."""
 
     workers: int = 4
-    max_pending: int = 16
+    max_pending: int = 4
     retry_after: int = 1
 
     def __post_init__(self) -> None:
