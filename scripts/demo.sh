@@ -37,3 +37,4 @@ step plot "$S" cold warm hot red blue green january march june france germany it
 step plot "$S" cold warm hot charge current -o demo/plot_words.html --color sense
 step dims "$S" --words cold warm bank -o demo/dims_heatmap.png
 printf '\nPlots written to demo/: %s\n' "$(ls demo | grep -v store | tr '\n' ' ')"
+printf '\nExplore the store in your browser (offline, on 127.0.0.1):\n  .venv/bin/ctxvec serve %s\n' "$S"
