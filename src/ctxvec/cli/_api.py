@@ -328,20 +328,6 @@ def _preferred_index(store: Store) -> str | None:
 
 def _similar(args: argparse.Namespace, backend: Backend) -> JSON:
     """`ctxvec.cli.similar.compute` with a kept index: the same answer without reading the index again."""
-    from ..neighbours import similar
-    from ..store import Store
+    from . import similar as similar_command
 
-    return similar(
-        Store.open(args.store),
-        args.word,
-        sentence=args.sentence,
-        row=args.row,
-        in_sentence=args.in_sentence,
-        limit=args.limit,
-        device=args.device,
-        k=args.k,
-        exclude_word=args.exclude_word,
-        distinct_sentences=args.distinct_sentences,
-        words_only=args.words_only,
-        backend=backend,
-    ).to_dict()
+    return similar_command.compute(args, backend).to_dict()

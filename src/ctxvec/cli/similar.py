@@ -13,7 +13,7 @@ from ._output import add_json_flag, console, highlight
 from ._queries import add_query_arguments
 
 if TYPE_CHECKING:
-    from ..neighbours import Similar
+    from ..neighbours import Backend, Similar
     from ..store import Occurrence
 
 CONTEXT = 70  # characters shown on each side of a highlighted token
@@ -51,7 +51,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_json_flag(p)
 
 
-def compute(args: argparse.Namespace) -> Similar:
+def compute(args: argparse.Namespace, backend: Backend | None = None) -> Similar:
+    """`similar` for the parsed options; `backend` (a loaded index kept by a server) replaces --exact/--index."""
     from ..neighbours import similar
     from ..store import Store
 
@@ -67,8 +68,9 @@ def compute(args: argparse.Namespace) -> Similar:
         exclude_word=args.exclude_word,
         distinct_sentences=args.distinct_sentences,
         words_only=args.words_only,
-        exact=args.exact,
-        index=args.index,
+        exact=args.exact if backend is None else False,
+        index=args.index if backend is None else None,
+        backend=backend,
     )
 
 
