@@ -108,7 +108,8 @@ def test_matches_and_similar_to_dict(store):
     assert len(padded["counts"][0]) == 20
     res = similar(store, "w5", k=3, limit=2, exact=True, words_only=True)
     d = res.to_dict()
-    assert set(d) == {"store", "method", "options", "queries"}
+    assert set(d) == {"store", "method", "recall_at_10", "options", "queries"}
+    assert d["recall_at_10"] == (1.0 if d["method"].startswith("flat") else None)
     assert d["store"] == str(store.path) and d["method"] == res.method
     assert d["options"] == {
         "k": 3,
@@ -134,6 +135,7 @@ def test_index_results_to_dict(store, backends):
         "params": {"nlist": 8, "nprobe": 8},
         "build_seconds": info.build_seconds,
         "faiss_version": info.faiss_version,
+        "recall_at_10": 1.0,  # every cell probed: the exact answer
         **record,
         "file": str(store.path / "index" / "ivf.faiss"),
         "bytes": (store.path / "index" / "ivf.faiss").stat().st_size,

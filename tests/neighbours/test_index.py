@@ -8,11 +8,13 @@ import pytest
 from ctxvec.errors import CtxvecError
 from ctxvec.neighbours import (
     KINDS,
+    StoreIndex,
     build_index,
     choose_backend,
     index_info,
     list_indexes,
     load_index,
+    measure_recall,
     remove_index,
     search_vectors,
     similar,
@@ -165,6 +167,58 @@ def test_exact_uses_a_flat_index_for_few_queries(tmp_path):
     one = similar(store, "c5", k=5, limit=1, exact=True)
     assert one.method.startswith("flat index")
     np.testing.assert_allclose(one.scores[0], scan.scores[0], atol=2e-6)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_recall_is_measured_when_built_and_kept(clustered, indexes, queries, exact, kind):
+    info = indexes[kind].info
+    assert info.recall_at_10 is not None and 0.0 <= info.recall_at_10 <= 1.0
+    if kind == "flat":
+        assert info.recall_at_10 == 1.0
+    else:  # close to what independent queries measure
+        rows, q = queries
+        assert abs(info.recall_at_10 - recall(indexes[kind].search(q, 10, exclude_rows=rows).rows, exact.rows)) < 0.05
+    saved = index_info(clustered, kind)
+    assert saved is not None and saved.recall_at_10 == info.recall_at_10
+    assert saved.to_dict()["recall_at_10"] == info.recall_at_10
+    assert load_index(clustered, kind).recall_at_10 == info.recall_at_10
+    assert measure_recall(indexes[kind]) == info.recall_at_10  # seeded: the same sample
+    res = similar(clustered, "c3", k=5, limit=2, index=kind)
+    assert res.recall_at_10 == info.recall_at_10
+    d = res.to_dict()
+    assert list(d)[:3] == ["store", "method", "recall_at_10"] and d["recall_at_10"] == info.recall_at_10
+
+
+def test_recall_unknown_for_old_indexes_and_the_exact_scan(tmp_path):
+    import json
+
+    store = clustered_store(tmp_path / "s", 600)
+    build_index(store, "hnsw", m=8)
+    path = store.path / "index" / "hnsw.json"
+    saved = json.loads(path.read_text())
+    del saved["recall_at_10"]  # as written before recall was measured
+    path.write_text(json.dumps(saved))
+    info = index_info(store, "hnsw")
+    assert info is not None and info.recall_at_10 is None and not info.stale
+    res = similar(store, "c3", k=3, limit=1)
+    assert res.method.startswith("hnsw index") and res.to_dict()["recall_at_10"] is None
+    assert similar(store, "c3", k=3, limit=1, exact=True).to_dict()["recall_at_10"] is None
+
+
+def test_similar_takes_saved_indexes_from_a_loader(tmp_path):
+    store = clustered_store(tmp_path / "s", 600)
+    build_index(store, "flat")
+    kept = {"flat": load_index(store, "flat")}
+    asked: list[str] = []
+
+    def loader(s: Store, kind: str) -> StoreIndex:
+        asked.append(kind)
+        return kept[kind]
+
+    res = similar(store, "c5", k=3, limit=1, exact=True, loader=loader)
+    assert asked == ["flat"] and res.method.startswith("flat index")
+    similar(store, "c5", k=3, limit=1, index="flat", loader=loader)
+    assert asked == ["flat", "flat"]
 
 
 def test_errors(clustered, tmp_path):

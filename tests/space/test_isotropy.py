@@ -253,6 +253,26 @@ def test_in_place_transform_report_equals_on_the_fly_report(cone_store):
     assert on_the_fly.isoscore == pytest.approx(1.0, abs=1e-6)  # whitened: covariance = identity
 
 
+def test_raw_report_ignores_the_in_place_transform(cone_store):
+    before = isotropy(cone_store, seed=1, n_pairs=500)
+    store = set_store_transform(cone_store, Center().fit_source(cone_store))
+    raw = isotropy(store, raw=True, seed=1, n_pairs=500)
+    assert raw.transform_id is None and isotropy(store, seed=1, n_pairs=500).transform_id is not None
+    assert_reports_close(raw, before)
+    assert isotropy(store, seed=1, n_pairs=500).mean_cosine < before.mean_cosine - 0.3  # centred: not the raw one
+
+
+def test_cli_isotropy_raw(cone_store, capsys):
+    store = set_store_transform(cone_store, Center().fit_source(cone_store))
+    assert main(["isotropy", str(store.path), "--pairs", "300", "--raw", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d == json.loads(isotropy(store, raw=True, n_pairs=300).to_json()) and d["transform_id"] is None
+    assert main(["isotropy", str(store.path), "--pairs", "300", "--raw"]) == 0
+    assert "(raw vectors)" in capsys.readouterr().out
+    assert main(["isotropy", "wiki", "--all-layers", "--raw"]) == 2
+    assert "--raw applies to a store" in capsys.readouterr().err
+
+
 def test_word_ids_of_tokens_match_store_words(cone_store):
     np.testing.assert_array_equal(word_ids_of_tokens(list(cone_store.tokens)), cone_store.word_ids)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from sklearn.decomposition import PCA
 
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.results import Result
-from ctxvec.structure import ProjectionOptions, fair_shares, project, project_words
+from ctxvec.structure import ProjectionOptions, fair_shares, place_sentence, project, project_words
 
 
 @pytest.fixture
@@ -148,3 +149,84 @@ def test_types_and_sample_levels(word_store):
         project_words(word_store, ["cold"], max_points=0)
     with pytest.raises(CtxvecError, match="unknown word 'colt'"):
         project_words(word_store, ["colt"])
+
+
+NEW_SENTENCES = [
+    "The cold river bank.",
+    "A cold day, a warm night.",
+    "Money in the bank is cold money.",
+    "Warm water, cold ice and hot soup.",
+    "The hot sun on a cold morning.",
+    "A warm coat for the cold winter.",
+]
+
+
+@pytest.fixture(scope="module")
+def embedded_store(tmp_path_factory, tiny_model):
+    from ctxvec.runners import embed
+
+    return embed(NEW_SENTENCES, tmp_path_factory.mktemp("p") / "s.store", model=str(tiny_model), device="cpu")
+
+
+def test_a_new_sentence_is_placed_in_the_same_map(embedded_store):
+    """The placed point is the fitted PCA's image of the sentence's select_queries vector, and the map
+    itself is the one without the sentence."""
+    from ctxvec.queries import select_queries
+    from ctxvec.sampling import unit_rows
+
+    store = embedded_store
+    text = "I caught a cold in the warm rain."
+    proj = project_words(store, ["cold", "warm", "hot"], in_sentence=text, word="cold")
+    plain = project_words(store, ["cold", "warm", "hot"])
+    np.testing.assert_array_equal(proj.coords, plain.coords)
+    assert "queries" not in plain.to_dict() and plain.queries == []
+    q = select_queries(store, "cold", in_sentence=text)
+    pca = PCA(n_components=2, svd_solver="full").fit(unit_rows(store.get_vectors(proj.rows)).astype(np.float32))
+    want = pca.transform(unit_rows(q.vectors).astype(np.float32))[0]
+    (placed,) = proj.queries
+    np.testing.assert_allclose([placed.x, placed.y], want, atol=1e-4)
+    assert (placed.token.lower(), placed.sentence) == ("cold", text)
+    assert text[placed.start : placed.end].lower() == "cold"
+    data = proj.to_dict()
+    assert data["queries"] == [placed.to_dict()] and set(data["queries"][0]) >= {"x", "y", "token", "sentence"}
+    assert {k: v for k, v in data.items() if k != "queries"} == plain.to_dict()
+    again = place_sentence(store, plain, "cold", text)  # the same, placed in an already fitted map
+    assert again.queries == proj.queries and plain.queries == []
+
+
+def test_a_new_sentence_in_umap_and_types_maps(embedded_store):
+    text = "A cold wind."
+    umap_proj = project_words(embedded_store, ["cold", "warm", "hot"], method="umap", in_sentence=text, word="cold")
+    assert len(umap_proj.queries) == 1 and np.isfinite([umap_proj.queries[0].x, umap_proj.queries[0].y]).all()
+    types = project_words(embedded_store, ["cold"], level="types", neighbors=3, in_sentence=text, word="cold")
+    assert len(types.queries) == 1
+
+
+def test_placing_a_sentence_needs_a_transform_and_the_word(embedded_store):
+    store = embedded_store
+    with pytest.raises(ParameterError, match="use pca or umap") as e:
+        project_words(store, ["cold", "warm", "hot"], method="tsne", in_sentence="A cold day.", word="cold")
+    assert e.value.name == "method"
+    with pytest.raises(ParameterError) as e:
+        project_words(store, ["cold"], word="cold")
+    assert e.value.name == "in_sentence"
+    with pytest.raises(ParameterError) as e:
+        project_words(store, ["cold"], in_sentence="A cold day.")
+    assert e.value.name == "word"
+    with pytest.raises(CtxvecError, match="is not a"):
+        project_words(store, ["cold"], in_sentence="A warm day.", word="cold")
+    tsne = project_words(store, ["cold", "warm", "hot"], method="tsne")
+    with pytest.raises(ParameterError, match="tsne cannot place"):
+        place_sentence(store, tsne, "cold", "A cold day.")
+
+
+def test_cli_plot_places_a_new_sentence(embedded_store, tmp_path, capsys):
+    from ctxvec.cli import main
+
+    out = tmp_path / "m.png"
+    argv = ["plot", str(embedded_store.path), "cold", "warm", "-o", str(out), "--in", "A cold day.", "--word", "cold"]
+    assert main(argv) == 0
+    assert "new sentence: 'cold' at" in capsys.readouterr().out and out.stat().st_size > 0
+    assert main([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [q["sentence"] for q in data["queries"]] == ["A cold day."]

@@ -185,3 +185,51 @@ def test_cli_senses_unknown_word(bank_store, capsys):
     assert main(["senses", str(store.path), "banc"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ctxvec: error: unknown word 'banc'") and "bank" in err
+
+
+def test_the_sense_of_given_rows(bank_store):
+    """rows=: a clustered row gets its cluster, a row outside the sample its nearest centroid; to_dict
+    gains row_senses only when asked."""
+    store, truth = bank_store
+    occ = store.occurrences("bank")
+    river_row, money_row = int(occ[0]), int(occ[-1])
+    result = word_senses(store, "bank", rows=[river_row, money_row])
+    assert result.sense_of(river_row) == 0 and result.sense_of(money_row) == 1
+    assert result.row_senses == {river_row: 0, money_row: 1}
+    data = result.to_dict()
+    assert data["row_senses"] == [
+        {"row": river_row, "sense": 0, "clustered": True},
+        {"row": money_row, "sense": 1, "clustered": True},
+    ]
+    assert "row_senses" not in word_senses(store, "bank").to_dict()
+    plain = {k: v for k, v in data.items() if k != "row_senses"}
+    assert plain == word_senses(store, "bank").to_dict()  # asking changes nothing else
+    # a sample of 30: rows outside it still get a sense, the one of their planted centroid
+    sampled = word_senses(store, "bank", max_occurrences=30, rows=occ.tolist())
+    outside = [int(r) for r in occ if int(r) not in set(sampled.rows.tolist())]
+    assert outside
+    senses = np.array([sampled.sense_of(int(r)) for r in occ])
+    assert adjusted_rand_score(truth, senses) >= 0.9
+    flags = {d["row"]: d["clustered"] for d in sampled.to_dict()["row_senses"]}
+    assert not any(flags[r] for r in outside)
+
+
+def test_the_sense_of_a_wrong_row(bank_store):
+    store, _ = bank_store
+    cold = int(store.occurrences("cold")[0])
+    with pytest.raises(ParameterError, match=r"is 'cold', not an occurrence of 'bank'"):
+        word_senses(store, "bank", rows=[cold])
+    with pytest.raises(ParameterError, match="out of range"):
+        word_senses(store, "bank", rows=[10**6])
+    with pytest.raises(Exception, match="was not clustered"):
+        word_senses(store, "bank", max_occurrences=5).sense_of(int(store.occurrences("bank")[-1]) + 10**6)
+
+
+def test_cli_senses_row(bank_store, capsys):
+    store, _ = bank_store
+    row = int(store.occurrences("bank")[-1])
+    assert main(["senses", str(store.path), "bank", "--row", str(row), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["row_senses"] == [{"row": row, "sense": 1, "clustered": True}]
+    assert main(["senses", str(store.path), "bank", "--row", str(row)]) == 0
+    assert f"row {row} belongs to sense 2" in capsys.readouterr().out

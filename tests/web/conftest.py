@@ -3,7 +3,9 @@ holds XSS sentences), and real servers on free loopback ports.
 
 - `web_stores`: {"a": path, "b": path} (b: layer 0 of the same model, for `compare`);
 - `server_url`: ``http://127.0.0.1:PORT`` of a server over both stores (session scope);
-- `start_server`: a context-manager factory for servers with other limits (admission tests).
+- `start_server`: a context-manager factory for servers with other limits (admission tests);
+- `transformed_store` / `transformed_url`: a copy of "a" with an in-place Center transform and hnsw
+  and flat indexes built on the transformed vectors, and a server over it alone.
 """
 
 from __future__ import annotations
@@ -62,4 +64,27 @@ def start_server(web_stores: dict[str, Path]) -> Callable[..., AbstractContextMa
 def server_url(start_server: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:PORT``, no trailing slash) of a server over stores a and b."""
     with start_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def transformed_store(web_stores: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of store "a" after `ctxvec transform STORE --method center --in-place`, then
+    `ctxvec index STORE --kind hnsw` and `--kind flat` (current: built on the transformed vectors)."""
+    import shutil
+
+    from ctxvec.cli import main
+
+    path = tmp_path_factory.mktemp("web-transformed") / "c.store"
+    shutil.copytree(web_stores["a"], path)
+    assert main(["transform", str(path), "--method", "center", "--in-place"]) == 0
+    for kind in ("hnsw", "flat"):
+        assert main(["index", str(path), "--kind", kind]) == 0
+    return path
+
+
+@pytest.fixture(scope="session")
+def transformed_url(start_server: Callable[..., AbstractContextManager[str]], transformed_store: Path) -> Iterator[str]:
+    """Base URL of a server over `transformed_store` alone."""
+    with start_server([transformed_store]) as url:
         yield url

@@ -119,6 +119,40 @@ def test_body_equals_the_clis_json(
     assert drop_timings(r.json()) == drop_timings(expected)
 
 
+def test_senses_tell_the_sense_of_a_row(server_url: str, web_stores: dict[str, Path]) -> None:
+    from ctxvec.store import Store
+
+    rows = Store.open(web_stores["a"]).occurrences("cold")
+    row, bank = int(rows[-1]), int(Store.open(web_stores["a"]).occurrences("bank")[0])
+    r = get(server_url, "/api/senses", {"word": "cold", "row": str(row)})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    (asked,) = body["row_senses"]
+    assert asked["row"] == row and 0 <= asked["sense"] < body["k"]
+    assert body == cli_json(["senses", str(web_stores["a"]), "cold", "--row", str(row)])
+    r = get(server_url, "/api/senses", {"word": "cold", "row": str(bank)})
+    assert r.status_code == 400 and "row" in r.json()["error"] and "'bank'" in r.json()["error"]
+
+
+def test_plot_places_a_new_sentence_in_the_cached_map(
+    server_url: str, web_stores: dict[str, Path], tmp_path: Path
+) -> None:
+    base = {"words": "cold,warm,bank", "seed": "5"}
+    plain = get(server_url, "/api/plot", base).json()
+    params = {**base, "in": "i caught a cold", "word": "cold"}
+    r = get(server_url, "/api/plot", params)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    (q,) = body["queries"]
+    assert q["token"] == "cold" and q["sentence"] == "i caught a cold"
+    assert {k: v for k, v in body.items() if k != "queries"} == plain  # the same map
+    argv = ["plot", str(web_stores["a"]), "cold", "warm", "bank", "--seed", "5", "-o", str(tmp_path / "m.html")]
+    expected = cli_json([*argv, "--in", "i caught a cold", "--word", "cold"])
+    expected.pop("output")
+    assert body == expected
+    assert get(server_url, "/api/plot", base).json() == plain  # the cached map holds no query
+
+
 def test_a_repeated_projection_is_served_from_the_cache(server_url: str) -> None:
     params = {"words": "cold,warm", "seed": "3"}
     first = get(server_url, "/api/plot", params).json()
@@ -167,6 +201,11 @@ BAD: list[tuple[str, dict[str, str], int, list[str]]] = [
     ("plot", {"words": "zzzqqq"}, 400, ["zzzqqq"]),
     ("plot", {"words": "cold", "method": "lda"}, 400, ["method", "lda"]),
     ("info", {"k": "1"}, 400, ["k"]),
+    ("senses", {"word": "cold", "row": "99999999"}, 400, ["row", "99999999", "out of range"]),
+    ("plot", {"words": "cold,warm", "in": "a cold day"}, 400, ["word"]),
+    ("plot", {"words": "cold,warm", "word": "cold"}, 400, ["in", "cold"]),
+    ("plot", {"words": "cold,warm", "in": "a warm day", "word": "cold"}, 400, ["cold", "a warm day"]),
+    ("plot", {"words": "cold,warm,hot", "method": "tsne", "in": "a cold day", "word": "cold"}, 400, ["method", "pca"]),
     ("frobnicate", {}, 404, ["frobnicate", "similar"]),
 ]
 
@@ -246,3 +285,47 @@ def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     from ctxvec.cli import main
 
     assert main(["serve", str(tmp_path / "none.store"), "--check"]) == 2
+
+
+# ---- a store with an in-place transform and indexes ------------------------------------------------
+
+
+def test_isotropy_raw_beside_the_transformed_report(transformed_url: str, transformed_store: Path) -> None:
+    raw = get(transformed_url, "/api/isotropy", {"pairs": "500", "raw": "1"})
+    assert raw.status_code == 200, raw.text
+    assert raw.json() == cli_json(["isotropy", str(transformed_store), "--pairs", "500", "--raw"])
+    seen = get(transformed_url, "/api/isotropy", {"pairs": "500"}).json()
+    assert raw.json()["transform_id"] is None and seen["transform_id"] is not None
+    assert seen["mean_cosine"] != raw.json()["mean_cosine"]
+    assert get(transformed_url, "/api/isotropy", {"raw": "x"}).status_code == 400
+
+
+def test_similar_over_an_index_carries_its_recall(transformed_url: str, transformed_store: Path) -> None:
+    from ctxvec.neighbours import index_info
+    from ctxvec.store import Store
+
+    info = index_info(Store.open(transformed_store), "hnsw")
+    assert info is not None and info.recall_at_10 is not None
+    body = get(transformed_url, "/api/similar", {"word": "cold", "k": "3"}).json()
+    assert body["method"].startswith("hnsw index") and body["recall_at_10"] == info.recall_at_10
+    exact = get(transformed_url, "/api/similar", {"word": "cold", "k": "3", "limit": "1", "exact": "1"}).json()
+    assert exact["method"].startswith("flat index") and exact["recall_at_10"] == 1.0
+    assert exact == cli_json(["similar", str(transformed_store), "cold", "-k", "3", "--limit", "1", "--exact"])
+
+
+def test_exact_requests_reuse_the_kept_flat_index(transformed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctxvec.neighbours._similar as similar_module
+    from ctxvec.cli._api import CliRunner
+    from ctxvec.store import Store
+    from ctxvec.web import LockedCache, ServedStore
+
+    store = Store.open(transformed_store)
+    runner = CliRunner([(ServedStore("c", str(store.path), {}), store)], LockedCache())
+    assert set(runner._backends) == {(str(store.path), "hnsw")}  # the preferred index, read at start
+    read: list[str] = []
+    load = similar_module.load_index
+    monkeypatch.setattr(similar_module, "load_index", lambda s, kind: read.append(kind) or load(s, kind))
+    params = [("word", "cold"), ("k", "3"), ("limit", "1"), ("exact", "1")]
+    first = runner.run("similar", params)
+    assert first["method"].startswith("flat index") and runner.run("similar", params) == first
+    assert read == [] and set(runner._backends) == {(str(store.path), "hnsw"), (str(store.path), "flat")}

@@ -7,6 +7,8 @@ opened no dialog, broke no Content-Security-Policy rule and sent no request off 
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -260,3 +262,73 @@ def test_map_hover_and_highlight(web: Watched) -> None:
             break
     assert found, "no point under the sweep showed a tooltip"
     sync_api.expect(tip.locator("mark")).not_to_be_empty()
+
+
+def test_space_shows_raw_and_transformed_side_by_side(web: Watched, transformed_url: str) -> None:
+    heads = web.page.locator("section.panel").first.locator("table.figures thead th")
+    web.open("/space")  # store a: no in-place transform, one column of values
+    sync_api.expect(heads).to_have_count(3)
+    web.base = transformed_url
+    web.open("/space")
+    sync_api.expect(heads).to_have_count(4)
+    sync_api.expect(heads.nth(1)).to_have_text("raw")
+    sync_api.expect(heads.nth(2)).to_contain_text("transformed")
+    sync_api.expect(web.page.locator(".side-by-side .bar-row").first).to_be_visible()
+
+
+def test_search_shows_the_index_recall(web: Watched, transformed_url: str) -> None:
+    web.open("/similar?word=cold&k=3")  # store a has no index: no recall shown
+    sync_api.expect(web.page.locator(".method-name")).to_contain_text("exact scan")
+    sync_api.expect(web.page.locator(".recall")).to_have_count(0)
+    web.base = transformed_url
+    web.open("/similar?word=cold&k=3")
+    sync_api.expect(web.page.locator(".method-name")).to_contain_text("hnsw index")
+    sync_api.expect(web.page.locator(".recall")).to_have_text(re.compile(r"recall@10 [01]\.\d{3}"))
+
+
+def test_an_occurrence_says_its_sense(web: Watched, web_stores: dict[str, Any]) -> None:
+    from ctxvec.store import Store
+
+    page = web.page
+    row = int(Store.open(web_stores["a"]).occurrences("cold")[-1])
+    web.open(f"/occurrence?row={row}")
+    line = page.locator(".occurrence-sense")
+    sync_api.expect(line).to_be_visible()
+    text = line.inner_text()
+    assert re.search(r"sense \d+ of \d+ · \d+% of the occurrences|one sense", text), text
+    link = line.locator("a", has_text="the senses of")
+    assert urlsplit(link.get_attribute("href") or "").path == "/senses"
+    assert "--row" in page.locator(".sense-panel .cli code").inner_text()
+    link.click()
+    web.settle()
+    assert web.path() == "/senses" and web.query()["word"] == ["cold"]
+    sync_api.expect(page.locator(".sense h4").first).to_contain_text("sense 1")
+
+
+def test_a_new_sentence_is_placed_in_the_map(web: Watched) -> None:
+    page = web.page
+    web.open("/map?words=cold,warm")
+    canvas = page.locator("canvas.map")
+    assert canvas.get_attribute("data-queries") == "0"
+    page.fill("input[name=in]", "i caught a <b>cold</b> today")
+    page.fill("input[name=word]", "cold")
+    page.locator("form.place button").click()
+    web.settle()
+    assert web.query()["in"] == ["i caught a <b>cold</b> today"] and web.query()["word"] == ["cold"]
+    sync_api.expect(canvas).to_have_attribute("data-queries", "1")
+    sync_api.expect(page.locator(".legend-item", has_text="new sentence")).to_be_visible()
+    placed = page.locator("ul.placed li")
+    assert "i caught a <b>cold</b> today" in placed.inner_text()  # as text, not markup
+    assert placed.locator("b").count() == 0
+    assert "--in" in page.locator(".cli code").first.inner_text()
+    # the marker is drawn: the canvas is dark at its point
+    x, y = json.loads(canvas.get_attribute("data-placed") or "[]")[0]
+    dark = page.evaluate(
+        "([x, y]) => { const c = document.querySelector('canvas.map'); const d = window.devicePixelRatio || 1;"
+        " const p = c.getContext('2d').getImageData(Math.round(x * d), Math.round(y * d), 1, 1).data;"
+        " return p[3] > 200 && p[0] < 60 && p[1] < 60 && p[2] < 60; }",
+        [x, y],
+    )
+    assert dark, "no black marker at the placed point"
+    web.open("/map?words=cold,warm&in=a+warm+day&word=cold")  # the word missing from it: an error, as text
+    sync_api.expect(page.locator(".error")).to_contain_text("cold")

@@ -147,3 +147,32 @@ def test_concurrent_in_sentence_queries_share_one_encoder(
         for t in threads:
             t.join(TIMEOUT)
         assert answers == [200] * 16
+
+
+def test_the_listening_socket_sets_tcp_nodelay() -> None:
+    """Without TCP_NODELAY on accepted connections (asyncio sets it only for proto IPPROTO_TCP),
+    uvicorn's separate header and body writes wait out the client's delayed ACK: 40 ms an answer."""
+    import socket
+
+    from ctxvec.web import listening_socket
+
+    sock = listening_socket("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        sock.close()
+
+
+def test_answers_do_not_wait_for_delayed_acks(server_url: str) -> None:
+    import statistics
+    import time
+
+    with httpx.Client(base_url=server_url, timeout=30.0) as http:
+        http.get("/api/stores")
+        times = []
+        for _ in range(15):
+            t0 = time.perf_counter()
+            assert http.get("/api/stores").status_code == 200
+            times.append(time.perf_counter() - t0)
+    assert statistics.median(times) < 0.03  # a delayed ACK alone is 40 ms

@@ -23,7 +23,7 @@ from ..errors import CtxvecError, ParameterError
 from ..results import JSON
 
 if TYPE_CHECKING:
-    from ..neighbours import Backend
+    from ..neighbours import Backend, Loader
     from ..store import Store
     from ..web import LockedCache, ServedStore
 
@@ -288,10 +288,11 @@ class CliRunner:
 
         if command == "plot":
             return self._projection(args)
-        if command == "similar" and not args.exact:
-            kind = args.index or self._preferred.get(args.store)
+        if command == "similar":
+            kind = None if args.exact else args.index or self._preferred.get(args.store)
             if kind is not None:
                 return _similar(args, self._backend(args.store, Store.open(args.store), kind))
+            return _similar(args, None, lambda store, kind: self._backend(str(store.path), store, kind))
         result: Any = args.command_module.compute(args)
         return dict(result.to_dict())
 
@@ -306,14 +307,17 @@ class CliRunner:
 
     def _projection(self, args: argparse.Namespace) -> JSON:
         from ..store import Store
-        from ..structure import project_words
+        from ..structure import check_placement, place_sentence, project_words
 
         options = ("method", "level", "color", "max_points", "neighbors", "min_count", "seed")
         key = (args.store, tuple(args.words), *(getattr(args, o) for o in options))
         store = Store.open(args.store)
+        check_placement(args.method, args.word, args.in_sentence)  # before the (cached) fit
         proj = self.projections.get(
             key, lambda: project_words(store, args.words, **{o: getattr(args, o) for o in options})
         )
+        if args.in_sentence is not None:  # a new sentence placed in the cached map: one forward pass
+            proj = place_sentence(store, proj, args.word, args.in_sentence)
         return dict(proj.to_dict())
 
 
@@ -326,8 +330,9 @@ def _preferred_index(store: Store) -> str | None:
     return str(kind) if kind in KINDS and not note else None
 
 
-def _similar(args: argparse.Namespace, backend: Backend) -> JSON:
-    """`ctxvec.cli.similar.compute` with a kept index: the same answer without reading the index again."""
+def _similar(args: argparse.Namespace, backend: Backend | None, loader: Loader | None = None) -> JSON:
+    """`ctxvec.cli.similar.compute` with a kept index (`backend`, or the saved ones `loader` keeps,
+    e.g. the flat index of ``exact=1``): the same answer without reading the index again."""
     from . import similar as similar_command
 
-    return similar_command.compute(args, backend).to_dict()
+    return similar_command.compute(args, backend, loader).to_dict()

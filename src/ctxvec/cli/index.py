@@ -67,6 +67,7 @@ def render(result: IndexInfo | IndexList | IndexRemoved, args: argparse.Namespac
         info = cast("IndexInfo", result)
         console.print(
             f"built {info.describe()} in {info.build_seconds:.1f} s: {info.file} ({info.bytes / 2**20:.1f} MiB)"
+            + ("" if info.recall_at_10 is None else f"; recall@10 {info.recall_at_10:.3f} against the exact scan")
         )
 
 
@@ -75,10 +76,11 @@ def _render_list(result: IndexList) -> None:
         console.print(f"{result.store} has no index; build one with `ctxvec index {result.store} --kind hnsw`")
         return
     table = Table(title=f"indexes of {result.store}", title_justify="left")
-    for col in ("kind", "parameters", "size", "build", "state"):
+    for col in ("kind", "parameters", "size", "build", "recall@10", "state"):
         table.add_column(col)
     for kind, info in result.indexes.items():
         params = ", ".join(f"{k}={v}" for k, v in info.params.items()) or "-"
         state = "stale: rebuild" if info.stale else "ok"
-        table.add_row(kind, params, f"{info.bytes / 2**20:.1f} MiB", f"{info.build_seconds:.1f} s", state)
+        recall = "-" if info.recall_at_10 is None else f"{info.recall_at_10:.3f}"
+        table.add_row(kind, params, f"{info.bytes / 2**20:.1f} MiB", f"{info.build_seconds:.1f} s", recall, state)
     console.print(table)

@@ -55,6 +55,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="with --all-layers: save a line plot of the figures per layer (PNG)",
     )
     p.add_argument("--device", default="auto", help="with --all-layers: auto, cpu, cuda or mps")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="the store's stored vectors, ignoring its in-place transform (`ctxvec transform --in-place`)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of every random sample (default 0)")
     p.add_argument(
         "--pairs", dest="n_pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)"
@@ -91,6 +96,7 @@ def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
                 raise CtxvecError(f"{flag} only applies with --all-layers")
         return isotropy(
             Store.open(args.source),
+            raw=args.raw,
             seed=args.seed,
             n_pairs=args.n_pairs,
             min_count=args.min_count,
@@ -99,6 +105,8 @@ def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
             max_sentences=args.max_sentences,
             top_k=args.top_k,
         )
+    if args.raw:
+        raise CtxvecError("--raw applies to a store's report, not with --all-layers")
     return layer_isotropy(
         args.source,
         args.model,
@@ -119,7 +127,8 @@ def render(result: StoreIsotropy | LayerIsotropy, args: argparse.Namespace) -> N
     from ..space import SUMMARY_FIELDS, StoreIsotropy
 
     if isinstance(result, StoreIsotropy):
-        title = f"isotropy of {result.store}" + (f" (transform {result.transform_id})" if result.transform_id else "")
+        shown = f" (transform {result.transform_id})" if result.transform_id else ""
+        title = f"isotropy of {result.store}" + (" (raw vectors)" if getattr(args, "raw", False) else shown)
         table = Table(title=escape(title), title_justify="left")
         table.add_column("figure (--json key)", style="bold", no_wrap=True)
         table.add_column("value", justify="right", no_wrap=True)

@@ -45,6 +45,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--height", type=int, default=800, help="image height in pixels (default 800)")
     p.add_argument("--title", default=None, help="plot title (default: method, level and sampling)")
     p.add_argument("--seed", type=int, default=0, help="seed of sampling and projection (default 0)")
+    p.add_argument(
+        "--in",
+        dest="in_sentence",
+        default=None,
+        metavar="TEXT",
+        help="a new sentence, embedded on the fly: its --word occurrence is placed in the same map (pca, umap)",
+    )
+    p.add_argument("--word", default=None, metavar="WORD", help="the word of the --in sentence to place")
     add_json_flag(p)
 
 
@@ -67,6 +75,8 @@ def compute(args: argparse.Namespace) -> SavedPlot:
         height=args.height,
         title=args.title,
         seed=args.seed,
+        in_sentence=args.in_sentence,
+        word=args.word,
     )
 
 
@@ -74,3 +84,5 @@ def render(result: SavedPlot, args: argparse.Namespace) -> None:
     proj = result.projection
     note = f" ({proj.note})" if proj.note else ""
     console.print(f"{len(proj):,} points in {len(proj.group_names)} group(s){note} written to {result.path}")
+    for q in proj.queries:
+        console.print(f"new sentence: {q.token!r} at ({q.x:.3f}, {q.y:.3f}) in {q.sentence!r}")

@@ -50,6 +50,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="cluster a seeded sample of at most N occurrences (default 2000)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of k-means and sampling (default 0)")
+    p.add_argument(
+        "--row",
+        type=int,
+        action="append",
+        default=None,
+        metavar="ID",
+        dest="rows",
+        help="also tell which sense the occurrence at row ID belongs to (repeatable)",
+    )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="also write a sense map (.png, .svg, .html)")
     p.add_argument("--method", default="pca", choices=METHODS, help="projection for -o (default pca)")
     add_json_flag(p)
@@ -70,6 +79,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             min_count=args.min_count,
             max_occurrences=args.max_occurrences,
             seed=args.seed,
+            rows=args.rows,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
     return write_sense_map(
@@ -84,6 +94,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
         max_occurrences=args.max_occurrences,
         method=args.method,
         seed=args.seed,
+        rows=args.rows,
     )
 
 
@@ -106,5 +117,11 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
             console.print("  keywords: " + ", ".join(s.keywords))
         for o in s.central:
             console.print("  ", highlight(o.sentence, o.start, o.end))
+    for row, label in senses.row_senses.items():
+        s = senses.senses[label]
+        keywords = f" ({', '.join(s.keywords)})" if s.keywords else ""
+        console.print(
+            f"\nrow {row} belongs to [bold]sense {label + 1}[/bold]{keywords}, {s.size / len(senses.rows):.0%}"
+        )
     if isinstance(result, SenseMap):
         console.print(f"\nsense map written to {args.output}")

@@ -8,7 +8,6 @@ loads everything and returns at once without serving (what the tests and ``--jso
 from __future__ import annotations
 
 import argparse
-import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,14 +84,15 @@ def build_app(
 
 def _warm(store: Store) -> None:
     """Load what every request reads, once, before threads share the store."""
-    _ = store.vectors, store.tokens, store.sentence_ids, store.spans, store.vocabulary, store.rows
+    _ = store.vectors, store.tokens, store.sentence_ids, store.spans, store.vocabulary, store.rows, store.norms()
+    _ = store._positions, store._rows_by_word, store.resolved_path
     if store.n_sentences:
         store.sentence(0)
     store.encoder("auto")
 
 
 def compute(args: argparse.Namespace) -> Served:
-    from ..web import Served, serve
+    from ..web import Served, listening_socket, serve
 
     limits = limits_from(args.workers, args.queue)
     if not 0 <= args.port <= 65535:
@@ -100,13 +100,9 @@ def compute(args: argparse.Namespace) -> Served:
     if args.check:
         build_app(args.stores, args.host, args.port, limits, args.allow_host)
         return Served(_url(args.host, args.port), [str(Path(s)) for s in args.stores], served=False)
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((args.host, args.port))
+        sock = listening_socket(args.host, args.port)
     except OSError as e:
-        sock.close()
         raise CtxvecError(f"cannot bind {args.host}:{args.port} ({e.strerror}); pick another --port") from None
     port = int(sock.getsockname()[1])
     app = build_app(args.stores, args.host, port, limits, args.allow_host)

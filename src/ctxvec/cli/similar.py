@@ -13,7 +13,7 @@ from ._output import add_json_flag, console, highlight
 from ._queries import add_query_arguments
 
 if TYPE_CHECKING:
-    from ..neighbours import Backend, Similar
+    from ..neighbours import Backend, Loader, Similar
     from ..store import Occurrence
 
 CONTEXT = 70  # characters shown on each side of a highlighted token
@@ -51,8 +51,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_json_flag(p)
 
 
-def compute(args: argparse.Namespace, backend: Backend | None = None) -> Similar:
-    """`similar` for the parsed options; `backend` (a loaded index kept by a server) replaces --exact/--index."""
+def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Loader | None = None) -> Similar:
+    """`similar` for the parsed options; `backend` (a loaded index kept by a server) replaces --exact/--index;
+    `loader(store, kind)` gives the saved indexes --exact/--index read (a server's kept ones)."""
     from ..neighbours import similar
     from ..store import Store
 
@@ -71,6 +72,7 @@ def compute(args: argparse.Namespace, backend: Backend | None = None) -> Similar
         exact=args.exact if backend is None else False,
         index=args.index if backend is None else None,
         backend=backend,
+        loader=loader,
     )
 
 
@@ -89,7 +91,8 @@ def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:
 
 def render(result: Similar, args: argparse.Namespace) -> None:
     words_only = bool(result.options.get("words_only"))
-    console.print(Text(f"method: {result.method}", style="dim"))
+    recall = "" if result.recall_at_10 is None else f" (recall@10 {result.recall_at_10:.3f}, measured at build)"
+    console.print(Text(f"method: {result.method}{recall}", style="dim"))
     for i, occ in enumerate(result.queries.occurrences):
         where = f"row {occ.row}, sentence {occ.sentence_id}" if occ.row >= 0 else "new sentence"
         console.print()

@@ -30,8 +30,10 @@ _EXPORTS = {
     "index_info": "_indexes",
     "list_indexes": "_indexes",
     "load_index": "_indexes",
+    "measure_recall": "_indexes",
     "remove_index": "_indexes",
     "Hit": "_similar",
+    "Loader": "_similar",
     "Similar": "_similar",
     "choose_backend": "_similar",
     "similar": "_similar",
@@ -45,6 +47,7 @@ __all__ = [
     "IndexInfo",
     "IndexList",
     "IndexRemoved",
+    "Loader",
     "Matches",
     "Similar",
     "StoreIndex",
@@ -55,6 +58,7 @@ __all__ = [
     "index_info",
     "list_indexes",
     "load_index",
+    "measure_recall",
     "remove_index",
     "scan_kernel",
     "search_vectors",
@@ -66,7 +70,16 @@ if TYPE_CHECKING:
     from ._backend import Backend
     from ._exact import ExactScan, exact_scores, scan_kernel, search_vectors
     from ._faiss import IndexInfo, StoreIndex
-    from ._indexes import IndexList, IndexRemoved, build_index, index_info, list_indexes, load_index, remove_index
+    from ._indexes import (
+        IndexList,
+        IndexRemoved,
+        build_index,
+        index_info,
+        list_indexes,
+        load_index,
+        measure_recall,
+        remove_index,
+    )
     from ._kinds import GROUPS, KINDS
-    from ._similar import Hit, Similar, choose_backend, similar
+    from ._similar import Hit, Loader, Similar, choose_backend, similar
     from ._topk import Matches, check_k

@@ -27,6 +27,11 @@ class Backend(ABC):
     def describe(self) -> str:
         """How results are computed, in words (what `Similar.method` says)."""
 
+    @property
+    def recall_at_10(self) -> float | None:
+        """Measured recall@10 against the exact scan (`build_index`); None when unknown or exact."""
+        return None
+
     @abstractmethod
     def ranked(
         self, queries: np.ndarray, m: int, exclude_rows: np.ndarray, exclude_word_ids: np.ndarray | None

@@ -33,7 +33,8 @@ faiss: Any = _faiss  # its bundled type stubs lag the library (SearchParametersH
 class IndexInfo(Result):
     """What a saved index is: kind, build parameters and time, the faiss version, the record of the
     vectors it was built from (`Store.vectors_record`), its file and size, and whether it is stale
-    (built from other vectors than the store serves now, e.g. before an in-place transform)."""
+    (built from other vectors than the store serves now, e.g. before an in-place transform), and
+    its recall@10 against the exact scan measured when it was built (None for indexes built before)."""
 
     kind: str
     params: dict[str, int]
@@ -43,6 +44,7 @@ class IndexInfo(Result):
     file: str
     bytes: int
     stale: bool
+    recall_at_10: float | None = None
 
     def saved(self) -> JSON:
         """What ``index/<kind>.json`` holds (the vectors record at top level, as `Store.is_current` reads it)."""
@@ -51,6 +53,7 @@ class IndexInfo(Result):
             "params": dict(self.params),
             "build_seconds": self.build_seconds,
             "faiss_version": self.faiss_version,
+            "recall_at_10": self.recall_at_10,
             **self.vectors,
         }
 
@@ -85,6 +88,10 @@ class StoreIndex(Backend):
 
     def describe(self) -> str:
         return self.info.describe()
+
+    @property
+    def recall_at_10(self) -> float | None:
+        return self.info.recall_at_10
 
     # ---- raw candidates -----------------------------------------------------------------------
     def _params(self, selector: Any, fetch: int, n_banned: int, nprobe: int) -> Any:
@@ -142,13 +149,15 @@ class StoreIndex(Backend):
         m = min(m, store.n_rows)
         fetch = m + 1 + (max(16, m // 4) if self.kind == "flat" else m + 16)
         rows, approx = self.candidates(queries, fetch, exclude_word_ids)
+        short = (rows < 0).any(axis=1)  # faiss returned fewer than `fetch`: it saw every allowed row
         own = rows == exclude_rows[:, None]
         rows, approx = np.where(own, -1, rows), np.where(own, -np.inf, approx)
         r, s = sort_prefix(rows, exact_scores(store, queries, rows), m)
         if self.kind == "flat":  # margin check as in the exact scan; rescan the few that fail
             srt = -np.sort(-approx, axis=1)
-            a_m, a_last = srt[:, min(m, srt.shape[1]) - 1], srt[:, -1]
-            bad = ~((fetch >= store.n_rows) | np.isneginf(a_last) | (a_last < a_m - 2 * FLOAT16_ERROR))
+            # the lowest candidate kept (the own row, dropped, is not one: it must not end the check)
+            a_m, a_last = srt[:, min(m, srt.shape[1]) - 1], np.where(rows >= 0, approx, np.inf).min(axis=1)
+            bad = ~((fetch >= store.n_rows) | short | (a_last < a_m - 2 * FLOAT16_ERROR))
             if bad.any():
                 ew = None if exclude_word_ids is None else exclude_word_ids[bad]
                 r[bad], s[bad] = exact_prefix(store, queries[bad], m, exclude_rows[bad], ew)

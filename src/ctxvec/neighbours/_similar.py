@@ -9,6 +9,7 @@ current one (hnsw, then ivf, then flat), else the exact scan; `exact` asks for a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,8 @@ from ._topk import check_k
 
 PREFERENCE = ("hnsw", "ivf", "flat")  # the index `similar` uses when several are present
 FLAT_EXACT_MAX_QUERIES = 4  # beyond this, the blocked scan (all queries in one pass) is faster
+Loader = Callable[[Store, str], Backend]
+"""How `choose_backend` gets a saved index: ``loader(store, kind)`` (`load_index`, or a server's kept ones)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ class Similar(Result):
     """Result of `similar`: for each query occurrence (q,), its k nearest occurrences.
 
     rows (q, k) int64 (-1 where fewer hits), scores (q, k) float32 cosines, counts (q, k) with
-    grouping by word; `method` says how it was computed (`Backend.describe`).
+    grouping by word; `method` says how it was computed (`Backend.describe`), `recall_at_10` the
+    index's measured recall@10 against the exact scan (None: exact, or not measured).
     """
 
     store: Store = field(repr=False)
@@ -67,6 +71,7 @@ class Similar(Result):
     method: str
     counts: np.ndarray | None = None
     options: JSON = field(default_factory=dict)
+    recall_at_10: float | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -108,7 +113,13 @@ class Similar(Result):
                     "hits": [h.to_dict() for h in self.hits(i)],
                 }
             )
-        return {"store": str(self.store.path), "method": self.method, "options": self.options, "queries": queries}
+        return {
+            "store": str(self.store.path),
+            "method": self.method,
+            "recall_at_10": self.recall_at_10,
+            "options": self.options,
+            "queries": queries,
+        }
 
 
 def query_word_ids(store: Store, queries: Queries) -> np.ndarray:
@@ -123,27 +134,29 @@ def query_word_ids(store: Store, queries: Queries) -> np.ndarray:
 
 
 def choose_backend(
-    store: Store, kind: str | None = None, exact: bool = False, n_queries: int = 1
+    store: Store, kind: str | None = None, exact: bool = False, n_queries: int = 1, loader: Loader | None = None
 ) -> tuple[Backend, str]:
     """The backend `similar` uses for `n_queries` queries and, when an index is skipped, why ('' otherwise).
 
     `kind` asks for that saved index; `exact` for an exact answer: the scan, or for at most
     `FLAT_EXACT_MAX_QUERIES` queries a current flat index (faiss's float16 kernel scans at memory
     speed, one query per thread). Otherwise the preferred current index, else the exact scan.
+    Saved indexes come from `loader` (default `load_index`: read from disk).
     """
+    load = load_index if loader is None else loader
     if exact:
         if kind is not None:
             raise CtxvecError("choose either an index (kind) or an exact scan (exact), not both")
         info = index_info(store, "flat")
         if n_queries <= FLAT_EXACT_MAX_QUERIES and info is not None and not info.stale:
-            return load_index(store, "flat"), ""
+            return load(store, "flat"), ""
         return ExactScan(store), ""
     if kind is not None:
-        return load_index(store, kind), ""
+        return load(store, kind), ""
     present = list_indexes(store).indexes
     for name in PREFERENCE:
         if name in present and not present[name].stale:
-            return load_index(store, name), ""
+            return load(store, name), ""
     stale = [name for name, info in present.items() if info.stale]
     if stale:
         return ExactScan(store), f"ignored stale {', '.join(stale)} index (rebuild with `ctxvec index`)"
@@ -167,6 +180,7 @@ def similar(
     exact: bool = False,
     index: str | None = None,
     backend: Backend | None = None,
+    loader: Loader | None = None,
 ) -> Similar:
     """The k nearest occurrences (cosine) of each query occurrence of `word` in `store`.
 
@@ -176,7 +190,8 @@ def similar(
     neighbour. `exclude_word` drops every occurrence of the query's word; `distinct_sentences`
     keeps one hit per sentence; `words_only` keeps each word type's best occurrence, with a count.
     The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
-    saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer).
+    saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
+    indexes from `loader`, default `load_index`).
     """
     k = check_k(store, k)
     if distinct_sentences and words_only:
@@ -185,7 +200,7 @@ def similar(
         raise ParameterError("index", f"unknown index kind {index!r}; {{name}} must be one of: {', '.join(KINDS)}")
     if backend is not None and (index is not None or exact):
         raise CtxvecError("choose one of backend, index and exact")
-    if backend is not None and backend.store.path.resolve() != store.path.resolve():
+    if backend is not None and backend.store is not store and backend.store.resolved_path != store.resolved_path:
         raise ParameterError("backend", f"{{name}} searches {backend.store.path}, not {store.path}")
     if queries is None:
         queries = select_queries(
@@ -197,7 +212,7 @@ def similar(
     vectors = np.asarray(queries.vectors, dtype=np.float32)
     why = ""
     if backend is None:
-        backend, why = choose_backend(store, index, exact, len(vectors))
+        backend, why = choose_backend(store, index, exact, len(vectors), loader)
     matches = backend.search(vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
     method = backend.describe() + (f"; {why}" if why else "")
     options: JSON = {
@@ -207,4 +222,4 @@ def similar(
         "words_only": words_only,
         "exact": exact,
     }
-    return Similar(store, queries, matches.rows, matches.scores, method, matches.counts, options)
+    return Similar(store, queries, matches.rows, matches.scores, method, matches.counts, options, backend.recall_at_10)

@@ -210,6 +210,7 @@ def isotropy(
     store: Store,
     *,
     transform: VectorMap | None = None,
+    raw: bool = False,
     n_pairs: int = 10000,
     min_count: int = 5,
     max_words: int = 500,
@@ -219,9 +220,11 @@ def isotropy(
     seed: int = 0,
     block_rows: int = 16384,
 ) -> StoreIsotropy:
-    """The isotropy report of `store` (its in-place transform applied), optionally seen through a fitted
-    `transform` applied on the fly; see `isotropy_of_source` for the sample sizes."""
-    source: VectorSource = store if transform is None else TransformedSource(store, transform)
+    """The isotropy report of `store` (its in-place transform applied; with `raw`, its stored vectors
+    ignoring that transform), optionally seen through a fitted `transform` applied on the fly; see
+    `isotropy_of_source` for the sample sizes."""
+    base: VectorSource = ArraySource(store.vectors) if raw else store
+    source: VectorSource = base if transform is None else TransformedSource(base, transform)
     report = isotropy_of_source(
         source,
         store.sentence_ids,
@@ -235,7 +238,8 @@ def isotropy(
         seed=seed,
         block_rows=block_rows,
     )
-    ids = [i for i in (store.transform_id, None if transform is None else _map_id(transform)) if i]
+    in_place = None if raw else store.transform_id
+    ids = [i for i in (in_place, None if transform is None else _map_id(transform)) if i]
     figures = {f.name: getattr(report, f.name) for f in fields(IsotropyReport)}
     return StoreIsotropy(**figures, store=str(store.path), transform_id="+".join(ids) if ids else None)
 

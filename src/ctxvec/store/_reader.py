@@ -69,6 +69,7 @@ class Store:
         # around tokenize + forward pass (`ctxvec.queries` does); `encoder()` loads under it too
         self.encoder_lock = threading.RLock()
         self._encoders: dict[str, BatchEncoder] = {}
+        self._norms: dict[str, np.ndarray] = {}  # memory-mapped norms files by name (one per vectors record)
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
@@ -76,7 +77,7 @@ class Store:
         """Open the store folder at `path`; raises CtxvecError for a missing or unfinished store."""
         p = Path(path)
         shared = _SHARED.get()
-        if shared is not None and (kept := shared.get(p.resolve())) is not None:
+        if shared is not None and (kept := shared.get(p) or shared.get(p.resolve())) is not None:
             return kept
         manifest = read_manifest(p)
         check_complete(p, manifest)
@@ -88,11 +89,19 @@ class Store:
         """Within this block (this thread's context only), `Store.open` of one of `stores`' folders
         returns that open instance, with its loaded tables, memory map and encoder: a server opens
         each store once and every request reuses it."""
-        token = _SHARED.set({s.path.resolve(): s for s in stores})
+        stores = list(stores)
+        shared = {s.resolved_path: s for s in stores}
+        shared.update({s.path: s for s in stores})  # the path as opened: found without a resolve
+        token = _SHARED.set(shared)
         try:
             yield
         finally:
             _SHARED.reset(token)
+
+    @cached_property
+    def resolved_path(self) -> Path:
+        """`path`, absolute with links resolved (once: what `sharing` and backends compare)."""
+        return self.path.resolve()
 
     # ---- sizes and spec ----------------------------------------------------------------------
     @property
@@ -178,8 +187,12 @@ class Store:
             raise CtxvecError(f"row {row} is out of range; this store has rows 0..{self.n_rows - 1}")
         sid = int(self.sentence_ids[row])
         start, end = (int(x) for x in self.spans[row])
-        pos = int(self.rows.column("position")[row].as_py())
+        pos = int(self._positions[row])
         return Occurrence(row, sid, pos, str(self.tokens[row]), start, end, self._sentence_texts[sid])
+
+    @cached_property
+    def _positions(self) -> np.ndarray:
+        return cast(np.ndarray, self.rows.column("position").to_numpy())
 
     def rows_of_sentence(self, sentence_id: int) -> np.ndarray:
         """(k,) row ids of sentence `sentence_id`, in position order."""
@@ -232,7 +245,14 @@ class Store:
     def occurrences(self, word: str) -> np.ndarray:
         """(k,) row ids of every occurrence of `word` (case-insensitive), in corpus order."""
         wid = self.word_id(word)
-        return np.flatnonzero(self.word_ids == wid)
+        order, starts = self._rows_by_word
+        return order[starts[wid] : starts[wid + 1]].copy()
+
+    @cached_property
+    def _rows_by_word(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows grouped by word id (corpus order within a word: a stable sort) and each word's first index."""
+        order = np.argsort(self.word_ids, kind="stable").astype(np.int64)
+        return order, np.concatenate([[0], np.cumsum(self.word_counts)])
 
     # ---- vectors for operations (the VectorSource interface) -------------------------------------
     @property
@@ -285,8 +305,12 @@ class Store:
         """(n_rows,) float32 L2 norms of the vectors as `get_vectors` returns them (cached on disk,
         under the name `vectors_record()` gives it)."""
         path = self.path / norms_file(self.vectors_record())
+        kept = self._norms.get(path.name)
+        if kept is not None:
+            return kept
         if path.is_file():
-            return cast(np.ndarray, np.load(path, mmap_mode="r"))
+            self._norms[path.name] = cast(np.ndarray, np.load(path, mmap_mode="r"))
+            return self._norms[path.name]
         out = np.empty(self.n_rows, dtype=np.float32)
         for start, block in self.iter_blocks():
             out[start : start + len(block)] = np.linalg.norm(block, axis=1)

@@ -15,6 +15,7 @@ _EXPORTS = {
     "PLOT_SUFFIXES": "_names",
     "Cluster": "_cluster",
     "Clusters": "_cluster",
+    "PlacedQuery": "_project",
     "Projection": "_project",
     "ProjectionOptions": "_project",
     "SavedPlot": "_write",
@@ -23,12 +24,15 @@ _EXPORTS = {
     "SenseRule": "_senses",
     "SenseSplit": "_senses",
     "Senses": "_senses",
+    "check_placement": "_project",
     "check_plot_path": "_write",
     "cluster": "_cluster",
     "cluster_occurrences": "_cluster",
     "cluster_types": "_cluster",
     "fair_shares": "_project",
+    "fit_projection": "_project",
     "group_colors": "_colors",
+    "place_sentence": "_project",
     "plot_dims": "_plot",
     "plot_heatmap": "_plot",
     "plot_projection": "_plot",
@@ -53,6 +57,7 @@ __all__ = [
     "PLOT_SUFFIXES",
     "Cluster",
     "Clusters",
+    "PlacedQuery",
     "Projection",
     "ProjectionOptions",
     "SavedPlot",
@@ -61,12 +66,15 @@ __all__ = [
     "SenseRule",
     "SenseSplit",
     "Senses",
+    "check_placement",
     "check_plot_path",
     "cluster",
     "cluster_occurrences",
     "cluster_types",
     "fair_shares",
+    "fit_projection",
     "group_colors",
+    "place_sentence",
     "plot_dims",
     "plot_heatmap",
     "plot_projection",
@@ -90,6 +98,17 @@ if TYPE_CHECKING:
     from ._html import projection_data, projection_html
     from ._names import CLUSTER_LEVELS, COLORS, FIGURE_SUFFIXES, LEVELS, METHODS, PLOT_SUFFIXES
     from ._plot import plot_dims, plot_heatmap, plot_projection, save_figure
-    from ._project import Projection, ProjectionOptions, fair_shares, project, project_words, senses_projection
+    from ._project import (
+        PlacedQuery,
+        Projection,
+        ProjectionOptions,
+        check_placement,
+        fair_shares,
+        fit_projection,
+        place_sentence,
+        project,
+        project_words,
+        senses_projection,
+    )
     from ._senses import Sense, SenseRule, Senses, SenseSplit, split_senses, word_senses
     from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot

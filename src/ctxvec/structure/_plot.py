@@ -69,6 +69,11 @@ def plot_projection(
             cx, cy = np.median(pts, axis=0)
             ax.text(cx, cy, name, fontsize=10, weight="bold", color=colors[name], ha="center", va="center",
                     path_effects=outline)  # fmt: skip
+    for i, q in enumerate(proj.queries):  # new sentences placed in the map: black stars, labelled
+        star = "new sentence" if i == 0 else None
+        ax.scatter([q.x], [q.y], s=220, marker="*", c="black", edgecolors="white", linewidths=1, zorder=5, label=star)
+        ax.annotate(f"“{q.token}” (new)", (q.x, q.y), fontsize=9, weight="bold", xytext=(6, 6),
+                    textcoords="offset points", path_effects=outline, zorder=6)  # fmt: skip
     ax.set_title(title or proj.title())
     ax.margins(0.06)
     ax.set_xticks([])

@@ -7,7 +7,9 @@ cosine geometry every other operation uses). Selections larger than `max_points`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +20,9 @@ from ..sampling import sample_rows, unit_rows
 from ..store import Store, normalize_word
 from ._names import COLORS, LEVELS, METHOD_NAMES, METHODS
 from ._senses import Senses, split_senses
+
+if TYPE_CHECKING:
+    from ..queries import Queries
 
 OTHER = "other"
 
@@ -41,50 +46,90 @@ def project(
     x: np.ndarray, method: str = "pca", *, seed: int = 0, options: ProjectionOptions = DEFAULT_OPTIONS
 ) -> np.ndarray:
     """(n, dim) -> (n, 2) float32 coordinates by `method` ("pca", "umap" or "tsne"), seeded."""
+    return fit_projection(x, method, seed=seed, options=options)[0]
+
+
+Transform = Callable[[np.ndarray], np.ndarray]
+
+
+def fit_projection(
+    x: np.ndarray, method: str = "pca", *, seed: int = 0, options: ProjectionOptions = DEFAULT_OPTIONS
+) -> tuple[np.ndarray, Transform | None]:
+    """`project` and the fitted map: (n, 2) coordinates and a function placing new (m, dim) vectors
+    in the same 2-D map (PCA and UMAP; None for t-SNE, which has no transform)."""
     x = np.asarray(x, dtype=np.float32)
     if method not in METHODS:
         raise ParameterError("method", f"unknown projection {{name}} {method!r}; use one of {', '.join(METHODS)}")
     with threads_for(len(x)):
-        out = _project(x, method, seed, options)
+        out, model = _project(x, method, seed, options)
+    if model is None:
+        return _two_columns(out), None
+    return _two_columns(out), lambda z: _two_columns(np.asarray(model(np.asarray(z, dtype=np.float32)), np.float32))
+
+
+def _two_columns(out: np.ndarray) -> np.ndarray:
     if out.shape[1] < 2:
-        out = np.hstack([out, np.zeros((len(x), 2 - out.shape[1]), dtype=np.float32)])
+        out = np.hstack([out, np.zeros((len(out), 2 - out.shape[1]), dtype=np.float32)])
     return out
 
 
-def _project(x: np.ndarray, method: str, seed: int, options: ProjectionOptions) -> np.ndarray:
+def _project(x: np.ndarray, method: str, seed: int, options: ProjectionOptions) -> tuple[np.ndarray, Transform | None]:
     n = len(x)
     if method == "pca" or n < 3:
         if n < 2:
-            return np.zeros((n, 2), dtype=np.float32)
+            return np.zeros((n, 2), dtype=np.float32), lambda z: np.zeros((len(z), 2), dtype=np.float32)
         from sklearn.decomposition import PCA
 
         n_comp = min(2, n, x.shape[1])
-        out = PCA(n_components=n_comp, svd_solver="full").fit_transform(x)
-    elif method == "tsne":
+        pca = PCA(n_components=n_comp, svd_solver="full")
+        return np.asarray(pca.fit_transform(x), dtype=np.float32), pca.transform
+    if method == "tsne":
         if n < 5:
             raise ParameterError("method", f"t-SNE needs at least 5 points, got {n}; choose more words or {{name}} pca")
         from sklearn.manifold import TSNE
 
         perplexity = options.perplexity if options.perplexity is not None else float(min(30.0, (n - 1) / 3))
         out = TSNE(n_components=2, init="pca", random_state=seed, perplexity=perplexity).fit_transform(x)
-    else:
-        if n < 5:
-            raise ParameterError("method", f"UMAP needs at least 5 points, got {n}; choose more words or {{name}} pca")
-        try:
-            import umap
-        except ImportError:  # pragma: no cover - optional dependency
-            raise ParameterError(
-                "method", "UMAP needs the umap-learn package; `pip install ctxvec[umap]` or use {name} pca"
-            ) from None
-        out = umap.UMAP(
-            n_components=2,
-            random_state=seed,
-            n_neighbors=options.n_neighbors if options.n_neighbors is not None else min(15, n - 1),
-            n_epochs=options.n_epochs,
-            init="spectral" if n > 10 else "random",
-            n_jobs=1,  # a seed makes UMAP single-threaded anyway
-        ).fit_transform(x)
-    return np.asarray(out, dtype=np.float32)
+        return np.asarray(out, dtype=np.float32), None
+    if n < 5:
+        raise ParameterError("method", f"UMAP needs at least 5 points, got {n}; choose more words or {{name}} pca")
+    try:
+        import umap
+    except ImportError:  # pragma: no cover - optional dependency
+        raise ParameterError(
+            "method", "UMAP needs the umap-learn package; `pip install ctxvec[umap]` or use {name} pca"
+        ) from None
+    reducer = umap.UMAP(
+        n_components=2,
+        random_state=seed,
+        n_neighbors=options.n_neighbors if options.n_neighbors is not None else min(15, n - 1),
+        n_epochs=options.n_epochs,
+        init="spectral" if n > 10 else "random",
+        n_jobs=1,  # a seed makes UMAP single-threaded anyway
+    )
+    return np.asarray(reducer.fit_transform(x), dtype=np.float32), reducer.transform
+
+
+@dataclass(frozen=True)
+class PlacedQuery:
+    """An occurrence of a new sentence placed in a map: its 2-D point, token, sentence and span."""
+
+    x: float
+    y: float
+    token: str
+    sentence: str
+    start: int
+    end: int
+
+    def to_dict(self) -> JSON:
+        return {
+            "x": self.x,
+            "y": self.y,
+            "token": self.token,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclass
@@ -92,7 +137,9 @@ class Projection(Result):
     """Points in 2-D: coords (n, 2); groups (n,) the colour group of each point (a word, "word 2" for
     a sense, or "other"); tokens (n,) token or word-type text; rows (n,) store rows (-1 for word
     types); sentences (n,) sentence text ("" for types); spans (n, 2) token span in its sentence.
-    n_total is the number of points the selection had before sampling."""
+    n_total is the number of points the selection had before sampling. `queries`: occurrences of new
+    sentences placed in the same map (`place_sentence`); `transform` places (m, dim) unit vectors
+    (None for t-SNE)."""
 
     coords: np.ndarray
     groups: np.ndarray
@@ -103,6 +150,8 @@ class Projection(Result):
     method: str
     level: str
     n_total: int
+    queries: list[PlacedQuery] = field(default_factory=list)
+    transform: Transform | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.coords)
@@ -126,8 +175,9 @@ class Projection(Result):
         return [g for g in seen if g != OTHER] + ([OTHER] if OTHER in seen else [])
 
     def to_dict(self) -> JSON:
-        """Method, level, sampling and every point with its coordinates, group, token, row and sentence."""
-        return {
+        """Method, level, sampling and every point with its coordinates, group, token, row and sentence;
+        with new sentences placed, `queries`: [{x, y, token, sentence, start, end}]."""
+        data: JSON = {
             "method": self.method,
             "level": self.level,
             "n_total": self.n_total,
@@ -140,6 +190,9 @@ class Projection(Result):
                 )
             ],
         }
+        if self.queries:
+            data["queries"] = [q.to_dict() for q in self.queries]
+        return data
 
     def title(self) -> str:
         """The default figure title: method, level and sampling note."""
@@ -169,7 +222,14 @@ def _word_rows(store: Store, words: list[str], limit: int | None, seed: int) -> 
 
 
 def _occurrence_projection(
-    store: Store, coords: np.ndarray, rows: np.ndarray, groups: np.ndarray, method: str, level: str, n_total: int
+    store: Store,
+    coords: np.ndarray,
+    rows: np.ndarray,
+    groups: np.ndarray,
+    method: str,
+    level: str,
+    n_total: int,
+    transform: Transform | None = None,
 ) -> Projection:
     sids = store.sentence_ids[rows]
     return Projection(
@@ -182,6 +242,7 @@ def _occurrence_projection(
         method=method,
         level=level,
         n_total=n_total,
+        transform=transform,
     )
 
 
@@ -204,6 +265,8 @@ def project_words(
     min_count: int = 3,
     seed: int = 0,
     options: ProjectionOptions = DEFAULT_OPTIONS,
+    in_sentence: str | None = None,
+    word: str | None = None,
 ) -> Projection:
     """Project chosen words of `store` to 2-D.
 
@@ -212,8 +275,29 @@ def project_words(
     the `max_points` most frequent types with at least `min_count` occurrences);
     level="sample": a uniform sample of the whole store, the occurrences of `words` coloured, the rest "other".
     color="sense" splits each word's occurrences into senses (`split_senses`).
-    `method`, `seed` and `options` are those of `project`.
+    `method`, `seed` and `options` are those of `project`. `in_sentence` (with its `word`): a new
+    sentence whose occurrence of `word` is placed in the same map (`place_sentence`, `queries`).
     """
+    check_placement(method, word, in_sentence)
+    if in_sentence is None:
+        return _project_words(store, words, method, level, color, max_points, neighbors, min_count, seed, options)
+    queries = _sentence_queries(store, word, in_sentence)  # before the fit: a word missing there fails fast
+    proj = _project_words(store, words, method, level, color, max_points, neighbors, min_count, seed, options)
+    return _place(proj, queries)
+
+
+def _project_words(
+    store: Store,
+    words: list[str] | tuple[str, ...],
+    method: str,
+    level: str,
+    color: str,
+    max_points: int,
+    neighbors: int,
+    min_count: int,
+    seed: int,
+    options: ProjectionOptions,
+) -> Projection:
     if level not in LEVELS:
         raise ParameterError("level", f"unknown {{name}} {level!r}; use one of {', '.join(LEVELS)}")
     if color not in COLORS:
@@ -252,8 +336,8 @@ def project_words(
         unit_parts.append(unit_rows(store.get_vectors(rest)).astype(np.float32))
     rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
     groups = np.concatenate([p[1] for p in parts])
-    coords = project(np.concatenate(unit_parts), method, seed=seed, options=options)
-    return _occurrence_projection(store, coords, rows, groups, method, level, n_total)
+    coords, transform = fit_projection(np.concatenate(unit_parts), method, seed=seed, options=options)
+    return _occurrence_projection(store, coords, rows, groups, method, level, n_total, transform)
 
 
 def _project_types(
@@ -288,7 +372,7 @@ def _project_types(
         idx = np.sort(np.argsort(-types.counts, kind="stable")[:max_points])
         group_arr = np.full(len(idx), "word type", dtype=object)
         n_total = len(types)
-    coords = project(unit[idx], method, seed=seed, options=options)
+    coords, transform = fit_projection(unit[idx], method, seed=seed, options=options)
     return Projection(
         coords=coords,
         groups=group_arr,
@@ -299,6 +383,7 @@ def _project_types(
         method=method,
         level="types",
         n_total=n_total,
+        transform=transform,
     )
 
 
@@ -318,5 +403,46 @@ def senses_projection(
     if senses.k > 1:
         names = {f"{senses.word} {s.label + 1}": ", ".join(s.keywords[:2]) for s in senses.senses}
         groups = np.array([f"{g}: {names[g]}" if names[g] else g for g in groups], dtype=object)
-    coords = project(unit_rows(store.get_vectors(rows)), method, seed=seed, options=options)
-    return _occurrence_projection(store, coords, rows, groups, method, "occurrences", senses.n_total)
+    coords, transform = fit_projection(unit_rows(store.get_vectors(rows)), method, seed=seed, options=options)
+    return _occurrence_projection(store, coords, rows, groups, method, "occurrences", senses.n_total, transform)
+
+
+def place_sentence(store: Store, projection: Projection, word: str | None, in_sentence: str) -> Projection:
+    """`projection` with the occurrences of `word` in the new sentence `in_sentence` (embedded with the
+    store's encoder, `ctxvec.queries.select_queries`) placed in its map by the fitted transform
+    (PCA or UMAP; t-SNE has none: a ParameterError on `method`)."""
+    check_placement(projection.method, word, in_sentence)
+    return _place(projection, _sentence_queries(store, word, in_sentence))
+
+
+def check_placement(method: str, word: str | None, in_sentence: str | None) -> None:
+    """ParameterError unless a new sentence can be placed as asked: `word` and `in_sentence` both
+    or neither, and a method with a transform (pca, umap)."""
+    if in_sentence is None:
+        if word is not None:
+            raise ParameterError("in_sentence", f"{{name}} is missing: word {word!r} needs the new sentence holding it")
+        return
+    if word is None or not word.strip():
+        raise ParameterError("word", "{name} is missing: give the word of the new sentence to place")
+    if method == "tsne":
+        raise ParameterError("method", "{name} tsne cannot place a new sentence in its map; use pca or umap")
+
+
+def _sentence_queries(store: Store, word: str | None, in_sentence: str) -> Queries:
+    from ..queries import select_queries
+
+    return select_queries(store, word, in_sentence=in_sentence)
+
+
+def _place(projection: Projection, queries: Queries) -> Projection:
+    if projection.transform is None:
+        raise ParameterError(
+            "method", f"{{name}} {projection.method} cannot place a new sentence in its map; use pca or umap"
+        )
+    with threads_for(len(projection)):
+        xy = projection.transform(unit_rows(queries.vectors).astype(np.float32))
+    placed = [
+        PlacedQuery(float(x), float(y), o.token, o.sentence, int(o.start), int(o.end))
+        for (x, y), o in zip(xy, queries.occurrences, strict=True)
+    ]
+    return replace(projection, queries=[*projection.queries, *placed])

@@ -245,7 +245,8 @@ class Sense(Result):
 @dataclass
 class Senses(Result):
     """The senses of `word`: rows (n,) of the clustered occurrences (a sample when `n_total` is larger),
-    labels (n,), the split diagnostics and one `Sense` per cluster, largest first."""
+    labels (n,), the split diagnostics and one `Sense` per cluster, largest first. `row_senses` holds
+    the sense of each occurrence asked for with `word_senses(..., rows=...)` (see `sense_of`)."""
 
     word: str
     rows: np.ndarray
@@ -253,6 +254,20 @@ class Senses(Result):
     split: SenseSplit
     senses: list[Sense] = field(default_factory=list)
     n_total: int = 0
+    row_senses: dict[int, int] = field(default_factory=dict)
+
+    def sense_of(self, row: int) -> int:
+        """The sense (0 = largest) of the occurrence at store row `row`: its cluster when it was
+        clustered, else (asked with `rows=`) the sense whose centroid is nearest by cosine."""
+        if row in self.row_senses:
+            return self.row_senses[row]
+        hit = np.flatnonzero(self.rows == row)
+        if len(hit):
+            return int(self.labels[hit[0]])
+        raise CtxvecError(
+            f"row {row} was not clustered (a sample of {len(self.rows):,} of {self.n_total:,} occurrences); "
+            "ask for it with word_senses(..., rows=[row])"
+        )
 
     @property
     def k(self) -> int:
@@ -263,8 +278,10 @@ class Senses(Result):
         return len(self.rows) < self.n_total
 
     def to_dict(self) -> JSON:
-        """The word, k and how it was chosen (silhouette per k tried, null, valley) and every sense."""
-        return {
+        """The word, k and how it was chosen (silhouette per k tried, null, valley) and every sense;
+        with rows asked for, `row_senses`: [{row, sense, clustered}] (clustered: false when the row
+        was outside the clustered sample and got the sense of the nearest centroid)."""
+        data: JSON = {
             "word": self.word,
             "k": int(self.k),
             "n_occurrences": int(self.n_total),
@@ -278,6 +295,13 @@ class Senses(Result):
             },
             "senses": [s.to_dict() for s in self.senses],
         }
+        if self.row_senses:
+            clustered = {int(r) for r in self.rows}
+            data["row_senses"] = [
+                {"row": int(r), "sense": int(label), "clustered": int(r) in clustered}
+                for r, label in self.row_senses.items()
+            ]
+        return data
 
 
 def _central(
@@ -307,29 +331,33 @@ def word_senses(
     min_count: int = 3,
     max_occurrences: int | None = 2000,
     seed: int = 0,
+    rows: list[int] | tuple[int, ...] | None = None,
 ) -> Senses:
     """Cluster the occurrences of `word` in `store` into senses (`k=None`: chosen by `rule`, see `split_senses`).
 
     Each sense lists its `n_sentences` most central sentences and the `n_words` word types (with at
     least `min_count` occurrences, the word itself excluded) nearest its centroid, and up to 3
     `keywords` (see `sense_keywords`). At most `max_occurrences` occurrences are clustered (a seeded sample).
+    `rows`: occurrences of `word` (store rows) whose sense to tell (`Senses.sense_of`, `row_senses`):
+    a clustered row's cluster, another row's nearest centroid by cosine.
     """
     from ..lexicon import word_types
 
     all_rows = store.occurrences(word)
-    rows = sample_rows(all_rows, max_occurrences, seed)
-    unit = unit_rows(store.get_vectors(rows))
+    asked = _asked_rows(store, word, all_rows, rows)
+    picked = sample_rows(all_rows, max_occurrences, seed)
+    unit = unit_rows(store.get_vectors(picked))
     split = split_senses(unit, k, rule=rule, seed=seed)
     types = word_types(store, min_count=min_count)
     keep = types.words != normalize_word(word)
     type_words, type_unit = types.words[keep], unit_rows(types.vectors[keep]).astype(np.float32)
-    texts = [store.sentence(int(sid)) for sid in store.sentence_ids[rows]]
+    texts = [store.sentence(int(sid)) for sid in store.sentence_ids[picked]]
     senses = []
     pools = []
     for label in range(split.k):
         members = np.flatnonzero(split.labels == label)
         centroid = unit[members].mean(axis=0)
-        c_rows, c_scores = _central(unit[members], rows[members], [texts[i] for i in members], centroid, n_sentences)
+        c_rows, c_scores = _central(unit[members], picked[members], [texts[i] for i in members], centroid, n_sentences)
         sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
         top = np.argsort(-sims, kind="stable")[:n_words]
         pools.append([str(w) for w in type_words[np.argsort(-sims, kind="stable")[:KEYWORD_POOL]]])
@@ -337,7 +365,7 @@ def word_senses(
             Sense(
                 label=label,
                 size=len(members),
-                rows=rows[members],
+                rows=picked[members],
                 centroid=centroid.astype(np.float32),
                 central=[store.occurrence(int(r)) for r in c_rows],
                 central_scores=c_scores.astype(np.float32),
@@ -347,7 +375,34 @@ def word_senses(
         )
     for sense, words in zip(senses, sense_keywords(normalize_word(word), pools), strict=True):
         sense.keywords = words
-    return Senses(normalize_word(word), rows, split.labels, split, senses, len(all_rows))
+    result = Senses(normalize_word(word), picked, split.labels, split, senses, len(all_rows))
+    if asked:
+        centroids = unit_rows(np.stack([s.centroid for s in senses]))
+        for r in asked:
+            hit = np.flatnonzero(picked == r)
+            if len(hit):
+                result.row_senses[r] = int(split.labels[hit[0]])
+            else:
+                near = centroids @ unit_rows(store.get_vectors([r]))[0]
+                result.row_senses[r] = int(np.argmax(near))
+    return result
+
+
+def _asked_rows(
+    store: Store, word: str, occurrences: np.ndarray, rows: list[int] | tuple[int, ...] | None
+) -> list[int]:
+    """`rows` checked: each an occurrence of `word` (one message naming the row and the fix otherwise)."""
+    asked = list(dict.fromkeys(int(r) for r in rows or ()))
+    known = set(occurrences.tolist()) if asked else set()
+    for r in asked:
+        if r not in known:
+            if not 0 <= r < store.n_rows:
+                raise ParameterError("rows", f"{{name}} {r} is out of range; use 0..{store.n_rows - 1}")
+            token = store.occurrence(r).token
+            raise ParameterError(
+                "rows", f"{{name}} {r} is {token!r}, not an occurrence of {word!r}; ask for the senses of {token!r}"
+            )
+    return asked
 
 
 def sense_keywords(word: str, pools: list[list[str]], n: int = 3) -> list[list[str]]:

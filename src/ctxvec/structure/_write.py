@@ -79,8 +79,10 @@ def write_word_plot(
     title: str | None = None,
     seed: int = 0,
     options: ProjectionOptions = DEFAULT_OPTIONS,
+    in_sentence: str | None = None,
+    word: str | None = None,
 ) -> SavedPlot:
-    """`project_words` of `store` (same parameters) written to `path` by `save_projection`
+    """`project_words` of `store` (same parameters, a new sentence's occurrence included) written to `path` by `save_projection`
     (`title` None: method, level and sampling)."""
     p = check_plot_path(path)
     proj = project_words(
@@ -94,6 +96,8 @@ def write_word_plot(
         min_count=min_count,
         seed=seed,
         options=options,
+        in_sentence=in_sentence,
+        word=word,
     )
     return SavedPlot(save_projection(proj, p, width, height, title), proj, width, height)
 
@@ -126,6 +130,7 @@ def write_sense_map(
     height: int = 800,
     seed: int = 0,
     options: ProjectionOptions = DEFAULT_OPTIONS,
+    rows: list[int] | tuple[int, ...] | None = None,
 ) -> SenseMap:
     """`word_senses` of `word` (same parameters) and their `senses_projection` by `method`, written to `path`."""
     p = check_plot_path(path)
@@ -140,6 +145,7 @@ def write_sense_map(
         min_count=min_count,
         max_occurrences=max_occurrences,
         seed=seed,
+        rows=rows,
     )
     proj = senses_projection(store, senses, method=method, seed=seed, options=options)
     title = f"Senses of '{senses.word}': {len(senses.rows):,} occurrences, {METHOD_NAMES[method]}"

@@ -24,6 +24,7 @@ _EXPORTS = {
     "allowed_hosts": "_security",
     "SecurityMiddleware": "_security",
     "Served": "_server",
+    "listening_socket": "_server",
     "serve": "_server",
     "serve_in_thread": "_server",
 }
@@ -38,6 +39,7 @@ __all__ = [
     "ServedStore",
     "allowed_hosts",
     "create_app",
+    "listening_socket",
     "serve",
     "serve_in_thread",
 ]
@@ -48,4 +50,4 @@ if TYPE_CHECKING:
     from ._admission import Admission, ApiError, CommandRunner, Limits, LockedCache
     from ._app import ServedStore, create_app
     from ._security import SecurityMiddleware, allowed_hosts
-    from ._server import Served, serve, serve_in_thread
+    from ._server import Served, listening_socket, serve, serve_in_thread

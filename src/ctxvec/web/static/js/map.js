@@ -22,19 +22,28 @@ export async function mapView(root, params, ctx) {
   const method = select("method", ["pca", "umap", "tsne"], params.method, "method");
   const color = select("color", ["word", "sense"], params.color, "colour by");
   const level = select("level", ["occurrences", "types", "sample"], params.level, "level");
+  const sentence = el("input", { type: "text", name: "in", class: "q", value: params.in || "", placeholder: "place a sentence: i caught a cold", "aria-label": "place a sentence", autocomplete: "off" });
+  const word = el("input", { type: "text", name: "word", value: params.word || "", placeholder: "its word", "aria-label": "word of the sentence", autocomplete: "off" });
   const form = el("form", { class: "search" }, input, method, color, level, el("button", { type: "submit", text: "project" }));
+  const place = el("form", { class: "search place" }, sentence, word, el("button", { type: "submit", text: "place in the map" }));
   const value = (lab) => lab.querySelector("select").value;
+  const placed = () => {
+    const text = sentence.value.trim();
+    if (!text) return { in: undefined, word: undefined };
+    return { in: text, word: word.value.trim() || splitWords(input.value)[0] };
+  };
   const state = () => ({ words: splitWords(input.value).join(","), method: value(method) === "pca" ? undefined : value(method),
     color: value(color) === "word" ? undefined : value(color), level: value(level) === "occurrences" ? undefined : value(level),
-    max_points: params.max_points, seed: params.seed, highlight: params.highlight });
+    max_points: params.max_points, seed: params.seed, highlight: params.highlight, ...placed() });
   form.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("map", state()); });
+  place.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("map", state()); });
   for (const s of [method, color, level]) s.querySelector("select").addEventListener("change", () => ctx.navigate("map", state()));
-  root.append(el("h2", { text: "Map of occurrences" }), form);
+  root.append(el("h2", { text: "Map of occurrences" }), form, place);
   if (!words.length && params.level !== "sample") {
     root.append(el("p", { class: "muted", text: "Give one or more words (or choose level “sample” for a sample of the whole store)." }));
     return;
   }
-  const apiParams = { words: words.join(","), method: params.method, color: params.color, level: params.level, max_points: params.max_points, seed: params.seed, store: params.store };
+  const apiParams = { words: words.join(","), method: params.method, color: params.color, level: params.level, max_points: params.max_points, seed: params.seed, in: params.in, word: params.in ? params.word : undefined, store: params.store };
   root.append(cliBar([["plot", { ...apiParams, output: "map.html" }]]));
   const wait = root.appendChild(loading("projecting…"));
   let result;
@@ -51,6 +60,7 @@ export async function mapView(root, params, ctx) {
 
 function drawMap(root, result, params, ctx) {
   const points = result.points || [];
+  const queries = result.queries || [];
   const groups = [...new Set(points.map((p) => String(p.group)))];
   const colour = new Map();
   let i = 0;
@@ -62,18 +72,21 @@ function drawMap(root, result, params, ctx) {
     sw.style.background = colour.get(g);
     legend.append(el("span", { class: "legend-item" }, sw, g));
   }
+  if (queries.length) legend.append(el("span", { class: "legend-item" }, el("span", { class: "swatch star", text: "★" }), "new sentence"));
   const info = el("p", { class: "muted small", text: `${result.method} · ${result.level} · ${fmt(points.length)} points of ${fmt(result.n_total)}${result.sampled ? " (sampled)" : ""} · drag to select a region, click a point to open it` });
   const canvas = el("canvas", { class: "map", width: "900", height: "560", "aria-label": "2-D projection" });
   const tip = el("div", { class: "tip hidden", role: "tooltip" });
   const wrap = el("div", { class: "map-wrap" }, canvas, tip);
   const listing = el("section", { class: "selection" });
-  root.append(el("div", { class: "map-bar" }, find, legend), info, wrap, listing);
+  const newList = el("ul", { class: "examples placed" });
+  for (const q of queries) newList.append(el("li", {}, el("span", { class: "group-tag", text: "new" }), " ", kwic(q.sentence, q.start, q.end), el("span", { class: "muted small", text: ` at (${fmt(q.x)}, ${fmt(q.y)})` })));
+  root.append(el("div", { class: "map-bar" }, find, legend), info, wrap, queries.length ? newList : null, listing);
 
   const g2d = canvas.getContext("2d");
-  let xs = points.map((p) => p.x), ys = points.map((p) => p.y);
+  let xs = [...points, ...queries].map((p) => p.x), ys = [...points, ...queries].map((p) => p.y);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  let screen = [];
+  let screen = [], qscreen = [];
   let drag = null;
   const pad = 24;
 
@@ -84,6 +97,21 @@ function drawMap(root, result, params, ctx) {
     g2d.setTransform(dpr, 0, 0, dpr, 0, 0);
     const sx = (w - 2 * pad) / (x1 - x0 || 1), sy = (h - 2 * pad) / (y1 - y0 || 1);
     screen = points.map((p) => [pad + (p.x - x0) * sx, h - pad - (p.y - y0) * sy]);
+    qscreen = queries.map((p) => [pad + (p.x - x0) * sx, h - pad - (p.y - y0) * sy]);
+  }
+
+  function drawQuery(q, [x, y]) {  // a new sentence's occurrence: a black star, labelled with its word
+    g2d.beginPath();
+    for (let j = 0; j < 10; j++) {
+      const r = j % 2 ? 4 : 10, a = -Math.PI / 2 + (j * Math.PI) / 5;
+      g2d.lineTo(x + r * Math.cos(a), y + r * Math.sin(a));
+    }
+    g2d.closePath();
+    g2d.fillStyle = "#000"; g2d.strokeStyle = "#fff"; g2d.lineWidth = 1.5;
+    g2d.fill(); g2d.stroke();
+    g2d.font = "bold 12px sans-serif"; g2d.lineWidth = 3;
+    const label = `“${q.token}” (new)`;
+    g2d.strokeText(label, x + 12, y - 8); g2d.fillText(label, x + 12, y - 8);
   }
 
   function matches(p, q) {
@@ -105,6 +133,7 @@ function drawMap(root, result, params, ctx) {
       if (hit) { g2d.globalAlpha = 1; g2d.strokeStyle = "#000"; g2d.lineWidth = 1.2; g2d.stroke(); }
     }
     g2d.globalAlpha = 1;
+    queries.forEach((q, k) => drawQuery(q, qscreen[k]));
     if (drag && drag.moved) {
       g2d.strokeStyle = "#333"; g2d.setLineDash([4, 3]); g2d.lineWidth = 1;
       g2d.strokeRect(drag.x, drag.y, drag.x2 - drag.x, drag.y2 - drag.y); g2d.setLineDash([]);
@@ -187,4 +216,6 @@ function drawMap(root, result, params, ctx) {
   draw();
   // expose for tests: screen positions of the points (read-only copy)
   canvas.dataset.points = String(points.length);
+  canvas.dataset.queries = String(queries.length);
+  if (queries.length) canvas.dataset.placed = JSON.stringify(qscreen.map(([x, y]) => [Math.round(x), Math.round(y)]));
 }

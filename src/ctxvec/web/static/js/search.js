@@ -96,7 +96,10 @@ function renderSimilar(result, ctx, { groups = MAX_GROUPS } = {}) {
   const box = el("div", { class: "result-grid" });
   const queries = result.queries || [];
   const list = el("section", { class: "groups" });
-  list.append(el("p", { class: "method" }, "method: ", el("strong", { class: "method-name", text: result.method || "?" }),
+  const recall = typeof result.recall_at_10 === "number"
+    ? [" · ", el("span", { class: "recall", title: "share of the exact top 10 this index finds, measured on 100 stored rows when it was built", text: `recall@10 ${result.recall_at_10.toFixed(3)}` })]
+    : [];
+  list.append(el("p", { class: "method" }, "method: ", el("strong", { class: "method-name", text: result.method || "?" }), ...recall,
     ` · ${queries.length} query occurrence${queries.length === 1 ? "" : "s"}`));
   const wordsOnly = !!(result.options && result.options.words_only);
   const show = (n) => {
@@ -215,7 +218,8 @@ export async function occurrenceView(root, params, ctx) {
     fillDecomposition(decBox, decParams(), ctx);
   });
   const simBox = el("div");
-  root.append(cli,
+  const senseBox = el("section", { class: "panel sense-panel" }, el("h3", { text: "Sense" }), loading("waiting for the occurrence…"));
+  root.append(cli, senseBox,
     el("section", { class: "panel" }, el("h3", { text: "Decomposition" }), slider, decBox),
     el("section", {}, el("h3", { text: "Nearest occurrences" }),
       optionControls(params, (o) => ctx.navigate("occurrence", { ...pick(params, ["row", "k", "max_terms", ...FLAGS.map((f) => f[0])]), ...o })), simBox));
@@ -227,8 +231,36 @@ export async function occurrenceView(root, params, ctx) {
     const q = (result.queries || [])[0];
     clear(simBox).append(renderSimilar(result, ctx));
     if (q) simBox.prepend(el("p", { class: "small" }, el("a", { href: ctx.href("word", { word: q.token }), text: `senses and neighbours of “${q.token}”` })));
+    if (q) fillSense(senseBox, q.token, params, ctx);
+    else senseBox.remove();
   } catch (e) {
-    if (ctx.alive()) clear(simBox).append(errorBox(e.message));
+    if (ctx.alive()) { clear(simBox).append(errorBox(e.message)); senseBox.remove(); }
+  }
+}
+
+/** Which sense of its word the occurrence at params.row belongs to (senses with row=). */
+async function fillSense(box, word, params, ctx) {
+  const senseParams = { word, row: params.row, store: params.store };
+  clear(box).append(el("h3", { text: "Sense" }), loading("clustering the senses…"));
+  try {
+    const result = await api("senses", senseParams);
+    if (!ctx.alive()) return;
+    const asked = (result.row_senses || []).find((r) => String(r.row) === String(params.row));
+    const sense = asked && (result.senses || []).find((s) => s.sense === asked.sense);
+    const link = el("a", { href: ctx.href("senses", { word }), text: `the senses of “${word}”` });
+    clear(box).append(el("h3", { text: "Sense" }));
+    if (!sense) { box.append(el("p", { class: "muted", text: "no sense found for this occurrence" })); return; }
+    const share = sense.size / (result.n_clustered || result.n_occurrences || 1);
+    const head = result.k > 1
+      ? `sense ${sense.sense + 1} of ${result.k} · ${(100 * share).toFixed(0)}% of the occurrences`
+      : `one sense (${result.reason || "no split"})`;
+    const line = el("p", { class: "occurrence-sense" }, el("strong", { class: "sense-name", text: head }));
+    if (sense.keywords && sense.keywords.length) line.append(" · keywords: ", el("span", { class: "keywords", text: sense.keywords.join(", ") }));
+    if (asked.clustered === false) line.append(el("span", { class: "muted small", text: " (outside the clustered sample: nearest sense)" }));
+    line.append(" · ", link);
+    box.append(line, cliBar([["senses", senseParams]]));
+  } catch (e) {
+    if (ctx.alive()) clear(box).append(el("h3", { text: "Sense" }), errorBox(e.message));
   }
 }
 

@@ -86,9 +86,20 @@ export async function spaceView(root, params, ctx) {
   root.append(grid, cmpBox);
   const isoInner = isoBox.appendChild(el("div", {}, loading()));
   const dimInner = dimBox.appendChild(el("div", {}, loading()));
-  const iso = api("isotropy", isoParams).then((r) => {
-    clear(isoInner).append(el("p", { class: "muted small", text: `${fmt(r.n_rows)} rows · dim ${r.dim} · seed ${r.seed}${r.transform_id ? " · in-place transform " + r.transform_id : ""}` }),
-      figureTable([{ label: "value", data: r }]), el("h4", { text: "Variance of the top principal components" }), pcBars(r));
+  const iso = api("isotropy", isoParams).then(async (r) => {
+    // a store with an in-place transform: its raw vectors beside the transformed ones
+    const raw = r.transform_id ? await api("isotropy", { ...isoParams, raw: "1" }) : null;
+    const columns = raw ? [{ label: "raw", data: raw }, { label: `transformed (${r.transform_id})`, data: r }] : [{ label: "value", data: r }];
+    const parts = [el("p", { class: "muted small", text: `${fmt(r.n_rows)} rows · dim ${r.dim} · seed ${r.seed}${r.transform_id ? " · in-place transform " + r.transform_id + ": raw vectors beside the transformed ones" : ""}` }),
+      figureTable(columns)];
+    if (raw) {
+      parts.push(el("div", { class: "side-by-side" },
+        el("div", {}, el("h4", { text: "Top principal components, raw" }), pcBars(raw)),
+        el("div", {}, el("h4", { text: "Top principal components, transformed" }), pcBars(r))));
+    } else {
+      parts.push(el("h4", { text: "Variance of the top principal components" }), pcBars(r));
+    }
+    clear(isoInner).append(...parts);
   }).catch((e) => clear(isoInner).append(errorBox(e.message)));
   const dim = api("dims", dimsParams).then((r) => {
     const rogue = r.rogue && r.rogue.length ? r.rogue.map((d) => (typeof d === "object" ? d.dim : d)).join(", ") : "none";

@@ -26,11 +26,11 @@ export function renderSenses(result, ctx) {
   const box = el("div", { class: "senses" });
   const n = result.n_clustered || result.n_occurrences || 1;
   box.append(el("p", { class: "muted small", text: `${fmt(result.n_occurrences)} occurrences, ${fmt(result.n_clustered)} clustered · k = ${result.k}${result.reason ? " · " + result.reason : ""}` }));
-  const shares = (result.senses || []).map((s) => ({ label: `sense ${s.sense}`, value: s.size / n }));
+  const shares = (result.senses || []).map((s) => ({ label: `sense ${s.sense + 1}`, value: s.size / n }));
   if (shares.length > 1) box.append(bars(shares, { format: (v) => `${(100 * v).toFixed(0)}%` }));
   for (const s of result.senses || []) {
     const card = el("div", { class: "sense" });
-    card.append(el("h4", {}, `sense ${s.sense} `, el("span", { class: "muted", text: `${fmt(s.size)} occurrences · ${(100 * s.size / n).toFixed(0)}%` })));
+    card.append(el("h4", { id: `sense-${s.sense + 1}` }, `sense ${s.sense + 1} `, el("span", { class: "muted", text: `${fmt(s.size)} occurrences · ${(100 * s.size / n).toFixed(0)}%` })));
     if (s.keywords && s.keywords.length) card.append(el("p", { class: "keywords" }, "keywords: ", el("strong", { text: s.keywords.join(", ") })));
     const near = el("p", { class: "near" }, "nearest words: ");
     (s.nearest_words || []).forEach((w, i) => {
