@@ -90,3 +90,11 @@ def test_open_and_summary_read_only_the_manifest(small):
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_preload_loads_every_lazy_table_once(random_store):
+    store = random_store
+    assert store.preload() is store
+    for name in ("vectors", "tokens", "sentence_ids", "spans", "_positions", "_rows_by_word", "_sentence_texts"):
+        assert name in store.__dict__, name
+    np.testing.assert_array_equal(store.occurrences("w3"), np.flatnonzero(store.word_ids == store.word_id("w3")))

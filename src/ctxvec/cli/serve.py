@@ -76,19 +76,10 @@ def build_app(
         while name in names:
             name += "'"
         names.add(name)
-        _warm(store)
+        store.preload().encoder("auto")  # tables, memory map and model loaded before threads share them
         opened.append((ServedStore(name, str(store.path), store.summary().to_dict()), store))
     runner = CliRunner(opened, LockedCache())
     return create_app([s for s, _ in opened], runner, allowed_hosts(host, port, allow_hosts), limits)
-
-
-def _warm(store: Store) -> None:
-    """Load what every request reads, once, before threads share the store."""
-    _ = store.vectors, store.tokens, store.sentence_ids, store.spans, store.vocabulary, store.rows, store.norms()
-    _ = store._positions, store._rows_by_word, store.resolved_path
-    if store.n_sentences:
-        store.sentence(0)
-    store.encoder("auto")
 
 
 def compute(args: argparse.Namespace) -> Served:

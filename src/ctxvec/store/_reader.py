@@ -103,6 +103,13 @@ class Store:
         """`path`, absolute with links resolved (once: what `sharing` and backends compare)."""
         return self.path.resolve()
 
+    def preload(self) -> Store:
+        """Load everything reads touch lazily (memory map, tables, vocabulary, norms, word index), once:
+        for a server, before threads share the store. Returns the store."""
+        _ = self.vectors, self.tokens, self.sentence_ids, self.spans, self.vocabulary, self.norms()
+        _ = self._positions, self._rows_by_word, self.resolved_path, self._sentence_texts
+        return self
+
     # ---- sizes and spec ----------------------------------------------------------------------
     @property
     def n_rows(self) -> int:
