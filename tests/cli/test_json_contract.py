@@ -16,17 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from small_corpus import embed_corpus_stores
 
 from ctxvec.cli import _command_modules, build_parser, main
 from ctxvec.results import Result, jsonable
-
-WORDS = "cold warm hot water ice snow winter summer sun rain day night king queen man woman bank river money city"
-SENTENCES = [" ".join(WORDS.split()[(i * 3) % 20 :][:6] + WORDS.split()[: (i % 5) + 2]) for i in range(60)] + [
-    "the cold water was warm",
-    "the king and the queen",
-    "a man and a woman in paris",
-    "cold rain , cold snow",
-]
 
 # command -> argv after the command name: {store}, {corpus}, {model}; {out} is a fresh path for every run
 CASES: dict[str, list[list[str]]] = {
@@ -67,17 +60,12 @@ outputs = count()
 
 @pytest.fixture(scope="module")
 def stores(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    from ctxvec.runners import embed
-
     folder = tmp_path_factory.mktemp("contract")
-    corpus = folder / "corpus.txt"
-    corpus.write_text("\n".join(SENTENCES) + "\n")
-    store = embed(str(corpus), folder / "a.store", model=str(tiny_model))
-    store2 = embed(str(corpus), folder / "b.store", model=str(tiny_model), layers="0")
+    made = embed_corpus_stores(folder, tiny_model)
     return {
-        "store": str(store.path),
-        "store2": str(store2.path),
-        "corpus": str(corpus),
+        "store": str(made["a"]),
+        "store2": str(made["b"]),
+        "corpus": str(made["corpus"]),
         "model": str(tiny_model),
         "folder": str(folder),
     }

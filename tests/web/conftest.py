@@ -15,33 +15,16 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from small_corpus import embed_corpus_stores
 
-XSS = ["<script>alert(1)</script> cold", "<img src=x onerror=alert(1)> cold"]
-WORDS = "cold warm hot water ice snow winter summer sun rain day night king queen man woman bank river money city"
-SENTENCES = [" ".join(WORDS.split()[(i * 3) % 20 :][:6] + WORDS.split()[: (i % 5) + 2]) for i in range(60)] + [
-    "the cold water was warm",
-    "the king and the queen",
-    "a man and a woman in paris",
-    "cold rain , cold snow",
-    "i caught a cold last week",
-    "the river bank was cold",
-    "the bank gave him money",
-    *XSS,
-]
 TIMEOUT = 30.0  # seconds, on every network call of the web tests
 
 
 @pytest.fixture(scope="session")
 def web_stores(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Two stores of the same corpus: "a" (the model's last layer) and "b" (layer 0)."""
-    from ctxvec.runners import embed
-
-    folder = tmp_path_factory.mktemp("web")
-    corpus = folder / "corpus.txt"
-    corpus.write_text("\n".join(SENTENCES) + "\n")
-    a = embed(str(corpus), folder / "a.store", model=str(tiny_model))
-    b = embed(str(corpus), folder / "b.store", model=str(tiny_model), layers="0")
-    return {"a": a.path, "b": b.path}
+    made = embed_corpus_stores(tmp_path_factory.mktemp("web"), tiny_model)
+    return {"a": made["a"], "b": made["b"]}
 
 
 @pytest.fixture(scope="session")
