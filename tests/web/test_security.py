@@ -4,8 +4,10 @@ CORS, no docs pages, and admission control (503 + Retry-After when the queue is 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -100,25 +102,33 @@ class SlowRunner:
 
 
 @pytest.fixture
-def slow_server() -> Iterator[tuple[str, SlowRunner]]:
+def slow_server() -> Iterator[tuple[str, SlowRunner, list[Any]]]:
     from ctxvec.web import Limits, allowed_hosts, create_app, serve_in_thread
 
     runner = SlowRunner()
-    with serve_in_thread(
-        lambda host, port: create_app([], runner, allowed_hosts(host, port), Limits(workers=2, max_pending=3))
-    ) as url:
-        yield url, runner
+    apps: list[Any] = []
+
+    def make(host: str, port: int) -> Any:
+        apps.append(create_app([], runner, allowed_hosts(host, port), Limits(workers=2, max_pending=3)))
+        return apps[-1]
+
+    with serve_in_thread(make) as url:
+        yield url, runner, apps
         runner.release.set()
 
 
-def test_a_full_queue_answers_503_with_retry_after(slow_server: tuple[str, SlowRunner]) -> None:
-    url, runner = slow_server
+def test_a_full_queue_answers_503_with_retry_after(slow_server: tuple[str, SlowRunner, list[Any]]) -> None:
+    url, runner, apps = slow_server
     answers: list[httpx.Response] = []
     threads = [threading.Thread(target=lambda: answers.append(get(url, "/api/x"))) for _ in range(3)]
     for t in threads:
         t.start()
-    for _ in range(2):  # both workers busy, the third request queued: the queue (3) is full
+    for _ in range(2):  # both workers busy ...
         assert runner.started.acquire(timeout=TIMEOUT)
+    deadline = time.monotonic() + TIMEOUT  # ... and the third request admitted and queued: the queue (3) is full
+    while apps[0].state.admission.pending < 3:
+        assert time.monotonic() < deadline, "the third request was never admitted"
+        time.sleep(0.01)
     busy = get(url, "/api/x")
     assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
     assert "busy" in busy.json()["error"]
@@ -162,4 +172,3 @@ def test_the_listening_socket_sets_tcp_nodelay() -> None:
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
     finally:
         sock.close()
-
