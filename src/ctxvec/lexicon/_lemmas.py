@@ -200,15 +200,20 @@ def wordnet_morphology(folder: str | None = None) -> Morphology:
     return Morphology(_read_index(path), _read_exceptions(path), _read_frequency(path), str(path))
 
 
+@lru_cache(maxsize=1 << 18)
+def _analyse(key: str) -> tuple[str, tuple[str, ...]]:
+    return wordnet_morphology().analyse(key)
+
+
 def lemmatize(word: str) -> str:
     """The case-folded lemma of `word` (WordNet 3.0 morphy, the most frequent analysis): ``Kings -> king``."""
-    return wordnet_morphology().analyse(word)[0]
+    return _analyse(normalize_word(word))[0]
 
 
 def lemma_analyses(word: str) -> tuple[str, ...]:
     """Every base form WordNet's morphy finds for `word` over all parts of speech, its lemma first
-    (``banking -> ("banking", "bank")``); ``(word,)`` case-folded when WordNet does not know it."""
-    return wordnet_morphology().analyse(word)[1]
+    (``banking -> ("bank", "banking")``); ``(word,)`` case-folded when WordNet does not know it."""
+    return _analyse(normalize_word(word))[1]
 
 
 # ---- a store's lemmas --------------------------------------------------------------------------
@@ -302,9 +307,8 @@ def lemmas_record(store: Store) -> JSON:
 
 def compute_store_lemmas(store: Store) -> StoreLemmas:
     """Lemmas of `store`'s vocabulary, computed (no cache)."""
-    morphology = wordnet_morphology()
     words = store.vocabulary
-    pairs = [morphology.analyse(str(w)) for w in words]
+    pairs = [_analyse(str(w)) for w in words]
     lemmas = np.asarray([p[0] for p in pairs], dtype=object)
     return StoreLemmas(words, lemmas, [p[1] for p in pairs], store.word_ids, lemmas_record(store))
 
