@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lexicon import lemma_analyses
-from ..store import normalize_word
+from ..lexicon import forms_mask
 
 
 def other_forms(word: str, vocabulary: np.ndarray) -> np.ndarray:
     """(n,) bool mask of `vocabulary` (n,) entries that are forms of `word`: the word itself and every
     word sharing a lemma analysis with it (``bank`` -> bank, banks, banked, banking)."""
-    key = normalize_word(word)
-    bases = set(lemma_analyses(key))
-    return np.fromiter(
-        (str(v) == key or not bases.isdisjoint(lemma_analyses(str(v))) for v in vocabulary),
-        dtype=bool,
-        count=len(vocabulary),
-    )
+    return forms_mask(vocabulary, [word])

@@ -8,6 +8,7 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "LEMMATIZER": "_lemmas",
+    "forms_mask": "_lemmas",
     "Morphology": "_lemmas",
     "StoreLemmas": "_lemmas",
     "compute_store_lemmas": "_lemmas",
@@ -118,6 +119,7 @@ __all__ = [
     "export",
     "export_projector",
     "export_word2vec",
+    "forms_mask",
     "lemma_analyses",
     "lemma_examples",
     "lemmas_record",
@@ -170,6 +172,7 @@ if TYPE_CHECKING:
         Morphology,
         StoreLemmas,
         compute_store_lemmas,
+        forms_mask,
         lemma_analyses,
         lemmas_record,
         lemmatize,

@@ -216,6 +216,18 @@ def lemma_analyses(word: str) -> tuple[str, ...]:
     return _analyse(normalize_word(word))[1]
 
 
+def forms_mask(words: np.ndarray, of: Iterable[str]) -> np.ndarray:
+    """(n,) bool: True for the entries of `words` (n,) that are forms of any word in `of` (equal to it once
+    case-folded, or sharing a lemma analysis with it: ``banks``, ``banking`` for ``bank``)."""
+    keys = {normalize_word(w) for w in of}
+    bases = {base for k in keys for base in lemma_analyses(k)}
+    return np.fromiter(
+        (normalize_word(str(v)) in keys or not bases.isdisjoint(lemma_analyses(str(v))) for v in words),
+        dtype=bool,
+        count=len(words),
+    )
+
+
 # ---- a store's lemmas --------------------------------------------------------------------------
 @dataclass
 class StoreLemmas:
