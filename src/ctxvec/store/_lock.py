@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -134,10 +134,8 @@ def store_lock(path: str | os.PathLike[str], *, create: bool = False) -> Iterato
         if fd is not None:
             os.close(fd)  # closing the descriptor releases the lock
         if created:
-            try:
+            with suppress(OSError):
                 p.rmdir()  # only succeeds when the writer left nothing behind
-            except OSError:
-                pass
 
 
 def writes_store(
