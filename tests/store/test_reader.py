@@ -67,7 +67,7 @@ def test_open_refuses_missing_corrupt_old_and_unfinished_stores(small, tmp_path)
         with pytest.raises(CtxvecError, match=message):
             Store.open(small.path)
     (small.path / MANIFEST).write_text("{not json")
-    with pytest.raises(CtxvecError, match="is corrupt"):
+    with pytest.raises(CtxvecError, match="is not valid JSON"):
         Store.open(small.path)
 
 

@@ -24,7 +24,7 @@ from .._io import fsync_dir, save_npy_atomic, write_json_atomic
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..sources import VectorSource
-from ..store import Occurrence, Store, normalize_word
+from ..store import Occurrence, Store, normalize_word, writes_store
 from ._learner import FactorLearner
 from ._names import DEFAULT_SAMPLES
 
@@ -138,6 +138,7 @@ def factors_list(store: Store) -> FactorsList:
     return FactorsList(str(store.path), list_factors(store))
 
 
+@writes_store("store")
 def save_factors(store: Store, factors: Factors) -> Path:
     """Write `factors` into the store (replacing any of the same name); returns its folder."""
     path = factors_path(store, factors.name)
@@ -238,6 +239,7 @@ def factor_labels(store: Store, top_rows: np.ndarray, top_codes: np.ndarray, n_w
     return labels
 
 
+@writes_store("store", when="save")
 def learn_factors(
     store: Store,
     n_factors: int = 1000,

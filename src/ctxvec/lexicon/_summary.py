@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .._io import atomic_open
 from ..results import JSON, Result
-from ..store import Store
+from ..store import Store, writes_store
 from ._evaluate import benchmark_words as all_benchmark_words
 from ._wordtypes import DecontextualizedResult, add_decontextualized, read_words_file, word_types
 
@@ -55,6 +55,7 @@ class WordTypesSummary(Result):
         return out
 
 
+@writes_store("store")
 def build_word_types(
     store: Store,
     min_count: int = 1,

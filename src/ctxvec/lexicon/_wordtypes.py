@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from .._io import atomic_path, save_npy_atomic
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
-from ..store import Store, normalize_word
+from ..store import Store, normalize_word, writes_store
 
 if TYPE_CHECKING:
     from ..encoding import BatchEncoder
@@ -266,6 +266,7 @@ class DecontextualizedResult(Result):
         return {"added": self.added, "already_known": len(self.known), "failed": self.failed, "total": self.total}
 
 
+@writes_store("store")
 def add_decontextualized(store: Store, words: Iterable[str], device: str = "auto") -> DecontextualizedResult:
     """Embed each of `words` that the corpus lacks alone, and keep the vectors in the store.
 

@@ -22,7 +22,7 @@ import numpy as np
 from .._io import atomic_path, write_json_atomic
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
-from ..store import Store
+from ..store import Store, writes_store
 from ._backend import Backend
 from ._exact import ExactScan
 from ._faiss import IndexInfo, StoreIndex, faiss
@@ -144,6 +144,7 @@ def measure_recall(backend: Backend, k: int = 10, n_queries: int = RECALL_QUERIE
     return round(float(np.mean(shares)), 4) if shares else 1.0
 
 
+@writes_store("store")
 def build_index(
     store: Store,
     kind: str = "hnsw",
@@ -228,6 +229,7 @@ def load_index(store: Store, kind: str) -> StoreIndex:
     return StoreIndex(store, kind, faiss.read_index(info.file), info)
 
 
+@writes_store("store")
 def remove_index(store: Store, kind: str) -> IndexRemoved:
     """Delete the `kind` index files; CtxvecError when the store has no such index."""
     found = False

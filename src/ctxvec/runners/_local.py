@@ -25,13 +25,14 @@ from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec, Tokenized
 from ..errors import CtxvecError, ParameterError
 from ..progress import progress_bar
 from ..results import JSON
-from ..store import MANIFEST, STORAGE_DTYPES, Store, StoreWriter, read_manifest
+from ..store import MANIFEST, STORAGE_DTYPES, Store, StoreWriter, read_manifest, writes_store
 
 PROGRESS = "progress.log"
 FLUSH_SECONDS = 5.0
 MIN_BATCH_TOKENS = 16
 
 
+@writes_store("out", create=True)  # one writer per store (integrity)
 def embed(
     corpus: str | os.PathLike[str] | Corpus | list[str],
     out: str | os.PathLike[str],

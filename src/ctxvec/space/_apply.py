@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..errors import ParameterError
 from ..results import JSON, Result, jsonable
-from ..store import Store
+from ..store import Store, writes_store
 from ..transforms import describe, make_transform
 from ._store_transforms import check_new_output, check_no_transform, remove_store_transform, set_store_transform
 from ._store_transforms import transform_store as write_transformed
@@ -54,6 +54,7 @@ class TransformRemoval(Result):
         return {"store": self.store, "removed": self.removed}
 
 
+@writes_store("store", when="in_place")
 def apply_transform(
     store: Store,
     method: str,

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..errors import CtxvecError
 from ..results import JSON
 from ..sources import VectorMap
-from ..store import TRANSFORM_DIR, Store, StoreWriter, update_manifest
+from ..store import TRANSFORM_DIR, Store, StoreWriter, update_manifest, writes_store
 from ..transforms import Transform, describe, is_saveable, output_dim, save_transform, transform_id
 
 APPLIED_DIR = "applied_transform"
@@ -108,6 +108,7 @@ def transform_store(
         raise
 
 
+@writes_store("store")
 def set_store_transform(store: Store, t: Transform) -> Store:
     """Keep fitted `t` inside `store` (``store/transform/``) so `get_vectors`/`iter_blocks` apply it on the fly.
 
@@ -129,6 +130,7 @@ def set_store_transform(store: Store, t: Transform) -> Store:
     return Store.open(store.path)
 
 
+@writes_store("store")
 def remove_store_transform(store: Store) -> Store:
     """Drop the in-place transform of `store` (its folder, then its manifest entries)."""
     folder = store.path / TRANSFORM_DIR

@@ -17,6 +17,8 @@ from ..errors import CtxvecError
 from ..results import JSON
 from ._format import FORMAT_VERSION, MANIFEST
 
+REBUILD = "restore the store from a copy, or embed the corpus again into a new folder"
+
 __all__ = ["check_complete", "read_manifest", "update_manifest", "write_manifest"]
 
 
@@ -28,11 +30,14 @@ def read_manifest(folder: str | os.PathLike[str]) -> JSON:
     if not mf.is_file():
         raise CtxvecError(f"{p} is not a ctxvec store (no {MANIFEST}); build one with ctxvec.embed or `ctxvec embed`")
     try:
-        manifest = json.loads(mf.read_text())
-    except json.JSONDecodeError as e:
-        raise CtxvecError(f"{mf} is corrupt ({e}); rebuild the store") from None
+        manifest = json.loads(mf.read_bytes().decode("utf-8"))
+    except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        raise CtxvecError(f"{mf} is not valid JSON ({detail}); {REBUILD}") from None
+    except OSError as e:
+        raise CtxvecError(f"{mf} cannot be read ({e.strerror}); check its permissions") from None
     if not isinstance(manifest, dict):
-        raise CtxvecError(f"{mf} is corrupt (not a JSON object); rebuild the store")
+        raise CtxvecError(f"{mf} is not a JSON object; {REBUILD}")
     return manifest
 
 
@@ -40,7 +45,8 @@ def check_complete(folder: str | os.PathLike[str], manifest: JSON) -> None:
     """CtxvecError unless `manifest` is a finished store of the format this ctxvec reads."""
     if manifest.get("format_version") != FORMAT_VERSION:
         raise CtxvecError(
-            f"{folder} has store format {manifest.get('format_version')}, this ctxvec reads {FORMAT_VERSION}; rebuild it"
+            f"{folder} has store format {manifest.get('format_version')!r}, this ctxvec reads {FORMAT_VERSION}; "
+            "embed the corpus again with this ctxvec (or open it with the ctxvec that wrote it)"
         )
     if manifest.get("state") != "complete":
         raise CtxvecError(

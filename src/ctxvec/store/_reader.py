@@ -26,8 +26,10 @@ from ..errors import CtxvecError
 from ..results import JSON
 from ..sources import Rows
 from ._artifacts import norms_file, records_match, vectors_id, vectors_record
+from ._checks import file_problems, manifest_problems
 from ._format import ROWS, SENTENCES, TRANSFORM_DIR, VECTORS, normalize_word
 from ._manifest import check_complete, read_manifest
+from ._paths import check_name, inside_store
 from ._summary import StoreSummary, summarize
 
 if TYPE_CHECKING:
@@ -81,6 +83,10 @@ class Store:
             return kept
         manifest = read_manifest(p)
         check_complete(p, manifest)
+        problems = manifest_problems(p, manifest) or file_problems(p, manifest)
+        if problems:
+            more = f" ({len(problems) - 1} more problem(s): run `ctxvec verify {p}`)" if len(problems) > 1 else ""
+            raise CtxvecError(problems[0] + more)
         return cls(p, manifest)
 
     @classmethod
@@ -273,7 +279,7 @@ class Store:
     def _transform(self) -> VectorMap:
         from ..transforms import load_transform  # the transforms package owns the format
 
-        return cast("VectorMap", load_transform(self.path / TRANSFORM_DIR))
+        return cast("VectorMap", load_transform(inside_store(self.path, TRANSFORM_DIR, what="transform folder")))
 
     def get_vectors(self, rows: Rows) -> np.ndarray:
         """(k, dim) float32 vectors of `rows`, with the store's in-place transform applied."""
@@ -297,7 +303,8 @@ class Store:
                 )
             from ..transforms import load_transform
 
-            applied = cast("VectorMap", load_transform(self.path / rec["raw_to_vectors"]["path"]))
+            folder = inside_store(self.path, rec["raw_to_vectors"]["path"], what="applied_transform path")
+            applied = cast("VectorMap", load_transform(folder))
             out = np.asarray(applied.transform(out), np.float32)
         out = out.astype(self.vectors.dtype).astype(np.float32)
         t = self.transform
@@ -330,7 +337,7 @@ class Store:
         """Id of the in-place transform `get_vectors` applies, or None for raw vectors."""
         if self.transform is None:
             return None
-        return str(self.manifest.get("transform_id", "transform"))
+        return check_name(self.manifest.get("transform_id", "transform"), "transform_id", self.path / "manifest.json")
 
     def vectors_record(self) -> JSON:
         """Which vectors a cache built from this store was built from: the vectors' checksum, the in-place

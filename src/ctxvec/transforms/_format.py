@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import TypeAlias
 
@@ -23,6 +24,8 @@ from ..sources import VectorMap
 from ._estimators import CLASSES, PCA, MomentTransform, Whitening
 
 TRANSFORM_JSON = "transform.json"
+_STEP_NAME = re.compile(r"[^/\\\x00-\x1f]{1,128}")
+"""A pipeline step's name: it becomes part of a folder name, so no separator and (checked apart) no ``..``."""
 FORMAT = "ctxvec-transform"
 FORMAT_VERSION = 1
 
@@ -80,13 +83,23 @@ def load_transform(folder: str | os.PathLike[str]) -> Transform:
         rec = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as e:
         raise CtxvecError(f"{folder} does not hold a saved transform ({e}); fit it again") from None
+    if not isinstance(rec, dict):
+        raise CtxvecError(f"{path} is not a JSON object; refit the transform")
     if rec.get("format") != FORMAT or rec.get("format_version") != FORMAT_VERSION:
         raise CtxvecError(f"{path} is not a ctxvec transform of format version {FORMAT_VERSION}; refit it")
-    if rec["class"] == "Pipeline":
-        return Pipeline([(name, load_transform(folder / f"{i}_{name}")) for i, name in enumerate(rec["steps"])])
-    cls = CLASSES.get(rec["class"])
+    if rec.get("class") == "Pipeline":
+        steps: list[str] = []
+        for name in rec.get("steps") or [None]:  # names become folder names: plain ones only (untrusted folder)
+            if not (isinstance(name, str) and _STEP_NAME.fullmatch(name) and ".." not in name):
+                raise CtxvecError(f"{path} names a bad pipeline step {name!r} (not a plain name); refit the transform")
+            steps.append(name)
+        return Pipeline([(name, load_transform(folder / f"{i}_{name}")) for i, name in enumerate(steps)])
+    cls = CLASSES.get(str(rec.get("class")))
     if cls is None:
-        raise CtxvecError(f"{path} names an unknown transform class {rec['class']!r}")
+        raise CtxvecError(f"{path} names an unknown transform class {rec.get('class')!r}")
+    unknown = [name for name in rec["arrays"] if name not in cls._arrays]
+    if unknown or set(rec["scalars"]) - set(cls._scalars):
+        raise CtxvecError(f"{path} names unknown attributes {unknown!r} of {cls.__name__}; refit the transform")
     t = cls(**rec["params"])
     for name, value in rec["scalars"].items():
         setattr(t, name, value)
