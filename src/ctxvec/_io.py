@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,26 @@ def _file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+KILL_AT_ENV = "CTXVEC_TEST_KILL_AT"
+"""Test hook: a comma-separated list of ``phase`` or ``phase:N`` (the N-th time, 1-based) at which
+`kill_point` sends this process SIGKILL (the kill -9 tests)."""
+
+_kill_counts: dict[str, int] = {}
+
+
+def kill_point(phase: str) -> None:
+    """SIGKILL this process here when ``CTXVEC_TEST_KILL_AT`` names `phase` (or ``phase:N`` and this is
+    the N-th call); otherwise nothing. Phases are named ``<area>.<step>`` (``transform.write``)."""
+    wanted = os.environ.get(KILL_AT_ENV)
+    if not wanted:
+        return
+    count = _kill_counts[phase] = _kill_counts.get(phase, 0) + 1
+    for item in wanted.split(","):
+        name, _, nth = item.strip().partition(":")
+        if name == phase and (not nth or (nth.isdigit() and int(nth) == count)):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it is fsynced and renamed onto `path`,
@@ -64,6 +85,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        kill_point("io.replace")  # the temp file is complete, the target not yet replaced
         os.replace(tmp, target)
         fsync_dir(target.parent)
     except BaseException:
