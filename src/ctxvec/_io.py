@@ -110,3 +110,56 @@ def save_npy_atomic(path: str | os.PathLike[str], array: np.ndarray) -> None:
     """`numpy.save` of `array` to `path` (no pickle), atomically."""
     with atomic_path(path, suffix=".npy") as tmp:
         np.save(tmp, np.asarray(array), allow_pickle=False)
+
+
+def _can_create_in(folder: Path) -> str | None:
+    """None when a file can be created in existing `folder` (tried for real: permission bits lie to
+    root and on read-only mounts), else the reason."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".ctxvec-probe-", dir=folder)
+    except OSError as e:
+        return e.strerror or str(e)
+    os.close(fd)
+    os.unlink(name)
+    return None
+
+
+def check_output_path(
+    path: str | os.PathLike[str], kind: str = "file", overwrite: bool = False, name: str = "output"
+) -> Path:
+    """`path` as a Path once it is known to be writable as a `kind` ("file" or "folder"), before any work.
+
+    Raises `ParameterError` (naming parameter `name`) in one line when `path` is empty, lies under a
+    file, is a folder where a file is wanted (or the reverse), already exists (a file; a folder that
+    is not empty) unless `overwrite`, or when its nearest existing folder refuses new files.
+    Missing parent folders are fine (writers create them)."""
+    from .errors import ParameterError
+
+    if kind not in ("file", "folder"):
+        raise ValueError(f"kind must be 'file' or 'folder', got {kind!r}")
+    if not str(path).strip():
+        raise ParameterError(name, "{name} is empty; give a path to write")
+    target = Path(path)
+    if target.is_symlink() and not target.exists():
+        raise ParameterError(name, f"{{name}} {str(target)!r} is a broken symbolic link; remove it or choose another path")
+    if target.exists():
+        if kind == "file" and target.is_dir():
+            raise ParameterError(name, f"{{name}} {str(target)!r} is a folder; give a file name (e.g. {target / 'out'})")
+        if kind == "folder" and not target.is_dir():
+            raise ParameterError(name, f"{{name}} {str(target)!r} is a file; give a folder that does not exist yet")
+        if not overwrite and (kind == "file" or any(target.iterdir())):
+            raise ParameterError(name, f"{{name}} {str(target)!r} already exists; choose a new path or remove it first")
+    ancestor = target.parent if target.exists() else target
+    while not ancestor.exists():
+        if ancestor.is_symlink() or ancestor == ancestor.parent:
+            break
+        ancestor = ancestor.parent
+    for above in (ancestor, *ancestor.parents):
+        if above.exists() and not above.is_dir():
+            raise ParameterError(name, f"{{name}} {str(target)!r} lies under {str(above)!r}, which is a file, not a folder")
+    if not ancestor.is_dir():
+        raise ParameterError(name, f"{{name}} {str(target)!r}: {str(ancestor)!r} is not a folder")
+    reason = _can_create_in(ancestor)
+    if reason is not None:
+        raise ParameterError(name, f"{{name}} {str(target)!r} cannot be written: {str(ancestor)!r} refuses new files ({reason})")
+    return target
