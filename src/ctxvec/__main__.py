@@ -8,6 +8,7 @@ temporary files as the KeyboardInterrupt unwinds them (`ctxvec._io.atomic_path`)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -29,10 +30,8 @@ def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
 def _interrupted() -> int:
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, _quiet_exit)
-    try:
+    with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
     print("ctxvec: error: interrupted", file=sys.stderr, flush=True)
     os._exit(INTERRUPTED)  # no atexit hooks or thread joins that a second signal could turn into a traceback
 

@@ -141,10 +141,14 @@ def check_output_path(
         raise ParameterError(name, "{name} is empty; give a path to write")
     target = Path(path)
     if target.is_symlink() and not target.exists():
-        raise ParameterError(name, f"{{name}} {str(target)!r} is a broken symbolic link; remove it or choose another path")
+        raise ParameterError(
+            name, f"{{name}} {str(target)!r} is a broken symbolic link; remove it or choose another path"
+        )
     if target.exists():
         if kind == "file" and target.is_dir():
-            raise ParameterError(name, f"{{name}} {str(target)!r} is a folder; give a file name (e.g. {target / 'out'})")
+            raise ParameterError(
+                name, f"{{name}} {str(target)!r} is a folder; give a file name (e.g. {target / 'out'})"
+            )
         if kind == "folder" and not target.is_dir():
             raise ParameterError(name, f"{{name}} {str(target)!r} is a file; give a folder that does not exist yet")
         if not overwrite and (kind == "file" or any(target.iterdir())):
@@ -156,10 +160,14 @@ def check_output_path(
         ancestor = ancestor.parent
     for above in (ancestor, *ancestor.parents):
         if above.exists() and not above.is_dir():
-            raise ParameterError(name, f"{{name}} {str(target)!r} lies under {str(above)!r}, which is a file, not a folder")
+            raise ParameterError(
+                name, f"{{name}} {str(target)!r} lies under {str(above)!r}, which is a file, not a folder"
+            )
     if not ancestor.is_dir():
         raise ParameterError(name, f"{{name}} {str(target)!r}: {str(ancestor)!r} is not a folder")
     reason = _can_create_in(ancestor)
     if reason is not None:
-        raise ParameterError(name, f"{{name}} {str(target)!r} cannot be written: {str(ancestor)!r} refuses new files ({reason})")
+        raise ParameterError(
+            name, f"{{name}} {str(target)!r} cannot be written: {str(ancestor)!r} refuses new files ({reason})"
+        )
     return target

@@ -24,7 +24,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument("--format", choices=FORMATS, default="word2vec", help="word2vec (default) or projector")
     p.add_argument(
-        "-o", "--output", dest="path", required=True, metavar="PATH", help="output file (word2vec) or folder (projector)"
+        "-o",
+        "--output",
+        dest="path",
+        required=True,
+        metavar="PATH",
+        help="output file (word2vec) or folder (projector)",
     )
     p.add_argument("--force", action="store_true", help="replace an earlier export at PATH")
     p.add_argument("--min-count", type=int, default=1, metavar="N", help="only words with N occurrences (default 1)")
