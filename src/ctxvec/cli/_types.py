@@ -6,7 +6,7 @@ got '0'``. NaN and infinite floats are always refused.
 
 Command modules declare ``type=int`` / ``type=float``; `checked_numbers` (called by
 `ctxvec.cli.build_parser` on every subcommand) swaps each for its converter from `RANGES` (by
-``command.dest``, then by ``dest``), or for the default one (an int from 0 to 2**31 - 1, a finite
+``command.name``, then by ``name``, the long option without dashes), or for the default one (an int from 0 to 2**31 - 1, a finite
 float), so a new option is checked even before it has an entry here.
 """
 
@@ -95,8 +95,8 @@ RANGES: dict[str, Number] = {
     "sample": positive_int(),
     "samples": positive_int(),
     "pairs": positive_int(10**8),
-    "width": positive_int(20_000),
-    "height": positive_int(20_000),
+    "width": Number(int, 50, 20_000),  # what a figure takes (save_figure)
+    "height": Number(int, 50, 20_000),
     "max_occurrences": positive_int(),
     "max_words": positive_int(),
     "max_sentences": positive_int(),
@@ -123,6 +123,7 @@ RANGES: dict[str, Number] = {
     "factors.batch_size": positive_int(),
     "factors.factor": nonnegative_int(),
     "index.m": Number(int, 2, 256),
+    "isotropy.sample": Number(int, 2, INT_MAX),
     "index.ef_construction": positive_int(),
     "index.ef_search": positive_int(),
     "index.nlist": positive_int(),
@@ -144,9 +145,17 @@ RANGES: dict[str, Number] = {
 }
 
 
-def converter_for(command: str, dest: str, declared: object) -> Number:
-    """The converter of option `dest` of `command` declared with ``type=declared`` (int or float)."""
-    found = RANGES.get(f"{command}.{dest}") or RANGES.get(dest)
+def option_name(action: argparse.Action) -> str:
+    """The name `RANGES` knows an option by: its long option without dashes (``--max-k`` -> ``max_k``),
+    or a positional's dest."""
+    if not action.option_strings:
+        return action.dest
+    return max(action.option_strings, key=len).lstrip("-").replace("-", "_")
+
+
+def converter_for(command: str, name: str, declared: object) -> Number:
+    """The converter of option `name` (see `option_name`) of `command` declared with ``type=declared``."""
+    found = RANGES.get(f"{command}.{name}") or RANGES.get(name)
     if found is not None and found.number_type is declared:
         return found
     return DEFAULT_INT if declared is int else DEFAULT_FLOAT
@@ -159,4 +168,4 @@ def checked_numbers(parser: argparse.ArgumentParser, command: str) -> None:
             for sub in set(action.choices.values()):
                 checked_numbers(sub, command)
         elif action.type in (int, float):
-            action.type = converter_for(command, action.dest, action.type)
+            action.type = converter_for(command, option_name(action), action.type)
