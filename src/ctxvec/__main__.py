@@ -1,5 +1,54 @@
+"""The `ctxvec` command's entry point (``python -m ctxvec`` and the console script).
+
+Its first act is to make Ctrl-C end the program with one line, ``ctxvec: error: interrupted``,
+exit 130, at any moment: while the CLI is still importing (rich, numpy, ... take a few hundred
+milliseconds), while a command computes, and while the process shuts down. Writers clean up their
+temporary files as the KeyboardInterrupt unwinds them (`ctxvec._io.atomic_path`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
 import sys
+from types import FrameType
 
-from .cli import main
+INTERRUPTED = 130
 
-sys.exit(main())
+
+def _quiet_exit(signum: int, frame: FrameType | None) -> None:
+    """A second Ctrl-C while the first one is being handled: end now, quietly (the line is printed)."""
+    os._exit(INTERRUPTED)
+
+
+def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C after the command finished (while Python shuts down): the line, exit 130."""
+    _interrupted()
+
+
+def _interrupted() -> int:
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _quiet_exit)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    print("ctxvec: error: interrupted", file=sys.stderr, flush=True)
+    os._exit(INTERRUPTED)  # no atexit hooks or thread joins that a second signal could turn into a traceback
+
+
+def entry() -> int:
+    """Run the CLI on ``sys.argv``; Ctrl-C anywhere ends it with exit 130 and one line on stderr."""
+    try:  # Python raises KeyboardInterrupt on SIGINT (unless the parent made us ignore it)
+        from .cli import main
+
+        code = main()
+    except KeyboardInterrupt:
+        return _interrupted()
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # shutting down: no traceback
+        # code 130: main caught the KeyboardInterrupt itself and printed the line
+        signal.signal(signal.SIGINT, _quiet_exit if code == INTERRUPTED else _exit_interrupted)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(entry())

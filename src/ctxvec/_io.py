@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,26 @@ def _file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+KILL_AT_ENV = "CTXVEC_TEST_KILL_AT"
+"""Test hook: a comma-separated list of ``phase`` or ``phase:N`` (the N-th time, 1-based) at which
+`kill_point` sends this process SIGKILL (the kill -9 tests)."""
+
+_kill_counts: dict[str, int] = {}
+
+
+def kill_point(phase: str) -> None:
+    """SIGKILL this process here when ``CTXVEC_TEST_KILL_AT`` names `phase` (or ``phase:N`` and this is
+    the N-th call); otherwise nothing. Phases are named ``<area>.<step>`` (``transform.write``)."""
+    wanted = os.environ.get(KILL_AT_ENV)
+    if not wanted:
+        return
+    count = _kill_counts[phase] = _kill_counts.get(phase, 0) + 1
+    for item in wanted.split(","):
+        name, _, nth = item.strip().partition(":")
+        if name == phase and (not nth or (nth.isdigit() and int(nth) == count)):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it is fsynced and renamed onto `path`,
@@ -64,6 +85,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        kill_point("io.replace")  # the temp file is complete, the target not yet replaced
         os.replace(tmp, target)
         fsync_dir(target.parent)
     except BaseException:
@@ -88,3 +110,64 @@ def save_npy_atomic(path: str | os.PathLike[str], array: np.ndarray) -> None:
     """`numpy.save` of `array` to `path` (no pickle), atomically."""
     with atomic_path(path, suffix=".npy") as tmp:
         np.save(tmp, np.asarray(array), allow_pickle=False)
+
+
+def _can_create_in(folder: Path) -> str | None:
+    """None when a file can be created in existing `folder` (tried for real: permission bits lie to
+    root and on read-only mounts), else the reason."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".ctxvec-probe-", dir=folder)
+    except OSError as e:
+        return e.strerror or str(e)
+    os.close(fd)
+    os.unlink(name)
+    return None
+
+
+def check_output_path(
+    path: str | os.PathLike[str], kind: str = "file", overwrite: bool = False, name: str = "output"
+) -> Path:
+    """`path` as a Path once it is known to be writable as a `kind` ("file" or "folder"), before any work.
+
+    Raises `ParameterError` (naming parameter `name`) in one line when `path` is empty, lies under a
+    file, is a folder where a file is wanted (or the reverse), already exists (a file; a folder that
+    is not empty) unless `overwrite`, or when its nearest existing folder refuses new files.
+    Missing parent folders are fine (writers create them)."""
+    from .errors import ParameterError
+
+    if kind not in ("file", "folder"):
+        raise ValueError(f"kind must be 'file' or 'folder', got {kind!r}")
+    if not str(path).strip():
+        raise ParameterError(name, "{name} is empty; give a path to write")
+    target = Path(path)
+    if target.is_symlink() and not target.exists():
+        raise ParameterError(
+            name, f"{{name}} {str(target)!r} is a broken symbolic link; remove it or choose another path"
+        )
+    if target.exists():
+        if kind == "file" and target.is_dir():
+            raise ParameterError(
+                name, f"{{name}} {str(target)!r} is a folder; give a file name (e.g. {target / 'out'})"
+            )
+        if kind == "folder" and not target.is_dir():
+            raise ParameterError(name, f"{{name}} {str(target)!r} is a file; give a folder that does not exist yet")
+        if not overwrite and (kind == "file" or any(target.iterdir())):
+            raise ParameterError(name, f"{{name}} {str(target)!r} already exists; choose a new path or remove it first")
+    ancestor = target.parent if target.exists() else target
+    while not ancestor.exists():
+        if ancestor.is_symlink() or ancestor == ancestor.parent:
+            break
+        ancestor = ancestor.parent
+    for above in (ancestor, *ancestor.parents):
+        if above.exists() and not above.is_dir():
+            raise ParameterError(
+                name, f"{{name}} {str(target)!r} lies under {str(above)!r}, which is a file, not a folder"
+            )
+    if not ancestor.is_dir():
+        raise ParameterError(name, f"{{name}} {str(target)!r}: {str(ancestor)!r} is not a folder")
+    reason = _can_create_in(ancestor)
+    if reason is not None:
+        raise ParameterError(
+            name, f"{{name}} {str(target)!r} cannot be written: {str(ancestor)!r} refuses new files ({reason})"
+        )
+    return target

@@ -92,7 +92,7 @@ def test_cli_export(random_store: Store, tmp_path: Path, capsys: pytest.CaptureF
         main(["export", str(random_store.path), "--format", "projector", "-o", str(proj), "--occurrences", "10"]) == 0
     )
     assert "30 word types and 10 occurrences" in capsys.readouterr().out
-    assert main(["export", str(random_store.path), "-o", str(out), "--words", "nope"]) == 2
+    assert main(["export", str(random_store.path), "-o", str(tmp_path / "w.txt"), "--words", "nope"]) == 2
     assert "unknown word 'nope'" in capsys.readouterr().err
 
 
@@ -107,7 +107,9 @@ def test_exported_to_dict_is_the_cli_json(
         "occurrences": 7,
     }
     argv = ["export", str(random_store.path), "--format", "projector", "-o", str(tmp_path / "p"), "--occurrences", "7"]
-    assert main([*argv, "--json"]) == 0
+    assert main([*argv, "--json"]) == 2  # an existing export is refused...
+    assert "already exists" in capsys.readouterr().err
+    assert main([*argv, "--json", "--force"]) == 0  # ...unless replaced on purpose
     assert json.loads(capsys.readouterr().out) == res.to_dict()
     assert sorted(f.name for f in (tmp_path / "p").iterdir()) == ["metadata.tsv", "vectors.tsv"]  # no temp files
 
@@ -123,4 +125,4 @@ def test_projector_failure_leaves_no_file_at_its_final_name(
     monkeypatch.setattr(Store, "occurrence", lambda self, row: broken(row))
     with pytest.raises(OSError, match="disk gone"):
         export_projector(random_store, tmp_path / "p", occurrences=5)
-    assert list((tmp_path / "p").iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s0.store"]  # neither the folder nor a temporary sibling

@@ -315,6 +315,7 @@ def test_transform_store_writes_a_new_store(cone_store, tmp_path):
 def test_transform_store_refuses_existing_output_and_cleans_up_on_failure(cone_store, tmp_path):
     t = Center().fit_source(cone_store)
     (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine")  # an empty folder is fine; a folder with files is not
     with pytest.raises(CtxvecError, match="already exists"):
         transform_store(cone_store, t, tmp_path / "taken")
     calls = []

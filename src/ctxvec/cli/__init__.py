@@ -11,6 +11,11 @@ Each module in this package (not starting with ``_``) is one subcommand and defi
 the library result's own JSON. Modules here import only argparse/rich-level code at load time: heavy
 libraries load inside ``compute``, so ``ctxvec --help`` starts in a blink. Commands are discovered
 automatically; adding a command means adding one module.
+
+Every numeric option is range-checked by its converter from `._types` (``type=int`` / ``type=float``
+in a command module is swapped for it here). A parser error is one line, ``ctxvec: error: ...``,
+exit 2 (no usage block). The console script enters through `ctxvec.__main__.entry`, which catches
+Ctrl-C even while this package is still importing.
 """
 
 from __future__ import annotations
@@ -21,9 +26,20 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from ..errors import CtxvecError, ParameterError
 from ._output import fail, print_json
+from ._types import checked_numbers
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, ``ctxvec: error: MESSAGE``, exit 2 (no usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("ctxvec").strip()
+        text = _one_line(f"{command}: {message}" if command else message)
+        self.exit(2, f"ctxvec: error: {text}\n")
 
 
 def _command_modules() -> list[ModuleType]:
@@ -34,7 +50,7 @@ def _command_modules() -> list[ModuleType]:
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="ctxvec",
         description="Operations on contextual word embeddings: embed a corpus into a store, then query it.",
     )
@@ -45,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         module.register(sub)
         for name in set(sub.choices) - before:
             sub.choices[name].set_defaults(command_module=module)
+            checked_numbers(sub.choices[name], name)
     return parser
 
 
@@ -86,13 +103,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return run_command(args)
     except ParameterError as e:
-        return fail(e.message_for(flag_for(parser, args, e.name)))
+        return fail(_one_line(e.message_for(flag_for(parser, args, e.name))))
     except CtxvecError as e:
-        return fail(str(e))
+        return fail(_one_line(str(e)))
     except KeyboardInterrupt:
         return fail("interrupted", code=130)
     except BrokenPipeError:
         return 0
+    # last resorts: a library that let a system error through still answers one line, never a traceback
+    except UnicodeDecodeError as e:
+        return fail(f"input is not UTF-8 text ({e.reason} at byte {e.start}); convert it to UTF-8 (iconv -t utf-8)")
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        return fail(_one_line(f"{where}{e.strerror or e}"))
+    except MemoryError:
+        return fail("out of memory; use smaller sizes (a sample, fewer rows or a smaller batch)")
+
+
+def _one_line(message: str) -> str:
+    return message.replace("\r", " ").replace("\n", " ")
 
 
 if __name__ == "__main__":  # pragma: no cover

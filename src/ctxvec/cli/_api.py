@@ -65,7 +65,7 @@ class Param:
     def type(self) -> str:
         if self.kind == "flag":
             return "bool"
-        t = self.action.type
+        t = getattr(self.action.type, "number_type", self.action.type)  # a checked Number (cli._types)
         return t.__name__ if t in (int, float) else "str"
 
     def to_dict(self, command: str) -> JSON:
@@ -251,7 +251,7 @@ class CliRunner:
     def _check_value(p: Param, value: str) -> None:
         from ..web import ApiError
 
-        t = p.action.type
+        t = getattr(p.action.type, "number_type", p.action.type)  # a checked Number (cli._types)
         if t in (int, float):
             try:
                 number = t(value)

@@ -23,7 +23,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument("--format", choices=FORMATS, default="word2vec", help="word2vec (default) or projector")
-    p.add_argument("-o", "--output", required=True, metavar="PATH", help="output file (word2vec) or folder (projector)")
+    p.add_argument(
+        "-o",
+        "--output",
+        dest="path",
+        required=True,
+        metavar="PATH",
+        help="output file (word2vec) or folder (projector)",
+    )
+    p.add_argument("--force", action="store_true", help="replace an earlier export at PATH")
     p.add_argument("--min-count", type=int, default=1, metavar="N", help="only words with N occurrences (default 1)")
     p.add_argument("--binary", action="store_true", help="word2vec: write the binary format (load with binary=True)")
     p.add_argument("--words", nargs="+", default=None, metavar="WORD", help="only these words (and their occurrences)")
@@ -44,13 +52,14 @@ def compute(args: argparse.Namespace) -> Exported:
 
     return export(
         Store.open(args.store),
-        args.output,
+        args.path,
         format=args.format,
         min_count=args.min_count,
         decontextualized=not args.no_decontextualized,
         binary=args.binary,
         words=args.words,
         occurrences=args.occurrences,
+        overwrite=args.force,
     )
 
 

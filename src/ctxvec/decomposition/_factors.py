@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .._io import fsync_dir, save_npy_atomic, write_json_atomic
+from .._io import check_output_path, fsync_dir, save_npy_atomic, write_json_atomic
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..sources import VectorSource
@@ -157,9 +157,12 @@ def save_factors(store: Store, factors: Factors) -> Path:
         dim=int(factors.components.shape[1]),
     )
     write_json_atomic(tmp / "factors.json", meta)
-    shutil.rmtree(path, ignore_errors=True)
+    old = path.with_name(path.name + ".old")
+    if path.exists():
+        os.replace(path, old)  # never a half-deleted dictionary at its name
     os.replace(tmp, path)  # the folder swaps in whole
     fsync_dir(path.parent)
+    shutil.rmtree(old, ignore_errors=True)
     return path
 
 
@@ -263,7 +266,9 @@ def learn_factors(
     n_samples = min(store.n_rows, DEFAULT_SAMPLES) if n_samples is None else n_samples
     if n_samples < 1:
         raise ParameterError("n_samples", f"{{name}} must be at least 1, got {n_samples}")
-    factors_path(store, name)  # validate the name before the long part
+    folder = factors_path(store, name).parent  # the name checked before the long part
+    if save:
+        check_output_path(folder, "folder", overwrite=True, name="store")
     learner = FactorLearner(n_factors, alpha, batch_size, 1, tol, random_state, device)
     t0 = time.perf_counter()
     learner.fit_source(store, n_samples, progress=(lambda a, b: progress("learn", a, b)) if progress else None)

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._io import atomic_open
+from .._io import atomic_open, check_output_path
 from ..results import JSON, Result
 from ..store import Store, writes_store
 from ._evaluate import benchmark_words as all_benchmark_words
@@ -73,6 +73,8 @@ def build_word_types(
     (`add_decontextualized`, embedded on `device`); `benchmark_words` adds the words of the analogy
     and word-similarity sets too.
     """
+    if frequencies is not None:
+        check_output_path(frequencies, "file", overwrite=True, name="frequencies")
     types = word_types(store, min_count=min_count)
     words: list[str] = []
     if decontextualized is not None:

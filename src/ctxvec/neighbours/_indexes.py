@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .._io import atomic_path, write_json_atomic
+from .._io import atomic_path, check_output_path, write_json_atomic
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..store import Store, writes_store
@@ -165,12 +165,14 @@ def build_index(
     exact scan measured on `RECALL_QUERIES` stored rows drawn with `seed` (`measure_recall`).
     """
     faiss_path, json_path = _paths(store, kind)
+    check_output_path(faiss_path.parent, "folder", overwrite=True, name="store")
     t0 = time.perf_counter()
     index, params = _new_index(store, kind, m, ef_construction, ef_search, nlist, nprobe, seed)
     for block in _unit_blocks(store, block_rows):
         index.add(block)
     build_seconds = round(time.perf_counter() - t0, 3)
     faiss_path.parent.mkdir(exist_ok=True)
+    json_path.unlink(missing_ok=True)  # a kill before the new description is written leaves no index, not a mismatch
     with atomic_path(faiss_path) as tmp:
         faiss.write_index(index, str(tmp))
     info = IndexInfo(

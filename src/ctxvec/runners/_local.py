@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from .._io import check_output_path
 from ..corpus import Corpus, read_corpus
 from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec, Tokenized
 from ..errors import CtxvecError, ParameterError
@@ -68,7 +69,7 @@ def embed(
             "batch_tokens",
             f"{{name}} {batch_tokens} is too small; use at least {MIN_BATCH_TOKENS} (default {DEFAULT_BATCH_TOKENS})",
         )
-    out_path = Path(out)
+    out_path = check_output_path(out, "folder", overwrite=True, name="out")  # an existing store: checked below
     spec = EncodeSpec(
         model=model,
         layers=layers,

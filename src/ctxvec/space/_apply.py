@@ -3,15 +3,23 @@ with the transformed vectors or keep the transform in the store; and removing a 
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
 
+from .._io import kill_point
 from ..errors import ParameterError
 from ..results import JSON, Result, jsonable
 from ..store import Store, writes_store
 from ..transforms import describe, make_transform
-from ._store_transforms import check_new_output, check_no_transform, remove_store_transform, set_store_transform
+from ._store_transforms import (
+    check_new_output,
+    check_no_transform,
+    remove_store_transform,
+    set_store_transform,
+    transform_command,
+)
 from ._store_transforms import transform_store as write_transformed
 
 
@@ -69,7 +77,8 @@ def apply_transform(
     """Fit transform `method` (center | abtt | whitening | conceptor | pca; see `ctxvec.transforms.make_transform`
     for `n_components` and `alpha`) on every vector of `store` (streamed), then either write a new store at
     `out` (vectors in `dtype`, default the source's) or, with `in_place=True`, keep it in `store`, applied
-    on the fly by every operation. Output and store are checked before the fit."""
+    on the fly by every operation. Output and store are checked before the fit; rerunning the same call
+    after a kill -9 writes `out` again from the start."""
     if in_place and out is not None:
         raise ParameterError("in_place", "{name} and out exclude each other; keep the transform or write a new store")
     if not in_place and out is None:
@@ -79,19 +88,23 @@ def apply_transform(
             "dtype", "{name} only applies to a new store; an in-place transform leaves the stored vectors alone"
         )
     t = make_transform(method, n_components=n_components, alpha=alpha)
+    options: dict[str, object] = {"n_components": n_components, "alpha": alpha, "dtype": dtype}
+    job: JSON = json.loads(json.dumps({"source": store.vectors_record(), "method": method, **options}))
     if out is not None:
-        check_new_output(out, store)
+        check_new_output(out, store, job)
     else:
         check_no_transform(store)
     start = time.perf_counter()
     t.fit_source(store, block_rows)
     fit_seconds = time.perf_counter() - start
+    kill_point("transform.fit")
     write_seconds: float | None = None
     if out is None:
         result = set_store_transform(store, t)
     else:
         start = time.perf_counter()
-        result = write_transformed(store, t, out, dtype=dtype, block_rows=block_rows)
+        made_by = transform_command(store, out, method, options)
+        result = write_transformed(store, t, out, dtype=dtype, block_rows=block_rows, made_by=made_by, job=job)
         write_seconds = time.perf_counter() - start
     info = describe(t)
     return TransformResult(

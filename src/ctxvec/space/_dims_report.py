@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._io import check_output_path
 from ..errors import ParameterError
 from ..results import JSON, Result
 from ..store import Store
@@ -58,6 +59,8 @@ def dims_report(
             raise ParameterError(
                 name, f"cannot write a figure to {shown} ({{name}}); use a .png, .svg or .pdf file name"
             )
+        if path is not None:
+            check_output_path(path, "file", overwrite=True, name=name)
     stats = dim_stats(store, sample=sample, seed=seed)
     heat = None
     if words:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._io import atomic_path
+from .._io import atomic_path, check_output_path
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..store import MANIFEST, Store
@@ -53,6 +53,8 @@ def _check_before_encoding(sample_sentences: int, plot: str | os.PathLike[str] |
         raise ParameterError("sample_sentences", f"{{name}}={sample_sentences} is too small; use at least 2")
     if plot is not None and not Path(plot).resolve().parent.is_dir():
         raise CtxvecError(f"cannot write the plot to {plot}: its folder does not exist")
+    if plot is not None:
+        check_output_path(plot, "file", overwrite=True, name="plot")
 
 
 def layer_isotropy(

@@ -3,21 +3,29 @@
 A store written through a transform (`transform_store`) records it under ``applied_transform`` in
 its manifest; a store with an in-place transform (`set_store_transform`) keeps the fitted transform
 in ``store/transform/`` and applies it on the fly in `get_vectors` / `iter_blocks`.
+
+A written store is built in place (state ``building``); its manifest records the command that makes
+it (``made_by``, which `Store.open` names when it refuses the unfinished store) and the job
+(``transform_job``: source vectors, method, parameters). Rerunning the same job on an unfinished
+output (a kill -9 at any point) removes it and writes it again, ending with the store an uninterrupted
+run writes; any other existing output is refused.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from pathlib import Path
 
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from .._io import check_output_path, kill_point
 from ..errors import CtxvecError
 from ..results import JSON
 from ..sources import VectorMap
-from ..store import TRANSFORM_DIR, Store, StoreWriter, update_manifest, writes_store
+from ..store import MANIFEST, TRANSFORM_DIR, Store, StoreWriter, update_manifest, writes_store
 from ..transforms import Transform, describe, is_saveable, output_dim, save_transform, transform_id
 
 APPLIED_DIR = "applied_transform"
@@ -33,17 +41,53 @@ _NOT_COPIED = {
     "dtype",
     "n_rows",
     "n_sentences",
+    "made_by",
+    "transform_job",
+    "file_bytes",
+    "n_words",
 }
 
 
-def check_new_output(out: str | os.PathLike[str], source: Store | None = None) -> Path:
-    """`out` as a Path; CtxvecError when it already exists (a store is never overwritten)."""
-    path = Path(out)
-    if path.exists():
-        raise CtxvecError(f"output {path} already exists; choose a new path or remove it first")
-    if source is not None and path.resolve() == source.path.resolve():  # pragma: no cover - exists() catches it
+def transform_command(source: Store, out: str | os.PathLike[str], method: str, options: dict[str, object]) -> str:
+    """The shell command that writes the transformed store `out` (recorded as the store's ``made_by``)."""
+    words = ["ctxvec", "transform", str(source.path), "--method", method, "--out", str(out)]
+    for key, value in options.items():
+        if value is not None:
+            words += [f"--{key.replace('_', '-')}", str(value)]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _unfinished_manifest(path: Path) -> JSON | None:
+    """The manifest of an unfinished store at `path`, None when it is not one."""
+    import json
+
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("state") == "building" else None
+
+
+def check_new_output(out: str | os.PathLike[str], source: Store | None = None, job: JSON | None = None) -> Path:
+    """`out` as a Path, writable and new (a store is never overwritten); CtxvecError otherwise.
+
+    An empty folder, or an unfinished store left by the same `job` (a killed run of this transform),
+    is cleared so that the job writes it again from the start."""
+    path = check_output_path(out, "folder", overwrite=True, name="out")
+    if source is not None and path.resolve() == source.path.resolve():
         raise CtxvecError("the output must differ from the input store; keep the transform in place instead")
-    return path
+    if not path.exists() or not any(path.iterdir()):
+        return path
+    unfinished = _unfinished_manifest(path)
+    if unfinished is not None and job is not None and unfinished.get("transform_job") == job:
+        shutil.rmtree(path)  # our own unfinished output: start again (the fit is redone anyway)
+        return path
+    if unfinished is not None and unfinished.get("made_by"):
+        raise CtxvecError(
+            f"output {path} is an unfinished store of another job; finish it with `{unfinished['made_by']}` "
+            "or remove it first"
+        )
+    raise CtxvecError(f"output {path} already exists; choose a new path or remove it first")
 
 
 def check_no_transform(store: Store) -> None:
@@ -61,6 +105,8 @@ def transform_store(
     out: str | os.PathLike[str],
     dtype: str | None = None,
     block_rows: int = 16384,
+    made_by: str | None = None,
+    job: JSON | None = None,
 ) -> Store:
     """Write a new store at `out`: same rows and sentences, vectors = t(store vectors), streamed in blocks.
 
@@ -68,9 +114,10 @@ def transform_store(
     The manifest records it under ``applied_transform`` (method, parameters, id, source store), and
     for ctxvec transforms the map from raw model outputs to the new vectors (the source's own in-place
     transform, if any, followed by `t`) is saved in ``out/applied_transform/`` so that freshly
-    encoded sentences can be mapped the same way. On any error the half-written output is removed.
+    encoded sentences can be mapped the same way. On any error the half-written output is removed;
+    after a kill, rerunning the same `job` (recorded with the command `made_by`) restarts it.
     """
-    out = check_new_output(out, store)
+    out = check_new_output(out, store, job)
     check_is_fitted(t[-1] if isinstance(t, Pipeline) else t)
     fitted_dim = getattr(t, "n_features_in_", store.dim)
     if fitted_dim != store.dim:
@@ -85,12 +132,14 @@ def transform_store(
         new_steps = t.steps if isinstance(t, Pipeline) else [("new", t)]
         applied = Pipeline([(f"s{i}", s) for i, (_, s) in enumerate([*src_steps, *new_steps])])
     manifest = {key: v for key, v in store.manifest.items() if key not in _NOT_COPIED}
+    manifest.update(made_by=made_by, transform_job=job)
     writer = StoreWriter.create(
         out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"]
     )
     try:
         for start, block in store.iter_blocks(block_rows):
             writer.write_range(start, t.transform(block))
+            kill_point("transform.write")
         record: JSON
         if is_saveable(applied):
             save_transform(applied, out / APPLIED_DIR)
@@ -102,6 +151,7 @@ def transform_store(
             record = {"transform_id": None, "steps": [{"class": type(t).__name__}], "raw_to_vectors": None}
         record["source"] = str(store.path)
         record["source_transform_id"] = store.manifest.get("transform_id") if source_t is not None else None
+        kill_point("transform.finalize")
         return writer.finalize(applied_transform=record)
     except BaseException:
         writer.abort()

@@ -49,9 +49,10 @@ def check_complete(folder: str | os.PathLike[str], manifest: JSON) -> None:
             "embed the corpus again with this ctxvec (or open it with the ctxvec that wrote it)"
         )
     if manifest.get("state") != "complete":
+        made_by = manifest.get("made_by")  # the command that writes it, when its writer recorded one
+        again = f"`{made_by}`" if isinstance(made_by, str) and made_by else "the same embed command"
         raise CtxvecError(
-            f"{folder} is an unfinished store (state {manifest.get('state')!r}); "
-            "run the same embed command again to finish it"
+            f"{folder} is an unfinished store (state {manifest.get('state')!r}); run {again} again to finish it"
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._io import atomic_open
+from .._io import atomic_open, check_output_path
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..store import Store
@@ -26,7 +26,7 @@ def check_plot_path(path: str | Path) -> Path:
     p = Path(path)
     if p.suffix.lower() not in PLOT_SUFFIXES:
         raise CtxvecError(f"cannot write a plot to {p}; use a .png, .svg, .pdf or .html file name")
-    return p
+    return check_output_path(p, "file", overwrite=True)
 
 
 def save_projection(
