@@ -60,7 +60,8 @@ def usage_reference(
     store: Store, word: str, sample: int = SAMPLE, seed: int = SEED, chunk: int = 8192
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """rows (n,) and unit vectors (n, dim) float32 of the word's occurrences, and (m,) the leave-one-out
-    best same-word cosine of each occurrence in a seeded sample of at most `sample` of them (`chunk` occurrences at a time)."""
+    best same-word cosine of each occurrence in a seeded sample of at most `sample` of them (`chunk`
+    occurrences at a time)."""
     rows = store.occurrences(word)
     units = unit_rows(store.get_vectors(rows)).astype(np.float32) if len(rows) else np.zeros((0, store.dim))
     picked = sample_rows(np.arange(len(rows)), sample, seed)
