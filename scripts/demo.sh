@@ -18,8 +18,8 @@ step similar "$S" cold --limit 2 -k 5
 step similar "$S" cold --in "I caught a cold last week and stayed in bed." --words-only --exclude-word -k 8
 
 # 3. sparse decomposition of a polysemous word in two different sentences
-step decompose "$S" bank --in "They sat on the grassy bank of the river." --exclude-forms --max-terms 5
-step decompose "$S" bank --in "She deposited the money in her account at the bank." --exclude-forms --max-terms 5
+step decompose "$S" bank --in "They sat on the grassy bank of the river." --max-terms 5
+step decompose "$S" bank --in "She deposited the money in her account at the bank." --max-terms 5
 
 # 4. analogies and a short evaluation summary
 step analogy "$S" king man woman -k 5

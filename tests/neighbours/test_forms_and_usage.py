@@ -109,3 +109,16 @@ def test_similar_reports_the_warning_for_new_sentence_queries_only(sense_store):
     assert d["usage"]["nearest_row"] == res.usage(0).nearest_row
     stored = similar(store, "cold", k=3, limit=1).to_dict()["queries"][0]
     assert stored["warning"] is None and stored["usage"] is None
+
+
+def test_usage_reference_is_the_leave_one_out_best_cosine(sense_store):
+    from ctxvec.neighbours._usage import usage_reference
+
+    store, _ = sense_store
+    rows, units, best = usage_reference(store, "cold", sample=12, seed=1)
+    _, _, chunked = usage_reference(store, "cold", sample=12, seed=1, chunk=7)
+    np.testing.assert_allclose(chunked, best, rtol=1e-6)
+    g = units.astype(np.float64) @ units.T.astype(np.float64)
+    np.fill_diagonal(g, -np.inf)
+    picked = np.sort(np.random.default_rng(1).choice(np.arange(len(rows)), size=12, replace=False))
+    np.testing.assert_allclose(best, g[picked].max(axis=1), atol=1e-5)

@@ -224,6 +224,9 @@ def assert_reports_close(a, b, rel=1e-6, abs=1e-9):
     da, db = a.figures(), b.figures()
     assert da.keys() == db.keys()
     for key, value in da.items():
+        if key == "sample":  # which rows the sampled measures were drawn from: the same sample exactly
+            assert value == db[key]
+            continue
         assert value == pytest.approx(db[key], rel=rel, abs=abs), key
 
 
@@ -377,3 +380,24 @@ def test_cli_isotropy_errors(tmp_path, cone_store, capsys):
     assert "--sample=1 is too small" in capsys.readouterr().err
     assert main(["isotropy", "wiki", "--all-layers", "--plot", str(tmp_path / "no" / "p.png")]) == 2
     assert "folder does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_store_report_and_layers_report_agree_on_the_same_sample(tiny_model, tmp_path, seed):
+    """The store report's sampled figures are drawn from the sentences the per-layer report encodes:
+    the layers report's last layer equals the store's own report (the brief's 0.573 vs 0.750)."""
+    from ctxvec.runners import embed
+
+    store = embed(SENTENCES, tmp_path / "t.store", model=str(tiny_model), device="cpu", quiet=True, dtype="float32")
+    layers = store_layer_isotropy(store, device="cpu", min_count=2, sample_sentences=5, seed=seed, n_pairs=300)
+    report = isotropy(store, min_count=2, sample_sentences=5, seed=seed, n_pairs=300)
+    last = layers.reports[-1]
+    for key in ("self_similarity", "mean_cosine", "intra_sentence_similarity", "mev", "mev_baseline"):
+        assert getattr(last, key) == pytest.approx(getattr(report, key), abs=1e-4), key
+    assert last.n_words == report.n_words > 0
+    assert report.sample["sentences"] == last.sample["sentences"] == 5
+    assert report.sample["of_sentences"] == last.sample["of_sentences"] == len(SENTENCES)
+    assert "5 of 8 sentences" in report.sample["description"] and report.to_dict()["sample"] == report.sample
+    whole = isotropy(store, min_count=2, sample_sentences=None, seed=seed, n_pairs=300)
+    assert whole.sample["sentences"] == 8 and "all 8 sentences" in whole.sample["description"]
+    assert whole.sample["rows"] == store.n_rows > report.sample["rows"]

@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         default=500,
         metavar="N",
-        help="with --all-layers: sentences drawn from SOURCE and encoded (default 500)",
+        help="sentences the sampled measures are drawn from (default 500; the same draw for a store's report "
+        "and --all-layers, so both agree on a layer); with --all-layers they are encoded",
     )
     p.add_argument(
         "--plot",
@@ -104,6 +105,7 @@ def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
             max_occurrences=args.max_occurrences,
             max_sentences=args.max_sentences,
             top_k=args.top_k,
+            sample_sentences=args.sample_sentences,
         )
     if args.raw:
         raise CtxvecError("--raw applies to a store's report, not with --all-layers")
@@ -139,8 +141,7 @@ def render(result: StoreIsotropy | LayerIsotropy, args: argparse.Namespace) -> N
         console.print(table)
         console.print(
             f"all {result.n_rows:,} rows (dim {result.dim}) for IsoScore, I(W), PCs, effective rank; "
-            f"{result.n_pairs:,} random pairs; {result.n_words:,} words with >= {result.min_count} occurrences; "
-            f"{result.n_sentences:,} sentences; seed {result.seed}"
+            + escape(str(result.sample.get("description", "")))
         )
         return
     cols = [
@@ -173,8 +174,8 @@ def render(result: StoreIsotropy | LayerIsotropy, args: argparse.Namespace) -> N
     )
     r0 = result.reports[0]
     console.print(
-        f"{result.n_sentences:,} sentences, {result.n_rows:,} words; {r0.n_pairs:,} random pairs, "
-        f"{r0.n_words:,} words with >= {r0.min_count} occurrences, {r0.n_sentences:,} sentences per layer; "
-        f"seed {result.seed}; layer 0 = input embeddings"
+        f"{result.n_sentences:,} sentences encoded, {result.n_rows:,} words; per layer, "
+        + escape(str(r0.sample.get("description", "")))
+        + "; layer 0 = input embeddings"
         + (f"; plot saved to {escape(result.plot)}" if result.plot else "")
     )

@@ -22,7 +22,7 @@ from ..store import Store, normalize_word
 QUANTILE = 0.05
 MARGIN = 0.05
 MIN_OCCURRENCES = 3
-SAMPLE = 2000
+SAMPLE = 500
 SEED = 0
 
 
@@ -57,18 +57,23 @@ class Usage(Result):
 
 
 def usage_reference(
-    store: Store, word: str, sample: int = SAMPLE, seed: int = SEED
+    store: Store, word: str, sample: int = SAMPLE, seed: int = SEED, chunk: int = 8192
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """rows (n,) and unit vectors (n, dim) float64 of the word's occurrences, and (m,) the leave-one-out
-    best same-word cosine of each occurrence in a seeded sample of at most `sample` of them."""
+    """rows (n,) and unit vectors (n, dim) float32 of the word's occurrences, and (m,) the leave-one-out
+    best same-word cosine of each occurrence in a seeded sample of at most `sample` of them (`chunk`
+    occurrences at a time)."""
     rows = store.occurrences(word)
-    units = unit_rows(store.get_vectors(rows)) if len(rows) else np.zeros((0, store.dim))
+    units = unit_rows(store.get_vectors(rows)).astype(np.float32) if len(rows) else np.zeros((0, store.dim))
     picked = sample_rows(np.arange(len(rows)), sample, seed)
     if len(rows) < 2:
         return rows, units, np.zeros(0)
-    sims = units[picked] @ units.T  # (m, n)
-    sims[np.arange(len(picked)), picked] = -np.inf  # not itself
-    return rows, units, sims.max(axis=1)
+    best = np.full(len(picked), -np.inf)
+    for start in range(0, len(rows), chunk):  # (m, chunk) float32 at a time: bounded memory for frequent words
+        sims = units[picked] @ units[start : start + chunk].T
+        own = (picked >= start) & (picked < start + chunk)
+        sims[np.flatnonzero(own), picked[own] - start] = -np.inf  # not itself
+        best = np.maximum(best, sims.max(axis=1))
+    return rows, units, best
 
 
 def check_usage(store: Store, word: str, vector: np.ndarray, sample: int = SAMPLE, seed: int = SEED) -> Usage:

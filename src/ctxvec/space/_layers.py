@@ -15,6 +15,7 @@ from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..store import MANIFEST, Store
 from ._report import IsotropyReport, isotropy_arrays
+from ._sampled import sentence_sample
 
 if TYPE_CHECKING:
     from ..encoding import EncodeSpec
@@ -186,9 +187,10 @@ def _layers(
 ) -> LayerIsotropy:
     from ..encoding import BatchEncoder
 
-    rng = np.random.default_rng(seed)
-    if len(texts) > sample_sentences:
-        texts = [texts[i] for i in np.sort(rng.choice(len(texts), size=sample_sentences, replace=False))]
+    population = len(texts)
+    chosen = sentence_sample(population, sample_sentences, seed)  # as the store report draws them
+    if chosen is not None:
+        texts = [texts[i] for i in chosen]
     enc = BatchEncoder.load(spec, device=device)
     batch = enc(texts)
     if batch.vectors.ndim != 3:
@@ -205,6 +207,7 @@ def _layers(
             max_occurrences=max_occurrences,
             max_sentences=max_sentences,
             top_k=top_k,
+            population=population,
         )
         for layer in range(batch.vectors.shape[1])
     ]

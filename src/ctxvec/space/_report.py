@@ -10,7 +10,9 @@ Global figures (exact, from two streaming passes over every row; `ctxvec.space._
 - ``effective_rank`` — exp of the entropy of the normalised singular values of the centred data.
 - ``mean_norm`` — mean vector length.
 
-Sampled figures (seeded with ``seed``; sample sizes reported; `ctxvec.space._sampled`):
+Sampled figures (seeded with ``seed``; `ctxvec.space._sampled`), drawn from the rows of a seeded sample
+of ``sample_sentences`` sentences (default 500, drawn as the per-layer report draws the sentences it
+encodes, so both give the same figure for the same layer; None: every sentence). ``sample`` says which:
 
 - ``mean_cosine`` — mean cosine of ``n_pairs`` random pairs of occurrences from different sentences.
 - Ethayarajh 2019, over up to ``max_words`` word types with at least ``min_count`` occurrences
@@ -21,14 +23,14 @@ Sampled figures (seeded with ``seed``; sample sizes reported; `ctxvec.space._sam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
-from ..sources import ArraySource, TransformedSource, VectorMap, VectorSource
+from ..sources import ArraySource, Rows, TransformedSource, VectorMap, VectorSource
 from ..stats import MomentAccumulator, Moments, eigh_desc
 from ..store import Store, normalize_word
 from ._metrics import (
@@ -37,7 +39,7 @@ from ._metrics import (
     log_partition_functions,
     partition_directions,
 )
-from ._sampled import Sampling, sampled_measures
+from ._sampled import SAMPLE_SENTENCES, Sampling, describe_sample, sampled_measures, sentence_sample
 
 
 @dataclass
@@ -68,6 +70,7 @@ class IsotropyReport(Result):
     intra_sentence_similarity_adjusted: float
     n_sentences: int
     pc_variance: np.ndarray = field(repr=False)
+    sample: JSON = field(repr=False)
 
     def figures(self) -> JSON:
         """Every figure under its field name (floats, ints, a list for pc_variance)."""
@@ -76,6 +79,8 @@ class IsotropyReport(Result):
             v = getattr(self, f.name)
             if f.name == "pc_variance":
                 out[f.name] = [float(x) for x in v]
+            elif f.name == "sample":
+                out[f.name] = dict(v)
             else:
                 out[f.name] = float(v) if isinstance(v, float | np.floating) else v
         return out
@@ -146,13 +151,17 @@ def isotropy_of_source(
     top_k: int = 10,
     seed: int = 0,
     block_rows: int = 16384,
+    sentences: np.ndarray | None = None,
+    population: int | None = None,
 ) -> IsotropyReport:
     """The isotropy report of the (n_rows, dim) vectors of `source`, whose rows belong to the sentences
     `sentence_ids` (n_rows,) and the words `word_ids` (n_rows,).
 
-    Global figures use every row (two streaming passes); sampled ones use `n_pairs` random pairs,
-    up to `max_words` words with at least `min_count` occurrences (at most `max_occurrences` each) and
-    up to `max_sentences` sentences, drawn with `seed`.
+    Global figures use every row (two streaming passes); sampled ones use the rows of `sentences`
+    (sorted sentence ids; None: every row) and, among them, `n_pairs` random pairs, up to `max_words`
+    words with at least `min_count` occurrences (at most `max_occurrences` each) and up to
+    `max_sentences` sentences, drawn with `seed`. `population`: how many sentences there are in all
+    (for the report's ``sample``; default: the distinct `sentence_ids`).
     """
     sampling = Sampling(n_pairs, min_count, max_words, max_occurrences, max_sentences, seed)
     sampling.check()
@@ -171,7 +180,17 @@ def isotropy_of_source(
     k = min(top_k, m.dim)
     logz = log_partition_functions(source, partition_directions(m.correlation), block_rows)
     log_ratio = float(logz.min() - logz.max())
-    s = sampled_measures(source, sentence_ids, word_ids, sampling)
+    sids, wids = np.asarray(sentence_ids), np.asarray(word_ids)
+    n_all = int(population) if population is not None else len(np.unique(sids))
+    if sentences is None:
+        s = sampled_measures(source, sids, wids, sampling)
+        sample = describe_sample(seed, len(np.unique(sids)), n_all, source.n_rows, s, sampling)
+    else:
+        rows = np.flatnonzero(np.isin(sids, sentences))
+        if len(rows) < 2:
+            raise CtxvecError(f"the {len(sentences)} sampled sentences hold {len(rows)} rows; sample more sentences")
+        s = sampled_measures(_RowSubset(source, rows), sids[rows], wids[rows], sampling)
+        sample = describe_sample(seed, len(np.unique(sids[rows])), n_all, len(rows), s, sampling)
     return IsotropyReport(
         n_rows=int(source.n_rows),
         dim=int(m.dim),
@@ -197,7 +216,30 @@ def isotropy_of_source(
         intra_sentence_similarity_adjusted=s.intra - s.mean_cosine,
         n_sentences=s.n_sentences,
         pc_variance=ratios[:k].copy(),
+        sample=sample,
     )
+
+
+class _RowSubset:
+    """The rows `rows` (m,) of `source` as a `VectorSource` of m rows (read on demand)."""
+
+    def __init__(self, source: VectorSource, rows: np.ndarray):
+        self.source, self.rows = source, np.asarray(rows, dtype=np.int64)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def dim(self) -> int:
+        return self.source.dim
+
+    def get_vectors(self, rows: Rows) -> np.ndarray:
+        return self.source.get_vectors(self.rows[rows])
+
+    def iter_blocks(self, block_rows: int = 65536) -> Iterator[tuple[int, np.ndarray]]:
+        for start in range(0, len(self.rows), block_rows):
+            yield start, self.source.get_vectors(self.rows[start : start + block_rows])
 
 
 def _map_id(t: VectorMap) -> str:
@@ -219,10 +261,12 @@ def isotropy(
     top_k: int = 10,
     seed: int = 0,
     block_rows: int = 16384,
+    sample_sentences: int | None = SAMPLE_SENTENCES,
 ) -> StoreIsotropy:
     """The isotropy report of `store` (its in-place transform applied; with `raw`, its stored vectors
     ignoring that transform), optionally seen through a fitted `transform` applied on the fly; see
-    `isotropy_of_source` for the sample sizes."""
+    `isotropy_of_source` for the sample sizes. Sampled measures are drawn from `sample_sentences`
+    seeded sentences (the ones `store_layer_isotropy` encodes with the same seed; None: all)."""
     base: VectorSource = ArraySource(store.vectors) if raw else store
     source: VectorSource = base if transform is None else TransformedSource(base, transform)
     report = isotropy_of_source(
@@ -237,6 +281,8 @@ def isotropy(
         top_k=top_k,
         seed=seed,
         block_rows=block_rows,
+        sentences=sentence_sample(store.n_sentences, sample_sentences, seed),
+        population=store.n_sentences,
     )
     in_place = None if raw else store.transform_id
     ids = [i for i in (in_place, None if transform is None else _map_id(transform)) if i]
@@ -257,9 +303,10 @@ def isotropy_arrays(
     top_k: int = 10,
     seed: int = 0,
     block_rows: int = 16384,
+    population: int | None = None,
 ) -> IsotropyReport:
     """The isotropy report of in-memory vectors (n, dim) with sentence ids (n,) and tokens (n,);
-    see `isotropy_of_source`."""
+    see `isotropy_of_source` (`population`: the sentences these were sampled from, for ``sample``)."""
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or len(vectors) != len(sentence_ids) or len(vectors) != len(tokens):
         raise CtxvecError(
@@ -277,4 +324,5 @@ def isotropy_arrays(
         top_k=top_k,
         seed=seed,
         block_rows=block_rows,
+        population=population,
     )

@@ -8,7 +8,9 @@
   each word to its sentence's mean vector).
 
 They read vectors through a `VectorSource`; which rows belong to which sentence and word comes
-as explicit (n_rows,) `sentence_ids` and `word_ids`.
+as explicit (n_rows,) `sentence_ids` and `word_ids`. A report can first restrict them to the rows
+of a seeded sample of sentences (`sentence_sample`): the per-layer report encodes exactly those
+sentences, so a store's report and the layers report of its model agree on the same layer.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
+from ..results import JSON
 from ..sources import VectorSource
 
 
@@ -70,6 +73,46 @@ def _groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sorted_ids = ids[order]
     starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
     return order, np.r_[starts, len(ids)], sorted_ids[starts]
+
+
+#: Sentences the sampled measures are drawn from by default (the store report and the per-layer report).
+SAMPLE_SENTENCES = 500
+
+
+def sentence_sample(n_sentences: int, size: int | None, seed: int) -> np.ndarray | None:
+    """Sorted ids of `size` of the sentences 0..n_sentences-1, drawn with `seed`; None (all of them) when
+    `size` is None or not smaller than `n_sentences`. The per-layer report and the store report draw alike."""
+    if size is None or n_sentences <= size:
+        return None
+    if size < 2:
+        raise ParameterError("sample_sentences", f"{{name}}={size} is too small; use at least 2")
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n_sentences, size=size, replace=False))
+
+
+def describe_sample(
+    seed: int, n_sentences: int, population: int, n_rows: int, measures: SampledMeasures, sampling: Sampling
+) -> JSON:
+    """What the sampled measures were computed on, as JSON with a one-line ``description``."""
+    where = (
+        f"all {population:,} sentences" if n_sentences >= population else f"{n_sentences:,} of {population:,} sentences"
+    )
+    return {
+        "seed": int(seed),
+        "sentences": int(n_sentences),
+        "of_sentences": int(population),
+        "rows": int(n_rows),
+        "pairs": int(measures.n_pairs),
+        "words": int(measures.n_words),
+        "min_count": int(sampling.min_count),
+        "max_occurrences": int(sampling.max_occurrences),
+        "intra_sentences": int(measures.n_sentences),
+        "description": (
+            f"sampled measures (seed {seed}) on {where} ({n_rows:,} rows): {measures.n_pairs:,} random pairs; "
+            f"{measures.n_words:,} words with >= {sampling.min_count} occurrences (<= {sampling.max_occurrences} "
+            f"each) for self-similarity and MEV; {measures.n_sentences:,} sentences for intra-sentence similarity"
+        ),
+    }
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ function queryHead(q, ctx) {
   if (q.row >= 0) head.append(el("a", { class: "plain", href: ctx.href("occurrence", { row: q.row }), title: `occurrence row ${q.row}` }, line));
   else head.append(line, el("span", { class: "badge", text: "new sentence" }));
   if (q.row >= 0) head.append(el("span", { class: "muted small", text: ` row ${q.row} · sentence ${q.sentence_id}` }));
+  if (q.warning) head.append(el("p", { class: "warning", role: "note", text: `⚠ ${q.warning}` }));
   return head;
 }
 
