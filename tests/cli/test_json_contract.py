@@ -53,6 +53,7 @@ CASES: dict[str, list[list[str]]] = {
     "similar": [["{store}", "cold", "-k", "3"], ["{store}", "cold", "--in", "a cold day", "-k", "3", "--words-only"]],
     "transform": [["{store}", "--method", "center", "--out", "{out}"]],
     "types": [["{store}", "--min-count", "1"]],
+    "verify": [["{store}"]],
 }
 TIMINGS = ("seconds", "elapsed", "_s", "time")
 outputs = count()

@@ -135,3 +135,35 @@ def test_transform_json_step_and_array_names_are_checked(tmp_path):
     rec_path.write_text(json.dumps({**rec, "class": "Pipeline", "steps": ["../../x"]}))
     with pytest.raises(CtxvecError, match="bad pipeline step"):
         load_transform(store.path / "transform")
+
+
+def test_the_manifest_model_is_loaded_only_with_its_recorded_weights(tmp_path, tiny_model, capsys):
+    """model.path in a manifest must not make ctxvec load weights (or code) from an arbitrary folder."""
+    from ctxvec import embed
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    store = embed(["the cold day", "a warm river bank"], tmp_path / "e.store", model=str(model))
+    query = ["similar", str(store.path), "cold", "--in", "a cold snow day", "-k", "2"]
+    assert main(query) == 0
+    capsys.readouterr()
+    other = tmp_path / "other"
+    shutil.copytree(tiny_model, other)
+    weights = next(p for p in other.iterdir() if p.suffix in (".safetensors", ".bin"))
+    _flip_last_byte(weights)
+    for path, needle in [(str(other), "does not hold the weights"), ("../../evil", "neither a model folder")]:
+        manifest = json.loads((store.path / MANIFEST).read_text())
+        manifest["model"]["path"] = path
+        (store.path / MANIFEST).write_text(json.dumps(manifest))
+        code, opened = _opened_during(lambda: main(query))
+        assert code == 2
+        err = capsys.readouterr().err
+        assert needle in err and err.count("\n") == 1
+        # the weights are hashed (read as bytes), never loaded: transformers opens no file of the folder
+        assert not [p for p in opened if p.endswith(("config.json", "tokenizer.json", "tokenizer_config.json"))]
+
+
+def _flip_last_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ._output import add_json_flag, console
+from ._output import add_json_flag, console, safe_text
 
 if TYPE_CHECKING:
     from ..store import StoreSummary
@@ -27,9 +27,10 @@ def render(result: StoreSummary, args: argparse.Namespace) -> None:
     """The summary as a two-column table titled with the store's path."""
     from rich.table import Table
 
-    table = Table(title=result.path, show_header=False, title_justify="left")
+    table = Table(title=safe_text(result.path), show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
-    for key, value in result.to_dict().items():
-        table.add_row(key, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value))
+    for key, value in result.to_dict().items():  # manifest values (corpus and model names) are untrusted text
+        shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+        table.add_row(key, safe_text(shown))
     console.print(table)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from ..structure._names import METHODS
 from ._output import add_json_flag, console, highlight
 
@@ -104,12 +106,15 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
     senses = result.senses if isinstance(result, SenseMap) else result
     sampled = f", {len(senses.rows):,} clustered" if senses.sampled else ""
     console.print(
-        f"[bold]{senses.word}[/bold]: {senses.n_total:,} occurrences{sampled}; "
-        f"{senses.k} sense{'s' if senses.k != 1 else ''} ({senses.split.reason})"
+        Text.assemble(
+            (senses.word, "bold"),
+            f": {senses.n_total:,} occurrences{sampled}; "
+            f"{senses.k} sense{'s' if senses.k != 1 else ''} ({senses.split.reason})",
+        )
     )
     for s in senses.senses:
         share = s.size / len(senses.rows)
-        console.print(f"\n[bold]sense {s.label + 1}[/bold]  {s.size:,} occurrences ({share:.0%})")
+        console.print(Text.assemble("\n", (f"sense {s.label + 1}", "bold"), f"  {s.size:,} occurrences ({share:.0%})"))
         console.print(
             "  near: " + ", ".join(f"{w} {v:.2f}" for w, v in zip(s.nearest_words, s.nearest_scores, strict=True))
         )
@@ -121,7 +126,11 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
         s = senses.senses[label]
         keywords = f" ({', '.join(s.keywords)})" if s.keywords else ""
         console.print(
-            f"\nrow {row} belongs to [bold]sense {label + 1}[/bold]{keywords}, {s.size / len(senses.rows):.0%}"
+            Text.assemble(
+                f"\nrow {row} belongs to ",
+                (f"sense {label + 1}", "bold"),
+                f"{keywords}, {s.size / len(senses.rows):.0%}",
+            )
         )
     if isinstance(result, SenseMap):
         console.print(f"\nsense map written to {args.output}")

@@ -21,6 +21,7 @@ _EXPORTS = {
     "Tokenized": "_tokenize",
     "UNITS": "_spec",
     "default_model_path": "_models",
+    "model_for_store": "_models",
     "owner_windows": "_tokenize",
     "parse_layers": "_spec",
     "plan_batches": "_tokenize",
@@ -38,6 +39,7 @@ __all__ = [
     "ModelRef",
     "Tokenized",
     "default_model_path",
+    "model_for_store",
     "owner_windows",
     "parse_layers",
     "plan_batches",
@@ -48,6 +50,6 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from ._encode import BatchEncoder, EncodedBatch
-    from ._models import ModelRef, default_model_path
+    from ._models import ModelRef, default_model_path, model_for_store
     from ._spec import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS, EncodeSpec, parse_layers
     from ._tokenize import Tokenized, owner_windows, plan_batches, tokenize, window_starts

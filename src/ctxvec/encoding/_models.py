@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,19 +57,61 @@ def resolve_model(model: str | os.PathLike[str] | None) -> ModelRef:
     return ModelRef(text, text)
 
 
+_HASHED: dict[tuple[tuple[str, int, int], ...], str] = {}  # weight files (name, size, mtime) -> SHA-256
+
+
 def weights_sha256(path: str) -> str | None:
-    """SHA-256 over the weight files of a local model folder (sorted by name); None for a hub id."""
+    """SHA-256 over the weight files of a local model folder (sorted by name); None for a hub id.
+    Kept per process while the files' sizes and times are unchanged (a store's model is hashed once)."""
     folder = Path(path)
     if not folder.is_dir():
         return None
-    h = hashlib.sha256()
     files = sorted(f for f in folder.iterdir() if f.is_file() and f.name.endswith(WEIGHT_SUFFIXES))
+    key = tuple((str(f.resolve()), (st := f.stat()).st_size, st.st_mtime_ns) for f in files)
+    if key in _HASHED:
+        return _HASHED[key]
+    h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode())
         with open(f, "rb") as fh:
             while block := fh.read(1 << 24):
                 h.update(block)
-    return h.hexdigest() if files else None
+    if not files:
+        return None
+    _HASHED[key] = h.hexdigest()
+    return _HASHED[key]
+
+
+HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?")
+
+
+def model_for_store(model: dict[str, Any]) -> str:
+    """The model a store's manifest entry `model` (name, path, weights_sha256) names, checked before
+    anything is loaded: the installed default for the default model; a local folder only when its
+    weights hash to the recorded SHA-256; otherwise a plain hub id. CtxvecError for anything else (a
+    store is untrusted input: its manifest must not make ctxvec load other weights or code)."""
+    name, path, expected = model.get("name"), model.get("path"), model.get("weights_sha256")
+    if name in DEFAULT_ALIASES or name == DEFAULT_MODEL:
+        path = default_model_path()
+    if not isinstance(path, str) or not path:
+        path = name if isinstance(name, str) else ""
+    folder = Path(path)
+    if folder.is_dir():
+        actual = weights_sha256(path)
+        if actual is None or actual != expected:
+            shown = (actual or "none")[:16]
+            raise CtxvecError(
+                f"the model folder {path} does not hold the weights this store was built with "
+                f"(SHA-256 {shown} where the manifest records {str(expected)[:16]}); restore that model, "
+                "or embed the corpus again with the model you have"
+            )
+        return str(folder.resolve())
+    if expected is None and HUB_ID.fullmatch(path) and ".." not in path:
+        return path
+    raise CtxvecError(
+        f"this store's model {path!r} is neither a model folder here with the recorded weights nor a hub id; "
+        "install or restore the model it was built with, or embed the corpus again"
+    )
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:

@@ -359,9 +359,13 @@ class Store:
         """A `BatchEncoder` with this store's own model, layers, unit and pooling, loaded once per
         `device` and kept by this `Store` (a server embeds each new sentence with one forward pass).
         Call it under `encoder_lock` when several threads share the store."""
-        from ..encoding import BatchEncoder, EncodeSpec
+        from dataclasses import replace
+
+        from ..encoding import BatchEncoder, EncodeSpec, model_for_store
 
         with self.encoder_lock:
             if device not in self._encoders:
-                self._encoders[device] = BatchEncoder.load(EncodeSpec.from_manifest(self.manifest), device=device)
+                spec = EncodeSpec.from_manifest(self.manifest)
+                spec = replace(spec, model=model_for_store(self.manifest["model"]))  # weights checked first
+                self._encoders[device] = BatchEncoder.load(spec, device=device)
             return self._encoders[device]
