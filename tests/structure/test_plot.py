@@ -190,3 +190,57 @@ def test_html_is_written_whole(plot_store, tmp_path):
     save_projection(project_words(plot_store, ["cold", "warm"]), out)
     assert out.read_text() != first and len(page_data(out.read_text())["x"]) == 20
     assert [p.name for p in out.parent.iterdir()] == ["p.html"]
+
+
+def _text_boxes(fig, labels):
+    """Window extents (pixels) of the text of each annotation, `fig` drawn at its current size."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = []
+    for label in labels:
+        label.update_positions(renderer)
+        boxes.append(Text.get_window_extent(label, renderer))
+    return boxes
+
+
+@pytest.mark.parametrize("n", [80])
+def test_word_labels_never_overlap_on_a_crowded_plot(tmp_path, n):
+    from itertools import combinations
+
+    proj = fake_projection(n)
+    proj.level = "types"
+    proj.coords[: n // 2] *= 0.05  # half the points crowd into one spot
+    fig = plot_projection(proj, annotate=True)
+    save_figure(fig, tmp_path / "crowded.png", width=1200, height=800)
+    layer = next(a for a in fig.axes[0].artists if hasattr(a, "labels"))
+    boxes = _text_boxes(fig, layer.labels)
+    assert len(boxes) == n
+    assert not [(a, b) for a, b in combinations(boxes, 2) if a.overlaps(b)]
+    frame = fig.axes[0].get_window_extent()
+    assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for b in boxes)  # inside the axes
+    crowded = layer.labels[: n // 2]
+    assert any(lab.arrow_patch.get_visible() for lab in crowded)  # moved labels point back at their dots
+
+
+def test_group_labels_never_overlap():
+    """Group names at coinciding medians (june and march in one spot) are pushed apart."""
+    from itertools import combinations
+
+    from ctxvec.structure._labels import separate_boxes
+
+    proj = fake_projection(60)
+    proj.groups = np.array(["june", "march", "may"] * 20, dtype=object)
+    proj.coords[:] = np.random.default_rng(1).normal(size=(60, 2)) * 0.01
+    fig = plot_projection(proj)
+    layer = next(a for a in fig.axes[0].artists if hasattr(a, "labels"))
+    boxes = _text_boxes(fig, layer.labels)
+    assert sorted(lab.get_text() for lab in layer.labels) == ["june", "march", "may"]
+    assert not [(a, b) for a, b in combinations(boxes, 2) if a.overlaps(b)]
+    same = np.array([[0, 0, 10, 5]] * 4, dtype=float)  # identical boxes separate deterministically
+    moved = separate_boxes(same, (0, 0, 100, 100))
+    assert np.array_equal(moved, separate_boxes(same, (0, 0, 100, 100)))
+    assert len({tuple(b) for b in moved.round(6)}) == 4

@@ -15,6 +15,7 @@ import numpy as np
 from .._io import atomic_path
 from ..errors import CtxvecError
 from ._colors import group_colors
+from ._labels import place_labels
 from ._names import FIGURE_SUFFIXES
 
 if TYPE_CHECKING:
@@ -59,21 +60,18 @@ def plot_projection(
     if annotate is None:
         annotate = proj.level == "types" and n <= 150
     if annotate:
-        for (x, y), tok in zip(proj.coords, proj.tokens, strict=True):
-            ax.annotate(str(tok), (x, y), fontsize=7, xytext=(3, 2), textcoords="offset points", path_effects=outline)
+        place_labels(ax, proj.coords, [str(t) for t in proj.tokens], fontsize=7, path_effects=outline)
     elif len(names) <= 24:
-        for name in names:
-            if name == "other":
-                continue
-            pts = proj.coords[proj.groups == name]
-            cx, cy = np.median(pts, axis=0)
-            ax.text(cx, cy, name, fontsize=10, weight="bold", color=colors[name], ha="center", va="center",
-                    path_effects=outline)  # fmt: skip
+        shown = [name for name in names if name != "other"]
+        centres = np.array([np.median(proj.coords[proj.groups == name], axis=0) for name in shown]).reshape(-1, 2)
+        place_labels(ax, centres, shown, colors=[colors[n] for n in shown], center=True, fontsize=10, weight="bold",
+                     path_effects=outline)  # fmt: skip
     for i, q in enumerate(proj.queries):  # new sentences placed in the map: black stars, labelled
         star = "new sentence" if i == 0 else None
         ax.scatter([q.x], [q.y], s=220, marker="*", c="black", edgecolors="white", linewidths=1, zorder=5, label=star)
-        ax.annotate(f"“{q.token}” (new)", (q.x, q.y), fontsize=9, weight="bold", xytext=(6, 6),
-                    textcoords="offset points", path_effects=outline, zorder=6)  # fmt: skip
+    if proj.queries:
+        place_labels(ax, np.array([[q.x, q.y] for q in proj.queries]), [f"“{q.token}” (new)" for q in proj.queries],
+                     offset=(6.0, 6.0), fontsize=9, weight="bold", path_effects=outline)  # fmt: skip
     ax.set_title(title or proj.title())
     ax.margins(0.06)
     ax.set_xticks([])
