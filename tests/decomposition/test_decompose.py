@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxvec.cli import main
-from ctxvec.decomposition import SOLVERS, Decomposition, decompose, other_forms, solver_device, stem
+from ctxvec.decomposition import SOLVERS, Decomposition, decompose, other_forms, solver_device
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.lasso import SOLVERS as LASSO_SOLVERS
 from ctxvec.lasso import ArrayAtoms, alpha_max, fista, kkt_violation, lasso_objective
@@ -110,21 +110,24 @@ def test_query_word_never_among_its_own_terms(store, word, atoms, alpha, signed)
 
 
 def test_other_forms_excluded_on_request(forms_store):
-    plain = decompose(forms_store, "cold", alpha=0.05, limit=2)
+    plain = decompose(forms_store, "cold", alpha=0.05, limit=2, exclude_forms=False)
     assert plain.terms[0][0].word in FORMS  # a near-copy of the query wins when allowed
-    res = decompose(forms_store, "cold", alpha=0.05, limit=2, exclude_forms=True)
+    res = decompose(forms_store, "cold", alpha=0.05, limit=2)  # forms are excluded by default
     for i in range(2):
         assert not {t.word for t in res.terms[i]} & set(FORMS)
         assert res.terms[i][0].word == "warm"
-    res = decompose(forms_store, "cold", alpha=0.05, limit=1, exclude=["colder", "coldest", "COLDS"])
+    res = decompose(
+        forms_store, "cold", alpha=0.05, limit=1, exclude_forms=False, exclude=["colder", "coldest", "COLDS"]
+    )
     assert not {t.word for t in res.terms[0]} & set(FORMS)
 
 
-def test_stem_and_forms():
-    assert stem("colder") == stem("colds") == stem("cold") == "cold"
-    assert stem("running") == "run" and stem("cities") == "city"
-    vocab = np.array(["state", "states", "stateless", "statehood", "station", "stat", "cold"], dtype=object)
-    assert other_forms("state", vocab).tolist() == [True, True, True, True, False, False, False]
+def test_forms_are_lemma_mates_not_prefixes():
+    vocab = np.array(["state", "states", "stated", "statement", "station", "stat", "cold"], dtype=object)
+    assert other_forms("state", vocab).tolist() == [True, True, True, False, False, False, False]
+    vocab = np.array(["bank", "banks", "banking", "banked", "banker", "money", "went", "go"], dtype=object)
+    assert other_forms("Bank", vocab).tolist() == [True, True, True, True, False, False, False, False]
+    assert other_forms("go", vocab).tolist() == [False] * 6 + [True, True]
 
 
 @pytest.mark.parametrize("solver", ["fista", "lasso", "omp"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -78,11 +78,13 @@ def test_3cosadd_ranks_like_gensim_most_similar(royal_store: Store, tmp_path: Pa
         ours = type_analogy(types, [b, c], [a], k=5)
         theirs = kv.most_similar(positive=[b, c], negative=[a], topn=5)
         assert ours.words.tolist() == [w for w, _ in theirs]
-        # score = cos(x, b) - cos(x, a) + cos(x, c) (Levy & Goldberg's 3CosAdd)
+        # score = cos(x, b̂ − â + ĉ): Levy & Goldberg's 3CosAdd divided by |b̂ − â + ĉ|, gensim's own score
+        np.testing.assert_allclose(ours.scores, [s for _, s in theirs], atol=1e-5)
         unit = types.unit_vectors()
         x = unit[types.index(ours.words[0])]
+        v = unit[types.index(b)] - unit[types.index(a)] + unit[types.index(c)]
         want = x @ unit[types.index(b)] - x @ unit[types.index(a)] + x @ unit[types.index(c)]
-        assert ours.scores[0] == pytest.approx(want, abs=1e-5)
+        assert ours.scores[0] == pytest.approx(want / np.linalg.norm(v), abs=1e-5)
 
 
 def test_3cosmul_follows_the_paper(royal_store: Store, tmp_path: Path) -> None:
@@ -173,9 +175,17 @@ def _brute_occurrences(store: Store, inputs: list[int], n_pos: int, method: str)
     return combine(cos[:, :n_pos], cos[:, n_pos:], method)
 
 
+def _offset_norm(store: Store, inputs: list[int], n_pos: int) -> float:
+    v = store.get_vectors(inputs).astype(np.float64)
+    unit = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return float(np.linalg.norm(unit[:n_pos].sum(axis=0) - unit[n_pos:].sum(axis=0)))
+
+
 @pytest.mark.parametrize("method", ["add", "mul"])
 def test_occurrence_level_matches_brute_force(royal_store: Store, method: str) -> None:
-    res = occurrence_analogy(royal_store, ["king", "woman"], ["man"], k=6, method=method, block_rows=17)
+    res = occurrence_analogy(
+        royal_store, ["king", "woman"], ["man"], k=6, method=method, block_rows=17, group_words=False
+    )
     first = [int(royal_store.occurrences(w)[0]) for w in ("king", "woman", "man")]
     assert res.input_rows == first
     scores = _brute_occurrences(royal_store, first, 2, method)
@@ -183,7 +193,9 @@ def test_occurrence_level_matches_brute_force(royal_store: Store, method: str) -
     scores[inputs] = -np.inf
     want = np.argsort(-scores, kind="stable")[:6]
     assert res.rows.tolist() == want.tolist()
-    np.testing.assert_allclose(res.scores, scores[want], rtol=1e-4)
+    np.testing.assert_allclose(
+        res.scores, scores[want] / (_offset_norm(royal_store, first, 2) if method == "add" else 1), rtol=1e-4
+    )
     assert res.words[0] == "queen"
     assert [str(royal_store.tokens[r]) for r in res.rows] == res.words.tolist()
 
@@ -216,7 +228,7 @@ def test_cli_analogy_json(royal_store: Store, capsys: pytest.CaptureFixture[str]
     assert main(["analogy", str(royal_store.path), "king", "man", "woman", "-k", "3", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["answers"][0]["word"] == "queen" and len(out["answers"]) == 3
-    assert set(out["answers"][0]) == {"word", "score"}
+    assert set(out["answers"][0]) == {"word", "score", "cosine"}
     assert out["positive"] == ["king", "woman"] and out["negative"] == ["man"]
 
 
@@ -290,6 +302,7 @@ def test_result_to_dict_is_the_cli_json(royal_store: Store, capsys: pytest.Captu
     assert d["answers"][0] == {
         "word": str(res.words[0]),
         "score": float(res.scores[0]),
+        "cosine": float(res.cosines[0]),
         "row": occ.row,
         "sentence_id": occ.sentence_id,
         "sentence": occ.sentence,
@@ -299,7 +312,7 @@ def test_result_to_dict_is_the_cli_json(royal_store: Store, capsys: pytest.Captu
     assert main(argv) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(res.to_json())
     types = analogy(royal_store, ["king", "woman"], ["man"], k=2).to_dict()
-    assert types["level"] == "types" and set(types["answers"][0]) == {"word", "score"}
+    assert types["level"] == "types" and set(types["answers"][0]) == {"word", "score", "cosine"}
 
 
 @pytest.mark.parametrize("block_rows", [None, 5])
@@ -312,13 +325,74 @@ def test_3cosadd_occurrences_exact_with_many_excluded_rows(make_store, block_row
     vecs[:40] = vecs[0] + rng.normal(size=(40, 8)).astype(np.float32) * 0.01  # "a" rows all near the target
     vecs[100] = vecs[101] = vecs[102]  # exact ties
     store = make_store(vecs, tokens, list(range(len(tokens))), [str(t) for t in tokens], dtype="float32")
-    res = occurrence_analogy(store, ["a", "b"], ["c"], k=10, block_rows=block_rows)
+    res = occurrence_analogy(store, ["a", "b"], ["c"], k=10, block_rows=block_rows, group_words=False)
     first = [int(store.occurrences(w)[0]) for w in ("a", "b", "c")]
-    scores = _brute_occurrences(store, first, 2, "add")
+    scores = _brute_occurrences(store, first, 2, "add") / _offset_norm(store, first, 2)
     scores[np.isin(store.word_ids, [store.word_id(w) for w in ("a", "b", "c")])] = -np.inf
     want = np.lexsort((np.arange(len(scores)), -np.round(scores, 5)))[:10]
     assert sorted(res.rows.tolist()) == sorted(want.tolist())
     np.testing.assert_allclose(res.scores, np.sort(scores)[::-1][:10], rtol=1e-5)
     assert np.all(np.diff(res.scores) <= 0)
-    cancel = occurrence_analogy(store, ["x1"], ["x1"], k=3)  # the inputs cancel: every row scores 0
+    cancel = occurrence_analogy(store, ["x1"], ["x1"], k=3, group_words=False)  # the inputs cancel: all score 0
     assert cancel.rows.tolist() == [0, 1, 2] and np.all(cancel.scores == 0)
+
+
+@pytest.fixture
+def forms_store(make_store) -> Store:
+    """king / kings / queen / man / woman / river / rivers, each several times; kings sits beside king,
+    so it is among the answers unless the inputs' forms are excluded."""
+    rng = np.random.default_rng(4)
+    base = {w: rng.normal(size=16) for w in ("king", "man", "river", "the")}
+    gender = rng.normal(size=16) * 0.4
+    base["woman"] = base["man"] + gender
+    base["queen"] = base["king"] + gender + rng.normal(size=16) * 0.3
+    base["kings"] = base["king"] + rng.normal(size=16) * 0.05
+    base["rivers"] = base["river"] + rng.normal(size=16) * 0.05
+    tokens, sids, sentences, vecs = [], [], [], []
+    for w in ("king", "kings", "queen", "man", "woman", "river", "rivers"):
+        for _ in range(5):
+            sentences.append(f"the {w}")
+            tokens += ["the", w]
+            sids += [len(sentences) - 1] * 2
+            vecs += [base["the"] + rng.normal(size=16) * 0.3, base[w] + rng.normal(size=16) * 0.05]
+    return make_store(np.asarray(vecs, dtype=np.float32), tokens, sids, sentences, dtype="float32")
+
+
+@pytest.mark.parametrize("level", ["types", "occurrences"])
+def test_inputs_forms_are_excluded_by_default(forms_store: Store, level: str) -> None:
+    kept = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level, exclude_forms=False)
+    assert "kings" in kept.words.tolist()  # the inflection is among the answers when allowed
+    res = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level)
+    assert res.words[0] == "queen" and "kings" not in res.words.tolist()
+    assert "kings" in res.excluded and "kings" not in kept.excluded
+
+
+def test_occurrence_answers_are_grouped_by_word(forms_store: Store) -> None:
+    flat = occurrence_analogy(forms_store, ["river"], k=12, group_words=False, exclude_forms=False)
+    assert len(set(flat.words.tolist())) < len(flat)  # the same word several times
+    res = occurrence_analogy(forms_store, ["river"], k=3, exclude_forms=False)
+    assert res.grouped and len(set(res.words.tolist())) == len(res) == 3
+    # each answer is its word's best occurrence, in the order of the ungrouped ranking
+    seen: dict[str, int] = {}
+    for w, r in zip(flat.words.tolist(), flat.rows.tolist(), strict=True):
+        seen.setdefault(w, r)
+    assert res.rows.tolist() == list(seen.values())[:3]
+    assert res.to_dict()["grouped_by_word"] is True
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 10_000),
+    method=st.sampled_from(["add", "mul"]),
+    n_neg=st.integers(0, 2),
+    group=st.booleans(),
+)
+def test_occurrence_scores_are_cosines(royal_store: Store, seed: int, method: str, n_neg: int, group: bool) -> None:
+    rng = np.random.default_rng(seed)
+    words = [str(w) for w in rng.choice(WORDS[:12], size=2 + n_neg, replace=False)]
+    res = occurrence_analogy(royal_store, words[:2], words[2:], k=5, method=method, group_words=group)
+    assert np.all(np.abs(res.cosines) <= 1.0) and len(res.cosines) == len(res)
+    if method == "add":
+        assert np.all(np.abs(res.scores) <= 1.0)
+        np.testing.assert_array_equal(res.scores, res.cosines)
+    assert np.all(np.diff(res.scores) <= 1e-6)

@@ -235,3 +235,28 @@ def test_pairs_with_too_few_known_words_give_nan(random_store: Store, capsys: py
     assert main(["evaluate", str(random_store.path), "--task", "ws353", "analogy", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["ws353"]["spearman"] is None and out["analogy"]["answered"] == 0
+
+
+def test_excluding_input_forms_leaves_gensims_protocol_on_request(bench_store: Store) -> None:
+    from ctxvec.lexicon import lemma_analyses
+    from ctxvec.lexicon._evaluate import _input_forms
+
+    types = word_types(bench_store)
+    plain = evaluate_analogies(types)
+    lemma = evaluate_analogies(types, exclude_forms=True)
+    assert not plain.to_dict()["exclude_forms"] and lemma.to_dict()["exclude_forms"]
+    assert [s.answered for s in lemma.sections] == [s.answered for s in plain.sections]
+    by_name = {s.name: (s, t) for s, t in zip(plain.sections, lemma.sections, strict=True)}
+    gensim_plural, ours_plural = by_name["gram8-plural"]  # the answer (birds) is a form of an input (bird)
+    assert gensim_plural.correct > 0 and ours_plural.correct == 0
+    # every answer under the lemma protocol is no form of its inputs; the expected plural is one
+    vocab = GensimVocab.of(types)
+    section = dict(read_analogies(datapath("questions-words.txt")))["gram8-plural"]
+    quads = [q for q in section if all(w.upper() in vocab.lookup for w in q)][:50]
+    questions = np.asarray([[vocab.lookup[w.upper()] for w in q[:3]] for q in quads])
+    forms = _input_forms(vocab, questions)
+    answers = answer_analogies(vocab, questions, forms=forms)
+    for quad, answer in zip(quads, answers, strict=True):
+        bases = {b for w in quad[:3] for b in lemma_analyses(w)}
+        assert bases.isdisjoint(lemma_analyses(str(vocab.words[answer])))
+        assert vocab.lookup[quad[3].upper()] in forms[vocab.lookup[quad[2].upper()]].tolist()

@@ -119,7 +119,8 @@ def test_matches_and_similar_to_dict(store):
         "exact": True,
     }
     q = d["queries"][0]
-    assert set(q) == {"row", "token", "sentence_id", "sentence", "start", "end", "hits"}
+    assert set(q) == {"row", "token", "sentence_id", "sentence", "start", "end", "warning", "usage", "hits"}
+    assert q["warning"] is None and q["usage"] is None  # a stored occurrence: its usage is in the corpus
     assert set(q["hits"][0]) == {"row", "token", "score", "sentence_id", "sentence", "start", "end", "word", "count"}
     assert q["hits"][0] == res.hits(0)[0].to_dict()
     assert json.loads(res.to_json()) == d

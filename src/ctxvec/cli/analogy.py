@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import CtxvecError
 from ..lexicon._names import EPSILON, LEVELS, METHODS
@@ -32,10 +33,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="word analogies: A − B + C (king man woman -> queen), 3CosAdd or 3CosMul",
         description="Answer A − B + C (`king man woman`: man is to king as woman is to ?) by 3CosAdd "
         "(default) or 3CosMul (Levy & Goldberg 2014: cosines shifted to [0, 1], epsilon in the denominator). "
-        "The input words are excluded from the answers unless --include-inputs. At word-type level "
+        "The input words and their other forms (kings for king) are excluded from the answers unless "
+        "--include-inputs (--keep-forms excludes only the inputs themselves). Scores: 3CosAdd's is the "
+        "cosine to B̂ − Â + Ĉ (same ranking as the sum of cosines, in [-1, 1]); 3CosMul's is its ratio, "
+        "shown beside that cosine. At word-type level "
         "(default) candidates are word types (mean of occurrences); with --level occurrences they are "
         "single occurrences, and each input is WORD (its first occurrence), WORD@ROW, or WORD@a new "
-        "sentence containing it (embedded with the store's model).",
+        "sentence containing it (embedded with the store's model); one answer per word (its best "
+        "occurrence) unless --all-occurrences.",
     )
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument("words", metavar="WORD", nargs="*", help="A B C: computes A − B + C")
@@ -52,6 +57,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--include-inputs", action="store_true", help="allow the input words as answers (the blog's behaviour)"
+    )
+    p.add_argument(
+        "--keep-forms", action="store_true", help="allow the inputs' other forms (kings for king) as answers"
+    )
+    p.add_argument(
+        "--all-occurrences",
+        action="store_true",
+        help="occurrence level: list every occurrence, not one per word (its best)",
     )
     p.add_argument("--min-count", type=int, default=1, metavar="N", help="type level: candidates need N occurrences")
     p.add_argument("--epsilon", type=float, default=EPSILON, help=f"3CosMul epsilon (default {EPSILON})")
@@ -87,6 +100,8 @@ def compute(args: argparse.Namespace) -> AnalogyResult:
         min_count=args.min_count,
         epsilon=args.epsilon,
         device=args.device,
+        exclude_forms=not args.keep_forms,
+        group_words=not args.all_occurrences,
     )
 
 
@@ -98,14 +113,21 @@ def render(result: AnalogyResult, args: argparse.Namespace) -> None:
     table = Table(title=f"{expr} = ?  ({name}, {level} level)", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("word")
-    table.add_column("score", justify="right")
+    table.add_column("cosine" if result.method == "add" else "score", justify="right")
+    if result.method != "add":
+        table.add_column("cosine", justify="right")
     if result.occurrences:
         table.add_column("row", justify="right")
         table.add_column("sentence", overflow="fold")
     for i, (w, s) in enumerate(zip(result.words, result.scores, strict=True), 1):
         cells: list[Any] = [str(i), str(w), f"{s:.4f}"]
+        if result.method != "add":
+            cells.append(f"{result.cosines[i - 1]:.4f}")
         if result.occurrences:
             occ = result.occurrences[i - 1]
             cells += [str(occ.row), highlight(occ.sentence, occ.start, occ.end)]
         table.add_row(*cells)
     console.print(table)
+    if result.excluded:
+        shown = ", ".join(result.excluded[:12]) + (" …" if len(result.excluded) > 12 else "")
+        console.print(Text(f"excluded: {shown}", style="dim"))

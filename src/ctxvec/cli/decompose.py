@@ -72,7 +72,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "one occurrence at a time (the blog's); omp: orthogonal matching pursuit (K = --max-terms, default 10)",
     )
     p.add_argument(
-        "--exclude-forms", action="store_true", help="also exclude the query word's other forms (same stem/prefix)"
+        "--keep-forms",
+        action="store_true",
+        help="allow the query word's other forms (banks, banking for bank) as atoms",
     )
     p.add_argument("--exclude", nargs="+", default=[], metavar="WORD", help="words that may not be atoms")
     p.add_argument("--punctuation", action="store_true", help="allow punctuation tokens as atoms (excluded by default)")
@@ -100,7 +102,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
         max_terms=args.max_terms,
         signed=args.signed,
         solver=args.solver,
-        exclude_forms=args.exclude_forms,
+        exclude_forms=not args.keep_forms,
         exclude=args.exclude,
         punctuation=args.punctuation,
         tol=args.tol,

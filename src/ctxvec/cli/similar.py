@@ -32,7 +32,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("store", metavar="STORE", help="store folder")
     add_query_arguments(p)
     p.add_argument("-k", type=int, default=10, help="number of neighbours per query (default 10)")
-    p.add_argument("--exclude-word", action="store_true", help="drop every occurrence of the query word")
+    p.add_argument(
+        "--exclude-word",
+        action="store_true",
+        help="drop every occurrence of the query word and of its other forms (banks, banking for bank)",
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--distinct-sentences", action="store_true", help="at most one hit per sentence")
     group.add_argument(
@@ -93,11 +97,16 @@ def render(result: Similar, args: argparse.Namespace) -> None:
     words_only = bool(result.options.get("words_only"))
     recall = "" if result.recall_at_10 is None else f" (recall@10 {result.recall_at_10:.3f}, measured at build)"
     console.print(Text(f"method: {result.method}{recall}", style="dim"))
+    if result.options.get("excluded_words"):
+        console.print(Text(f"excluded words: {', '.join(result.options['excluded_words'])}", style="dim"))
     for i, occ in enumerate(result.queries.occurrences):
         where = f"row {occ.row}, sentence {occ.sentence_id}" if occ.row >= 0 else "new sentence"
         console.print()
         console.print(Text(f"{occ.token} ({where})", style="bold"))
         console.print(highlight(occ.sentence, occ.start, occ.end))
+        warning = result.warning(i)
+        if warning:
+            console.print(Text(f"warning: {warning}", style="bold yellow"))
         table = Table(show_edge=False, pad_edge=False)
         table.add_column("#", justify="right", style="dim")
         table.add_column("word" if words_only else "token")

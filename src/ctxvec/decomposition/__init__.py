@@ -18,7 +18,6 @@ _EXPORTS = {
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
     "other_forms": "_forms",
-    "stem": "_forms",
     "MEMORY_LIMIT": "_atomset",
     "Decomposition": "_result",
     "Term": "_result",
@@ -56,7 +55,6 @@ __all__ = [
     "other_forms",
     "save_factors",
     "solver_device",
-    "stem",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
@@ -74,7 +72,7 @@ if TYPE_CHECKING:
         load_factors,
         save_factors,
     )
-    from ._forms import other_forms, stem
+    from ._forms import other_forms
     from ._learner import FactorLearner
     from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_SAMPLES, SOLVERS
     from ._result import Decomposition, Term

@@ -7,7 +7,7 @@ combination of atoms by the LASSO of `ctxvec.lasso`. Atoms are
 - ``"occurrences"``: every occurrence in the store (the blog's setting; each term has its sentence),
 - ``"factors"``: a dictionary learned by `learn_factors` (each term labelled by its top words).
 
-The query's own word (and, with `exclude_forms`, its other forms) is never an atom, and neither are
+The query's own word (and, with `exclude_forms` (default), its other forms: lemma-mates) is never an atom, and neither are
 punctuation tokens unless `punctuation=True`. Sparsity is set by `alpha` relative to `alpha_max`
 (the smallest value that zeroes every coefficient, so 0 < alpha < 1 always leaves terms), or by
 `max_terms` (the smallest alpha found giving at most K terms). Coefficients are reported raw and
@@ -57,7 +57,7 @@ def decompose(
     max_terms: int | None = None,
     signed: bool = False,
     solver: str = "fista",
-    exclude_forms: bool = False,
+    exclude_forms: bool = True,
     exclude: list[str] | tuple[str, ...] = (),
     punctuation: bool = False,
     tol: float | None = None,

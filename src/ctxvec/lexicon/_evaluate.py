@@ -11,6 +11,8 @@ them (``case_insensitive=True``, ``restrict_vocab=300000``, ``dummy4unknown=Fals
 - a question or pair with an unknown word is skipped (counted in ``skipped``), not scored as wrong;
 - an analogy a:b :: c:? is answered by 3CosAdd (or 3CosMul) over the same 300000 words, the three
   inputs (and any type with the same upper-case form) excluded; accuracy = correct / answered;
+  (`exclude_forms` leaves gensim's protocol: it also excludes the inputs' other forms, their WordNet
+  lemma-mates such as ``kings`` for ``king``, as `ctxvec.lexicon.analogy` does by default);
 - similarity = cosine of the two type vectors; the score is Spearman's rho (scipy) against the gold.
 
 On the same vectors the numbers equal gensim's (checked in tests/lexicon/test_evaluate.py). Analogies are
@@ -100,6 +102,7 @@ class AnalogyEvaluation(Result):
     sections: list[AnalogySection]
     method: str = "add"
     unknown: list[str] = field(default_factory=list)
+    exclude_forms: bool = False
 
     @property
     def correct(self) -> int:
@@ -120,6 +123,7 @@ class AnalogyEvaluation(Result):
     def to_dict(self) -> JSON:
         return {
             "method": self.method,
+            "exclude_forms": self.exclude_forms,
             "accuracy": self.accuracy,
             "correct": self.correct,
             "answered": self.answered,
@@ -161,12 +165,14 @@ def answer_analogies(
     method: str = "add",
     epsilon: float = EPSILON,
     chunk: int = 256,
+    forms: dict[int, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Predicted candidate index for each question a:b :: c:? given as indices (n, 3) -> (n,).
 
     3CosAdd ranks by cos(x, b) − cos(x, a) + cos(x, c) (the same order as gensim's cosine to the
     normalised b̂ + ĉ − â); 3CosMul by s(x, b)·s(x, c) / (s(x, a) + ε). a, b, c (and any candidate
-    sharing their upper-case form) are excluded.
+    sharing their upper-case form) are excluded, and with `forms` (candidate index -> (f,) candidate
+    indices of its other forms) each input's forms too.
     """
     if method not in METHODS:
         raise ParameterError("method", f"unknown analogy {{name}} {method!r}; use one of {', '.join(METHODS)}")
@@ -193,6 +199,10 @@ def answer_analogies(
             hit = (vocab.key_of[collide][:, None, None] == q[None, :, :]).any(axis=2)
             r, col = np.nonzero(hit)
             scores[col, collide[r]] = -np.inf
+        if forms:
+            for i, quad in enumerate(q):
+                for j in quad:
+                    scores[i, forms.get(int(j), np.empty(0, dtype=np.int64))] = -np.inf
         out[s : s + len(q)] = np.argmax(scores, axis=1)
     return out
 
@@ -204,8 +214,12 @@ def evaluate_analogies(
     restrict_vocab: int = RESTRICT_VOCAB,
     epsilon: float = EPSILON,
     chunk: int = 256,
+    exclude_forms: bool = False,
 ) -> AnalogyEvaluation:
-    """Accuracy of `types` on an analogy set (default: the Google set), per section and in total."""
+    """Accuracy of `types` on an analogy set (default: the Google set), per section and in total.
+
+    `exclude_forms` also keeps each input's other forms (WordNet lemma-mates) out of the answers; the
+    default is gensim's protocol, which excludes only the inputs."""
     path = dataset_path("analogy") if path is None else Path(path)
     vocab = GensimVocab.of(types, restrict_vocab)
     sections = read_analogies(path)
@@ -225,7 +239,10 @@ def evaluate_analogies(
             owner.append(si)
     q = np.asarray(rows, dtype=np.int64).reshape(-1, 4)
     owner_arr = np.asarray(owner, dtype=np.int64)
-    predicted = answer_analogies(vocab, q[:, :3], method, epsilon, chunk) if len(q) else np.empty(0, dtype=np.int64)
+    forms = _input_forms(vocab, q[:, :3]) if exclude_forms and len(q) else None
+    predicted = (
+        answer_analogies(vocab, q[:, :3], method, epsilon, chunk, forms) if len(q) else np.empty(0, dtype=np.int64)
+    )
     ok = vocab.key_of[predicted] == q[:, 3] if len(q) else np.empty(0, dtype=bool)
     correct = np.bincount(owner_arr[ok], minlength=len(sections))
     answered = np.bincount(owner_arr, minlength=len(sections))
@@ -236,7 +253,23 @@ def evaluate_analogies(
         ],
         method=method,
         unknown=sorted(unknown),
+        exclude_forms=exclude_forms,
     )
+
+
+def _input_forms(vocab: GensimVocab, inputs: np.ndarray) -> dict[int, np.ndarray]:
+    """For each candidate index among `inputs` (n, 3), the (f,) candidates sharing a lemma analysis with it."""
+    from ._lemmas import lemma_analyses
+
+    by_base: dict[str, list[int]] = {}
+    for i, w in enumerate(vocab.words):
+        for base in lemma_analyses(str(w)):
+            by_base.setdefault(base, []).append(i)
+    out = {}
+    for j in np.unique(inputs):
+        mates = {i for base in lemma_analyses(str(vocab.words[j])) for i in by_base.get(base, ())}
+        out[int(j)] = np.asarray(sorted(mates), dtype=np.int64)
+    return out
 
 
 # ---- word pairs -------------------------------------------------------------------------------

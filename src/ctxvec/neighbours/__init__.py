@@ -3,7 +3,8 @@
 Modules, each importing only those before it: `_kinds` (light constants), `_topk` (`Matches`,
 validation, sorting, grouping), `_backend` (the `Backend` interface), `_exact` (the exact scan,
 `search_vectors`), `_faiss` (`StoreIndex`, a faiss backend; `IndexInfo`), `_indexes` (build, list,
-load, remove indexes kept in a store), `_similar` (`similar` choosing a backend; `Similar`, `Hit`).
+load, remove indexes kept in a store), `_usage` (is a new sentence's usage of a word in the corpus? `check_usage`), `_similar` (`similar`
+choosing a backend; `Similar`, `Hit`).
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ _EXPORTS = {
     "Similar": "_similar",
     "choose_backend": "_similar",
     "similar": "_similar",
+    "FormsExcluded": "_similar",
+    "Usage": "_usage",
+    "check_usage": "_usage",
 }
 __all__ = [
     "GROUPS",
     "KINDS",
     "Backend",
     "ExactScan",
+    "FormsExcluded",
     "Hit",
     "IndexInfo",
     "IndexList",
@@ -51,8 +56,10 @@ __all__ = [
     "Matches",
     "Similar",
     "StoreIndex",
+    "Usage",
     "build_index",
     "check_k",
+    "check_usage",
     "choose_backend",
     "exact_scores",
     "index_info",
@@ -81,5 +88,6 @@ if TYPE_CHECKING:
         remove_index,
     )
     from ._kinds import GROUPS, KINDS
-    from ._similar import Hit, Loader, Similar, choose_backend, similar
+    from ._similar import FormsExcluded, Hit, Loader, Similar, choose_backend, similar
     from ._topk import Matches, check_k
+    from ._usage import Usage, check_usage

@@ -1,10 +1,12 @@
 """`similar`: the nearest occurrences (cosine) of query occurrences, from the backend that fits.
 
 The query occurrence is never its own neighbour; `exclude_word` drops every occurrence of the
-query's word; `distinct_sentences` keeps the best hit per sentence and `words_only` the best
+query's word and of its other forms (lemma-mates: banks, banking for bank); `distinct_sentences` keeps the best hit per sentence and `words_only` the best
 occurrence per word type (with a count). The backend is a saved faiss index when the store has a
 current one (hnsw, then ivf, then flat), else the exact scan; `exact` asks for an exact answer
 (the scan, or for a few queries the store's flat index, whose float16 kernel is faster still).
+A query in a new sentence is compared with its word's stored occurrences (`check_usage`): when the
+corpus does not hold that usage, its entry carries a warning naming the nearest occurrence.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ._exact import ExactScan
 from ._indexes import index_info, list_indexes, load_index
 from ._kinds import KINDS
 from ._topk import check_k
+from ._usage import Usage, check_usage
 
 PREFERENCE = ("hnsw", "ivf", "flat")  # the index `similar` uses when several are present
 FLAT_EXACT_MAX_QUERIES = 4  # beyond this, the blocked scan (all queries in one pass) is faster
@@ -72,6 +75,16 @@ class Similar(Result):
     counts: np.ndarray | None = None
     options: JSON = field(default_factory=dict)
     recall_at_10: float | None = None
+    usages: list[Usage | None] = field(default_factory=list)
+
+    def usage(self, i: int) -> Usage | None:
+        """How well the corpus holds query `i`'s usage (None for a stored occurrence)."""
+        return self.usages[i] if i < len(self.usages) else None
+
+    def warning(self, i: int) -> str | None:
+        """One line when query `i`'s usage is not well represented in the corpus, else None."""
+        u = self.usage(i)
+        return None if u is None else u.warning
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -110,6 +123,8 @@ class Similar(Result):
                     "sentence": occ.sentence,
                     "start": occ.start,
                     "end": occ.end,
+                    "warning": self.warning(i),
+                    "usage": _usage_dict(self.usage(i)),
                     "hits": [h.to_dict() for h in self.hits(i)],
                 }
             )
@@ -122,6 +137,10 @@ class Similar(Result):
         }
 
 
+def _usage_dict(usage: Usage | None) -> JSON | None:
+    return None if usage is None else usage.to_dict()
+
+
 def query_word_ids(store: Store, queries: Queries) -> np.ndarray:
     """(q,) vocabulary id of each query's word (-1 when a new sentence's word is not in the store)."""
     rows = np.asarray(queries.rows, dtype=np.int64)
@@ -131,6 +150,55 @@ def query_word_ids(store: Store, queries: Queries) -> np.ndarray:
     for i in np.flatnonzero(~inside):
         out[i] = store.find_word(queries.occurrences[i].token)
     return out
+
+
+class FormsExcluded(Backend):
+    """`inner` with every occurrence of each query's word forms left out (see `similar`'s `exclude_word`).
+
+    The `exclude_word_ids` its `ranked` receives are query positions (0..q-1), so each query finds its
+    own forms: `word_ids` (q,) the query's vocabulary id (-1: none), `forms` one (f,) array of
+    vocabulary ids per query. It fetches longer prefixes until m rows survive."""
+
+    def __init__(self, inner: Backend, word_ids: np.ndarray, forms: list[np.ndarray]):
+        self.inner, self.kind, self.store = inner, inner.kind, inner.store
+        self.word_ids, self.forms = word_ids, forms
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    @property
+    def recall_at_10(self) -> float | None:
+        return self.inner.recall_at_10
+
+    def ranked(
+        self, queries: np.ndarray, m: int, exclude_rows: np.ndarray, exclude_word_ids: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        q, n_rows = len(queries), self.store.n_rows
+        positions = np.arange(q) if exclude_word_ids is None else exclude_word_ids
+        rows = np.full((q, m), -1, dtype=np.int64)
+        scores = np.full((q, m), -np.inf, dtype=np.float32)
+        todo, fetch = np.arange(q), min(2 * m + 16, n_rows)
+        while len(todo):
+            r, sc = self.inner.ranked(queries[todo], fetch, exclude_rows[todo], self.word_ids[positions[todo]])
+            again = []
+            for j, qi in enumerate(todo):
+                valid = r[j] >= 0
+                keep = valid & ~np.isin(self.store.word_ids[np.maximum(r[j], 0)], self.forms[positions[qi]])
+                kept_rows, kept_scores = r[j][keep][:m], sc[j][keep][:m]
+                if len(kept_rows) >= m or fetch >= n_rows or not valid.all():
+                    rows[qi, : len(kept_rows)], scores[qi, : len(kept_rows)] = kept_rows, kept_scores
+                else:
+                    again.append(qi)
+            todo, fetch = np.asarray(again, dtype=np.int64), min(fetch * 4, n_rows)
+        return rows, scores
+
+
+def query_forms(store: Store, queries: Queries) -> list[np.ndarray]:
+    """Per query, (f,) vocabulary ids of its word's forms in `store` (lemma-mates, the word included)."""
+    from ..lexicon import store_lemmas
+
+    lemmas = store_lemmas(store)
+    return [lemmas.forms(occ.token) for occ in queries.occurrences]
 
 
 def choose_backend(
@@ -187,7 +255,8 @@ def similar(
     Queries are chosen as in `ctxvec.queries.select_queries` (all occurrences of `word`, the one in
     `sentence`, `row`, or `word` inside the new sentence `in_sentence`, embedded on `device`; at
     most `limit`), or passed ready-made as `queries`. The query occurrence is never its own
-    neighbour. `exclude_word` drops every occurrence of the query's word; `distinct_sentences`
+    neighbour. `exclude_word` drops every occurrence of the query's word and its other forms (the store's
+    words sharing a WordNet lemma analysis with it: banks, banked, banking for bank); `distinct_sentences`
     keeps one hit per sentence; `words_only` keeps each word type's best occurrence, with a count.
     The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
     saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
@@ -213,7 +282,13 @@ def similar(
     why = ""
     if backend is None:
         backend, why = choose_backend(store, index, exact, len(vectors), loader)
-    matches = backend.search(vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
+    searcher, excluded = backend, []
+    if ew is not None:
+        forms = query_forms(store, queries)
+        excluded = sorted({str(store.vocabulary[j]) for f in forms for j in f})
+        if any(len(f) > (1 if w >= 0 else 0) for f, w in zip(forms, ew, strict=True)):
+            searcher, ew = FormsExcluded(backend, ew, forms), np.arange(len(vectors))
+    matches = searcher.search(vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
     method = backend.describe() + (f"; {why}" if why else "")
     options: JSON = {
         "k": k,
@@ -222,4 +297,12 @@ def similar(
         "words_only": words_only,
         "exact": exact,
     }
-    return Similar(store, queries, matches.rows, matches.scores, method, matches.counts, options, backend.recall_at_10)
+    if exclude_word:
+        options["excluded_words"] = excluded
+    usages = [
+        check_usage(store, occ.token, queries.vectors[i]) if occ.row < 0 else None
+        for i, occ in enumerate(queries.occurrences)
+    ]
+    return Similar(
+        store, queries, matches.rows, matches.scores, method, matches.counts, options, backend.recall_at_10, usages
+    )

@@ -1,0 +1,111 @@
+"""`similar`: exclude_word drops the query word's lemma-mates; a new sentence's usage is checked against the corpus."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ctxvec.neighbours import check_usage, similar
+from ctxvec.queries import Queries
+from ctxvec.sampling import unit_rows
+from ctxvec.store import Occurrence
+
+FORMS = {"bank", "banks", "banking", "banked"}
+
+
+@pytest.fixture
+def bank_store(make_store):
+    rng = np.random.default_rng(3)
+    words = ["bank", "banks", "banking", "banked", "river", "money", "water", "loan", "banker"]
+    topic = {w: rng.normal(size=16) for w in words}
+    for w in ("banks", "banking", "banked"):
+        topic[w] = topic["bank"] + 0.2 * rng.normal(size=16)  # inflections sit right beside the word
+    tokens, sids, sentences = [], [], []
+    for s in range(40):
+        chosen = [words[j] for j in rng.integers(0, len(words), 6)]
+        sentences.append(" ".join(chosen))
+        tokens += chosen
+        sids += [s] * len(chosen)
+    vectors = np.array([topic[t] + 0.5 * rng.normal(size=16) for t in tokens], dtype=np.float32)
+    return make_store(vectors, tokens, sids, sentences, dtype="float32")
+
+
+def _brute_force(store, query_row, k, forbidden):
+    units = unit_rows(store.get_vectors(slice(0, store.n_rows)))
+    scores = units @ units[query_row]
+    scores[query_row] = -np.inf
+    scores[np.isin(store.vocabulary[store.word_ids].astype(str), sorted(forbidden))] = -np.inf
+    order = np.lexsort((np.arange(len(scores)), -scores))
+    return order[:k]
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_exclude_word_drops_every_form(bank_store, exact):
+    store = bank_store
+    plain = similar(store, "bank", k=8, limit=3, exact=exact)
+    assert {str(t).casefold() for t in plain.tokens.ravel()} & (FORMS - {"bank"})  # forms win when allowed
+    res = similar(store, "bank", k=8, limit=3, exclude_word=True, exact=exact)
+    assert res.options["excluded_words"] == sorted(FORMS)
+    for i, row in enumerate(res.query_rows):
+        assert not {str(t) for t in res.tokens[i]} & FORMS
+        assert res.rows[i].tolist() == _brute_force(store, int(row), 8, FORMS).tolist()
+    grouped = similar(store, "bank", k=3, limit=2, exclude_word=True, words_only=True, exact=exact)
+    assert (grouped.rows >= 0).all()
+    assert not {str(t) for t in grouped.tokens.ravel()} & FORMS
+    assert len(set(grouped.tokens[0].tolist())) == 3
+
+
+def test_exclude_word_for_a_word_without_forms_is_the_plain_exclusion(bank_store):
+    res = similar(bank_store, "river", k=5, limit=2, exclude_word=True)
+    assert res.options["excluded_words"] == ["river"]
+    assert "river" not in {str(t) for t in res.tokens.ravel()}
+
+
+@pytest.fixture
+def sense_store(make_store):
+    """`cold` used in one sense only (weather): its occurrences sit around one direction."""
+    rng = np.random.default_rng(5)
+    weather = rng.normal(size=32)
+    tokens, sids, sentences, vectors = [], [], [], []
+    for s in range(30):
+        sentences.append("the cold wind")
+        tokens += ["the", "cold", "wind"]
+        sids += [s] * 3
+        vectors += [rng.normal(size=32), weather + 0.4 * rng.normal(size=32), rng.normal(size=32)]
+    return make_store(np.array(vectors, dtype=np.float32), tokens, sids, sentences, dtype="float32"), weather
+
+
+def test_usage_in_the_corpus_carries_no_warning_and_a_foreign_one_does(sense_store):
+    store, weather = sense_store
+    rng = np.random.default_rng(9)
+    held = check_usage(store, "cold", weather + 0.4 * rng.normal(size=32))
+    assert held.warning is None and held.support > held.threshold
+    assert held.n_occurrences == 30 and held.sample == {
+        "size": 30,
+        "seed": 0,
+        "of": "occurrences of 'cold'",
+        "population": 30,
+    }
+    foreign = check_usage(store, "cold", rng.normal(size=32))  # an unrelated direction: another sense
+    assert foreign.warning is not None and foreign.support < foreign.threshold
+    assert "not well represented in the corpus" in foreign.warning
+    assert f"row {foreign.nearest_row}" in foreign.warning and "[cold]" in foreign.warning
+    cold = store.occurrences("cold")
+    assert foreign.nearest_row in cold.tolist()
+    sims = unit_rows(store.get_vectors(cold)) @ unit_rows(foreign_vec := rng.normal(size=(1, 32)))[0]
+    assert check_usage(store, "cold", foreign_vec[0]).nearest_row == int(cold[np.argmax(sims)])
+    absent = check_usage(store, "snow", weather)
+    assert absent.support is None and "does not occur in the corpus" in str(absent.warning)
+
+
+def test_similar_reports_the_warning_for_new_sentence_queries_only(sense_store):
+    store, _weather = sense_store
+    rng = np.random.default_rng(2)
+    occ = Occurrence(-1, -1, 3, "cold", 9, 13, "I caught a cold")
+    vec = rng.normal(size=(1, 32)).astype(np.float32)
+    res = similar(store, queries=Queries(np.array([-1]), vec, [occ], "cold"), k=3)
+    d = res.to_dict()["queries"][0]
+    assert d["warning"] == res.warning(0) and "not well represented" in d["warning"]
+    assert d["usage"]["nearest_row"] == res.usage(0).nearest_row
+    stored = similar(store, "cold", k=3, limit=1).to_dict()["queries"][0]
+    assert stored["warning"] is None and stored["usage"] is None
