@@ -244,3 +244,41 @@ def test_group_labels_never_overlap():
     moved = separate_boxes(same, (0, 0, 100, 100))
     assert np.array_equal(moved, separate_boxes(same, (0, 0, 100, 100)))
     assert len({tuple(b) for b in moved.round(6)}) == 4
+
+
+def test_html_fits_a_1200x800_window_and_search_highlights(tmp_path):
+    """In real headless Chromium: no scroll bars at 1200x800, the canvas fills the space, the search
+    box highlights the points whose token starts with the text, and the page refits on resize."""
+    from playwright import sync_api
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "headless Chromium is needed for this test (Debian package: chromium)"
+    page_file = tmp_path / "p.html"
+    proj = fake_projection(300)
+    save_projection(proj, page_file)
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, timeout=30_000)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_file.as_uri())
+            page.wait_for_selector("canvas[data-drawn='300']", timeout=30_000)
+            size = page.evaluate(
+                "() => ({sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight,"
+                " cw: document.getElementById('plot').clientWidth, ch: document.getElementById('plot').clientHeight})"
+            )
+            assert size["sw"] <= 1200 and size["sh"] <= 800, size  # nothing overflows the window
+            assert size["cw"] >= 800 and size["ch"] >= 550, size  # the canvas takes the room there is
+            page.fill("#search", "t1")
+            expected = sum(str(t).startswith("t1") for t in proj.tokens)  # t1, t10..t19, t100..t199
+            assert page.get_attribute("#plot", "data-matches") == str(expected)
+            assert f"{expected} of 300 points match" in page.inner_text("#found")
+            page.fill("#search", "")
+            assert page.get_attribute("#plot", "data-matches") == ""
+            page.set_viewport_size({"width": 1600, "height": 1000})
+            page.wait_for_function("document.getElementById('plot').clientWidth > 1200", timeout=30_000)
+            assert page.evaluate("document.documentElement.scrollHeight") <= 1000
+        finally:
+            browser.close()
+    assert errors == []

@@ -2,36 +2,22 @@
 
 Without this, every sense of "charge" is led by charged / charges / charging: the word's own
 inflections sit closest to every one of its senses and say nothing about the sense. Two words are
-forms of one lemma when their lemma sets (`lemma_keys`) meet.
+forms of one lemma when their lemma analyses (`lemma_keys`) meet: charge / charged / charges.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ying", "ie"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"),
-             ("xes", "x"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("es", "e"),
-             ("s", ""), ("er", ""), ("est", ""))  # fmt: skip
 
-
-@lru_cache(maxsize=65536)
 def lemma_keys(word: str) -> frozenset[str]:
-    """The lemmas `word` may be a form of: WordNet's morphology in every part of speech when WordNet is
-    installed (`base_forms`), plus the word itself and, for words WordNet does not know, a plain suffix
-    rule (charges -> charge, charging -> charg/charge)."""
-    from ._synsets import POS_NAMES, base_forms, wordnet_folder
+    """The lemmas `word` may be a form of (`ctxvec.lexicon.lemma_analyses`: WordNet 3.0 morphy over
+    every part of speech; the word itself when WordNet does not know it)."""
+    from ..lexicon import lemma_analyses
 
-    w = word.lower()
-    keys = {w}
-    if wordnet_folder() is not None:
-        for pos in POS_NAMES:
-            keys.update(base_forms(w, pos))
-    if len(keys) == 1:
-        keys.update(w[: -len(a)] + b for a, b in _SUFFIXES if w.endswith(a) and len(w) - len(a) >= 3)
-    return frozenset(keys)
+    return frozenset(lemma_analyses(word))
 
 
 def same_lemma(a: str, b: str) -> bool:
