@@ -139,3 +139,26 @@ def test_dims_report_is_the_cli_json_and_writes_figures(rogue_store, tmp_path, c
     with pytest.raises(ParameterError) as e:
         heatmap(store, ["cold"], top_dims=0)
     assert e.value.name == "top_dims"
+
+
+def test_heatmap_keeps_the_informative_dims_and_clusters_them(rogue_store):
+    from ctxvec.space._dims import cluster_order
+
+    store, _ = rogue_store
+    heat = heatmap(store, ["cold", "warm", "hot"], top_dims=8, order="cluster")
+    assert len(heat.dims) == 8 and heat.order == "cluster" and heat.n_dims == 32
+    full = heatmap(store, ["cold", "warm", "hot"])
+    spread = full.values.std(axis=0)
+    kept = set(heat.dims.tolist())
+    assert set(np.argsort(-spread)[:4].tolist()) - set(full.rogue.tolist()) <= kept  # the widest spreads stay
+    np.testing.assert_allclose(heat.values, full.values[:, heat.dims], atol=1e-6)  # same columns, reordered
+    # columns that move together end up side by side: two groups of 4 correlated columns, interleaved
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 12, 1))
+    cols = np.concatenate([a + 0.05 * rng.normal(size=(12, 4)), b + 0.05 * rng.normal(size=(12, 4))], axis=1)
+    order = cluster_order(cols[:, [0, 4, 1, 5, 2, 6, 3, 7]])
+    groups = [int(i) % 2 for i in order]  # even positions came from a, odd from b
+    assert groups in ([0, 0, 0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0, 0, 0])
+    with pytest.raises(ParameterError) as e:
+        heatmap(store, ["cold"], order="random")
+    assert e.value.name == "order"

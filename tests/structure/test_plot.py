@@ -190,3 +190,95 @@ def test_html_is_written_whole(plot_store, tmp_path):
     save_projection(project_words(plot_store, ["cold", "warm"]), out)
     assert out.read_text() != first and len(page_data(out.read_text())["x"]) == 20
     assert [p.name for p in out.parent.iterdir()] == ["p.html"]
+
+
+def _text_boxes(fig, labels):
+    """Window extents (pixels) of the text of each annotation, `fig` drawn at its current size."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = []
+    for label in labels:
+        label.update_positions(renderer)
+        boxes.append(Text.get_window_extent(label, renderer))
+    return boxes
+
+
+@pytest.mark.parametrize("n", [80])
+def test_word_labels_never_overlap_on_a_crowded_plot(tmp_path, n):
+    from itertools import combinations
+
+    proj = fake_projection(n)
+    proj.level = "types"
+    proj.coords[: n // 2] *= 0.05  # half the points crowd into one spot
+    fig = plot_projection(proj, annotate=True)
+    save_figure(fig, tmp_path / "crowded.png", width=1200, height=800)
+    layer = next(a for a in fig.axes[0].artists if hasattr(a, "labels"))
+    boxes = _text_boxes(fig, layer.labels)
+    assert len(boxes) == n
+    assert not [(a, b) for a, b in combinations(boxes, 2) if a.overlaps(b)]
+    frame = fig.axes[0].get_window_extent()
+    assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for b in boxes)  # inside the axes
+    crowded = layer.labels[: n // 2]
+    assert any(lab.arrow_patch.get_visible() for lab in crowded)  # moved labels point back at their dots
+
+
+def test_group_labels_never_overlap():
+    """Group names at coinciding medians (june and march in one spot) are pushed apart."""
+    from itertools import combinations
+
+    from ctxvec.structure._labels import separate_boxes
+
+    proj = fake_projection(60)
+    proj.groups = np.array(["june", "march", "may"] * 20, dtype=object)
+    proj.coords[:] = np.random.default_rng(1).normal(size=(60, 2)) * 0.01
+    fig = plot_projection(proj)
+    layer = next(a for a in fig.axes[0].artists if hasattr(a, "labels"))
+    boxes = _text_boxes(fig, layer.labels)
+    assert sorted(lab.get_text() for lab in layer.labels) == ["june", "march", "may"]
+    assert not [(a, b) for a, b in combinations(boxes, 2) if a.overlaps(b)]
+    same = np.array([[0, 0, 10, 5]] * 4, dtype=float)  # identical boxes separate deterministically
+    moved = separate_boxes(same, (0, 0, 100, 100))
+    assert np.array_equal(moved, separate_boxes(same, (0, 0, 100, 100)))
+    assert len({tuple(b) for b in moved.round(6)}) == 4
+
+
+def test_html_fits_a_1200x800_window_and_search_highlights(tmp_path):
+    """In real headless Chromium: no scroll bars at 1200x800, the canvas fills the space, the search
+    box highlights the points whose token starts with the text, and the page refits on resize."""
+    from playwright import sync_api
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "headless Chromium is needed for this test (Debian package: chromium)"
+    page_file = tmp_path / "p.html"
+    proj = fake_projection(300)
+    save_projection(proj, page_file)
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, timeout=30_000)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_file.as_uri())
+            page.wait_for_selector("canvas[data-drawn='300']", timeout=30_000)
+            size = page.evaluate(
+                "() => ({sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight,"
+                " cw: document.getElementById('plot').clientWidth, ch: document.getElementById('plot').clientHeight})"
+            )
+            assert size["sw"] <= 1200 and size["sh"] <= 800, size  # nothing overflows the window
+            assert size["cw"] >= 800 and size["ch"] >= 550, size  # the canvas takes the room there is
+            page.fill("#search", "t1")
+            expected = sum(str(t).startswith("t1") for t in proj.tokens)  # t1, t10..t19, t100..t199
+            assert page.get_attribute("#plot", "data-matches") == str(expected)
+            assert f"{expected} of 300 points match" in page.inner_text("#found")
+            page.fill("#search", "")
+            assert page.get_attribute("#plot", "data-matches") == ""
+            page.set_viewport_size({"width": 1600, "height": 1000})
+            page.wait_for_function("document.getElementById('plot').clientWidth > 1200", timeout=30_000)
+            assert page.evaluate("document.documentElement.scrollHeight") <= 1000
+        finally:
+            browser.close()
+    assert errors == []

@@ -34,9 +34,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--top-dims",
         type=int,
-        default=None,
+        default=48,
         metavar="N",
-        help="heat map: only the N dimensions with the largest mean |value| over the rows (rogue ones kept)",
+        help="heat map: only the N most informative dimensions, the largest spread across the rows (rogue ones "
+        "kept; default 48; give the store's dimension to see all)",
+    )
+    p.add_argument(
+        "--order",
+        default="cluster",
+        choices=["cluster", "spread", "index"],
+        help="heat map columns: clustered by correlation (default), by decreasing spread, or by dimension number",
     )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="figure (.png, .svg, .pdf)")
     p.add_argument("--stats-plot", default=None, metavar="FILE", help="per-dimension panels (.png, .svg, .pdf)")
@@ -63,6 +70,7 @@ def compute(args: argparse.Namespace) -> DimsReport:
         level=args.level,
         per_word=args.per_word,
         top_dims=args.top_dims,
+        order=args.order,
         output=args.output,
         stats_plot=args.stats_plot,
         width=args.width,

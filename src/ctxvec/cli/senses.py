@@ -20,15 +20,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="cluster a word's occurrences into senses",
         description="Cluster the occurrences of WORD into senses with k-means (cosine). Without --k the number "
         "of senses is chosen by silhouette over k=2..--max-k; a split is kept only when every sense holds at least "
-        "5% of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.04, and "
+        "--min-share of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.04, and "
         "every sense is separated from its nearest other sense by a density valley; otherwise the word has one "
-        "sense. Prints each sense with its size, its most central sentences, the word types nearest its centroid "
-        "and a few keywords (near words no other sense shares). -o FILE also writes a 2-D map of the occurrences "
+        "sense. Each sense is then searched for a minority sense of at least --min-share that passes the same checks "
+        "(small senses are reported, not absorbed). Prints each sense with its size, its most central sentences, the word types nearest its centroid "
+        "and a few keywords (near words no other sense shares). Nearest words leave out the word's own forms and show "
+        "each other lemma once. Each sense is labelled with the WordNet 3.0 synset it matches best (the synsets' "
+        "examples and glosses embedded with the store's own model), with its gloss. -o FILE also writes a 2-D map of the occurrences "
         "coloured by sense.",
     )
     p.add_argument("store", metavar="STORE", help="store folder")
     p.add_argument("word", metavar="WORD", help="the word whose occurrences are clustered")
     p.add_argument("--k", type=int, default=None, help="number of senses (default: chosen by silhouette)")
+    p.add_argument(
+        "--min-share",
+        type=float,
+        default=0.05,
+        metavar="F",
+        help="smallest share of the occurrences a sense may have (default 0.05); senses under 10%% are flagged small",
+    )
+    p.add_argument(
+        "--no-wordnet",
+        action="store_false",
+        dest="wordnet",
+        help="do not label the senses with WordNet synsets (skips embedding the synsets' glosses and examples)",
+    )
     p.add_argument(
         "--max-k", type=int, default=6, metavar="K", dest="k_max", help="largest k tried when choosing (default 6)"
     )
@@ -75,13 +91,14 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             Store.open(args.store),
             args.word,
             args.k,
-            rule=SenseRule(k_max=args.k_max),
+            rule=SenseRule(k_max=args.k_max, min_share=args.min_share),
             n_sentences=args.n_sentences,
             n_words=args.n_words,
             min_count=args.min_count,
             max_occurrences=args.max_occurrences,
             seed=args.seed,
             rows=args.rows,
+            wordnet=args.wordnet,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
     return write_sense_map(
@@ -89,7 +106,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
         args.word,
         path,
         args.k,
-        rule=SenseRule(k_max=args.k_max),
+        rule=SenseRule(k_max=args.k_max, min_share=args.min_share),
         n_sentences=args.n_sentences,
         n_words=args.n_words,
         min_count=args.min_count,
@@ -97,6 +114,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
         method=args.method,
         seed=args.seed,
         rows=args.rows,
+        wordnet=args.wordnet,
     )
 
 
@@ -113,8 +131,17 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
         )
     )
     for s in senses.senses:
-        share = s.size / len(senses.rows)
-        console.print(Text.assemble("\n", (f"sense {s.label + 1}", "bold"), f"  {s.size:,} occurrences ({share:.0%})"))
+        small = ("  small sense", "yellow") if s.small else ""
+        console.print(
+            Text.assemble("\n", (f"sense {s.label + 1}", "bold"), f"  {s.size:,} occurrences ({s.share:.0%})", small)
+        )
+        if s.wordnet is not None:
+            match = ("  (no good match)", "dim") if not s.wordnet.match else ""
+            console.print(
+                Text.assemble(
+                    "  WordNet: ", (s.wordnet.synset, "bold"), f" {s.wordnet.score:.2f}: {s.wordnet.gloss}", match
+                )
+            )
         console.print(
             "  near: " + ", ".join(f"{w} {v:.2f}" for w, v in zip(s.nearest_words, s.nearest_scores, strict=True))
         )
@@ -122,6 +149,16 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
             console.print("  keywords: " + ", ".join(s.keywords))
         for o in s.central:
             console.print("  ", highlight(o.sentence, o.start, o.end))
+    small_senses = [s for s in senses.senses if s.small]
+    if small_senses:
+        names = ", ".join(f"sense {s.label + 1}" for s in small_senses)
+        console.print(
+            f"\n{names}: under {senses.rule.small_share:.0%} of the occurrences (small: fewer examples, less certain)"
+        )
+    if senses.excluded_forms:
+        console.print(f"forms of the word left out of the nearest words: {', '.join(senses.excluded_forms[:10])}")
+    if senses.wordnet_note and all(s.wordnet is None for s in senses.senses):
+        console.print(f"no WordNet labels: {senses.wordnet_note}")
     for row, label in senses.row_senses.items():
         s = senses.senses[label]
         keywords = f" ({', '.join(s.keywords)})" if s.keywords else ""

@@ -193,6 +193,8 @@ class Heatmap(Result):
     dims: np.ndarray
     kind: str
     rogue: np.ndarray
+    order: str = "index"
+    n_dims: int = 0
 
     def to_dict(self) -> JSON:
         return {
@@ -201,6 +203,7 @@ class Heatmap(Result):
             "dims": jsonable(self.dims),
             "kind": self.kind,
             "rogue": jsonable(self.rogue),
+            "order": self.order,
         }
 
 
@@ -213,13 +216,19 @@ def heatmap(
     rogue: np.ndarray | None = None,
     top_dims: int | None = None,
     seed: int = 0,
+    order: str = "index",
 ) -> Heatmap:
     """Raw vectors of `words`: their word-type vectors (`level="types"`) or up to `per_word`
     occurrences each (`level="occurrences"`, a seeded sample).
 
-    top_dims: keep only the `top_dims` dimensions with the largest mean |value| over these rows
-    (rogue dimensions always kept), in dimension order.
+    top_dims: keep only the `top_dims` most informative dimensions for these rows: the largest spread
+    across the rows (standard deviation; |value| for a single row), rogue dimensions always kept.
+    order: the columns in dimension order (``index``), by decreasing spread (``spread``), or in the leaf
+    order of an average-linkage clustering of the columns by correlation across the rows (``cluster``),
+    so that dimensions that move together sit together.
     """
+    if order not in HEATMAP_ORDERS:
+        raise ParameterError("order", f"unknown heat map {{name}} {order!r}; use one of {', '.join(HEATMAP_ORDERS)}")
     if not words:
         raise ParameterError("words", "give at least one word for the heat map ({name}), e.g. cold warm hot")
     if top_dims is not None and top_dims < 1:
@@ -244,8 +253,35 @@ def heatmap(
     else:
         raise ParameterError("level", f"unknown heat map {{name}} {level!r}; use types or occurrences")
     dims = np.arange(values.shape[1])
+    spread = values.std(axis=0) if len(values) > 1 else np.abs(values).mean(axis=0)
     if top_dims is not None and top_dims < len(dims):
-        strength = np.abs(values).mean(axis=0)
+        strength = spread.astype(np.float64)
         strength[marks] = np.inf
         dims = np.sort(np.argsort(-strength, kind="stable")[:top_dims])
-    return Heatmap(labels, values[:, dims], dims, kind, marks)
+    if order == "spread":
+        dims = dims[np.argsort(-spread[dims], kind="stable")]
+    elif order == "cluster":
+        dims = dims[cluster_order(values[:, dims])]
+    return Heatmap(labels, values[:, dims], dims, kind, marks, order, int(values.shape[1]))
+
+
+HEATMAP_ORDERS = ("index", "spread", "cluster")
+
+
+def cluster_order(values: np.ndarray) -> np.ndarray:
+    """Column order (d,) of (n, d) `values`: leaves of an average-linkage clustering of the columns by
+    correlation across the rows (scipy); columns constant over the rows go last; identity for < 3 columns
+    or a single row."""
+    d = values.shape[1]
+    if d < 3 or len(values) < 2:
+        return np.arange(d)
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import pdist
+
+    cols = np.asarray(values, dtype=np.float64).T
+    varied = np.flatnonzero(cols.std(axis=1) > 1e-12)
+    if len(varied) < 3:
+        return np.r_[varied, np.setdiff1d(np.arange(d), varied)]
+    dist = np.clip(np.nan_to_num(pdist(cols[varied], metric="correlation"), nan=1.0), 0.0, 2.0)
+    tree = optimal_leaf_ordering(linkage(dist, method="average"), dist)
+    return np.r_[varied[leaves_list(tree)], np.setdiff1d(np.arange(d), varied)]

