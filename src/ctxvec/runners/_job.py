@@ -55,6 +55,7 @@ class EmbedJob:
     shard_sentences: int
     created: bool
     checkpoint: Checkpoint = field(default=_no_checkpoint)
+    _commits: int = field(default=0, init=False)
 
     @classmethod
     def start(
@@ -153,6 +154,8 @@ class EmbedJob:
             f.write(lines)
             f.flush()
             os.fsync(f.fileno())
+        self._commits += 1
+        self.checkpoint(f"committed:{self._commits}")
 
     def finish(self, writer: StoreWriter) -> Store:
         """Finalize the store (resumable) and drop the build folder."""

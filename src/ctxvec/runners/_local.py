@@ -72,7 +72,7 @@ def embed(
     Shards of `shard_sentences` consecutive sentences are the unit of work and of resume.
     `on_batch(i)` is called after batch i is written (local runner), `on_phase(name)` at each named
     step of the run (``created``, ``tables``, ``tokenized``, ``planned``, ``allocated``, ``batch:N``,
-    ``shard:N``, ``encoded``, ``finalize:renamed``, ``finalize:norms``); tests interrupt runs there.
+    ``shard:N``, ``committed:N``, ``encoded``, ``finalize:renamed``, ``finalize:norms``); tests interrupt runs there.
     """
     _check_options(dtype, batch_tokens, runner, address, workers, gpus_per_worker, shard_sentences)
     spec = EncodeSpec(
@@ -182,7 +182,9 @@ def encode_locally(
             if on_batch is not None:
                 on_batch(int(first_batch[k]) + b)
         bar.advance(plan.tokens[k] - advanced)
-    job.commit(writer, pending)
+        job.commit(writer, pending)  # at every shard's end too: a resume skips whole shards
+        pending.clear()
+        last_flush = time.monotonic()
 
 
 @lru_cache(maxsize=1)
