@@ -28,11 +28,11 @@ from ..errors import ParameterError
 from ..progress import Bar, progress_bar
 from ..store import STORAGE_DTYPES, Store, StoreWriter
 from ._job import EmbedJob
-from ._shards import SHARD_SENTENCES, ShardPlan, encode_shard, read_shard_texts
+from ._options import RUNNERS, SHARD_SENTENCES
+from ._shards import ShardPlan, encode_shard, read_shard_texts
 
 FLUSH_SECONDS = 5.0
 MIN_BATCH_TOKENS = 16
-RUNNERS = ("local", "ray")
 
 
 def embed(
@@ -201,4 +201,3 @@ def release_freed_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
-

@@ -21,11 +21,7 @@ import pyarrow.parquet as pq
 from .._io import write_json_atomic
 from ..encoding import BatchEncoder
 from ..errors import CtxvecError
-from ..results import JSON
 from ..store import SENTENCES
-
-SHARD_SENTENCES = 1024
-"""Default sentences per shard (recorded in the manifest: resume and every runner use the same plan)."""
 
 
 def shard_ranges(n_sentences: int, shard_sentences: int) -> list[tuple[int, int]]:
@@ -122,12 +118,3 @@ def encode_shard_array(encoder: BatchEncoder, texts: list[str], n_rows: int, dty
     for _, rows, vectors, _ in encode_shard(encoder, texts):
         out[rows] = vectors  # the same float32 -> storage cast as StoreWriter.write
     return out
-
-
-def plan_fingerprint(manifest: JSON) -> str:
-    """A short id of the job a manifest describes (what a shard result must match)."""
-    import hashlib
-    import json
-
-    keys = ("model", "encode", "corpus", "batch_tokens", "shard_sentences", "dtype")
-    return hashlib.sha256(json.dumps({k: manifest.get(k) for k in keys}, sort_keys=True).encode()).hexdigest()[:16]

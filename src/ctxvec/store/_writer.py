@@ -110,9 +110,7 @@ class TableStream:
     def __enter__(self) -> TableStream:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if kind is None:
             self.close()
             return
@@ -165,7 +163,13 @@ class StoreWriter:
 
     @classmethod
     def allocate(
-        cls, path: str | os.PathLike[str], n_rows: int, n_sentences: int, dim: int, dtype: str = "float16", **counts: int
+        cls,
+        path: str | os.PathLike[str],
+        n_rows: int,
+        n_sentences: int,
+        dim: int,
+        dtype: str = "float16",
+        **counts: int,
     ) -> StoreWriter:
         """Allocate the (n_rows, dim) vectors of a started store whose tables are written, and record
         the sizes (and the entries `counts`) in its manifest."""
