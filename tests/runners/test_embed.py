@@ -103,7 +103,7 @@ def test_resume_after_kill_9(tmp_path, corpus_file, tiny_model):
     resumed = build(corpus_file, out, tiny_model)
     full = build(corpus_file, tmp_path / "full", tiny_model)
     assert np.array_equal(np.asarray(resumed.vectors), np.asarray(full.vectors))
-    assert not (out / "progress.log").exists()
+    assert not (out / "building").exists() and not (out / "vectors.npy.partial").exists()
 
 
 def test_refuses_a_different_unfinished_job_and_a_finished_store(tmp_path, corpus_file, tiny_model):

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from ..encoding import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS
+from ..runners import RUNNERS
 from ..store import STORAGE_DTYPES
 from ._output import add_json_flag
 from .info import render as render_summary
@@ -55,6 +56,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--split-sentences", action="store_true", help="split each line/cell of paragraph text into sentences"
     )
     p.add_argument("--limit", type=int, default=None, help="embed only the first N sentences")
+    p.add_argument(
+        "--runner",
+        choices=RUNNERS,
+        default="local",
+        help="local (this process, default) or ray (a Ray cluster; needs ctxvec[ray])",
+    )
+    p.add_argument(
+        "--address", default=None, help="with --runner ray: join the cluster at ADDRESS (default: start a local one)"
+    )
+    p.add_argument("--workers", type=int, default=None, help="with --runner ray: encoding actors (default 1)")
+    p.add_argument(
+        "--gpus-per-worker",
+        type=float,
+        default=None,
+        help="with --runner ray: GPUs per actor (default 1 when CUDA is used, else 0)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_json_flag(p)
 
@@ -80,6 +97,10 @@ def compute(args: argparse.Namespace) -> StoreSummary:
         column=args.column,
         split_sentences=args.split_sentences,
         limit=args.limit,
+        runner=args.runner,
+        address=args.address,
+        workers=1 if args.workers is None else args.workers,
+        gpus_per_worker=args.gpus_per_worker,
         quiet=args.quiet or args.json,
     )
     return store.summary()

@@ -1,11 +1,14 @@
-"""The local runner: corpus -> store, a thin loop around `BatchEncoder`.
+"""`embed`: corpus -> store, and the local runner (a thin loop over `ctxvec.runners._shards`).
 
 1. read the corpus and load the model (all bad input is caught before anything is written);
-2. tokenize everything (fast) so every row's index is known and ``vectors.npy`` can be
-   allocated at full size;
-3. encode length-sorted batches and write each straight into the memory map; a progress file
-   lists finished batches, so a killed run started again with the same command resumes;
+2. pass 1 tokenizes shard by shard and streams the rows and sentences tables to disk, so
+   ``vectors.npy`` can be allocated at full size (`ctxvec.runners._job`);
+3. pass 2 re-tokenizes each shard, encodes its length-sorted batches and writes each straight
+   into the vectors at the shard's row offset; a progress file lists finished batches;
 4. finalize: norms, checksums, manifest marked ``complete`` (written last).
+
+Memory depends on the shard size and the batch budget, not on the corpus. ``runner="ray"``
+encodes the shards on a Ray cluster instead (`ctxvec.runners._ray`); both give the same store.
 """
 
 from __future__ import annotations
@@ -15,25 +18,24 @@ import os
 import time
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 
 from .._io import check_output_path
 from ..corpus import Corpus, read_corpus
-from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec, Tokenized
-from ..errors import CtxvecError, ParameterError
-from ..progress import progress_bar
-from ..results import JSON
-from ..store import MANIFEST, STORAGE_DTYPES, Store, StoreWriter, read_manifest, writes_store
+from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec
+from ..errors import ParameterError
+from ..progress import Bar, progress_bar
+from ..store import STORAGE_DTYPES, Store, StoreWriter, writes_store
+from ._job import EmbedJob
+from ._options import RUNNERS, SHARD_SENTENCES
+from ._shards import ShardPlan, encode_shard, read_shard_texts
 
-PROGRESS = "progress.log"
 FLUSH_SECONDS = 5.0
 MIN_BATCH_TOKENS = 16
 
 
-@writes_store("out", create=True)  # one writer per store (integrity)
+@writes_store("out", create=True)  # one writer per store
 def embed(
     corpus: str | os.PathLike[str] | Corpus | list[str],
     out: str | os.PathLike[str],
@@ -52,23 +54,28 @@ def embed(
     column: str = "text",
     split_sentences: bool = False,
     limit: int | None = None,
+    runner: str = "local",
+    address: str | None = None,
+    workers: int = 1,
+    gpus_per_worker: float | None = None,
+    shard_sentences: int = SHARD_SENTENCES,
     quiet: bool = True,
     on_batch: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> Store:
     """Embed `corpus` into a store at `out` and return it opened.
 
     `corpus` is anything `read_corpus` takes. Re-running the same call on an unfinished store
-    resumes it; a folder holding a different store (or anything else) is refused.
-    `on_batch(i)` is called after batch i is written (used by tests to interrupt a run).
+    resumes it, wherever it stopped; a folder holding a different store (or anything else) is refused.
+    `runner` ``"local"`` encodes in this process; ``"ray"`` on a Ray cluster: the one at `address`,
+    or (None) a local one started and shut down with the run, with `workers` actors of
+    `gpus_per_worker` GPUs each (None: 1 where CUDA is used, else 0). Both write the same store.
+    Shards of `shard_sentences` consecutive sentences are the unit of work and of resume.
+    `on_batch(i)` is called after batch i is written (local runner), `on_phase(name)` at each named
+    step of the run (``created``, ``tables``, ``tokenized``, ``planned``, ``allocated``, ``batch:N``,
+    ``shard:N``, ``committed:N``, ``encoded``, ``finalize:renamed``, ``finalize:norms``); tests interrupt runs there.
     """
-    if dtype not in STORAGE_DTYPES:
-        shown = repr(dtype).replace("{", "{{").replace("}", "}}")
-        raise ParameterError("dtype", f"unknown storage {{name}} {shown}; use {' or '.join(STORAGE_DTYPES)}")
-    if batch_tokens < MIN_BATCH_TOKENS:
-        raise ParameterError(
-            "batch_tokens",
-            f"{{name}} {batch_tokens} is too small; use at least {MIN_BATCH_TOKENS} (default {DEFAULT_BATCH_TOKENS})",
-        )
+    _check_options(dtype, batch_tokens, runner, address, workers, gpus_per_worker, shard_sentences)
     out_path = check_output_path(out, "folder", overwrite=True, name="out")  # an existing store: checked below
     spec = EncodeSpec(
         model=model,
@@ -84,47 +91,101 @@ def embed(
         raise ParameterError(
             "layers", "{name} all gives several vectors per token; a store keeps one: choose a layer or a range"
         )
-    existing = _existing_manifest(out_path)
+    if runner == "ray":
+        from ._ray import import_ray
+
+        import_ray()  # a missing extra is reported before any work
     docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
-    tok = encoder.tokenize(docs.texts)
-    if tok.n_rows == 0:
-        raise CtxvecError(f"the corpus {docs.name} produced no tokens")
-    batches = encoder.plan(tok)
-    manifest = _manifest(docs, encoder, spec, tok, len(batches))
+    job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase)
+    plan = job.tokenize()
+    writer = job.writer(plan)
+    if plan is not None:
+        done = job.done()
+        total = sum(plan.tokens)
+        with progress_bar(f"embedding {docs.name}", total=total, unit="tok", quiet=quiet) as bar:
+            if runner == "ray":
+                from ._ray import encode_on_ray
 
-    if existing is None:
-        sentences = pa.table(
-            {"sentence_id": np.arange(len(docs), dtype=np.int64), "doc_id": docs.doc_ids, "text": docs.texts}
+                encode_on_ray(
+                    job, plan, writer, done, bar, address=address, workers=workers, gpus=gpus_per_worker, device=device
+                )
+            else:
+                encode_locally(job, plan, writer, done, bar, on_batch)
+    return job.finish(writer)
+
+
+def _check_options(
+    dtype: str,
+    batch_tokens: int,
+    runner: str,
+    address: str | None,
+    workers: int,
+    gpus_per_worker: float | None,
+    shard_sentences: int,
+) -> None:
+    if dtype not in STORAGE_DTYPES:
+        shown = repr(dtype).replace("{", "{{").replace("}", "}}")
+        raise ParameterError("dtype", f"unknown storage {{name}} {shown}; use {' or '.join(STORAGE_DTYPES)}")
+    if batch_tokens < MIN_BATCH_TOKENS:
+        raise ParameterError(
+            "batch_tokens",
+            f"{{name}} {batch_tokens} is too small; use at least {MIN_BATCH_TOKENS} (default {DEFAULT_BATCH_TOKENS})",
         )
-        writer = StoreWriter.create(out_path, manifest, tok.rows_table(), sentences, encoder.dim, dtype)
-        done: set[int] = set()
-    else:
-        _check_same_job(out_path, existing, manifest, dtype)
-        writer = StoreWriter.resume(out_path)
-        done = _read_progress(out_path)
+    if runner not in RUNNERS:
+        shown = repr(runner).replace("{", "{{").replace("}", "}}")
+        raise ParameterError("runner", f"unknown {{name}} {shown}; use {' or '.join(RUNNERS)}")
+    if runner == "local" and (address is not None or workers != 1 or gpus_per_worker is not None):
+        raise ParameterError("runner", "address, workers and gpus_per_worker need {name} 'ray'")
+    if workers < 1:
+        raise ParameterError("workers", f"{{name}} must be at least 1, not {workers}")
+    if gpus_per_worker is not None and not gpus_per_worker >= 0:
+        raise ParameterError("gpus_per_worker", f"{{name}} must be 0 or more, not {gpus_per_worker}")
+    if shard_sentences < 1:
+        raise ParameterError("shard_sentences", f"{{name}} must be at least 1, not {shard_sentences}")
 
-    todo = [i for i in range(len(batches)) if i not in done]
-    tokens_done = int(sum(tok.chunk_length[batches[i]].sum() for i in done))
-    with progress_bar(f"embedding {docs.name}", total=tok.n_tokens, unit="tok", quiet=quiet) as bar:
-        bar.advance(tokens_done)
-        pending: list[int] = []
-        last_flush = time.monotonic()
-        for i in todo:
-            rows, vectors = encoder.encode_chunks(tok, batches[i])
-            writer.write(rows, vectors)
+
+def encode_locally(
+    job: EmbedJob,
+    plan: ShardPlan,
+    writer: StoreWriter,
+    done: dict[int, set[int]],
+    bar: Bar,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Encode every unfinished batch of every shard in this process, writing at the shard's offset."""
+    offsets = plan.row_offsets
+    first_batch = np.r_[0, np.cumsum(plan.batches)].astype(np.int64)
+    n_sentences = len(job.docs)
+    pending: list[tuple[int, int]] = []
+    last_flush = time.monotonic()
+    written = 0
+    for k in range(plan.n_shards):
+        skip = done.get(k, set())
+        if len(skip) >= plan.batches[k]:
+            bar.advance(plan.tokens[k])
+            continue
+        a = k * plan.shard_sentences
+        texts = read_shard_texts(job.path, k, min(plan.shard_sentences, n_sentences - a))
+        advanced = 0
+        for b, rows, vectors, n_tokens in encode_shard(job.encoder, texts, skip):
+            writer.write(rows + offsets[k], vectors)
             release_freed_memory()
-            pending.append(i)
-            bar.advance(int(tok.chunk_length[batches[i]].sum()))
+            pending.append((k, b))
+            bar.advance(n_tokens)
+            advanced += n_tokens
             if time.monotonic() - last_flush > FLUSH_SECONDS:
-                _commit(writer, out_path, pending)
+                job.commit(writer, pending)
+                pending.clear()
                 last_flush = time.monotonic()
+            written += 1
+            job.checkpoint(f"batch:{written}")
             if on_batch is not None:
-                on_batch(i)
-        _commit(writer, out_path, pending)
-    store = writer.finalize()
-    (out_path / PROGRESS).unlink(missing_ok=True)
-    return store
+                on_batch(int(first_batch[k]) + b)
+        bar.advance(plan.tokens[k] - advanced)
+        job.commit(writer, pending)  # at every shard's end too: a resume skips whole shards
+        pending.clear()
+        last_flush = time.monotonic()
 
 
 @lru_cache(maxsize=1)
@@ -141,72 +202,3 @@ def release_freed_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
-
-
-def _manifest(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, tok: Tokenized, n_batches: int) -> JSON:
-    from .. import __version__
-
-    return {
-        "ctxvec_version": __version__,
-        "model": {"name": enc.ref.name, "path": enc.ref.path, "weights_sha256": enc.weights_hash},
-        "encode": {**spec.to_manifest(), "model": enc.ref.name, "max_length": enc.max_length},
-        "layer_indices": enc.layer_indices,
-        "n_layers": enc.n_layers,
-        "corpus": {"name": docs.name, "sha256": docs.fingerprint(), "n_documents": len(np.unique(docs.doc_ids))},
-        "n_tokens": tok.n_tokens,
-        "n_windowed_sentences": tok.n_windowed,
-        "n_batches": n_batches,
-        "batch_tokens": enc.batch_tokens,
-    }
-
-
-def _existing_manifest(path: Path) -> JSON | None:
-    """The manifest of an unfinished store at `path` to resume; None when `path` is new or empty."""
-    if not path.exists():
-        return None
-    if not path.is_dir():
-        raise CtxvecError(f"output {path} is a file; choose a folder path for the store")
-    if not any(path.iterdir()):
-        return None
-    mf = path / MANIFEST
-    if not mf.is_file():
-        raise CtxvecError(f"output folder {path} is not empty and holds no store; choose a new path")
-    manifest = read_manifest(path)
-    if manifest.get("state") == "complete":
-        raise CtxvecError(f"{path} already holds a finished store; remove it or choose another output path")
-    return manifest
-
-
-SAME_JOB_KEYS = ("model", "encode", "corpus", "n_batches", "batch_tokens", "n_tokens")
-
-
-def _check_same_job(path: Path, existing: JSON, new: JSON, dtype: str) -> None:
-    diffs = [k for k in SAME_JOB_KEYS if k != "encode" and existing.get(k) != new.get(k)]
-    old_enc, new_enc = existing.get("encode") or {}, new.get("encode") or {}
-    diffs += [k for k in sorted(set(old_enc) | set(new_enc)) if old_enc.get(k) != new_enc.get(k)]
-    if existing.get("dtype") != dtype:
-        diffs.append("dtype")
-    if diffs:
-        raise CtxvecError(
-            f"{path} holds an unfinished store of a different job (differs in {', '.join(diffs)}); "
-            "rerun the original command to finish it, or choose a new output path"
-        )
-
-
-def _read_progress(path: Path) -> set[int]:
-    f = path / PROGRESS
-    if not f.is_file():
-        return set()
-    return {int(x) for x in f.read_text().split() if x.strip().isdigit()}
-
-
-def _commit(writer: StoreWriter, path: Path, pending: list[int]) -> None:
-    """Flush vectors to disk, then record the batches as finished (in that order)."""
-    if not pending:
-        return
-    writer.flush()
-    with open(path / PROGRESS, "a") as f:
-        f.write("".join(f"{i}\n" for i in pending))
-        f.flush()
-        os.fsync(f.fileno())
-    pending.clear()

@@ -1,12 +1,21 @@
-"""Writing stores: `StoreWriter` (tables first, vectors in place, manifest ``complete`` last) and
-`write_store` (a whole store from in-memory arrays)."""
+"""Writing stores: `StoreWriter` (tables first, vectors in place, manifest ``complete`` last),
+`TableStream` (the rows and sentences tables written piece by piece) and `write_store` (a whole
+store from in-memory arrays).
+
+Every step leaves the folder in a state a rerun can continue from: the manifest (``building``) is
+written first, the tables appear under their names only when complete, ``vectors.npy.partial`` is
+allocated whole under a temporary name, and `StoreWriter.finalize` can be interrupted at any step
+and called again (`StoreWriter.resume` reopens the vectors whether or not they were renamed yet).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from types import TracebackType
 
 import numpy as np
 import pyarrow as pa
@@ -32,10 +41,82 @@ SENTENCE_SCHEMA = pa.schema([("sentence_id", pa.int64()), ("doc_id", pa.int64())
 NORM_BLOCK_ROWS = 65536
 
 
+PARTIAL = VECTORS + ".partial"
+
+
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     """`table` as Parquet at `path`, atomically."""
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
+
+
+def is_leftover(name: str) -> bool:
+    """Whether `name` is a temporary file an interrupted atomic write left (``.NAME.XXXX.tmp...``)."""
+    return name.startswith(".") and ".tmp" in name
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Delete the temporary files interrupted writes left in `folder`."""
+    for f in folder.iterdir():
+        if is_leftover(f.name) and f.is_file():
+            f.unlink(missing_ok=True)
+
+
+def start_store(path: str | os.PathLike[str], manifest: JSON) -> Path:
+    """Create the store folder `path` (new, empty, or holding only leftovers of an interrupted
+    start) and write its manifest with state ``building`` -- the first file of every store."""
+    p = Path(path)
+    if p.exists() and any(not is_leftover(f.name) for f in p.iterdir()):
+        raise CtxvecError(f"output folder {p} is not empty; choose a new path or remove it")
+    p.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(p)
+    write_manifest(p, {**manifest, "format_version": FORMAT_VERSION, "state": "building"})
+    return p
+
+
+class TableStream:
+    """Writes ``rows.parquet`` and ``sentences.parquet`` piece by piece (one row group per piece).
+
+    Both files are written under temporary names and renamed only by `close`, so a reader (or a
+    resumed run) sees either no table or a complete one. Use as a context manager: an exception
+    removes the temporary files.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        p = Path(path)
+        self._stack = ExitStack()
+        rows_tmp = self._stack.enter_context(atomic_path(p / ROWS))
+        sentences_tmp = self._stack.enter_context(atomic_path(p / SENTENCES))
+        self._rows = pq.ParquetWriter(rows_tmp, ROW_SCHEMA)
+        self._sentences = pq.ParquetWriter(sentences_tmp, SENTENCE_SCHEMA)
+        self.n_rows = 0
+        self.n_sentences = 0
+
+    def add(self, rows: pa.Table, sentences: pa.Table) -> None:
+        """Append a piece: rows (k,) sentence_id, position, token, start, end; sentences (m,)
+        sentence_id, doc_id, text. Each becomes one row group (so piece i is row group i)."""
+        if rows.num_rows:
+            self._rows.write_table(rows.cast(ROW_SCHEMA), row_group_size=rows.num_rows)
+        self._sentences.write_table(sentences.cast(SENTENCE_SCHEMA), row_group_size=max(1, sentences.num_rows))
+        self.n_rows += rows.num_rows
+        self.n_sentences += sentences.num_rows
+
+    def close(self) -> None:
+        """Finish both files and move them under their names."""
+        self._rows.close()
+        self._sentences.close()
+        self._stack.close()
+
+    def __enter__(self) -> TableStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
+            return
+        self._rows.close()
+        self._sentences.close()
+        self._stack.__exit__(kind, exc, tb)
 
 
 class StoreWriter:
@@ -55,11 +136,11 @@ class StoreWriter:
         self.dtype = dtype
         self._offset = offset
         self._row_bytes = shape[1] * dtype.itemsize
-        self._fd: int | None = os.open(self._partial, os.O_RDWR)
+        self._fd: int | None = os.open(self._partial, os.O_RDWR) if self._partial.is_file() else None
 
     @property
     def _partial(self) -> Path:
-        return self.path / (VECTORS + ".partial")
+        return self.path / PARTIAL
 
     @classmethod
     def create(
@@ -75,24 +156,29 @@ class StoreWriter:
 
         rows: (n_rows,) table sentence_id, position, token, start, end; sentences: (n_sentences,)
         table sentence_id, doc_id, text; the vectors will be (n_rows, dim) of `dtype`."""
-        p = Path(path)
-        if p.exists() and any(p.iterdir()):
-            raise CtxvecError(f"output folder {p} is not empty; choose a new path or remove it")
-        p.mkdir(parents=True, exist_ok=True)
-        manifest = dict(manifest)
-        manifest.update(
-            format_version=FORMAT_VERSION,
-            state="building",
-            dim=int(dim),
-            dtype=str(np.dtype(dtype)),
-            n_rows=rows.num_rows,
-            n_sentences=sentences.num_rows,
-        )
-        write_manifest(p, manifest)
+        p = start_store(path, manifest)
         write_parquet_atomic(rows.cast(ROW_SCHEMA), p / ROWS)
         write_parquet_atomic(sentences.cast(SENTENCE_SCHEMA), p / SENTENCES)
-        shape, dt = (rows.num_rows, int(dim)), np.dtype(dtype)
-        with open(p / (VECTORS + ".partial"), "wb") as f:
+        return cls.allocate(p, rows.num_rows, sentences.num_rows, dim, dtype)
+
+    @classmethod
+    def allocate(
+        cls,
+        path: str | os.PathLike[str],
+        n_rows: int,
+        n_sentences: int,
+        dim: int,
+        dtype: str = "float16",
+        **counts: int,
+    ) -> StoreWriter:
+        """Allocate the (n_rows, dim) vectors of a started store whose tables are written, and record
+        the sizes (and the entries `counts`) in its manifest."""
+        p = Path(path)
+        shape, dt = (int(n_rows), int(dim)), np.dtype(dtype)
+        manifest = read_manifest(p)  # the sizes first: vectors.npy.partial never exists without them
+        manifest.update(counts, dim=shape[1], dtype=str(dt), n_rows=shape[0], n_sentences=int(n_sentences))
+        write_manifest(p, manifest)
+        with atomic_path(p / PARTIAL) as tmp, open(tmp, "wb") as f:
             np.lib.format.write_array_header_1_0(f, {"descr": dt.str, "fortran_order": False, "shape": shape})
             offset = f.tell()
             f.truncate(offset + shape[0] * shape[1] * dt.itemsize)
@@ -100,14 +186,21 @@ class StoreWriter:
 
     @classmethod
     def resume(cls, path: str | os.PathLike[str]) -> StoreWriter:
-        """Reopen an unfinished store to fill in the rest of its vectors."""
+        """Reopen an unfinished store: to fill in the rest of its vectors, or (when a finalize was
+        interrupted after renaming them) to finish it."""
         p = Path(path)
         manifest = read_manifest(p)
-        with open(p / (VECTORS + ".partial"), "rb") as f:
+        source = p / PARTIAL if (p / PARTIAL).is_file() else p / VECTORS
+        with open(source, "rb") as f:
             np.lib.format.read_magic(f)
             shape, _, dt = np.lib.format.read_array_header_1_0(f)
             offset = f.tell()
         return cls(p, manifest, (int(shape[0]), int(shape[1])), np.dtype(dt), offset)
+
+    @property
+    def encoded(self) -> bool:
+        """Whether every vector is written (a finalize renamed them): only `finalize` is left."""
+        return self._fd is None and not self._partial.is_file()
 
     def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Write (k, dim) `vectors` at (k,) row ids `rows` (any order; runs of consecutive ids go in
@@ -139,10 +232,10 @@ class StoreWriter:
             os.close(self._fd)
             self._fd = None
 
-    def _norms(self) -> np.ndarray:
+    def _norms(self, source: Path) -> np.ndarray:
         n, dim = self.shape
         norms = np.empty(n, dtype=np.float32)
-        with open(self._partial, "rb") as f:
+        with open(source, "rb") as f:
             for s in range(0, n, NORM_BLOCK_ROWS):
                 m = min(NORM_BLOCK_ROWS, n - s)
                 f.seek(self._offset + s * self._row_bytes)
@@ -150,14 +243,31 @@ class StoreWriter:
                 norms[s : s + m] = np.linalg.norm(chunk.astype(np.float32), axis=1)
         return norms
 
-    def finalize(self, **extra: object) -> Store:
-        """Compute norms, checksum files, rename the vectors, write the manifest as complete (with the
-        entries `extra`, the vocabulary size ``n_words`` and the files' sizes ``file_bytes``)."""
+    def finalize(
+        self, checkpoint: Callable[[str], None] | None = None, remove: Sequence[str] = (), **extra: object
+    ) -> Store:
+        """Rename the vectors, compute norms, delete the working files or folders `remove`, checksum
+        files, write the manifest as complete (with the entries `extra`, the vocabulary size
+        ``n_words`` and the files' sizes ``file_bytes``).
+
+        An interrupted finalize is finished by calling it again on `StoreWriter.resume`.
+        `checkpoint(step)` is called after the steps ``finalize:renamed`` and ``finalize:norms``
+        (tests interrupt a run there)."""
         self._close()
-        norms = self._norms()
-        os.replace(self._partial, self.path / VECTORS)
-        fsync_dir(self.path)
-        save_npy_atomic(self.path / NORMS, norms)
+        if self._partial.is_file():
+            os.replace(self._partial, self.path / VECTORS)
+            fsync_dir(self.path)
+        if checkpoint is not None:
+            checkpoint("finalize:renamed")
+        save_npy_atomic(self.path / NORMS, self._norms(self.path / VECTORS))
+        if checkpoint is not None:
+            checkpoint("finalize:norms")
+        for name in remove:
+            target = self.path / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
         manifest = dict(self.manifest)
         manifest.update(extra)
         manifest["checksums"] = {name: file_sha256(self.path / name) for name in CHECKSUMMED}

@@ -1,0 +1,120 @@
+"""The shard plan every runner shares: contiguous sentence ranges, tokenized and encoded one at a time.
+
+A corpus of n sentences is cut into shards of ``shard_sentences`` consecutive sentences (the last one
+shorter). Shard k's sentences are row group k of the store's ``sentences.parquet`` and its rows are
+a contiguous block of ``vectors.npy`` starting at ``ShardPlan.row_offsets[k]``. Encoding a shard
+re-tokenizes its sentences and plans length-sorted batches with `BatchEncoder.plan`, so the local
+and the Ray runner compute the same batches and write byte-identical vectors; memory depends on the
+shard size, not on the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Set
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .._io import write_json_atomic
+from ..encoding import BatchEncoder
+from ..errors import CtxvecError
+from ..store import SENTENCES
+
+
+def shard_ranges(n_sentences: int, shard_sentences: int) -> list[tuple[int, int]]:
+    """[start, stop) sentence ranges of the shards of `n_sentences` sentences."""
+    return [(a, min(a + shard_sentences, n_sentences)) for a in range(0, n_sentences, shard_sentences)]
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    """Per shard (n_shards,): its rows, real tokens and batches, as pass 1 counted them."""
+
+    shard_sentences: int
+    rows: list[int]
+    tokens: list[int]
+    batches: list[int]
+    windowed: list[int]
+
+    @property
+    def n_shards(self) -> int:
+        return len(self.rows)
+
+    @property
+    def row_offsets(self) -> np.ndarray:
+        """(n_shards + 1,) int64: shard k's rows are [row_offsets[k], row_offsets[k + 1])."""
+        return np.r_[0, np.cumsum(np.asarray(self.rows, dtype=np.int64))].astype(np.int64)
+
+    def counts(self) -> dict[str, int]:
+        """The manifest's totals."""
+        return {
+            "n_tokens": int(sum(self.tokens)),
+            "n_windowed_sentences": int(sum(self.windowed)),
+            "n_batches": int(sum(self.batches)),
+            "n_shards": self.n_shards,
+        }
+
+    def save(self, path: Path) -> None:
+        write_json_atomic(path, asdict(self))
+
+    @classmethod
+    def load(cls, path: Path) -> ShardPlan:
+        import json
+
+        data = json.loads(path.read_text())
+        return cls(**{k: data[k] for k in ("shard_sentences", "rows", "tokens", "batches", "windowed")})
+
+
+@dataclass
+class TokenizedShard:
+    """Pass 1's result for one shard: its tables and counts (the token ids are not kept)."""
+
+    rows: pa.Table
+    sentences: pa.Table
+    n_tokens: int
+    n_batches: int
+    n_windowed: int
+
+
+def tokenize_shard(encoder: BatchEncoder, texts: list[str], doc_ids: np.ndarray, first_sentence: int) -> TokenizedShard:
+    """Tokenize one shard's sentences (global ids from `first_sentence`) into its store tables."""
+    tok = encoder.tokenize(texts)
+    rows = tok.rows_table()
+    rows = rows.set_column(0, "sentence_id", pa.array(tok.row_sentence + first_sentence, type=pa.int64()))
+    ids = np.arange(first_sentence, first_sentence + len(texts), dtype=np.int64)
+    sentences = pa.table({"sentence_id": ids, "doc_id": np.asarray(doc_ids, dtype=np.int64), "text": texts})
+    return TokenizedShard(rows, sentences, tok.n_tokens, len(encoder.plan(tok)), tok.n_windowed)
+
+
+def read_shard_texts(store: Path, shard: int, expected: int) -> list[str]:
+    """The sentences of shard `shard` (row group `shard` of the store's sentences table)."""
+    table = pq.ParquetFile(store / SENTENCES).read_row_group(shard, columns=["text"])
+    if table.num_rows != expected:
+        raise CtxvecError(f"{store / SENTENCES} row group {shard} has {table.num_rows} sentences, not {expected}")
+    return [str(t) for t in table.column("text").to_pylist()]
+
+
+def encode_shard(
+    encoder: BatchEncoder, texts: list[str], skip: Set[int] = frozenset()
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, int]]:
+    """Encode one shard batch by batch, skipping the batch numbers `skip`.
+
+    Yields (batch number, row ids (k,) relative to the shard, vectors (k, dim) float32, real tokens).
+    """
+    tok = encoder.tokenize(texts)
+    for b, chunks in enumerate(encoder.plan(tok)):
+        if b in skip:
+            continue
+        rows, vectors = encoder.encode_chunks(tok, chunks)
+        yield b, rows, vectors, int(tok.chunk_length[chunks].sum())
+
+
+def encode_shard_array(encoder: BatchEncoder, texts: list[str], n_rows: int, dtype: str) -> np.ndarray:
+    """A whole shard's (n_rows, dim) vectors in the storage `dtype` (what a cluster worker returns)."""
+    out = np.zeros((n_rows, encoder.dim), dtype=np.dtype(dtype))
+    for _, rows, vectors, _ in encode_shard(encoder, texts):
+        out[rows] = vectors  # the same float32 -> storage cast as StoreWriter.write
+    return out
