@@ -2,8 +2,9 @@
 
 The query occurrence is never its own neighbour; `exclude_word` drops every occurrence of the
 query's word and of its other forms (lemma-mates: banks, banking for bank); `distinct_sentences`
-keeps the best hit per sentence and `words_only` the best occurrence per word type (with a count). The backend is a saved faiss index when the store has a
-current one (hnsw, then ivf, then flat), else the exact scan; `exact` asks for an exact answer
+keeps the best hit per sentence and `words_only` the best occurrence per word type (with a count).
+The backend is a saved faiss index when the store has a current one (hnsw, then ivf, then flat),
+else the exact scan; `exact` asks for an exact answer
 (the scan, or for a few queries the store's flat index, whose float16 kernel is faster still).
 A query in a new sentence is compared with its word's stored occurrences (`check_usage`): when the
 corpus does not hold that usage, its entry carries a warning naming the nearest occurrence.
