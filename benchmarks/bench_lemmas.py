@@ -110,8 +110,10 @@ def main() -> None:
         f"| inputs' lemma-mates excluded (`analogy` default) | {forms.accuracy:.4f} | {f_sem:.4f} | {f_syn:.4f} "
         f"| {forms.answered:,} | {t_forms:.1f} |",
         "",
-        "Syntactic sections ask for a form of an input (bird : birds), so excluding forms must lose them; "
-        "semantic sections gain where an inflection of an input used to win (king − man + woman → kings).",
+        "Syntactic sections whose answer is an inflection of an input (plurals, past tense, participles, "
+        "comparatives: bird : birds) are lost by design when forms are excluded; derivations (quick : quickly, "
+        "possible : impossible) are no forms and stay. Semantic sections gain where an inflection of an "
+        "input used to win (king − man + woman → kings). `evaluate` reports gensim's protocol.",
         "",
         f"Lemmatizing the vocabulary (WordNet 3.0 morphy): {t_lemmas:.2f} s for {len(lemmas):,} words "
         f"({len(lemmas.lemma_names):,} lemmas; {shared:,} words share their lemma with another word).",

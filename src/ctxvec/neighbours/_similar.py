@@ -1,9 +1,10 @@
 """`similar`: the nearest occurrences (cosine) of query occurrences, from the backend that fits.
 
 The query occurrence is never its own neighbour; `exclude_word` drops every occurrence of the
-query's word and of its other forms (lemma-mates: banks, banking for bank); `distinct_sentences` keeps the best hit per sentence and `words_only` the best
-occurrence per word type (with a count). The backend is a saved faiss index when the store has a
-current one (hnsw, then ivf, then flat), else the exact scan; `exact` asks for an exact answer
+query's word and of its other forms (lemma-mates: banks, banking for bank); `distinct_sentences`
+keeps the best hit per sentence and `words_only` the best occurrence per word type (with a count).
+The backend is a saved faiss index when the store has a current one (hnsw, then ivf, then flat),
+else the exact scan; `exact` asks for an exact answer
 (the scan, or for a few queries the store's flat index, whose float16 kernel is faster still).
 A query in a new sentence is compared with its word's stored occurrences (`check_usage`): when the
 corpus does not hold that usage, its entry carries a warning naming the nearest occurrence.
@@ -255,9 +256,9 @@ def similar(
     Queries are chosen as in `ctxvec.queries.select_queries` (all occurrences of `word`, the one in
     `sentence`, `row`, or `word` inside the new sentence `in_sentence`, embedded on `device`; at
     most `limit`), or passed ready-made as `queries`. The query occurrence is never its own
-    neighbour. `exclude_word` drops every occurrence of the query's word and its other forms (the store's
-    words sharing a WordNet lemma analysis with it: banks, banked, banking for bank); `distinct_sentences`
-    keeps one hit per sentence; `words_only` keeps each word type's best occurrence, with a count.
+    neighbour. `exclude_word` drops every occurrence of the query's word and its other forms (the
+    store's words sharing a WordNet lemma analysis with it: banks, banked, banking for bank);
+    `distinct_sentences` keeps one hit per sentence; `words_only` keeps each word type's best occurrence, with a count.
     The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
     saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
     indexes from `loader`, default `load_index`).
