@@ -27,6 +27,8 @@ _EXPORTS = {
     "StoreSummary": "store",
     "StoreWriter": "store",
     "write_store": "store",
+    "VerifyReport": "store",
+    "verify_store": "store",
     "Queries": "queries",
     "select_queries": "queries",
     # the shared API: errors, results, vector sources
@@ -130,6 +132,7 @@ __all__ = [
     "TransformResult",
     "TransformedSource",
     "VectorSource",
+    "VerifyReport",
     "Whitening",
     "WordTypes",
     "WordTypesSummary",
@@ -162,6 +165,7 @@ __all__ = [
     "search_vectors",
     "select_queries",
     "similar",
+    "verify_store",
     "word_senses",
     "word_types",
     "write_store",
@@ -204,6 +208,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         layer_isotropy,
         remove_transform,
     )
-    from .store import Occurrence, Store, StoreSummary, StoreWriter, write_store
+    from .store import Occurrence, Store, StoreSummary, StoreWriter, VerifyReport, verify_store, write_store
     from .structure import Clusters, Projection, Senses, cluster, project, project_words, save_projection, word_senses
     from .transforms import PCA, AllButTheTop, Center, ConceptorNegation, Whitening, load_transform, save_transform

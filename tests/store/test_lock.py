@@ -98,6 +98,27 @@ def test_second_writer_is_refused_naming_the_first_and_kill_9_frees_the_lock(ran
     assert (path / "index" / "flat.faiss").is_file()
 
 
+def test_every_writer_command_takes_the_lock(random_store, capsys):
+    path = str(random_store.path)
+    proc = _holder(random_store.path)
+    try:
+        for argv in (
+            ["transform", path, "--method", "center", "--in-place"],
+            ["index", path, "--kind", "flat"],
+            ["factors", "learn", path, "--n-factors", "2", "--samples", "50"],
+            ["types", path],
+        ):
+            assert main(argv) == 2, argv
+            err = capsys.readouterr().err
+            assert f"is being written by PID {proc.pid}" in err and err.count("\n") == 1, (argv, err)
+    finally:
+        proc.stdin.close()
+        proc.wait()
+    assert sorted(p.name for p in random_store.path.iterdir()) == sorted(
+        ["manifest.json", "norms.npy", "rows.parquet", "sentences.parquet", "vectors.npy"]
+    )
+
+
 def test_two_embeds_into_one_store(tmp_path, tiny_model):
     """The issue: a second embed into the same unfinished store joined it, crashed in finalize and left
     progress.log behind. Now it is refused while the first one runs, and the first finishes cleanly."""

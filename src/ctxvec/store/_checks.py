@@ -8,7 +8,9 @@ what to do. The checksums are `verify_store`'s job (they read every byte).
 
 from __future__ import annotations
 
+import math
 import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -131,16 +133,25 @@ def npy_header(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], np.dtype,
         return tuple(int(x) for x in shape), np.dtype(dtype), bool(fortran), f.tell()
 
 
-def _npy_problem(path: Path, shape: tuple[int, ...], dtype: str, fix: str) -> str | None:
-    """A line when the ``.npy`` at `path` does not hold `shape` of `dtype`, or is shorter/longer than its header says."""
+def _file_size(path: Path) -> int | None:
+    """Size of the regular file at `path` (one stat), None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+def _npy_problem(path: Path, size: int, shape: tuple[int, ...], dtype: str, fix: str) -> str | None:
+    """A line when the ``.npy`` at `path` (`size` bytes) does not hold `shape` of `dtype`, or is
+    shorter/longer than its header says."""
     try:
         got_shape, got_dtype, fortran, offset = npy_header(path)
     except (OSError, ValueError) as e:
         return f"{path} is not a readable .npy file ({e}); {fix}"
     if got_shape != shape or got_dtype != np.dtype(dtype) or fortran:
         return f"{path} holds {got_dtype} {got_shape}, the manifest expects {dtype} {shape}; {fix}"
-    expected = offset + int(np.prod(shape)) * np.dtype(dtype).itemsize
-    size = path.stat().st_size
+    expected = offset + math.prod(shape) * np.dtype(dtype).itemsize
     if size != expected:
         state = "truncated" if size < expected else "longer than its header says"
         return f"{path} is {state} ({size:,} bytes, its header needs {expected:,}); {fix}"
@@ -156,22 +167,22 @@ def file_problems(folder: str | os.PathLike[str], manifest: JSON) -> list[str]:
     out = []
     for name in (VECTORS, ROWS, SENTENCES):
         path = p / name
-        if not path.is_file():
+        size = _file_size(path)
+        if size is None:
             out.append(f"{path} is missing; {REBUILD}")
-        elif name in sizes and path.stat().st_size != sizes[name]:
-            size = path.stat().st_size
+        elif name in sizes and size != sizes[name]:
             out.append(
                 f"{path} has {size:,} bytes, the manifest records {sizes[name]:,} (truncated or changed); {REBUILD}"
             )
-        elif name == VECTORS and (problem := _npy_problem(path, (n, dim), manifest["dtype"], REBUILD)):
+        elif name == VECTORS and (problem := _npy_problem(path, size, (n, dim), manifest["dtype"], REBUILD)):
             out.append(problem)
     norms = p / NORMS
-    if norms.is_file():  # a cache: missing is fine (rebuilt on first use), wrong is not
+    size = _file_size(norms)
+    if size is not None:  # a cache: missing is fine (rebuilt on first use), wrong is not
         fix = "delete it (it is rebuilt on first use)"
-        problem = _npy_problem(norms, (n,), "float32", fix)
-        if problem is None and NORMS in sizes and norms.stat().st_size != sizes[NORMS]:
-            problem = f"{norms} has {norms.stat().st_size:,} bytes, the manifest records {sizes[NORMS]:,}; {fix}"
-        if problem:
+        if NORMS in sizes and size != sizes[NORMS]:
+            out.append(f"{norms} has {size:,} bytes, the manifest records {sizes[NORMS]:,}; {fix}")
+        elif NORMS not in sizes and (problem := _npy_problem(norms, size, (n,), "float32", fix)):
             out.append(problem)
     transform = p / TRANSFORM_DIR
     if transform.exists() and not transform.is_dir():
