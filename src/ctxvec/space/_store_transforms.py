@@ -68,6 +68,11 @@ def _unfinished_manifest(path: Path) -> JSON | None:
     return manifest if isinstance(manifest, dict) and manifest.get("state") == "building" else None
 
 
+def _is_temporary(path: Path) -> bool:
+    """A temporary file `ctxvec._io.atomic_path` leaves when killed before its rename (``.NAME.XXXX.tmp``)."""
+    return path.is_file() and path.name.startswith(".") and ".tmp" in path.name
+
+
 def check_new_output(out: str | os.PathLike[str], source: Store | None = None, job: JSON | None = None) -> Path:
     """`out` as a Path, writable and new (a store is never overwritten); CtxvecError otherwise.
 
@@ -79,8 +84,9 @@ def check_new_output(out: str | os.PathLike[str], source: Store | None = None, j
     if not path.exists() or not any(path.iterdir()):
         return path
     unfinished = _unfinished_manifest(path)
-    if unfinished is not None and job is not None and unfinished.get("transform_job") == job:
-        shutil.rmtree(path)  # our own unfinished output: start again (the fit is redone anyway)
+    ours = unfinished is not None and job is not None and unfinished.get("transform_job") == job
+    if ours or all(_is_temporary(p) for p in path.iterdir()):
+        shutil.rmtree(path)  # our own unfinished output (or only the temp file of its first write): start again
         return path
     if unfinished is not None and unfinished.get("made_by"):
         raise CtxvecError(
