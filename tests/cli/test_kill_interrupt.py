@@ -1,7 +1,7 @@
 """Ctrl-C at any moment: ``ctxvec: error: interrupted`` on one line, exit 130, no traceback, nothing half-written.
 
-A real ``python -m ctxvec transform ... --out OUT`` gets SIGINT at several delays (while Python is still
-importing the CLI and its libraries) and at exact phases of the work (`ctxvec._io.kill_point` with
+A real ``python -m ctxvec transform ... --out OUT`` gets SIGINT at several delays after its entry point
+starts (while Python is still importing the CLI and its libraries) and at exact phases of the work (`ctxvec._io.kill_point` with
 ``CTXVEC_TEST_KILL_SIGNAL=INT``: mid-fit, mid-write, before the last rename); OUT must not exist after.
 """
 
@@ -36,15 +36,21 @@ def check_interrupted(proc: subprocess.Popen[str] | subprocess.CompletedProcess[
     assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}")], "a temporary was left"
 
 
-@pytest.mark.parametrize("delay", [0.25, 0.5])
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15])
 def test_ctrl_c_while_importing(delay: float, store: Path, tmp_path: Path) -> None:
-    out = tmp_path / "t.store"
+    """SIGINT `delay` s after the entry point starts importing the CLI (``CTXVEC_TEST_READY`` marks that)."""
+    out, ready = tmp_path / "t.store", tmp_path / "ready"
     argv = [sys.executable, "-m", "ctxvec", "transform", str(store), "--method", "abtt", "--out", str(out)]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    env = _env(CTXVEC_TEST_READY=str(ready))
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
     time.sleep(delay)
     assert proc.poll() is None, "the command ended before the signal; the test needs it still starting"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
+    ready.unlink()
     check_interrupted(proc, err, out)
 
 

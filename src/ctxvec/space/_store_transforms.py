@@ -139,9 +139,13 @@ def transform_store(
         applied = Pipeline([(f"s{i}", s) for i, (_, s) in enumerate([*src_steps, *new_steps])])
     manifest = {key: v for key, v in store.manifest.items() if key not in _NOT_COPIED}
     manifest.update(made_by=made_by, transform_job=job)
-    writer = StoreWriter.create(
-        out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"]
-    )
+    try:
+        writer = StoreWriter.create(
+            out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"]
+        )
+    except BaseException:  # e.g. Ctrl-C while the tables are written: `out` was new (or cleared) before
+        shutil.rmtree(out, ignore_errors=True)
+        raise
     try:
         for start, block in store.iter_blocks(block_rows):
             writer.write_range(start, t.transform(block))
