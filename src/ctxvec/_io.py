@@ -55,6 +55,8 @@ def _file_mode(target: Path) -> int:
 KILL_AT_ENV = "CTXVEC_TEST_KILL_AT"
 """Test hook: a comma-separated list of ``phase`` or ``phase:N`` (the N-th time, 1-based) at which
 `kill_point` sends this process SIGKILL (the kill -9 tests)."""
+KILL_SIGNAL_ENV = "CTXVEC_TEST_KILL_SIGNAL"
+"""``INT``: `kill_point` sends SIGINT (a Ctrl-C at that exact point) instead of SIGKILL."""
 
 _kill_counts: dict[str, int] = {}
 
@@ -69,7 +71,7 @@ def kill_point(phase: str) -> None:
     for item in wanted.split(","):
         name, _, nth = item.strip().partition(":")
         if name == phase and (not nth or (nth.isdigit() and int(nth) == count)):
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), signal.SIGINT if os.environ.get(KILL_SIGNAL_ENV) == "INT" else signal.SIGKILL)
 
 
 @contextmanager

@@ -41,6 +41,8 @@ class EncodeSpec:
             )
         if self.max_length is not None and self.max_length < 4:
             raise ParameterError("max_length", f"{{name}} {self.max_length} is too small; use at least 4")
+        if self.window_overlap is not None and self.window_overlap < 0:
+            raise ParameterError("window_overlap", f"{{name}} must be 0 or more, got {self.window_overlap}")
         parse_layers(self.layers, 12)  # syntax check
         return self
 

@@ -415,7 +415,7 @@ def evaluate(
     wic embeds WordNet example sentences with the store's own encoder (see `ctxvec.lexicon._wic`).
     """
     names = parse_tasks(tasks)
-    if wic_pairs and wic_pairs < 4:
+    if wic_pairs is not None and wic_pairs < 4:
         raise ParameterError("wic_pairs", f"the word-in-context set needs at least 4 pairs; {{name}} is {wic_pairs}")
     result = Evaluation()
     if types is None and any(t != "wic" for t in names):

@@ -308,6 +308,10 @@ def read_words_file(path: str | os.PathLike[str]) -> list[str]:
     if not p.is_file():
         raise CtxvecError(f"words file {p} does not exist; pass a text file with one word per line")
     words: list[str] = []
-    for line in p.read_text(encoding="utf-8").splitlines():
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise CtxvecError(f"words file {p} is not UTF-8 text (byte {e.start}); convert it (iconv -t utf-8)") from None
+    for line in text.splitlines():
         words += line.split("#", 1)[0].split()
     return words

@@ -68,6 +68,11 @@ def _unfinished_manifest(path: Path) -> JSON | None:
     return manifest if isinstance(manifest, dict) and manifest.get("state") == "building" else None
 
 
+def _is_temporary(path: Path) -> bool:
+    """A temporary file `ctxvec._io.atomic_path` leaves when killed before its rename (``.NAME.XXXX.tmp``)."""
+    return path.is_file() and path.name.startswith(".") and ".tmp" in path.name
+
+
 def check_new_output(out: str | os.PathLike[str], source: Store | None = None, job: JSON | None = None) -> Path:
     """`out` as a Path, writable and new (a store is never overwritten); CtxvecError otherwise.
 
@@ -79,8 +84,9 @@ def check_new_output(out: str | os.PathLike[str], source: Store | None = None, j
     if not path.exists() or not any(path.iterdir()):
         return path
     unfinished = _unfinished_manifest(path)
-    if unfinished is not None and job is not None and unfinished.get("transform_job") == job:
-        shutil.rmtree(path)  # our own unfinished output: start again (the fit is redone anyway)
+    ours = unfinished is not None and job is not None and unfinished.get("transform_job") == job
+    if ours or all(_is_temporary(p) for p in path.iterdir()):
+        shutil.rmtree(path)  # our own unfinished output (or only the temp file of its first write): start again
         return path
     if unfinished is not None and unfinished.get("made_by"):
         raise CtxvecError(
@@ -133,9 +139,13 @@ def transform_store(
         applied = Pipeline([(f"s{i}", s) for i, (_, s) in enumerate([*src_steps, *new_steps])])
     manifest = {key: v for key, v in store.manifest.items() if key not in _NOT_COPIED}
     manifest.update(made_by=made_by, transform_job=job)
-    writer = StoreWriter.create(
-        out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"]
-    )
+    try:
+        writer = StoreWriter.create(
+            out, manifest, store.rows, store.sentences, dim=k, dtype=dtype or store.manifest["dtype"]
+        )
+    except BaseException:  # e.g. Ctrl-C while the tables are written: `out` was new (or cleared) before
+        shutil.rmtree(out, ignore_errors=True)
+        raise
     try:
         for start, block in store.iter_blocks(block_rows):
             writer.write_range(start, t.transform(block))
