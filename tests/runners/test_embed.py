@@ -191,3 +191,13 @@ def test_cli_renders_flags_and_json_is_the_store_summary(tmp_path, corpus_file, 
     data = json.loads(capsys.readouterr().out)
     assert data == Store.open(tmp_path / "s").summary().to_dict()
     assert data["rows"] > 0 and data["vocabulary"] == Store.open(tmp_path / "s").manifest["n_words"]
+
+
+def test_cli_ray_options_without_the_ray_runner_name_the_flag(tmp_path, corpus_file, tiny_model, capsys):
+    from ctxvec.cli import main
+
+    args = ["embed", str(corpus_file), "-o", str(tmp_path / "s"), "--model", str(tiny_model), "--workers", "2"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--runner 'ray'" in err
+    assert not (tmp_path / "s").exists()

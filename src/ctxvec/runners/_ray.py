@@ -166,13 +166,18 @@ def _run(
         },
     )
     offsets = plan.row_offsets
-    for finished, row in enumerate(dataset.iter_rows(), start=1):
-        k = int(row["shard"])
-        vectors = np.frombuffer(row["vectors"], dtype=writer.dtype).reshape(plan.rows[k], writer.shape[1])
-        writer.write_range(int(offsets[k]), vectors)
-        job.commit(writer, [(k, b) for b in range(plan.batches[k])])
-        bar.advance(plan.tokens[k])
-        job.checkpoint(f"shard:{finished}")
+    try:
+        for finished, row in enumerate(dataset.iter_rows(), start=1):
+            k = int(row["shard"])
+            vectors = np.frombuffer(row["vectors"], dtype=writer.dtype).reshape(plan.rows[k], writer.shape[1])
+            writer.write_range(int(offsets[k]), vectors)
+            job.commit(writer, [(k, b) for b in range(plan.batches[k])])
+            bar.advance(plan.tokens[k])
+            job.checkpoint(f"shard:{finished}")
+    except ray.exceptions.RayError as e:  # a worker's failure: one line, the finished shards are kept
+        cause = e.cause if isinstance(getattr(e, "cause", None), CtxvecError) else e
+        first = next((line for line in str(cause).splitlines() if line.strip()), type(cause).__name__)
+        raise CtxvecError(f"the Ray run failed ({first}); rerun the same command to continue") from None
 
 
 def _default_gpus(ray: ModuleType, device: str) -> float:

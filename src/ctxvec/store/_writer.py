@@ -197,10 +197,6 @@ class StoreWriter:
             offset = f.tell()
         return cls(p, manifest, (int(shape[0]), int(shape[1])), np.dtype(dt), offset)
 
-    @property
-    def encoded(self) -> bool:
-        """Whether every vector is written (a finalize renamed them): only `finalize` is left."""
-        return self._fd is None and not self._partial.is_file()
 
     def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Write (k, dim) `vectors` at (k,) row ids `rows` (any order; runs of consecutive ids go in
