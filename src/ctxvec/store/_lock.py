@@ -51,7 +51,7 @@ def _process(pid: int) -> tuple[str, str]:
         args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         words = [a.decode(errors="replace") for a in args if a]
         if words and Path(words[0]).name.startswith("python") and len(words) > 1:
-            words = words[1:]  # `python -m ctxvec ...` / `python script.py ...`: the script matters
+            words = words[2:] if words[1] == "-m" else words[1:]  # `python -m ctxvec ...`: the module matters
         command = " ".join([Path(words[0]).name, *words[1:]]) if words else ""
     except OSError:
         command = ""
