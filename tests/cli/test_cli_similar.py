@@ -151,3 +151,8 @@ def test_in_new_sentence(tmp_path, tiny_model, capsys):
     assert q["row"] == -1 and q["sentence"] == "the cold wind blew over the river"
     assert q["hits"][0]["row"] == int(s.occurrences("cold")[1])
     assert q["hits"][0]["score"] == pytest.approx(1.0, abs=1e-5)
+    # two occurrences are too few to judge a usage; a word the corpus lacks is said to be absent
+    assert "occurs only 2 time(s)" in q["warning"] and q["usage"]["n_occurrences"] == 2
+    assert main(["similar", str(s.path), "warm", "--in", "a warm day by the river", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "warning: 'warm' does not occur in the corpus" in out
