@@ -282,3 +282,29 @@ def test_html_fits_a_1200x800_window_and_search_highlights(tmp_path):
         finally:
             browser.close()
     assert errors == []
+
+
+def test_html_group_labels_do_not_overlap(tmp_path):
+    """Group names whose medians coincide are moved to free lines on the canvas (checked in Chromium)."""
+    from playwright import sync_api
+
+    proj = fake_projection(90)
+    proj.groups = np.array(["june", "march", "may"] * 30, dtype=object)
+    proj.coords[:] = np.random.default_rng(1).normal(size=(90, 2)) * 0.01
+    page_file = tmp_path / "p.html"
+    save_projection(proj, page_file)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, timeout=30_000)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.goto(page_file.as_uri())
+            page.wait_for_selector("canvas[data-labels]", timeout=30_000)
+            boxes = json.loads(page.get_attribute("#plot", "data-labels") or "[]")
+        finally:
+            browser.close()
+    assert len(boxes) == 3
+    for i, (x1, y1, w1) in enumerate(boxes):
+        for x2, y2, w2 in boxes[i + 1 :]:
+            assert abs(x1 - x2) >= (w1 + w2) / 2 - 1 or abs(y1 - y2) >= 15

@@ -332,3 +332,17 @@ def test_a_new_sentence_is_placed_in_the_map(web: Watched) -> None:
     assert dark, "no black marker at the placed point"
     web.open("/map?words=cold,warm&in=a+warm+day&word=cold")  # the word missing from it: an error, as text
     sync_api.expect(page.locator(".error")).to_contain_text("cold")
+
+
+def test_senses_show_their_wordnet_synset_and_gloss(web: Watched) -> None:
+    """Each sense card names the WordNet 3.0 synset it matches best, with the synset's gloss."""
+    from ctxvec.structure._synsets import word_synsets
+
+    page = web.page
+    web.open("/senses?word=bank")
+    line = page.locator(".sense .wordnet").first
+    sync_api.expect(line).to_be_visible()
+    name = line.locator(".synset").inner_text()
+    glosses = {s.name: s.gloss for s in word_synsets("bank")}
+    assert name in glosses  # bank.n.01 ... bank.v.08
+    assert line.locator(".gloss").inner_text() == glosses[name]

@@ -75,10 +75,15 @@ function draw(){ctx.clearRect(0,0,W,H);
   for(const i of match){if(hidden.has(D.g[i]))continue;ctx.beginPath();ctx.arc(sx(i),sy(i),r+2.5,0,6.2832);ctx.stroke();}}
  ctx.globalAlpha=1;ctx.font='bold 13px system-ui,sans-serif';ctx.textAlign='center';
  ctx.lineWidth=3;ctx.strokeStyle='#fff';
+ const boxes=[];ctx.textBaseline='middle';
  D.names.forEach((name,g)=>{if(name==='other'||hidden.has(g)||D.names.length>24)return;
   const xs=[],ys=[];for(let i=0;i<N;i++)if(D.g[i]===g){xs.push(sx(i));ys.push(sy(i));}
   if(!xs.length)return;xs.sort((a,b)=>a-b);ys.sort((a,b)=>a-b);const m=xs.length>>1;
-  ctx.fillStyle=D.colors[g];ctx.strokeText(name,xs[m],ys[m]);ctx.fillText(name,xs[m],ys[m]);});
+  const w=ctx.measureText(name).width+4,h=16;let x=xs[m],y=ys[m];
+  const hit=(x,y)=>boxes.some(b=>Math.abs(b.x-x)<(b.w+w)/2&&Math.abs(b.y-y)<h);
+  for(let k=1;k<60&&hit(x,y);k++)y=ys[m]+(k%2?1:-1)*Math.ceil(k/2)*h;  // nearest free line above or below
+  boxes.push({x,y,w});ctx.fillStyle=D.colors[g];ctx.strokeText(name,x,y);ctx.fillText(name,x,y);});
+ cv.dataset.labels=JSON.stringify(boxes.map(b=>[Math.round(b.x),Math.round(b.y),Math.round(b.w)]));
  cv.dataset.drawn=String(drawn);
  if(hover>=0){ctx.strokeStyle='#000';ctx.lineWidth=1.5;ctx.beginPath();ctx.arc(sx(hover),sy(hover),r+3,0,6.2832);ctx.stroke();}}
 function nearest(mx,my){let best=-1,bd=100;for(let i=0;i<N;i++){if(hidden.has(D.g[i]))continue;

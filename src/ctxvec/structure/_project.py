@@ -19,7 +19,7 @@ from ..results import JSON, Result
 from ..sampling import sample_rows, unit_rows
 from ..store import Store, normalize_word
 from ._names import COLORS, LEVELS, METHOD_NAMES, METHODS
-from ._senses import Senses, split_senses
+from ._senses import Sense, Senses, split_senses
 
 if TYPE_CHECKING:
     from ..queries import Queries
@@ -401,10 +401,18 @@ def senses_projection(
     rows = np.asarray(senses.rows, dtype=np.int64)[order]
     groups = _sense_groups(senses.word, np.asarray(senses.labels)[order])
     if senses.k > 1:
-        names = {f"{senses.word} {s.label + 1}": ", ".join(s.keywords[:2]) for s in senses.senses}
+        names = {f"{senses.word} {s.label + 1}": _sense_name(s) for s in senses.senses}
         groups = np.array([f"{g}: {names[g]}" if names[g] else g for g in groups], dtype=object)
     coords, transform = fit_projection(unit_rows(store.get_vectors(rows)), method, seed=seed, options=options)
     return _occurrence_projection(store, coords, rows, groups, method, "occurrences", senses.n_total, transform)
+
+
+def _sense_name(sense: Sense) -> str:
+    """A sense's legend text: its WordNet synset when one matches, then up to two keywords."""
+    words = ", ".join(sense.keywords[:2])
+    if sense.wordnet is not None and sense.wordnet.match:
+        return f"{sense.wordnet.synset} ({words})" if words else sense.wordnet.synset
+    return words
 
 
 def place_sentence(store: Store, projection: Projection, word: str | None, in_sentence: str) -> Projection:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..encoding import BatchEncoder
     from ..store import Store
 
-MIN_SCORE = 0.5
+MIN_SCORE = 0.8  # cosine; calibrated on the default model (all-MiniLM-L6-v2), where unrelated synsets score 0.7-0.8
 
 
 @dataclass(frozen=True)

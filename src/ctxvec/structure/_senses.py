@@ -172,6 +172,8 @@ def split_senses(
 
 
 def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> SenseSplit:
+    if not 0 < rule.min_share <= 0.5:
+        raise ParameterError("min_share", f"{{name}} {rule.min_share} is out of range; use a share in (0, 0.5]")
     x = unit_rows(vectors)
     n = len(x)
     nan = math.nan

@@ -26,16 +26,25 @@ export function renderSenses(result, ctx) {
   const box = el("div", { class: "senses" });
   const n = result.n_clustered || result.n_occurrences || 1;
   box.append(el("p", { class: "muted small", text: `${fmt(result.n_occurrences)} occurrences, ${fmt(result.n_clustered)} clustered · k = ${result.k}${result.reason ? " · " + result.reason : ""}` }));
+  if (result.wordnet_note && !(result.senses || []).some((s) => s.wordnet)) box.append(el("p", { class: "muted small", text: `no WordNet labels: ${result.wordnet_note}` }));
   const shares = (result.senses || []).map((s) => ({ label: `sense ${s.sense + 1}`, value: s.size / n }));
   if (shares.length > 1) box.append(bars(shares, { format: (v) => `${(100 * v).toFixed(0)}%` }));
   for (const s of result.senses || []) {
     const card = el("div", { class: "sense" });
-    card.append(el("h4", { id: `sense-${s.sense + 1}` }, `sense ${s.sense + 1} `, el("span", { class: "muted", text: `${fmt(s.size)} occurrences · ${(100 * s.size / n).toFixed(0)}%` })));
+    const head = el("h4", { id: `sense-${s.sense + 1}` }, `sense ${s.sense + 1} `, el("span", { class: "muted", text: `${fmt(s.size)} occurrences · ${(100 * s.size / n).toFixed(0)}%` }));
+    if (s.small) head.append(" ", el("span", { class: "badge small-sense", title: `under ${(100 * (result.small_share || 0.1)).toFixed(0)}% of the occurrences: few examples, less certain`, text: "small sense" }));
+    card.append(head);
+    if (s.wordnet) {
+      const wn = el("p", { class: "wordnet" }, "WordNet: ", el("strong", { class: "synset", text: s.wordnet.synset }), ` ${fmt(s.wordnet.score)} · `, el("span", { class: "gloss", text: s.wordnet.gloss }));
+      if (!s.wordnet.match) wn.append(el("span", { class: "muted small", text: " (no good match)" }));
+      card.append(wn);
+    }
     if (s.keywords && s.keywords.length) card.append(el("p", { class: "keywords" }, "keywords: ", el("strong", { text: s.keywords.join(", ") })));
     const near = el("p", { class: "near" }, "nearest words: ");
     (s.nearest_words || []).forEach((w, i) => {
       if (i) near.append(", ");
-      near.append(el("a", { href: ctx.href("word", { word: w.word }), text: w.word, title: `score ${fmt(w.score)}` }));
+      const forms = (w.forms || []).length ? ` (also ${w.forms.join(", ")})` : "";
+      near.append(el("a", { href: ctx.href("word", { word: w.word }), text: w.word, title: `score ${fmt(w.score)}${forms}` }));
     });
     card.append(near);
     const ul = el("ul", { class: "examples" });
