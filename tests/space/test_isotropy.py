@@ -374,10 +374,12 @@ def test_cli_isotropy_errors(tmp_path, cone_store, capsys):
     assert "is not a ctxvec store" in capsys.readouterr().err
     assert main(["isotropy", str(cone_store.path), "--plot", "x.png"]) == 2
     assert "--plot only applies with --all-layers" in capsys.readouterr().err
-    assert main(["isotropy", str(cone_store.path), "--pairs", "0"]) == 2
-    assert "--pairs=0 is too small" in capsys.readouterr().err
-    assert main(["isotropy", "wiki", "--all-layers", "--sample", "1", "--model", "nope"]) == 2
-    assert "--sample=1 is too small" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):  # refused by the parser (cli/_types.py), one line
+        main(["isotropy", str(cone_store.path), "--pairs", "0"])
+    assert "argument --pairs: must be an integer from 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):
+        main(["isotropy", "wiki", "--all-layers", "--sample", "1", "--model", "nope"])
+    assert "argument --sample: must be an integer from 2" in capsys.readouterr().err
     assert main(["isotropy", "wiki", "--all-layers", "--plot", str(tmp_path / "no" / "p.png")]) == 2
     assert "folder does not exist" in capsys.readouterr().err
 

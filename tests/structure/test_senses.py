@@ -176,8 +176,9 @@ def test_cli_senses_bad_output_and_k(bank_store, capsys, tmp_path):
     assert main(["senses", str(store.path), "bank", "-o", str(tmp_path / "m.gif")]) == 2
     assert "use a .png, .svg, .pdf or .html file name" in capsys.readouterr().err
     assert not (tmp_path / "m.gif").exists()
-    assert main(["senses", str(store.path), "bank", "--k", "0"]) == 2
-    assert "ctxvec: error: --k 0 is out of range" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):  # refused by the parser (cli/_types.py), one line
+        main(["senses", str(store.path), "bank", "--k", "0"])
+    assert "ctxvec: error: senses: argument --k: must be an integer from 1" in capsys.readouterr().err
 
 
 def test_cli_senses_unknown_word(bank_store, capsys):
