@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_scale_embed.py                  # 1x, 4x, 16x of 2000 wiki sentences
     .venv/bin/python benchmarks/bench_scale_embed.py --base 500 --no-ray
+    .venv/bin/python benchmarks/bench_scale_embed.py --no-scale --ray-sentences 200
 
 "1x" is the first `--base` sentences of the built-in `wiki` corpus; "4x" and "16x" repeat them with
 a document-id offset (each copy is new documents), written as a .txt corpus. Every run is its own
@@ -9,9 +10,9 @@ process (so peak RSS is its own) with the default model on the CPU, and times:
 - the whole call (model loading included), and the pipeline after the model is loaded (pass 1,
   allocation, pass 2, finalize: the part that grows with the corpus) -> seconds per 1k tokens;
 - peak RSS (`resource.getrusage`), which must stay flat as the corpus grows.
-Then the same `--ray-sentences` corpus is embedded by the local runner and by the Ray runner with
-1 and 2 workers (a local cluster started by the run; its start-up is timed apart), and the stores
-are compared byte for byte.
+Then the same `--ray-sentences` corpus, cut into 4 shards, is embedded by the local runner and by the
+Ray runner with 1 and 2 workers (a local cluster started by the run; its start-up is timed apart), and
+the stores are compared byte for byte. Each part writes its own section of RESULTS.md.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def write_corpus(path: Path, n: int, copies: int) -> None:
     path.write_text("\n\n".join([block] * copies) + "\n")
 
 
-def worker(corpus: str, out: str, runner: str, workers: int) -> dict:
+def worker(corpus: str, out: str, runner: str, workers: int, shard_sentences: int) -> dict:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     from ctxvec.runners import embed
 
@@ -62,7 +63,9 @@ def worker(corpus: str, out: str, runner: str, workers: int) -> dict:
         ray.init(address="local", num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1",
                  object_store_memory=2**30, log_to_driver=False)  # fmt: skip
         ray_init = time.perf_counter() - t
-    kw = {"runner": "ray", "workers": workers} if runner == "ray" else {}
+    kw: dict = {"runner": "ray", "workers": workers} if runner == "ray" else {}
+    if shard_sentences > 0:
+        kw["shard_sentences"] = shard_sentences
     t0 = time.perf_counter()
     store = embed(corpus, out, device="cpu", on_phase=on_phase, **kw)
     end = time.perf_counter()
@@ -82,8 +85,9 @@ def worker(corpus: str, out: str, runner: str, workers: int) -> dict:
     }
 
 
-def run_worker(corpus: Path, out: Path, runner: str = "local", workers: int = 1) -> dict:
+def run_worker(corpus: Path, out: Path, runner: str = "local", workers: int = 1, shard_sentences: int = 0) -> dict:
     args = [sys.executable, __file__, "--worker", str(corpus), "--out", str(out), "--runner", runner]
+    args += ["--shard-sentences", str(shard_sentences)]
     proc = subprocess.run([*args, "--workers", str(workers)], capture_output=True, text=True, timeout=3600)
     if proc.returncode:
         raise SystemExit(proc.stderr[-3000:])
@@ -103,16 +107,18 @@ def main() -> None:
     p.add_argument("--out", default="")
     p.add_argument("--runner", default="local")
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--shard-sentences", type=int, default=0)
     p.add_argument("--base", type=int, default=2000, help="wiki sentences of the 1x corpus (default 2000)")
     p.add_argument("--sizes", default="1,4,16", help="multiples of the base corpus (default 1,4,16)")
     p.add_argument("--ray-sentences", type=int, default=1000, help="corpus of the Ray comparison (default 1000)")
     p.add_argument("--no-ray", action="store_true", help="skip the Ray comparison")
+    p.add_argument("--no-scale", action="store_true", help="skip the growing sizes")
     args = p.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.out, args.runner, args.workers)))
+        print(json.dumps(worker(args.worker, args.out, args.runner, args.workers, args.shard_sentences)))
         return
 
-    sizes = [int(x) for x in args.sizes.split(",")]
+    sizes = [] if args.no_scale else [int(x) for x in args.sizes.split(",")]
     scale: dict[int, dict] = {}
     ray_runs: dict[str, dict] = {}
     identical: dict[str, bool] = {}
@@ -129,38 +135,40 @@ def main() -> None:
         if not args.no_ray:
             corpus = root / "ray.txt"
             write_corpus(corpus, args.ray_sentences, 1)
-            ray_runs["local"] = run_worker(corpus, root / "local.store")
+            shard = -(-args.ray_sentences // 4)
+            ray_runs["local"] = run_worker(corpus, root / "local.store", shard_sentences=shard)
             print("local", ray_runs["local"], flush=True)
             for w in (1, 2):
-                ray_runs[f"ray-{w}"] = run_worker(corpus, root / f"ray{w}.store", "ray", w)
+                ray_runs[f"ray-{w}"] = run_worker(corpus, root / f"ray{w}.store", "ray", w, shard)
                 identical[f"ray-{w}"] = same_files(root / "local.store", root / f"ray{w}.store")
                 print(f"ray-{w}", ray_runs[f"ray-{w}"], identical[f"ray-{w}"], flush=True)
 
-    base = scale[sizes[0]]
-    cost0 = base["pipeline"] / base["tokens"] * 1000
-    lines = [
-        f"Default model on the CPU; 1x = the first {args.base:,} `wiki` sentences, repeated with a document-id "
-        "offset for the larger sizes; each size in its own process. The machine was shared with other "
-        "engineers' jobs during the run (2 cores, load well above 2), so absolute speeds are low and noisy; "
-        "the ratios are what the run shows.",
-        "",
-        "| size | sentences | tokens | whole call | after model load | tokens/s | s per 1k tokens | × 1x cost | peak RSS | × 1x RSS |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for m in sizes:
-        r = scale[m]
-        cost = r["pipeline"] / r["tokens"] * 1000
-        lines.append(
-            f"| {m}x | {r['sentences']:,} | {r['tokens']:,} | {r['seconds']:.1f} s | {r['pipeline']:.1f} s | "
-            f"{r['tokens'] / r['pipeline']:,.0f} | {cost:.3f} | {cost / cost0:.2f} | {r['peak_mb']:,.0f} MB | "
-            f"{r['peak_mb'] / base['peak_mb']:.2f} |"
-        )
+    if scale:
+        base = scale[sizes[0]]
+        cost0 = base["pipeline"] / base["tokens"] * 1000
+        lines = [
+            f"Default model on the CPU; 1x = the first {args.base:,} `wiki` sentences, repeated with a document-id "
+            "offset for the larger sizes; each size in its own process. The machine was shared with other "
+            "engineers' jobs during the run (2 cores, load well above 2), so absolute speeds are low and noisy; "
+            "the ratios are what the run shows.",
+            "",
+            "| size | sentences | tokens | whole call | after model load | tokens/s | s per 1k tokens | × 1x cost | peak RSS | × 1x RSS |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for m in sizes:
+            r = scale[m]
+            cost = r["pipeline"] / r["tokens"] * 1000
+            lines.append(
+                f"| {m}x | {r['sentences']:,} | {r['tokens']:,} | {r['seconds']:.1f} s | {r['pipeline']:.1f} s | "
+                f"{r['tokens'] / r['pipeline']:,.0f} | {cost:.3f} | {cost / cost0:.2f} | {r['peak_mb']:,.0f} MB | "
+                f"{r['peak_mb'] / base['peak_mb']:.2f} |"
+            )
+        write_section("bench_scale_embed", "\n".join(lines))
     if ray_runs:
         local = ray_runs["local"]
-        lines += [
-            "",
+        lines = [
             f"Ray runner against the local runner on the first {args.ray_sentences:,} `wiki` sentences "
-            f"({local['tokens']:,} tokens); the Ray runs start a local 2-CPU cluster (timed apart) and "
+            f"({local['tokens']:,} tokens) in 4 shards of {shard} sentences; the machine was shared (load well above 2). The Ray runs start a local 2-CPU cluster (timed apart) and "
             "shut it down; encode = pass 2 only.",
             "",
             "| runner | whole call | encode | tokens/s (encode) | × local | cluster start | store = local store |",
@@ -183,7 +191,7 @@ def main() -> None:
             "model load per actor, shipping each shard's vectors to the driver). Its gain needs more cores "
             "or nodes than one process can use.",
         ]
-    write_section("bench_scale_embed", "\n".join(lines))
+        write_section("bench_scale_embed_ray", "\n".join(lines))
 
 
 if __name__ == "__main__":
