@@ -67,7 +67,10 @@ def test_sklearn_estimator_contract(estimator, check):
 def anisotropic(seed: int, n: int, d: int) -> np.ndarray:
     """(n, d) data in a narrow cone: a big common offset, unequal variances, correlated dimensions."""
     rng = np.random.default_rng(seed)
-    mix = rng.normal(size=(d, d)) * rng.uniform(0.1, 3.0, size=d)
+    # scales times a random rotation: correlated, unequal variances, and never near-singular (a plain
+    # random mix can have a singular value 1e-6 of the largest, which whitening rightly drops)
+    rotation, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    mix = rng.uniform(0.1, 3.0, size=d)[:, None] * rotation
     return rng.normal(size=(n, d)) @ mix + rng.normal(size=d) * 5
 
 
