@@ -35,6 +35,9 @@ CASES: list[list[str]] = [
     ["embed", "{corpus}", "-o", "{out}", "--model", "{model}", "--limit", "0"],
     ["embed", "{missing}", "-o", "{out}", "--model", "{model}"],
     ["embed", "{latin1}", "-o", "{out}", "--model", "{model}"],
+    # verify (a damaged store is exit 1 with one line per problem: tests/store/test_verify.py)
+    ["verify", "{missing}"],
+    ["verify", "{file}"],
     # transform
     ["transform", "{store}", "--method", "center", "--out", "{file}"],
     ["transform", "{store}", "--method", "center", "--out", "{dir}"],

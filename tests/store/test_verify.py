@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctxvec.cli import main
+from ctxvec.errors import CtxvecError
 from ctxvec.store import MANIFEST, Store, verify_store, write_store
 
 
@@ -93,7 +94,10 @@ def test_unreadable_manifest_and_unfinished_store_are_problems(store):
     (store.path / MANIFEST).write_text("{")
     report = verify_store(store.path)
     assert report.exit_code == 1 and len(report.problems) == 1 and "not valid JSON" in report.problems[0]
-    assert verify_store(store.path / "nothing").problems[0].endswith("build one with ctxvec.embed or `ctxvec embed`")
+    (store.path / "empty").mkdir()
+    assert verify_store(store.path / "empty").problems[0].endswith("build one with ctxvec.embed or `ctxvec embed`")
+    with pytest.raises(CtxvecError, match="does not exist"):
+        verify_store(store.path / "nothing")
 
 
 def test_caches_current_stale_and_damaged(store):

@@ -164,6 +164,10 @@ def verify_store(path: str | os.PathLike[str], quiet: bool = True) -> VerifyRepo
     """Check every file of the store at `path` against its manifest; a `VerifyReport` listing the
     problems (one line each). Reads every byte (a progress bar on a terminal unless `quiet`)."""
     folder = Path(path)
+    if not folder.exists():
+        raise CtxvecError(f"no store at {folder}: the path does not exist; give the folder of a store")
+    if not folder.is_dir():
+        raise CtxvecError(f"{folder} is a file, not a store folder; give the folder of a store")
     report = VerifyReport(str(folder))
     try:
         manifest = read_manifest(folder)
