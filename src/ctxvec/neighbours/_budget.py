@@ -56,5 +56,5 @@ class BuildBudget:
             raise ParameterError(
                 "max_seconds",
                 f"stopped the {self.kind} index build: it {what}, over {{name}}={self.max_seconds:g}; "
-                "nothing was written; raise {name}, or choose a faster kind (ivfpq builds fastest)",
+                "nothing was written; raise {name}, or lower the build effort (m, ef_construction, nlist)",
             )
