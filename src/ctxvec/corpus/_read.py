@@ -1,15 +1,19 @@
-"""Read a corpus into sentences: files, folders, standard input, or a built-in corpus by name.
+"""Read a corpus into sentences: files, folders, globs, standard input, or a built-in corpus by name.
 
 Formats (by suffix): ``.txt`` one sentence a line, a blank line ends a document;
 ``.jsonl``/``.ndjson`` one JSON object a line; ``.csv``/``.tsv``/``.parquet`` a table. For the
 last two kinds ``column`` names the text field (default ``text``). A folder is read file by
-file (sorted, recursively), each file starting a new document. ``-`` reads text from stdin.
+file (sorted, recursively), each file starting a new document; a glob (``shards/*.parquet``,
+``**`` recursive) reads the files it matches, sorted, all of one format; a Hugging Face
+``datasets`` folder (``save_to_disk``: ``state.json`` + ``.arrow`` files) is read from its Arrow
+files, memory-mapped, without the ``datasets`` package. ``-`` reads text from stdin.
 With ``split=True`` each line/cell is treated as paragraph text and split into sentences.
 """
 
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import os
@@ -160,6 +164,17 @@ def _read_source(source: str, column: str, split: bool) -> Corpus:
         _read_text(sys.stdin.buffer.read(), "<stdin>", b)
         return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), "<stdin>", ["-"])
     path = Path(source).expanduser()
+    if not path.exists() and glob.has_magic(source):
+        files = _glob_files(str(path))
+        for f in files:
+            _read_file(f, column, b)
+            b.end_document()
+        return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), source, [str(f) for f in files])
+    if path.is_dir() and (path / "state.json").is_file():
+        files = arrow_files(path)
+        for f in files:
+            _read_arrow(f, column, b)
+        return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(f) for f in files])
     if not path.exists():
         if source in BUILTIN:
             return load_builtin(source)
@@ -176,3 +191,61 @@ def _read_source(source: str, column: str, split: bool) -> Corpus:
         _read_file(f, column, b)
         b.end_document()
     return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(f) for f in files])
+
+
+def _glob_files(pattern: str) -> list[Path]:
+    """The files `pattern` matches, sorted; CtxvecError when none, or when formats are mixed or unknown."""
+    files = sorted(Path(f) for f in glob.glob(pattern, recursive=True) if Path(f).is_file())
+    if not files:
+        raise CtxvecError(f"the pattern {pattern!r} matched no files; check the folder and the suffix")
+    suffixes = sorted({f.suffix.lower() for f in files})
+    unknown = [s or "(none)" for s in suffixes if s not in SUPPORTED]
+    if unknown:
+        raise CtxvecError(
+            f"the pattern {pattern!r} matched files of unknown format ({', '.join(unknown)}); "
+            f"corpus files end in {', '.join(sorted(SUPPORTED))}"
+        )
+    if len(suffixes) > 1:
+        raise CtxvecError(
+            f"the pattern {pattern!r} matched shards of several formats ({', '.join(suffixes)}); use one format per pattern"
+        )
+    return files
+
+
+def arrow_files(folder: Path) -> list[Path]:
+    """The Arrow files of a Hugging Face ``datasets`` folder (from its ``state.json``, in order)."""
+    try:
+        state = json.loads((folder / "state.json").read_text())
+        names = [str(entry["filename"]) for entry in state["_data_files"]]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise CtxvecError(f"{folder}/state.json is not a datasets state file ({e})") from None
+    files = [folder / name for name in names]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing or not files:
+        raise CtxvecError(
+            f"{folder} is a datasets folder without its Arrow files ({', '.join(missing) or 'none listed'})"
+        )
+    return files
+
+
+def _read_arrow(path: Path, column: str, b: _Builder) -> None:
+    """One ``.arrow`` stream file of a datasets folder, memory-mapped, batch by batch; each value a document."""
+    import pyarrow as pa
+
+    try:
+        reader = pa.ipc.open_stream(pa.memory_map(str(path)))
+    except Exception as e:
+        raise CtxvecError(f"{path}: cannot read as an Arrow stream ({e})") from None
+    names = reader.schema.names
+    if column not in names:
+        raise _no_column(f"{path}: no column {column!r} (has: {', '.join(names)})")
+    if not (
+        pa.types.is_string(reader.schema.field(column).type)
+        or pa.types.is_large_string(reader.schema.field(column).type)
+    ):
+        raise _no_column(f"{path}: column {column!r} holds {reader.schema.field(column).type}, not text")
+    for batch in reader:
+        for v in batch.column(column).to_pylist():
+            if v is not None and v.strip():
+                b.add(v)
+                b.end_document()

@@ -1,10 +1,9 @@
-"""faiss backends: a store's saved index (hnsw, ivf or flat) searched, its candidates re-scored exactly.
+"""faiss backends: a store's saved index searched, its candidates re-scored exactly.
 
-Kinds (inner product on unit vectors = cosine; codes are float16 scalar-quantised):
-
-- ``hnsw``: graph search (IndexHNSWSQ), approximate, fastest per query.
-- ``ivf``: inverted lists over k-means cells (IndexIVFScalarQuantizer), approximate.
-- ``flat``: every vector (IndexScalarQuantizer), scanned in full; exact after re-scoring.
+Kinds (inner product on unit vectors = cosine; how each is made: `ctxvec.neighbours._recipes`):
+``hnsw`` and ``hnsw-sq8`` (graph search over float16 / 8-bit codes), ``ivf`` (k-means cells, float16
+codes), ``ivfpq`` (OPQ + IVF with an HNSW coarse quantizer + PQ codes) and ``flat`` (every vector as
+float16, exact after re-scoring).
 
 Searches fetch extra candidates and re-score them exactly in float32 from the store (numpy on the
 memmap: no torch), so the reported cosines are exact; grouping and exclusion are the shared ones
@@ -24,9 +23,8 @@ from ..results import JSON, Result
 from ..store import Store
 from ._backend import Backend
 from ._exact import FLOAT16_ERROR, exact_prefix, exact_scores
+from ._recipes import GRAPH_KINDS, IVF_KINDS, IndexPlan, faiss
 from ._topk import sort_prefix
-
-faiss: Any = _faiss  # its bundled type stubs lag the library (SearchParametersHNSW, params=...)
 
 
 @dataclass
@@ -59,13 +57,7 @@ class IndexInfo(Result):
 
     def describe(self) -> str:
         """The index in words, e.g. ``hnsw index (hnsw.faiss: M=32, efSearch=128; approximate), re-scored in float32``."""
-        p = self.params
-        if self.kind == "hnsw":
-            detail = f"M={p['m']}, efSearch={p['ef_search']}; approximate"
-        elif self.kind == "ivf":
-            detail = f"nlist={p['nlist']}, nprobe={p['nprobe']}; approximate"
-        else:
-            detail = "float16 flat scan; exact after re-scoring"
+        detail = IndexPlan(self.kind, self.params, 0, 0).describe()
         return f"{self.kind} index ({Path(self.file).name}: {detail}), re-scored in float32"
 
     def to_dict(self) -> JSON:
@@ -94,23 +86,32 @@ class StoreIndex(Backend):
         return self.info.recall_at_10
 
     # ---- raw candidates -----------------------------------------------------------------------
-    def _params(self, selector: Any, fetch: int, n_banned: int, nprobe: int) -> Any:
-        if self.kind == "hnsw":
+    def _params(self, selector: Any, fetch: int, n_banned: int, nprobe: int) -> tuple[Any, ...]:
+        """faiss search parameters (first) and the objects they point to (kept alive with them)."""
+        if self.kind in GRAPH_KINDS:
             # excluded rows are still walked through: a banned word's dense neighbourhood needs a wider beam
             ef = max(int(self.info.params["ef_search"]), fetch) + 2 * n_banned
-            return faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
+            return (faiss.SearchParametersHNSW(sel=selector, efSearch=ef),)
         if self.kind == "ivf":
-            return faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
-        return faiss.SearchParameters(sel=selector)
+            return (faiss.SearchParametersIVF(sel=selector, nprobe=nprobe),)
+        if self.kind == "ivfpq":  # the HNSW over the centroids needs a beam at least nprobe wide
+            coarse = faiss.SearchParametersHNSW(efSearch=max(64, 2 * nprobe))
+            ivf = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe, quantizer_params=coarse)
+            return faiss.SearchParametersPreTransform(index_params=ivf), ivf, coarse
+        return (faiss.SearchParameters(sel=selector),)
 
     def _cells_of(self, rows: np.ndarray) -> int:
-        """IVF: how many cells hold `rows` (a banned word's cells are probed on top of nprobe)."""
-        if self.kind != "ivf" or len(rows) == 0:
+        """IVF kinds: how many cells hold `rows` (a banned word's cells are probed on top of nprobe)."""
+        if self.kind not in IVF_KINDS or len(rows) == 0:
             return 0
         x = self.store.get_vectors(rows)
-        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
-        ivf: Any = self.index
-        _, cells = faiss.downcast_index(ivf.quantizer).search(x, 1)
+        x = np.ascontiguousarray(x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30), dtype=np.float32)
+        index: Any = faiss.downcast_index(self.index)
+        if isinstance(index, faiss.IndexPreTransform):  # ivfpq: rotate as the index does before the cells
+            for i in range(index.chain.size()):
+                x = faiss.downcast_VectorTransform(index.chain.at(i)).apply(x)
+        ivf = faiss.extract_index_ivf(self.index)
+        _, cells = ivf.quantizer.search(x, 1)
         return len(np.unique(cells))
 
     def candidates(
@@ -129,13 +130,14 @@ class StoreIndex(Backend):
                 banned = np.flatnonzero(store.word_ids == wid).astype(np.int64)
                 selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(banned))
             nprobe = nlist = 0
-            if self.kind == "ivf":  # a banned word's cells are probed on top of nprobe
+            if self.kind in IVF_KINDS:  # a banned word's cells are probed on top of nprobe
                 nlist = int(self.info.params["nlist"])
                 nprobe = min(int(self.info.params["nprobe"]) + 2 * self._cells_of(banned), nlist)
             while len(sel):
-                d, i = index.search(queries[sel], fetch, params=self._params(selector, fetch, len(banned), nprobe))
+                params = self._params(selector, fetch, len(banned), nprobe)
+                d, i = index.search(queries[sel], fetch, params=params[0])
                 rows[sel], scores[sel] = i, np.where(i >= 0, d, -np.inf)
-                if self.kind != "ivf" or nprobe >= nlist:
+                if self.kind not in IVF_KINDS or nprobe >= nlist:
                     break
                 sel = sel[(i < 0).any(axis=1)]  # probed cells held fewer than `fetch` rows: probe more
                 nprobe = min(4 * nprobe, nlist)
@@ -147,7 +149,10 @@ class StoreIndex(Backend):
         """Top-m rows (q, m) and exact cosines, best first (exact for `flat`, approximate otherwise)."""
         store = self.store
         m = min(m, store.n_rows)
-        fetch = m + 1 + (max(16, m // 4) if self.kind == "flat" else m + 16)
+        if self.kind == "ivfpq":  # PQ scores are coarse: re-score a deeper list
+            fetch = (m + 1) * int(self.info.params["rerank"])
+        else:
+            fetch = m + 1 + (max(16, m // 4) if self.kind == "flat" else m + 16)
         rows, approx = self.candidates(queries, fetch, exclude_word_ids)
         short = (rows < 0).any(axis=1)  # faiss returned fewer than `fetch`: it saw every allowed row
         own = rows == exclude_rows[:, None]

@@ -10,23 +10,22 @@ many times without reading the file again.
 from __future__ import annotations
 
 import json
-import math
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from .._io import atomic_path, check_output_path, write_json_atomic
 from ..errors import CtxvecError, ParameterError
+from ..progress import progress_bar
 from ..results import JSON, Result
 from ..store import Store, writes_store
 from ._backend import Backend
+from ._budget import BuildBudget
 from ._exact import ExactScan
-from ._faiss import IndexInfo, StoreIndex, faiss
+from ._faiss import IndexInfo, StoreIndex
 from ._kinds import KINDS
+from ._recipes import IVF_KINDS, faiss, plan_index, train_sample
 from ._topk import unit_queries
 
 INDEX_DIR = "index"
@@ -63,62 +62,15 @@ def _paths(store: Store, kind: str) -> tuple[Path, Path]:
     return folder / f"{kind}.faiss", folder / f"{kind}.json"
 
 
-def _unit_blocks(store: Store, block_rows: int) -> Iterator[np.ndarray]:
-    for _, block in store.iter_blocks(block_rows):
-        norms = np.linalg.norm(block, axis=1, keepdims=True)
-        yield np.ascontiguousarray(block / np.where(norms > 0, norms, 1.0), dtype=np.float32)
-
-
-def default_nlist(n_rows: int) -> int:
-    """IVF cells: about 4 * sqrt(n), at least 39 training points per cell."""
-    return int(max(1, min(round(4 * math.sqrt(n_rows)), n_rows // 39)))
-
-
 def _at_least(name: str, value: int, low: int) -> int:
     if value < low:
         raise ParameterError(name, f"{{name}} must be at least {low}, got {value}")
     return int(value)
 
 
-def _new_index(
-    store: Store,
-    kind: str,
-    m: int,
-    ef_construction: int,
-    ef_search: int,
-    nlist: int | None,
-    nprobe: int | None,
-    seed: int,
-) -> tuple[Any, dict[str, int]]:
-    """An empty, trained faiss index of `kind` for the store's unit vectors, and its parameters."""
-    d = store.dim
-    sq = faiss.ScalarQuantizer.QT_fp16
-    ip = faiss.METRIC_INNER_PRODUCT
-    if kind == "hnsw":
-        m, ef_construction = _at_least("m", m, 2), _at_least("ef_construction", ef_construction, 1)
-        ef_search = _at_least("ef_search", ef_search, 1)
-        index = faiss.IndexHNSWSQ(d, sq, m, ip)
-        index.hnsw.efConstruction = ef_construction
-        index.train(np.zeros((1, d), dtype=np.float32))  # float16 codes need no statistics
-        return index, {"m": m, "ef_construction": ef_construction, "ef_search": ef_search}
-    if kind == "ivf":
-        nlist = default_nlist(store.n_rows) if nlist is None else int(nlist)
-        if not 1 <= nlist <= store.n_rows:
-            raise ParameterError("nlist", f"{{name}}={nlist} must be between 1 and the number of rows ({store.n_rows})")
-        nprobe = max(1, nlist // 32) if nprobe is None else int(nprobe)
-        if not 1 <= nprobe <= nlist:
-            raise ParameterError("nprobe", f"{{name}}={nprobe} must be between 1 and nlist ({nlist})")
-        index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(d), d, nlist, sq, ip, False)
-        n_train = min(store.n_rows, max(64 * nlist, 10000))
-        sample = np.sort(np.random.default_rng(seed).choice(store.n_rows, n_train, replace=False))
-        x = store.get_vectors(sample)
-        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
-        index.cp.seed = seed
-        index.train(x)
-        return index, {"nlist": nlist, "nprobe": nprobe}
-    index = faiss.IndexScalarQuantizer(d, sq, ip)
-    index.train(np.zeros((1, d), dtype=np.float32))
-    return index, {}
+def _unit(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.ascontiguousarray(x / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
 def measure_recall(backend: Backend, k: int = 10, n_queries: int = RECALL_QUERIES, seed: int = 0) -> float:
@@ -149,35 +101,68 @@ def build_index(
     store: Store,
     kind: str = "hnsw",
     *,
-    m: int = 32,
+    m: int | None = None,
     ef_construction: int = 80,
     ef_search: int = 128,
     nlist: int | None = None,
     nprobe: int | None = None,
+    pq_m: int | None = None,
+    rerank: int | None = None,
     block_rows: int = 65536,
     seed: int = 0,
+    max_seconds: float | None = None,
+    max_memory_bytes: int | None = None,
+    quiet: bool = True,
 ) -> StoreIndex:
-    """Build a `kind` index over the store's unit vectors (streamed in blocks) and save it in the store.
+    """Build a `kind` index over the store's unit vectors (added block by block) and save it in the store.
 
-    hnsw: `m` links per node, beam widths `ef_construction` (build) and `ef_search` (search);
-    ivf: `nlist` cells (default about 4 sqrt(n_rows)), `nprobe` searched per query (default nlist / 32).
+    hnsw / hnsw-sq8: `m` links per node (default 32 / 16), beam widths `ef_construction` (build) and `ef_search` (search);
+    ivf / ivfpq: `nlist` cells (default about 4 sqrt(n_rows)), `nprobe` searched per query (default
+    nlist / 32 for ivf, nlist / 16 for ivfpq); ivfpq: `pq_m` bytes a vector (default dim / 8) and
+    `rerank`: the top `rerank` x k PQ candidates are re-scored exactly (default 10).
+    Trained kinds learn from a sample of rows drawn with `seed`. Budgets: `max_memory_bytes` refuses
+    a build whose estimated peak memory (`IndexPlan.peak_bytes`) is larger; `max_seconds` stops a
+    build whose elapsed or projected time is longer. Either way nothing is written, and an index
+    already saved is kept until the new one is complete. Progress bars on stderr unless `quiet`.
     The built index describes itself in `.info` (an `IndexInfo`), with its recall@10 against the
     exact scan measured on `RECALL_QUERIES` stored rows drawn with `seed` (`measure_recall`).
     """
     faiss_path, json_path = _paths(store, kind)
     check_output_path(faiss_path.parent, "folder", overwrite=True, name="store")
-    t0 = time.perf_counter()
-    index, params = _new_index(store, kind, m, ef_construction, ef_search, nlist, nprobe, seed)
-    for block in _unit_blocks(store, block_rows):
-        index.add(block)
-    build_seconds = round(time.perf_counter() - t0, 3)
+    plan = plan_index(
+        kind, store.n_rows, store.dim, m=m, ef_construction=ef_construction, ef_search=ef_search,
+        nlist=nlist, nprobe=nprobe, pq_m=pq_m, rerank=rerank,
+    )  # fmt: skip
+    block_rows = _at_least("block_rows", block_rows, 1)
+    budget = BuildBudget(kind, max_seconds, max_memory_bytes)
+    budget.check_memory(plan.peak_bytes(block_rows))
+    index = plan.new_index()
+    if plan.n_train:
+        sample = train_sample(store.n_rows, plan.n_train, seed)
+        with progress_bar(f"training {kind} on {plan.n_train:,} rows", plan.n_train, "rows", quiet) as bar:
+            x = _unit(store.get_vectors(sample))
+            if kind in IVF_KINDS:
+                faiss.extract_index_ivf(index).cp.seed = seed
+            index.train(x)
+            bar.advance(plan.n_train)
+        del x
+        budget.check_time(1.0)
+    else:
+        index.train(np.zeros((1, store.dim), dtype=np.float32))  # float16 codes need no statistics
+    budget.start_phase()
+    with progress_bar(f"adding rows to {kind}", store.n_rows, "rows", quiet) as bar:
+        for start, block in store.iter_blocks(block_rows):
+            index.add(_unit(block))
+            bar.advance(len(block))
+            budget.check_time((start + len(block)) / store.n_rows)
+    build_seconds = round(budget.elapsed(), 3)
     faiss_path.parent.mkdir(exist_ok=True)
-    json_path.unlink(missing_ok=True)  # a kill before the new description is written leaves no index, not a mismatch
+    json_path.unlink(missing_ok=True)  # from here until the new record is written, no index is listed
     with atomic_path(faiss_path) as tmp:
         faiss.write_index(index, str(tmp))
     info = IndexInfo(
         kind,
-        params,
+        plan.params,
         build_seconds,
         str(faiss.__version__),
         store.vectors_record(),

@@ -28,7 +28,7 @@ from ._kinds import KINDS
 from ._topk import check_k
 from ._usage import Usage, check_usage
 
-PREFERENCE = ("hnsw", "ivf", "flat")  # the index `similar` uses when several are present
+PREFERENCE = ("hnsw", "hnsw-sq8", "ivfpq", "ivf", "flat")  # the index `similar` uses when several are present
 FLAT_EXACT_MAX_QUERIES = 4  # beyond this, the blocked scan (all queries in one pass) is faster
 Loader = Callable[[Store, str], Backend]
 """How `choose_backend` gets a saved index: ``loader(store, kind)`` (`load_index`, or a server's kept ones)."""
