@@ -15,6 +15,7 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "ATOMS": "_names",
     "DEFAULT_ALPHA": "_names",
+    "DEFAULT_NORMALIZE": "_names",
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
     "other_forms": "_forms",
@@ -38,6 +39,7 @@ _EXPORTS = {
 __all__ = [
     "ATOMS",
     "DEFAULT_ALPHA",
+    "DEFAULT_NORMALIZE",
     "DEFAULT_SAMPLES",
     "MEMORY_LIMIT",
     "SOLVERS",
@@ -76,5 +78,5 @@ if TYPE_CHECKING:
     )
     from ._forms import other_forms, stem
     from ._learner import FactorLearner
-    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_SAMPLES, SOLVERS
+    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, DEFAULT_SAMPLES, SOLVERS
     from ._result import Decomposition, Term
