@@ -56,7 +56,7 @@ def forms_store(tmp_path_factory):
 
 
 def test_recovers_a_known_combination_from_word_types(store):
-    res = decompose(store, "cold", alpha=0.005, limit=3)
+    res = decompose(store, "cold", alpha=0.005, limit=3, normalize=False)  # raw: cold = 0.6·warm + ...
     assert len(res) == 3 and res.atoms == "types"
     for i in range(3):
         terms = res.terms[i]
@@ -83,7 +83,7 @@ def test_occurrence_atoms_carry_their_sentences(store):
 
 
 def test_reconstruction_cosine_and_residual_are_what_they_say(store):
-    res = decompose(store, "warm", alpha=0.3, limit=1)
+    res = decompose(store, "warm", alpha=0.3, limit=1, normalize=False)
     y = store.get_vectors([int(res.rows[0])])[0].astype(np.float64)
     from ctxvec.lexicon import word_types
 
@@ -333,3 +333,26 @@ def test_device_policy_and_parameter_names(store):
             decompose(store, "cold", limit=1, **kwargs)
         assert info.value.name == name and "--" not in str(info.value)
     assert "--" not in " ".join(decompose(store, "cold", alpha=2.0, limit=1).notes)
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+def test_max_terms_is_the_best_three_term_point_of_the_lasso_path(store, normalize):
+    """Occurrence atoms, K = 3: each answer reconstructs its query at least as well as the best ≤ 3-term
+    point of scikit-learn's lars_path(method="lasso", positive=True) on the same (unit or raw) vectors."""
+    from sklearn.linear_model import lars_path
+
+    res = decompose(store, "cold", atoms="occurrences", max_terms=3, normalize=normalize, limit=6)
+    assert res.normalized is normalize and res.to_dict()["normalized"] is normalize
+    allowed = store.tokens != "cold"
+    allowed &= store.tokens != "."
+    atoms = np.concatenate([b for _, b in store.iter_blocks()])[allowed].astype(np.float32).astype(np.float64)
+    if normalize:
+        atoms /= np.linalg.norm(atoms, axis=1, keepdims=True)
+    for i, row in enumerate(res.rows):
+        y = store.get_vectors(np.array([row]))[0].astype(np.float64)
+        y = y / np.linalg.norm(y) if normalize else y
+        _, _, path = lars_path(atoms.T, y, method="lasso", positive=True)
+        fits = [atoms.T @ path[:, j] for j in range(path.shape[1]) if 0 < (path[:, j] != 0).sum() <= 3]
+        best = max(float(y @ f / (np.linalg.norm(y) * np.linalg.norm(f))) for f in fits)
+        assert res.cosine[i] >= best - 1e-6
+        assert 1 <= res.n_terms[i] <= 3

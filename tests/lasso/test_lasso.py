@@ -209,9 +209,11 @@ def test_max_terms_is_honoured(seed, k, positive):
     assert (res.n_terms <= k).all()
     assert (res.n_terms >= 1).all()
     assert (res.alpha < res.alpha_max).all()
-    # the alpha it reports is the alpha of the solution it returns
-    again = fista(y, ArrayAtoms(atoms), res.alpha, positive=positive)
-    np.testing.assert_allclose(again.objective, res.objective, rtol=1e-6)
+    # the alpha it reports is the alpha of the solution it returns: optimal there, with that objective (fista
+    # at exactly that knot meets a tie, the next atom's correlation equal to alpha, where it converges slowly)
+    knot = res.alpha > 0  # alpha 0: the path ended (least squares on its support) with at most k terms
+    assert (kkt_violation(y, atoms, res.coef, res.alpha, positive)[knot] < 1e-7).all()
+    np.testing.assert_allclose(res.objective, lasso_objective(y, atoms, res.coef, res.alpha), rtol=1e-9)
 
 
 def test_max_terms_with_sklearn_solver():

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition._names import ATOMS, DEFAULT_ALPHA, SOLVERS
+from ..decomposition._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, SOLVERS
 from ._output import add_json_flag, console, highlight
 from ._queries import add_query_arguments
 
@@ -61,9 +61,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         default=None,
         metavar="K",
-        help="the smallest alpha found (halving, then bisection) that leaves at most K terms",
+        help="at most K terms: the best point with at most K terms on the LASSO path as alpha falls (the knot "
+        "before the (K+1)-th atom enters), with the path's own coefficients there",
     )
     p.add_argument("--signed", action="store_true", help="allow negative coefficients")
+    p.add_argument(
+        "--normalize",
+        action=argparse.BooleanOptionalAction,
+        default=DEFAULT_NORMALIZE,
+        help="scale the occurrence and the atoms to unit length first, so the L1 penalty does not favour long "
+        f"vectors (default: {'on' if DEFAULT_NORMALIZE else 'off'}; see README)",
+    )
     p.add_argument(
         "--solver",
         choices=SOLVERS,
@@ -107,6 +115,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
         punctuation=args.punctuation,
         tol=args.tol,
         device=args.device,
+        normalize=args.normalize,
     )
     if args.json:  # stdout is for the JSON (where each note is too); say them on stderr as well
         for i, note in enumerate(result.notes):
@@ -116,7 +125,8 @@ def compute(args: argparse.Namespace) -> Decomposition:
 
 
 def render(result: Decomposition, args: argparse.Namespace) -> None:
-    console.print(Text(f"{result.solver}, {result.n_atoms:,} atoms ({result.atoms})", style="dim"))
+    unit = ", unit-normalised" if result.normalized else ""
+    console.print(Text(f"{result.solver}, {result.n_atoms:,} atoms ({result.atoms}{unit})", style="dim"))
     for i, occ in enumerate(result.occurrences):
         console.print()
         if occ is not None:

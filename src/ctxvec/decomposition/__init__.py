@@ -15,6 +15,7 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "ATOMS": "_names",
     "DEFAULT_ALPHA": "_names",
+    "DEFAULT_NORMALIZE": "_names",
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
     "other_forms": "_forms",
@@ -37,6 +38,7 @@ _EXPORTS = {
 __all__ = [
     "ATOMS",
     "DEFAULT_ALPHA",
+    "DEFAULT_NORMALIZE",
     "DEFAULT_SAMPLES",
     "MEMORY_LIMIT",
     "SOLVERS",
@@ -74,5 +76,5 @@ if TYPE_CHECKING:
     )
     from ._forms import other_forms
     from ._learner import FactorLearner
-    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_SAMPLES, SOLVERS
+    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, DEFAULT_SAMPLES, SOLVERS
     from ._result import Decomposition, Term

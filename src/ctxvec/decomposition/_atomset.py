@@ -41,16 +41,20 @@ def build_atoms(
     factors: str = "default",
     device: str = "cpu",
     memory_limit: int = MEMORY_LIMIT,
+    unit: bool = False,
 ) -> AtomSet:
-    """The atoms of `kind` (one of `ATOMS`) for `store`, on torch `device`; occurrence atoms above
-    `memory_limit` bytes (float32) are streamed from the store's memory map instead of loaded."""
+    """The atoms of `kind` (one of `ATOMS`) for `store`, on torch `device`, each scaled to unit norm when
+    `unit` (factors are unit already); occurrence atoms above `memory_limit` bytes (float32) are streamed
+    from the store's memory map instead of loaded."""
     if kind == "types":
         from ..lexicon import word_types
 
         wt = word_types(store, min_count)
         if not len(wt):
             raise ParameterError("min_count", f"no word has at least {min_count} occurrences; lower {{name}}")
-        return AtomSet(kind, ArrayAtoms(wt.vectors, device), np.arange(len(wt)), np.asarray(wt.words, dtype=object))
+        return AtomSet(
+            kind, ArrayAtoms(wt.vectors, device, unit=unit), np.arange(len(wt)), np.asarray(wt.words, dtype=object)
+        )
     if kind == "occurrences":
         if min_count > 1:
             keep = store.word_counts[store.word_ids] >= min_count
@@ -60,9 +64,9 @@ def build_atoms(
         atoms: Atoms
         if len(rows) * store.dim * 4 <= memory_limit:
             matrix = np.concatenate([b for _, b in store.iter_blocks()]) if store.n_rows else np.zeros((0, store.dim))
-            atoms = ArrayAtoms(matrix[rows] if min_count > 1 else matrix, device)
+            atoms = ArrayAtoms(matrix[rows] if min_count > 1 else matrix, device, unit=unit)
         else:
-            atoms = SourceAtoms(store, rows if min_count > 1 else None, device)
+            atoms = SourceAtoms(store, rows if min_count > 1 else None, device, unit=unit)
         return AtomSet(kind, atoms, store.word_ids[rows], store.vocabulary, rows)
     if kind == "factors":
         from ._factors import load_factors

@@ -11,7 +11,8 @@ The query's own word and, unless `exclude_forms=False`, its other forms (lemma-m
 for bank) are never atoms, and neither are
 punctuation tokens unless `punctuation=True`. Sparsity is set by `alpha` relative to `alpha_max`
 (the smallest value that zeroes every coefficient, so 0 < alpha < 1 always leaves terms), or by
-`max_terms` (the smallest alpha found giving at most K terms). Coefficients are reported raw and
+`max_terms` (the best point with at most K terms on the LASSO path, `ctxvec.lasso.max_terms_search`).
+With `normalize`, queries and atoms are scaled to unit norm first (the blog's setting). Coefficients are reported raw and
 normalised to sum to 1 (`weights`, the blog's equation); fit is reported as the cosine between y and
 its reconstruction and the relative residual ‖y − Aᵀw‖ / ‖y‖.
 """
@@ -24,10 +25,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import CtxvecError, ParameterError
-from ..lasso import LassoResult, alpha_max, solve
+from ..lasso import LassoResult, alpha_max, solve, unit_rows
 from ..store import Occurrence, Store
 from ._atomset import MEMORY_LIMIT, AtomSet, build_atoms, query_exclusion
-from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_OMP_TERMS, SOLVERS
+from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, DEFAULT_OMP_TERMS, SOLVERS
 from ._result import Decomposition, Term
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def decompose(
     tol: float | None = None,
     device: str = "auto",
     memory_limit: int = MEMORY_LIMIT,
+    normalize: bool = DEFAULT_NORMALIZE,
 ) -> Decomposition:
     """Decompose query occurrences of `store` into sparse combinations of atoms (`ATOMS`).
 
@@ -71,7 +73,9 @@ def decompose(
     ``ctxvec.queries.select_queries(store, word, sentence=, row=, in_sentence=, limit=, device=)``.
     Sparsity: `alpha` in (0, 1) relative to each query's alpha_max (default 0.2), or `alpha_abs` in
     scikit-learn's absolute scale (the blog's alpha=0.9), or `max_terms` K (at most K terms; the only
-    option for solver "omp"). `signed` allows negative coefficients. `device`: ``"auto"`` embeds an
+    option for solver "omp"). `signed` allows negative coefficients. `normalize`: queries and atoms scaled
+    to unit norm first (default `DEFAULT_NORMALIZE`), so the L1 penalty does not favour long vectors; the
+    raw vectors otherwise. `device`: ``"auto"`` embeds an
     `in_sentence` on the best device and solves on the CPU; a named device (``"cuda"``) is used for both.
     """
     if atoms not in ATOMS:
@@ -102,8 +106,16 @@ def decompose(
             store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit, device=device
         )
     rows, ys, occs, qwords = _query_vectors(store, word, queries, vectors)
+    if normalize:
+        ys = unit_rows(ys)
     atom_set = build_atoms(
-        store, atoms, min_count=min_count, factors=factors, device=solver_device(device), memory_limit=memory_limit
+        store,
+        atoms,
+        min_count=min_count,
+        factors=factors,
+        device=solver_device(device),
+        memory_limit=memory_limit,
+        unit=normalize,
     )
     excl = query_exclusion(atom_set, qwords, exclude_forms, list(exclude), punctuation)
     positive = not signed
@@ -115,7 +127,9 @@ def decompose(
         res = solve(ys, atom_set.atoms, abs_alpha, solver=solver, positive=positive, exclude=excl, tol=tol)
     res.alpha_max = amax
     notes = _notes(res, alpha, alpha_abs, max_terms)
-    return _assemble(store, atom_set, solver, signed, rows, ys, occs, res, notes)
+    result = _assemble(store, atom_set, solver, signed, rows, ys, occs, res, notes)
+    result.normalized = normalize
+    return result
 
 
 def _notes(res: LassoResult, alpha: float | None, alpha_abs: float | None, max_terms: int | None) -> list[str]:

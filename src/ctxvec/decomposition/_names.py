@@ -12,6 +12,10 @@ SOLVERS = ("fista", "lasso", "omp")
 DEFAULT_ALPHA = 0.2
 """Default sparsity of `decompose`, as a fraction of each query's alpha_max."""
 
+DEFAULT_NORMALIZE = True
+"""Whether `decompose` scales queries and atoms to unit norm before its LASSO: yes, as measured by
+benchmarks/bench_decompose_norm.py (more WordNet-related terms and a closer fit than raw vectors)."""
+
 DEFAULT_OMP_TERMS = 10
 """Terms `decompose` asks orthogonal matching pursuit for when no `max_terms` is given."""
 

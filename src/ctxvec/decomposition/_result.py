@@ -31,7 +31,8 @@ class Decomposition(Result):
     when vectors were given); terms: per query, its `Term`s sorted by |coefficient| (largest first);
     alpha (k,) absolute (scikit-learn scale), alpha_max (k,), n_terms (k,), cosine (k,) between query and
     reconstruction, residual (k,) ‖y − Aᵀw‖/‖y‖, objective (k,), converged (k,); notes: per query a line
-    when there is something to say (e.g. every coefficient is zero), else ''.
+    when there is something to say (e.g. every coefficient is zero), else ''; normalized: queries and atoms
+    were scaled to unit norm (raw coefficients are then in units of unit vectors).
     """
 
     atoms: str
@@ -49,6 +50,7 @@ class Decomposition(Result):
     converged: np.ndarray
     notes: list[str] = field(default_factory=list)
     n_atoms: int = 0
+    normalized: bool = False  # queries and atoms scaled to unit norm before the LASSO
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -77,13 +79,14 @@ class Decomposition(Result):
         return f"{lhs} = " + "".join(parts) + rest
 
     def to_dict(self) -> JSON:
-        """atoms, n_atoms, solver, signed, and per query (``queries``): row, token, sentence, fit, and its
-        terms with word, coef (normalised), raw_coef, atom (plus row and sentence for occurrence atoms)."""
+        """atoms, n_atoms, solver, signed, normalized, and per query (``queries``): row, token, sentence, fit,
+        and its terms with word, coef (normalised), raw_coef, atom (plus row and sentence for occurrence atoms)."""
         return {
             "atoms": self.atoms,
             "n_atoms": self.n_atoms,
             "solver": self.solver,
             "signed": self.signed,
+            "normalized": self.normalized,
             "queries": [self._query_dict(i) for i in range(len(self))],
         }
 

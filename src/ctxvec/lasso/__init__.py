@@ -9,7 +9,8 @@ Every coefficient is zero exactly when ``alpha ≥ alpha_max = max_j (A y)_j / d
 Atoms are `ArrayAtoms` (in memory) or `SourceAtoms` (streamed from any `ctxvec.sources.VectorSource`);
 `Exclusion` names the atoms each target may not use. Solvers return a `LassoResult`: `fista` (working-set
 FISTA in torch), `sklearn_lasso` and `fista_full` (references), `omp`; `solve` dispatches by name, with
-an absolute alpha or at most `max_terms` terms (`max_terms_search`).
+an absolute alpha or at most `max_terms` terms (`max_terms_search`: the best point with at most K terms on
+the LASSO path, by a batched LARS-lasso homotopy, `max_terms_path`, or scikit-learn's, `lars_max_terms`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _EXPORTS = {
     "SourceAtoms": "_atoms",
     "atoms_matrix": "_atoms",
     "resolve_device": "_atoms",
+    "unit_rows": "_atoms",
     "Alpha": "_result",
     "LassoResult": "_result",
     "kkt_violation": "_result",
@@ -40,6 +42,8 @@ _EXPORTS = {
     "DEFAULT_TOL": "_dispatch",
     "SOLVERS": "_dispatch",
     "max_terms_search": "_dispatch",
+    "lars_max_terms": "_path",
+    "max_terms_path": "_path",
     "solve": "_dispatch",
 }
 __all__ = [
@@ -59,19 +63,23 @@ __all__ = [
     "fista",
     "fista_full",
     "kkt_violation",
+    "lars_max_terms",
     "lasso_objective",
+    "max_terms_path",
     "max_terms_search",
     "omp",
     "resolve_device",
     "sklearn_lasso",
     "solve",
+    "unit_rows",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._atoms import BLOCK_ROWS, ArrayAtoms, Atoms, Exclusion, SourceAtoms, atoms_matrix, resolve_device
+    from ._atoms import BLOCK_ROWS, ArrayAtoms, Atoms, Exclusion, SourceAtoms, atoms_matrix, resolve_device, unit_rows
     from ._dispatch import DEFAULT_TOL, SOLVERS, max_terms_search, solve
     from ._fista import GRAM_MAX_ATOMS, PARALLEL_WORK, fista
+    from ._path import lars_max_terms, max_terms_path
     from ._reference import fista_full, omp, sklearn_lasso
     from ._result import Alpha, LassoResult, kkt_violation, lasso_objective
     from ._scan import alpha_max

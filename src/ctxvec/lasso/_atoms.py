@@ -42,12 +42,22 @@ class Atoms(Protocol):
         ...
 
 
-class ArrayAtoms:
-    """Atoms held in memory: `matrix` (n_atoms, dim), kept as float32 on `device`."""
+def unit_rows(a: np.ndarray) -> np.ndarray:
+    """`a` (n, dim) with each non-zero row scaled to unit L2 norm (computed in float64; zero rows stay zero)."""
+    a64 = np.asarray(a, dtype=np.float64)
+    norms = np.linalg.norm(a64, axis=-1, keepdims=True)
+    out: np.ndarray = (a64 / np.where(norms > 0, norms, 1.0)).astype(a.dtype if a.dtype.kind == "f" else np.float64)
+    return out
 
-    def __init__(self, matrix: np.ndarray, device: str = "cpu", block_rows: int = BLOCK_ROWS):
+
+class ArrayAtoms:
+    """Atoms held in memory: `matrix` (n_atoms, dim), kept as float32 on `device`; `unit`: each row scaled
+    to unit norm first."""
+
+    def __init__(self, matrix: np.ndarray, device: str = "cpu", block_rows: int = BLOCK_ROWS, unit: bool = False):
         self.device = resolve_device(device)
-        self.matrix = torch.as_tensor(np.asarray(matrix, dtype=np.float32)).to(self.device)
+        m = np.asarray(matrix, dtype=np.float32)
+        self.matrix = torch.as_tensor(unit_rows(m) if unit and m.ndim == 2 else m).to(self.device)
         if self.matrix.ndim != 2:
             raise ParameterError(
                 "atoms", f"{{name}} must be a 2-D (n_atoms, dim) matrix, got shape {tuple(self.matrix.shape)}"
@@ -84,7 +94,8 @@ class ArrayAtoms:
 
 
 class SourceAtoms:
-    """Atoms streamed from a `VectorSource` (e.g. a store's memory map): all rows, or the sorted subset `rows`."""
+    """Atoms streamed from a `VectorSource` (e.g. a store's memory map): all rows, or the sorted subset `rows`;
+    `unit`: each row scaled to unit norm as it is read."""
 
     def __init__(
         self,
@@ -92,6 +103,7 @@ class SourceAtoms:
         rows: np.ndarray | None = None,
         device: str = "cpu",
         block_rows: int = BLOCK_ROWS,
+        unit: bool = False,
     ):
         self.source = source
         self.rows = None if rows is None else np.asarray(rows, dtype=np.int64)
@@ -99,18 +111,23 @@ class SourceAtoms:
         self.dim = int(source.dim)
         self.device = resolve_device(device)
         self.block_rows = block_rows
+        self.unit = unit
+
+    def _read(self, sel: slice | np.ndarray) -> np.ndarray:
+        v = self.source.get_vectors(sel)
+        return unit_rows(v.astype(np.float32)) if self.unit else _writable(v)
 
     def blocks(self) -> Iterator[tuple[int, torch.Tensor]]:
         for start in range(0, self.n_atoms, self.block_rows):
             stop = min(start + self.block_rows, self.n_atoms)
             sel = slice(start, stop) if self.rows is None else self.rows[start:stop]
-            yield start, torch.from_numpy(_writable(self.source.get_vectors(sel))).to(self.device)
+            yield start, torch.from_numpy(self._read(sel)).to(self.device)
 
     def take(self, index: np.ndarray) -> torch.Tensor:
         index = np.asarray(index, dtype=np.int64)
         rows = index if self.rows is None else self.rows[index]
         uniq, inverse = np.unique(rows, return_inverse=True)
-        vec = _writable(self.source.get_vectors(uniq)[inverse])
+        vec = _writable(self._read(uniq)[inverse])
         return torch.from_numpy(vec).to(self.device).double()
 
 

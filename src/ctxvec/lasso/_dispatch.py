@@ -1,24 +1,21 @@
 """Choosing a solver and a regularisation: `solve` by name, with an absolute `alpha` or at most
-`max_terms` terms (`max_terms_search`: the smallest alpha, by halving then bisection, giving at most K)."""
+`max_terms` terms (`max_terms_search`: the best point with at most K terms on the LASSO path)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import CtxvecError, ParameterError
 from ._atoms import Atoms, Exclusion
 from ._fista import fista
+from ._path import check_max_terms, lars_max_terms, max_terms_path
 from ._reference import omp, sklearn_lasso
-from ._result import Alpha, LassoResult, as_targets, check_tol
-from ._scan import alpha_max
+from ._result import Alpha, LassoResult, check_tol
 
 SOLVERS = ("fista", "lasso", "omp")
 DEFAULT_TOL = {"fista": 1e-6, "lasso": 1e-4}  # fista: relative duality gap; lasso: scikit-learn's tol
-MAX_BISECTIONS = 60
-TIGHT_TOL = 1e-10
 
 
 class Solver(Protocol):
@@ -48,11 +45,6 @@ def _alpha_solver(solver: str) -> Solver:
     return fn
 
 
-def _check_max_terms(max_terms: int) -> None:
-    if max_terms < 1:
-        raise ParameterError("max_terms", f"{{name}} must be at least 1, got {max_terms}")
-
-
 def max_terms_search(
     y: np.ndarray,
     atoms: Atoms,
@@ -61,92 +53,17 @@ def max_terms_search(
     solver: str = "fista",
     positive: bool = True,
     exclude: Exclusion | None = None,
-    tol: float | None = None,
-    shrink: float = 0.5,
-    n_bisect: int = 8,
-    min_ratio: float = 1e-4,
 ) -> LassoResult:
-    """Per target, the smallest alpha found whose solution has at most `max_terms` non-zero coefficients.
-
-    y (k, dim) targets; `solver` "fista" or "lasso" at tolerance `tol` (default `DEFAULT_TOL`).
-    Starts at alpha_max (no terms), multiplies alpha by `shrink` until a solution has too many terms,
-    then bisects (in log scale) `n_bisect` times between the last good and the first bad alpha. A target
-    stops early with exactly `max_terms` terms, or when alpha falls below `min_ratio`·alpha_max (fewer
-    atoms than that can ever be used). Each solve is warm-started from the best solution so far. Targets
-    left with no term are searched again at tolerance `TIGHT_TOL` with up to `MAX_BISECTIONS` bisections.
-    """
-    _check_max_terms(max_terms)
-    fn = _alpha_solver(solver)
-    tol = DEFAULT_TOL[solver] if tol is None else check_tol(tol)
-    ys = as_targets(y)
-    k, dim = ys.shape
-    n_atoms = atoms.n_atoms
-    excl = None if exclude is None else exclude.check(k, n_atoms)
-    amax = alpha_max(ys, atoms, positive, excl)
-    lo, hi = amax.copy(), np.full(k, np.nan)  # lo gives <= max_terms terms (alpha_max gives none), hi too many
-    best = LassoResult(
-        sp.csr_array((k, n_atoms)),
-        amax.copy(),
-        amax,
-        0.5 * (ys**2).sum(1) / dim,
-        np.zeros(k),
-        np.zeros(k, dtype=np.int64),
-        np.ones(k, dtype=bool),
-    )
-    rows = [best.coef[[t]] for t in range(k)]
-    bisections = np.zeros(k, dtype=np.int64)
-    active = amax > 0
-    while active.any():
-        act = np.flatnonzero(active)
-        trial = np.where(np.isnan(hi[act]), lo[act] * shrink, np.sqrt(lo[act] * np.nan_to_num(hi[act], nan=1.0)))
-        res = fn(
-            ys[act],
-            atoms,
-            trial,
-            positive=positive,
-            exclude=None if excl is None else excl.subset(act),
-            tol=tol,
-            warm_start=best.take(act),
-        )
-        ok = res.n_terms <= max_terms
-        for j, t in enumerate(act):
-            if ok[j]:
-                lo[t] = trial[j]
-                rows[t] = res.coef[[j]]
-                best.alpha[t], best.objective[t], best.gap[t] = trial[j], res.objective[j], res.gap[j]
-                best.converged[t] = res.converged[j]
-            else:
-                hi[t] = trial[j]
-            best.n_iter[t] += res.n_iter[j]
-        best.coef = sp.csr_array(sp.vstack(rows, format="csr"))
-        bisections[act[~np.isnan(hi[act])]] += 1
-        finished = (best.n_terms[act] == max_terms) | (bisections[act] >= n_bisect) | (lo[act] < min_ratio * amax[act])
-        active[act[finished]] = False
-    # When the first atoms enter within a hair of each other below alpha_max, the 1..max_terms window is
-    # so narrow that its tiny coefficients sit inside the solver's tolerance and every solution there
-    # looks empty: search again for those targets with a much tighter tolerance.
-    empty = np.flatnonzero((best.n_terms == 0) & ~np.isnan(hi))
-    if len(empty) and tol > TIGHT_TOL:
-        again = max_terms_search(
-            ys[empty],
-            atoms,
-            max_terms,
-            solver=solver,
-            positive=positive,
-            exclude=None if excl is None else excl.subset(empty),
-            tol=TIGHT_TOL,
-            shrink=shrink,
-            n_bisect=MAX_BISECTIONS,
-            min_ratio=min_ratio,
-        )
-        coef = best.coef.tolil()
-        for j, t in enumerate(empty):
-            coef[t] = again.coef[[j]].toarray()
-            best.alpha[t], best.objective[t], best.gap[t] = again.alpha[j], again.objective[j], again.gap[j]
-            best.converged[t] = again.converged[j]
-            best.n_iter[t] += again.n_iter[j]
-        best.coef = sp.csr_array(coef.tocsr())
-    return best
+    """Per target y (k, dim), the best solution with at most `max_terms` terms on its LASSO path: the last
+    point of the path (as alpha falls) with at most K non-zeros, typically the knot where the (K+1)-th atom
+    enters, with the path's own coefficients there. `solver` "fista" follows the path by ctxvec's batched
+    homotopy over screened candidates (`max_terms_path`); "lasso" by scikit-learn's ``lars_path``
+    (`lars_max_terms`, the reference)."""
+    check_max_terms(max_terms)
+    if solver == "lasso":
+        return lars_max_terms(y, atoms, max_terms, positive=positive, exclude=exclude)
+    _alpha_solver(solver)
+    return max_terms_path(y, atoms, max_terms, positive=positive, exclude=exclude)
 
 
 def solve(
@@ -165,14 +82,14 @@ def solve(
     if solver not in SOLVERS:
         raise ParameterError("solver", f"unknown {{name}} {solver!r}; choose {', '.join(SOLVERS)}")
     if max_terms is not None:
-        _check_max_terms(max_terms)
+        check_max_terms(max_terms)
     if solver == "omp":
         if max_terms is None:
             raise ParameterError("max_terms", "solver 'omp' needs a number of terms: give {name}")
         return omp(y, atoms, max_terms, positive=positive, exclude=exclude)
     tol = DEFAULT_TOL[solver] if tol is None else check_tol(tol)
     if max_terms is not None:
-        return max_terms_search(y, atoms, max_terms, solver=solver, positive=positive, exclude=exclude, tol=tol)
+        return max_terms_search(y, atoms, max_terms, solver=solver, positive=positive, exclude=exclude)
     if alpha is None:
         raise CtxvecError("give alpha or max_terms")
     return _alpha_solver(solver)(y, atoms, alpha, positive=positive, exclude=exclude, tol=tol)
