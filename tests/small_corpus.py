@@ -25,6 +25,16 @@ CORPUS_SENTENCES = [
 ]
 
 
+# runner tests: 24 sentences, one of them long enough to need windows at max_length 32
+RUNNER_CORPUS = [
+    "The cold winter came early.",
+    "A warm day by the river bank.",
+    "She put money in the bank.",
+    "The king and the queen of france.",
+    "Hot sun, cold ice, heavy snow and rain.",
+    " ".join(["cold water and warm ice"] * 16),  # long: needs windows at max_length 32
+] * 4
+
 def embed_corpus_stores(folder: Path, model: Path) -> dict[str, Path]:
     """`CORPUS_SENTENCES` written to folder/corpus.txt and embedded with `model` twice: "a" (last layer)
     and "b" (layer 0, for `compare`). Returns {"a", "b", "corpus"} paths."""

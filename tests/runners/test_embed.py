@@ -5,20 +5,14 @@ import textwrap
 
 import numpy as np
 import pytest
+from small_corpus import RUNNER_CORPUS
 
 from ctxvec import Store
 from ctxvec.encoding import BatchEncoder, EncodeSpec
 from ctxvec.errors import CtxvecError
 from ctxvec.runners import embed
 
-CORPUS = [
-    "The cold winter came early.",
-    "A warm day by the river bank.",
-    "She put money in the bank.",
-    "The king and the queen of france.",
-    "Hot sun, cold ice, heavy snow and rain.",
-    " ".join(["cold water and warm ice"] * 16),  # long: needs windows at max_length 32
-] * 4
+CORPUS = RUNNER_CORPUS
 
 
 @pytest.fixture

@@ -9,17 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+from small_corpus import RUNNER_CORPUS
 
 from ctxvec.runners import embed
 
-CORPUS = [
-    "The cold winter came early.",
-    "A warm day by the river bank.",
-    "She put money in the bank.",
-    "The king and the queen of france.",
-    "Hot sun, cold ice, heavy snow and rain.",
-    " ".join(["cold water and warm ice"] * 16),  # long: needs windows at max_length 32
-] * 4
+CORPUS = RUNNER_CORPUS
 
 OPTIONS = {"device": "cpu", "max_length": 32, "batch_tokens": 64, "shard_sentences": 8}
 PHASES = [
