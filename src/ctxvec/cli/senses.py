@@ -23,10 +23,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--min-share of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.04, and "
         "every sense is separated from its nearest other sense by a density valley; otherwise the word has one "
         "sense. Each sense is then searched for a minority sense of at least --min-share that passes the same checks "
-        "(small senses are reported, not absorbed). Prints each sense with its size, its most central sentences, the word types nearest its centroid "
+        "(small senses are reported, not absorbed). The occurrences are compared by what distinguishes them: their "
+        "unit vectors minus the word's mean vector. Prints each sense with its size, its most central sentences, the word types nearest its centroid "
         "and a few keywords (near words no other sense shares). Nearest words leave out the word's own forms and show "
         "each other lemma once. Each sense is labelled with the WordNet 3.0 synset it matches best (the synsets' "
-        "examples and glosses embedded with the store's own model), with its gloss. -o FILE also writes a 2-D map of the occurrences "
+        "examples and glosses embedded with the store's own model), with its gloss; WordNet synsets that match a few "
+        "occurrences much better than their sense's label are listed as possible minority senses. -o FILE also writes a 2-D map of the occurrences "
         "coloured by sense.",
     )
     p.add_argument("store", metavar="STORE", help="store folder")
@@ -155,6 +157,30 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
         console.print(
             f"\n{names}: under {senses.rule.small_share:.0%} of the occurrences (small: fewer examples, less certain)"
         )
+    shared: dict[str, list[int]] = {}
+    for s in senses.senses:
+        if s.wordnet is not None and s.wordnet.match:
+            shared.setdefault(s.wordnet.synset, []).append(s.label + 1)
+    for synset, numbers in shared.items():
+        if len(numbers) > 1:
+            console.print(
+                f"\nsenses {', '.join(map(str, numbers))} all match {synset} best: "
+                "they may be one WordNet sense split by topic"
+            )
+    if senses.minorities:
+        console.print(
+            "\nother WordNet senses matched by a few occurrences (too few for a sense of their own; "
+            "they are counted in the senses above):"
+        )
+        for m in senses.minorities[:6]:
+            n = len(m.rows)
+            console.print(
+                Text.assemble(
+                    "  ", (m.synset, "bold"), f" {n} occurrence{'s' if n != 1 else ''}, +{m.margins[0]:.2f}: {m.gloss}"
+                )
+            )
+            for o in m.occurrences[:2]:
+                console.print("    ", highlight(o.sentence, o.start, o.end))
     if senses.excluded_forms:
         console.print(f"forms of the word left out of the nearest words: {', '.join(senses.excluded_forms[:10])}")
     if senses.wordnet_note and all(s.wordnet is None for s in senses.senses):

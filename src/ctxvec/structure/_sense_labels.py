@@ -6,11 +6,16 @@ compare with the stored ones: in each of the synset's example sentences that con
 word, and in its gloss written as ``"<word>: <gloss>"``. The synset's vector is the mean of those unit
 vectors. A sense is labelled with the synset whose vector has the highest cosine with the sense
 centroid; below `min_score` the label says there is no good match (`SenseLabel.match` false).
+
+Minority synsets (`minority_synsets`): a sense seen in too few sentences to form a cluster (the river
+bank among 50 financial banks) is absorbed into a larger sense. Each occurrence is compared with every
+synset; a synset that labels no sense but beats the label of the occurrence's own sense by at least
+`min_margin` (cosine) for some occurrences is reported with them, as a possible minority sense.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,9 +27,10 @@ from ._synsets import Synset, find_form, word_forms, word_synsets
 
 if TYPE_CHECKING:
     from ..encoding import BatchEncoder
-    from ..store import Store
+    from ..store import Occurrence, Store
 
 MIN_SCORE = 0.8  # cosine; calibrated on the default model (all-MiniLM-L6-v2), where unrelated synsets score 0.7-0.8
+MIN_MARGIN = 0.05  # cosine; an occurrence's best synset over its sense's label (see `minority_synsets`)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,60 @@ class SenseLabel:
             "runner_up_score": None if self.runner_up_score is None else float(self.runner_up_score),
             "match": bool(self.match),
         }
+
+
+@dataclass
+class MinoritySynset:
+    """A synset that labels no sense but matches some occurrences better than their sense's label does:
+    name, gloss, the store `rows` of those occurrences and their `margins` (cosine over the label), largest
+    first, and up to 3 of them as `occurrences` (one per sentence)."""
+
+    synset: str
+    gloss: str
+    rows: list[int]
+    margins: list[float]
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    def to_dict(self) -> JSON:
+        return {
+            "synset": self.synset,
+            "gloss": self.gloss,
+            "n_occurrences": len(self.rows),
+            "rows": [int(r) for r in self.rows],
+            "margins": [float(m) for m in self.margins],
+            "sentences": [o.sentence for o in self.occurrences],
+        }
+
+
+def minority_synsets(
+    unit: np.ndarray,
+    senses: np.ndarray,
+    labels: list[SenseLabel],
+    found: SynsetVectors,
+    rows: np.ndarray,
+    min_margin: float = MIN_MARGIN,
+) -> list[MinoritySynset]:
+    """Synsets no sense is labelled with that are the best match of occurrences (n, dim) `unit` (store
+    `rows` (n,), sense of each `senses` (n,)) by at least `min_margin` over their sense's label (module
+    doc); most occurrences first. `occurrences` is left empty (filled by `word_senses`)."""
+    usable = np.flatnonzero(found.n_sentences > 0)
+    if len(usable) == 0 or len(unit) == 0:
+        return []
+    sims = unit_rows(np.asarray(unit, dtype=np.float32)) @ found.vectors[usable].T
+    column = {found.synsets[int(u)].name: j for j, u in enumerate(usable)}
+    own_col = np.array([column[label.synset] for label in labels])[senses]
+    best = sims.argmax(axis=1)
+    idx = np.arange(len(unit))
+    margin = sims[idx, best] - sims[idx, own_col]
+    hit = (margin >= min_margin) & ~np.isin(best, own_col)
+    out = []
+    for col in np.unique(best[hit]):
+        members = np.flatnonzero(hit & (best == col))
+        members = members[np.argsort(-margin[members], kind="stable")]
+        ss = found.synsets[int(usable[col])]
+        out.append(MinoritySynset(ss.name, ss.gloss, [int(rows[i]) for i in members], margin[members].tolist()))
+    out.sort(key=lambda m: (-len(m.rows), -m.margins[0]))
+    return out
 
 
 @dataclass
@@ -138,6 +198,15 @@ def label_senses(
 ) -> tuple[list[SenseLabel] | None, str]:
     """WordNet labels for the sense centroids (k, dim) of `word` in `store`, and a note: (None, why)
     when there is nothing to label with (no WordNet, no synset, a store whose model cannot embed)."""
+    found, note = wordnet_synset_vectors(store, word, device=device)
+    if found is None:
+        return None, note
+    return label_centroids(centroids, found, min_score), note
+
+
+def wordnet_synset_vectors(store: Store, word: str, *, device: str = "auto") -> tuple[SynsetVectors | None, str]:
+    """`embed_synsets` of `word` in `store`, or (None, why) when there is nothing to compare with (no
+    WordNet, no synset, a store whose model cannot embed); the note says how many synsets were compared."""
     from ._synsets import wordnet_folder
 
     if wordnet_folder() is None:
@@ -149,5 +218,6 @@ def label_senses(
         found = embed_synsets(store, word, synsets, device=device)
     except (CtxvecError, OSError) as e:
         return None, f"the store's model cannot embed the WordNet sentences ({str(e).splitlines()[0][:160]})"
-    labels = label_centroids(centroids, found, min_score)
-    return labels, f"{len(synsets)} WordNet synsets compared"
+    if not (found.n_sentences > 0).any():
+        return None, f"no WordNet sentence of {word!r} could be embedded"
+    return found, f"{len(synsets)} WordNet synsets compared"

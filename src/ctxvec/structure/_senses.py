@@ -3,16 +3,24 @@
 `split_senses` works on any (n, dim) array; `word_senses` applies it to a word of a store and
 describes every sense (size, most central sentences, nearest word types).
 
+What is clustered is what distinguishes the occurrences (`center`, on by default): the unit vectors
+minus their mean, scaled to unit length again. All occurrences of a word share a large common
+direction (the word itself); without it, cosines compare the contexts. On WordNet example sentences
+this raises the agreement with the synsets (adjusted Rand index, k given) from 0.18 to 0.30
+(benchmarks/bench_senses.py).
+
 The rule for the number of senses (when `k` is not given):
 
-1. Occurrence vectors are scaled to unit length (cosine geometry) and reduced by PCA to
-   `n_components` (10) dimensions, which removes most of the noise that flattens silhouettes
-   in hundreds of dimensions.
+1. The (centered) vectors are reduced by PCA to `n_components` (10) dimensions, and to no more than
+   one dimension per `points_per_component` (4) occurrences (at least 2), which removes most of the
+   noise that flattens silhouettes in hundreds of dimensions (and keeps a handful of points from
+   filling as many dimensions).
 2. k-means (seeded) runs for k = 2..`k_max`; a split is admissible only if every cluster holds at
-   least `min_share` (5 %) of the occurrences and at least `min_size` (3) of them, so a few
-   outliers cannot form a "sense". The admissible k with the highest silhouette is the candidate.
+   least `min_share` (5 %) of the occurrences and at least `min_size` (3) distinct sentences (`groups`),
+   so a few outliers, or the repeated word of one sentence, cannot form a "sense". The admissible k
+   with the highest silhouette is the candidate.
 3. The candidate must pass two checks, else the word has a single sense:
-   - it beats a null: its silhouette exceeds by at least `margin` (0.04) the silhouette of the same
+   - it beats a null: its silhouette exceeds by at least `margin` (0.02) the silhouette of the same
      k-means on Gaussian samples with the same per-component spread (no clusters by construction,
      mean of `n_null` draws). A fixed silhouette threshold would not do: a unimodal cloud already
      scores 0.1-0.5 depending on its dimension and shape.
@@ -39,7 +47,7 @@ from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result, jsonable
 from ..sampling import sample_rows, unit_rows
 from ..store import Occurrence, Store, normalize_word
-from ._sense_labels import SenseLabel
+from ._sense_labels import MinoritySynset, SenseLabel
 
 SILHOUETTE_SAMPLE = 2000
 KEYWORD_POOL = 40
@@ -48,19 +56,23 @@ KEYWORD_POOL = 40
 @dataclass(frozen=True)
 class SenseRule:
     """How the number of senses is chosen when it is not given (see the module doc): k = 2..`k_max`
-    on a PCA to `n_components` dimensions; every cluster at least `min_share` and `min_size` of the
-    occurrences; silhouette above the mean of `n_null` Gaussian nulls by `margin`; density valley
-    ratio at most `valley`."""
+    on a PCA to `n_components` dimensions (at most one per `points_per_component` occurrences); every
+    cluster at least `min_share` of the occurrences and `min_size` distinct groups (sentences);
+    silhouette above the mean of `n_null` Gaussian nulls by `margin`; density valley ratio at most
+    `valley`. `center`: cluster the unit vectors minus their mean (rescaled), for k given too."""
 
     k_max: int = 6
     n_components: int = 10
-    margin: float = 0.04
+    margin: float = 0.02
     valley: float = 0.5
     min_share: float = 0.05
     min_size: int = 3
     n_null: int = 3
     small_share: float = 0.10
     minorities: bool = True
+    center: bool = True
+    points_per_component: int = 4
+    soft: float = 1.5
 
 
 DEFAULT_RULE = SenseRule()
@@ -71,8 +83,8 @@ def _kmeans(y: np.ndarray, k: int, seed: int) -> np.ndarray:
 
 
 def _silhouette(y: np.ndarray, labels: np.ndarray, seed: int) -> float:
-    if len(np.unique(labels)) < 2:
-        return 0.0
+    if not 2 <= len(np.unique(labels)) < len(y):
+        return math.nan if len(np.unique(labels)) >= len(y) else 0.0
     size = min(len(y), SILHOUETTE_SAMPLE)
     return float(silhouette_score(y, labels, sample_size=size, random_state=seed))
 
@@ -164,14 +176,46 @@ class SenseSplit(Result):
 
 
 def split_senses(
-    vectors: np.ndarray, k: int | None = None, *, rule: SenseRule = DEFAULT_RULE, seed: int = 0
+    vectors: np.ndarray,
+    k: int | None = None,
+    *,
+    rule: SenseRule = DEFAULT_RULE,
+    seed: int = 0,
+    groups: np.ndarray | None = None,
 ) -> SenseSplit:
-    """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by `rule` (see the module doc)."""
+    """Cluster (n, dim) occurrence vectors into senses; `k=None` chooses k by `rule` (see the module doc).
+    `groups` (n,): the sentence (any id) of each occurrence; a sense must span `rule.min_size` distinct
+    groups (default: every occurrence its own group)."""
     with threads_for(len(vectors)):
-        return _split(vectors, k, rule, seed)
+        return _split(vectors, k, rule, seed, groups)
 
 
-def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> SenseSplit:
+def centered(x: np.ndarray, soft: float = 0.0) -> np.ndarray:
+    """(n, dim) rows minus their mean, each divided by sqrt(|r|^2 + (soft * median |r|)^2): unit length
+    for `soft` 0 (what distinguishes the rows, in cosine), near-linear for residuals well under
+    `soft` times the median (so a unimodal cloud keeps its centre)."""
+    if len(x) < 2:
+        return x
+    r = x - x.mean(axis=0)
+    norms = np.linalg.norm(r, axis=1, keepdims=True)
+    scale = np.sqrt(norms**2 + (soft * np.median(norms)) ** 2)
+    return np.asarray(r / np.where(scale > 0, scale, 1.0))
+
+
+def _n_groups(groups: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """(k,) how many distinct groups each of the `k` clusters holds."""
+    return np.array([len(np.unique(groups[labels == c])) for c in range(k)])
+
+
+def _reduce(x: np.ndarray, rule: SenseRule) -> np.ndarray:
+    """PCA of (n, dim) `x` to `rule.n_components` dims, at most n // `rule.points_per_component` (>= 2)."""
+    n = len(x)
+    per = max(2, n // max(rule.points_per_component, 1))
+    n_comp = max(1, min(rule.n_components, per, n - 1, x.shape[1]))
+    return PCA(n_components=n_comp, svd_solver="full").fit_transform(x) if n > 2 else x
+
+
+def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int, groups: np.ndarray | None) -> SenseSplit:
     if not 0 < rule.min_share <= 0.5:
         raise ParameterError("min_share", f"{{name}} {rule.min_share} is out of range; use a share in (0, 0.5]")
     x = unit_rows(vectors)
@@ -181,8 +225,14 @@ def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> Se
         raise CtxvecError("no occurrences to cluster")
     if k is not None and not 1 <= k <= n:
         raise ParameterError("k", f"{{name}} {k} is out of range; use 1..{n} (the number of occurrences)")
-    n_comp = max(1, min(rule.n_components, n - 1, x.shape[1]))
-    y = PCA(n_components=n_comp, svd_solver="full").fit_transform(x) if n > 2 else x
+    if groups is None:
+        groups = np.arange(n)
+    groups = np.asarray(groups)
+    if groups.shape != (n,):
+        raise ParameterError("groups", f"{{name}} has shape {groups.shape}; use one group per occurrence ({n},)")
+    if rule.center:
+        x = centered(x, rule.soft)
+    y = _reduce(x, rule)
     empty = np.zeros(0, dtype=np.int64)
     one = np.zeros(n, dtype=np.int64)
     if k is not None:
@@ -193,14 +243,18 @@ def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> Se
         return SenseSplit(labels, k, np.array([k]), sil, nan, valley_ratio(y, labels), "given")
 
     smallest = max(rule.min_size, math.ceil(rule.min_share * n))
-    ks = np.arange(2, min(rule.k_max, n // smallest) + 1)
+    n_distinct = len(np.unique(groups))
+    ks = np.arange(2, min(rule.k_max, n // smallest, n_distinct // rule.min_size) + 1)
     if len(ks) == 0:
         return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, f"too few occurrences ({n}) to split")
     sils = np.full(len(ks), np.nan)
     splits: dict[int, np.ndarray] = {}
     for i, kk in enumerate(ks):
         labels = _kmeans(y, int(kk), seed)
-        if np.bincount(labels, minlength=kk).min() >= smallest:
+        if (
+            np.bincount(labels, minlength=kk).min() >= smallest
+            and _n_groups(groups, labels, int(kk)).min() >= rule.min_size
+        ):
             splits[int(kk)] = labels
             sils[i] = _silhouette(y, labels, seed)
     if not splits:
@@ -212,12 +266,13 @@ def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int) -> Se
     checks = f"best k={best}: silhouette {best_sil:.3f} vs null {null:.3f}, valley {gap:.2f}"
     if best_sil - null < rule.margin or gap > rule.valley:
         return _with_minorities(
-            SenseSplit(one, 1, ks, sils, null, gap, f"no convincing split ({checks})"), x, rule, seed
+            SenseSplit(one, 1, ks, sils, null, gap, f"no convincing split ({checks})"), x, rule, seed, groups
         )
-    return _with_minorities(SenseSplit(_by_size(splits[best]), best, ks, sils, null, gap, checks), x, rule, seed)
+    split = SenseSplit(_by_size(splits[best]), best, ks, sils, null, gap, checks)
+    return _with_minorities(split, x, rule, seed, groups)
 
 
-def _with_minorities(split: SenseSplit, x: np.ndarray, rule: SenseRule, seed: int) -> SenseSplit:
+def _with_minorities(split: SenseSplit, x: np.ndarray, rule: SenseRule, seed: int, groups: np.ndarray) -> SenseSplit:
     """`split` with minority senses split off (`minority_split` on each sense, largest first, while
     k < `rule.k_max`); the reason names them."""
     if not rule.minorities:
@@ -228,7 +283,7 @@ def _with_minorities(split: SenseSplit, x: np.ndarray, rule: SenseRule, seed: in
         if int(labels.max()) + 1 >= rule.k_max:
             break
         members = np.flatnonzero(labels == sense)
-        part = minority_split(x[members], len(x), rule, seed)
+        part = minority_split(x[members], len(x), rule, seed, groups[members])
         if part is not None:
             labels[members[part]] = int(labels.max()) + 1
             found.append(f"{int(part.sum())} from sense {sense + 1}")
@@ -239,24 +294,26 @@ def _with_minorities(split: SenseSplit, x: np.ndarray, rule: SenseRule, seed: in
     return SenseSplit(_by_size(labels), k, split.ks, split.silhouettes, split.null_silhouette, split.valley, why)
 
 
-def minority_split(x: np.ndarray, n_all: int, rule: SenseRule, seed: int) -> np.ndarray | None:
+def minority_split(
+    x: np.ndarray, n_all: int, rule: SenseRule, seed: int, groups: np.ndarray | None = None
+) -> np.ndarray | None:
     """A minority sense inside one sense's unit vectors (m, dim), as a mask (m,), or None.
 
     A 2-means on a PCA of the sense's own occurrences; its smaller part is a minority sense when it holds at
-    least `rule.min_share` of all `n_all` occurrences (and `rule.min_size`), at most a third of the sense,
-    and the two parts pass the same checks as a split (silhouette above the Gaussian null by `rule.margin`,
-    density valley at most `rule.valley`).
+    least `rule.min_share` of all `n_all` occurrences (and `rule.min_size` distinct `groups`), at most a
+    third of the sense, and the two parts pass the same checks as a split (silhouette above the Gaussian
+    null by `rule.margin`, density valley at most `rule.valley`).
     """
     m = len(x)
+    groups = np.arange(m) if groups is None else np.asarray(groups)
     smallest = max(rule.min_size, math.ceil(rule.min_share * n_all))
     if m < 3 * smallest or m < 6:
         return None
-    n_comp = max(1, min(rule.n_components, m - 1, x.shape[1]))
-    y = PCA(n_components=n_comp, svd_solver="full").fit_transform(x)
+    y = _reduce(x, rule)
     labels = _kmeans(y, 2, seed)
     small = int(np.argmin(np.bincount(labels, minlength=2)))
     size = int((labels == small).sum())
-    if size < smallest or size > m / 3:
+    if size < smallest or size > m / 3 or len(np.unique(groups[labels == small])) < rule.min_size:
         return None
     if _silhouette(y, labels, seed) - null_silhouette(y, 2, rule.n_null, seed) < rule.margin:
         return None
@@ -324,6 +381,7 @@ class Senses(Result):
     wordnet_note: str = ""
     rule: SenseRule = DEFAULT_RULE
     excluded_forms: list[str] = field(default_factory=list)
+    minorities: list[MinoritySynset] = field(default_factory=list)
 
     def sense_of(self, row: int) -> int:
         """The sense (0 = largest) of the occurrence at store row `row`: its cluster when it was
@@ -367,6 +425,7 @@ class Senses(Result):
             "wordnet_note": self.wordnet_note,
             "excluded_forms": list(self.excluded_forms),
             "senses": [s.to_dict() for s in self.senses],
+            "minority_synsets": [m.to_dict() for m in self.minorities],
         }
         if self.row_senses:
             clustered = {int(r) for r in self.rows}
@@ -414,20 +473,22 @@ def word_senses(
     least `min_count` occurrences) nearest its centroid: forms of the word itself are left out and the
     forms of one other word are collapsed into one entry (`sense_neighbours`); up to 3 `keywords` (see
     `sense_keywords`); its share and whether it is small (below `rule.small_share`); with `wordnet`, the
-    WordNet 3.0 synset it matches best (`label_senses`, embedded with the store's own model on `device`).
+    WordNet 3.0 synset it matches best (`label_centroids`, embedded with the store's own model on `device`),
+    and `minorities` lists the synsets that match a few occurrences much better than their sense's label
+    (`minority_synsets`: senses too small to be clusters).
     At most `max_occurrences` occurrences are clustered (a seeded sample).
     `rows`: occurrences of `word` (store rows) whose sense to tell (`Senses.sense_of`, `row_senses`):
     a clustered row's cluster, another row's nearest centroid by cosine.
     """
     from ..lexicon import word_types
-    from ._sense_labels import label_senses
+    from ._sense_labels import label_centroids, minority_synsets, wordnet_synset_vectors
     from ._sense_words import sense_neighbours
 
     all_rows = store.occurrences(word)
     asked = _asked_rows(store, word, all_rows, rows)
     picked = sample_rows(all_rows, max_occurrences, seed)
     unit = unit_rows(store.get_vectors(picked))
-    split = split_senses(unit, k, rule=rule, seed=seed)
+    split = split_senses(unit, k, rule=rule, seed=seed, groups=store.sentence_ids[picked])
     key = normalize_word(word)
     types = word_types(store, min_count=min_count)
     type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
@@ -465,9 +526,15 @@ def word_senses(
     result = Senses(key, picked, split.labels, split, senses, len(all_rows), rule=rule)
     result.excluded_forms = sorted(excluded)
     if wordnet:
-        labels, result.wordnet_note = label_senses(store, key, np.stack([s.centroid for s in senses]), device=device)
-        for i, sense in enumerate(senses):
-            sense.wordnet = None if labels is None else labels[i]
+        found, result.wordnet_note = wordnet_synset_vectors(store, key, device=device)
+        if found is not None:
+            labels = label_centroids(np.stack([s.centroid for s in senses]), found)
+            for sense, synset_label in zip(senses, labels, strict=True):
+                sense.wordnet = synset_label
+            result.minorities = minority_synsets(unit, split.labels, labels, found, picked)
+            at = {int(r): i for i, r in enumerate(picked)}
+            for m in result.minorities:
+                m.occurrences = [store.occurrence(r) for r in _one_per_text(m.rows, [texts[at[r]] for r in m.rows])]
     if asked:
         centroids = unit_rows(np.stack([s.centroid for s in senses]))
         for r in asked:
@@ -478,6 +545,14 @@ def word_senses(
                 near_c = centroids @ unit_rows(store.get_vectors([r]))[0]
                 result.row_senses[r] = int(np.argmax(near_c))
     return result
+
+
+def _one_per_text(rows: list[int], texts: list[str], m: int = 3) -> list[int]:
+    """The first `m` of `rows` with distinct `texts`."""
+    seen: dict[str, int] = {}
+    for r, t in zip(rows, texts, strict=True):
+        seen.setdefault(t, r)
+    return list(seen.values())[:m]
 
 
 def _asked_rows(
