@@ -4,10 +4,12 @@
 describes every sense (size, most central sentences, nearest word types).
 
 What is clustered is what distinguishes the occurrences (`center`, on by default): the unit vectors
-minus their mean, scaled to unit length again. All occurrences of a word share a large common
-direction (the word itself); without it, cosines compare the contexts. On WordNet example sentences
-this raises the agreement with the synsets (adjusted Rand index, k given) from 0.18 to 0.30
-(benchmarks/bench_senses.py).
+minus their mean. All occurrences of a word share a large common direction (the word itself); without
+it, cosines compare the contexts. With k given, the residuals are scaled to unit length (cosine); when k
+is chosen, only softly (`centered` with `soft`): a full rescale maps an elongated unimodal cloud onto two
+antipodal caps, which any rule would take for two senses. On WordNet example sentences this raises the
+agreement with the synsets (adjusted Rand index, k given) from 0.18 to 0.31 (0.20 to 0.22 on a held-out
+sample, 0.34 to 0.51 on homonyms; benchmarks/bench_senses.py).
 
 The rule for the number of senses (when `k` is not given):
 
@@ -59,7 +61,8 @@ class SenseRule:
     on a PCA to `n_components` dimensions (at most one per `points_per_component` occurrences); every
     cluster at least `min_share` of the occurrences and `min_size` distinct groups (sentences);
     silhouette above the mean of `n_null` Gaussian nulls by `margin`; density valley ratio at most
-    `valley`. `center`: cluster the unit vectors minus their mean (rescaled), for k given too."""
+    `valley`. `center`: cluster the unit vectors minus their mean, rescaled to unit length when k is
+    given and by `centered`'s `soft` rescale when k is chosen (module doc)."""
 
     k_max: int = 6
     n_components: int = 10
@@ -207,10 +210,10 @@ def _n_groups(groups: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return np.array([len(np.unique(groups[labels == c])) for c in range(k)])
 
 
-def _reduce(x: np.ndarray, rule: SenseRule) -> np.ndarray:
-    """PCA of (n, dim) `x` to `rule.n_components` dims, at most n // `rule.points_per_component` (>= 2)."""
+def _reduce(x: np.ndarray, rule: SenseRule, cap: bool = True) -> np.ndarray:
+    """PCA of (n, dim) `x` to `rule.n_components` dims; with `cap`, at most n // `rule.points_per_component` (>= 2)."""
     n = len(x)
-    per = max(2, n // max(rule.points_per_component, 1))
+    per = max(2, n // max(rule.points_per_component, 1)) if cap else n
     n_comp = max(1, min(rule.n_components, per, n - 1, x.shape[1]))
     return PCA(n_components=n_comp, svd_solver="full").fit_transform(x) if n > 2 else x
 
@@ -230,17 +233,18 @@ def _split(vectors: np.ndarray, k: int | None, rule: SenseRule, seed: int, group
     groups = np.asarray(groups)
     if groups.shape != (n,):
         raise ParameterError("groups", f"{{name}} has shape {groups.shape}; use one group per occurrence ({n},)")
-    if rule.center:
-        x = centered(x, rule.soft)
-    y = _reduce(x, rule)
     empty = np.zeros(0, dtype=np.int64)
     one = np.zeros(n, dtype=np.int64)
     if k is not None:
         if k == 1:
             return SenseSplit(one, 1, empty, np.zeros(0), nan, nan, "given")
+        y = _reduce(centered(x) if rule.center else x, rule, cap=False)
         labels = _by_size(_kmeans(y, k, seed))
         sil = np.array([_silhouette(y, labels, seed)])
         return SenseSplit(labels, k, np.array([k]), sil, nan, valley_ratio(y, labels), "given")
+    if rule.center:
+        x = centered(x, rule.soft)
+    y = _reduce(x, rule)
 
     smallest = max(rule.min_size, math.ceil(rule.min_share * n))
     n_distinct = len(np.unique(groups))
