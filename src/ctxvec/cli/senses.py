@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="cluster a word's occurrences into senses",
         description="Cluster the occurrences of WORD into senses with k-means (cosine). Without --k the number "
         "of senses is chosen by silhouette over k=2..--max-k; a split is kept only when every sense holds at least "
-        "--min-share of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.04, and "
+        "--min-share of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.02, every sense spans 3 distinct sentences, and "
         "every sense is separated from its nearest other sense by a density valley; otherwise the word has one "
         "sense. Each sense is then searched for a minority sense of at least --min-share that passes the same checks "
         "(small senses are reported, not absorbed). The occurrences are compared by what distinguishes them: their "
