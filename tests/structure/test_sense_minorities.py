@@ -115,3 +115,24 @@ def test_word_senses_list_minority_synsets_with_their_sentences(tiny_store):
         assert len(m.occurrences) <= 3 and all(o.token == "bank" for o in m.occurrences)
         assert len({o.sentence for o in m.occurrences}) == len(m.occurrences)
     assert word_senses(tiny_store, "bank", k=2, wordnet=False).minorities == []
+
+
+def test_cli_names_minority_synsets_and_senses_sharing_a_label(tiny_store, capsys):
+    from argparse import Namespace
+    from dataclasses import replace
+
+    from ctxvec.cli.senses import render
+    from ctxvec.structure._sense_labels import MinoritySynset
+
+    result = word_senses(tiny_store, "bank", k=2, wordnet=False)
+    same = SenseLabel("bank.n.09", "a building in which banking is transacted", 0.9, None, None, True)
+    for sense in result.senses:
+        sense.wordnet = same
+    occurrence = result.senses[1].central[0]
+    river = MinoritySynset("bank.n.01", "sloping land", [occurrence.row], [0.07], [occurrence])
+    result.minorities = [river, replace(river, synset="bank.n.03", rows=[1, 2], margins=[0.2, 0.1])]
+    render(result, Namespace(output=None))
+    out = capsys.readouterr().out
+    assert "senses 1, 2 all match bank.n.09 best" in out
+    assert "bank.n.01 1 occurrence, +0.07: sloping land" in out and "bank.n.03 2 occurrences, +0.20" in out
+    assert occurrence.sentence[:20] in out
