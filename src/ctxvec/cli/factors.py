@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..progress import Bar, progress_bar
 from ..decomposition._names import CODERS, DEFAULT_EPOCHS
+from ..progress import Bar, progress_bar
 from ._output import add_json_flag, console, highlight, terminal_safe
 
 if TYPE_CHECKING:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lexicon import lemmatize, word_types
+from ..lexicon import word_types
 from ..results import JSON, Result
-from ..store import Store, normalize_word
-from ._factors import Factors
+from ..store import Store
+from ._factors import Factors, top_lemmas
 
 
 @dataclass
@@ -44,21 +44,12 @@ class FactorCoherence(Result):
 
 
 def factor_words(store: Store, factors: Factors, n_words: int = 5) -> tuple[list[list[str]], np.ndarray]:
-    """Each factor's `n_words` strongest lemmas among its top contexts (each shown as its most weighted
-    surface form) and (n_factors,) the share of code its first lemma holds."""
-    words, shares = [], np.zeros(factors.n_factors)
-    for j, (rows, codes) in enumerate(zip(factors.top_rows, factors.top_codes, strict=True)):
-        by_lemma: dict[str, dict[str, float]] = {}
-        for r, c in zip(rows.tolist(), codes.tolist(), strict=True):
-            if r >= 0 and c > 0:
-                form = normalize_word(str(store.tokens[r]))
-                forms = by_lemma.setdefault(lemmatize(form), {})
-                forms[form] = forms.get(form, 0.0) + c
-        ranked = sorted(by_lemma.values(), key=lambda f: -sum(f.values()))
-        total = sum(sum(f.values()) for f in ranked)
-        shares[j] = sum(ranked[0].values()) / total if ranked else 0.0
-        words.append([max(f, key=lambda w: f[w]) for f in ranked[:n_words]])
-    return words, shares
+    """Each factor's `n_words` strongest lemmas among its top contexts (`top_lemmas`) and (n_factors,)
+    the share of code its first lemma holds."""
+    pairs = [
+        top_lemmas(store, rows, codes, n_words) for rows, codes in zip(factors.top_rows, factors.top_codes, strict=True)
+    ]
+    return [w for w, _ in pairs], np.array([s for _, s in pairs], dtype=np.float64)
 
 
 def factor_coherence(store: Store, factors: Factors, n_words: int = 5) -> FactorCoherence:

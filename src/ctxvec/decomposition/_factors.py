@@ -13,15 +13,20 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 
 from .._io import check_output_path, fsync_dir, save_npy_atomic, write_json_atomic
+from .._threads import thread_limits
 from ..errors import CtxvecError, ParameterError
+from ..lexicon import lemmatize
 from ..results import JSON, Result
 from ..sources import VectorSource
 from ..store import Occurrence, Store, normalize_word, writes_store
@@ -240,39 +245,70 @@ def top_activations(
     n_top: int = 50,
     block_rows: int = 4096,
     progress: Callable[[int, int], None] | None = None,
+    n_workers: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One streamed pass coding every row: (n_factors, n_top) top rows and codes, (n_factors,) usage counts."""
+    """One streamed pass coding every row: (n_factors, n_top) top rows and codes, (n_factors,) usage counts.
+
+    Blocks are coded by `n_workers` threads at once (default: torch's thread count, i.e. the cores),
+    each on one torch thread: many mid-sized products keep the cores busier than one product split
+    across them, and nothing waits on another thread's OpenMP barrier when the cores are shared.
+    """
     nf = learner.n_factors
     best_v = torch.full((nf, 0), -1.0)
     best_i = torch.zeros((nf, 0), dtype=torch.int64)
     counts = np.zeros(nf, dtype=np.int64)
-    for start, block in source.iter_blocks(block_rows):
-        codes = learner.sparse_codes(block)
-        counts += np.bincount(codes.indices, minlength=nf)
+    workers = max(1, n_workers or torch.get_num_threads())
+    learner.sparse_codes(np.zeros((0, source.dim), np.float32))  # the Gram matrix, once, before the threads
+    pending: deque[tuple[int, int, Future[sp.csr_array]]] = deque()
+
+    def merge(start: int, n: int, codes: sp.csr_array) -> None:
+        nonlocal best_v, best_i
+        counts[:] += np.bincount(codes.indices, minlength=nf)
         dense = torch.from_numpy(codes.toarray().T.astype(np.float32))  # (nf, b)
         v, i = dense.topk(min(n_top, dense.shape[1]), dim=1)
         cat_v, cat_i = torch.cat([best_v, v], 1), torch.cat([best_i, i + start], 1)
         best_v, sel = cat_v.topk(min(n_top, cat_v.shape[1]), dim=1)
         best_i = cat_i.gather(1, sel)
         if progress:
-            progress(start + len(block), source.n_rows)
+            progress(start + n, source.n_rows)
+
+    with thread_limits(1), ThreadPoolExecutor(workers) as pool:
+        for start, block in source.iter_blocks(block_rows):
+            pending.append((start, len(block), pool.submit(learner.sparse_codes, block)))
+            if len(pending) > workers:  # at most one block waiting per worker
+                s, n, fut = pending.popleft()
+                merge(s, n, fut.result())
+        while pending:
+            s, n, fut = pending.popleft()
+            merge(s, n, fut.result())
     rows, vals = best_i.numpy(), best_v.numpy()
     rows[vals <= 0] = -1
     vals[vals <= 0] = 0
     return rows, vals, counts
 
 
+def top_lemmas(store: Store, rows: np.ndarray, codes: np.ndarray, n_words: int) -> tuple[list[str], float]:
+    """The `n_words` lemmas with the largest total code among occurrences `rows` (-1 ignored) with codes
+    `codes`, each shown as its most weighted form (``charged / charges`` count as one), and the share of
+    the code its first lemma holds (0 when none)."""
+    by_lemma: dict[str, dict[str, float]] = {}
+    for r, c in zip(rows.tolist(), codes.tolist(), strict=True):
+        if r >= 0 and c > 0:
+            form = normalize_word(str(store.tokens[r]))
+            forms = by_lemma.setdefault(lemmatize(form), {})
+            forms[form] = forms.get(form, 0.0) + c
+    ranked = sorted(by_lemma.values(), key=lambda f: -sum(f.values()))
+    total = sum(sum(f.values()) for f in ranked)
+    share = sum(ranked[0].values()) / total if ranked else 0.0
+    return [max(f, key=lambda w: f[w]) for f in ranked[:n_words]], share
+
+
 def factor_labels(store: Store, top_rows: np.ndarray, top_codes: np.ndarray, n_words: int = 3) -> list[str]:
-    """Each factor's label: its `n_words` words with the largest total code among its top occurrences."""
+    """Each factor's label: its `n_words` strongest lemmas among its top occurrences (`top_lemmas`)."""
     labels = []
     for rows, codes in zip(top_rows, top_codes, strict=True):
-        weight: dict[str, float] = {}
-        for r, c in zip(rows.tolist(), codes.tolist(), strict=True):
-            if r >= 0:
-                key = normalize_word(str(store.tokens[r]))
-                weight[key] = weight.get(key, 0.0) + c
-        top = sorted(weight, key=lambda w: -weight[w])[:n_words]
-        labels.append("/".join(top) or "(unused)")
+        words, _ = top_lemmas(store, rows, codes, n_words)
+        labels.append("/".join(words) or "(unused)")
     return labels
 
 

@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._threads import thread_limits
 from ..errors import CtxvecError, ParameterError
-from ..lasso import GRAM_MAX_ATOMS, ArrayAtoms, fista, gram_fista, resolve_device
+from ..lasso import GRAM_MAX_ATOMS, PARALLEL_WORK, ArrayAtoms, fista, gram_fista, resolve_device
 from ..sources import VectorSource
 from ._names import CODERS
 
@@ -130,10 +130,17 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
         return self
 
     def partial_fit(self, X: np.ndarray, y: None = None) -> FactorLearner:
-        """One mini-batch step on X (b, dim): sparse codes, statistics, dictionary update."""
+        """One mini-batch step on X (b, dim): sparse codes, statistics, dictionary update. On CPU, a step
+        whose products are small (b · n_factors² < PARALLEL_WORK) runs on one thread: a second one only
+        adds waiting, and much of it when the cores are shared."""
         x = np.asarray(X, dtype=np.float32)
         if not hasattr(self, "components_"):
             self._init(x)
+        small = len(x) * self.n_factors**2 < PARALLEL_WORK and resolve_device(self.device).type == "cpu"
+        with thread_limits(1 if small else None):
+            return self._step(x)
+
+    def _step(self, x: np.ndarray) -> FactorLearner:
         codes = self.sparse_codes(x)  # (b, n_factors) csr
         dense = codes.toarray()
         xd = x.astype(np.float64)
@@ -185,10 +192,19 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
     # ---- using ---------------------------------------------------------------------------------
     def sparse_codes(self, X: np.ndarray) -> sp.csr_array:
         """(n, n_factors) sparse non-negative codes of X (n, dim), float64."""
-        atoms = ArrayAtoms(self.components_, self.device)
+        atoms = self._atoms()
         if self.coder == "gram" or (self.coder == "auto" and self.n_factors <= GRAM_MAX_ATOMS):
             return gram_fista(X, atoms, self.alpha_, tol=self.tol).coef
         return fista(X, atoms, self.alpha_, positive=True, tol=self.tol, ws_size=64).coef
+
+    def _atoms(self) -> ArrayAtoms:
+        """The current components as `ArrayAtoms`, kept (with their Gram matrix) until they change."""
+        cached = getattr(self, "_atoms_cache", None)
+        if cached is None or cached[0] is not self.components_:
+            atoms = ArrayAtoms(self.components_, self.device)
+            self._atoms_cache = (self.components_, atoms)
+            return atoms
+        return cached[1]
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """(n, n_factors) float32 non-negative sparse codes of X (n, dim)."""

@@ -21,7 +21,8 @@ from ._atoms import ArrayAtoms
 from ._result import Alpha, LassoResult, as_alphas, as_targets, check_dims, check_tol
 
 CHECK_EVERY = 10  # iterations between duality-gap checks (each also tries the exact solution on the support)
-POLISH_TERMS = 32  # largest support solved exactly at a check
+POLISH_GROUPS = (8, 16, 32)  # support sizes solved exactly at a check, by group (none above the last)
+POLISH_ROUNDS = 3  # solves per check, each dropping the atoms that came out with the wrong sign
 PARALLEL_WORK = 1 << 31  # multiply-adds per iteration (k × n_atoms²) from which all threads are used: below
 # it one thread is faster, and much faster when the cores are shared (OpenMP threads spin-wait)
 
@@ -43,7 +44,7 @@ def gram_fista(
     or after `max_iter` iterations; warm_start: (k, n_atoms) initial coefficients.
     """
     ys = as_targets(y)
-    k, dim = ys.shape
+    k = len(ys)
     check_dims(ys, atoms.dim)
     tol = check_tol(tol)
     alphas = as_alphas(alpha, k)
@@ -64,7 +65,7 @@ def _solve(
     k, dim = ys.shape
     dev = atoms.device
     g64 = atoms.gram()
-    lip = float(torch.linalg.eigvalsh(g64)[-1].clamp_min(1e-12))  # step 1/L, L = ‖G‖₂
+    lip = atoms.lipschitz()  # step 1/L, L = ‖G‖₂
     y64 = torch.from_numpy(ys).to(dev)
     c64 = y64 @ atoms.matrix64().T  # (k, n) correlations of the targets with the atoms
     amax = ((c64.clamp_min(0) if positive else c64.abs()).amax(1) / dim).cpu().numpy()
@@ -76,7 +77,9 @@ def _solve(
     todo = np.flatnonzero(~converged)
     if len(todo):
         state = _State(ys, c64, alphas * dim, todo, warm_start, dev)
-        _iterate(state, g64.float(), g64, lip, positive, tol, max_iter, codes, objective, gap_out, n_iter, converged, dim)
+        _iterate(
+            state, g64.float(), g64, lip, positive, tol, max_iter, codes, objective, gap_out, n_iter, converged, dim
+        )
     return LassoResult(sp.csr_array(codes), alphas, amax, objective, gap_out, n_iter, converged)
 
 
@@ -155,45 +158,57 @@ def _iterate(
 
 
 def _check(s: _State, g64: torch.Tensor, positive: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(m, n) float64 coefficients of each target, their (m,) objective and duality gap. Where the exact
-    solution on the iterate's support keeps the iterate's signs, it replaces the iterate (its objective
-    is no higher: it minimises the smooth objective of that orthant face) and the iteration continues
-    from it, momentum reset: FISTA finds the support long before it converges on it."""
+    """(m, n) float64 coefficients of each target, their (m,) objective and duality gap. Besides the
+    iterate, the exact solution on its support is tried (`_support_solve`); where its objective is lower
+    it replaces the iterate and the iteration continues from it, momentum reset: FISTA finds the support
+    (or a superset) long before it converges on it."""
     a = s.a.double()
-    polished, took = _support_solve(s, a, g64)
-    if bool(took.any()):
-        a = polished
-        s.a = torch.where(took[:, None], polished.float(), s.a)
-        s.z = torch.where(took[:, None], s.a, s.z)
-        s.t = torch.where(took[:, None], torch.ones_like(s.t), s.t)
     primal, gap = _gap(s, a, g64, positive)
-    return a, primal, gap
+    polished, took = _support_solve(s, a, g64)
+    if not bool(took.any()):
+        return a, primal, gap
+    p_primal, p_gap = _gap(s, polished, g64, positive)
+    better = took & (p_primal < primal)
+    a = torch.where(better[:, None], polished, a)
+    s.a = torch.where(better[:, None], polished.float(), s.a)
+    s.z = torch.where(better[:, None], s.a, s.z)
+    s.t = torch.where(better[:, None], torch.ones_like(s.t), s.t)
+    return a, torch.where(better, p_primal, primal), torch.where(better, p_gap, gap)
 
 
 def _support_solve(s: _State, a: torch.Tensor, g64: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(m, n) float64 and (m,) bool: for each target with 1 to POLISH_TERMS non-zeros, the stationary
-    point of the problem restricted to the support and signs of `a` (G_SS w = c_S − λ sign_S) where it
-    keeps those signs (True), else `a` (False)."""
+    """(m, n) float64 and (m,) bool: for each target with 1 to POLISH_GROUPS[-1] non-zeros, the exact
+    minimiser on the support of `a` with its signs (G_SS w = c_S − λ sign_S), atoms whose coefficient
+    comes out with the wrong sign dropped and the rest solved again, up to POLISH_ROUNDS times (True
+    where that ends with every sign right); `a` itself elsewhere (False). Targets are solved in groups
+    of similar support size, so the small systems are padded to their group's size, not the largest."""
     nnz = (a != 0).sum(1)
-    took = torch.zeros(len(a), dtype=torch.bool, device=a.device)
-    rows = torch.nonzero((nnz > 0) & (nnz <= POLISH_TERMS)).flatten()
-    if not len(rows):
-        return a, took
-    sub = a[rows]
-    width = int(nnz[rows].max())
-    vals, idx = sub.abs().topk(width, dim=1)
-    valid = vals > 0
-    sign = sub.gather(1, idx).sign()
-    both = valid[:, :, None] & valid[:, None, :]
-    eye = torch.eye(width, dtype=a.dtype, device=a.device).expand_as(both)
-    gss = torch.where(both, g64[idx[:, :, None], idx[:, None, :]], eye)
-    rhs = torch.where(valid, s.c64[rows].gather(1, idx) - s.lam64[rows, None] * sign, 0.0)
-    sol, info = torch.linalg.solve_ex(gss, rhs)
-    keeps = ((sol * sign > 0) | ~valid).all(1) & (info == 0) & torch.isfinite(sol).all(1)
     out = a.clone()
-    solved = torch.zeros_like(sub).scatter(1, idx, torch.where(valid, sol, 0.0))
-    out[rows[keeps]] = solved[keeps]
-    took[rows[keeps]] = True
+    took = torch.zeros(len(a), dtype=torch.bool, device=a.device)
+    low = 0
+    for high in POLISH_GROUPS:
+        rows = torch.nonzero((nnz > low) & (nnz <= high)).flatten()
+        low = high
+        if not len(rows):
+            continue
+        sub = a[rows]
+        vals, idx = sub.abs().topk(int(nnz[rows].max()), dim=1)
+        valid = vals > 0
+        sign = sub.gather(1, idx).sign()
+        g_ss = g64[idx[:, :, None], idx[:, None, :]]
+        c_s = s.c64[rows].gather(1, idx) - s.lam64[rows, None] * sign
+        eye = torch.eye(idx.shape[1], dtype=a.dtype, device=a.device)
+        for _ in range(POLISH_ROUNDS):
+            gss = torch.where(valid[:, :, None] & valid[:, None, :], g_ss, eye)
+            sol, info = torch.linalg.solve_ex(gss, torch.where(valid, c_s, 0.0))
+            wrong = valid & (sol * sign <= 0)
+            if not bool(wrong.any()):
+                break
+            valid = valid & ~wrong
+        keeps = ~(valid & (sol * sign <= 0)).any(1) & (info == 0) & torch.isfinite(sol).all(1) & valid.any(1)
+        solved = torch.zeros_like(sub).scatter(1, idx, torch.where(valid, sol, 0.0))
+        out[rows[keeps]] = solved[keeps]
+        took[rows[keeps]] = True
     return out, took
 
 
