@@ -22,6 +22,7 @@ from ._result import Alpha, LassoResult, as_alphas, as_targets, check_dims, chec
 
 CHECK_EVERY = 10  # iterations between duality-gap checks (each also tries the exact solution on the support)
 POLISH_GROUPS = (8, 16, 32)  # support sizes solved exactly at a check, by group (none above the last)
+F32_GAP_TOL = 1e-5  # from this tol up, duality gaps are computed with the float32 Gram matrix
 POLISH_ROUNDS = 3  # solves per check, each dropping the atoms that came out with the wrong sign
 PARALLEL_WORK = 1 << 31  # multiply-adds per iteration (k × n_atoms²) from which all threads are used: below
 # it one thread is faster, and much faster when the cores are shared (OpenMP threads spin-wait)
@@ -142,7 +143,7 @@ def _iterate(
         s.a = a_new
         if it % CHECK_EVERY and it != max_iter:
             continue
-        a, primal, gap = _check(s, g64, positive)
+        a, primal, gap = _check(s, g32 if tol >= F32_GAP_TOL else g64, g64, positive)
         done = gap <= tol * primal.clamp_min(1e-300)
         finish = done if it != max_iter else torch.ones_like(done)
         rows = s.rows[finish.cpu().numpy()]
@@ -157,22 +158,24 @@ def _iterate(
             return
 
 
-def _check(s: _State, g64: torch.Tensor, positive: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _check(
+    s: _State, g_gap: torch.Tensor, g64: torch.Tensor, positive: bool
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(m, n) float64 coefficients of each target, their (m,) objective and duality gap. Besides the
     iterate, the exact solution on its support is tried (`_support_solve`); where its objective is lower
     it replaces the iterate and the iteration continues from it, momentum reset: FISTA finds the support
     (or a superset) long before it converges on it."""
     a = s.a.double()
-    primal, gap = _gap(s, a, g64, positive)
+    primal, gap = _gap(s, a, g_gap, positive)
     polished, took = _support_solve(s, a, g64)
     if not bool(took.any()):
         return a, primal, gap
-    p_primal, p_gap = _gap(s, polished, g64, positive)
+    p_primal, p_gap = _gap(s, polished, g_gap, positive)
     better = took & (p_primal < primal)
-    a = torch.where(better[:, None], polished, a)
     s.a = torch.where(better[:, None], polished.float(), s.a)
     s.z = torch.where(better[:, None], s.a, s.z)
     s.t = torch.where(better[:, None], torch.ones_like(s.t), s.t)
+    a = torch.where(better[:, None], polished, a)
     return a, torch.where(better, p_primal, primal), torch.where(better, p_gap, gap)
 
 
@@ -212,10 +215,11 @@ def _support_solve(s: _State, a: torch.Tensor, g64: torch.Tensor) -> tuple[torch
     return out, took
 
 
-def _gap(s: _State, a: torch.Tensor, g64: torch.Tensor, positive: bool) -> tuple[torch.Tensor, torch.Tensor]:
+def _gap(s: _State, a: torch.Tensor, g: torch.Tensor, positive: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """(m,) primal objective and duality gap of each target's coefficients `a` (m, n) float64, in the
-    dim-scaled problem ½‖y − Aᵀw‖² + λ‖w‖₁; the dual point is the residual scaled into the feasible set."""
-    ag = a @ g64
+    dim-scaled problem ½‖y − Aᵀw‖² + λ‖w‖₁; the dual point is the residual scaled into the feasible set.
+    `g` is the Gram matrix in float32 (fast; enough for tol ≥ F32_GAP_TOL) or float64; sums are float64."""
+    ag = (a.to(g.dtype) @ g).double()
     yr = s.yy - (a * s.c64).sum(1)  # ⟨y, r⟩
     rr = (yr - (a * (s.c64 - ag)).sum(1)).clamp_min(0)  # ‖r‖² = ‖y‖² − 2⟨a, c⟩ + aGaᵀ
     corr = s.c64 - ag  # A r
