@@ -12,13 +12,18 @@ if TYPE_CHECKING:
 
 
 class Bar(Protocol):
-    """A progress bar: `advance(n)` moves it `n` units on."""
+    """A progress bar: `advance(n)` moves it `n` units on; `note(text)` shows a short status after it."""
 
     def advance(self, n: int) -> None: ...
+
+    def note(self, text: str) -> None: ...
 
 
 class _Silent:
     def advance(self, n: int) -> None:
+        pass
+
+    def note(self, text: str) -> None:
         pass
 
 
@@ -29,6 +34,9 @@ class _RichBar:
 
     def advance(self, n: int) -> None:
         self._progress.advance(self._task, n)
+
+    def note(self, text: str) -> None:
+        self._progress.update(self._task, note=text)
 
 
 @contextmanager
@@ -62,7 +70,8 @@ def progress_bar(description: str, total: int, unit: str = "it", quiet: bool = F
         RateColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
+        TextColumn("{task.fields[note]}"),
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
-        task = progress.add_task(description, total=total)
+        task = progress.add_task(description, total=total, note="")
         yield _RichBar(progress, task)

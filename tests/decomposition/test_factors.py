@@ -100,6 +100,13 @@ def test_learn_save_load_show_and_decompose(factor_store, capsys):
     assert main(["factors", "show", str(factor_store.path), "--name", "small", "--json"]) == 0
     listing = json.loads(capsys.readouterr().out)
     assert len(listing["factors"]) == 8
+    shown = listing["factors"][used]
+    assert shown["label"] == g.labels[used] and 1 <= len(shown["occurrences"]) <= 2  # top contexts, default 2
+    first = shown["occurrences"][0]
+    assert first["sentence"][first["span"][0] : first["span"][1]] == first["token"]
+    assert main(["factors", "show", str(factor_store.path), "--name", "small"]) == 0
+    table = capsys.readouterr().out
+    assert "top contexts" in table and first["token"] in table
     assert main(["factors", "show", str(factor_store.path), str(used), "--name", "small", "--top", "2", "--json"]) == 0
     one = json.loads(capsys.readouterr().out)
     assert one["factor"] == used and 1 <= len(one["occurrences"]) <= 2 and "sentence" in one["occurrences"][0]
@@ -147,7 +154,8 @@ def test_results_to_dict_and_the_cli(factor_store, capsys):
     assert f.meta["vectors"] == factor_store.vectors_record()
     assert main(["factors", "show", str(factor_store.path), "--name", "tiny", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["factors"] == d["factors"] and shown["objective_last_batch"] == d["objective_last_batch"]
+    assert [{k: e[k] for k in ("factor", "label", "count")} for e in shown["factors"]] == d["factors"]
+    assert {k: v for k, v in shown.items() if k != "factors"} == f.summary()
     used = int(np.flatnonzero(f.counts)[0])
     one = factor_occurrences(factor_store, used, name="tiny", top=2)
     assert main(["factors", "show", str(factor_store.path), str(used), "--name", "tiny", "--top", "2", "--json"]) == 0
@@ -167,3 +175,76 @@ def test_factors_of_other_vectors_are_not_loaded(factor_store):
     path.write_text(json.dumps(meta))
     with pytest.raises(CtxvecError, match="learn them again"):
         load_factors(factor_store, "stale")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_learner_matches_sklearn_minibatch_dictionary_learning():
+    """The same problem as MiniBatchDictionaryLearning(positive_code=True) (its alpha = alpha_ · dim):
+    from the same initial dictionary, with the same data, batches and epochs, ctxvec's dictionary has an
+    objective no worse on held-out rows."""
+    from sklearn.decomposition import MiniBatchDictionaryLearning
+
+    x, _ = sparse_data(n=2000, dim=24, n_true=12, seed=4)
+    held, _ = sparse_data(n=500, dim=24, n_true=12, seed=4)
+    ours = FactorLearner(n_factors=12, alpha=0.05, batch_size=200, n_epochs=3, random_state=0).fit(x)
+    start = FactorLearner(n_factors=12, alpha=0.05, random_state=0)
+    start._init(x)  # the dictionary fit() starts from
+    sk = MiniBatchDictionaryLearning(
+        dict_init=start.components_.astype(np.float64),
+        n_components=12,
+        alpha=ours.alpha_ * x.shape[1],
+        batch_size=200,
+        max_iter=3,
+        positive_code=True,
+        fit_algorithm="cd",
+        transform_algorithm="lasso_cd",
+        random_state=0,
+    ).fit(x)
+    check = FactorLearner(n_factors=12, tol=1e-6)
+    check.alpha_ = ours.alpha_
+    check.components_ = sk.components_.astype(np.float32)
+    assert ours.objective(held) <= 1.01 * check.objective(held)
+    assert ours.objective(held) < 0.6 * start.objective(held)
+
+
+def test_gram_and_working_set_coders_learn_the_same_dictionary():
+    x, _ = sparse_data(n=800, dim=16, n_true=8, seed=5)
+    a = FactorLearner(n_factors=8, alpha=0.05, batch_size=200, n_epochs=2, tol=1e-7, coder="gram").fit(x)
+    b = FactorLearner(n_factors=8, alpha=0.05, batch_size=200, n_epochs=2, tol=1e-7, coder="working-set").fit(x)
+    np.testing.assert_allclose(a.components_, b.components_, atol=2e-3)
+    with pytest.raises(ParameterError, match="coder"):
+        FactorLearner(n_factors=8, coder="lars").fit(x)
+
+
+def test_epochs_progress_reports_the_objective(factor_store):
+    seen: list[tuple[str, int, int, float | None]] = []
+    f = learn_factors(
+        factor_store, 6, alpha=0.05, batch_size=100, n_samples=300, n_epochs=3, save=False,
+        progress=lambda *a: seen.append(a),
+    )  # fmt: skip
+    learn = [s for s in seen if s[0] == "learn"]
+    assert [s[1] for s in learn] == list(range(100, 901, 100)) and {s[2] for s in learn} == {900}
+    assert [s[3] for s in learn] == f.meta["objective_history"]
+    code = [s for s in seen if s[0] == "code"]
+    assert code[-1][1:] == (factor_store.n_rows, factor_store.n_rows, None)
+    by_epoch = f.objective_by_epoch()
+    assert len(by_epoch) == 3 and by_epoch[-1] < by_epoch[0]
+    assert f.summary()["n_epochs"] == 3
+    with pytest.raises(ParameterError, match="n_epochs"):
+        learn_factors(factor_store, 6, n_epochs=0, save=False)
+
+
+def test_coherence_separates_word_level_and_mixed_factors(factor_store):
+    from ctxvec.decomposition import factor_coherence, random_coherence
+
+    f = learn_factors(factor_store, 6, alpha=0.05, batch_size=100, n_samples=600, n_top=10, save=False)
+    c = factor_coherence(factor_store, f, n_words=3)
+    assert len(c.words) == 6 and all(1 <= len(w) <= 3 for w in c.words)
+    assert ((c.top_share > 0) & (c.top_share <= 1)).all()
+    multi = ~np.isnan(c.coherence)
+    assert (np.array([len(w) for w in c.words])[multi] >= 2).all()
+    assert (np.abs(c.coherence[multi]) <= 1 + 1e-9).all()
+    assert json.loads(json.dumps(c.to_dict()))["factors"][0]["words"] == c.words[0]
+    chance = random_coherence(factor_store, ["w1", "w2", "w3", "w4", "w1"], n_words=3, n_sets=20)
+    assert chance.shape == (20,) and np.isfinite(chance).all()
+    assert np.isnan(random_coherence(factor_store, ["w1", "w1"], n_words=3, n_sets=2)).all()

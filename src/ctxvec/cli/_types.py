@@ -121,6 +121,7 @@ RANGES: dict[str, Number] = {
     "factors.n_factors": positive_int(),
     "factors.alpha": positive_float(),
     "factors.batch_size": positive_int(),
+    "factors.epochs": Number(int, 1, 1000),
     "factors.factor": nonnegative_int(),
     "index.m": Number(int, 2, 256),
     "isotropy.sample": Number(int, 2, INT_MAX),

@@ -3,7 +3,8 @@
 `decompose` writes query occurrences of a store as sparse non-negative combinations of word types,
 occurrences or learned factors (`Decomposition`). `FactorLearner` learns a non-negative sparse
 dictionary (transformer factors); `learn_factors` / `load_factors` keep one inside a store (`Factors`),
-`factor_occurrences` shows one factor's top occurrences, `factors_list` the dictionaries there.
+`factor_occurrences` shows one factor's top occurrences, `factors_overview` every factor with its top
+contexts, `factors_list` the dictionaries there; `factor_coherence` how alike each factor's words are.
 """
 
 from __future__ import annotations
@@ -25,11 +26,17 @@ _EXPORTS = {
     "decompose": "_decompose",
     "solver_device": "_decompose",
     "FactorLearner": "_learner",
+    "FactorCoherence": "_coherence",
+    "factor_coherence": "_coherence",
+    "factor_words": "_coherence",
+    "random_coherence": "_coherence",
     "FactorOccurrences": "_factors",
     "Factors": "_factors",
     "FactorsList": "_factors",
+    "FactorsOverview": "_factors",
     "factor_occurrences": "_factors",
     "factors_list": "_factors",
+    "factors_overview": "_factors",
     "learn_factors": "_factors",
     "list_factors": "_factors",
     "load_factors": "_factors",
@@ -43,18 +50,24 @@ __all__ = [
     "MEMORY_LIMIT",
     "SOLVERS",
     "Decomposition",
+    "FactorCoherence",
     "FactorLearner",
     "FactorOccurrences",
     "Factors",
     "FactorsList",
+    "FactorsOverview",
     "Term",
     "decompose",
+    "factor_coherence",
     "factor_occurrences",
+    "factor_words",
     "factors_list",
+    "factors_overview",
     "learn_factors",
     "list_factors",
     "load_factors",
     "other_forms",
+    "random_coherence",
     "save_factors",
     "solver_device",
 ]
@@ -62,13 +75,16 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from ._atomset import MEMORY_LIMIT
+    from ._coherence import FactorCoherence, factor_coherence, factor_words, random_coherence
     from ._decompose import decompose, solver_device
     from ._factors import (
         FactorOccurrences,
         Factors,
         FactorsList,
+        FactorsOverview,
         factor_occurrences,
         factors_list,
+        factors_overview,
         learn_factors,
         list_factors,
         load_factors,

@@ -13,20 +13,25 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 
 from .._io import check_output_path, fsync_dir, save_npy_atomic, write_json_atomic
+from .._threads import thread_limits
 from ..errors import CtxvecError, ParameterError
+from ..lexicon import lemmatize
 from ..results import JSON, Result
 from ..sources import VectorSource
 from ..store import Occurrence, Store, normalize_word, writes_store
 from ._learner import FactorLearner
-from ._names import DEFAULT_SAMPLES
+from ._names import DEFAULT_EPOCHS, DEFAULT_SAMPLES
 
 FACTORS_DIR = "factors"
 
@@ -58,9 +63,16 @@ class Factors(Result):
         codes = self.top_codes[factor][:top]
         return [(store.occurrence(int(r)), float(c)) for r, c in zip(rows, codes, strict=True) if r >= 0]
 
-    def to_dict(self) -> JSON:
-        """The learning summary (name, n_factors, alpha, alpha_abs, n_samples, first and last batch
-        objective, mean active factors per row, seconds) and each factor's label and count (``factors``)."""
+    def objective_by_epoch(self) -> list[float]:
+        """Mean objective of the mini-batches of each epoch, each batch measured before its update."""
+        history = self.meta.get("objective_history") or []
+        epochs = int(self.meta.get("n_epochs") or 1)
+        per = -(-len(history) // epochs) if history else 0
+        return [float(np.mean(history[e * per : (e + 1) * per])) for e in range(epochs) if history[e * per :]]
+
+    def summary(self) -> JSON:
+        """The learning summary: name, n_factors, alpha, alpha_abs, n_samples, n_epochs, the objective of
+        the first and last batch and of each epoch, mean active factors per row, seconds."""
         history = self.meta.get("objective_history") or []
         n_rows = (self.meta.get("vectors") or {}).get("n_rows")
         return {
@@ -69,14 +81,18 @@ class Factors(Result):
             "alpha": self.meta.get("alpha"),
             "alpha_abs": self.meta.get("alpha_abs"),
             "n_samples": self.meta.get("n_samples"),
+            "n_epochs": self.meta.get("n_epochs", 1),
             "objective_first_batch": history[0] if history else None,
             "objective_last_batch": history[-1] if history else None,
+            "objective_by_epoch": self.objective_by_epoch(),
             "mean_active_factors_per_row": float(self.counts.sum() / max(int(n_rows or 0), 1)),
             "seconds": self.meta.get("total_seconds"),
-            "factors": [
-                {"factor": j, "label": self.labels[j], "count": int(self.counts[j])} for j in range(self.n_factors)
-            ],
         }
+
+    def to_dict(self) -> JSON:
+        """`summary()` and each factor's label and count (``factors``)."""
+        factors = [{"factor": j, "label": self.labels[j], "count": int(self.counts[j])} for j in range(self.n_factors)]
+        return {**self.summary(), "factors": factors}
 
 
 @dataclass
@@ -107,6 +123,19 @@ class FactorOccurrences(Result):
                 for o, c in self.occurrences
             ],
         }
+
+
+@dataclass
+class FactorsOverview(Result):
+    """Every factor of dictionary `factors` with its top-activating contexts (`FactorOccurrences`, strongest
+    first): the way Yun et al. read a factor."""
+
+    factors: Factors
+    shown: list[FactorOccurrences]
+
+    def to_dict(self) -> JSON:
+        """The dictionary's `summary()` and, per factor, its label, count and top contexts."""
+        return {**self.factors.summary(), "factors": [f.to_dict() for f in self.shown]}
 
 
 @dataclass
@@ -200,45 +229,86 @@ def factor_occurrences(store: Store, factor: int, *, name: str = "default", top:
     return FactorOccurrences(f.name, factor, f.labels[factor], int(f.counts[factor]), hits)
 
 
+def factors_overview(store: Store, *, name: str = "default", top: int = 2) -> FactorsOverview:
+    """Every factor of dictionary `name` in `store` with its `top` top-activating occurrences."""
+    f = load_factors(store, name)
+    shown = [
+        FactorOccurrences(f.name, j, f.labels[j], int(f.counts[j]), f.occurrences(store, j, top))
+        for j in range(f.n_factors)
+    ]
+    return FactorsOverview(f, shown)
+
+
 def top_activations(
     source: VectorSource,
     learner: FactorLearner,
     n_top: int = 50,
     block_rows: int = 4096,
     progress: Callable[[int, int], None] | None = None,
+    n_workers: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One streamed pass coding every row: (n_factors, n_top) top rows and codes, (n_factors,) usage counts."""
+    """One streamed pass coding every row: (n_factors, n_top) top rows and codes, (n_factors,) usage counts.
+
+    Blocks are coded by `n_workers` threads at once (default: torch's thread count, i.e. the cores),
+    each on one torch thread: many mid-sized products keep the cores busier than one product split
+    across them, and nothing waits on another thread's OpenMP barrier when the cores are shared.
+    """
     nf = learner.n_factors
     best_v = torch.full((nf, 0), -1.0)
     best_i = torch.zeros((nf, 0), dtype=torch.int64)
     counts = np.zeros(nf, dtype=np.int64)
-    for start, block in source.iter_blocks(block_rows):
-        codes = learner.sparse_codes(block)
-        counts += np.bincount(codes.indices, minlength=nf)
+    workers = max(1, n_workers or torch.get_num_threads())
+    learner.sparse_codes(np.zeros((0, source.dim), np.float32))  # the Gram matrix, once, before the threads
+    pending: deque[tuple[int, int, Future[sp.csr_array]]] = deque()
+
+    def merge(start: int, n: int, codes: sp.csr_array) -> None:
+        nonlocal best_v, best_i
+        counts[:] += np.bincount(codes.indices, minlength=nf)
         dense = torch.from_numpy(codes.toarray().T.astype(np.float32))  # (nf, b)
         v, i = dense.topk(min(n_top, dense.shape[1]), dim=1)
         cat_v, cat_i = torch.cat([best_v, v], 1), torch.cat([best_i, i + start], 1)
         best_v, sel = cat_v.topk(min(n_top, cat_v.shape[1]), dim=1)
         best_i = cat_i.gather(1, sel)
         if progress:
-            progress(start + len(block), source.n_rows)
+            progress(start + n, source.n_rows)
+
+    with thread_limits(1), ThreadPoolExecutor(workers) as pool:
+        for start, block in source.iter_blocks(block_rows):
+            pending.append((start, len(block), pool.submit(learner.sparse_codes, block)))
+            if len(pending) > workers:  # at most one block waiting per worker
+                s, n, fut = pending.popleft()
+                merge(s, n, fut.result())
+        while pending:
+            s, n, fut = pending.popleft()
+            merge(s, n, fut.result())
     rows, vals = best_i.numpy(), best_v.numpy()
     rows[vals <= 0] = -1
     vals[vals <= 0] = 0
     return rows, vals, counts
 
 
+def top_lemmas(store: Store, rows: np.ndarray, codes: np.ndarray, n_words: int) -> tuple[list[str], float]:
+    """The `n_words` lemmas with the largest total code among occurrences `rows` (-1 ignored) with codes
+    `codes`, each shown as its most weighted form (``charged / charges`` count as one), and the share of
+    the code its first lemma holds (0 when none)."""
+    by_lemma: dict[str, dict[str, float]] = {}
+    for r, c in zip(rows.tolist(), codes.tolist(), strict=True):
+        if r >= 0 and c > 0:
+            form = normalize_word(str(store.tokens[r]))
+            forms = by_lemma.setdefault(lemmatize(form), {})
+            forms[form] = forms.get(form, 0.0) + c
+    ranked = sorted(by_lemma.values(), key=lambda f: -sum(f.values()))
+    total = sum(sum(f.values()) for f in ranked)
+    share = sum(ranked[0].values()) / total if ranked else 0.0
+    return [max(f, key=lambda w: f[w]) for f in ranked[:n_words]], share
+
+
 def factor_labels(store: Store, top_rows: np.ndarray, top_codes: np.ndarray, n_words: int = 3) -> list[str]:
-    """Each factor's label: its `n_words` words with the largest total code among its top occurrences."""
+    """Each factor's label: its `n_words` strongest lemmas among its top occurrences (`top_lemmas`)."""
     labels = []
     for rows, codes in zip(top_rows, top_codes, strict=True):
-        weight: dict[str, float] = {}
-        for r, c in zip(rows.tolist(), codes.tolist(), strict=True):
-            if r >= 0:
-                key = normalize_word(str(store.tokens[r]))
-                weight[key] = weight.get(key, 0.0) + c
-        top = sorted(weight, key=lambda w: -weight[w])[:n_words]
-        labels.append("/".join(top) or "(unused)")
+        words, _ = top_lemmas(store, rows, codes, n_words)
+        labels.append("/".join(words) or "(unused)")
     return labels
 
 
@@ -250,17 +320,23 @@ def learn_factors(
     alpha: float = 0.3,
     batch_size: int = 1024,
     n_samples: int | None = None,
+    n_epochs: int = DEFAULT_EPOCHS,
     n_top: int = 50,
     name: str = "default",
     random_state: int = 0,
     tol: float = 1e-4,
     device: str = "cpu",
+    coder: str = "auto",
     save: bool = True,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int, float | None], None] | None = None,
 ) -> Factors:
-    """Learn `n_factors` factors from `n_samples` rows (default: up to DEFAULT_SAMPLES, each once) of `store`,
-    streamed in random mini-batches; record top activations and labels; save as `name` inside the store.
-    `progress(stage, done, total)` with stage "learn" (rows learned from) or "code" (rows coded)."""
+    """Learn `n_factors` factors from a random sample of `n_samples` rows of `store` (default: up to
+    DEFAULT_SAMPLES, each once), `n_epochs` passes in shuffled mini-batches; code every row of the store
+    once to record each factor's top activations and label; save as `name` inside the store.
+    `progress(stage, done, total, objective)` with stage "learn" (rows learned from, the objective of the
+    last mini-batch) or "code" (rows coded, objective None)."""
+    if n_epochs < 1:
+        raise ParameterError("n_epochs", f"{{name}} must be at least 1, got {n_epochs}")
     if store.n_rows == 0:
         raise CtxvecError(f"{store.path} has no rows to learn factors from")
     n_samples = min(store.n_rows, DEFAULT_SAMPLES) if n_samples is None else n_samples
@@ -269,18 +345,24 @@ def learn_factors(
     folder = factors_path(store, name).parent  # the name checked before the long part
     if save:
         check_output_path(folder, "folder", overwrite=True, name="store")
-    learner = FactorLearner(n_factors, alpha, batch_size, 1, tol, random_state, device)
+    learner = FactorLearner(n_factors, alpha, batch_size, n_epochs, tol, random_state, device, coder)
     t0 = time.perf_counter()
-    learner.fit_source(store, n_samples, progress=(lambda a, b: progress("learn", a, b)) if progress else None)
+    learner.fit_source(
+        store,
+        n_samples,
+        progress=(lambda a, b: progress("learn", a, b, learner.objective_history_[-1])) if progress else None,
+    )
     learn_s = time.perf_counter() - t0
     top_rows, top_codes, counts = top_activations(
-        store, learner, n_top, progress=(lambda a, b: progress("code", a, b)) if progress else None
+        store, learner, n_top, progress=(lambda a, b: progress("code", a, b, None)) if progress else None
     )
     meta = {
         "alpha": alpha,
         "alpha_abs": learner.alpha_,
         "batch_size": batch_size,
         "n_samples": n_samples,
+        "n_epochs": n_epochs,
+        "coder": coder,
         "random_state": random_state,
         "tol": tol,
         "n_steps": learner.n_steps_,

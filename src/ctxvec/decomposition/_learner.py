@@ -6,9 +6,12 @@ Every embedding x (dim,) is a sparse non-negative combination of unit-norm atoms
     mean_i  1/(2·dim) ‖x_i − Φᵀa_i‖² + alpha·‖a_i‖₁      over a_i ≥ 0 and ‖Φ_j‖ = 1
 
 (their objective, in scikit-learn's LASSO scaling). `FactorLearner` does this as Mairal et al. (2010)
-online dictionary learning: sparse codes of each batch by the working-set FISTA of `ctxvec.lasso`, then
-one block-coordinate pass over the atoms using running statistics, each atom renormalised to unit
-norm; atoms that no code uses are re-drawn from the batch.
+online dictionary learning: sparse codes of each batch by FISTA over the whole dictionary on its Gram
+matrix (`ctxvec.lasso.gram_fista`; the working-set FISTA for dictionaries over GRAM_MAX_ATOMS atoms),
+then one block-coordinate pass over the atoms using running statistics, each atom renormalised to
+unit norm; atoms that no code uses are re-drawn from the batch. scikit-learn's
+``MiniBatchDictionaryLearning(positive_code=True)`` solves the same problem (its alpha is
+``alpha_ · dim``); benchmarks/bench_factors.py compares the two.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._threads import thread_limits
 from ..errors import CtxvecError, ParameterError
-from ..lasso import ArrayAtoms, fista, resolve_device
+from ..lasso import GRAM_MAX_ATOMS, PARALLEL_WORK, ArrayAtoms, fista, gram_fista, resolve_device
 from ..sources import VectorSource
+from ._names import CODERS
 
 
 class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unused-ignore]
@@ -33,8 +37,10 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
     ``alpha_ = alpha · rms‖x‖ / dim`` (the largest possible alpha_max of a unit-norm dictionary for a
     typical x), so 1 zeroes nearly every code; batch_size, n_epochs: passes of `fit`; tol: relative
     duality gap of each sparse-coding solve; device: torch device of the sparse coding ("auto": cuda
-    when available). Fitted: components_ (n_factors, dim) unit rows, alpha_, n_steps_,
-    objective_history_ (objective of each batch before its update).
+    when available); coder: the sparse-coding solver, "gram" (FISTA over the whole dictionary on its
+    Gram matrix: fast for up to a few thousand factors), "working-set" (ctxvec.lasso.fista, for larger
+    dictionaries) or "auto" (gram up to GRAM_MAX_ATOMS factors). Fitted: components_ (n_factors, dim)
+    unit rows, alpha_, n_steps_, objective_history_ (objective of each batch before its update).
     """
 
     def __init__(
@@ -46,6 +52,7 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
         tol: float = 1e-4,
         random_state: int | None = 0,
         device: str = "cpu",
+        coder: str = "auto",
     ):
         self.n_factors = n_factors
         self.alpha = alpha
@@ -54,6 +61,7 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
         self.tol = tol
         self.random_state = random_state
         self.device = device
+        self.coder = coder
 
     # ---- fitting ----------------------------------------------------------------------------
     def _check(self) -> None:
@@ -65,6 +73,8 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
             )
         if self.batch_size < 1:
             raise ParameterError("batch_size", f"{{name}} must be at least 1, got {self.batch_size}")
+        if self.coder not in CODERS:
+            raise ParameterError("coder", f"{{name}} must be one of {', '.join(CODERS)}, got {self.coder!r}")
 
     def _init(self, x: np.ndarray) -> None:
         """Atoms from random rows of `x` (n, dim) (random directions for any shortfall); alpha_ from its norms."""
@@ -96,9 +106,10 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
     def fit_source(
         self, source: VectorSource, n_samples: int, progress: Callable[[int, int], None] | None = None
     ) -> FactorLearner:
-        """Learn from `n_samples` rows of `source` streamed in random mini-batches (each row once while
-        possible, sorted within a batch for memory maps), starting from random rows of it;
-        `progress(seen, n_samples)` after each batch."""
+        """Learn from a random sample of `n_samples` rows of `source` (each row once while possible),
+        `n_epochs` passes over it in shuffled mini-batches streamed from the source (sorted within a batch
+        for memory maps), starting from random rows of it; `progress(done, n_epochs · n_samples)` after
+        each batch."""
         if n_samples < 1:
             raise ParameterError("n_samples", f"{{name}} must be at least 1, got {n_samples}")
         n = source.n_rows
@@ -106,19 +117,30 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
             raise CtxvecError("the source has no rows to learn factors from")
         rng = np.random.default_rng(self.random_state)
         self._init(source.get_vectors(np.sort(rng.choice(n, size=min(n, self.n_factors), replace=False))))
-        seen = 0
-        for batch in _batches(source, n_samples, self.batch_size, rng):
-            self.partial_fit(batch)
-            seen += len(batch)
-            if progress:
-                progress(seen, n_samples)
+        sample = _sample(n, n_samples, rng)
+        done, total = 0, self.n_epochs * len(sample)
+        for _ in range(self.n_epochs):
+            order = rng.permutation(sample)
+            for s in range(0, len(order), self.batch_size):
+                batch = order[s : s + self.batch_size]
+                self.partial_fit(source.get_vectors(np.sort(batch)))
+                done += len(batch)
+                if progress:
+                    progress(done, total)
         return self
 
     def partial_fit(self, X: np.ndarray, y: None = None) -> FactorLearner:
-        """One mini-batch step on X (b, dim): sparse codes, statistics, dictionary update."""
+        """One mini-batch step on X (b, dim): sparse codes, statistics, dictionary update. On CPU, a step
+        whose products are small (b · n_factors² < PARALLEL_WORK) runs on one thread: a second one only
+        adds waiting, and much of it when the cores are shared."""
         x = np.asarray(X, dtype=np.float32)
         if not hasattr(self, "components_"):
             self._init(x)
+        small = len(x) * self.n_factors**2 < PARALLEL_WORK and resolve_device(self.device).type == "cpu"
+        with thread_limits(1 if small else None):
+            return self._step(x)
+
+    def _step(self, x: np.ndarray) -> FactorLearner:
         codes = self.sparse_codes(x)  # (b, n_factors) csr
         dense = codes.toarray()
         xd = x.astype(np.float64)
@@ -170,15 +192,19 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
     # ---- using ---------------------------------------------------------------------------------
     def sparse_codes(self, X: np.ndarray) -> sp.csr_array:
         """(n, n_factors) sparse non-negative codes of X (n, dim), float64."""
-        res = fista(
-            X,
-            ArrayAtoms(self.components_, self.device),
-            self.alpha_,
-            positive=True,
-            tol=self.tol,
-            ws_size=min(64, self.n_factors),
-        )
-        return res.coef
+        atoms = self._atoms()
+        if self.coder == "gram" or (self.coder == "auto" and self.n_factors <= GRAM_MAX_ATOMS):
+            return gram_fista(X, atoms, self.alpha_, tol=self.tol).coef
+        return fista(X, atoms, self.alpha_, positive=True, tol=self.tol, ws_size=64).coef
+
+    def _atoms(self) -> ArrayAtoms:
+        """The current components as `ArrayAtoms`, kept (with their Gram matrix) until they change."""
+        cached = getattr(self, "_atoms_cache", None)
+        if cached is None or cached[0] is not self.components_:
+            atoms = ArrayAtoms(self.components_, self.device)
+            self._atoms_cache = (self.components_, atoms)
+            return atoms
+        return cached[1]
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """(n, n_factors) float32 non-negative sparse codes of X (n, dim)."""
@@ -196,14 +222,11 @@ class FactorLearner(TransformerMixin, BaseEstimator):  # type: ignore[misc,unuse
         return float(np.mean(0.5 * (r**2).sum(1) / x.shape[1] + self.alpha_ * np.abs(a).sum(1)))
 
 
-def _batches(source: VectorSource, n_samples: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Random mini-batches of rows (sorted within a batch for the memory map), `n_samples` rows in all."""
-    done = 0
-    while done < n_samples:
-        order = rng.permutation(source.n_rows)
-        for s in range(0, source.n_rows, batch_size):
-            take = min(batch_size, n_samples - done)
-            if take <= 0:
-                return
-            yield source.get_vectors(np.sort(order[s : s + take]))
-            done += take
+def _sample(n_rows: int, n_samples: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_samples,) random row numbers of 0..n_rows-1, without repeats until every row is drawn."""
+    parts, left = [], n_samples
+    while left > 0:
+        take = min(left, n_rows)
+        parts.append(rng.permutation(n_rows)[:take])
+        left -= take
+    return np.concatenate(parts)

@@ -21,3 +21,9 @@ DEFAULT_OMP_TERMS = 10
 
 DEFAULT_SAMPLES = 100_000
 """Rows `learn_factors` learns from unless told otherwise (each once, in random mini-batches)."""
+
+DEFAULT_EPOCHS = 1
+"""Passes `learn_factors` makes over its sample unless told otherwise."""
+
+CODERS = ("auto", "gram", "working-set")
+"""Sparse-coding solvers of `FactorLearner`: FISTA on the Gram matrix, working-set FISTA, or by size."""

@@ -8,7 +8,8 @@ For targets y (k, dim) and atoms A (n_atoms, dim), scikit-learn's ``Lasso`` with
 Every coefficient is zero exactly when ``alpha ≥ alpha_max = max_j (A y)_j / dim`` (`alpha_max`).
 Atoms are `ArrayAtoms` (in memory) or `SourceAtoms` (streamed from any `ctxvec.sources.VectorSource`);
 `Exclusion` names the atoms each target may not use. Solvers return a `LassoResult`: `fista` (working-set
-FISTA in torch), `sklearn_lasso` and `fista_full` (references), `omp`; `solve` dispatches by name, with
+FISTA in torch), `gram_fista` (FISTA on the full Gram matrix of a small in-memory dictionary, for
+many targets at once), `sklearn_lasso` and `fista_full` (references), `omp`; `solve` dispatches by name, with
 an absolute alpha or at most `max_terms` terms (`max_terms_search`: the best point with at most K terms on
 the LASSO path, by a batched LARS-lasso homotopy, `max_terms_path`, or scikit-learn's, `lars_max_terms`).
 """
@@ -36,6 +37,7 @@ _EXPORTS = {
     "GRAM_MAX_ATOMS": "_fista",
     "PARALLEL_WORK": "_fista",
     "fista": "_fista",
+    "gram_fista": "_gram",
     "fista_full": "_reference",
     "omp": "_reference",
     "sklearn_lasso": "_reference",
@@ -62,6 +64,7 @@ __all__ = [
     "atoms_matrix",
     "fista",
     "fista_full",
+    "gram_fista",
     "kkt_violation",
     "lars_max_terms",
     "lasso_objective",
@@ -79,6 +82,7 @@ if TYPE_CHECKING:
     from ._atoms import BLOCK_ROWS, ArrayAtoms, Atoms, Exclusion, SourceAtoms, atoms_matrix, resolve_device, unit_rows
     from ._dispatch import DEFAULT_TOL, SOLVERS, max_terms_search, solve
     from ._fista import GRAM_MAX_ATOMS, PARALLEL_WORK, fista
+    from ._gram import gram_fista
     from ._path import lars_max_terms, max_terms_path
     from ._reference import fista_full, omp, sklearn_lasso
     from ._result import Alpha, LassoResult, kkt_violation, lasso_objective

@@ -66,6 +66,7 @@ class ArrayAtoms:
         self.block_rows = block_rows
         self._m64: torch.Tensor | None = None
         self._gram: torch.Tensor | None = None
+        self._lipschitz: float | None = None
 
     def blocks(self) -> Iterator[tuple[int, torch.Tensor]]:
         for start in range(0, self.n_atoms, self.block_rows):
@@ -91,6 +92,12 @@ class ArrayAtoms:
             m = self.matrix64()
             self._gram = m @ m.T
         return self._gram
+
+    def lipschitz(self) -> float:
+        """The largest eigenvalue of the Gram matrix, ‖A‖₂² (cached): FISTA's step is its inverse."""
+        if self._lipschitz is None:
+            self._lipschitz = float(torch.linalg.eigvalsh(self.gram())[-1].clamp_min(1e-12))
+        return self._lipschitz
 
 
 class SourceAtoms:
