@@ -30,8 +30,10 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from .._threads import thread_limits
 from ..errors import ParameterError
 from ._atoms import Atoms, Exclusion, atoms_matrix
+from ._fista import PARALLEL_WORK
 from ._result import LassoResult, as_targets, check_dims, lasso_objective
 from ._scan import scan
 
@@ -164,10 +166,25 @@ def max_terms_path(
     `n_candidates` atoms per target to start from (default max(64, 4·horizon)); more are
     added while some atom outside them violates the optimality conditions. alpha is the path's alpha at
     that point (the knot before the next atom enters); converged: the conditions hold over all atoms.
+    On CPU, problems below PARALLEL_WORK multiply-adds per scan run on one thread (many small gathers
+    and products, which a second thread only slows down, the more so when the cores are shared).
     """
     check_max_terms(max_terms)
     ys = as_targets(y)
     check_dims(ys, atoms.dim)
+    small = len(ys) * atoms.n_atoms * atoms.dim < PARALLEL_WORK
+    with thread_limits(1 if small and atoms.device.type == "cpu" else None):
+        return _max_terms_path(ys, atoms, max_terms, positive, exclude, n_candidates)
+
+
+def _max_terms_path(
+    ys: np.ndarray,
+    atoms: Atoms,
+    max_terms: int,
+    positive: bool,
+    exclude: Exclusion | None,
+    n_candidates: int | None,
+) -> LassoResult:
     k, dim = ys.shape
     excl = None if exclude is None else exclude.check(k, atoms.n_atoms)
     p0 = n_candidates or max(64, 4 * horizon(max_terms))
