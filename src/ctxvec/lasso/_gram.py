@@ -22,7 +22,7 @@ from ._result import Alpha, LassoResult, as_alphas, as_targets, check_dims, chec
 
 CHECK_EVERY = 10  # iterations between duality-gap checks (each also tries the exact solution on the support)
 POLISH_GROUPS = (8, 16, 32)  # support sizes solved exactly at a check, by group (none above the last)
-F32_GAP_TOL = 1e-5  # from this tol up, duality gaps are computed with the float32 Gram matrix
+F32_GAP_TOL = 1e-5  # from this tol up, gaps and support solves use the float32 Gram matrix
 POLISH_ROUNDS = 3  # solves per check, each dropping the atoms that came out with the wrong sign
 PARALLEL_WORK = 1 << 31  # multiply-adds per iteration (k × n_atoms²) from which all threads are used: below
 # it one thread is faster, and much faster when the cores are shared (OpenMP threads spin-wait)
@@ -143,7 +143,7 @@ def _iterate(
         s.a = a_new
         if it % CHECK_EVERY and it != max_iter:
             continue
-        a, primal, gap = _check(s, g32 if tol >= F32_GAP_TOL else g64, g64, positive)
+        a, primal, gap = _check(s, g32 if tol >= F32_GAP_TOL else g64, positive)
         done = gap <= tol * primal.clamp_min(1e-300)
         finish = done if it != max_iter else torch.ones_like(done)
         rows = s.rows[finish.cpu().numpy()]
@@ -158,19 +158,17 @@ def _iterate(
             return
 
 
-def _check(
-    s: _State, g_gap: torch.Tensor, g64: torch.Tensor, positive: bool
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _check(s: _State, g: torch.Tensor, positive: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(m, n) float64 coefficients of each target, their (m,) objective and duality gap. Besides the
     iterate, the exact solution on its support is tried (`_support_solve`); where its objective is lower
     it replaces the iterate and the iteration continues from it, momentum reset: FISTA finds the support
     (or a superset) long before it converges on it."""
     a = s.a.double()
-    primal, gap = _gap(s, a, g_gap, positive)
-    polished, took = _support_solve(s, a, g64)
+    primal, gap = _gap(s, a, g, positive)
+    polished, took = _support_solve(s, a, g)
     if not bool(took.any()):
         return a, primal, gap
-    p_primal, p_gap = _gap(s, polished, g_gap, positive)
+    p_primal, p_gap = _gap(s, polished, g, positive)
     better = took & (p_primal < primal)
     s.a = torch.where(better[:, None], polished.float(), s.a)
     s.z = torch.where(better[:, None], s.a, s.z)
@@ -179,15 +177,17 @@ def _check(
     return a, torch.where(better, p_primal, primal), torch.where(better, p_gap, gap)
 
 
-def _support_solve(s: _State, a: torch.Tensor, g64: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _support_solve(s: _State, a: torch.Tensor, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(m, n) float64 and (m,) bool: for each target with 1 to POLISH_GROUPS[-1] non-zeros, the exact
-    minimiser on the support of `a` with its signs (G_SS w = c_S − λ sign_S), atoms whose coefficient
-    comes out with the wrong sign dropped and the rest solved again, up to POLISH_ROUNDS times (True
-    where that ends with every sign right); `a` itself elsewhere (False). Targets are solved in groups
-    of similar support size, so the small systems are padded to their group's size, not the largest."""
+    minimiser on the support of `a` with its signs (G_SS w = c_S − λ sign_S, in `g`'s precision), atoms
+    whose coefficient comes out with the wrong sign dropped and those targets solved again, up to
+    POLISH_ROUNDS times (True where that ends with every sign right); `a` itself elsewhere (False).
+    Targets are solved in groups of similar support size, so the small systems are padded to their
+    group's size, not the largest."""
     nnz = (a != 0).sum(1)
     out = a.clone()
     took = torch.zeros(len(a), dtype=torch.bool, device=a.device)
+    c = s.c64 if g.dtype == torch.float64 else s.c
     low = 0
     for high in POLISH_GROUPS:
         rows = torch.nonzero((nnz > low) & (nnz <= high)).flatten()
@@ -197,19 +197,27 @@ def _support_solve(s: _State, a: torch.Tensor, g64: torch.Tensor) -> tuple[torch
         sub = a[rows]
         vals, idx = sub.abs().topk(int(nnz[rows].max()), dim=1)
         valid = vals > 0
-        sign = sub.gather(1, idx).sign()
-        g_ss = g64[idx[:, :, None], idx[:, None, :]]
-        c_s = s.c64[rows].gather(1, idx) - s.lam64[rows, None] * sign
-        eye = torch.eye(idx.shape[1], dtype=a.dtype, device=a.device)
+        sign = sub.gather(1, idx).sign().to(g.dtype)
+        g_ss = g[idx[:, :, None], idx[:, None, :]]
+        c_s = c[rows].gather(1, idx) - s.lam64[rows, None].to(g.dtype) * sign
+        eye = torch.eye(idx.shape[1], dtype=g.dtype, device=g.device)
+        sol = torch.zeros_like(c_s)
+        ok = torch.ones(len(rows), dtype=torch.bool, device=a.device)
+        todo = torch.arange(len(rows), device=a.device)  # the targets still being solved
         for _ in range(POLISH_ROUNDS):
-            gss = torch.where(valid[:, :, None] & valid[:, None, :], g_ss, eye)
-            sol, info = torch.linalg.solve_ex(gss, torch.where(valid, c_s, 0.0))
-            wrong = valid & (sol * sign <= 0)
-            if not bool(wrong.any()):
+            v = valid[todo]
+            gss = torch.where(v[:, :, None] & v[:, None, :], g_ss[todo], eye)
+            x, info = torch.linalg.solve_ex(gss, torch.where(v, c_s[todo], 0.0))
+            sol[todo], ok[todo] = x, (info == 0) & torch.isfinite(x).all(1)
+            wrong = v & (x * sign[todo] <= 0)
+            again = wrong.any(1)
+            valid[todo] = v & ~wrong
+            todo = todo[again]
+            if not len(todo):
                 break
-            valid = valid & ~wrong
-        keeps = ~(valid & (sol * sign <= 0)).any(1) & (info == 0) & torch.isfinite(sol).all(1) & valid.any(1)
-        solved = torch.zeros_like(sub).scatter(1, idx, torch.where(valid, sol, 0.0))
+        keeps = ok & valid.any(1) & ~(valid & (sol * sign <= 0)).any(1)
+        keeps[todo] = False  # still a wrong sign after the last round
+        solved = torch.zeros_like(sub).scatter(1, idx, torch.where(valid, sol, 0.0).double())
         out[rows[keeps]] = solved[keeps]
         took[rows[keeps]] = True
     return out, took
