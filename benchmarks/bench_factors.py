@@ -109,8 +109,8 @@ def main() -> None:
         "",
         "The working-set row is extrapolated from 3 learning steps and 2 blocks of 4,096 rows. The default "
         f"codes the store's blocks on {torch.get_num_threads()} threads; load average at the start of the "
-        f"timing: {load:.1f} on {os.cpu_count()} cores (other jobs were running: CPU seconds, which waiting "
-        "does not inflate, are the steadier comparison).",
+        f"timing: {load:.1f} on {os.cpu_count()} cores (CPU seconds, which waiting for a shared core does not "
+        "inflate, are the steadier comparison when other jobs run).",
         "",
     ]
 
