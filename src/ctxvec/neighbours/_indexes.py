@@ -118,8 +118,8 @@ def build_index(
 
     hnsw / hnsw-sq8: `m` links per node (default 32 / 16), beam widths `ef_construction` (build) and `ef_search` (search);
     ivf / ivfpq: `nlist` cells (default about 4 sqrt(n_rows)), `nprobe` searched per query (default
-    nlist / 32 for ivf, nlist / 16 for ivfpq); ivfpq: `pq_m` bytes a vector (default dim / 8) and
-    `rerank`: the top `rerank` x k PQ candidates are re-scored exactly (default 10).
+    nlist / 32 for ivf, nlist / 16 for ivfpq); ivfpq: `pq_m` bytes a vector (a divisor of dim; default about dim / 8) and
+    `rerank`: the top `rerank` x k PQ candidates are re-scored exactly (default 20).
     Trained kinds learn from a sample of rows drawn with `seed`. Budgets: `max_memory_bytes` refuses
     a build whose estimated peak memory (`IndexPlan.peak_bytes`) is larger; `max_seconds` stops a
     build whose elapsed or projected time is longer. Either way nothing is written, and an index
