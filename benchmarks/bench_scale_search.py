@@ -10,7 +10,10 @@ memory (`IndexPlan.peak_bytes`) and its MEASURED peak (the child's anonymous mem
 (100 stored rows as queries in one call, after a one-query warm-up) and recall@10 against the exact
 scan (a returned row scoring at least the exact 10th cosine counts as found).
 
-    python benchmarks/bench_scale_search.py --sizes 100000 1000000 10000000 --budget 1500
+    python benchmarks/bench_scale_search.py --sizes 100000 1000000 10000000 --budget 1500 --log scale.jsonl
+
+(`--resume` reads the sizes already in `--log` and runs only the others, e.g. the largest with
+another `--budget`; the table then says which budget each size ran under.)
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def child(store_path: str, method: str, budget: float, exact_file: str) -> dict[
     store = Store.open(store_path)
     rows = np.sort(np.random.default_rng(1).choice(store.n_rows, N_QUERIES, replace=False))
     q = np.asarray(store.get_vectors(rows), dtype=np.float32)
-    out: dict[str, object] = {"method": method}
+    out: dict[str, object] = {"method": method, "budget_s": budget}
     if method == "exact":
         search_vectors(store, q[:1], K, exclude_rows=rows[:1])  # warm-up: torch import, first kernels
         mem = PeakMemory()
@@ -184,7 +187,11 @@ def plot(results: dict[int, list[dict[str, object]]]) -> None:
     fig.savefig(IMG, dpi=110)
 
 
-def table(results: dict[int, list[dict[str, object]]], args: argparse.Namespace, load: str) -> str:
+def table(results: dict[int, list[dict[str, object]]], load: str) -> str:
+    budgets = ", ".join(
+        f"{n:,} rows: {float(rs[-1].get('budget_s', 0)):g} s"
+        for n, rs in results.items()  # type: ignore[arg-type]
+    )
     lines = [
         f"Synthetic clustered float16 vectors, dim {DIM} (about sqrt(n) centres, noise 0.7 a dimension), "
         f"written as real stores; {N_QUERIES} stored rows as queries (one call, after a one-query warm-up); "
@@ -193,7 +200,7 @@ def table(results: dict[int, list[dict[str, object]]], args: argparse.Namespace,
         "during the search), with its growth over the child's memory just before (interpreter, torch, "
         "faiss) in brackets, **HWM** its VmHWM (also counting the pages of the memory-mapped vectors "
         "it read), **est.** the estimate the memory budget checks (`IndexPlan.peak_bytes`). Index "
-        f"builds ran under `max_seconds={args.budget:g}`; a refused build shows the budget's message "
+        f"builds ran under a time budget (`max_seconds`: {budgets}); a refused build shows the budget's message "
         f"and how long it ran before refusing. Machine shared with two other engineers (load {load}): "
         "compare ratios within a size.",
         "",
@@ -232,11 +239,24 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
     ap.add_argument("--budget", type=float, default=1500.0, help="max_seconds of each index build")
     ap.add_argument("--folder", default="/tmp", help="where the synthetic stores are written (and deleted)")
-    ap.add_argument("--log", default=None, help="append each size's results here as JSON lines")
+    ap.add_argument("--log", default=None, help="append each method's result here as JSON lines")
+    ap.add_argument(
+        "--resume", action="store_true", help="sizes whose three results are in --log are read from it, not run"
+    )
     args = ap.parse_args()
     results: dict[int, list[dict[str, object]]] = {}
-    loads = []
+    loads: list[str] = []
+    if args.resume and args.log and Path(args.log).is_file():
+        for line in Path(args.log).read_text().splitlines():
+            r = json.loads(line)
+            n = int(r.pop("rows"))
+            loads += [str(r.pop("load"))] if "load" in r else []
+            results.setdefault(n, []).append(r)
+        results = {n: rs for n, rs in results.items() if len(rs) == len(METHODS) and n in args.sizes}
+        print("read from the log:", sorted(results), flush=True)
     for n in args.sizes:
+        if n in results:
+            continue
         folder = Path(args.folder) / f"ctxvec-scale-{n}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -252,12 +272,13 @@ def main() -> None:
                 results[n].append(r)
                 if args.log:
                     with open(args.log, "a") as f:
-                        f.write(json.dumps({"rows": n, **r}) + "\n")
+                        f.write(json.dumps({"rows": n, **r, "load": loads[-1]}) + "\n")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+    results = dict(sorted(results.items()))
     plot(results)
     load = f"5-minute average {min(loads)}-{max(loads)} on 2 cores" if loads else "unknown"
-    write_section("Search at growing sizes", table(results, args, load))
+    write_section("Search at growing sizes", table(results, load))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,21 @@ class BuildBudget:
                 "(ivfpq, hnsw-sq8)",
             )
 
+    def check_projected(self, seconds: float, what: str) -> None:
+        """Refuse (`ParameterError` on max_seconds) before a step (`what`, e.g. "training on 262,144
+        rows") that cannot be stopped once begun, when the elapsed time plus its projected `seconds`
+        is over the budget."""
+        if self.max_seconds is None:
+            return
+        projected = self.elapsed() + seconds
+        if projected > self.max_seconds:
+            raise ParameterError(
+                "max_seconds",
+                f"refused the {self.kind} index build: {what} would take about {seconds:,.0f} s "
+                f"(projected from a timed run on a sample), the build about {projected:,.0f} s, over "
+                f"{{name}}={self.max_seconds:g}; nothing was written; raise {{name}}, or lower nlist",
+            )
+
     def check_time(self, done: float) -> None:
         """Stop (`ParameterError` on max_seconds) when the elapsed time, or the time projected from the
         share `done` (0..1) of the current phase (once 5 % of it or 30 s), is over the budget."""

@@ -27,6 +27,7 @@ from ._faiss import IndexInfo, StoreIndex
 from ._kinds import KINDS
 from ._recipes import IVF_KINDS, faiss, plan_index, train_sample
 from ._topk import unit_queries
+from ._training import train_ivf
 
 INDEX_DIR = "index"
 RECALL_QUERIES = 100  # stored rows searched to measure an index's recall@10 when it is built
@@ -122,7 +123,9 @@ def build_index(
     `rerank`: the top `rerank` x k PQ candidates are re-scored exactly (default 20).
     Trained kinds learn from a sample of rows drawn with `seed`. Budgets: `max_memory_bytes` refuses
     a build whose estimated peak memory (`IndexPlan.peak_bytes`) is larger; `max_seconds` stops a
-    build whose elapsed or projected time is longer. Either way nothing is written, and an index
+    build whose elapsed or projected time is longer: ivf / ivfpq k-means is run one iteration at a
+    time and checked after each (`train_ivf`), the ivfpq codebooks are refused up front when their
+    projected time would run over, and the time is checked after every block added. Either way nothing is written, and an index
     already saved is kept until the new one is complete. Progress bars on stderr unless `quiet`.
     The built index describes itself in `.info` (an `IndexInfo`), with its recall@10 against the
     exact scan measured on `RECALL_QUERIES` stored rows drawn with `seed` (`measure_recall`).
@@ -139,12 +142,16 @@ def build_index(
     index = plan.new_index()
     if plan.n_train:
         sample = train_sample(store.n_rows, plan.n_train, seed)
-        with progress_bar(f"training {kind} on {plan.n_train:,} rows", plan.n_train, "rows", quiet) as bar:
-            x = _unit(store.get_vectors(sample))
-            if kind in IVF_KINDS:
-                faiss.extract_index_ivf(index).cp.seed = seed
-            index.train(x)
-            bar.advance(plan.n_train)
+        x = _unit(store.get_vectors(sample))
+        if kind in IVF_KINDS:
+            faiss.extract_index_ivf(index).cp.seed = seed
+            iterations = int(faiss.extract_index_ivf(index).cp.niter)
+            with progress_bar(f"training {kind} on {plan.n_train:,} rows", iterations, "k-means steps", quiet) as bar:
+                train_ivf(plan, index, x, budget, lambda done, total: bar.advance(1))
+        else:
+            with progress_bar(f"training {kind} on {plan.n_train:,} rows", plan.n_train, "rows", quiet) as bar:
+                index.train(x)
+                bar.advance(plan.n_train)
         del x
         budget.check_time(1.0)
     else:

@@ -31,7 +31,7 @@ GRAPH_KINDS = ("hnsw", "hnsw-sq8")
 IVF_KINDS = ("ivf", "ivfpq")
 COARSE_HNSW_M = 32  # links of the HNSW over IVF centroids (``IVF{nlist}_HNSW32``)
 PQ_MIN_ROWS = 1000  # PQ with 256 centroids per sub-vector needs a few thousand training rows
-KMEANS_ITERATIONS = 10  # Lloyd iterations of the IVF k-means (faiss's 25 gained no recall here)
+KMEANS_ITERATIONS = 10  # Lloyd iterations of the IVF k-means (faiss's default; one step each, _training)
 MAX_TRAIN_ROWS = 262144  # training sample cap: k-means time grows as rows x nlist (>= 20 rows a cell at 10^7)
 MIN_ROWS_PER_CELL = 16  # below faiss's 39 (it warns): the cap above gives about 20 a cell at 10^7 rows
 PQ_TRAIN_ROWS_PER_CENTROID = 128  # PQ codebooks learn from 128 x 256 = 32768 rows (faiss: 65536)
