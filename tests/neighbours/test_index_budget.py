@@ -100,3 +100,18 @@ def test_cli_budget_error_is_one_line(wide, capsys):
     assert main(["index", str(wide.path), "--kind", "hnsw-sq8", "--max-memory", "1M"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("ctxvec: error:") and "--max-memory" in err and "\n" not in err
+
+
+def test_default_rerank_is_raised_until_the_measured_recall_reaches_the_target(tmp_path):
+    """One cloud of isotropic noise and 4-byte codes of 64 dims: PQ ranks its rows coarsely, so the
+    top 20·k candidates miss true neighbours; the default re-scores deeper, a given rerank is kept."""
+    n, dim = 3000, 64
+    x = np.random.default_rng(5).normal(size=(n, dim)).astype(np.float16)
+    store = write_store(tmp_path / "s", x, ["w"] * n, np.arange(n) // 20, ["w"] * (n // 20))
+    fixed = build_index(store, "ivfpq", nlist=4, pq_m=4, rerank=20)
+    assert fixed.info.params["rerank"] == 20 and fixed.info.recall_at_10 is not None
+    assert fixed.info.recall_at_10 < 0.95
+    tuned = build_index(store, "ivfpq", nlist=4, pq_m=4)
+    assert tuned.info.params["rerank"] in (40, 80, 160) and tuned.info.recall_at_10 is not None
+    assert tuned.info.recall_at_10 >= 0.95
+    assert index_info(store, "ivfpq").params["rerank"] == tuned.info.params["rerank"]  # saved as chosen

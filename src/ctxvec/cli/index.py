@@ -37,7 +37,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--pq-m", type=int, default=None, help="ivfpq: bytes per vector, a divisor of dim (default about dim/8)"
     )
-    p.add_argument("--rerank", type=int, default=None, help="ivfpq: re-score the top RERANK·k candidates (default 20)")
+    p.add_argument(
+        "--rerank",
+        type=int,
+        default=None,
+        help="ivfpq: re-score the top RERANK·k candidates (default: 20, raised to 40, 80, 160 until the recall@10 measured at the build reaches 0.95)",
+    )
     p.add_argument(
         "--max-seconds", type=float, default=None, help="stop the build when it takes (or would take) longer"
     )
