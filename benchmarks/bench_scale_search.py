@@ -12,8 +12,8 @@ scan (a returned row scoring at least the exact 10th cosine counts as found).
 
     python benchmarks/bench_scale_search.py --sizes 100000 1000000 10000000 --budget 1500 --log scale.jsonl
 
-(`--resume` reads the sizes already in `--log` and runs only the others, e.g. the largest with
-another `--budget`; the table then says which budget each size ran under.)
+(`--resume` keeps the results already in `--log` and runs only the missing methods, plus the exact
+scan for their recall, or those named by `--rerun`; the table says which budget each build ran under.)
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def child(store_path: str, method: str, budget: float, exact_file: str) -> dict[
     mem = PeakMemory()
     t = time.perf_counter()
     try:
-        idx = build_index(store, method, max_seconds=budget)
+        idx = build_index(store, method, max_seconds=budget or None)
     except ParameterError as e:
         out.update(mem.stop(), note=str(e), build_s=time.perf_counter() - t)
         return out
@@ -188,9 +188,9 @@ def plot(results: dict[int, list[dict[str, object]]]) -> None:
 
 
 def table(results: dict[int, list[dict[str, object]]], load: str) -> str:
-    budgets = ", ".join(
-        f"{n:,} rows: {float(rs[-1].get('budget_s', 0)):g} s"
-        for n, rs in results.items()  # type: ignore[arg-type]
+    budgets = "; ".join(
+        f"{n:,} rows: " + ", ".join(f"{r['method']} {float(r.get('budget_s') or 0) or 'none'}" for r in rs[1:])  # type: ignore[arg-type]
+        for n, rs in results.items()
     )
     lines = [
         f"Synthetic clustered float16 vectors, dim {DIM} (about sqrt(n) centres, noise 0.7 a dimension), "
@@ -230,6 +230,19 @@ def table(results: dict[int, list[dict[str, object]]], load: str) -> str:
     return "\n".join(lines)
 
 
+def read_log(log: str, sizes: list[int]) -> tuple[dict[int, dict[str, dict[str, object]]], list[str]]:
+    """The results already in `log` ({rows: {method: result}}, the last of each) and their loads."""
+    done: dict[int, dict[str, dict[str, object]]] = {}
+    loads: list[str] = []
+    for line in Path(log).read_text().splitlines():
+        r = json.loads(line)
+        n = int(r.pop("rows"))
+        loads += [str(r.pop("load"))] if "load" in r else []
+        if n in sizes:
+            done.setdefault(n, {})[str(r["method"])] = r
+    return done, loads
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         store, method, budget, exact_file = sys.argv[2:6]
@@ -237,45 +250,55 @@ def main() -> None:
         return
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
-    ap.add_argument("--budget", type=float, default=1500.0, help="max_seconds of each index build")
+    ap.add_argument("--budget", type=float, default=1500.0, help="max_seconds of each HNSW build")
+    ap.add_argument("--ivfpq-budget", type=float, default=0.0, help="max_seconds of each ivfpq build (0: none)")
     ap.add_argument("--folder", default="/tmp", help="where the synthetic stores are written (and deleted)")
     ap.add_argument("--log", default=None, help="append each method's result here as JSON lines")
     ap.add_argument(
-        "--resume", action="store_true", help="sizes whose three results are in --log are read from it, not run"
+        "--resume",
+        action="store_true",
+        help="results in --log are kept; the methods missing at a size run (the exact scan again, for recall)",
     )
+    ap.add_argument("--rerun", nargs="*", default=[], help="with --resume: run these methods again at every size")
     args = ap.parse_args()
-    results: dict[int, list[dict[str, object]]] = {}
+    done: dict[int, dict[str, dict[str, object]]] = {}
     loads: list[str] = []
     if args.resume and args.log and Path(args.log).is_file():
-        for line in Path(args.log).read_text().splitlines():
-            r = json.loads(line)
-            n = int(r.pop("rows"))
-            loads += [str(r.pop("load"))] if "load" in r else []
-            results.setdefault(n, []).append(r)
-        results = {n: rs for n, rs in results.items() if len(rs) == len(METHODS) and n in args.sizes}
-        print("read from the log:", sorted(results), flush=True)
+        done, loads = read_log(args.log, args.sizes)
+        for n in done:
+            for method in args.rerun:
+                done[n].pop(method, None)
+        print("kept from the log:", {n: sorted(rs) for n, rs in done.items()}, flush=True)
+    budgets = {"exact": 0.0, "hnsw-sq8": args.budget, "ivfpq": args.ivfpq_budget}
     for n in args.sizes:
-        if n in results:
+        kept = done.setdefault(n, {})
+        todo = [m for m in METHODS if m not in kept]
+        if not todo:
             continue
+        if "exact" not in todo:  # the indexes' recall needs the exact answers of this run
+            todo.insert(0, "exact")
         folder = Path(args.folder) / f"ctxvec-scale-{n}"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        manifest = folder / "s" / "manifest.json"
+        reuse = manifest.is_file() and '"complete"' in manifest.read_text()
+        if not reuse:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
         try:
             t = time.perf_counter()
-            synthetic_store(folder / "s", n)
-            print(f"{n:,} rows written in {time.perf_counter() - t:.0f} s", flush=True)
-            results[n] = []
-            for method in METHODS:
-                r = run_child(folder / "s", method, args.budget, folder / "exact.npz")
+            if not reuse:  # the same seed writes the same rows: a complete store left by a killed run is kept
+                synthetic_store(folder / "s", n)
+            print(f"{n:,} rows ready in {time.perf_counter() - t:.0f} s", flush=True)
+            for method in todo:
+                r = run_child(folder / "s", method, budgets[method], folder / "exact.npz")
                 loads.append(Path("/proc/loadavg").read_text().split()[1])
                 print(n, json.dumps(r), flush=True)
-                results[n].append(r)
+                kept[method] = r
                 if args.log:
                     with open(args.log, "a") as f:
                         f.write(json.dumps({"rows": n, **r, "load": loads[-1]}) + "\n")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    results = dict(sorted(results.items()))
+    results = {n: [done[n][m] for m in METHODS if m in done[n]] for n in sorted(done)}
     plot(results)
     load = f"5-minute average {min(loads)}-{max(loads)} on 2 cores" if loads else "unknown"
     write_section("Search at growing sizes", table(results, load))
