@@ -197,6 +197,7 @@ class StoreWriter:
             offset = f.tell()
         return cls(p, manifest, (int(shape[0]), int(shape[1])), np.dtype(dt), offset)
 
+
     def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Write (k, dim) `vectors` at (k,) row ids `rows` (any order; runs of consecutive ids go in
         one write each)."""
