@@ -306,6 +306,8 @@ def main() -> None:
     results = {n: [done[n][m] for m in METHODS if m in done[n]] for n in sorted(done)}
     plot(results)
     load = f"5-minute average {min(loads)}-{max(loads)} on 2 cores" if loads else "unknown"
+    if args.resume:
+        load += "; the rows come from the --log of several runs (this command ran the missing ones), so load differed between rows"
     write_section("Search at growing sizes", table(results, load))
 
 
