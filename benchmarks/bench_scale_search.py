@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -168,15 +169,22 @@ def plot(results: dict[int, list[dict[str, object]]]) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    colours = {"exact": "C0", "hnsw-sq8": "C1", "ivfpq": "C2"}
     for method in METHODS:
         pts = [(n, r) for n, rs in results.items() for r in rs if r["method"] == method and "latency_ms" in r]
-        if not pts:
-            continue
-        ns = [n for n, _ in pts]
-        axes[0].loglog(ns, [float(r["latency_ms"]) for _, r in pts], "o-", label=method)  # type: ignore[arg-type]
-        if method != "exact":
-            axes[1].loglog(ns, [float(r["build_s"]) for _, r in pts], "o-", label=method)  # type: ignore[arg-type]
-        axes[2].loglog(ns, [float(r["size_mib"]) for _, r in pts], "o-", label=method)  # type: ignore[arg-type]
+        c = colours[method]
+        if pts:
+            ns = [n for n, _ in pts]
+            axes[0].loglog(ns, [float(r["latency_ms"]) for _, r in pts], "o-", color=c, label=method)  # type: ignore[arg-type]
+            if method != "exact":
+                axes[1].loglog(ns, [float(r["build_s"]) for _, r in pts], "o-", color=c, label=method)  # type: ignore[arg-type]
+            axes[2].loglog(ns, [float(r["size_mib"]) for _, r in pts], "o-", color=c, label=method)  # type: ignore[arg-type]
+        for n, rs in results.items():  # a build the budget refused: its projected time, hollow
+            for r in rs:
+                found = re.search(r"would take about ([\d,]+) s", str(r.get("note", "")))
+                if r["method"] == method and found:
+                    projected = float(found.group(1).replace(",", ""))
+                    axes[1].loglog([n], [projected], "o", mfc="none", color=c, label=f"{method}: projected, refused")
     axes[0].set(xlabel="rows", ylabel="ms per query (100 queries, one call)", title="query latency")
     axes[1].set(xlabel="rows", ylabel="seconds", title="index build time")
     axes[2].set(xlabel="rows", ylabel="MiB (exact: the float16 vectors)", title="index size")
