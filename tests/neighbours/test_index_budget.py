@@ -8,7 +8,8 @@ import pytest
 from ctxvec.cli import main
 from ctxvec.errors import ParameterError
 from ctxvec.neighbours import build_index, choose_backend, index_info, list_indexes, load_index
-from ctxvec.neighbours._recipes import plan_index
+from ctxvec.neighbours._indexes import measure_recall
+from ctxvec.neighbours._recipes import faiss, plan_index
 from ctxvec.store import Store, write_store
 
 
@@ -115,3 +116,20 @@ def test_default_rerank_is_raised_until_the_measured_recall_reaches_the_target(t
     assert tuned.info.params["rerank"] in (40, 80, 160) and tuned.info.recall_at_10 is not None
     assert tuned.info.recall_at_10 >= 0.95
     assert index_info(store, "ivfpq").params["rerank"] == tuned.info.params["rerank"]  # saved as chosen
+
+
+def test_an_ivfpq_saved_with_an_opq_rotation_still_searches(wide):
+    """ivfpq indexes built before OPQ was dropped (``OPQ8_32,IVF8_HNSW32,PQ8``) load and search."""
+    built = build_index(wide, "ivfpq", nlist=8, pq_m=8, rerank=20)
+    x = np.asarray(wide.get_vectors(np.arange(wide.n_rows)), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    old = faiss.index_factory(wide.dim, "OPQ8_32,IVF8_HNSW32,PQ8", faiss.METRIC_INNER_PRODUCT)
+    old.train(x)
+    old.add(x)
+    faiss.write_index(old, str(built.path))
+    again = load_index(Store.open(wide.path), "ivfpq")
+    assert isinstance(faiss.downcast_index(again.index), faiss.IndexPreTransform)
+    rows = np.arange(0, wide.n_rows, 97)
+    found = again.search(x[rows], 10, exclude_rows=rows)
+    assert (found.rows >= 0).all() and (found.rows != rows[:, None]).all()
+    assert measure_recall(again) >= 0.9  # its candidates re-scored exactly, as before
