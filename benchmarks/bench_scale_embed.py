@@ -128,6 +128,7 @@ def main() -> None:
             corpus = root / f"wiki{m}x.txt"
             write_corpus(corpus, args.base, m)
             scale[m] = run_worker(corpus, root / f"s{m}.store")
+            scale[m]["load"] = float(Path("/proc/loadavg").read_text().split()[1])  # 5-minute average
             print(f"{m}x", scale[m], flush=True)
             corpus.unlink()
             for f in (root / f"s{m}.store").iterdir():
@@ -162,6 +163,16 @@ def main() -> None:
                 f"{r['tokens'] / r['pipeline']:,.0f} | {cost:.3f} | {cost / cost0:.2f} | {r['peak_mb']:,.0f} MB | "
                 f"{r['peak_mb'] / base['peak_mb']:.2f} |"
             )
+        costs = [scale[m]["pipeline"] / scale[m]["tokens"] for m in sizes]
+        rss = [scale[m]["peak_mb"] for m in sizes]
+        loads = [scale[m]["load"] for m in sizes]
+        lines += [
+            "",
+            f"Per-token cost (after model load) across the sizes: the dearest is {max(costs) / min(costs) - 1:.0%} "
+            f"above the cheapest (the issue asks for within 15 %); peak RSS {min(rss) / max(rss):.2f}-1.00x of "
+            f"the largest. 5-minute load average after each size: {', '.join(f'{x:.1f}' for x in loads)} on 2 cores "
+            "(above 2: other jobs shared the machine).",
+        ]
         write_section("bench_scale_embed", "\n".join(lines))
     if ray_runs:
         local = ray_runs["local"]

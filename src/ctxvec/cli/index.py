@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Build a faiss index over the store's unit-normalised vectors (float16 codes) and save "
         "it in STORE/index/. `similar` then uses it (re-scoring its candidates exactly) unless --exact. "
         "hnsw: graph search, fastest, approximate, larger than the vectors; hnsw-sq8: the same graph over "
-        "8-bit codes, smaller than the vectors; ivf: k-means cells, approximate; ivfpq: OPQ + IVF + PQ codes, "
+        "8-bit codes, smaller than the vectors; ivf: k-means cells, approximate; ivfpq: IVF + PQ codes, "
         "a small fraction of the vectors, its candidates re-scored deeper; flat: a full float16 scan, exact "
         "after re-scoring. With --list, show the indexes present; with --remove, delete one.",
     )
@@ -34,8 +34,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--nprobe", type=int, default=None, help="ivf, ivfpq: cells searched per query (default nlist/32, nlist/16)"
     )
-    p.add_argument("--pq-m", type=int, default=None, help="ivfpq: bytes per vector (default dim/8)")
-    p.add_argument("--rerank", type=int, default=None, help="ivfpq: re-score the top RERANK·k candidates (default 10)")
+    p.add_argument(
+        "--pq-m", type=int, default=None, help="ivfpq: bytes per vector, a divisor of dim (default about dim/8)"
+    )
+    p.add_argument(
+        "--rerank",
+        type=int,
+        default=None,
+        help="ivfpq: re-score the top RERANK·k candidates (default: 20, raised to 40, 80, 160 until the recall@10 measured at the build reaches 0.95)",
+    )
     p.add_argument(
         "--max-seconds", type=float, default=None, help="stop the build when it takes (or would take) longer"
     )

@@ -6,7 +6,8 @@ last two kinds ``column`` names the text field (default ``text``). A folder is r
 file (sorted, recursively), each file starting a new document; a glob (``shards/*.parquet``,
 ``**`` recursive) reads the files it matches, sorted, all of one format; a Hugging Face
 ``datasets`` folder (``save_to_disk``: ``state.json`` + ``.arrow`` files) is read from its Arrow
-files, memory-mapped, without the ``datasets`` package. ``-`` reads text from stdin.
+files, memory-mapped, without the ``datasets`` package. ``-`` reads text from stdin. The sentences
+of several files are not kept: they are counted, and read again on demand (`FileTexts`).
 With ``split=True`` each line/cell is treated as paragraph text and split into sentences.
 """
 
@@ -14,19 +15,21 @@ from __future__ import annotations
 
 import csv
 import glob
+import hashlib
 import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
 from ._builtin import BUILTIN, load_builtin
+from ._lazy import FileTexts
 from ._sentences import split_sentences
-from ._types import Corpus
+from ._types import Corpus, hash_sentences
 
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -165,16 +168,9 @@ def _read_source(source: str, column: str, split: bool) -> Corpus:
         return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), "<stdin>", ["-"])
     path = Path(source).expanduser()
     if not path.exists() and glob.has_magic(source):
-        files = _glob_files(str(path))
-        for f in files:
-            _read_file(f, column, b)
-            b.end_document()
-        return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), source, [str(f) for f in files])
+        return _file_corpus(_glob_files(str(path)), lambda f, fb: _read_file(f, column, fb), split, source)
     if path.is_dir() and (path / "state.json").is_file():
-        files = arrow_files(path)
-        for f in files:
-            _read_arrow(f, column, b)
-        return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(f) for f in files])
+        return _file_corpus(arrow_files(path), lambda f, fb: _read_arrow(f, column, fb), split, str(path))
     if not path.exists():
         if source in BUILTIN:
             return load_builtin(source)
@@ -185,12 +181,35 @@ def _read_source(source: str, column: str, split: bool) -> Corpus:
         files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
         if not files:
             raise CtxvecError(f"folder {path} holds no corpus files ({', '.join(sorted(SUPPORTED))})")
-    else:
-        files = [path]
+        return _file_corpus(files, lambda f, fb: _read_file(f, column, fb), split, str(path))
+    _read_file(path, column, b)
+    b.end_document()
+    return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(path)])
+
+
+def _file_corpus(files: list[Path], read: Callable[[Path, _Builder], None], split: bool, name: str) -> Corpus:
+    """A corpus of several files: read once here to count each file's sentences, number the documents
+    (each file starts a new one) and hash the fingerprint; its texts (`FileTexts`) re-read a file when
+    a slice needs it, so the sentences are never all in memory."""
+
+    def file_builder(f: Path) -> _Builder:
+        fb = _Builder(split)
+        read(f, fb)
+        fb.end_document()
+        return fb
+
+    counts, docs, n_docs = [], [], 0
+    h = hashlib.sha256()
     for f in files:
-        _read_file(f, column, b)
-        b.end_document()
-    return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(f) for f in files])
+        fb = file_builder(f)
+        ids = np.asarray(fb.docs, dtype=np.int64) + n_docs
+        hash_sentences(h, fb.texts, ids.tolist())
+        counts.append(len(fb.texts))
+        docs.append(ids)
+        n_docs += fb.doc
+    texts = FileTexts(files, counts, lambda f: file_builder(f).texts)
+    doc_ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    return Corpus(texts, doc_ids, name, [str(f) for f in files], digest=h.hexdigest())
 
 
 def _glob_files(pattern: str) -> list[Path]:

@@ -6,7 +6,8 @@ import time
 
 from ..errors import ParameterError
 
-MIN_SHARE_FOR_PROJECTION = 0.05  # project the total time once this share of the rows is added
+MIN_SHARE_FOR_PROJECTION = 0.05  # project the total time once this share of the rows is added,
+MIN_SECONDS_FOR_PROJECTION = 30.0  # or once the phase has run this long (HNSW slows as it grows: a low bound)
 MiB = 2**20
 
 
@@ -43,14 +44,30 @@ class BuildBudget:
                 "(ivfpq, hnsw-sq8)",
             )
 
+    def check_projected(self, seconds: float, what: str) -> None:
+        """Refuse (`ParameterError` on max_seconds) before a step (`what`, e.g. "training on 262,144
+        rows") that cannot be stopped once begun, when the elapsed time plus its projected `seconds`
+        is over the budget."""
+        if self.max_seconds is None:
+            return
+        projected = self.elapsed() + seconds
+        if projected > self.max_seconds:
+            raise ParameterError(
+                "max_seconds",
+                f"refused the {self.kind} index build: {what} would take about {seconds:,.0f} s "
+                f"(projected from a timed run on a sample), the build about {projected:,.0f} s, over "
+                f"{{name}}={self.max_seconds:g}; nothing was written; raise {{name}}, or lower nlist",
+            )
+
     def check_time(self, done: float) -> None:
         """Stop (`ParameterError` on max_seconds) when the elapsed time, or the time projected from the
-        share `done` (0..1) of the current phase, is over the budget."""
+        share `done` (0..1) of the current phase (once 5 % of it or 30 s), is over the budget."""
         if self.max_seconds is None:
             return
         elapsed = self.elapsed()
         phase = elapsed - self.phase_start
-        projected = self.phase_start + phase / done if done >= MIN_SHARE_FOR_PROJECTION else elapsed
+        enough = done >= MIN_SHARE_FOR_PROJECTION or (done > 0 and phase >= MIN_SECONDS_FOR_PROJECTION)
+        projected = self.phase_start + phase / done if enough else elapsed
         if elapsed > self.max_seconds or (done < 1.0 and projected > self.max_seconds):
             what = f"took {elapsed:,.0f} s" if done >= 1.0 else f"would take about {projected:,.0f} s"
             raise ParameterError(

@@ -2,7 +2,7 @@
 
 Kinds (inner product on unit vectors = cosine; how each is made: `ctxvec.neighbours._recipes`):
 ``hnsw`` and ``hnsw-sq8`` (graph search over float16 / 8-bit codes), ``ivf`` (k-means cells, float16
-codes), ``ivfpq`` (OPQ + IVF with an HNSW coarse quantizer + PQ codes) and ``flat`` (every vector as
+codes), ``ivfpq`` (IVF with an HNSW coarse quantizer + PQ codes) and ``flat`` (every vector as
 float16, exact after re-scoring).
 
 Searches fetch extra candidates and re-score them exactly in float32 from the store (numpy on the
@@ -97,7 +97,9 @@ class StoreIndex(Backend):
         if self.kind == "ivfpq":  # the HNSW over the centroids needs a beam at least nprobe wide
             coarse = faiss.SearchParametersHNSW(efSearch=max(64, 2 * nprobe))
             ivf = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe, quantizer_params=coarse)
-            return faiss.SearchParametersPreTransform(index_params=ivf), ivf, coarse
+            if isinstance(faiss.downcast_index(self.index), faiss.IndexPreTransform):  # built with OPQ, before
+                return faiss.SearchParametersPreTransform(index_params=ivf), ivf, coarse
+            return ivf, coarse
         return (faiss.SearchParameters(sel=selector),)
 
     def _cells_of(self, rows: np.ndarray) -> int:

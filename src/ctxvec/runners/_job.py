@@ -89,13 +89,20 @@ class EmbedJob:
         """Every vector is written (a finalize renamed them): only finishing is left."""
         return (self.path / VECTORS).is_file() and not (self.path / PARTIAL).is_file()
 
-    def tokenize(self) -> ShardPlan | None:
-        """Pass 1 (skipped when already done): the tables, streamed shard by shard, and the plan.
+    @property
+    def tokenized(self) -> bool:
+        """Pass 1 is done (its plan and tables are on disk, or the vectors are complete)."""
+        tables = (self.path / ROWS).is_file() and (self.path / SENTENCES).is_file()
+        return self.encoded or ((self._build / PLAN).is_file() and tables)
+
+    def tokenize(self, on_sentences: Callable[[int], None] | None = None) -> ShardPlan | None:
+        """Pass 1 (skipped when already done): the tables, streamed shard by shard, and the plan;
+        `on_sentences(n)` after each shard of n sentences (a progress bar's advance).
         None when the vectors are already complete (only `finish` is left)."""
         plan_file = self._build / PLAN
         if self.encoded:
             return None
-        if plan_file.is_file() and (self.path / ROWS).is_file() and (self.path / SENTENCES).is_file():
+        if self.tokenized:
             return ShardPlan.load(plan_file)
         for stale in (self.path / PARTIAL, self._build / PROGRESS):
             stale.unlink(missing_ok=True)
@@ -109,6 +116,8 @@ class EmbedJob:
                 batches.append(shard.n_batches)
                 windowed.append(shard.n_windowed)
                 self.checkpoint("tables")
+                if on_sentences is not None:
+                    on_sentences(b - a)
         self.checkpoint("tokenized")
         if sum(rows) == 0:
             self.abandon()

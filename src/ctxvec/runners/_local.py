@@ -1,8 +1,8 @@
 """`embed`: corpus -> store, and the local runner (a thin loop over `ctxvec.runners._shards`).
 
 1. read the corpus and load the model (all bad input is caught before anything is written);
-2. pass 1 tokenizes shard by shard and streams the rows and sentences tables to disk, so
-   ``vectors.npy`` can be allocated at full size (`ctxvec.runners._job`);
+2. pass 1 tokenizes shard by shard (a progress bar counts its sentences) and streams the rows and
+   sentences tables to disk, so ``vectors.npy`` can be allocated at full size (`ctxvec.runners._job`);
 3. pass 2 re-tokenizes each shard, encodes its length-sorted batches and writes each straight
    into the vectors at the shard's row offset; a progress file lists finished batches;
 4. finalize: norms, checksums, manifest marked ``complete`` (written last).
@@ -98,7 +98,8 @@ def embed(
     docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
     job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase)
-    plan = job.tokenize()
+    with progress_bar(f"tokenizing {docs.name}", len(docs), "sent", quiet or job.tokenized) as bar:
+        plan = job.tokenize(bar.advance)
     writer = job.writer(plan)
     if plan is not None:
         done = job.done()

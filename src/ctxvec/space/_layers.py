@@ -103,7 +103,7 @@ def layer_isotropy(
     from ..encoding import EncodeSpec
 
     _check_before_encoding(sample_sentences, plot)
-    texts = read_corpus(corpus if isinstance(corpus, str | os.PathLike) else list(corpus)).texts
+    texts = list(read_corpus(corpus if isinstance(corpus, str | os.PathLike) else list(corpus)).texts)
     spec = EncodeSpec(model=model, layers="all")
     spec = replace(spec, unit=unit or spec.unit, pooling=pooling or spec.pooling)
     return _layers(
