@@ -30,13 +30,20 @@ def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
     _interrupted()
 
 
-def _interrupted() -> int:
+def _interrupted(printed: bool = False) -> int:
+    """Print the line (unless `printed`) and end now with exit 130: no atexit hooks or thread joins that a
+    second signal could turn into a traceback, and no interpreter shutdown, which ends the process by
+    SIGINT itself (status -2, not 130) when the KeyboardInterrupt crossed an ``exec`` on its way, as
+    SciPy's imports do."""
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, _quiet_exit)
     with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
-    print("ctxvec: error: interrupted", file=sys.stderr, flush=True)
-    os._exit(INTERRUPTED)  # no atexit hooks or thread joins that a second signal could turn into a traceback
+    if not printed:
+        print("ctxvec: error: interrupted", file=sys.stderr, flush=True)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(INTERRUPTED)
 
 
 def entry() -> int:
@@ -50,9 +57,10 @@ def entry() -> int:
         code = main()
     except KeyboardInterrupt:
         return _interrupted()
+    if code == INTERRUPTED:  # main caught the KeyboardInterrupt itself and printed the line
+        return _interrupted(printed=True)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # shutting down: no traceback
-        # code 130: main caught the KeyboardInterrupt itself and printed the line
-        signal.signal(signal.SIGINT, _quiet_exit if code == INTERRUPTED else _exit_interrupted)
+        signal.signal(signal.SIGINT, _exit_interrupted)
     return code
 
 
