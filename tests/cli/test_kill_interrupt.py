@@ -28,6 +28,13 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before exec: SIGINT's default disposition, as in a terminal where Ctrl-C reaches the
+    command. (A test run started in the background, `cmd &` from a script, ignores SIGINT, and a child
+    inherits that; Python then never raises KeyboardInterrupt.)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def check_interrupted(proc: subprocess.Popen[str] | subprocess.CompletedProcess[str], err: str, out: Path) -> None:
     assert "Traceback" not in err, err
     assert proc.returncode == 130, (proc.returncode, err)
@@ -42,7 +49,9 @@ def test_ctrl_c_while_importing(delay: float, store: Path, tmp_path: Path) -> No
     out, ready = tmp_path / "t.store", tmp_path / "ready"
     argv = [sys.executable, "-m", "ctxvec", "transform", str(store), "--method", "abtt", "--out", str(out)]
     env = _env(CTXVEC_TEST_READY=str(ready))
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_as_from_a_terminal
+    )
     deadline = time.monotonic() + 60
     while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)
@@ -59,7 +68,9 @@ def test_ctrl_c_at_each_phase_of_the_work(phase: str, store: Path, tmp_path: Pat
     out = tmp_path / "t.store"
     argv = [sys.executable, "-m", "ctxvec", "transform", str(store), "--method", "abtt", "--out", str(out)]
     env = _env(CTXVEC_TEST_KILL_AT=phase, CTXVEC_TEST_KILL_SIGNAL="INT")
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=120, preexec_fn=_as_from_a_terminal
+    )
     check_interrupted(proc, proc.stderr, out)
 
 
@@ -68,5 +79,7 @@ def test_ctrl_c_during_an_export(phase: str, store: Path, tmp_path: Path) -> Non
     out = tmp_path / "proj"
     argv = [sys.executable, "-m", "ctxvec", "export", str(store), "--format", "projector", "-o", str(out)]
     env = _env(CTXVEC_TEST_KILL_AT=phase, CTXVEC_TEST_KILL_SIGNAL="INT")
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=120, preexec_fn=_as_from_a_terminal
+    )
     check_interrupted(proc, proc.stderr, out)
