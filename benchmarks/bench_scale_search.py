@@ -272,15 +272,22 @@ def main() -> None:
         action="store_true",
         help="results in --log are kept; the methods missing at a size run (the exact scan again, for recall)",
     )
-    ap.add_argument("--rerun", nargs="*", default=[], help="with --resume: run these methods again at every size")
+    ap.add_argument(
+        "--rerun",
+        nargs="*",
+        default=[],
+        help="with --resume: run these methods again, at every size or at one (METHOD@ROWS)",
+    )
     args = ap.parse_args()
     done: dict[int, dict[str, dict[str, object]]] = {}
     loads: list[str] = []
     if args.resume and args.log and Path(args.log).is_file():
         done, loads = read_log(args.log, args.sizes)
         for n in done:
-            for method in args.rerun:
-                done[n].pop(method, None)
+            for entry in args.rerun:
+                method, _, rows = entry.partition("@")
+                if not rows or int(rows) == n:
+                    done[n].pop(method, None)
         print("kept from the log:", {n: sorted(rs) for n, rs in done.items()}, flush=True)
     budgets = {"exact": 0.0, "hnsw-sq8": args.budget, "ivfpq": args.ivfpq_budget}
     for n in args.sizes:

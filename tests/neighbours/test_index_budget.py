@@ -113,7 +113,7 @@ def test_default_rerank_is_raised_until_the_measured_recall_reaches_the_target(t
     assert fixed.info.params["rerank"] == 20 and fixed.info.recall_at_10 is not None
     assert fixed.info.recall_at_10 < 0.95
     tuned = build_index(store, "ivfpq", nlist=4, pq_m=4)
-    assert tuned.info.params["rerank"] in (40, 80, 160) and tuned.info.recall_at_10 is not None
+    assert tuned.info.params["rerank"] in (40, 80, 160, 320) and tuned.info.recall_at_10 is not None
     assert tuned.info.recall_at_10 >= 0.95
     assert index_info(store, "ivfpq").params["rerank"] == tuned.info.params["rerank"]  # saved as chosen
 
