@@ -75,6 +75,13 @@ def test_zeros_at_alpha_max_warm_start_and_iteration_cap():
     warm = gram_fista(y, ArrayAtoms(atoms), 0.1 * amax, tol=1e-6, warm_start=cold.coef.toarray())
     assert warm.n_iter.max() <= cold.n_iter.min() and warm.converged.all()
     np.testing.assert_allclose(warm.objective, cold.objective, rtol=1e-5)
+    y_signed = y - 3.0 * atoms[:1]  # every target needs a negative coefficient on atom 0
+    signed_amax = alpha_max(y_signed, ArrayAtoms(atoms), False)
+    signed = gram_fista(y_signed, ArrayAtoms(atoms), 0.1 * signed_amax, positive=False, tol=1e-6)
+    again = gram_fista(
+        y_signed, ArrayAtoms(atoms), 0.1 * signed_amax, positive=False, tol=1e-6, warm_start=signed.coef.toarray()
+    )
+    assert (signed.coef.toarray() < 0).any() and again.n_iter.max() <= signed.n_iter.min()  # negatives kept
     capped = gram_fista(y, ArrayAtoms(atoms), 0.01 * amax, tol=1e-12, max_iter=3)
     assert (capped.n_iter == 3).all() and not capped.converged.any()
     with pytest.raises(ParameterError, match="tol"):
