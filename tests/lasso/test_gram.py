@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.linear_model import Lasso
+from test_lasso import sk_objective
 
 from ctxvec.errors import ParameterError
 from ctxvec.lasso import ArrayAtoms, alpha_max, fista, gram_fista, kkt_violation, lasso_objective
@@ -22,18 +22,6 @@ def problem(seed: int, n_atoms: int, dim: int, k: int) -> tuple[np.ndarray, np.n
     return atoms.astype(np.float32), targets.astype(np.float32)
 
 
-def sklearn_objective(y: np.ndarray, atoms: np.ndarray, alpha: np.ndarray, positive: bool) -> np.ndarray:
-    coef = np.stack(
-        [
-            Lasso(alpha=a, positive=positive, fit_intercept=False, tol=1e-12, max_iter=200_000)
-            .fit(atoms.T.astype(np.float64), t.astype(np.float64))
-            .coef_
-            for t, a in zip(y, alpha, strict=True)
-        ]
-    )
-    return lasso_objective(y, atoms, coef, alpha)
-
-
 @settings(max_examples=10, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
@@ -46,7 +34,7 @@ def test_gram_fista_reaches_sklearn_objective(seed, n_atoms, dim, rel, positive)
     atoms, y = problem(seed, n_atoms, dim, 6)
     alpha = rel * alpha_max(y, ArrayAtoms(atoms), positive)
     res = gram_fista(y, ArrayAtoms(atoms), alpha, positive=positive, tol=1e-6, max_iter=20_000)
-    ref = sklearn_objective(y, atoms, alpha, positive)
+    _, ref = sk_objective(y.astype(np.float64), atoms, alpha, positive)
     assert np.all(res.objective <= ref * (1 + 1e-5) + 1e-9)
     coef = res.coef.toarray()
     if positive:

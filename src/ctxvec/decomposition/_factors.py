@@ -258,7 +258,7 @@ def top_activations(
     best_i = torch.zeros((nf, 0), dtype=torch.int64)
     counts = np.zeros(nf, dtype=np.int64)
     workers = max(1, n_workers or torch.get_num_threads())
-    learner.sparse_codes(np.zeros((0, source.dim), np.float32))  # the Gram matrix, once, before the threads
+    learner._atoms().lipschitz()  # the Gram matrix and step size, once, before the threads share them
     pending: deque[tuple[int, int, Future[sp.csr_array]]] = deque()
 
     def merge(start: int, n: int, codes: sp.csr_array) -> None:
