@@ -210,7 +210,7 @@ def table(results: dict[int, list[dict[str, object]]], load: str) -> str:
         "faiss) in brackets, **HWM** its VmHWM (also counting the pages of the memory-mapped vectors "
         "it read), **est.** the estimate the memory budget checks (`IndexPlan.peak_bytes`). Index "
         f"builds ran under a time budget (`max_seconds`: {budgets}); a refused build shows the budget's message "
-        f"and how long it ran before refusing. Machine shared with two other engineers (load {load}): "
+        f"and how long it ran before refusing. Load while it ran: {load}; other jobs may have shared the cores: "
         "compare ratios within a size.",
         "",
         "| rows | method | ms/query | recall@10 | build s | size MiB | peak MiB | HWM MiB | est. MiB |",
