@@ -197,7 +197,6 @@ class StoreWriter:
             offset = f.tell()
         return cls(p, manifest, (int(shape[0]), int(shape[1])), np.dtype(dt), offset)
 
-
     def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Write (k, dim) `vectors` at (k,) row ids `rows` (any order; runs of consecutive ids go in
         one write each)."""
@@ -215,7 +214,7 @@ class StoreWriter:
     def _pwrite(self, row: int, data: np.ndarray) -> None:
         if self._fd is None:
             raise CtxvecError(f"the writer of {self.path} is closed")
-        os.pwrite(self._fd, data.tobytes(), self._offset + row * self._row_bytes)
+        os.pwrite(self._fd, data.data.cast("B"), self._offset + row * self._row_bytes)  # no copy
 
     def flush(self) -> None:
         """Make everything written so far durable."""
