@@ -45,8 +45,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--compute-dtype",
         choices=COMPUTE_DTYPES,
-        default="float32",
-        help="model arithmetic (bfloat16 is ~2x faster on CPUs with AMX/AVX512-BF16)",
+        default="auto",
+        help="model arithmetic (auto: bfloat16 for the default model on CPUs with AVX512-BF16/AMX, else float32; "
+        "int8: dynamic quantization, CPU only)",
     )
     p.add_argument("--dtype", choices=STORAGE_DTYPES, default="float16", help="storage dtype of vectors.npy")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")

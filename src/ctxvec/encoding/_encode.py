@@ -9,7 +9,7 @@ group windows into length-sorted batches under a token budget, run the model und
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from ._models import (
     ModelRef,
     load_model,
     load_tokenizer,
+    resolve_compute_dtype,
     resolve_device,
     resolve_model,
     weights_sha256,
@@ -77,10 +78,12 @@ class BatchEncoder:
 
     @classmethod
     def load(cls, spec: EncodeSpec, device: str = "auto", batch_tokens: int = DEFAULT_BATCH_TOKENS) -> BatchEncoder:
-        """Resolve and load the spec's model on `device`."""
+        """Resolve and load the spec's model on `device`; the encoder's `spec` holds the precision
+        actually used (``auto`` resolved)."""
         spec.validate()
         ref = resolve_model(spec.model)
         dev = resolve_device(device)
+        spec = replace(spec, compute_dtype=resolve_compute_dtype(spec.compute_dtype, ref, dev))
         tokenizer = load_tokenizer(ref)
         model = load_model(ref, dev, spec.compute_dtype)
         cfg = model.config

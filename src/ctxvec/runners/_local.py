@@ -47,7 +47,7 @@ def embed(
     keep_special: bool = False,
     max_length: int | None = None,
     window_overlap: int | None = None,
-    compute_dtype: str = "float32",
+    compute_dtype: str = "auto",
     dtype: str = "float16",
     device: str = "auto",
     batch_tokens: int = DEFAULT_BATCH_TOKENS,
@@ -97,7 +97,7 @@ def embed(
         import_ray()  # a missing extra is reported before any work
     docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
-    job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase)
+    job = EmbedJob.start(out_path, docs, encoder, encoder.spec, dtype, shard_sentences, on_phase)  # auto resolved
     with progress_bar(f"tokenizing {docs.name}", len(docs), "sent", quiet or job.tokenized) as bar:
         plan = job.tokenize(bar.advance)
     writer = job.writer(plan)
