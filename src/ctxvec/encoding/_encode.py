@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._threads import thread_limits
 from ..errors import ParameterError
 from ._models import (
     ModelRef,
@@ -31,6 +32,10 @@ from ._tokenize import SpecialTokens, Tokenized, plan_batches, tokenize
 if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerFast
+
+
+SINGLE_THREAD_TOKENS = 512
+"""Calls with at most this many tokens (a query sentence) compute on one thread."""
 
 
 @dataclass
@@ -245,8 +250,11 @@ class BatchEncoder:
             )
         )
         vectors = np.zeros(shape, dtype=np.float32)
-        for rows, vec in self.iter_batches(tok):
-            vectors[rows] = vec
+        # a sentence or two: one thread (OpenMP workers only wait on each other over such small
+        # matrices, and on a loaded machine a query then takes seconds instead of milliseconds)
+        with thread_limits(1 if tok.n_tokens <= SINGLE_THREAD_TOKENS else None):
+            for rows, vec in self.iter_batches(tok):
+                vectors[rows] = vec
         return EncodedBatch(
             vectors=vectors,
             sentence_index=tok.row_sentence,
