@@ -179,8 +179,6 @@ def uptime() -> str:
 
 
 def main() -> None:
-    from _results import write_section
-
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -196,16 +194,19 @@ def main() -> None:
         worker(args.worker, args.corpus, args.out)
         return
 
+    from ctxvec import Store
     from ctxvec.corpus import read_corpus
 
     results: dict[str, list[dict[str, float]]] = {m: [] for m in METHODS}
     loads = [uptime()]
+    peak = {"float32": matmul_gflops("float32"), "bfloat16": matmul_gflops("bfloat16")}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = f"{tmp}/sentences.txt"
         texts = read_corpus("wiki", limit=args.n).texts
         Path(corpus).write_text("\n".join(t.replace("\n", " ") for t in texts) + "\n")
         tokens = count_tokens(corpus)
         outs = {m: f"{tmp}/{m}" + ("" if m.startswith("ctxvec") else ".npy") for m in (*METHODS, "ctxvec-int8")}
+        report = Report(args, tokens, peak, loads, results)
         for r in range(args.rounds):
             order = [m for m in METHODS if m != "blog" or r < args.blog_rounds]
             for method in order if r % 2 == 0 else order[::-1]:
@@ -213,82 +214,103 @@ def main() -> None:
                 results[method].append(res)
                 print(f"round {r} {method}: {res} load {uptime()}", flush=True)
             loads.append(uptime())
-        int8 = run("ctxvec-int8", corpus, outs["ctxvec-int8"], args.threads)
-        print("ctxvec-int8", int8, flush=True)
-        from ctxvec import Store
-
-        default_dtype = Store.open(outs["ctxvec"]).manifest["encode"]["compute_dtype"]
-        fp32 = load_vectors("ctxvec-fp32", outs["ctxvec-fp32"])
-        same_bytes = (
-            None if args.rounds < 2 else np.array_equal(fp32, load_vectors("ctxvec-fp32", outs["ctxvec-fp32"] + ".1"))
-        )
-        fid = {
-            "bfloat16": fidelity(fp32, load_vectors("ctxvec", outs["ctxvec"]), args.queries),
-            "int8": fidelity(fp32, load_vectors("ctxvec-int8", outs["ctxvec-int8"]), args.queries),
-        }
-        full = None
+            if r == 0:  # fidelity and int8 from the first round's stores
+                report.int8 = run("ctxvec-int8", corpus, outs["ctxvec-int8"], args.threads)
+                print("ctxvec-int8", report.int8, flush=True)
+                report.default_dtype = Store.open(outs["ctxvec"]).manifest["encode"]["compute_dtype"]
+                fp32 = load_vectors("ctxvec-fp32", outs["ctxvec-fp32"])
+                report.n_rows = len(fp32)
+                report.fidelity = {
+                    "bfloat16": fidelity(fp32, load_vectors("ctxvec", outs["ctxvec"]), args.queries),
+                    "int8": fidelity(fp32, load_vectors("ctxvec-int8", outs["ctxvec-int8"]), args.queries),
+                }
+            if r == 1:
+                second = load_vectors("ctxvec-fp32", outs["ctxvec-fp32"] + ".1")
+                report.same_bytes = np.array_equal(load_vectors("ctxvec-fp32", outs["ctxvec-fp32"]), second)
+            report.write(rounds_done=r + 1)  # after every round: an interrupted run still leaves its figures
         if not args.no_full:
-            full = run("ctxvec", "wiki", f"{tmp}/full", args.threads)
+            report.full = run("ctxvec", "wiki", f"{tmp}/full", args.threads)
             full_manifest = Store.open(f"{tmp}/full").manifest
-            full.update(tokens=full_manifest["n_tokens"], rows=full_manifest["n_rows"])
-            print("full", full, flush=True)
-    peak = {"float32": matmul_gflops("float32"), "bfloat16": matmul_gflops("bfloat16")}
-    loads.append(uptime())
+            report.full.update(tokens=full_manifest["n_tokens"], rows=full_manifest["n_rows"])
+            print("full", report.full, flush=True)
+            loads.append(uptime())
+            report.write(rounds_done=args.rounds)
 
-    def med(m: str, key: str = "seconds") -> float:
-        return float(np.median([x[key] for x in results[m]]))
 
-    st = med("sentence-transformers")
-    compute = {"ctxvec": default_dtype, "ctxvec-fp32": "float32"}
-    avg_len = tokens / args.n
-    lines = [
-        f"{args.n} `wiki` sentences ({tokens:,} real tokens), default model, {args.threads} threads for every method, "
-        f"{args.rounds} alternating rounds (blog: {min(args.blog_rounds, args.rounds)}). Load average (1 min) "
-        f"before, after each round and at the end: {', '.join(loads)} on {os.cpu_count()} cores. Whole processes: "
-        "interpreter, imports, model loading, embedding, writing the vectors. ctxvec's default precision on this "
-        f"machine: **{default_dtype}**. Matmul peak measured in this run (2048², {args.threads} threads): float32 "
-        f"{peak['float32']:.0f} GFLOP/s, bfloat16 {peak['bfloat16']:.0f} GFLOP/s.",
-        "",
-        "| method | compute | seconds, median (range) | tokens/s | × sentence-transformers | CPU s | "
-        "× sentence-transformers (CPU s) | share of matmul peak | peak RSS |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for m in METHODS:
-        secs = [x["seconds"] for x in results[m]]
-        rate = tokens / med(m)
-        c = compute.get(m, "float32")
-        share = rate * flops_per_token(avg_len) / (peak.get(c, peak["float32"]) * 1e9)
-        lines.append(
-            f"| {m} | {c} | {med(m):.1f} ({min(secs):.1f}–{max(secs):.1f}) | {rate:,.0f} | {st / med(m):.2f}× | "
-            f"{med(m, 'cpu'):.1f} | {med('sentence-transformers', 'cpu') / med(m, 'cpu'):.2f}× | {share:.0%} | {max(x['peak_mb'] for x in results[m]):,.0f} MB |"
-        )
-    lines += [
-        "",
-        f"Targets: default ≥ 1.5× sentence-transformers: **{st / med('ctxvec'):.2f}×**; float32 ≥ 1.2× the plain "
-        f"loop: **{med('loop') / med('ctxvec-fp32'):.2f}×**; bfloat16 (when default) ≥ 2.5× sentence-transformers: "
-        f"**{st / med('ctxvec'):.2f}×**. int8 (opt-in, one run): {int8['seconds']:.1f} s, "
-        f"{tokens / int8['seconds']:,.0f} tokens/s.",
-        "",
-        f"Fidelity of the stored vectors (float16 storage) to float32 compute, {len(fp32):,} word rows; top-10 "
-        f"overlap over {min(args.queries, len(fp32)):,} occurrences drawn with seed 0, searched among all rows. "
-        f"Thresholds for a default: mean cosine ≥ {MEAN_COS_MIN}, top-10 overlap ≥ {TOP10_MIN}.",
-        "",
-        "| compute | mean cosine | min cosine | top-10 overlap | clears the thresholds |",
-        "|---|---:|---:|---:|---|",
-    ]
-    for name, f in fid.items():
-        ok = f["mean_cos"] >= MEAN_COS_MIN and f["top10"] >= TOP10_MIN
-        lines.append(
-            f"| {name} | {f['mean_cos']:.6f} | {f['min_cos']:.5f} | {f['top10']:.4f} | {'yes' if ok else 'no'} |"
-        )
-    if same_bytes is not None:
-        lines.append(f"\nTwo float32 runs wrote byte-identical vectors: {'yes' if same_bytes else 'no'}.")
-    if full:
-        lines.append(
-            f"\nWhole `wiki` corpus with the defaults ({full['rows']:,} word rows, {full['tokens']:,} tokens, one run): "
-            f"{full['seconds']:.0f} s, {full['tokens'] / full['seconds']:,.0f} tokens/s, peak RSS {full['peak_mb']:,.0f} MB."
-        )
-    write_section("bench_embed", "\n".join(lines))
+class Report:
+    """The bench_embed section of RESULTS.md from the rounds run so far."""
+
+    def __init__(self, args: argparse.Namespace, tokens: int, peak: dict[str, float], loads: list[str], results: dict):
+        self.args, self.tokens, self.peak, self.loads, self.results = args, tokens, peak, loads, results
+        self.default_dtype = "?"
+        self.int8: dict[str, float] = {}
+        self.fidelity: dict[str, dict[str, float]] = {}
+        self.n_rows = 0
+        self.same_bytes: bool | None = None
+        self.full: dict[str, float] | None = None
+
+    def med(self, m: str, key: str = "seconds") -> float:
+        return float(np.median([x[key] for x in self.results[m]]))
+
+    def write(self, rounds_done: int) -> None:
+        from _results import write_section
+
+        args, tokens, peak, med = self.args, self.tokens, self.peak, self.med
+        st = med("sentence-transformers")
+        compute = {"ctxvec": self.default_dtype, "ctxvec-fp32": "float32"}
+        avg_len = tokens / args.n
+        lines = [
+            f"{args.n} `wiki` sentences ({tokens:,} real tokens), default model, {args.threads} threads for every "
+            f"method, {rounds_done} of {args.rounds} alternating rounds (blog: {min(args.blog_rounds, rounds_done)}). "
+            f"Load average (1 min) before, after each round and at the end: {', '.join(self.loads)} on "
+            f"{os.cpu_count()} cores. Whole processes: interpreter, imports, model loading, embedding, writing the "
+            f"vectors. ctxvec's default precision on this machine: **{self.default_dtype}**. Matmul peak measured "
+            f"in this run (2048², {args.threads} threads): float32 {peak['float32']:.0f} GFLOP/s, bfloat16 "
+            f"{peak['bfloat16']:.0f} GFLOP/s.",
+            "",
+            "| method | compute | seconds, median (range) | tokens/s | × sentence-transformers | CPU s | "
+            "× sentence-transformers (CPU s) | share of matmul peak | peak RSS |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for m in METHODS:
+            secs = [x["seconds"] for x in self.results[m]]
+            rate = tokens / med(m)
+            c = compute.get(m, "float32")
+            share = rate * flops_per_token(avg_len) / (peak.get(c, peak["float32"]) * 1e9)
+            lines.append(
+                f"| {m} | {c} | {med(m):.1f} ({min(secs):.1f}–{max(secs):.1f}) | {rate:,.0f} | {st / med(m):.2f}× | "
+                f"{med(m, 'cpu'):.1f} | {med('sentence-transformers', 'cpu') / med(m, 'cpu'):.2f}× | {share:.0%} | "
+                f"{max(x['peak_mb'] for x in self.results[m]):,.0f} MB |"
+            )
+        lines += [
+            "",
+            f"Targets (wall-clock medians): default ≥ 1.5× sentence-transformers: **{st / med('ctxvec'):.2f}×**; "
+            f"float32 ≥ 1.2× the plain loop: **{med('loop') / med('ctxvec-fp32'):.2f}×**; bfloat16 (the default "
+            f"here) ≥ 2.5× sentence-transformers: **{st / med('ctxvec'):.2f}×**. int8 (opt-in, one run): "
+            f"{self.int8['seconds']:.1f} s, {tokens / self.int8['seconds']:,.0f} tokens/s, "
+            f"{self.int8['cpu']:.1f} CPU s.",
+            "",
+            f"Fidelity of the stored vectors (float16 storage) to float32 compute, {self.n_rows:,} word rows; top-10 "
+            f"overlap over {min(args.queries, self.n_rows):,} occurrences drawn with seed 0, searched among all rows. "
+            f"Thresholds for a default: mean cosine ≥ {MEAN_COS_MIN}, top-10 overlap ≥ {TOP10_MIN}.",
+            "",
+            "| compute | mean cosine | min cosine | top-10 overlap | clears the thresholds |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for name, f in self.fidelity.items():
+            ok = f["mean_cos"] >= MEAN_COS_MIN and f["top10"] >= TOP10_MIN
+            lines.append(
+                f"| {name} | {f['mean_cos']:.6f} | {f['min_cos']:.5f} | {f['top10']:.4f} | {'yes' if ok else 'no'} |"
+            )
+        if self.same_bytes is not None:
+            lines.append(f"\nTwo float32 runs wrote byte-identical vectors: {'yes' if self.same_bytes else 'no'}.")
+        if self.full:
+            f = self.full
+            lines.append(
+                f"\nWhole `wiki` corpus with the defaults ({f['rows']:,} word rows, {f['tokens']:,} tokens, one run): "
+                f"{f['seconds']:.0f} s, {f['tokens'] / f['seconds']:,.0f} tokens/s, peak RSS {f['peak_mb']:,.0f} MB."
+            )
+        write_section("bench_embed", "\n".join(lines))
 
 
 if __name__ == "__main__":
