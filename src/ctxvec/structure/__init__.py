@@ -23,6 +23,7 @@ _EXPORTS = {
     "SenseMap": "_write",
     "SenseRule": "_senses",
     "SenseSplit": "_senses",
+    "QuerySense": "_senses",
     "Senses": "_senses",
     "check_placement": "_project",
     "check_plot_path": "_write",
@@ -44,7 +45,7 @@ _EXPORTS = {
     "save_projection": "_write",
     "senses_projection": "_project",
     "split_senses": "_senses",
-    "word_senses": "_senses",
+    "word_senses": "_word_senses",
     "write_sense_map": "_write",
     "write_word_plot": "_write",
 }
@@ -60,6 +61,7 @@ __all__ = [
     "PlacedQuery",
     "Projection",
     "ProjectionOptions",
+    "QuerySense",
     "SavedPlot",
     "Sense",
     "SenseMap",
@@ -110,5 +112,6 @@ if TYPE_CHECKING:
         project_words,
         senses_projection,
     )
-    from ._senses import Sense, SenseRule, Senses, SenseSplit, split_senses, word_senses
+    from ._senses import QuerySense, Sense, SenseRule, Senses, SenseSplit, split_senses
+    from ._word_senses import word_senses
     from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot
