@@ -16,9 +16,23 @@ import numpy as np
 
 from ctxvec.store import Store
 
-WORDS = (
-    "charge bank plant spring cold court light match state cell current power interest party record".split()
-)
+WORDS = [
+    "charge",
+    "bank",
+    "plant",
+    "spring",
+    "cold",
+    "court",
+    "light",
+    "match",
+    "state",
+    "cell",
+    "current",
+    "power",
+    "interest",
+    "party",
+    "record",
+]
 
 
 def main() -> None:

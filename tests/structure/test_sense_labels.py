@@ -57,7 +57,16 @@ def test_labels_pick_the_nearest_synset_and_say_when_none_is_good():
     assert first.synset == ss[2].name and first.match and first.runner_up == ss[0].name
     assert first.score == pytest.approx(0.9 / np.linalg.norm(centroids[0]), abs=1e-6)
     assert second.synset == ss[0].name and not second.match  # cosine 0.2: "no good match"
-    assert set(first.to_dict()) == {"synset", "gloss", "score", "runner_up", "runner_up_score", "match", "evidence", "decided_by"}
+    assert set(first.to_dict()) == {
+        "synset",
+        "gloss",
+        "score",
+        "runner_up",
+        "runner_up_score",
+        "match",
+        "evidence",
+        "decided_by",
+    }
 
 
 @pytest.fixture(scope="module")
