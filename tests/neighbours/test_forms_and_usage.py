@@ -130,6 +130,7 @@ def test_usage_reference_is_the_leave_one_out_support_of_contextual_parts(sense_
     np.testing.assert_allclose(mean, units.mean(axis=0), atol=1e-5)  # the word's mean unit vector
     r = units - units.mean(axis=0)
     r /= np.linalg.norm(r, axis=1, keepdims=True)  # contextual parts, unit length
+    np.testing.assert_allclose(parts, r, atol=1e-5)
     g = r @ r.T
     np.fill_diagonal(g, -np.inf)  # never itself
     picked = np.sort(np.random.default_rng(1).choice(np.arange(len(rows)), size=12, replace=False))

@@ -97,7 +97,7 @@ def test_a_verb_use_never_gets_a_noun_synset():
 
 
 def test_the_label_abstains_when_the_evidence_is_not_decisive():
-    synsets, found = _toy()
+    _, found = _toy()
     mean = np.zeros(8)
     between = Items(np.array([[1.0, 1.0, 0, 0, 0, 0, 0, 0]]), [{}], np.zeros((1, 4)), np.zeros(1))
     label = label_items(between, found, mean, frozenset({"record"}), min_probability=0.9)[0][0]
