@@ -29,7 +29,7 @@ _TOKENS = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
 
 @dataclass
 class LemmaItems:
-    """One lemma's items: features (n, m, 4), allowed synsets (n, m), truth (n,) synset index, and the
+    """One lemma's items: features (n, m, 5), allowed synsets (n, m), truth (n,) synset index, and the
     earlier labeller's choice (n,): the synset vector of highest raw cosine (leave-one-out)."""
 
     lemma: str
@@ -38,6 +38,7 @@ class LemmaItems:
     allowed: np.ndarray
     truth: np.ndarray
     before: np.ndarray
+    counts: np.ndarray
 
 
 def lemma_items(store: Store, lemma: str, seed: int = 0) -> LemmaItems | None:
@@ -75,7 +76,7 @@ def lemma_items(store: Store, lemma: str, seed: int = 0) -> LemmaItems | None:
         tag, bag = sentence_context([m.group() for m in tokens_m], at, own)
         shares, decided = pos_summary([tag])
         items = Items((vec[i] - mean)[None, :], [dict.fromkeys(bag, 1.0)], shares[None, :], np.array([decided]))
-        feats.append(synset_features(items, synsets, svec - mean[None, :], usable, own, [sents[i]])[0])
+        feats.append(synset_features(items, synsets, svec - mean[None, :], usable, own, [sents[i]], mean)[0])
         allowed.append(allowed_synsets(items, synsets)[0])
         truth.append(s)
         raw_cos = np.where(usable, svec @ vec[i], -np.inf)
@@ -83,37 +84,56 @@ def lemma_items(store: Store, lemma: str, seed: int = 0) -> LemmaItems | None:
     if not feats:
         return None
     return LemmaItems(
-        lemma, [s.name for s in synsets], np.stack(feats), np.stack(allowed), np.array(truth), np.array(before)
+        lemma,
+        [s.name for s in synsets],
+        np.stack(feats),
+        np.stack(allowed),
+        np.array(truth),
+        np.array(before),
+        np.array([s.count for s in synsets]),
     )
 
 
+def usage_weights(it: LemmaItems) -> np.ndarray:
+    """(n,) weights of a lemma's items so that its synsets count as often as SemCor uses them (add-one),
+    not as often as WordNet gives examples (one or two per synset): mean 1 over the lemma's items."""
+    per_synset = np.bincount(it.truth, minlength=len(it.counts))
+    w = (it.counts[it.truth] + 1.0) / per_synset[it.truth]
+    return np.asarray(w * len(w) / w.sum())
+
+
 def fit_weights(items: list[LemmaItems], l2: float = 0.01) -> np.ndarray:
-    """Conditional-logit weights (4,) maximising the likelihood of the true synset among the allowed
-    ones (softmax over each item's allowed synsets), with a small L2 penalty."""
+    """Conditional-logit weights (5,) maximising the likelihood of the true synset among the allowed
+    ones (softmax over each item's allowed synsets), items weighted by `usage_weights`, with a small L2
+    penalty. The part-of-speech weight stays 0: on a single example the part-of-speech rule leaves only
+    synsets of one part of speech, so its soft weight cannot be learned there (the rule acts instead)."""
     from scipy.optimize import minimize
 
     def nll(w: np.ndarray) -> tuple[float, np.ndarray]:
         total, grad = 0.0, np.zeros_like(w)
         for it in items:
+            uw = usage_weights(it)
             s = np.where(it.allowed, it.features @ w, -np.inf)
             s -= s.max(axis=1, keepdims=True)
             p = np.exp(s)
             p /= p.sum(axis=1, keepdims=True)
             idx = np.arange(len(it.truth))
-            total -= float(np.log(np.maximum(p[idx, it.truth], 1e-300)).sum())
+            total -= float((uw * np.log(np.maximum(p[idx, it.truth], 1e-300))).sum())
             expect = np.einsum("nm,nmf->nf", np.where(it.allowed, p, 0.0), np.nan_to_num(it.features))
-            grad -= (it.features[idx, it.truth] - expect).sum(axis=0)
+            grad -= (uw[:, None] * (it.features[idx, it.truth] - expect)).sum(axis=0)
         return total + l2 * float(w @ w), grad + 2 * l2 * w
 
-    res = minimize(nll, np.array([5.0, 0.5, 1.0, 2.0]), jac=True, method="L-BFGS-B")
+    bounds = [(None, None)] * 4 + [(0.0, 0.0)]
+    res = minimize(nll, np.array([5.0, 10.0, 0.5, 1.0, 0.0]), jac=True, method="L-BFGS-B", bounds=bounds)
     return np.asarray(res.x)
 
 
-def scores(items: list[LemmaItems], weights: np.ndarray, threshold: float) -> dict[str, float]:
+def scores(items: list[LemmaItems], weights: np.ndarray, threshold: float, weighted: bool = False) -> dict[str, float]:
     """Accuracy of the earlier labeller, of the evidence's forced choice, and with abstention below `threshold`:
-    right / wrong / abstained shares, precision of the answered ones."""
-    n = right_before = right_forced = right = wrong = abstained = 0
+    right / wrong / abstained shares, precision of the answered ones; `weighted`: items by `usage_weights`."""
+    n = right_before = right_forced = right = wrong = abstained = 0.0
     for it in items:
+        uw = usage_weights(it) if weighted else np.ones(len(it.truth))
         s = np.where(it.allowed, it.features @ weights, -np.inf)
         s -= s.max(axis=1, keepdims=True)
         p = np.exp(s)
@@ -121,12 +141,12 @@ def scores(items: list[LemmaItems], weights: np.ndarray, threshold: float) -> di
         best = p.argmax(axis=1)
         ok = best == it.truth
         confident = p.max(axis=1) >= threshold
-        n += len(ok)
-        right_before += int((it.before == it.truth).sum())
-        right_forced += int(ok.sum())
-        right += int((ok & confident).sum())
-        wrong += int((~ok & confident).sum())
-        abstained += int((~confident).sum())
+        n += float(uw.sum())
+        right_before += float(uw[it.before == it.truth].sum())
+        right_forced += float(uw[ok].sum())
+        right += float(uw[ok & confident].sum())
+        wrong += float(uw[~ok & confident].sum())
+        abstained += float(uw[~confident].sum())
     return {
         "n": n,
         "before": right_before / n,

@@ -69,6 +69,8 @@ def test_synsets_carry_semcor_counts_lexnames_and_pointers():
         ("the current president", "current", "a"),
         ("they plant trees", "plant", "v"),
         ("the cells divide", "cells", "n"),
+        ("In spring of 1953", "spring", "n"),  # -ing of the base form is no participle
+        ("they sing songs", "sing", "v"),
     ],
 )
 def test_part_of_speech_from_form_and_neighbours(sentence, word, pos):

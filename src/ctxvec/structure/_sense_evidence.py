@@ -6,6 +6,8 @@ A sense (or one occurrence) is compared with each synset of its word on:
   and the synset vector (its examples and gloss embedded with the store's model, `embed_synsets`)
   minus the same mean. Raw cosines are all high (the word's identity dominates every vector); the
   contextual parts compare what the contexts add.
+- ``cosine``: the raw cosine of the same two vectors (what the earlier labeller used alone): the contextual
+  parts say little for the word's dominant sense, whose centroid is close to the word's mean.
 - ``prior``: log of the synset's SemCor frequency share among the word's synsets (``index.sense`` tag
   counts, add-one smoothed): WordNet's own "how often is this sense used".
 - ``lesk``: overlap of the words around the occurrences (lemmatised, stop words out; each weighted by
@@ -21,9 +23,11 @@ A sense (or one occurrence) is compared with each synset of its word on:
 The score of a synset is ``WEIGHTS · features``; a softmax over the word's synsets gives a probability.
 The label is confident when its probability is at least `MIN_PROBABILITY`; otherwise the answer is
 "no confident WordNet match" with the nearest synset. The weights were fitted (conditional logit) on
-WordNet's own example sentences of a seeded sample of words and the threshold chosen on a second,
-disjoint sample (`benchmarks/bench_senses.py --calibrate`, default model all-MiniLM-L6-v2); figures
-on a third sample and on hand-judged corpus occurrences are in benchmarks/RESULTS.md.
+WordNet's own example sentences of a seeded sample of words, each weighted by its synset's SemCor
+frequency (WordNet gives every synset one or two examples, a corpus uses frequent senses far more), and
+the threshold chosen on the calibration half of the hand-judged corpus occurrences
+(`benchmarks/bench_senses.py --calibrate`, default model all-MiniLM-L6-v2); figures on a disjoint
+WordNet sample and on the other half of the judged occurrences are in benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ import numpy as np
 
 from ._synsets import Synset, related_synsets
 
-FEATURES = ("embedding", "prior", "lesk", "pos")
-#: Fitted by `bench_senses.py --calibrate` (conditional logit on WordNet examples, seed 0, 200 words).
-WEIGHTS = np.array([8.0, 0.6, 1.5, 4.0])
-#: The smallest softmax probability of a confident label (chosen on held-out WordNet words, seed 1).
-MIN_PROBABILITY = 0.5
+FEATURES = ("embedding", "cosine", "prior", "lesk", "pos")
+#: Fitted by `bench_senses.py --calibrate` (conditional logit on the examples of 60 WordNet words, seed 0,
+#: each weighted by its synset's SemCor frequency; the part-of-speech weight is held at 0, see there).
+WEIGHTS = np.array([1.152, 8.542, 1.193, 2.684, 0.0])
+#: The smallest softmax probability of a confident label: the most precise threshold abstaining on at most
+#: 25 % of the calibration half of the judged corpus occurrences (bench_senses.CALIBRATION_WORDS).
+MIN_PROBABILITY = 0.6
 #: Share of the decided occurrences one part of speech must hold to rule out synsets of the others.
 POS_RULE = 0.7
 WINDOW = 10
@@ -286,19 +292,20 @@ def synset_features(
     usable: np.ndarray,
     own: frozenset[str],
     leave_out: list[str | None] | None = None,
+    mean: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(n_items, m, 4) features (`FEATURES`) of every item against every synset (module doc);
+    """(n_items, m, 5) features (`FEATURES`) of every item against every synset (module doc);
     `synset_residuals` (m, dim): synset vectors minus the word's mean; `usable` (m,): synsets that
     have a vector (others get embedding 0). `leave_out[i]`: an example left out of item i's signatures."""
     n, m = len(items.bags), len(synsets)
+    mean = np.zeros(items.residuals.shape[1]) if mean is None else mean
     out = np.zeros((n, m, len(FEATURES)))
-    # embedding: contextual parts
-    r = items.residuals / np.maximum(np.linalg.norm(items.residuals, axis=1, keepdims=True), 1e-12)
-    s = synset_residuals / np.maximum(np.linalg.norm(synset_residuals, axis=1, keepdims=True), 1e-12)
-    out[:, :, 0] = np.where(usable[None, :], r @ s.T, 0.0)
+    out[:, :, 0] = np.where(usable[None, :], _cosines(items.residuals, synset_residuals), 0.0)  # contextual parts
+    raw = _cosines(items.residuals + mean[None, :], synset_residuals + mean[None, :])
+    out[:, :, 1] = np.where(usable[None, :], raw - raw[:, usable].mean(axis=1, keepdims=True), 0.0)
     # prior: SemCor shares
     counts = np.array([ss.count for ss in synsets], dtype=np.float64)
-    out[:, :, 1] = np.log((counts + 1.0) / (counts.sum() + m))[None, :]
+    out[:, :, 2] = np.log((counts + 1.0) / (counts.sum() + m))[None, :]
     # lesk
     distinct = sorted({e for e in (leave_out or []) if e is not None})
     sigs: dict[str | None, list[set[str]]] = {None: [signature(ss, own) for ss in synsets]}
@@ -311,12 +318,19 @@ def synset_features(
         for j, sig in enumerate(mine):
             if sig:
                 hit = sum(share * idf.get(w, math.log(1.0 + m)) for w, share in bag.items() if w in sig)
-                out[i, j, 2] = hit / math.sqrt(len(sig))
+                out[i, j, 3] = hit / math.sqrt(len(sig))
     # part of speech
     classes = np.array([POS_ORDER.index(ss.word_class) for ss in synsets])
     has = items.decided > 0
-    out[:, :, 3] = np.where(has[:, None], items.pos_shares[:, classes] - 0.5, 0.0)
+    out[:, :, 4] = np.where(has[:, None], items.pos_shares[:, classes] - 0.5, 0.0)
     return out
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(n, m) cosines of the rows of (n, d) `a` and (m, d) `b`."""
+    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
+    return np.asarray(a @ b.T)
 
 
 def allowed_synsets(items: Items, synsets: list[Synset]) -> np.ndarray:
@@ -331,7 +345,7 @@ def allowed_synsets(items: Items, synsets: list[Synset]) -> np.ndarray:
 
 
 def probabilities(features: np.ndarray, allowed: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
-    """(n, m) softmax over the allowed synsets of `weights` · features (n, m, 4); 0 where not allowed."""
+    """(n, m) softmax over the allowed synsets of `weights` · features (n, m, 5); 0 where not allowed."""
     scores = np.where(allowed, features @ weights, -np.inf)
     scores -= scores.max(axis=1, keepdims=True)
     e = np.exp(scores)
@@ -341,7 +355,7 @@ def probabilities(features: np.ndarray, allowed: np.ndarray, weights: np.ndarray
 def deciding_evidence(
     features: np.ndarray, best: int, second: int | None, weights: np.ndarray = WEIGHTS
 ) -> dict[str, float]:
-    """Each feature's contribution (weight × difference) to the best synset's lead over the second, (4,)
-    features (m, 4) of one item; the lead itself when there is no second."""
+    """Each feature's contribution (weight × difference) to the best synset's lead over the second, (5,)
+    features (m, 5) of one item; the lead itself when there is no second."""
     diff = features[best] - (features[second] if second is not None else np.zeros(features.shape[1]))
     return {name: float(w * d) for name, w, d in zip(FEATURES, weights, diff, strict=True)}

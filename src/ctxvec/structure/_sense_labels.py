@@ -94,7 +94,7 @@ def label_items(
     (n, m) probabilities. `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
     w = WEIGHTS if weights is None else weights
     usable = found.n_sentences > 0
-    feats = synset_features(items, found.synsets, found.vectors - mean[None, :], usable, own, leave_out)
+    feats = synset_features(items, found.synsets, found.vectors - mean[None, :], usable, own, leave_out, mean)
     probs = probabilities(feats, allowed_synsets(items, found.synsets), w)
     out = []
     for i, row in enumerate(probs):

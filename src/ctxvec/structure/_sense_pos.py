@@ -144,7 +144,8 @@ def guess_pos(tokens: list[str], i: int) -> str:
     nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
     verbal = "v" in allowed
     content_next = nxt.isalpha() and nxt not in _FUNCTION
-    if verbal and form.endswith(("ed", "ing")):
+    inflected = verbal and form.endswith(("ed", "ing")) and form not in base_forms(form, "v")  # not "spring"
+    if inflected:
         if prev in DETERMINERS and "a" in allowed and content_next:
             return "a"  # "the charged particle"
         if prev in DETERMINERS and form.endswith("ing") and "n" in allowed:

@@ -3,15 +3,16 @@
 Clusters follow the geometry of the contexts, which splits one meaning by topic (biological cells in
 zoology and in chemistry articles) and merges meanings that share a topic (the verb "state" inside the
 noun's cluster). Three corrections, in order, each keeping every sense at least the rule's minimum size
-(`min_share` of the occurrences and `min_size` distinct sentences):
+(`MIN_SPLIT_SHARE` of the occurrences and `min_size` distinct sentences):
 
 1. part of speech: occurrences of a sense whose part of speech (`guess_pos`) is not the sense's majority
    one, and for which WordNet has synsets, become a sense of their own when there are enough of them;
 2. minority synsets: occurrences confidently labelled (`label_items` per occurrence, probability at least
    `OCCURRENCE_PROBABILITY`) with a synset other than their sense's label become a sense of their own
    when there are enough of them;
-3. merge: senses whose confident labels are the same synset are merged unless a density valley separates
-   them (`valley_ratio` on their centered vectors at most the rule's `valley`).
+3. merge: senses whose confident labels are the same synset are merged unless a deep density valley
+   separates them (`valley_ratio` below `MERGE_VALLEY` on a PCA of their centered vectors): a topic split
+   of one meaning (biological cells in zoology and in chemistry) has a shallow valley or none.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from ._sense_labels import SenseLabel, SynsetVectors, label_items
 from ._senses import SenseRule, _by_size, _reduce, centered, valley_ratio
 
 OCCURRENCE_PROBABILITY = 0.6
+#: A part-of-speech or synset split needs this share of the occurrences (or the rule's `min_share`, if
+#: smaller) and `min_size` distinct sentences: the evidence names the meaning, so less than a cluster needs.
+MIN_SPLIT_SHARE = 0.02
+#: Two senses with one confident synset stay apart only across a valley this deep (`valley_ratio`).
+MERGE_VALLEY = 0.1
 
 
 def occurrence_items(unit: np.ndarray, mean: np.ndarray, tags: list[str], bags: list[set[str]]) -> Items:
@@ -40,7 +46,7 @@ def occurrence_items(unit: np.ndarray, mean: np.ndarray, tags: list[str], bags: 
 
 
 def _big_enough(members: np.ndarray, n: int, groups: np.ndarray, rule: SenseRule) -> bool:
-    smallest = max(rule.min_size, math.ceil(rule.min_share * n))
+    smallest = max(rule.min_size, math.ceil(min(rule.min_share, MIN_SPLIT_SHARE) * n))
     return len(members) >= smallest and len(np.unique(groups[members])) >= rule.min_size
 
 
@@ -110,10 +116,10 @@ def merge_same_synset(
             if not (la.match and lb.match and la.synset == lb.synset) or root(a) == root(b):
                 continue
             pair = np.flatnonzero((labels == a) | (labels == b))
-            y = _reduce(centered(unit[pair]), rule)
-            if valley_ratio(y, (labels[pair] == b).astype(np.int64)) > rule.valley:
+            y = _reduce(centered(unit[pair], rule.soft), rule)
+            if valley_ratio(y, (labels[pair] == b).astype(np.int64)) >= MERGE_VALLEY:
                 parent[root(b)] = root(a)
-                done.append(f"senses {a + 1} and {b + 1} merged (both {la.synset}, no density valley)")
+                done.append(f"senses {a + 1} and {b + 1} merged (both {la.synset}, no deep density valley)")
     mapped = np.array([root(int(s)) for s in labels])
     return _by_size(np.unique(mapped, return_inverse=True)[1]), done
 
