@@ -361,7 +361,7 @@ def forms_store(make_store) -> Store:
 
 @pytest.mark.parametrize("level", ["types", "occurrences"])
 def test_inputs_forms_are_excluded_by_default(forms_store: Store, level: str) -> None:
-    kept = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level, exclude_forms=False)
+    kept = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level, keep_family=True)
     assert "kings" in kept.words.tolist()  # the inflection is among the answers when allowed
     res = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level)
     assert res.words[0] == "queen" and "kings" not in res.words.tolist()
@@ -369,9 +369,9 @@ def test_inputs_forms_are_excluded_by_default(forms_store: Store, level: str) ->
 
 
 def test_occurrence_answers_are_grouped_by_word(forms_store: Store) -> None:
-    flat = occurrence_analogy(forms_store, ["river"], k=12, group_words=False, exclude_forms=False)
+    flat = occurrence_analogy(forms_store, ["river"], k=12, group_words=False, keep_family=True)
     assert len(set(flat.words.tolist())) < len(flat)  # the same word several times
-    res = occurrence_analogy(forms_store, ["river"], k=3, exclude_forms=False)
+    res = occurrence_analogy(forms_store, ["river"], k=3, keep_family=True)
     assert res.grouped and len(set(res.words.tolist())) == len(res) == 3
     # each answer is its word's best occurrence, in the order of the ungrouped ranking
     seen: dict[str, int] = {}
