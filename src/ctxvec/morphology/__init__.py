@@ -13,6 +13,7 @@ _EXPORTS = {
     "KEPT_RULES": "_families",
     "Families": "_families",
     "families_record": "_families",
+    "family_words": "_families",
     "store_families": "_families",
     "LEMMATIZER": "_lemmas",
     "Morphology": "_lemmas",
@@ -44,6 +45,7 @@ __all__ = [
     "StoreLemmas",
     "compute_store_lemmas",
     "families_record",
+    "family_words",
     "forms_mask",
     "function_word_mask",
     "is_punctuation",
@@ -61,7 +63,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._families import FAMILIES_FILE, KEPT_RULES, Families, families_record, store_families
+    from ._families import FAMILIES_FILE, KEPT_RULES, Families, families_record, family_words, store_families
     from ._lemmas import (
         LEMMATIZER,
         Morphology,

@@ -249,3 +249,9 @@ def store_families(store: Store, cache: bool = True) -> Families:
                     _save(families, path)
         _KEPT[store] = families
         return families
+
+
+def family_words(store: Store, word: str) -> frozenset[str]:
+    """The case-folded members of `word`'s morphological family in `store` (the word, its inflections and
+    derivational relatives; base forms outside the vocabulary included): what a neighbour list leaves out."""
+    return frozenset(store_families(store).relatives(word))
