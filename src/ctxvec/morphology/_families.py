@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 #: Version of the family rules (recorded in every family cache; bump when the rules change).
-FAMILY_RULES_VERSION = "families/1"
+FAMILY_RULES_VERSION = "families/2"
 FAMILIES_FILE = "families.parquet"
 RECORD_KEY = b"ctxvec.families_record"
 #: The rules whose precision on the labelled pairs (benchmarks/data/family_pairs.tsv) reached 0.85: the

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-SHARED_PREFIX = 4
+SHARED_PREFIX = 3
 SUFFIXES = (
     "ally", "ly", "ness", "ment", "ments", "ity", "ities", "ation", "ations", "ition", "ion", "ions", "al", "ial",
     "ical", "ic", "ics", "ist", "ists", "ism", "isms", "er", "ers", "or", "ors", "less", "ful", "hood", "ship",
