@@ -461,3 +461,18 @@ def test_evaluate_under_both_protocols(relation_store: Store, tmp_path) -> None:
             ("capital-world", 1, 1),
             ("gram-comparative", 1, 1),
         ]
+
+
+@pytest.mark.parametrize("level", ["types", "occurrences"])
+def test_an_analogy_with_nothing_left_is_one_error(make_store, level: str) -> None:
+    from ctxvec.errors import CtxvecError
+
+    tokens = ["king", "kings", "queen", "queens"]
+    store = make_store(
+        np.random.default_rng(1).normal(size=(4, 8)).astype(np.float32),
+        tokens,
+        [0, 0, 1, 1],
+        ["king kings", "queen queens"],
+    )
+    with pytest.raises(CtxvecError, match="keep the family"):
+        analogy(store, ["king", "kings"], ["queen"], k=1, level=level)  # not morphological: all families out

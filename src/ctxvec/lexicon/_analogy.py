@@ -336,6 +336,8 @@ def occurrence_analogy(
 
     rows, scores = _grouped_top(store, top, k) if group_words else top(k)
     rows = rows.astype(np.int64)
+    if not len(rows):
+        raise CtxvecError("every occurrence is an input or in an input's family; keep the family (keep_family)")
     found = store.get_vectors(rows) if len(rows) else np.zeros((0, store.dim), dtype=np.float32)
     norms = np.linalg.norm(found, axis=1, keepdims=True)
     cosines = _cosine_to(found / np.where(norms > 0, norms, 1.0), offset)
