@@ -62,7 +62,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--keep-family",
-        "--keep-forms",  # the old name, still accepted
         dest="keep_family",
         action="store_true",
         help="allow the inputs' families (kings for king) as answers: only the inputs are excluded (gensim)",

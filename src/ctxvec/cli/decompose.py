@@ -81,7 +81,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--keep-family",
-        "--keep-forms",  # the old name, still accepted
         dest="keep_family",
         action="store_true",
         help="allow the query word's morphological family (banks, banker for bank; musical, musically for "
