@@ -49,6 +49,12 @@ class Result(ABC):
 
     frame_path: ClassVar[tuple[str, ...] | None] = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # IPython takes the first of `_repr_pretty_` / `__repr__` along the class's MRO, and every
+        # dataclass defines its own `__repr__`: each subclass states its `_repr_pretty_` itself.
+        super().__init_subclass__(**kwargs)
+        cls._repr_pretty_ = Result._repr_pretty_  # type: ignore[method-assign]
+
     @abstractmethod
     def to_dict(self) -> JSON:
         """Plain JSON data: what ``--json`` prints and the web API answers."""

@@ -79,6 +79,8 @@ def _section(section: Section) -> str:
 
 
 def _table(table: Table) -> str:
+    if not table.rows:
+        return f'<div style="{STYLE_MORE}">no {escape(plural(table.noun))}</div>'
     if table.vertical:
         return _blocks(table)
     head = "".join(f'<th style="{STYLE_CELL}">{escape(c)}</th>' for c in table.columns)
@@ -86,8 +88,6 @@ def _table(table: Table) -> str:
         "<tr>" + "".join(f'<td style="{STYLE_CELL}">{cell_html(c)}</td>' for c in row) + "</tr>" for row in table.rows
     )
     out = f'<table style="{STYLE_TABLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    if not table.rows:
-        out += f'<div style="{STYLE_MORE}">no {escape(plural(table.noun))}</div>'
     return out + (_more(table.more, table.noun) if table.more else "")
 
 
