@@ -169,12 +169,15 @@ def number_text(value: Any) -> str:
 
 
 def bar_scales(rows: list[Record]) -> dict[str, float]:
-    """Per bar field of `rows`, the largest absolute value (the full bar)."""
+    """Per bar field of `rows`, the value of a full bar: the largest absolute value, but at least 1 for
+    a ``score`` (a cosine's bar is drawn against 1)."""
     scales: dict[str, float] = {}
     for row in rows:
         for name, value in row.items():
-            if _is_number(value) and name.rsplit(".", 1)[-1] in BAR_FIELDS:
-                scales[name] = max(scales.get(name, 0.0), abs(float(value)))
+            last = name.rsplit(".", 1)[-1]
+            if _is_number(value) and last in BAR_FIELDS:
+                floor = 1.0 if last == "score" else 0.0
+                scales[name] = max(scales.get(name, floor), abs(float(value)))
     return scales
 
 

@@ -83,12 +83,27 @@ def _table(table: Table) -> str:
         return f'<div style="{STYLE_MORE}">no {escape(plural(table.noun))}</div>'
     if table.vertical:
         return _blocks(table)
-    head = "".join(f'<th style="{STYLE_CELL}">{escape(c)}</th>' for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f'<td style="{STYLE_CELL}">{cell_html(c)}</td>' for c in row) + "</tr>" for row in table.rows
+    kwic = [any(isinstance(row[i], Kwic) for row in table.rows) for i in range(len(table.columns))]
+    head = "".join(
+        f'<th style="{STYLE_CELL}"{" colspan=3" if k else ""}>{escape(c)}</th>'
+        for c, k in zip(table.columns, kwic, strict=True)
     )
+    body = "".join("<tr>" + "".join(_td(c, k) for c, k in zip(row, kwic, strict=True)) + "</tr>" for row in table.rows)
     out = f'<table style="{STYLE_TABLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     return out + (_more(table.more, table.noun) if table.more else "")
+
+
+def _td(cell: Cell, kwic_column: bool) -> str:
+    """A table cell; in a keyword-in-context column three, so that the matches line up."""
+    if not kwic_column:
+        return f'<td style="{STYLE_CELL}">{cell_html(cell)}</td>'
+    if not isinstance(cell, Kwic):
+        return f'<td style="{STYLE_CELL}" colspan=3>{cell_html(cell)}</td>'
+    return (
+        f'<td style="{STYLE_CELL};text-align:right;padding-right:0;white-space:pre">{escape(cell.left)}</td>'
+        f'<td style="{STYLE_CELL};padding:1px 0"><mark>{escape(cell.match)}</mark></td>'
+        f'<td style="{STYLE_CELL};padding-left:0;white-space:pre">{escape(cell.right)}</td>'
+    )
 
 
 def _blocks(table: Table) -> str:

@@ -58,6 +58,13 @@ def _table(table: Table) -> list[str]:
     if table.vertical:
         return _blocks(table)
     texts = [[_clip(cell_text(c)) for c in row] for row in table.rows]
+    for i in range(len(table.columns)):  # keywords in context: the matches line up
+        lefts = [len(visible(c.left)) for c in (r[i] for r in table.rows) if isinstance(c, Kwic)]
+        width = max(lefts, default=0)
+        for text, row in zip(texts, table.rows, strict=True):
+            cell = row[i]
+            if isinstance(cell, Kwic):
+                text[i] = visible(cell.left).rjust(width) + visible(f"[{cell.match}]{cell.right}")
     numeric = [all(_is_number(r[i]) or r[i] is None for r in table.rows) for i in range(len(table.columns))]
     widths = [max(len(visible(name)), *(len(r[i]) for r in texts)) for i, name in enumerate(table.columns)]
 
