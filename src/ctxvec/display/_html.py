@@ -41,7 +41,7 @@ def cell_html(cell: Cell) -> str:
         width = round(BAR_PX * min(abs(cell.value) / cell.scale, 1.0)) if cell.scale > 0 else 0
         colour = "#4c78a8" if cell.value >= 0 else "#e45756"
         bar = f'<span style="display:inline-block;height:0.7em;width:{width}px;background:{colour}"></span>'
-        return f"{escape(number_text(cell.value))} {bar}"
+        return f'<span style="white-space:nowrap">{escape(number_text(cell.value))} {bar}</span>'
     if isinstance(cell, Items):
         text = escape(", ".join(cell.items))
         return text + (f" {_more(cell.more, 'more', plain=True)}" if cell.more else "")
