@@ -89,3 +89,13 @@ def test_long_lists_are_cut_with_the_count_left_out(n_hits: int, n_queries: int)
     html = to_html("R", many, ("queries", "hits"))
     assert html.count("<em>query ") == min(n_queries, MAX_SECTIONS)
     assert ("more quer" in html) == (n_queries > MAX_SECTIONS)
+
+
+@given(sentences(), text, st.integers(0, 5))
+def test_text_view_has_no_control_characters_from_the_data(sentence: tuple[str, int, int], token: str, n: int) -> None:
+    s, start, end = sentence
+    data = {"note": "t" + token, "hits": [{"token": token, "sentence": s, "start": start, "end": end}] * n}
+    shown = to_text("R", data, ("hits",))
+    plain = to_text("R", {"note": "x", "hits": [{"token": "x", "sentence": "x", "start": 0, "end": 1}] * n}, ("hits",))
+    assert all(c == "\n" or c.isprintable() or c == " " for c in shown)
+    assert len(shown.splitlines()) == len(plain.splitlines())  # data cannot add or remove lines

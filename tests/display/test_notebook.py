@@ -35,7 +35,7 @@ def test_results_render_in_a_real_kernel(display_stores: dict[str, Path]) -> Non
         html, text = shown(cell, "text/html"), shown(cell, "text/plain")
         assert html.startswith('<div class="ctxvec-result">'), source
         assert set(parse(html).tags) <= ALLOWED_TAGS, source
-        assert text.startswith(kind if "[0]" not in source else "query"), source
+        assert text.startswith(kind if "[0]" not in source else "query 0"), source
         assert "array(" not in text, source
     similar, in_sentence, first_query, decomposition, senses = (shown(c, "text/html") for c in nb.cells[1:6])
     assert "<mark>cold</mark>" in similar and "<mark>cold</mark>" in first_query

@@ -127,9 +127,10 @@ def test_indexing_and_iteration_reach_queries_and_hits(results: dict[str, Result
     assert results["decompose"][1][0].word == results["decompose"].to_dict()["queries"][1]["terms"][0]["word"]
     with pytest.raises(TypeError, match="StoreSummary has no items"):
         results["info"][0]
-    with pytest.raises(TypeError, match="has no items"):
+    with pytest.raises(TypeError, match="^hit 0 has no items"):
         list(query[0])
-    with pytest.raises(AttributeError, match="no field 'nope'"):
+    assert str(sim[1]).startswith("query 1") and str(query[-1]).startswith(f"hit {len(query) - 1}")
+    with pytest.raises(AttributeError, match="^query 0 has no field 'nope'"):
         query.nope  # noqa: B018
 
 

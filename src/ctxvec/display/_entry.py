@@ -41,7 +41,8 @@ class Entry:
             return Entry({**self._data, self._path[0]: items[key]}, self._path, self._name)
         if not isinstance(key, int):
             raise TypeError(f"index {self._name} with an int, a slice or a field name, not {type(key).__name__}")
-        return Entry(items[key], self._path[1:], singular(self._path[0]))
+        index = key if key >= 0 else len(items) + key
+        return Entry(items[key], self._path[1:], f"{singular(self._path[0])} {index}")
 
     def __getattr__(self, name: str) -> Any:
         data = self.__dict__.get("_data", {})
@@ -52,7 +53,8 @@ class Entry:
     def __iter__(self) -> Iterator[Entry]:
         """The items, in order (the hits of a query, the queries of a slice)."""
         items = self._items()
-        return (Entry(item, self._path[1:], singular(self._path[0])) for item in items)
+        noun = singular(self._path[0])
+        return (Entry(item, self._path[1:], f"{noun} {i}") for i, item in enumerate(items))
 
     def __len__(self) -> int:
         return len(self._items())
@@ -65,7 +67,7 @@ class Entry:
 
     def _items(self) -> list[Record]:
         if not self._path:
-            raise TypeError(f"a {self._name} has no items; read its fields (e.g. .to_dict())")
+            raise TypeError(f"{self._name} has no items; read its fields (e.g. .to_dict())")
         value = self._data.get(self._path[0])
         return list(value) if isinstance(value, list) else []
 
