@@ -61,6 +61,11 @@ def results(display_stores: dict[str, Path]) -> dict[str, Result]:
     made = {}
     for name, argv in COMMANDS.items():
         made[name] = compute([a.format(out=out / name, **names) for a in argv])
+    # results held inside others, shown on their own too
+    made["hit"] = made["similar"].hits(0)[0]
+    made["sense"] = made["senses"].senses[0]
+    made["sense_split"] = made["senses"].split
+    made["analogy_evaluation"] = made["evaluate"].analogy
     return made
 
 

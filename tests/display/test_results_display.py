@@ -84,6 +84,7 @@ def test_kwic_marks_the_match_and_escapes_corpus_markup(results: dict[str, Resul
     # the corpus's markup sentences are in the senses' examples or neighbours, shown as text
     texts = "".join(results[n]._repr_html_() for n in ("similar_long", "senses", "cluster_occurrences"))
     assert "&lt;script&gt;" in texts or "&lt;img" in texts
+    assert "<mark>cold</mark>" in results["sense"]._repr_html_() and "[cold]" in str(results["sense"])
     decomposition = results["decompose_occurrences"]._repr_html_()
     assert "<mark>" in decomposition and "background:#4c78a8" in decomposition  # occurrences and bars
 
