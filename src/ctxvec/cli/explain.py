@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("word", metavar="WORD", nargs="?", default=None, help="the word of --in TEXT to explain")
     p.add_argument("--row", dest="rows", type=int, action="append", default=None, metavar="ID",
                    help="an occurrence: row ID of the store (twice for a pair)")  # fmt: skip
-    p.add_argument("--in", dest="in_sentence", default=None, metavar="TEXT", help="WORD inside a new sentence")
+    p.add_argument(
+        "--in", dest="in_sentence", default=None, metavar="TEXT", help="WORD in a new sentence (its first use)"
+    )
     p.add_argument(
         "--term", default=None, metavar="WORD", help="explain the occurrence's cosine with this word's type vector"
     )
