@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxvec.errors import CtxvecError, ParameterError
-from ctxvec.explain import Target, ablate, explain_pair, explain_term, is_content_word
+from ctxvec.explain import Explanation, Target, ablate, explain_pair, explain_term, is_content_word
 from ctxvec.runners import embed
 from ctxvec.store import Store
 
@@ -208,3 +208,31 @@ def test_bad_input_is_one_clear_error(store: Store, call, error: type[Exception]
     with pytest.raises(error, match=message) as info:
         call(store)
     assert "\n" not in str(info.value) and "--" not in str(info.value)
+
+
+@pytest.fixture(scope="module")
+def explained(store: Store) -> Explanation:
+    return explain_pair(store, [bank(store, 0), bank(store, 1)], all_words=True, device="cpu")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(top=st.integers(0, 8))
+def test_marked_sentence_property(explained: Explanation, top: int) -> None:
+    """For any top: the marks removed give back the sentence; the query is in [ ] once; at most `top` words
+    are in { }, exactly the first `top` effects with a positive drop."""
+    from dataclasses import replace
+
+    for side in explained.sides:
+        side = replace(side, top=top)
+        marked = side.marked
+        assert marked.replace("[", "").replace("]", "").replace("{", "").replace("}", "") == side.occurrence.sentence
+        assert marked.count("[") == 1 and marked.count("{") == len(side.marked_words) <= top
+        assert side.marked_words == [x for x in side.effects[:top] if x.drop > 0]
+        assert side.to_dict()["marked_positions"] == [x.position for x in side.marked_words]
+
+
+def test_only_function_words_around_the_occurrence(store: Store) -> None:
+    e = explain_pair(store, [bank(store, 0)], word="bank", in_sentence="the bank .", device="cpu")
+    assert e.sides[0].effects == [] and e.sides[0].n_skipped == 2 and e.sides[0].marked == "the [bank] ."
+    every = explain_pair(store, [bank(store, 0)], word="bank", in_sentence="the bank .", all_words=True, device="cpu")
+    assert sorted(x.word for x in every.sides[0].effects) == [".", "the"]
