@@ -3,12 +3,11 @@
 ``GET /api/<command>?<name>=<value>...`` becomes the argv of ``ctxvec <command> STORE ...``: each
 parameter is named by its long option (``max_terms`` -> ``--max-terms``, ``in`` -> ``--in``, ``k`` ->
 ``-k``) or by its positional's name (``word``, ``words``); flags take ``1``/``0``; list parameters
-take commas or repeats (``words=cold,warm``; explain's ``row=3&row=9``); ``store=`` / ``store2=``
-pick served stores by name or index. The command's own parser checks the argv (its errors come back
-as 400 naming the parameter), its ``compute`` runs, and the body is ``result.to_dict()`` -- what
-``--json`` prints -- except for `plot`, which answers the projection's ``to_dict()`` and writes no
-file. Options that write files, pick a device or load another model are not served; numbers, lists
-and texts are bounded.
+take commas (``words=cold,warm``); ``store=`` / ``store2=`` pick served stores by name or index. The
+command's own parser checks the argv (its errors come back as 400 naming the parameter), its
+``compute`` runs, and the body is ``result.to_dict()`` -- what ``--json`` prints -- except for
+`plot`, which answers the projection's ``to_dict()`` and writes no file. Options that write files,
+pick a device or load another model are not served; numbers, lists and texts are bounded.
 """
 
 from __future__ import annotations
