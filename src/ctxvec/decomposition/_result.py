@@ -37,6 +37,8 @@ class Decomposition(Result):
     what its atoms left out (`left_out(i)` says it in one line).
     """
 
+    frame_path = ("queries", "terms")  # rows of to_frame(), items of result[i]
+
     atoms: str
     solver: str
     signed: bool

@@ -55,6 +55,8 @@ class AnalogyResult(Result):
     `grouped`: one answer per word (its best occurrence); `excluded` the words kept out of the answers;
     `morphological`: the inputs hold a morphologically related pair, so c's family could answer."""
 
+    frame_path = ("answers",)  # rows of to_frame(), items of result[i]
+
     words: np.ndarray
     scores: np.ndarray
     rows: np.ndarray
