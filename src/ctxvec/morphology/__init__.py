@@ -1,6 +1,6 @@
 """ctxvec.morphology: lemmas (WordNet 3.0 morphy) and morphological families, cached per store.
 
-Below `neighbours`, `decomposition` and `lexicon`: it imports only the store and the base modules."""
+Below `neighbours`, `decomposition` and `lexicon`: it imports only the store, `encoding` and the base modules."""
 
 from __future__ import annotations
 
