@@ -489,6 +489,7 @@ def word_senses(
     a clustered row's cluster, another row's nearest centroid by cosine.
     """
     from ..lexicon import word_types
+    from ..morphology import family_words
     from ._sense_labels import label_centroids, minority_synsets, wordnet_synset_vectors
     from ._sense_words import sense_neighbours
 
@@ -498,6 +499,7 @@ def word_senses(
     unit = unit_rows(store.get_vectors(picked))
     split = split_senses(unit, k, rule=rule, seed=seed, groups=store.sentence_ids[picked])
     key = normalize_word(word)
+    family = family_words(store, key)  # the word's inflections and derivations say nothing about a sense
     types = word_types(store, min_count=min_count)
     type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
     texts = [store.sentence(int(sid)) for sid in store.sentence_ids[picked]]
@@ -510,7 +512,7 @@ def word_senses(
         c_rows, c_scores = _central(unit[members], picked[members], [texts[i] for i in members], centroid, n_sentences)
         sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
         order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
-        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order])
+        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order], family)
         excluded |= set(near.excluded)
         pools.append(near.words[:KEYWORD_POOL])
         share = len(members) / len(picked)
