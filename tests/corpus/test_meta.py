@@ -106,6 +106,6 @@ def test_embed_keeps_metadata_and_old_stores_still_open(tmp_path, tiny_model, ca
     # a store without metadata: no columns, a slice names what it has
     plain = main(["embed", str(f), "-o", str(tmp_path / "p.store"), "--model", str(tiny_model), "-q", "--json"])
     assert plain == 0 and json.loads(capsys.readouterr().out)["metadata"] == {}
-    with pytest.raises(ParameterError, match="no metadata column 'year' .*has: none"):
+    with pytest.raises(ParameterError, match="no metadata column 'year' .*has: doc_id, sentence_id\\)"):
         slice_rows(Store.open(tmp_path / "p.store"), "year < 1900")
     assert np.array_equal(slice_rows(store, None), np.arange(store.n_rows))

@@ -31,7 +31,9 @@ def meta_columns(store: Store) -> dict[str, str]:
 
 
 def _column_arrays(store: Store) -> dict[str, np.ndarray]:
-    """Every metadata column (n_sentences,) as numpy: numbers float64 (NaN for null), else object."""
+    """Every metadata column (n_sentences,) as numpy, and ``doc_id``, ``sentence_id`` (every store has them):
+    numbers float64
+    (NaN for null), else object."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -42,10 +44,12 @@ def _column_arrays(store: Store) -> dict[str, np.ndarray]:
         if kept is not None:
             return kept
         names = list(meta_columns(store))
-        table = pq.read_table(store.path / SENTENCES, columns=names) if names else None
-        out: dict[str, np.ndarray] = {}
+        table = pq.read_table(store.path / SENTENCES, columns=["doc_id", *names])
+        out: dict[str, np.ndarray] = {
+            "doc_id": table.column("doc_id").to_numpy().astype(np.float64),
+            "sentence_id": np.arange(table.num_rows, dtype=np.float64),
+        }
         for name in names:
-            assert table is not None
             col = table.column(name)
             if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
                 out[name] = col.cast(pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
