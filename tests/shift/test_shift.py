@@ -131,3 +131,27 @@ def test_cli_shift_json_is_to_dict_and_errors_exit_2(shift_store, capsys):
         assert main(bad) == 2
         err = capsys.readouterr().err
         assert msg in err and err.count("\n") == 1, err
+
+
+def test_where_restricts_similar_senses_and_plot(shift_store, tmp_path, capsys):
+    from ctxvec.neighbours import similar
+    from ctxvec.structure import project_words, word_senses
+
+    late = similar(shift_store, "bank", k=5, where="year >= 1900", limit=3, exact=True)
+    years = shift_store.sentences.column("year").to_numpy()
+    hits = late.rows[late.rows >= 0]
+    assert len(hits) == 15 and (years[shift_store.sentence_ids[hits]] >= 1900).all()
+    everywhere = similar(shift_store, "bank", k=5, limit=3, exact=True)
+    assert (years[shift_store.sentence_ids[everywhere.rows[everywhere.rows >= 0]]] < 1900).any()
+    s = word_senses(shift_store, "bank", where="year < 1900", wordnet=False)
+    assert s.n_total == 40 and (years[shift_store.sentence_ids[s.rows]] < 1900).all()
+    proj = project_words(shift_store, ["bank", "tree"], where="year < 1900")
+    assert len(proj.rows) == 100 and (years[shift_store.sentence_ids[proj.rows]] < 1900).all()
+    path = str(shift_store.path)
+    assert main(["similar", path, "bank", "--where", "year >= 1900", "--limit", "1", "--json"]) == 0
+    assert main(["senses", path, "bank", "--where", "year >= 1900", "--no-wordnet", "--json"]) == 0
+    out = str(tmp_path / "p.png")
+    assert main(["plot", path, "bank", "--where", "year >= 1900", "-o", out, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["similar", path, "bank", "--where", "year > 3000"]) == 2
+    assert "leaves no sentence" in capsys.readouterr().err

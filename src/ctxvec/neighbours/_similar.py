@@ -250,6 +250,7 @@ def similar(
     index: str | None = None,
     backend: Backend | None = None,
     loader: Loader | None = None,
+    where: str | None = None,
 ) -> Similar:
     """The k nearest occurrences (cosine) of each query occurrence of `word` in `store`.
 
@@ -261,7 +262,8 @@ def similar(
     `distinct_sentences` keeps one hit per sentence; `words_only` keeps each word type's best occurrence, with a count.
     The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
     saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
-    indexes from `loader`, default `load_index`).
+    indexes from `loader`, default `load_index`). `where`: search only the rows of that slice of the
+    store's document metadata (`ctxvec.slices`); the queries may lie outside it.
     """
     k = check_k(store, k)
     if distinct_sentences and words_only:
@@ -289,6 +291,13 @@ def similar(
         excluded = sorted({str(store.vocabulary[j]) for f in forms for j in f})
         if any(len(f) > (1 if w >= 0 else 0) for f, w in zip(forms, ew, strict=True)):
             searcher, ew = FormsExcluded(backend, ew, forms), np.arange(len(vectors))
+    if where is not None:
+        from ..slices import slice_rows
+        from ._slice import RowsKept
+
+        keep = np.zeros(store.n_rows, dtype=bool)
+        keep[slice_rows(store, where)] = True
+        searcher = RowsKept(searcher, keep)
     matches = searcher.search(vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
     method = backend.describe() + (f"; {why}" if why else "")
     options: JSON = {

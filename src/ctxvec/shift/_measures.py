@@ -80,7 +80,7 @@ def _jsd_rows(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class Sums:
     """Sufficient statistics of many draws of two sides, each (m, ...): unit-vector sums (m, dim) and
-    raw-vector sums (m, dim) of A and B, counts (m,), sense counts (m, k)."""
+    raw-vector sums (m, dim) of A and B, counts (m,), sums of squared weights (m,), sense counts (m, k)."""
 
     unit_a: np.ndarray
     unit_b: np.ndarray
@@ -88,12 +88,15 @@ class Sums:
     raw_b: np.ndarray
     n_a: np.ndarray
     n_b: np.ndarray
+    sq_a: np.ndarray
+    sq_b: np.ndarray
     senses_a: np.ndarray
     senses_b: np.ndarray
 
     def measures(self) -> dict[str, np.ndarray]:
-        """Every measure (m,) of every draw (module doc; within-side pairs exclude i = j, so with unit
-        rows the diagonal contributes n to |sum|²)."""
+        """Every measure (m,) of every draw (module doc). Within-side pairs are pairs of distinct
+        occurrences: an occurrence drawn w times (a bootstrap) is not paired with its own copies, so with
+        unit rows Σ_{i≠j} w_i w_j û_i·û_j = |Σ w û|² − Σ w², over n² − Σ w² pairs."""
         na, nb = self.n_a, self.n_b
         ua, ub = self.unit_a, self.unit_b
         cross = np.einsum("md,md->m", ua, ub) / (na * nb)
@@ -101,8 +104,8 @@ class Sums:
         saa = np.einsum("md,md->m", ua, ua)
         sbb = np.einsum("md,md->m", ub, ub)
         with np.errstate(divide="ignore", invalid="ignore"):
-            within_a = 1.0 - (saa - na) / (na * (na - 1))
-            within_b = 1.0 - (sbb - nb) / (nb * (nb - 1))
+            within_a = 1.0 - (saa - self.sq_a) / (na * na - self.sq_a)
+            within_b = 1.0 - (sbb - self.sq_b) / (nb * nb - self.sq_b)
         ra, rb = self.raw_a, self.raw_b
         norms = np.linalg.norm(ra, axis=1) * np.linalg.norm(rb, axis=1)
         prt_ = 1.0 - np.einsum("md,md->m", ra, rb) / np.maximum(norms, EPS)
@@ -123,7 +126,18 @@ def side_sums(
     permutation, counts for a bootstrap), unit and raw vectors (n, dim), sense one-hot (n, k)."""
     wa = weights_a.astype(np.float64)
     wb = weights_b.astype(np.float64)
-    return Sums(wa @ unit, wb @ unit, wa @ raw, wb @ raw, wa.sum(axis=1), wb.sum(axis=1), wa @ onehot, wb @ onehot)
+    return Sums(
+        wa @ unit,
+        wb @ unit,
+        wa @ raw,
+        wb @ raw,
+        wa.sum(axis=1),
+        wb.sum(axis=1),
+        (wa * wa).sum(axis=1),
+        (wb * wb).sum(axis=1),
+        wa @ onehot,
+        wb @ onehot,
+    )
 
 
 @dataclass(frozen=True)
