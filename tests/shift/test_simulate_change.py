@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 
-from simulate_change import simulate, write  # noqa: E402
+from simulate_change import simulate, write
 
 VOCAB = [f"{a}{b}{c}{d}" for a in "bcdfg" for b in "aeiou" for c in "klmnp" for d in "aeiou"][:160]
 
