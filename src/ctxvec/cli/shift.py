@@ -30,7 +30,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "vanished. Without WORDS: every lemma with --min-count occurrences on both sides, ranked by --measure, "
         "with p-values and Benjamini-Hochberg q-values.",
     )
-    p.add_argument("args", nargs="+", metavar="STORE|WORD", help="two stores then words; with --where/--vs one store")
+    p.add_argument("store", metavar="STORE", help="store folder (side A, or both sides with --where/--vs)")
+    p.add_argument(
+        "words", nargs="*", metavar="WORD", help="without --where/--vs: the second store (side B) first; then words"
+    )
     p.add_argument("--where", default=None, metavar="FILTER", help='side A: a slice such as "year < 1900"')
     p.add_argument("--vs", default=None, metavar="FILTER", help="side B: a slice disjoint from --where")
     p.add_argument("--forms", action="store_true", help="compare exact word forms, not lemmas")
@@ -62,16 +65,16 @@ def _sides(args: argparse.Namespace) -> tuple[Side, Side, list[str]]:
     if (args.where is None) != (args.vs is None):
         missing = "vs" if args.vs is None else "where"
         raise ParameterError(missing, "a slice comparison needs both --where and {name}")
+    words = list(args.words)
     if args.where is not None:
-        store, *words = args.args
         if words and _is_store(words[0]):
             raise ParameterError("vs", f"with slices compare one store, not {words[0]}; drop --where/{{name}}")
-        a, b = slice_sides(Store.open(store), args.where, args.vs)
+        a, b = slice_sides(Store.open(args.store), args.where, args.vs)
         return a, b, words
-    if len(args.args) < 2:
+    if not words:
         raise ParameterError("vs", "give two stores, or one store with --where A and {name} B")
-    a, b = store_sides(Store.open(args.args[0]), Store.open(args.args[1]))
-    return a, b, args.args[2:]
+    a, b = store_sides(Store.open(args.store), Store.open(words[0]))
+    return a, b, words[1:]
 
 
 def _is_store(path: str) -> bool:
