@@ -155,3 +155,17 @@ def test_where_restricts_similar_senses_and_plot(shift_store, tmp_path, capsys):
     capsys.readouterr()
     assert main(["similar", path, "bank", "--where", "year > 3000"]) == 2
     assert "leaves no sentence" in capsys.readouterr().err
+
+
+def test_figure_for_papers(shift_store, tmp_path, capsys):
+    path = str(shift_store.path)
+    out = tmp_path / "shift_bank.png"
+    opts = ["--where", "year < 1900", "--vs", "year >= 1900", "--permutations", "50", "--bootstrap", "50"]
+    assert main(["shift", path, "bank", *opts, "--no-wordnet", "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["figures"] == [str(out)] and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    assert Image.open(out).size == (1400, 600)
+    assert main(["shift", path, "bank", *opts, "-o", str(tmp_path / "x.txt")]) == 2
+    assert "use a .png, .svg or .pdf" in capsys.readouterr().err

@@ -56,7 +56,7 @@ def plot_shift(shift: WordShift, path: str | Path, width: int = 1400, height: in
     ax_bar.bar(x + 0.2, b_shares, 0.4, color=SIDE_COLORS[1], label=f"{shift.side_b} (n={shift.n_b:,})")
     ax_bar.set_xticks(x, [_sense_name(shift, s) for s in range(k)], rotation=20, ha="right", fontsize=8)
     ax_bar.set_ylabel("share of the side's occurrences")
-    ax_bar.set_ylim(0, 1)
+    ax_bar.set_ylim(0, 1.05)
     ax_bar.legend(fontsize=8, frameon=False)
     ax_bar.set_title("sense shares (senses clustered jointly)", fontsize=10)
     m = shift.measures
