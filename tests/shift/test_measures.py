@@ -137,3 +137,25 @@ def test_permutation_p_values_are_calibrated_and_detect_change():
 def test_benjamini_hochberg_matches_scipy(p):
     p = np.asarray(p)
     assert np.allclose(benjamini_hochberg(p), false_discovery_control(p, method="bh"))
+
+
+def test_blocks_move_together_and_keep_the_test_calibrated():
+    """Occurrences of one sentence share its context: shuffled one by one they make false alarms; shuffled
+    as blocks (their sentence) the test keeps its size."""
+    rng = np.random.default_rng(3)
+    by_occurrence, by_block = [], []
+    for i in range(120):
+        centres = rng.normal(size=(12, 6)) + 1.0  # 12 sentences, 4 near-identical occurrences each
+        x = np.repeat(centres, 4, axis=0) + rng.normal(size=(48, 6)) * 0.05
+        groups = np.repeat(np.arange(12), 4)
+        side = groups >= 6
+        unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+        labels = np.zeros(48, int)
+        plain, _ = change_statistics(unit, x, side, labels, permutations=99, bootstrap=5, seed=i)
+        blocked, _ = change_statistics(unit, x, side, labels, groups=groups, permutations=99, bootstrap=5, seed=i)
+        by_occurrence.append(plain["excess"].p_value)
+        by_block.append(blocked["excess"].p_value)
+    assert np.mean(np.asarray(by_occurrence) < 0.05) > 0.25
+    assert np.mean(np.asarray(by_block) < 0.05) <= 0.10
+    with pytest.raises(ValueError, match="one side"):
+        change_statistics(unit, x, side, labels, groups=np.zeros(48, int), permutations=9, bootstrap=5)

@@ -48,6 +48,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--permutations", type=int, default=1000, metavar="N", help="side-label permutations (1000)")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (1000)")
+    p.add_argument(
+        "--block",
+        choices=("sentence", "document", "occurrence"),
+        default="sentence",
+        help="what moves together in the permutation test and the bootstrap (default sentence; document when "
+        "documents differ in topic)",
+    )
     p.add_argument("--examples", type=int, default=2, metavar="N", help="sentences per sense and side (default 2)")
     p.add_argument("--top", type=int, default=30, metavar="N", help="ranked words printed (default 30; --json: all)")
     p.add_argument("--no-wordnet", action="store_false", dest="wordnet", help="do not label senses with WordNet")
@@ -98,6 +105,7 @@ def compute(args: argparse.Namespace) -> ShiftWords | ShiftRanking:
             forms=args.forms,
             max_per_side=args.max_per_side or 200,
             permutations=args.permutations,
+            block=args.block,
             seed=args.seed,
             quiet=args.quiet or args.json,
         )
@@ -112,6 +120,7 @@ def compute(args: argparse.Namespace) -> ShiftWords | ShiftRanking:
             bootstrap=args.bootstrap,
             n_examples=args.examples,
             wordnet=args.wordnet,
+            block=args.block,
             seed=args.seed,
             device=args.device,
         )

@@ -11,6 +11,11 @@ from ._result import WordShift
 SIDE_COLORS = ("#1f77b4", "#d95f02")
 
 
+def _short(side: str) -> str:
+    """A side's name for a legend: a store's folder name, or the filter as given."""
+    return Path(side).name if Path(side).is_dir() else side
+
+
 def _sense_name(shift: WordShift, s: int) -> str:
     sense = shift.senses[s]
     label = sense.wordnet.synset if sense.wordnet is not None and sense.wordnet.match else f"sense {s + 1}"
@@ -31,7 +36,7 @@ def plot_shift(shift: WordShift, path: str | Path, width: int = 1400, height: in
     na = len(shift.rows_a)
     is_b = np.arange(len(shift.labels)) >= na
     markers = "os^Dv<>p*h"
-    for side, (mask, name) in enumerate(((~is_b, shift.side_a), (is_b, shift.side_b))):
+    for side, (mask, name) in enumerate(((~is_b, _short(shift.side_a)), (is_b, _short(shift.side_b)))):
         for s in range(len(shift.senses)):
             pick = mask & (shift.labels == s)
             if pick.any():
@@ -52,8 +57,8 @@ def plot_shift(shift: WordShift, path: str | Path, width: int = 1400, height: in
     x = np.arange(k)
     a_shares = [s.share_a for s in shift.senses]
     b_shares = [s.share_b for s in shift.senses]
-    ax_bar.bar(x - 0.2, a_shares, 0.4, color=SIDE_COLORS[0], label=f"{shift.side_a} (n={shift.n_a:,})")
-    ax_bar.bar(x + 0.2, b_shares, 0.4, color=SIDE_COLORS[1], label=f"{shift.side_b} (n={shift.n_b:,})")
+    ax_bar.bar(x - 0.2, a_shares, 0.4, color=SIDE_COLORS[0], label=f"{_short(shift.side_a)} (n={shift.n_a:,})")
+    ax_bar.bar(x + 0.2, b_shares, 0.4, color=SIDE_COLORS[1], label=f"{_short(shift.side_b)} (n={shift.n_b:,})")
     ax_bar.set_xticks(x, [_sense_name(shift, s) for s in range(k)], rotation=20, ha="right", fontsize=8)
     ax_bar.set_ylabel("share of the side's occurrences")
     ax_bar.set_ylim(0, 1.05)

@@ -97,15 +97,18 @@ class Sums:
         """Every measure (m,) of every draw (module doc). Within-side pairs are pairs of distinct
         occurrences: an occurrence drawn w times (a bootstrap) is not paired with its own copies, so with
         unit rows Σ_{i≠j} w_i w_j û_i·û_j = |Σ w û|² − Σ w², over n² − Σ w² pairs."""
+        with np.errstate(divide="ignore", invalid="ignore"):  # a draw with an empty side gives NaN
+            return self._measures()
+
+    def _measures(self) -> dict[str, np.ndarray]:
         na, nb = self.n_a, self.n_b
         ua, ub = self.unit_a, self.unit_b
         cross = np.einsum("md,md->m", ua, ub) / (na * nb)
         apd_ = 1.0 - cross
         saa = np.einsum("md,md->m", ua, ua)
         sbb = np.einsum("md,md->m", ub, ub)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            within_a = 1.0 - (saa - self.sq_a) / (na * na - self.sq_a)
-            within_b = 1.0 - (sbb - self.sq_b) / (nb * nb - self.sq_b)
+        within_a = 1.0 - (saa - self.sq_a) / (na * na - self.sq_a)
+        within_b = 1.0 - (sbb - self.sq_b) / (nb * nb - self.sq_b)
         ra, rb = self.raw_a, self.raw_b
         norms = np.linalg.norm(ra, axis=1) * np.linalg.norm(rb, axis=1)
         prt_ = 1.0 - np.einsum("md,md->m", ra, rb) / np.maximum(norms, EPS)
@@ -159,36 +162,48 @@ def change_statistics(
     side: np.ndarray,
     senses: np.ndarray,
     *,
+    groups: np.ndarray | None = None,
     permutations: int = 1000,
     bootstrap: int = 1000,
     level: float = 0.95,
     seed: int = 0,
 ) -> tuple[dict[str, MeasureValue], dict[str, float]]:
     """The measures of the pooled occurrences (unit and raw (n, dim), `side` (n,) bool True for B, sense
-    labels (n,)), each with a permutation p-value ((1 + #{T_perm ≥ T}) / (1 + permutations), side labels
-    shuffled, senses kept) and a percentile bootstrap interval at `level` (each side resampled with
-    replacement, senses kept). Also returns the observed within-side APDs."""
+    labels (n,)), each with a permutation p-value ((1 + #{T_perm ≥ T}) / (1 + permutations), senses kept)
+    and a percentile bootstrap interval at `level` (each side resampled with replacement, senses kept).
+
+    `groups` (n,): the block each occurrence belongs to (its sentence or document; None: each occurrence
+    its own). Blocks move as a whole: the permutation shuffles the blocks' side labels and the bootstrap
+    draws blocks, because occurrences of one sentence or document share their context and are not
+    exchangeable one by one. Every block must lie on one side. Also returns the observed within-side APDs."""
     rng = np.random.default_rng(seed)
     side = np.asarray(side, dtype=bool)
     n = len(side)
+    _, block = np.unique(np.arange(n) if groups is None else np.asarray(groups), return_inverse=True)
+    n_blocks = int(block.max()) + 1 if n else 0
+    block_side = np.zeros(n_blocks, dtype=bool)
+    block_side[block[side]] = True
+    if np.any(block_side[block] != side):
+        raise ValueError("every block (group) must lie on one side")
     k = int(senses.max()) + 1 if len(senses) else 1
     onehot = np.zeros((n, k))
     onehot[np.arange(n), senses] = 1.0
     observed = side_sums((~side)[None], side[None], unit, raw, onehot).measures()
-    perm = rng.permuted(np.broadcast_to(side, (permutations, n)), axis=1)
+    perm = rng.permuted(np.broadcast_to(block_side, (permutations, n_blocks)), axis=1)[:, block]
     null = side_sums(~perm, perm, unit, raw, onehot).measures()
-    ia, ib = np.flatnonzero(~side), np.flatnonzero(side)
-    wa = np.zeros((bootstrap, n))
-    wb = np.zeros((bootstrap, n))
-    wa[:, ia] = rng.multinomial(len(ia), np.full(len(ia), 1.0 / len(ia)), size=bootstrap)
-    wb[:, ib] = rng.multinomial(len(ib), np.full(len(ib), 1.0 / len(ib)), size=bootstrap)
-    boot = side_sums(wa, wb, unit, raw, onehot).measures()
+    ba, bb = np.flatnonzero(~block_side), np.flatnonzero(block_side)
+    draws_a = np.zeros((bootstrap, n_blocks))
+    draws_b = np.zeros((bootstrap, n_blocks))
+    draws_a[:, ba] = rng.multinomial(len(ba), np.full(len(ba), 1.0 / len(ba)), size=bootstrap)
+    draws_b[:, bb] = rng.multinomial(len(bb), np.full(len(bb), 1.0 / len(bb)), size=bootstrap)
+    boot = side_sums(draws_a[:, block], draws_b[:, block], unit, raw, onehot).measures()
     tail = (1.0 - level) / 2
     out = {}
     for name in MEASURES:
         t = float(observed[name][0])
         exceed = int(np.sum(null[name] >= t - 1e-12))
-        low, high = np.nanquantile(boot[name], [tail, 1.0 - tail])
+        with np.errstate(all="ignore"):
+            low, high = np.nanquantile(boot[name], [tail, 1.0 - tail])
         out[name] = MeasureValue(t, (1 + exceed) / (1 + permutations), float(low), float(high))
     within = {"a": float(observed["within_a"][0]), "b": float(observed["within_b"][0])}
     return out, within

@@ -56,9 +56,35 @@ class Side:
         return lem.lemma_names.astype(str), lem.row_lemma_ids
 
     @cached_property
+    def sentence_docs(self) -> np.ndarray:
+        """(n_sentences,) int64 document id of each sentence of the store."""
+        return np.asarray(self.store.sentences.column("doc_id").to_numpy(), dtype=np.int64)
+
+    def blocks(self, rows: np.ndarray, block: str) -> np.ndarray:
+        """(k,) int64 block id of each of `rows`: its sentence, its document, or (``occurrence``) itself."""
+        if block == "occurrence":
+            return np.asarray(rows, dtype=np.int64)
+        sids = self.store.sentence_ids[rows]
+        return np.asarray(sids if block == "sentence" else self.sentence_docs[sids], dtype=np.int64)
+
+    @cached_property
     def side_rows(self) -> np.ndarray:
         """(k,) every row of this side."""
         return np.arange(self.store.n_rows, dtype=np.int64) if self.mask is None else np.flatnonzero(self.mask)
+
+
+BLOCKS = ("sentence", "document", "occurrence")
+
+
+def pooled_blocks(a: Side, b: Side, rows_a: np.ndarray, rows_b: np.ndarray, block: str) -> np.ndarray:
+    """(k_a + k_b,) block ids of both sides' rows, distinct across sides (B's shifted past A's when the
+    sides are two stores)."""
+    if block not in BLOCKS:
+        raise ParameterError("block", f"{{name}} {block!r} is unknown; use one of {', '.join(BLOCKS)}")
+    ga, gb = a.blocks(rows_a, block), b.blocks(rows_b, block)
+    if a.store is not b.store:
+        gb = gb + (int(ga.max()) + 1 if len(ga) else 0)
+    return np.r_[ga, gb]
 
 
 def check_same_space(a: Store, b: Store) -> None:

@@ -9,7 +9,7 @@ from ..sampling import sample_rows, unit_rows
 from ..store import Occurrence
 from ._measures import change_statistics
 from ._result import EMERGED_AT_LEAST, EMERGED_BELOW, SenseShift, WordShift
-from ._sides import Side
+from ._sides import Side, pooled_blocks
 
 MIN_OCCURRENCES = 2
 
@@ -77,6 +77,7 @@ def word_shift(
     level: float = 0.95,
     n_examples: int = 2,
     wordnet: bool = True,
+    block: str = "sentence",
     seed: int = 0,
     device: str = "auto",
 ) -> WordShift:
@@ -85,7 +86,8 @@ def word_shift(
     At most `max_per_side` occurrences of each side are used (a seeded sample), so the cost is bounded:
     the senses are clustered jointly on them (`structure.split_senses`, k chosen by its rule), every
     measure is tested by `permutations` shuffles of the side labels and bracketed by a `bootstrap`
-    percentile interval at `level`. Each sense lists its share on both sides, `n_examples` sentences of
+    percentile interval at `level`; occurrences move in `block`s (``sentence``, ``document`` or
+    ``occurrence``: see `change_statistics`). Each sense lists its share on both sides, `n_examples` sentences of
     each side nearest its centroid and (with `wordnet`) the WordNet synset it matches best.
     """
     from ..structure import split_senses
@@ -107,12 +109,12 @@ def word_shift(
     unit = np.vstack([unit_a, unit_b])
     raw = np.vstack([raw_a, raw_b])
     is_b = np.r_[np.zeros(len(used_a), dtype=bool), np.ones(len(used_b), dtype=bool)]
-    offset = int(a.store.n_sentences) if a.store is not b.store else 0
-    groups = np.r_[a.store.sentence_ids[used_a], b.store.sentence_ids[used_b] + offset]
-    split = split_senses(unit, seed=seed, groups=groups)
+    sentences = pooled_blocks(a, b, used_a, used_b, "sentence")
+    blocks = sentences if block == "sentence" else pooled_blocks(a, b, used_a, used_b, block)
+    split = split_senses(unit, seed=seed, groups=sentences)
     labels = np.asarray(split.labels, dtype=np.int64)
     measures, within = change_statistics(
-        unit, raw, is_b, labels, permutations=permutations, bootstrap=bootstrap, level=level, seed=seed
+        unit, raw, is_b, labels, groups=blocks, permutations=permutations, bootstrap=bootstrap, level=level, seed=seed
     )
     centroids = np.stack([unit[labels == s].mean(axis=0) for s in range(split.k)])
     senses = []
@@ -165,6 +167,7 @@ def word_shift(
             "bootstrap": bootstrap,
             "level": level,
             "seed": seed,
+            "block": block,
             "jsd": "Jensen-Shannon divergence, base 2",
             "prt": "1 - cos of the mean raw vectors",
             "apd": "mean cosine distance over all cross-side pairs",
