@@ -23,6 +23,7 @@ labels or a bootstrap resample costs one matrix product for all draws: (draws, n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -189,14 +190,21 @@ def change_statistics(
     onehot = np.zeros((n, k))
     onehot[np.arange(n), senses] = 1.0
     observed = side_sums((~side)[None], side[None], unit, raw, onehot).measures()
-    perm = rng.permuted(np.broadcast_to(block_side, (permutations, n_blocks)), axis=1)[:, block]
-    null = side_sums(~perm, perm, unit, raw, onehot).measures()
     ba, bb = np.flatnonzero(~block_side), np.flatnonzero(block_side)
-    draws_a = np.zeros((bootstrap, n_blocks))
-    draws_b = np.zeros((bootstrap, n_blocks))
-    draws_a[:, ba] = rng.multinomial(len(ba), np.full(len(ba), 1.0 / len(ba)), size=bootstrap)
-    draws_b[:, bb] = rng.multinomial(len(bb), np.full(len(bb), 1.0 / len(bb)), size=bootstrap)
-    boot = side_sums(draws_a[:, block], draws_b[:, block], unit, raw, onehot).measures()
+
+    def permuted(m: int) -> dict[str, np.ndarray]:
+        perm = rng.permuted(np.broadcast_to(block_side, (m, n_blocks)), axis=1)[:, block]
+        return side_sums(~perm, perm, unit, raw, onehot).measures()
+
+    def resampled(m: int) -> dict[str, np.ndarray]:
+        draws_a = np.zeros((m, n_blocks))
+        draws_b = np.zeros((m, n_blocks))
+        draws_a[:, ba] = rng.multinomial(len(ba), np.full(len(ba), 1.0 / len(ba)), size=m)
+        draws_b[:, bb] = rng.multinomial(len(bb), np.full(len(bb), 1.0 / len(bb)), size=m)
+        return side_sums(draws_a[:, block], draws_b[:, block], unit, raw, onehot).measures()
+
+    null = _in_chunks(permuted, permutations)
+    boot = _in_chunks(resampled, bootstrap)
     tail = (1.0 - level) / 2
     out = {}
     for name in MEASURES:
@@ -207,6 +215,15 @@ def change_statistics(
         out[name] = MeasureValue(t, (1 + exceed) / (1 + permutations), float(low), float(high))
     within = {"a": float(observed["within_a"][0]), "b": float(observed["within_b"][0])}
     return out, within
+
+
+CHUNK = 1000  # draws computed at once: memory (CHUNK, n) whatever the number of draws
+
+
+def _in_chunks(draw: Callable[[int], dict[str, np.ndarray]], total: int) -> dict[str, np.ndarray]:
+    """`draw(m)` for chunks of at most `CHUNK` draws, concatenated per measure (total,)."""
+    parts = [draw(min(CHUNK, total - start)) for start in range(0, total, CHUNK)]
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:

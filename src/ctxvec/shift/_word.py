@@ -12,16 +12,20 @@ from ._result import EMERGED_AT_LEAST, EMERGED_BELOW, SenseShift, WordShift
 from ._sides import Side, pooled_blocks
 
 MIN_OCCURRENCES = 2
+MAX_DRAWS = 100_000
+MAX_PER_SIDE = 100_000
 
 
 def check_budget(max_per_side: int, permutations: int, bootstrap: int, level: float = 0.95) -> None:
     """The cost parameters checked (one line naming the parameter)."""
-    if max_per_side < MIN_OCCURRENCES:
-        raise ParameterError("max_per_side", f"{{name}} must be at least {MIN_OCCURRENCES}, got {max_per_side}")
-    if permutations < 1:
-        raise ParameterError("permutations", f"{{name}} must be at least 1, got {permutations}")
-    if bootstrap < 1:
-        raise ParameterError("bootstrap", f"{{name}} must be at least 1, got {bootstrap}")
+    if not MIN_OCCURRENCES <= max_per_side <= MAX_PER_SIDE:
+        raise ParameterError(
+            "max_per_side", f"{{name}} must be {MIN_OCCURRENCES}..{MAX_PER_SIDE:,}, got {max_per_side}"
+        )
+    if not 1 <= permutations <= MAX_DRAWS:
+        raise ParameterError("permutations", f"{{name}} must be 1..{MAX_DRAWS:,}, got {permutations}")
+    if not 1 <= bootstrap <= MAX_DRAWS:
+        raise ParameterError("bootstrap", f"{{name}} must be 1..{MAX_DRAWS:,}, got {bootstrap}")
     if not 0 < level < 1:
         raise ParameterError("level", f"{{name}} must be in (0, 1), got {level}")
 
