@@ -65,7 +65,8 @@ def test_commands_route_lists_each_commands_parameters(server_url: str) -> None:
     assert r.status_code == 200
     commands = r.json()["commands"]
     assert set(commands) == {
-        "analogy", "compare", "decompose", "dims", "info", "isotropy", "plot", "senses", "shift", "similar",
+        "analogy", "compare", "decompose", "dims", "explain", "info", "isotropy", "plot", "senses", "shift",
+        "similar",
     }  # fmt: skip
     similar = {p["name"]: p for p in commands["similar"]["parameters"]}
     assert {"store", "word", "in", "k", "limit", "distinct_sentences", "words_only", "exclude_word"} <= set(similar)
