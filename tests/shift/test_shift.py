@@ -90,6 +90,9 @@ def test_bad_input_is_one_line(shift_store, make_store):
         word_shift(a, b, "money", wordnet=False)
     with pytest.raises(ParameterError, match="max_per_side"):
         word_shift(a, b, "bank", max_per_side=1)
+    with pytest.raises(ParameterError, match="'document': 1 document.*both sides") as e:
+        word_shift(a, b, "bank", block="document", wordnet=False)  # write_store put every sentence in document 0
+    assert e.value.name == "block"
     vecs, tokens, sids, sentences, meta = _corpus(1)
     other = make_store(vecs[:, :8], tokens, sids, sentences, meta=meta, dtype="float32")
     with pytest.raises(CtxvecError, match="not in one vector space.*dim 16 vs 8"):

@@ -82,8 +82,15 @@ def pooled_blocks(a: Side, b: Side, rows_a: np.ndarray, rows_b: np.ndarray, bloc
     if block not in BLOCKS:
         raise ParameterError("block", f"{{name}} {block!r} is unknown; use one of {', '.join(BLOCKS)}")
     ga, gb = a.blocks(rows_a, block), b.blocks(rows_b, block)
-    if a.store is not b.store:
+    if a.store is not b.store or (a.mask is None and b.mask is None):  # two stores (or one store twice)
         gb = gb + (int(ga.max()) + 1 if len(ga) else 0)
+    shared = np.intersect1d(ga, gb)
+    if len(shared):
+        raise ParameterError(
+            "block",
+            f"{{name}} {block!r}: {len(shared):,} {block}(s) lie on both sides; slice by whole {block}s "
+            "or use a smaller block",
+        )
     return np.r_[ga, gb]
 
 
