@@ -182,7 +182,7 @@ def _identity(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, dtype: str, sha
     """The manifest entries that identify a job (a rerun must match them to resume)."""
     from .. import __version__
 
-    return {
+    out: JSON = {
         "ctxvec_version": __version__,
         "model": {"name": enc.ref.name, "path": enc.ref.path, "weights_sha256": enc.weights_hash},
         "encode": {**spec.to_manifest(), "model": enc.ref.name, "max_length": enc.max_length},
@@ -194,6 +194,9 @@ def _identity(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, dtype: str, sha
         "dtype": str(np.dtype(dtype)),
         "dim": enc.dim,
     }
+    if docs.meta is not None:  # the sentences table's metadata columns and types (what `info` lists)
+        out["metadata"] = {f.name: str(f.type) for f in docs.meta.schema}
+    return out
 
 
 def _existing_manifest(path: Path) -> JSON | None:

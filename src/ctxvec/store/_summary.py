@@ -93,18 +93,5 @@ def summarize(path: Path, manifest: JSON, n_words: int) -> StoreSummary:
         vocabulary=int(n_words),
         size_mb=round(folder_bytes(path) / 2**20, 1),
         transform=manifest.get("transform") or None,
-        metadata=_metadata(path),
+        metadata=dict(manifest.get("metadata") or {}),
     )
-
-
-def _metadata(path: Path) -> dict[str, str]:
-    """The document metadata columns of the store's sentences table and their types (schema only)."""
-    import pyarrow.parquet as pq
-
-    from ._format import SENTENCES
-
-    try:
-        schema = pq.read_schema(path / SENTENCES)
-    except (OSError, ValueError):
-        return {}
-    return {f.name: str(f.type) for f in schema if f.name not in ("sentence_id", "doc_id", "text")}

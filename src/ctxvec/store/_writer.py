@@ -363,6 +363,8 @@ def write_store(
         "encode": None,
         "n_windowed_sentences": 0,
     }
+    if meta is not None:
+        base["metadata"] = {f.name: str(f.type) for f in meta.schema}
     base.update(manifest or {})
     w = StoreWriter.create(path, base, rows, sent, vectors.shape[1], dtype or str(vectors.dtype))
     w.write_range(0, vectors)
