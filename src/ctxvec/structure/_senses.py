@@ -474,6 +474,7 @@ def word_senses(
     rows: list[int] | tuple[int, ...] | None = None,
     wordnet: bool = True,
     device: str = "auto",
+    where: str | None = None,
 ) -> Senses:
     """Cluster the occurrences of `word` in `store` into senses (`k=None`: chosen by `rule`, see `split_senses`).
 
@@ -487,6 +488,7 @@ def word_senses(
     At most `max_occurrences` occurrences are clustered (a seeded sample).
     `rows`: occurrences of `word` (store rows) whose sense to tell (`Senses.sense_of`, `row_senses`):
     a clustered row's cluster, another row's nearest centroid by cosine.
+    `where`: cluster only the occurrences in that slice of the document metadata (`ctxvec.slices`).
     """
     from ..lexicon import word_types
     from ..morphology import family_words
@@ -494,6 +496,10 @@ def word_senses(
     from ._sense_words import sense_neighbours
 
     all_rows = store.occurrences(word)
+    if where is not None:
+        from ..slices import slice_rows
+
+        all_rows = slice_rows(store, where, all_rows)
     asked = _asked_rows(store, word, all_rows, rows)
     picked = sample_rows(all_rows, max_occurrences, seed)
     unit = unit_rows(store.get_vectors(picked))
