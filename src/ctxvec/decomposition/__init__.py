@@ -15,7 +15,9 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "ATOMS": "_names",
+    "CODERS": "_names",
     "DEFAULT_ALPHA": "_names",
+    "DEFAULT_EPOCHS": "_names",
     "DEFAULT_NORMALIZE": "_names",
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
@@ -44,7 +46,9 @@ _EXPORTS = {
 }
 __all__ = [
     "ATOMS",
+    "CODERS",
     "DEFAULT_ALPHA",
+    "DEFAULT_EPOCHS",
     "DEFAULT_NORMALIZE",
     "DEFAULT_SAMPLES",
     "MEMORY_LIMIT",
@@ -92,5 +96,5 @@ if TYPE_CHECKING:
     )
     from ._forms import other_forms
     from ._learner import FactorLearner
-    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, DEFAULT_SAMPLES, SOLVERS
+    from ._names import ATOMS, CODERS, DEFAULT_ALPHA, DEFAULT_EPOCHS, DEFAULT_NORMALIZE, DEFAULT_SAMPLES, SOLVERS
     from ._result import Decomposition, Term

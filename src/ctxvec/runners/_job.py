@@ -28,8 +28,20 @@ from ..corpus import Corpus
 from ..encoding import BatchEncoder, EncodeSpec
 from ..errors import CtxvecError
 from ..results import JSON
-from ..store import MANIFEST, ROWS, SENTENCES, VECTORS, Store, StoreWriter, read_manifest
-from ..store._writer import PARTIAL, TableStream, is_leftover, remove_leftovers, start_store
+from ..store import (
+    MANIFEST,
+    PARTIAL,
+    ROWS,
+    SENTENCES,
+    VECTORS,
+    Store,
+    StoreWriter,
+    TableStream,
+    is_leftover,
+    read_manifest,
+    remove_leftovers,
+    start_store,
+)
 from ._shards import ShardPlan, shard_ranges, tokenize_shard
 
 BUILD_DIR = "building"
