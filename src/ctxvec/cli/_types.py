@@ -136,7 +136,7 @@ RANGES: dict[str, Number] = {
     "senses.words": nonnegative_int(),
     "serve.port": nonnegative_int(65_535),
     "serve.workers": positive_int(1024),
-    "serve.queue": nonnegative_int(),
+    "serve.max_wait": nonnegative_float(3600),
     "similar.k": positive_int(),
     "transform.n_components": positive_int(),
     "transform.alpha": positive_float(),
