@@ -42,7 +42,7 @@ def open_all(browser: Any, url: str) -> tuple[list[Any], list[int], list[str]]:
     statuses: list[int] = []
     errors: list[str] = []
     pages = []
-    for i in range(PAGES):
+    for _ in range(PAGES):
         context = browser.new_context()
         context.set_default_timeout(TIMEOUT_MS)
         context.add_init_script(SEE_BUSY)
