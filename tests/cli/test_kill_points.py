@@ -162,13 +162,24 @@ def test_transform_removal_killed_agrees_with_itself(phase: str, store: Path, ru
 
 
 # ---- index, factors, types --------------------------------------------------------------------
-@pytest.mark.parametrize("phase", ["io.replace:1", "io.replace:2"])  # the index file; its description
-def test_index_killed_then_search_and_rebuild(phase: str, store: Path, run) -> None:  # type: ignore[no-untyped-def]
-    killed("index", str(store), "--kind", "flat", at=phase)
-    ok(run("similar", str(store), "cold", "-k", "2"))
-    ok(run("index", str(store), "--list"))
-    ok(run("index", str(store), "--kind", "flat"))
-    ok(run("similar", str(store), "cold", "-k", "2", "--index", "flat"))
+# the new index file; the record naming it (the commit); committed; the record's final form
+INDEX_PHASES = ["io.replace:1", "io.replace:2", "index.committed", "io.replace:3"]
+
+
+@pytest.mark.parametrize("phase", INDEX_PHASES)
+def test_index_rebuild_killed_keeps_the_old_index_or_the_new_one(phase: str, store: Path, run) -> None:  # type: ignore[no-untyped-def]
+    ok(run("index", str(store), "--kind", "hnsw", "--m", "8"))
+    killed("index", str(store), "--kind", "hnsw", "--m", "12", at=phase)
+    listed = json.loads(ok(run("index", str(store), "--list", "--json")))
+    m = listed["hnsw"]["params"]["m"]
+    assert m == (8 if phase in INDEX_PHASES[:2] else 12), listed  # before the commit the old one, then the new
+    assert Path(listed["hnsw"]["file"]).stat().st_size == listed["hnsw"]["bytes"]
+    found = json.loads(ok(run("similar", str(store), "cold", "-k", "2", "--index", "hnsw", "--json")))
+    assert f"M={m}," in found["method"]
+    ok(run("verify", str(store)))
+    ok(run("index", str(store), "--kind", "hnsw", "--m", "12"))
+    assert json.loads(ok(run("index", str(store), "--list", "--json")))["hnsw"]["params"]["m"] == 12
+    assert sorted(p.name for p in (store / "index").iterdir()) == ["hnsw.faiss", "hnsw.json"]
 
 
 LEARN = ["--n-factors", "4", "--samples", "200", "--name", "f"]

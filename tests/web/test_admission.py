@@ -101,20 +101,20 @@ def test_requests_queue_within_the_bound_and_get_503_beyond_it(sleep_server: tup
             answers.append((r.status_code, time.monotonic() - t0, r))
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
-    for t in threads:  # one worker, 0.4 s each, a 1 s bound: the first runs, about two queue, the rest wait too long
+    for t in threads:  # one worker, 0.4 s each, a 1 s bound: the first runs, one queues, the rest would wait too long
         t.start()
         time.sleep(0.01)
     for t in threads:
         t.join(TIMEOUT)
     statuses = sorted(s for s, _, _ in answers)
     assert len(answers) == 8 and set(statuses) == {200, 503}, statuses
-    assert 2 <= statuses.count(200) <= 5, statuses
+    assert 2 <= statuses.count(200) <= 4, statuses
     for status, took, r in answers:
         if status == 503:
             assert int(r.headers["retry-after"]) >= 1
             assert "would wait about" in r.json()["error"] and "bound is 1 s" in r.json()["error"]
-        else:  # admitted: its wait stayed near the bound (0.4 s of service, slack for a loaded machine)
-            assert took < 1.0 + 0.4 + 1.5, took
+        else:  # admitted: answered within about the bound (slack for a loaded machine)
+            assert took < 1.0 + 1.5, took
     deadline = time.monotonic() + TIMEOUT
     while admission.pending:
         assert time.monotonic() < deadline

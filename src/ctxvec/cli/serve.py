@@ -46,8 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=float,
         default=3.0,
         metavar="SECONDS",
-        help="queue a request while its expected wait (from the measured times of recent requests) is at most "
-        "this; beyond it answer 503 + Retry-After (default 3)",
+        help="queue a request while its expected time to an answer (from the measured times of recent requests) "
+        "is at most this; beyond it answer 503 + Retry-After (default 3)",
     )
     p.add_argument("--check", action="store_true", help="load the stores and the model, then exit without serving")
     add_json_flag(p)

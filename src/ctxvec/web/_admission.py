@@ -1,12 +1,14 @@
 """Admission by expected waiting time: API requests run on a fixed pool of threads and queue for one
-while the wait a new request can expect stays within `Limits.max_wait` seconds; beyond that the
-server answers 503 with ``Retry-After`` (the seconds until the queue should be back within the bound).
+while the time a new request can expect to wait for its answer (its wait for a worker, then its own
+service) stays within `Limits.max_wait` seconds; beyond that the server answers 503 with
+``Retry-After`` (the seconds until the queue should be back within the bound). A request that finds
+a free worker and nobody queued is always taken, however long it may take.
 
-The wait is estimated from measured service times: each command keeps a moving average of how long
+The times are estimated from measured service times: each command keeps a moving average of how long
 its recent requests held a worker (wall time, so contention for cores and the encoder lock is in
-it), and the expected wait is the work still ahead of a new request (queued requests at their
-command's estimate, running ones at what is left of theirs) shared by the workers. Also the runner
-interface and a locked cache.
+it), and the expected wait for a worker is the work still ahead of a new request (queued requests at
+their command's estimate, running ones at what is left of theirs) shared by the workers. Also the
+runner interface and a locked cache.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Limits:
-    """`workers` threads compute API answers; a request is queued for one while its expected wait
-    is at most `max_wait` seconds (a request finding a free worker and no queue is always taken),
-    else answered 503. `max_queue` bounds the queue whatever the estimate (memory, a flood);
+    """`workers` threads compute API answers; a request is queued for one while its expected time to
+    an answer (wait for a worker + its service) is at most `max_wait` seconds (a request finding a free
+    worker and no queue is always taken), else answered 503. `max_queue` bounds the queue whatever the estimate (memory, a flood);
     `first_estimate` is the service time assumed for a command before any of it was measured;
     `smoothing` the weight of the newest measurement in each command's moving average."""
 
@@ -130,26 +132,27 @@ class Admission:
             left = [max(self.times.estimate(k) - (now - t0), 0.0) for k, t0 in self._running.values()]
         return expected_wait(queued, left, self.limits.workers)
 
-    def _busy(self, wait: float, queued: int) -> ApiError:
-        over = max(wait - self.limits.max_wait, 0.0)
-        retry = max(1, math.ceil(over))
+    def _busy(self, expected: float, queued: int) -> ApiError:
+        retry = max(1, math.ceil(expected - self.limits.max_wait))
         return ApiError(
             503,
-            f"server busy: a new request would wait about {wait:.1f} s for a worker ({queued} queued; the bound "
-            f"is {self.limits.max_wait:g} s); retry in {retry} s",
+            f"server busy: a new request would wait about {expected:.1f} s for its answer ({queued} queued; "
+            f"the bound is {self.limits.max_wait:g} s); retry in {retry} s",
             {"Retry-After": str(retry)},
         )
 
     async def run(self, fn: Callable[[], T], key: str = "") -> T:
-        """`fn()` on a worker thread; `ApiError(503)` when the expected wait is over `max_wait` seconds
-        (or `max_queue` requests already queue). `key` (the command) picks the service-time estimate."""
+        """`fn()` on a worker thread; `ApiError(503)` when it would have to wait for a worker and its
+        expected time to an answer is over `max_wait` seconds (or `max_queue` requests already queue).
+        `key` (the command) picks the service-time estimate."""
         import anyio.to_thread
 
         wait = self.expected_wait()
         with self._lock:
             queued = len(self._queued)
-            if wait > self.limits.max_wait or (queued >= self.limits.max_queue and wait > 0):
-                raise self._busy(wait, queued)
+            expected = wait + self.times.estimate(key)
+            if wait > 0 and (expected > self.limits.max_wait or queued >= self.limits.max_queue):
+                raise self._busy(expected, queued)
             self._tickets += 1
             ticket = self._tickets
             self._queued[ticket] = key
