@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..neighbours._kinds import KINDS
+from ..neighbours import KINDS
 from ._output import add_json_flag, console, highlight
 from ._queries import add_query_arguments
 

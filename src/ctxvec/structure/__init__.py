@@ -1,4 +1,5 @@
-"""ctxvec.structure: senses, clusters, 2-D projections and the figures drawn from them."""
+"""ctxvec.structure: senses, clusters, 2-D projections and the figures drawn from them (also the
+dimensions report, `dims_report`, which draws `space`'s statistics)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ _EXPORTS = {
     "METHODS": "_names",
     "PLOT_SUFFIXES": "_names",
     "Cluster": "_cluster",
+    "DimsReport": "_dims_report",
+    "dims_report": "_dims_report",
     "Clusters": "_cluster",
     "PlacedQuery": "_project",
     "Projection": "_project",
@@ -57,6 +60,7 @@ __all__ = [
     "PLOT_SUFFIXES",
     "Cluster",
     "Clusters",
+    "DimsReport",
     "PlacedQuery",
     "Projection",
     "ProjectionOptions",
@@ -71,6 +75,7 @@ __all__ = [
     "cluster",
     "cluster_occurrences",
     "cluster_types",
+    "dims_report",
     "fair_shares",
     "fit_projection",
     "group_colors",
@@ -95,6 +100,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 if TYPE_CHECKING:
     from ._cluster import Cluster, Clusters, cluster, cluster_occurrences, cluster_types
     from ._colors import group_colors
+    from ._dims_report import DimsReport, dims_report
     from ._html import projection_data, projection_html
     from ._names import CLUSTER_LEVELS, COLORS, FIGURE_SUFFIXES, LEVELS, METHODS, PLOT_SUFFIXES
     from ._plot import plot_dims, plot_heatmap, plot_projection, save_figure
