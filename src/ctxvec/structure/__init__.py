@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
+    "label_senses": "_sense_labels",
+    "SenseLabel": "_sense_labels",
     "CLUSTER_LEVELS": "_names",
     "COLORS": "_names",
     "FIGURE_SUFFIXES": "_names",
@@ -66,6 +68,7 @@ __all__ = [
     "ProjectionOptions",
     "SavedPlot",
     "Sense",
+    "SenseLabel",
     "SenseMap",
     "SenseRule",
     "SenseSplit",
@@ -79,6 +82,7 @@ __all__ = [
     "fair_shares",
     "fit_projection",
     "group_colors",
+    "label_senses",
     "place_sentence",
     "plot_dims",
     "plot_heatmap",
@@ -116,5 +120,6 @@ if TYPE_CHECKING:
         project_words,
         senses_projection,
     )
+    from ._sense_labels import SenseLabel, label_senses
     from ._senses import Sense, SenseRule, Senses, SenseSplit, split_senses, word_senses
     from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot
