@@ -53,7 +53,18 @@ def test_commands_route_lists_each_commands_parameters(server_url: str) -> None:
     r = get(server_url, "/api/commands")
     assert r.status_code == 200
     commands = r.json()["commands"]
-    assert set(commands) == {"analogy", "compare", "decompose", "dims", "info", "isotropy", "plot", "senses", "similar"}
+    assert set(commands) == {
+        "analogy",
+        "compare",
+        "decompose",
+        "dims",
+        "explain",
+        "info",
+        "isotropy",
+        "plot",
+        "senses",
+        "similar",
+    }
     similar = {p["name"]: p for p in commands["similar"]["parameters"]}
     assert {"store", "word", "in", "k", "limit", "distinct_sentences", "words_only", "exclude_word"} <= set(similar)
     assert similar["k"] == {**similar["k"], "type": "int", "default": 10, "cli": "-k", "positional": False}

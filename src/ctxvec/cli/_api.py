@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..store import Store
     from ..web import LockedCache, ServedStore
 
-SERVED = ("analogy", "compare", "decompose", "dims", "info", "isotropy", "plot", "senses", "similar")
+SERVED = ("analogy", "compare", "decompose", "dims", "explain", "info", "isotropy", "plot", "senses", "similar")
 # options that write files, choose a device, embed with another model or only shape figures
 HIDDEN = {"help", "json", "device", "output", "plot", "stats_plot", "model", "all_layers", "width", "height", "title"}
 HIDDEN_FOR = {"senses": {"method"}, "isotropy": {"sample_sentences"}}
@@ -103,7 +103,7 @@ def command_params(command: str, parser: argparse.ArgumentParser) -> list[Param]
             kind = "store"
         elif isinstance(a, argparse._StoreTrueAction):
             kind = "flag"
-        elif a.nargs in ("+", "*"):
+        elif a.nargs in ("+", "*") or isinstance(a, argparse._AppendAction):  # explain's --row A --row B
             kind = "list"
         else:
             kind = "value"
@@ -205,6 +205,8 @@ class CliRunner:
                     self._check_value(p, x)
                 if p.flag is None:
                     positionals += items
+                elif isinstance(p.action, argparse._AppendAction):
+                    options += [f"{p.flag}={x}" for x in items]
                 elif items:
                     options += [p.flag, *items]
             else:
