@@ -2,7 +2,7 @@
 
 A record holding ``sentence`` with its match (``start``/``end`` or ``span``) shows one keyword-in-context
 cell (`Kwic`) in place of those fields; parallel ``sentences`` and ``central`` lists (a sense's examples)
-show as a list of them; ``coef``, ``share`` and ``score`` show a bar beside the number; lists show their
+show as a list of them; ``coef``, ``share``, ``score`` and ``drop`` show a bar beside the number; lists show their
 first items and how many more. Every field not recognised shows as itself, so added fields appear.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from ._flatten import Record
 
-BAR_FIELDS = ("coef", "share", "score")  # last dotted part of a field drawn with a bar
+BAR_FIELDS = ("coef", "share", "score", "drop")  # last dotted part of a field drawn with a bar
 SPAN_FIELDS = ("start", "end", "span")
 MAX_TEXT = 80  # characters of a plain text cell
 MAX_CONTEXT = 40  # characters each side of a keyword in context
