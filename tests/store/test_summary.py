@@ -9,7 +9,7 @@ from ctxvec.store import StoreSummary, update_manifest
 KEYS = [
     "path", "model", "weights_sha256", "corpus", "rows", "sentences", "documents", "dim", "dtype", "unit",
     "pooling", "layers", "keep_special", "max_length", "windowed_sentences", "model_tokens", "vocabulary",
-    "size_mb",
+    "size_mb", "metadata",
 ]  # fmt: skip
 
 

@@ -81,6 +81,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="also write a sense map (.png, .svg, .html)")
     p.add_argument("--method", default="pca", choices=METHODS, help="projection for -o (default pca)")
+    p.add_argument("--where", default=None, metavar="FILTER", help='cluster only a slice, e.g. "year < 1900"')
     add_json_flag(p)
 
 
@@ -101,6 +102,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             seed=args.seed,
             rows=args.rows,
             wordnet=args.wordnet,
+            where=args.where,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
     return write_sense_map(
@@ -117,6 +119,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
         seed=args.seed,
         rows=args.rows,
         wordnet=args.wordnet,
+        where=args.where,
     )
 
 

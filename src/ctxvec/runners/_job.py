@@ -29,8 +29,8 @@ from ..encoding import BatchEncoder, EncodeSpec
 from ..errors import CtxvecError
 from ..results import JSON
 from ..store import MANIFEST, ROWS, SENTENCES, VECTORS, Store, StoreWriter, read_manifest
-from ..store._writer import PARTIAL, TableStream, is_leftover, remove_leftovers, start_store
-from ._shards import ShardPlan, shard_ranges, tokenize_shard
+from ..store._writer import PARTIAL, TableStream, is_leftover, remove_leftovers, sentence_schema, start_store
+from ._shards import ShardPlan, shard_ranges, tokenize_shard, with_meta
 
 BUILD_DIR = "building"
 PLAN = "plan.json"
@@ -107,10 +107,11 @@ class EmbedJob:
         for stale in (self.path / PARTIAL, self._build / PROGRESS):
             stale.unlink(missing_ok=True)
         rows, tokens, batches, windowed = [], [], [], []
-        with TableStream(self.path) as tables:
+        meta = self.docs.meta
+        with TableStream(self.path, sentence_schema(None if meta is None else meta.schema)) as tables:
             for a, b in shard_ranges(len(self.docs), self.shard_sentences):
                 shard = tokenize_shard(self.encoder, list(self.docs.texts[a:b]), self.docs.doc_ids[a:b], a)
-                tables.add(shard.rows, shard.sentences)
+                tables.add(shard.rows, with_meta(shard.sentences, self.docs.sentence_meta(a, b)))
                 rows.append(shard.rows.num_rows)
                 tokens.append(shard.n_tokens)
                 batches.append(shard.n_batches)
@@ -181,7 +182,7 @@ def _identity(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, dtype: str, sha
     """The manifest entries that identify a job (a rerun must match them to resume)."""
     from .. import __version__
 
-    return {
+    out: JSON = {
         "ctxvec_version": __version__,
         "model": {"name": enc.ref.name, "path": enc.ref.path, "weights_sha256": enc.weights_hash},
         "encode": {**spec.to_manifest(), "model": enc.ref.name, "max_length": enc.max_length},
@@ -193,6 +194,9 @@ def _identity(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, dtype: str, sha
         "dtype": str(np.dtype(dtype)),
         "dim": enc.dim,
     }
+    if docs.meta is not None:  # the sentences table's metadata columns and types (what `info` lists)
+        out["metadata"] = {f.name: str(f.type) for f in docs.meta.schema}
+    return out
 
 
 def _existing_manifest(path: Path) -> JSON | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ctypes
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -54,6 +54,7 @@ def embed(
     column: str = "text",
     split_sentences: bool = False,
     limit: int | None = None,
+    meta: Sequence[str] = (),
     runner: str = "local",
     address: str | None = None,
     workers: int = 1,
@@ -65,7 +66,8 @@ def embed(
 ) -> Store:
     """Embed `corpus` into a store at `out` and return it opened.
 
-    `corpus` is anything `read_corpus` takes. Re-running the same call on an unfinished store
+    `corpus` is anything `read_corpus` takes; `meta` names the document metadata columns to keep in the
+    sentences table (`read_corpus`'s `meta`). Re-running the same call on an unfinished store
     resumes it, wherever it stopped; a folder holding a different store (or anything else) is refused.
     `runner` ``"local"`` encodes in this process; ``"ray"`` on a Ray cluster: the one at `address`,
     or (None) a local one started and shut down with the run, with `workers` actors of
@@ -95,7 +97,7 @@ def embed(
         from ._ray import import_ray
 
         import_ray()  # a missing extra is reported before any work
-    docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit)
+    docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit, meta=meta)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
     job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase)
     with progress_bar(f"tokenizing {docs.name}", len(docs), "sent", quiet or job.tokenized) as bar:

@@ -33,6 +33,7 @@ class StoreSummary(Result):
     vocabulary: int
     size_mb: float
     transform: JSON | None = None
+    metadata: dict[str, str] | None = None
 
     def to_dict(self) -> JSON:
         out: JSON = {
@@ -55,6 +56,7 @@ class StoreSummary(Result):
             "vocabulary": self.vocabulary,
             "size_mb": self.size_mb,
         }
+        out["metadata"] = dict(self.metadata or {})
         if self.transform:
             out["transform"] = self.transform
         return out
@@ -91,4 +93,5 @@ def summarize(path: Path, manifest: JSON, n_words: int) -> StoreSummary:
         vocabulary=int(n_words),
         size_mb=round(folder_bytes(path) / 2**20, 1),
         transform=manifest.get("transform") or None,
+        metadata=dict(manifest.get("metadata") or {}),
     )

@@ -21,7 +21,7 @@ from ._admission import Admission, ApiError, CommandRunner, Limits
 from ._security import SecurityMiddleware
 
 STATIC = Path(__file__).parent / "static"
-PAGES = ("/", "/similar", "/occurrence", "/word", "/map", "/space", "/decompose", "/senses")
+PAGES = ("/", "/similar", "/occurrence", "/word", "/map", "/space", "/decompose", "/senses", "/shift")
 MAX_QUERY = 8192  # characters of a whole query string (one parameter is bounded by the runner)
 
 
