@@ -180,6 +180,8 @@ class ShiftRanking(Result):
 class ShiftWords(Result):
     """The comparisons of the words asked for (one `WordShift` each) and the figures written (paths)."""
 
+    frame_path = ("words", "senses")  # rows of to_frame(), items of result[i]
+
     words: list[WordShift]
     figures: list[str] = field(default_factory=list)
 

@@ -377,8 +377,6 @@ class Senses(Result):
     labels (n,), the split diagnostics and one `Sense` per cluster, largest first. `row_senses` holds
     the sense of each occurrence asked for with `word_senses(..., rows=...)` (see `sense_of`)."""
 
-    frame_path = ("senses",)  # rows of to_frame(), items of result[i]
-
     word: str
     rows: np.ndarray
     labels: np.ndarray
