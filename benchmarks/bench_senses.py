@@ -49,7 +49,23 @@ from sklearn.metrics import adjusted_rand_score
 from ctxvec.store import Store
 from ctxvec.structure._sense_evidence import FEATURES, MIN_PROBABILITY, WEIGHTS
 
-WORDS = ["charge", "bank", "plant", "spring", "cold", "court", "light", "match", "state", "cell", "current", "power", "interest", "party", "record"]
+WORDS = [
+    "charge",
+    "bank",
+    "plant",
+    "spring",
+    "cold",
+    "court",
+    "light",
+    "match",
+    "state",
+    "cell",
+    "current",
+    "power",
+    "interest",
+    "party",
+    "record",
+]
 #: The judged words whose occurrences chose `MIN_PROBABILITY` (every other word of WORDS, from the first);
 #: the others are the report half.
 CALIBRATION_WORDS = WORDS[::2]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..structure._names import METHODS
+from ..structure import METHODS
 from ._output import add_json_flag, console, highlight
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="also write a sense map (.png, .svg, .html)")
     p.add_argument("--method", default="pca", choices=METHODS, help="projection for -o (default pca)")
+    p.add_argument("--where", default=None, metavar="FILTER", help='cluster only a slice, e.g. "year < 1900"')
     add_json_flag(p)
 
 
@@ -110,6 +111,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             rows=args.rows,
             wordnet=args.wordnet,
             in_sentence=args.in_sentence,
+            where=args.where,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
     return write_sense_map(
@@ -126,6 +128,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
         seed=args.seed,
         rows=args.rows,
         wordnet=args.wordnet,
+        where=args.where,
     )
 
 

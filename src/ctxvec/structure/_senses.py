@@ -331,6 +331,8 @@ class Sense(Result):
     """One sense: its occurrences (rows), centroid (dim,) of unit vectors, most central occurrences
     and the word types nearest its centroid (with cosines)."""
 
+    frame_path = ()  # one row per field; its examples show in context
+
     label: int
     size: int
     rows: np.ndarray

@@ -54,6 +54,7 @@ def word_senses(
     wordnet: bool = True,
     device: str = "auto",
     in_sentence: str | None = None,
+    where: str | None = None,
 ) -> Senses:
     """Cluster the occurrences of `word` in `store` into senses (`k=None`: chosen by `rule`, see `split_senses`).
 
@@ -70,14 +71,20 @@ def word_senses(
     `rows`: occurrences of `word` (store rows) whose sense to tell (`Senses.sense_of`, `row_senses`).
     `in_sentence`: a new sentence holding the word: `Senses.query` tells which sense this usage belongs
     to, or that it is none of the corpus's senses (`query_sense`).
+    `where`: cluster only the occurrences in that slice of the document metadata (`ctxvec.slices`).
     """
     from ..lexicon import word_types
+    from ..morphology import family_words
     from ._sense_context import store_contexts
     from ._sense_labels import minority_synsets, wordnet_synset_vectors
     from ._sense_refine import SenseLabeller, refine_senses
     from ._sense_words import sense_neighbours
 
     all_rows = store.occurrences(word)
+    if where is not None:
+        from ..slices import slice_rows
+
+        all_rows = slice_rows(store, where, all_rows)
     asked = _asked_rows(store, word, all_rows, rows)
     query = None
     if in_sentence is not None:
@@ -108,6 +115,7 @@ def word_senses(
         split = SenseSplit(
             labels, n_senses, split.ks, split.silhouettes, split.null_silhouette, split.valley, split.reason
         )
+    family = family_words(store, key)  # the word's inflections and derivations say nothing about a sense
     types = word_types(store, min_count=min_count)
     type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
     texts = [store.sentence(int(sid)) for sid in groups]
@@ -120,7 +128,7 @@ def word_senses(
         c_rows, c_scores = _central(unit[members], picked[members], [texts[i] for i in members], centroid, n_sentences)
         sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
         order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
-        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order])
+        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order], family)
         excluded |= set(near.excluded)
         pools.append(near.words[:KEYWORD_POOL])
         share = len(members) / len(picked)
