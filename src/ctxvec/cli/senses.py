@@ -26,8 +26,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(small senses are reported, not absorbed). The occurrences are compared by what distinguishes them: their "
         "unit vectors minus the word's mean vector. Prints each sense with its size, its most central sentences, the word types nearest its centroid "
         "and a few keywords (near words no other sense shares). Nearest words leave out the word's own forms and show "
-        "each other lemma once. Each sense is labelled with the WordNet 3.0 synset it matches best (the synsets' "
-        "examples and glosses embedded with the store's own model), with its gloss; WordNet synsets that match a few "
+        "each other lemma once. Each sense is labelled with a WordNet 3.0 synset from all the evidence (the synsets' "
+        "examples and glosses embedded with the store's own model, their SemCor frequencies, the overlap of the "
+        "sense's context words with their glosses, and the part of speech of the occurrences), or said to have no "
+        "confident match (with the nearest synset); the evidence also splits verb from noun uses and merges senses "
+        "of one synset. WordNet synsets that match a few "
         "occurrences much better than their sense's label are listed as possible minority senses. -o FILE also writes a 2-D map of the occurrences "
         "coloured by sense.",
     )
