@@ -150,6 +150,17 @@ def test_senses_tell_the_sense_of_a_row(server_url: str, web_stores: dict[str, P
     assert r.status_code == 400 and "row" in r.json()["error"] and "'bank'" in r.json()["error"]
 
 
+def test_senses_tell_the_sense_of_a_new_usage(server_url: str, web_stores: dict[str, Path]) -> None:
+    r = get(server_url, "/api/senses", {"word": "bank", "in": "the bank gave him money"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    q = body["query"]
+    assert q["token"] == "bank" and q["sentence"] == "the bank gave him money"
+    assert 0 <= q["nearest_sense"] < body["k"]
+    assert (q["sense"] is None) == (not q["represented"]) == (q["warning"] is not None)
+    assert body == cli_json(["senses", str(web_stores["a"]), "bank", "--in", "the bank gave him money"])
+
+
 def test_plot_places_a_new_sentence_in_the_cached_map(
     server_url: str, web_stores: dict[str, Path], tmp_path: Path
 ) -> None:

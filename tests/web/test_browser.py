@@ -158,6 +158,7 @@ def test_controls_update_the_url(web: Watched) -> None:
     [
         ("/similar?word=cold&k=5", ".group table.hits tbody tr"),
         ("/similar?in=the+river+bank+was+cold&word=bank&k=4", ".group table.hits tbody tr"),
+        ("/similar?in=the+river+bank+was+cold&word=bank&k=4", ".sense-panel .query-sense .sense-name"),
         ("/occurrence?row=3&max_terms=3", ".decomposition .bar-row"),
         ("/decompose?word=bank&in=the+bank+gave+him+money&max_terms=4", ".decomposition .bar-row"),
         ("/word?word=cold&analogy=king+-+man+%2B+woman", ".sense"),
