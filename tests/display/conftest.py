@@ -32,7 +32,6 @@ COMMANDS: dict[str, list[str]] = {
     "compare": ["compare", "{store}", "{store2}", "--no-eval", "--words", "cold,bank"],
     "dims": ["dims", "{store}", "--words", "cold", "warm"],
     "info": ["info", "{store}"],
-    "explain": ["explain", "{store}", "--row", "0", "--row", "7"],
     "types": ["types", "{store}", "--min-count", "1"],
     "evaluate": ["evaluate", "{store}", "--task", "analogy"],
     "factors": ["factors", "learn", "{store}", "--n-factors", "4", "--samples", "200", "--name", "display"],
