@@ -3,6 +3,7 @@ CORS, no docs pages, and admission control (503 + Retry-After when the queue is 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -71,9 +72,16 @@ def test_no_cors_even_when_asked(server_url: str) -> None:
     assert not [h for h in r.headers if h.lower().startswith("access-control-")]
 
 
-@pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"])
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/docs/oauth2-redirect"])
 def test_no_docs_pages(path: str, server_url: str) -> None:
     assert get(server_url, path).status_code == 404
+
+
+def test_the_openapi_schema_is_served_offline_under_the_csp(server_url: str) -> None:
+    r = get(server_url, "/openapi.json")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "http" not in json.dumps(r.json()["info"])  # nothing loads from elsewhere
 
 
 def test_allowed_hosts() -> None:
@@ -86,19 +94,21 @@ def test_allowed_hosts() -> None:
 
 
 class SlowRunner:
-    """A runner whose commands wait until released: requests stay in flight as long as a test wants."""
+    """A runner whose one command, ``x``, waits until released: requests stay in flight as long as a test wants."""
 
     def __init__(self) -> None:
+        from pydantic import BaseModel
+
+        from ctxvec.web import WebCommand
+
         self.release = threading.Event()
         self.started = threading.Semaphore(0)
+        self.commands = [WebCommand("x", "waits", BaseModel, self.run)]
 
-    def describe(self) -> dict[str, object]:
-        return {"commands": {}}
-
-    def run(self, command: str, params: list[tuple[str, str]]) -> dict[str, object]:
+    def run(self, query: object) -> dict[str, object]:
         self.started.release()
         self.release.wait(TIMEOUT)
-        return {"command": command}
+        return {"command": "x"}
 
 
 @pytest.fixture

@@ -65,8 +65,8 @@ def build_app(
 ) -> FastAPI:
     """The explorer's app over the stores at `paths` (opened and warmed once: tables, memory map, model)."""
     from ..store import Store
-    from ..web import LockedCache, ServedStore, allowed_hosts, create_app
-    from ._api import CliRunner
+    from ..web import CommandApi, LockedCache, ServedStore, ServedStores, allowed_hosts, create_app
+    from . import command_modules
 
     opened: list[tuple[ServedStore, Store]] = []
     names: set[str] = set()
@@ -78,7 +78,7 @@ def build_app(
         names.add(name)
         store.preload().encoder("auto")  # tables, memory map and model loaded before threads share them
         opened.append((ServedStore(name, str(store.path), store.summary().to_dict()), store))
-    runner = CliRunner(opened, LockedCache())
+    runner = CommandApi(list(command_modules().values()), ServedStores(opened, LockedCache()))
     return create_app([s for s, _ in opened], runner, allowed_hosts(host, port, allow_hosts), limits)
 
 

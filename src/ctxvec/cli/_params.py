@@ -1,0 +1,333 @@
+"""The declarative parameter model: one `Command` per operation, one `Opt` per option.
+
+Each option is declared once -- its Python name (the library parameter, the argparse dest), type,
+default, bounds, help and flags -- and everything else is derived from it: the argparse parser
+(`add_to_parser`), the web API's pydantic model and routes (`ctxvec.web._api`), the page's forms
+(from the OpenAPI schema) and the flag a library `ParameterError` names. See docs/parameters.md.
+
+This module is plain dataclasses and argparse: it loads with the CLI, so it must stay light.
+A default taken from a library dataclass or constant that lives in a heavy module is declared as
+`LibraryDefault` and read only when a command's parser is built (never for ``ctxvec --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+from ._types import INT_MAX, Number
+
+Converter = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class LibraryDefault:
+    """The default of `attribute` of `owner` (a dataclass field or a constant) in `module`, read on
+    first use: ``LibraryDefault("ctxvec.structure", "SenseRule", "k_max")``."""
+
+    module: str
+    owner: str
+    attribute: str | None = None
+
+    def resolve(self) -> Any:
+        owner = getattr(importlib.import_module(self.module), self.owner)
+        if self.attribute is None:
+            return owner
+        if is_dataclass(owner):
+            for f in fields(owner):
+                if f.name == self.attribute:
+                    return f.default
+        return getattr(owner, self.attribute)
+
+
+def resolved(value: Any) -> Any:
+    """`value`, or what it stands for when it is a `LibraryDefault`."""
+    return value.resolve() if isinstance(value, LibraryDefault) else value
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option of a command.
+
+    - `name`: the Python parameter (the library's name, the argparse dest, `args.<name>` in ``compute``).
+    - `type`: ``str``, ``int``, ``float`` or ``bool``; `many`: a list of them (``nargs="+"``, or
+      ``*`` for an optional positional); `append`: a list given by repeating the option.
+    - `default`: the value when not given (a `LibraryDefault` for a library's own); `required`.
+    - `low` / `high` (`open_low`: low excluded): the bounds, checked by the CLI and the web alike;
+      `web_high`: a lower ceiling for the web (answers must stay small there).
+    - `choices`; `convert`: text -> value for the CLI and the web (e.g. accepting old spellings).
+    - `flag`: the CLI spelling (default ``--name-with-dashes``; ``-k`` for one letter); `short`:
+      another spelling (``-o``); `positional`; `metavar`; `group`: at most one option of a group.
+    - `store`: an existing store folder; ``compute`` gets it open (`Store`). On the web: a served
+      store's name or index, default the first. `cli_opens=False`: the CLI passes the text as typed
+      (a store or something else, such as a corpus); the web still passes the open `Store`.
+    - `api`: the web's name when it is not the long flag's.
+    - `local_only`: not served on the web (writes files, loads another model, picks a device, or only
+      shapes a figure); the web uses the default. `web_default`: the web's default when it differs.
+
+    A bool whose default is true is a ``--no-name`` switch (``--name`` too); the web names it
+    ``no_name`` (a flag that is false unless given). Every web name is the long flag without
+    dashes (`api_name`), so what a user types on the command line is what the URL takes.
+    """
+
+    name: str
+    type: type = str
+    default: Any = None
+    help: str = ""
+    flag: str | None = None
+    short: str | None = None
+    positional: bool = False
+    required: bool = False
+    many: bool = False
+    append: bool = False
+    choices: tuple[Any, ...] | None = None
+    convert: Converter | None = None
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    web_high: float | None = None
+    web_default: Any = None
+    metavar: str | None = None
+    group: str | None = None
+    store: bool = False
+    cli_opens: bool = True
+    api: str | None = None
+    local_only: bool = False
+
+    # ---- derived spellings ------------------------------------------------------------------
+    @property
+    def negated(self) -> bool:
+        """A bool that is on unless switched off: ``--no-name`` on the CLI, ``no_name`` on the web."""
+        return self.type is bool and resolved(self.default) is True
+
+    @property
+    def cli_flag(self) -> str:
+        """The long CLI spelling (``--max-terms``, ``-k``), or the metavar of a positional."""
+        if self.positional:
+            return self.metavar or self.name.upper()
+        if self.flag is not None:
+            return self.flag
+        return f"-{self.name}" if len(self.name) == 1 else "--" + self.name.replace("_", "-")
+
+    @property
+    def api_name(self) -> str:
+        """The web's name: the long flag without dashes (``--in`` -> ``in``; positionals: `name`)."""
+        if self.api is not None:
+            return self.api
+        if self.positional:
+            return self.name
+        base = self.cli_flag.lstrip("-").replace("-", "_")
+        return f"no_{base}" if self.negated else base
+
+    @property
+    def number(self) -> Number | None:
+        """The CLI's range-checked converter of a numeric option (None for others)."""
+        if self.type not in (int, float):
+            return None
+        low = self.low if self.low is not None or self.type is float else 0
+        high = self.high if self.high is not None or self.type is float else INT_MAX
+        return Number(self.type, low, high, open_low=self.open_low)
+
+    @property
+    def web_upper(self) -> float | None:
+        """The web's upper bound: the lower of `high` and `web_high`."""
+        bounds = [b for b in (self.high, self.web_high) if b is not None]
+        if not bounds and self.type is int:
+            return INT_MAX
+        return min(bounds) if bounds else None
+
+    @property
+    def web_lower(self) -> float | None:
+        return self.low if self.low is not None or self.type is not int else 0
+
+    def default_text(self) -> str:
+        """`` (default 10)`` for help texts, or nothing."""
+        value = resolved(self.default)
+        if value is None or value is False or value == [] or self.required or self.type is bool:
+            return ""
+        if isinstance(value, (list, tuple)):
+            value = " ".join(map(str, value))
+        return f" (default {value})"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its `name`, one-line `help`, longer `description` and `options` (in CLI order),
+    or `verbs` (sub-commands, such as ``index build``). `served`: answered by the web API."""
+
+    name: str
+    help: str
+    description: str = ""
+    options: tuple[Opt, ...] = ()
+    verbs: tuple[Command, ...] = ()
+    served: bool = False
+    json: bool = True  # a --json flag
+
+    def opt(self, name: str) -> Opt:
+        return next(o for o in self.options if o.name == name)
+
+    def all_options(self) -> Iterator[Opt]:
+        yield from self.options
+        for verb in self.verbs:
+            yield from verb.all_options()
+
+    def web_options(self) -> tuple[Opt, ...]:
+        return tuple(o for o in self.options if not o.local_only)
+
+
+def options(*groups: Sequence[Opt] | Opt) -> tuple[Opt, ...]:
+    """Flatten options and tuples of shared options (``options(STORE, *QUERY, Opt(...))``)."""
+    out: list[Opt] = []
+    for g in groups:
+        out.extend([g] if isinstance(g, Opt) else g)
+    return tuple(out)
+
+
+# ---- argparse --------------------------------------------------------------------------------
+def open_store(path: str) -> Any:
+    """A STORE argument, parsed into the open `ctxvec.store.Store` (its errors are one line, exit 2)."""
+    from ..errors import CtxvecError
+    from ..store import Store
+
+    try:
+        return Store.open(path)
+    except ValueError as e:  # not argparse's "invalid value": the store's own message
+        raise CtxvecError(str(e)) from None
+
+
+def _type_of(opt: Opt) -> Converter | None:
+    if opt.store and opt.cli_opens:
+        return open_store
+    if opt.convert is not None:
+        convert = opt.convert
+
+        def checked(text: str) -> Any:
+            try:
+                return convert(text)
+            except ValueError as e:
+                raise argparse.ArgumentTypeError(str(e)) from None
+
+        checked.__name__ = opt.type.__name__
+        return checked
+    return opt.number
+
+
+def add_to_parser(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add `command`'s options (or its verbs, each a sub-parser) to `parser`."""
+    if command.verbs:
+        verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+        for verb in command.verbs:
+            sub = verbs.add_parser(verb.name, help=verb.help, description=verb.description or verb.help)
+            add_to_parser(sub, verb)
+            sub.set_defaults(command_spec=verb)
+        return
+    groups: dict[str, argparse._MutuallyExclusiveGroup] = {}
+    for opt in command.options:
+        target: Any = parser
+        if opt.group is not None:
+            if opt.group not in groups:
+                groups[opt.group] = parser.add_mutually_exclusive_group()
+            target = groups[opt.group]
+        add_option(target, opt)
+    if command.json:
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def add_option(parser: Any, opt: Opt) -> None:
+    """One `Opt` as an argparse argument."""
+    help_text = opt.help + opt.default_text()
+    kwargs: dict[str, Any] = {"help": help_text.replace("%", "%%")}
+    if opt.type is bool:
+        if opt.negated:
+            kwargs.update(action=argparse.BooleanOptionalAction, default=True)
+        else:
+            kwargs.update(action="store_true", default=False)
+        parser.add_argument(*_spellings(opt), dest=opt.name, **kwargs)
+        return
+    kwargs.update(type=_type_of(opt), metavar=opt.metavar, choices=opt.choices)
+    if opt.positional:
+        if opt.many:
+            kwargs["nargs"] = "+" if opt.required else "*"
+        elif not opt.required:
+            kwargs["nargs"] = "?"
+        parser.add_argument(opt.name, default=_cli_default(opt), **kwargs)
+        return
+    if opt.many:
+        kwargs["nargs"] = "+"
+    if opt.append:
+        kwargs["action"] = "append"
+    parser.add_argument(*_spellings(opt), dest=opt.name, default=_cli_default(opt), required=opt.required, **kwargs)
+
+
+def namespace_default(opt: Opt) -> Any:
+    """What ``compute`` gets for `opt` when it is not given (a tuple default becomes a list)."""
+    return _cli_default(opt)
+
+
+def _cli_default(opt: Opt) -> Any:
+    value = resolved(opt.default)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _spellings(opt: Opt) -> list[str]:
+    return [s for s in (opt.short, opt.cli_flag) if s is not None]
+
+
+def flag_of(command: Command, name: str) -> str | None:
+    """The CLI spelling of library parameter `name` in `command` (None if it has no such option)."""
+    for opt in command.all_options():
+        if opt.name == name:
+            return opt.cli_flag
+    return None
+
+
+def defaults(command: Command) -> dict[str, Any]:
+    """{name: default} of every option of `command` (library defaults resolved)."""
+    return {o.name: _cli_default(o) if not o.negated else True for o in command.options}
+
+
+def namespace(command: Command, given: dict[str, Any], **extra: Any) -> argparse.Namespace:
+    """The `argparse.Namespace` ``compute`` takes: `given` over `command`'s defaults."""
+    values = defaults(command)
+    values.update(given)
+    values.update(extra)
+    values.setdefault("json", False)
+    return argparse.Namespace(**values, command_spec=command)
+
+
+# ---- shared options ----------------------------------------------------------------------------
+STORE = Opt("store", positional=True, required=True, store=True, metavar="STORE", help="store folder")
+
+
+def query_options(word_required: bool = False) -> tuple[Opt, ...]:
+    """WORD, --sentence, --row, --in (at most one of the three), --limit and --device: the parameters
+    of `ctxvec.queries.select_queries` (`queries_from_args` calls it)."""
+    return (
+        Opt("word", positional=True, required=word_required, metavar="WORD", help="the query word"),
+        Opt("sentence", int, metavar="ID", group="query", help="only WORD in stored sentence ID"),
+        Opt("row", int, metavar="ID", group="query", help="one occurrence: row ID of the store"),
+        Opt("in_sentence", flag="--in", metavar="TEXT", group="query", help="WORD inside a new sentence, embedded on the fly"),
+        Opt("limit", int, low=1, web_high=200, web_default=20, metavar="N", help="only the first N query occurrences (the web: 20 unless asked)"),
+        DEVICE,
+    )  # fmt: skip
+
+
+DEVICE = Opt(
+    "device", default="auto", local_only=True, help="device for embedding new sentences (auto, cpu, cuda, mps)"
+)
+SEED = Opt("seed", int, 0, "random seed", low=0, high=2**32 - 1)
+OUTPUT = Opt(
+    "output",
+    flag="--output",
+    short="-o",
+    metavar="FILE",
+    local_only=True,
+    help="write a figure (.png, .svg, .pdf, .html)",
+)
+WIDTH = Opt("width", int, 1000, "figure width in pixels", low=50, high=20_000, local_only=True)
+HEIGHT = Opt("height", int, 800, "figure height in pixels", low=50, high=20_000, local_only=True)
+MAX_ITEMS = 50  # items of a list option on the web
+MAX_TEXT = 1000  # characters of one text value on the web
