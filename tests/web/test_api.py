@@ -347,3 +347,28 @@ def test_exact_requests_reuse_the_kept_flat_index(transformed_store: Path, monke
     first = similar.run(query)
     assert first["method"].startswith("flat index") and similar.run(query) == first
     assert read == [] and {kind for _, kind in served._backends} == {"hnsw", "flat"}
+
+
+def test_switches_that_are_on_by_default_turn_off_over_http(server_url: str, web_stores: dict[str, Path]) -> None:
+    """The issue's two URLs: ``no_normalize=1`` and ``no_wordnet=1`` are booleans, the CLI's ``--no-...``."""
+    a = str(web_stores["a"])
+    r = get(server_url, "/api/decompose", {"word": "bank", "no_normalize": "1"})
+    assert r.status_code == 200, r.text
+    assert r.json()["normalized"] is False
+    assert drop_timings(r.json()) == drop_timings(cli_json(["decompose", a, "bank", "--no-normalize", "--limit", "20"]))
+    assert get(server_url, "/api/decompose", {"word": "bank"}).json()["normalized"] is True
+    r = get(server_url, "/api/senses", {"word": "bank", "no_wordnet": "1"})
+    assert r.status_code == 200, r.text
+    assert all(s["wordnet"] is None for s in r.json()["senses"])
+    assert r.json() == cli_json(["senses", a, "bank", "--no-wordnet"])
+    r = get(server_url, "/api/senses", {"word": "bank", "no_wordnet": "perhaps"})
+    assert r.status_code == 400 and "no_wordnet" in r.json()["error"] and "perhaps" in r.json()["error"]
+
+
+def test_a_library_parameter_error_names_the_web_parameter(server_url: str) -> None:
+    """A library `ParameterError` names its Python parameter; the web renders it as the URL's name
+    (``in_sentence`` -> ``in``), as the CLI renders it as the flag (``--in``)."""
+    r = get(server_url, "/api/similar", {"word": "bank", "in": "i caught a cold"})
+    assert r.status_code == 400
+    message = r.json()["error"]
+    assert "in_sentence" not in message and "--in" not in message

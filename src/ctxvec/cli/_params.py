@@ -7,15 +7,19 @@ default, bounds, help and flags -- and everything else is derived from it: the a
 
 This module is plain dataclasses and argparse: it loads with the CLI, so it must stay light.
 A default taken from a library dataclass or constant that lives in a heavy module is declared as
-`LibraryDefault` and read only when a command's parser is built (never for ``ctxvec --help``).
+`LibraryDefault` and read only when a command's parser is built (never for ``ctxvec --help``), from
+the module's source when it is a literal.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
+import importlib.util
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
 from typing import Any
 
 from ._types import INT_MAX, Number
@@ -25,14 +29,46 @@ Converter = Callable[[str], Any]
 
 @dataclass(frozen=True)
 class LibraryDefault:
-    """The default of `attribute` of `owner` (a dataclass field or a constant) in `module`, read on
-    first use: ``LibraryDefault("ctxvec.structure", "SenseRule", "k_max")``."""
+    """The default of `attribute` of class `owner` (a dataclass field), or the constant `owner`, in
+    `module`: ``LibraryDefault("ctxvec.structure._senses", "SenseRule", "k_max")``.
+
+    A literal default is read from the module's source (`ast`), so a parser's help shows it without
+    importing the module's heavy dependencies (``ctxvec senses --help`` loads no scikit-learn);
+    anything else is read by importing the module. tests/cli check both ways agree."""
 
     module: str
     owner: str
     attribute: str | None = None
 
     def resolve(self) -> Any:
+        try:
+            return self.from_source()
+        except (LookupError, ValueError, SyntaxError, TypeError, OSError):
+            return self.imported()
+
+    def from_source(self) -> Any:
+        """The literal default as the module's source spells it (LookupError when not found)."""
+        spec = importlib.util.find_spec(self.module)
+        if spec is None or spec.origin is None:
+            raise LookupError(self.module)
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        body: list[ast.stmt] = tree.body
+        target = self.owner
+        if self.attribute is not None:
+            owner = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == self.owner), None)
+            if owner is None:
+                raise LookupError(self.owner)
+            body, target = owner.body, self.attribute
+        for node in body:
+            named = isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == target
+            if named and isinstance(node, ast.AnnAssign) and node.value is not None:
+                return ast.literal_eval(node.value)
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == target for t in node.targets):
+                return ast.literal_eval(node.value)
+        raise LookupError(target)
+
+    def imported(self) -> Any:
+        """The default read from the imported module."""
         owner = getattr(importlib.import_module(self.module), self.owner)
         if self.attribute is None:
             return owner
@@ -156,13 +192,15 @@ class Opt:
 @dataclass(frozen=True)
 class Command:
     """One command: its `name`, one-line `help`, longer `description` and `options` (in CLI order),
-    or `verbs` (sub-commands, such as ``index build``). `served`: answered by the web API."""
+    or `verbs` (sub-commands, such as ``index build``). `served`: answered by the web API;
+    `required_groups`: option groups of which one option must be given."""
 
     name: str
     help: str
     description: str = ""
     options: tuple[Opt, ...] = ()
     verbs: tuple[Command, ...] = ()
+    required_groups: tuple[str, ...] = ()  # groups of which one option must be given
     served: bool = False
     json: bool = True  # a --json flag
 
@@ -229,7 +267,7 @@ def add_to_parser(parser: argparse.ArgumentParser, command: Command) -> None:
         target: Any = parser
         if opt.group is not None:
             if opt.group not in groups:
-                groups[opt.group] = parser.add_mutually_exclusive_group()
+                groups[opt.group] = parser.add_mutually_exclusive_group(required=opt.group in command.required_groups)
             target = groups[opt.group]
         add_option(target, opt)
     if command.json:
@@ -269,6 +307,8 @@ def namespace_default(opt: Opt) -> Any:
 
 def _cli_default(opt: Opt) -> Any:
     value = resolved(opt.default)
+    if opt.type is bool:
+        return bool(value)
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -286,7 +326,7 @@ def flag_of(command: Command, name: str) -> str | None:
 
 def defaults(command: Command) -> dict[str, Any]:
     """{name: default} of every option of `command` (library defaults resolved)."""
-    return {o.name: _cli_default(o) if not o.negated else True for o in command.options}
+    return {o.name: _cli_default(o) for o in command.options}
 
 
 def namespace(command: Command, given: dict[str, Any], **extra: Any) -> argparse.Namespace:
@@ -304,11 +344,11 @@ STORE = Opt("store", positional=True, required=True, store=True, metavar="STORE"
 
 def query_options(word_required: bool = False) -> tuple[Opt, ...]:
     """WORD, --sentence, --row, --in (at most one of the three), --limit and --device: the parameters
-    of `ctxvec.queries.select_queries` (`queries_from_args` calls it)."""
+    of `ctxvec.queries.select_queries` (`ctxvec.cli._queries.queries_from_args` calls it)."""
     return (
         Opt("word", positional=True, required=word_required, metavar="WORD", help="the query word"),
-        Opt("sentence", int, metavar="ID", group="query", help="only WORD in stored sentence ID"),
-        Opt("row", int, metavar="ID", group="query", help="one occurrence: row ID of the store"),
+        Opt("sentence", int, low=0, metavar="ID", group="query", help="only WORD in stored sentence ID"),
+        Opt("row", int, low=0, metavar="ID", group="query", help="one occurrence: row ID of the store"),
         Opt("in_sentence", flag="--in", metavar="TEXT", group="query", help="WORD inside a new sentence, embedded on the fly"),
         Opt("limit", int, low=1, web_high=200, web_default=20, metavar="N", help="only the first N query occurrences (the web: 20 unless asked)"),
         DEVICE,

@@ -49,7 +49,7 @@ COMMAND = Command(
         Opt("negative", many=True, default=(), metavar="WORD", help="more words subtracted"),
         Opt("k", int, 5, "number of answers", low=1, web_high=200),
         Opt("method", default="add", choices=METHODS, help="add = 3CosAdd, mul = 3CosMul"),
-        Opt("level", default="types", convert=level_name, metavar="{types,occurrences}",
+        Opt("level", default="types", choices=LEVELS, convert=level_name, metavar="{types,occurrences}",
             help="types or occurrences (type/occurrence also accepted)"),
         Opt("include_inputs", bool, help="allow the input words as answers (the blog's behaviour)"),
         Opt("keep_forms", bool, help="allow the inputs' other forms (kings for king) as answers"),

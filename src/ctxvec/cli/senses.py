@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def _rule(field: str) -> LibraryDefault:
-    return LibraryDefault("ctxvec.structure", "SenseRule", field)
+    return LibraryDefault("ctxvec.structure._senses", "SenseRule", field)
 
 
 COMMAND = Command(

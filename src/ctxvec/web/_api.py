@@ -72,11 +72,16 @@ def _field(opt: Opt, store_names: list[str], first_store: bool) -> tuple[Any, An
     extra: dict[str, Any] = {"x-cli": None if opt.positional else opt.cli_flag, "x-positional": opt.positional}
     if opt.negated:
         extra["x-cli"] = "--no-" + opt.cli_flag.removeprefix("--")
+    if opt.group is not None:
+        extra["x-group"] = opt.group
     if opt.type is bool:
         return Annotated[bool, BeforeValidator(_flag)], Field(
             False, alias=opt.api_name, description=opt.help, json_schema_extra=extra
         )
     default = opt.web_default if opt.web_default is not None else resolved(opt.default)
+    if opt.web_default is not None:
+        extra["x-cli-default"] = resolved(opt.default)
+
     if opt.store:
         extra["x-store"] = True
         if not first_store:  # a second store is always named
