@@ -23,7 +23,7 @@ _EXPORTS = {
     "CommandRunner": "_admission",
     "Limits": "_admission",
     "LockedCache": "_admission",
-    "ServedStore": "_app",
+    "ServedStore": "_api",
     "create_app": "_app",
     "allowed_hosts": "_security",
     "SecurityMiddleware": "_security",
@@ -56,7 +56,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from ._admission import Admission, ApiError, CommandRunner, Limits, LockedCache
-    from ._api import CommandApi, ServedStores, WebCommand, request_model
-    from ._app import ServedStore, create_app
+    from ._api import CommandApi, ServedStore, ServedStores, WebCommand, request_model
+    from ._app import create_app
     from ._security import SecurityMiddleware, allowed_hosts
     from ._server import Served, listening_socket, serve, serve_in_thread

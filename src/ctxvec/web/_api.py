@@ -29,7 +29,6 @@ from ._admission import ApiError, LockedCache
 if TYPE_CHECKING:
     from ..neighbours import Backend
     from ..store import Store
-    from ._app import ServedStore
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,18 @@ class WebCommand:
     help: str
     model: type[BaseModel]
     run: Callable[[BaseModel], JSON]
+
+
+@dataclass(frozen=True)
+class ServedStore:
+    """A store the server answers for: `name` (what ``store=`` takes), its path and summary."""
+
+    name: str
+    path: str
+    summary: JSON
+
+    def to_dict(self) -> JSON:
+        return {"name": self.name, "path": self.path, "summary": self.summary}
 
 
 # ---- the request model -------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,24 +23,12 @@ from starlette.exceptions import HTTPException
 
 from ..results import JSON, jsonable
 from ._admission import Admission, ApiError, Limits
-from ._api import CommandApi, WebCommand
+from ._api import CommandApi, ServedStore, WebCommand
 from ._security import SecurityMiddleware
 
 STATIC = Path(__file__).parent / "static"
 PAGES = ("/", "/similar", "/occurrence", "/word", "/map", "/space", "/decompose", "/senses")
 MAX_QUERY = 8192  # characters of a whole query string (one parameter is bounded by the runner)
-
-
-@dataclass(frozen=True)
-class ServedStore:
-    """A store the server answers for: `name` (what ``store=`` takes), its path and summary."""
-
-    name: str
-    path: str
-    summary: JSON
-
-    def to_dict(self) -> JSON:
-        return {"name": self.name, "path": self.path, "summary": self.summary}
 
 
 def create_app(
