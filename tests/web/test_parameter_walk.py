@@ -33,6 +33,7 @@ BASE: dict[str, dict[str, Any]] = {
     "isotropy": {"n_pairs": 500},
     "plot": {"words": ["cold", "warm"]},
     "info": {},
+    "cluster": {"k": 3, "min_count": 1},
 }
 # values for text options (the others come from their declaration)
 TEXTS: dict[str, Any] = {

@@ -23,13 +23,23 @@ COMMAND = Command(
     "occurrence of the store with k-means on centred, unit-length vectors (cosine), and list each cluster's "
     "size and most central members. Occurrences: k-means is fitted on --fit-rows sampled rows, then every row "
     "is assigned in one streaming pass.",
+    served=True,
     options=options(
         STORE,
-        Opt("k", int, 50, "number of clusters", flag="--k", low=1),
+        Opt("k", int, 50, "number of clusters", flag="--k", low=1, web_high=200),
         Opt("level", default="types", choices=CLUSTER_LEVELS, help="cluster word types or occurrences"),
-        Opt("n_members", int, 10, "central members listed per cluster", flag="--members", low=1, metavar="N"),
+        Opt(
+            "n_members",
+            int,
+            10,
+            "central members listed per cluster",
+            flag="--members",
+            low=1,
+            web_high=100,
+            metavar="N",
+        ),
         Opt("min_count", int, 5, "types: words with N occurrences", low=1, metavar="N"),
-        Opt("fit_rows", int, 50000, "occurrences: rows k-means is fitted on", low=1, metavar="N"),
+        Opt("fit_rows", int, 50000, "occurrences: rows k-means is fitted on", low=1, web_high=100_000, metavar="N"),
         replace(SEED, help="seed of k-means and sampling"),
     ),
 )
