@@ -182,7 +182,7 @@ class Opt:
     def default_text(self) -> str:
         """`` (default 10)`` for help texts, or nothing."""
         value = resolved(self.default)
-        if value is None or value is False or value == [] or self.required or self.type is bool:
+        if value is None or value is False or value in ([], ()) or self.required or self.type is bool:
             return ""
         if isinstance(value, (list, tuple)):
             value = " ".join(map(str, value))
