@@ -92,14 +92,15 @@ def _field(opt: Opt, store_names: list[str], first_store: bool) -> tuple[Any, An
     default = opt.web_default if opt.web_default is not None else resolved(opt.default)
     if opt.web_default is not None:
         extra["x-cli-default"] = resolved(opt.default)
-
-    if opt.store:
+    if opt.store:  # a served store's name or index; a second store (compare's) is always named
         extra["x-store"] = True
-        if not first_store:  # a second store is always named
-            return str, Field(..., alias=opt.api_name, description=f"{opt.help}: a served store's name or index",
-                              json_schema_extra=extra)  # fmt: skip
-        return str | None, Field(None, alias=opt.api_name, description=f"{opt.help}: a served store's name or index "
-                                 f"(default the first: {store_names[0] if store_names else 'none'})", json_schema_extra=extra)  # fmt: skip
+        first = store_names[0] if store_names else "none"
+        help_text = f"{opt.help}: a served store's name or index" + (
+            f" (default the first: {first})" if first_store else ""
+        )
+        if first_store:
+            return str | None, Field(None, alias=opt.api_name, description=help_text, json_schema_extra=extra)
+        return str, Field(..., alias=opt.api_name, description=help_text, json_schema_extra=extra)
     base: Any = opt.type
     if opt.choices is not None:
         base = Literal[tuple(opt.choices)]
@@ -140,10 +141,12 @@ def request_model(command: Command, store_names: list[str]) -> type[BaseModel]:
             groups.setdefault(opt.group, []).append(opt)
 
     def one_of_each_group(self: BaseModel) -> BaseModel:
-        for members in groups.values():
+        for group, members in groups.items():
             given = [o.api_name for o in members if getattr(self, o.name) not in (None, False, [])]
             if len(given) > 1:
                 raise ValueError(f"parameters {' and '.join(given)} exclude each other; give one")
+            if not given and group in command.required_groups:
+                raise ValueError(f"give one of the parameters {', '.join(o.api_name for o in members)}")
         return self
 
     validators = {"one_of_each_group": model_validator(mode="after")(one_of_each_group)} if groups else {}
