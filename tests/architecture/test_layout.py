@@ -19,7 +19,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "ctxvec"
 HEAVY = {"torch", "sklearn", "faiss", "scipy", "transformers", "matplotlib", "pyarrow", "umap", "pandas"}
-OPERATIONS = {"neighbours", "lasso", "decomposition", "lexicon", "space", "structure", "runners", "queries"}
+OPERATIONS = {"neighbours", "lasso", "decomposition", "lexicon", "space", "structure", "runners", "queries", "explain"}
 MAX_LINES = 600
 
 

@@ -36,6 +36,10 @@ CASES: dict[str, list[list[str]]] = {
     "dims": [["{store}", "--words", "cold", "warm"], ["{store}", "-o", "{out}.png"]],
     "embed": [["{corpus}", "-o", "{out}", "--model", "{model}", "-q"]],
     "evaluate": [["{store}", "--task", "analogy"]],
+    "explain": [
+        ["{store}", "--row", "0", "--row", "7"],
+        ["{store}", "cold", "--in", "a cold river", "--term", "water", "--ablation", "delete", "--all-words"],
+    ],
     "export": [
         ["{store}", "--format", "word2vec", "-o", "{out}.txt"],
         ["{store}", "--format", "projector", "-o", "{out}"],

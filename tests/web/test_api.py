@@ -60,7 +60,19 @@ def test_openapi_lists_each_commands_parameters(server_url: str) -> None:
     assert r.status_code == 200
     paths = r.json()["paths"]
     served = {p.removeprefix("/api/") for p in paths if p.startswith("/api/") and p != "/api/stores"}
-    assert served == {"analogy", "cluster", "compare", "decompose", "dims", "info", "isotropy", "plot", "senses", "similar"}
+    assert served == {
+        "analogy",
+        "cluster",
+        "compare",
+        "decompose",
+        "dims",
+        "explain",
+        "info",
+        "isotropy",
+        "plot",
+        "senses",
+        "similar",
+    }
     similar = openapi_parameters(server_url, "similar")
     assert {"store", "word", "in", "k", "limit", "distinct_sentences", "words_only", "exclude_word"} <= set(similar)
     k = similar["k"]["schema"]

@@ -34,6 +34,7 @@ BASE: dict[str, dict[str, Any]] = {
     "plot": {"words": ["cold", "warm"]},
     "info": {},
     "cluster": {"k": 3, "min_count": 1},
+    "explain": {"rows": [0, 9]},
 }
 # values for text options (the others come from their declaration)
 TEXTS: dict[str, Any] = {
@@ -46,6 +47,7 @@ TEXTS: dict[str, Any] = {
     "factors": "other",
     "tasks": "ws353",
     "index": "flat",
+    "term": "money",
     "plot.method": "tsne",  # deterministic for a seed and quick on a few points (UMAP compiles for a minute)
 }
 
@@ -55,7 +57,12 @@ def served_commands() -> list[tuple[Command, Any]]:
 
 
 def sample(command: Command, opt: Opt) -> Any:
-    """A value of `opt` other than its default, within its bounds."""
+    """A value of `opt` other than its default, within its bounds (a list for a list option)."""
+    value = _sample(command, opt)
+    return [value] if (opt.many or opt.append) and not isinstance(value, list) else value
+
+
+def _sample(command: Command, opt: Opt) -> Any:
     default = resolved(opt.default)
     if opt.type is bool:
         return not default

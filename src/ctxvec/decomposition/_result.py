@@ -35,6 +35,8 @@ class Decomposition(Result):
     were scaled to unit norm (raw coefficients are then in units of unit vectors).
     """
 
+    frame_path = ("queries", "terms")  # rows of to_frame(), items of result[i]
+
     atoms: str
     solver: str
     signed: bool

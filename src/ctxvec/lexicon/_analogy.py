@@ -51,6 +51,8 @@ class AnalogyResult(Result):
     level ``occurrences`` the answers' occurrences (k,) and the rows of the inputs (-1: a new sentence);
     `grouped`: one answer per word (its best occurrence); `excluded` the words kept out of the answers."""
 
+    frame_path = ("answers",)  # rows of to_frame(), items of result[i]
+
     words: np.ndarray
     scores: np.ndarray
     rows: np.ndarray

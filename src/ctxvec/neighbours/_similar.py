@@ -68,6 +68,8 @@ class Similar(Result):
     index's measured recall@10 against the exact scan (None: exact, or not measured).
     """
 
+    frame_path = ("queries", "hits")  # rows of to_frame(), items of result[i]
+
     store: Store = field(repr=False)
     queries: Queries = field(repr=False)
     rows: np.ndarray

@@ -331,6 +331,8 @@ class Sense(Result):
     """One sense: its occurrences (rows), centroid (dim,) of unit vectors, most central occurrences
     and the word types nearest its centroid (with cosines)."""
 
+    frame_path = ()  # one row per field; its examples show in context
+
     label: int
     size: int
     rows: np.ndarray
@@ -374,6 +376,8 @@ class Senses(Result):
     """The senses of `word`: rows (n,) of the clustered occurrences (a sample when `n_total` is larger),
     labels (n,), the split diagnostics and one `Sense` per cluster, largest first. `row_senses` holds
     the sense of each occurrence asked for with `word_senses(..., rows=...)` (see `sense_of`)."""
+
+    frame_path = ("senses",)  # rows of to_frame(), items of result[i]
 
     word: str
     rows: np.ndarray

@@ -2,6 +2,7 @@
 import { el, append, clear, kwic, words, bars, fmt, errorBox, loading } from "./dom.js";
 import { api, cliBar } from "./api.js";
 import { optionForm, paramsFor } from "./forms.js";
+import { whyButton } from "./explain.js";
 
 const MAIN_OPTIONS = ["k", "distinct_sentences", "words_only", "exclude_word", "exact"];
 const QUERY = ["word", "in", "row", "sentence"]; // set by the search box and the links, not the option form
@@ -34,10 +35,11 @@ function tokenStrip(sentence, chosen, onPick) {
   return strip;
 }
 
-function hitTable(hits, ctx, { wordsOnly = false } = {}) {
+function hitTable(hits, ctx, { wordsOnly = false, query = null } = {}) {
   const table = el("table", { class: "hits" });
   const head = el("tr", {}, el("th", { text: "score" }), el("th", { text: "word" }), el("th", { text: "in context" }));
   if (wordsOnly) head.append(el("th", { text: "count", title: "occurrences scoring at least as high as the k-th word's best" }));
+  if (query) head.append(el("th", { text: "" }));
   table.append(el("thead", {}, head));
   const body = el("tbody");
   for (const h of hits) {
@@ -46,6 +48,7 @@ function hitTable(hits, ctx, { wordsOnly = false } = {}) {
       el("td", { class: "tok" }, el("a", { href: ctx.href("similar", { word: h.word || h.token }), text: h.word || h.token, title: "search this word" })),
       el("td", { class: "ctx" }, el("a", { class: "plain", href: ctx.href("occurrence", { row: h.row }), title: `occurrence row ${h.row}` }, kwic(h.sentence, h.start, h.end))));
     if (wordsOnly) row.append(el("td", { class: "num", text: fmt(h.count) }));
+    if (query) row.append(el("td", { class: "why-cell" }, whyButton(query, h, row, head.children.length, ctx.params && ctx.params.store)));
     body.append(row);
   }
   table.append(body);
@@ -87,7 +90,7 @@ function renderSimilar(result, ctx, { groups = MAX_GROUPS } = {}) {
   const wordsOnly = !!(result.options && result.options.words_only);
   const show = (n) => {
     for (const q of queries.slice(list.querySelectorAll(".group").length, n)) {
-      list.append(el("div", { class: "group" }, queryHead(q, ctx), hitTable(q.hits || [], ctx, { wordsOnly })));
+      list.append(el("div", { class: "group" }, queryHead(q, ctx), hitTable(q.hits || [], ctx, { wordsOnly, query: q })));
     }
   };
   show(groups);
