@@ -35,6 +35,12 @@ CASES: list[list[str]] = [
     ["embed", "{corpus}", "-o", "{out}", "--model", "{model}", "--limit", "0"],
     ["embed", "{missing}", "-o", "{out}", "--model", "{model}"],
     ["embed", "{latin1}", "-o", "{out}", "--model", "{model}"],
+    # explain
+    ["explain", "{store}", "--row", "0"],
+    ["explain", "{store}", "--row", "0", "--row", "-1"],
+    ["explain", "{store}", "--row", "0", "--row", "1", "--top", "0"],
+    ["explain", "{store}", "--row", "0", "--row", "1", "--ablation", "blank"],
+    ["explain", "{missing}", "--row", "0", "--row", "1"],
     # verify (a damaged store is exit 1 with one line per problem: tests/store/test_verify.py)
     ["verify", "{missing}"],
     ["verify", "{file}"],

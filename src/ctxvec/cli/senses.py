@@ -40,7 +40,7 @@ COMMAND = Command(
         STORE,
         Opt("word", positional=True, required=True, metavar="WORD", help="the word whose occurrences are clustered"),
         Opt("k", int, flag="--k", low=1, web_high=20, help="number of senses (default: chosen by silhouette)"),
-        Opt("min_share", float, _rule("min_share"), low=0, high=1, metavar="F",
+        Opt("min_share", float, _rule("min_share"), low=0, open_low=True, high=0.5, metavar="F",
             help="smallest share of the occurrences a sense may have; senses under 10% are flagged small"),
         Opt("wordnet", bool, True, "label the senses with WordNet synsets (--no-wordnet skips embedding the "
             "synsets' glosses and examples)"),
