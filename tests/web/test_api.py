@@ -49,6 +49,17 @@ def test_stores_route(server_url: str, web_stores: dict[str, Path]) -> None:
     assert stores[0]["summary"]["rows"] > 0
 
 
+def test_shift_refuses_a_store_that_is_not_served(server_url: str, tmp_path: Path, web_stores: dict[str, Path]) -> None:
+    import shutil
+
+    other = tmp_path / "other.store"
+    shutil.copytree(web_stores["a"], other)
+    r = get(server_url, "/api/shift", {"words": str(other)})
+    assert r.status_code == 400 and "served store" in r.json()["error"]
+    ok = get(server_url, "/api/shift", {"words": f"{web_stores['a']},cold", "permutations": "20", "bootstrap": "20"})
+    assert ok.status_code == 200, ok.text
+
+
 def openapi_parameters(url: str, command: str) -> dict[str, Any]:
     r = get(url, "/openapi.json")
     assert r.status_code == 200
@@ -71,6 +82,7 @@ def test_openapi_lists_each_commands_parameters(server_url: str) -> None:
         "isotropy",
         "plot",
         "senses",
+        "shift",
         "similar",
     }
     similar = openapi_parameters(server_url, "similar")
@@ -124,6 +136,8 @@ CASES: list[tuple[str, dict[str, str], list[str]]] = [
     ("compare", {"store2": "b", "no_eval": "1", "words": "cold,bank"}, ["compare", "{a}", "{b}", "--no-eval", "--words", "cold,bank"]),
     ("info", {"store": "1"}, ["info", "{b}"]),
     ("plot", {"words": "cold,warm,bank"}, ["plot", "{a}", "cold", "warm", "bank", "-o", "{out}.html"]),
+    ("shift", {"words": "cold", "where": "sentence_id < 35", "vs": "sentence_id >= 35", "permutations": "50", "bootstrap": "50"},
+     ["shift", "{a}", "cold", "--where", "sentence_id < 35", "--vs", "sentence_id >= 35", "--permutations", "50", "--bootstrap", "50"]),
 ]  # fmt: skip
 
 
@@ -209,7 +223,6 @@ BAD: list[tuple[str, dict[str, str], int, list[str]]] = [
     ("similar", {"word": "cold", "frobnicate": "1"}, 400, ["frobnicate", "word"]),
     ("similar", {"word": "cold", "device": "cuda"}, 400, ["device"]),
     ("similar", {"word": "cold", "words_only": "maybe"}, 400, ["words_only", "maybe"]),
-    ("similar", {"word": "cold", "words_only": "1", "distinct_sentences": "1"}, 400, ["words_only"]),
     ("similar", {"word": "cold", "exact": "1", "index": "hnsw"}, 400, ["index"]),
     ("similar", {"word": "cold", "index": "hnsw"}, 400, ["hnsw"]),
     ("similar", {"word": "cold", "index": "annoy"}, 400, ["index", "annoy"]),

@@ -374,3 +374,19 @@ def test_the_option_form_comes_from_the_schema(web: Watched) -> None:
     web.settle()
     assert web.query()["index"] == ["flat"]
     assert "index" in page.locator(".error").first.inner_text()  # the store has no flat index: the API says so
+
+
+def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:
+    web.open("/shift?where=sentence_id+%3C+35&vs=sentence_id+%3E%3D+35")
+    sync_api.expect(web.page.locator(".error")).to_have_count(0)
+    rows = web.page.locator("table.shift-ranking tr a")
+    sync_api.expect(rows.first).to_be_visible()
+    assert web.page.locator(".cli code").first.inner_text().startswith("ctxvec shift ")
+    word = rows.first.inner_text()
+    rows.first.click()
+    web.settle()
+    assert web.path() == "/shift" and web.query()["word"] == [word]
+    sync_api.expect(web.page.locator(".shift-side")).to_have_count(2)
+    sync_api.expect(web.page.locator("table.shift-measures tr")).to_have_count(5)
+    sync_api.expect(web.page.locator("canvas.shift-map")).to_be_visible()
+    assert "sentence_id < 35" in web.page.locator(".shift-side h3").first.inner_text()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 
-INT_MAX = 2**31 - 1  # what every library (numpy seeds, faiss, torch sizes) takes
+from ..params import INT_MAX
 
 
 class Number:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ..structure._names import CLUSTER_LEVELS
+from ..structure import CLUSTER_LEVELS
 from ._output import console
 from ._params import SEED, STORE, Command, Opt, options
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, SOLVERS
+from ..decomposition import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
 from ._output import console, highlight
 from ._params import STORE, Command, Opt, options, query_options
 
@@ -48,7 +48,12 @@ COMMAND = Command(
         Opt("solver", default="fista", choices=SOLVERS, help="fista: batched working-set FISTA in torch; lasso: "
             "scikit-learn coordinate descent, one occurrence at a time (the blog's); omp: orthogonal matching "
             "pursuit (K = --max-terms, default 10)"),
-        Opt("keep_forms", bool, help="allow the query word's other forms (banks, banking for bank) as atoms"),
+        Opt("keep_family", bool, help="allow the query word's morphological family (banks, banker for bank; musical, "
+            "musically for music) as atoms; by default it is left out, and the output says what was"),
+        Opt("own_sentence", bool, help="with --atoms occurrences: allow the tokens of the query's own sentence as "
+            "atoms (left out by default: they are its context, not its meaning)"),
+        Opt("contextual", bool, DEFAULT_CONTEXTUAL, "decompose the occurrence's contextual part: its vector minus "
+            "its word type's mean, so the terms say what this context adds (see README)"),
         Opt("exclude", many=True, default=(), metavar="WORD", help="words that may not be atoms"),
         Opt("punctuation", bool, help="allow punctuation tokens as atoms (excluded by default)"),
         Opt("top", int, 10, "terms shown per occurrence", low=1, web_high=200, metavar="N"),
@@ -75,7 +80,9 @@ def compute(args: argparse.Namespace) -> Decomposition:
         max_terms=args.max_terms,
         signed=args.signed,
         solver=args.solver,
-        exclude_forms=not args.keep_forms,
+        keep_family=args.keep_family,
+        own_sentence=args.own_sentence,
+        contextual=args.contextual,
         exclude=args.exclude,
         punctuation=args.punctuation,
         tol=args.tol,

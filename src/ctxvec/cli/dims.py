@@ -12,7 +12,7 @@ from ._output import console
 from ._params import HEIGHT, OUTPUT, SEED, STORE, WIDTH, Command, Opt, options
 
 if TYPE_CHECKING:
-    from ..space import DimsReport
+    from ..structure import DimsReport
 
 
 COMMAND = Command(
@@ -45,7 +45,7 @@ COMMAND = Command(
 
 
 def compute(args: argparse.Namespace) -> DimsReport:
-    from ..space import dims_report
+    from ..structure import dims_report
 
     return dims_report(
         args.store,

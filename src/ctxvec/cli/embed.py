@@ -45,6 +45,8 @@ COMMAND = Command(
         Opt("address", help="with --runner ray: join the cluster at ADDRESS (default: start a local one)"),
         Opt("workers", int, low=1, help="with --runner ray: encoding actors (default 1)"),
         Opt("gpus_per_worker", float, low=0, help="with --runner ray: GPUs per actor (default 1 when CUDA is used, else 0)"),
+        Opt("meta", default="", metavar="NAMES", help="document metadata to keep, comma-separated (year,source): "
+            "record fields, or a text file's name split at _ (1850_times.txt); 'file' is the file's path"),
         Opt("quiet", bool, short="-q", help="no progress bars (tokenizing, embedding)"),
     ),
 )  # fmt: skip

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..explain._names import ABLATIONS, DEFAULT_ABLATION, DEFAULT_TOP
+from ..explain import ABLATIONS, DEFAULT_ABLATION, DEFAULT_TOP
 from ._output import console, terminal_safe
 from ._params import DEVICE, STORE, Command, Opt, options
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition._names import CODERS, DEFAULT_EPOCHS
+from ..decomposition import CODERS, DEFAULT_EPOCHS
 from ..progress import Bar, progress_bar
 from ._output import console, highlight, terminal_safe
 from ._params import DEVICE, SEED, STORE, Command, Opt, options

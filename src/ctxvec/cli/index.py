@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 
-from ..neighbours._kinds import KINDS
+from ..neighbours import KINDS
 from ._output import console
 from ._params import STORE, Command, Opt, options
 

@@ -6,9 +6,9 @@ import argparse
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..structure._names import COLORS, LEVELS, METHODS
+from ..structure import COLORS, LEVELS, METHODS
 from ._output import console
-from ._params import HEIGHT, OUTPUT, SEED, STORE, WIDTH, Command, Opt, options
+from ._params import HEIGHT, OUTPUT, SEED, STORE, WHERE, WIDTH, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..structure import Projection, SavedPlot
@@ -39,6 +39,7 @@ COMMAND = Command(
         HEIGHT,
         Opt("title", help="plot title (default: method, level and sampling)", local_only=True),
         replace(SEED, help="seed of sampling and projection"),
+        WHERE,
         Opt("in_sentence", flag="--in", metavar="TEXT", help="a new sentence, embedded on the fly: its --word "
             "occurrence is placed in the same map (pca, umap)"),
         Opt("word", metavar="WORD", help="the word of the --in sentence to place"),
@@ -66,6 +67,7 @@ def compute(args: argparse.Namespace) -> SavedPlot:
         seed=args.seed,
         in_sentence=args.in_sentence,
         word=args.word,
+        where=args.where,
     )
 
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..structure._names import METHODS
+from ..structure import METHODS
 from ._output import console, highlight
-from ._params import OUTPUT, SEED, STORE, Command, LibraryDefault, Opt, options
+from ._params import OUTPUT, SEED, STORE, WHERE, Command, LibraryDefault, Opt, options
 
 if TYPE_CHECKING:
     from ..structure import SenseMap, Senses
@@ -50,6 +50,7 @@ COMMAND = Command(
         Opt("min_count", int, 3, "nearest words need N occurrences", low=1, metavar="N"),
         Opt("max_occurrences", int, 2000, "cluster a seeded sample of at most N occurrences", low=1, web_high=5000, metavar="N"),
         replace(SEED, help="seed of k-means and sampling"),
+        replace(WHERE, help='cluster only a slice, e.g. "year < 1900"'),
         Opt("rows", int, flag="--row", append=True, low=0, metavar="ID",
             help="also tell which sense the occurrence at row ID belongs to (repeatable)"),
         replace(OUTPUT, help="also write a sense map (.png, .svg, .html)"),
@@ -74,6 +75,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             seed=args.seed,
             rows=args.rows,
             wordnet=args.wordnet,
+            where=args.where,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
     return write_sense_map(
@@ -90,6 +92,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
         seed=args.seed,
         rows=args.rows,
         wordnet=args.wordnet,
+        where=args.where,
     )
 
 

@@ -36,18 +36,21 @@ COMMAND = Command(
         Opt("allow_host", append=True, default=(), metavar="NAME", help="also answer requests for this host name "
             "(with --host 0.0.0.0: the names users reach it by)"),
         Opt("workers", int, 4, "threads computing answers", low=1, high=1024),
-        Opt("queue", int, 4, "requests in flight or waiting, beyond which 503 + Retry-After", low=0),
+        Opt("max_wait", float, 3.0, "queue a request while its expected time to an answer (from the measured times "
+            "of recent requests) is at most this; beyond it answer 503 + Retry-After", low=0, high=3600, metavar="SECONDS"),
         Opt("check", bool, help="load the stores and the model, then exit without serving"),
     ),
 )  # fmt: skip
 
 
-def limits_from(workers: int, queue: int) -> Limits:
+def limits_from(workers: int, max_wait: float) -> Limits:
     from ..web import Limits
 
-    if workers < 1 or queue < workers:
-        raise CtxvecError(f"--workers must be at least 1 and --queue at least --workers, got {workers} and {queue}")
-    return Limits(workers=workers, max_pending=queue)
+    if workers < 1:
+        raise CtxvecError(f"--workers must be at least 1, got {workers}")
+    if not 0 <= max_wait <= 3600:
+        raise CtxvecError(f"--max-wait must be 0..3600 seconds, got {max_wait}")
+    return Limits(workers=workers, max_wait=max_wait)
 
 
 def build_app(
@@ -79,7 +82,7 @@ def build_app(
 def compute(args: argparse.Namespace) -> Served:
     from ..web import Served, listening_socket, serve
 
-    limits = limits_from(args.workers, args.queue)
+    limits = limits_from(args.workers, args.max_wait)
     if not 0 <= args.port <= 65535:
         raise CtxvecError(f"--port must be 0..65535, got {args.port}")
     if args.check:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..neighbours._kinds import KINDS
+from ..neighbours import KINDS
 from ._output import console, highlight
-from ._params import STORE, Command, Opt, options, query_options
+from ._params import STORE, WHERE, Command, Opt, options, query_options
 
 if TYPE_CHECKING:
     from ..neighbours import Backend, Loader, Similar
@@ -33,13 +33,17 @@ COMMAND = Command(
         STORE,
         query_options(),
         Opt("k", int, 10, "number of neighbours per query", low=1, web_high=200),
-        Opt("exclude_word", bool, help="drop every occurrence of the query word and of its other forms (banks, banking for bank)"),
-        Opt("distinct_sentences", bool, group="grouping", help="at most one hit per sentence"),
-        Opt("words_only", bool, group="grouping", help="nearest word types: each word's best occurrence and how many "
-            "of its occurrences score at least as high as the k-th word's best"),
+        Opt("exclude_word", bool, help="drop every occurrence of the query word and of its morphological family "
+            "(banks, banking, banker for bank); the output lists them"),
+        Opt("keep_family", bool, help="with --exclude-word: drop only the query word itself, keep its family"),
+        Opt("other_sentences", bool, help="leave out the query's own sentence (its context words)"),
+        Opt("distinct_sentences", bool, help="at most one hit per sentence"),
+        Opt("words_only", bool, help="nearest word types: each word's best occurrence and how many "
+            "of its occurrences score at least as high as the k-th word's best; stop words and punctuation are left out"),
         Opt("exact", bool, group="backend", help="exact search even when the store has an approximate index "
             "(a scan, or its flat index for <= 4 queries)"),
         Opt("index", choices=KINDS, group="backend", help="use this index kind (default: any present)"),
+        WHERE,
     ),
 )  # fmt: skip
 
@@ -61,10 +65,13 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         exclude_word=args.exclude_word,
         distinct_sentences=args.distinct_sentences,
         words_only=args.words_only,
+        other_sentences=args.other_sentences,
+        keep_family=args.keep_family,
         exact=args.exact if backend is None else False,
         index=args.index if backend is None else None,
         backend=backend,
         loader=loader,
+        where=args.where,
     )
 
 
@@ -95,6 +102,10 @@ def render(result: Similar, args: argparse.Namespace) -> None:
     console.print(Text(f"method: {result.method}{recall}", style="dim"))
     if result.options.get("excluded_words"):
         console.print(Text(f"excluded words: {', '.join(result.options['excluded_words'])}", style="dim"))
+    if result.options.get("excluded_function_words"):
+        console.print(Text(f"excluded: {result.options['excluded_function_words']}", style="dim"))
+    if result.options.get("other_sentences"):
+        console.print(Text("excluded: the query's own sentence", style="dim"))
     for i, occ in enumerate(result.queries.occurrences):
         where = f"row {occ.row}, sentence {occ.sentence_id}" if occ.row >= 0 else "new sentence"
         console.print()

@@ -1,6 +1,6 @@
 """ctxvec.web: the local web explorer's server (FastAPI): static pages and a read-only JSON API.
 
-The API's routes are derived from the CLI commands' declarations (`ctxvec.cli._params`): `_api`
+The API's routes are derived from the commands' declarations (`ctxvec.params`): `_api`
 builds one pydantic model per served command and runs the command's ``compute`` on the served,
 open stores (`ServedStores`). Modules: `_security` (headers, trusted host, GET only), `_admission`
 (bounded work queue, 503 + Retry-After; a locked cache), `_api` (request models, running commands),

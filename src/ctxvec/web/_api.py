@@ -1,4 +1,4 @@
-"""The JSON API, derived from the commands' declarations (`ctxvec.cli._params`).
+"""The JSON API, derived from the commands' declarations (`ctxvec.params`, the CLI modules' `COMMAND`s).
 
 Each served command becomes a real route, ``GET /api/<command>``, whose query parameters are a
 pydantic model generated from the command's `Opt`s (`request_model`): the same types, bounds
@@ -16,13 +16,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
 
-from ..cli._params import MAX_ITEMS, MAX_TEXT, Command, Opt, namespace, namespace_default, resolved
 from ..errors import CtxvecError, ParameterError
+from ..params import MAX_ITEMS, MAX_TEXT, Command, Opt, namespace_default, resolved, values
 from ..results import JSON
 from ._admission import ApiError, LockedCache
 
@@ -247,7 +247,7 @@ class CommandApi:
             elif (opt.many or opt.append) and not value:
                 value = namespace_default(opt)
             given[opt.name] = value
-        args = namespace(spec, given)
+        args = SimpleNamespace(**values(spec, given))  # what argparse gives the CLI's compute
         try:
             if hasattr(module, "compute_served"):
                 result = module.compute_served(args, self.served)

@@ -2,7 +2,8 @@
 string), static files from the package, ``/api/stores``, one ``/api/<command>`` route per served
 command (`ctxvec.web._api`) and their OpenAPI schema at ``/openapi.json``.
 
-Every answer is JSON; refusals are 4xx ``{"error": "..."}`` (503 when busy); a query that does not
+Every answer is JSON; refusals are 4xx ``{"error": "..."}`` (503 + Retry-After when the expected wait
+is over the bound); a query that does not
 fit a command's model is 400 naming the parameter. No docs pages: Swagger UI loads from a CDN,
 which breaks offline and under the strict CSP; the schema itself is served.
 """
@@ -27,7 +28,7 @@ from ._api import CommandApi, ServedStore, WebCommand
 from ._security import SecurityMiddleware
 
 STATIC = Path(__file__).parent / "static"
-PAGES = ("/", "/similar", "/occurrence", "/word", "/map", "/space", "/decompose", "/senses")
+PAGES = ("/", "/similar", "/occurrence", "/word", "/map", "/space", "/decompose", "/senses", "/shift")
 MAX_QUERY = 8192  # characters of a whole query string (one parameter is bounded by the runner)
 
 
@@ -121,7 +122,7 @@ def command_route(command: WebCommand, admission: Admission) -> Callable[..., Co
             if name in seen and name not in lists:
                 raise ApiError(400, f"parameter {name[:40]} is given more than once; give it once")
             seen.add(name)
-        body = await admission.run(lambda: command.run(query))
+        body = await admission.run(lambda: command.run(query), key=command.name)
         return JSONResponse(jsonable(body), headers={"Cache-Control": "no-store"})
 
     # the annotation FastAPI reads: this command's model, as query parameters (set here: it is built at run time)
