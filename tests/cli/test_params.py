@@ -81,7 +81,7 @@ def test_exclusive_options_are_one_line_exit_2(random_store, capsys) -> None:
     from ctxvec.cli import main
 
     with pytest.raises(SystemExit) as e:
-        main(["similar", str(random_store.path), "w1", "--words-only", "--distinct-sentences"])
+        main(["similar", str(random_store.path), "w1", "--exact", "--index", "flat"])
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("ctxvec: error: similar: ") and err.count("\n") == 1

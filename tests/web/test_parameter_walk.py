@@ -35,6 +35,15 @@ BASE: dict[str, dict[str, Any]] = {
     "info": {},
     "cluster": {"k": 3, "min_count": 1},
     "explain": {"rows": [0, 9]},
+    "shift": {
+        "words": ["cold"],
+        "where": "sentence_id < 35",
+        "vs": "sentence_id >= 35",
+        "wordnet": False,
+        "permutations": 20,
+        "bootstrap": 20,
+        "max_per_side": 40,
+    },
 }
 # values for text options (the others come from their declaration)
 TEXTS: dict[str, Any] = {
@@ -48,7 +57,8 @@ TEXTS: dict[str, Any] = {
     "tasks": "ws353",
     "index": "flat",
     "term": "money",
-    "plot.method": "tsne",  # deterministic for a seed and quick on a few points (UMAP compiles for a minute)
+    "plot.method": "tsne",
+    "shift.max_per_side": 30,  # 2 (its lower bound) leaves senses of 2 points, whose k-means ties break by thread  # deterministic for a seed and quick on a few points (UMAP compiles for a minute)
 }
 
 
