@@ -21,6 +21,10 @@ step similar "$S" cold --in "I caught a cold last week and stayed in bed." --wor
 step decompose "$S" bank --in "They sat on the grassy bank of the river." --max-terms 5
 step decompose "$S" bank --in "She deposited the money in her account at the bank." --max-terms 5
 
+# 3b. why two occurrences match ("Cold War"), and why one loads on a decomposition term
+step explain "$S" --row 5525 --row 113113
+step explain "$S" bank --in "They sat on the grassy bank of the river." --term river
+
 # 4. analogies and a short evaluation summary
 step analogy "$S" king man woman -k 5
 step evaluate "$S" --task analogy ws353 simlex

@@ -39,6 +39,8 @@ class Clusters(Result):
     (indexing `words`) or store row; centroids (k, dim) unit vectors in the centred space;
     center (dim,) the mean that was subtracted; clusters, largest first."""
 
+    frame_path = ("clusters", "members")  # rows of to_frame(), items of result[i]
+
     level: str
     labels: np.ndarray
     centroids: np.ndarray
