@@ -113,7 +113,7 @@ def test_bad_spec_fields_name_their_parameter():
 
     for spec, name in [
         (EncodeSpec(pooling="max"), "pooling"),
-        (EncodeSpec(compute_dtype="int8"), "compute_dtype"),
+        (EncodeSpec(compute_dtype="float8"), "compute_dtype"),
         (EncodeSpec(max_length=2), "max_length"),
         (EncodeSpec(layers="{x}"), "layers"),
     ]:
