@@ -93,6 +93,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "default: they are its context, not its meaning)",
     )
     p.add_argument(
+        "--stop-words",
+        action="store_true",
+        help="with --atoms occurrences: allow stop words (the, and, of …) as atoms (left out by default)",
+    )
+    p.add_argument(
         "--contextual",
         action=argparse.BooleanOptionalAction,
         default=DEFAULT_CONTEXTUAL,
@@ -128,6 +133,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
         keep_family=args.keep_family,
         exclude=args.exclude,
         own_sentence=args.own_sentence,
+        stop_words=args.stop_words,
         contextual=args.contextual,
         punctuation=args.punctuation,
         tol=args.tol,
@@ -144,6 +150,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
 def render(result: Decomposition, args: argparse.Namespace) -> None:
     unit = ", unit-normalised" if result.normalized else ""
     unit += ", contextual part" if result.contextual else ""
+    unit += f"; no {' or '.join(result.excluded_classes)}" if result.excluded_classes else ""
     console.print(Text(f"{result.solver}, {result.n_atoms:,} atoms ({result.atoms}{unit})", style="dim"))
     for i, occ in enumerate(result.occurrences):
         console.print()
