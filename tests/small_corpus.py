@@ -35,6 +35,7 @@ RUNNER_CORPUS = [
     " ".join(["cold water and warm ice"] * 16),  # long: needs windows at max_length 32
 ] * 4
 
+
 def embed_corpus_stores(folder: Path, model: Path) -> dict[str, Path]:
     """`CORPUS_SENTENCES` written to folder/corpus.txt and embedded with `model` twice: "a" (last layer)
     and "b" (layer 0, for `compare`). Returns {"a", "b", "corpus"} paths."""

@@ -72,9 +72,7 @@ def test_ctrl_c_at_each_phase_of_the_work(phase: str, store: Path, tmp_path: Pat
     out = tmp_path / "t.store"
     argv = [sys.executable, "-m", "ctxvec", "transform", str(store), "--method", "abtt", "--out", str(out)]
     env = _env(CTXVEC_TEST_KILL_AT=phase, CTXVEC_TEST_KILL_SIGNAL="INT")
-    proc = subprocess.run(
-        argv, capture_output=True, text=True, env=env, timeout=120, preexec_fn=_as_from_a_terminal
-    )
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120, preexec_fn=_as_from_a_terminal)
     check_interrupted(proc, proc.stderr, out)
 
 
@@ -83,7 +81,5 @@ def test_ctrl_c_during_an_export(phase: str, store: Path, tmp_path: Path) -> Non
     out = tmp_path / "proj"
     argv = [sys.executable, "-m", "ctxvec", "export", str(store), "--format", "projector", "-o", str(out)]
     env = _env(CTXVEC_TEST_KILL_AT=phase, CTXVEC_TEST_KILL_SIGNAL="INT")
-    proc = subprocess.run(
-        argv, capture_output=True, text=True, env=env, timeout=120, preexec_fn=_as_from_a_terminal
-    )
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120, preexec_fn=_as_from_a_terminal)
     check_interrupted(proc, proc.stderr, out)

@@ -22,6 +22,8 @@ COMMANDS: dict[str, list[str]] = {
     "decompose": ["decompose", "{store}", "cold", "--limit", "2", "--max-terms", "3"],
     "decompose_occurrences": ["decompose", "{store}", "bank", "--in", "the river bank", "--atoms", "occurrences"],
     "senses": ["senses", "{store}", "cold"],
+    "explain": ["explain", "{store}", "--row", "0", "--row", "7"],
+    "shift": ["shift", "{store}", "cold", "--where", "sentence_id < 35", "--vs", "sentence_id >= 35", "--no-wordnet"],
     "analogy": ["analogy", "{store}", "king", "man", "woman", "-k", "3"],
     "analogy_occurrences": ["analogy", "{store}", "king", "man", "woman", "--level", "occurrences", "-k", "3"],
     "cluster": ["cluster", "{store}", "--k", "3", "--min-count", "1"],

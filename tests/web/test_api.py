@@ -49,22 +49,25 @@ def test_stores_route(server_url: str, web_stores: dict[str, Path]) -> None:
     assert stores[0]["summary"]["rows"] > 0
 
 
+def test_shift_refuses_a_store_that_is_not_served(server_url: str, tmp_path: Path, web_stores: dict[str, Path]) -> None:
+    import shutil
+
+    other = tmp_path / "other.store"
+    shutil.copytree(web_stores["a"], other)
+    r = get(server_url, "/api/shift", {"words": str(other)})
+    assert r.status_code == 400 and "served store" in r.json()["error"]
+    ok = get(server_url, "/api/shift", {"words": f"{web_stores['a']},cold", "permutations": "20", "bootstrap": "20"})
+    assert ok.status_code == 200, ok.text
+
+
 def test_commands_route_lists_each_commands_parameters(server_url: str) -> None:
     r = get(server_url, "/api/commands")
     assert r.status_code == 200
     commands = r.json()["commands"]
     assert set(commands) == {
-        "analogy",
-        "compare",
-        "decompose",
-        "dims",
-        "explain",
-        "info",
-        "isotropy",
-        "plot",
-        "senses",
+        "analogy", "compare", "decompose", "dims", "explain", "info", "isotropy", "plot", "senses", "shift",
         "similar",
-    }
+    }  # fmt: skip
     similar = {p["name"]: p for p in commands["similar"]["parameters"]}
     assert {"store", "word", "in", "k", "limit", "distinct_sentences", "words_only", "exclude_word"} <= set(similar)
     assert similar["k"] == {**similar["k"], "type": "int", "default": 10, "cli": "-k", "positional": False}
@@ -107,6 +110,8 @@ CASES: list[tuple[str, dict[str, str], list[str]]] = [
     ("compare", {"store2": "b", "no_eval": "1", "words": "cold,bank"}, ["compare", "{a}", "{b}", "--no-eval", "--words", "cold,bank"]),
     ("info", {"store": "1"}, ["info", "{b}"]),
     ("plot", {"words": "cold,warm,bank"}, ["plot", "{a}", "cold", "warm", "bank", "-o", "{out}.html"]),
+    ("shift", {"words": "cold", "where": "sentence_id < 35", "vs": "sentence_id >= 35", "permutations": "50", "bootstrap": "50"},
+     ["shift", "{a}", "cold", "--where", "sentence_id < 35", "--vs", "sentence_id >= 35", "--permutations", "50", "--bootstrap", "50"]),
 ]  # fmt: skip
 
 
@@ -143,6 +148,17 @@ def test_senses_tell_the_sense_of_a_row(server_url: str, web_stores: dict[str, P
     assert body == cli_json(["senses", str(web_stores["a"]), "cold", "--row", str(row)])
     r = get(server_url, "/api/senses", {"word": "cold", "row": str(bank)})
     assert r.status_code == 400 and "row" in r.json()["error"] and "'bank'" in r.json()["error"]
+
+
+def test_senses_tell_the_sense_of_a_new_usage(server_url: str, web_stores: dict[str, Path]) -> None:
+    r = get(server_url, "/api/senses", {"word": "bank", "in": "the bank gave him money"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    q = body["query"]
+    assert q["token"] == "bank" and q["sentence"] == "the bank gave him money"
+    assert 0 <= q["nearest_sense"] < body["k"]
+    assert (q["sense"] is None) == (not q["represented"]) == (q["warning"] is not None)
+    assert body == cli_json(["senses", str(web_stores["a"]), "bank", "--in", "the bank gave him money"])
 
 
 def test_plot_places_a_new_sentence_in_the_cached_map(

@@ -158,6 +158,7 @@ def test_controls_update_the_url(web: Watched) -> None:
     [
         ("/similar?word=cold&k=5", ".group table.hits tbody tr"),
         ("/similar?in=the+river+bank+was+cold&word=bank&k=4", ".group table.hits tbody tr"),
+        ("/similar?in=the+river+bank+was+cold&word=bank&k=4", ".sense-panel .query-sense .sense-name"),
         ("/occurrence?row=3&max_terms=3", ".decomposition .bar-row"),
         ("/decompose?word=bank&in=the+bank+gave+him+money&max_terms=4", ".decomposition .bar-row"),
         ("/word?word=cold&analogy=king+-+man+%2B+woman", ".sense"),
@@ -346,3 +347,19 @@ def test_senses_show_their_wordnet_synset_and_gloss(web: Watched) -> None:
     glosses = {s.name: s.gloss for s in word_synsets("bank")}
     assert name in glosses  # bank.n.01 ... bank.v.08
     assert line.locator(".gloss").inner_text() == glosses[name]
+
+
+def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:
+    web.open("/shift?where=sentence_id+%3C+35&vs=sentence_id+%3E%3D+35")
+    sync_api.expect(web.page.locator(".error")).to_have_count(0)
+    rows = web.page.locator("table.shift-ranking tr a")
+    sync_api.expect(rows.first).to_be_visible()
+    assert web.page.locator(".cli code").first.inner_text().startswith("ctxvec shift ")
+    word = rows.first.inner_text()
+    rows.first.click()
+    web.settle()
+    assert web.path() == "/shift" and web.query()["word"] == [word]
+    sync_api.expect(web.page.locator(".shift-side")).to_have_count(2)
+    sync_api.expect(web.page.locator("table.shift-measures tr")).to_have_count(5)
+    sync_api.expect(web.page.locator("canvas.shift-map")).to_be_visible()
+    assert "sentence_id < 35" in web.page.locator(".shift-side h3").first.inner_text()

@@ -27,9 +27,13 @@ if TYPE_CHECKING:
     from ..store import Store
     from ..web import LockedCache, ServedStore
 
-SERVED = ("analogy", "compare", "decompose", "dims", "explain", "info", "isotropy", "plot", "senses", "similar")
+SERVED = (
+    "analogy", "compare", "decompose", "dims", "explain", "info", "isotropy", "plot", "senses", "shift", "similar",
+)  # fmt: skip
 # options that write files, choose a device, embed with another model or only shape figures
-HIDDEN = {"help", "json", "device", "output", "plot", "stats_plot", "model", "all_layers", "width", "height", "title"}
+HIDDEN = {
+    "help", "json", "device", "output", "plot", "stats_plot", "model", "all_layers", "width", "height", "title", "quiet",
+}  # fmt: skip
 HIDDEN_FOR = {"senses": {"method"}, "isotropy": {"sample_sentences"}}
 STORE_DESTS = {"store": "store", "source": "store", "store2": "store2"}
 API_DEFAULTS = {"limit": 20}  # the API answers at most 20 query occurrences unless asked (the CLI: all)
@@ -39,6 +43,7 @@ MAX_INT = {
     "k": 200, "limit": 200, "max_terms": 100, "top": 200, "max_k": 20, "sentences": 50, "words": 50,
     "max_occurrences": 5000, "pairs": 100_000, "max_points": 20_000, "neighbors": 100, "n_words": 50,
     "per_word": 50, "top_dims": 100, "max_words": 2000, "max_sentences": 5000, "top_k": 100, "sample": 100_000,
+    "permutations": 10_000, "bootstrap": 10_000, "max_per_side": 5000, "examples": 10,
 }  # fmt: skip
 MAX_ANY_INT = 2**31 - 1  # seeds, ids: what every library takes
 TRUE, FALSE = ("1", "true", "yes", "on", ""), ("0", "false", "no", "off")
@@ -290,6 +295,8 @@ class CliRunner:
 
         if command == "plot":
             return self._projection(args)
+        if command == "shift":
+            self._check_shift(args)
         if command == "similar":
             kind = None if args.exact else args.index or self._preferred.get(args.store)
             if kind is not None:
@@ -297,6 +304,17 @@ class CliRunner:
             return _similar(args, None, lambda store, kind: self._backend(str(store.path), store, kind))
         result: Any = args.command_module.compute(args)
         return dict(result.to_dict())
+
+    def _check_shift(self, args: argparse.Namespace) -> None:
+        """`shift` compares served stores only: a second store (the first word) must be one of them;
+        no progress bar on the server's terminal."""
+        from pathlib import Path
+
+        args.quiet = True
+        if args.words and (Path(args.words[0]) / "manifest.json").is_file():
+            served = {s.path for s in self.served}
+            if args.words[0] not in served:
+                raise CtxvecError("the second store must be a served store (see /api/stores)")
 
     def _backend(self, path: str, store: Store, kind: str) -> Backend:
         """The `kind` index of the store at `path`, read once (an HNSW index is hundreds of MB)."""
@@ -311,7 +329,7 @@ class CliRunner:
         from ..store import Store
         from ..structure import check_placement, place_sentence, project_words
 
-        options = ("method", "level", "color", "max_points", "neighbors", "min_count", "seed")
+        options = ("method", "level", "color", "max_points", "neighbors", "min_count", "seed", "where")
         key = (args.store, tuple(args.words), *(getattr(args, o) for o in options))
         store = Store.open(args.store)
         check_placement(args.method, args.word, args.in_sentence)  # before the (cached) fit

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import CtxvecError
-from ..lexicon._names import EPSILON, LEVELS, METHODS
+from ..lexicon import EPSILON, LEVELS, METHODS
 from ._output import add_json_flag, console, highlight
 
 if TYPE_CHECKING:

@@ -57,6 +57,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--limit", type=int, default=None, help="embed only the first N sentences")
     p.add_argument(
+        "--meta",
+        default="",
+        metavar="NAMES",
+        help="document metadata to keep, comma-separated (year,source): record fields, or a text file's "
+        "name split at _ (1850_times.txt); 'file' is the file's path",
+    )
+    p.add_argument(
         "--runner",
         choices=RUNNERS,
         default="local",
@@ -97,6 +104,7 @@ def compute(args: argparse.Namespace) -> StoreSummary:
         column=args.column,
         split_sentences=args.split_sentences,
         limit=args.limit,
+        meta=tuple(n for n in args.meta.split(",") if n.strip()),
         runner=args.runner,
         address=args.address,
         workers=1 if args.workers is None else args.workers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ..structure._names import COLORS, LEVELS, METHODS
+from ..structure import COLORS, LEVELS, METHODS
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a new sentence, embedded on the fly: its --word occurrence is placed in the same map (pca, umap)",
     )
     p.add_argument("--word", default=None, metavar="WORD", help="the word of the --in sentence to place")
+    p.add_argument("--where", default=None, metavar="FILTER", help='plot only a slice, e.g. "year < 1900"')
     add_json_flag(p)
 
 
@@ -77,6 +78,7 @@ def compute(args: argparse.Namespace) -> SavedPlot:
         seed=args.seed,
         in_sentence=args.in_sentence,
         word=args.word,
+        where=args.where,
     )
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..structure._names import METHODS
+from ..structure import METHODS
 from ._output import add_json_flag, console, highlight
 
 if TYPE_CHECKING:
@@ -26,8 +26,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(small senses are reported, not absorbed). The occurrences are compared by what distinguishes them: their "
         "unit vectors minus the word's mean vector. Prints each sense with its size, its most central sentences, the word types nearest its centroid "
         "and a few keywords (near words no other sense shares). Nearest words leave out the word's own forms and show "
-        "each other lemma once. Each sense is labelled with the WordNet 3.0 synset it matches best (the synsets' "
-        "examples and glosses embedded with the store's own model), with its gloss; WordNet synsets that match a few "
+        "each other lemma once. Each sense is labelled with a WordNet 3.0 synset from all the evidence (the synsets' "
+        "examples and glosses embedded with the store's own model, their SemCor frequencies, the overlap of the "
+        "sense's context words with their glosses, and the part of speech of the occurrences), or said to have no "
+        "confident match (with the nearest synset); the evidence also splits verb from noun uses and merges senses "
+        "of one synset. WordNet synsets that match a few "
         "occurrences much better than their sense's label are listed as possible minority senses. -o FILE also writes a 2-D map of the occurrences "
         "coloured by sense.",
     )
@@ -79,8 +82,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="rows",
         help="also tell which sense the occurrence at row ID belongs to (repeatable)",
     )
+    p.add_argument(
+        "--in",
+        default=None,
+        metavar="SENTENCE",
+        dest="in_sentence",
+        help="a new sentence holding WORD: tell which sense this usage belongs to (with its WordNet label and "
+        "confidence), or that it is none of the corpus's senses",
+    )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="also write a sense map (.png, .svg, .html)")
     p.add_argument("--method", default="pca", choices=METHODS, help="projection for -o (default pca)")
+    p.add_argument("--where", default=None, metavar="FILTER", help='cluster only a slice, e.g. "year < 1900"')
     add_json_flag(p)
 
 
@@ -101,6 +113,8 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             seed=args.seed,
             rows=args.rows,
             wordnet=args.wordnet,
+            in_sentence=args.in_sentence,
+            where=args.where,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
     return write_sense_map(
@@ -117,6 +131,7 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
         seed=args.seed,
         rows=args.rows,
         wordnet=args.wordnet,
+        where=args.where,
     )
 
 
@@ -138,12 +153,7 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
             Text.assemble("\n", (f"sense {s.label + 1}", "bold"), f"  {s.size:,} occurrences ({s.share:.0%})", small)
         )
         if s.wordnet is not None:
-            match = ("  (no good match)", "dim") if not s.wordnet.match else ""
-            console.print(
-                Text.assemble(
-                    "  WordNet: ", (s.wordnet.synset, "bold"), f" {s.wordnet.score:.2f}: {s.wordnet.gloss}", match
-                )
-            )
+            console.print(Text("  WordNet: " + s.wordnet.describe(), style="" if s.wordnet.match else "dim"))
         console.print(
             "  near: " + ", ".join(f"{w} {v:.2f}" for w, v in zip(s.nearest_words, s.nearest_scores, strict=True))
         )
@@ -185,6 +195,10 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
         console.print(f"forms of the word left out of the nearest words: {', '.join(senses.excluded_forms[:10])}")
     if senses.wordnet_note and all(s.wordnet is None for s in senses.senses):
         console.print(f"no WordNet labels: {senses.wordnet_note}")
+    for line in senses.refined:
+        console.print(Text(f"WordNet evidence: {line}", style="dim"))
+    if senses.query is not None:
+        _render_query(senses)
     for row, label in senses.row_senses.items():
         s = senses.senses[label]
         keywords = f" ({', '.join(s.keywords)})" if s.keywords else ""
@@ -197,3 +211,29 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
         )
     if isinstance(result, SenseMap):
         console.print(f"\nsense map written to {args.output}")
+
+
+def _render_query(senses: Senses) -> None:
+    q = senses.query
+    assert q is not None
+    console.print()
+    console.print(highlight(q.occurrence.sentence, q.occurrence.start, q.occurrence.end))
+    near = senses.senses[q.nearest_sense]
+    keywords = f" ({', '.join(near.keywords)})" if near.keywords else ""
+    if q.sense is not None:
+        console.print(
+            Text.assemble(
+                "this usage belongs to ", (f"sense {q.sense + 1}", "bold"), keywords, f", similarity {q.similarity:.2f}"
+            )
+        )
+    else:
+        console.print(
+            Text.assemble(
+                ("none of the corpus's senses", "bold yellow"),
+                f" (nearest: sense {q.nearest_sense + 1}{keywords}, similarity {q.similarity:.2f})",
+            )
+        )
+        if q.usage:
+            console.print(Text(f"warning: {q.usage}", style="yellow"))
+    if q.label is not None:
+        console.print("this occurrence in WordNet: " + q.label.describe())

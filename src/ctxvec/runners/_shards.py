@@ -89,6 +89,14 @@ def tokenize_shard(encoder: BatchEncoder, texts: list[str], doc_ids: np.ndarray,
     return TokenizedShard(rows, sentences, tok.n_tokens, len(encoder.plan(tok)), tok.n_windowed)
 
 
+def with_meta(sentences: pa.Table, meta: pa.Table | None) -> pa.Table:
+    """A shard's sentences table with its sentences' metadata columns (m rows each) appended."""
+    if meta is not None:
+        for name in meta.column_names:
+            sentences = sentences.append_column(name, meta.column(name))
+    return sentences
+
+
 def read_shard_texts(store: Path, shard: int, expected: int) -> list[str]:
     """The sentences of shard `shard` (row group `shard` of the store's sentences table)."""
     table = pq.ParquetFile(store / SENTENCES).read_row_group(shard, columns=["text"])

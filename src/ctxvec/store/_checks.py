@@ -45,6 +45,7 @@ OPTIONAL_KEYS: dict[str, tuple[type, ...]] = {
     "transform_id": (str,),
     "transform": (dict, type(None)),
     "applied_transform": (dict, type(None)),
+    "metadata": (dict,),
 }
 """Keys older stores may lack; when present they must have these types."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..results import JSON, Result
+from ._format import TRANSFORM_DIR
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class StoreSummary(Result):
     vocabulary: int
     size_mb: float
     transform: JSON | None = None
+    metadata: dict[str, str] | None = None
 
     def to_dict(self) -> JSON:
         out: JSON = {
@@ -55,6 +57,7 @@ class StoreSummary(Result):
             "vocabulary": self.vocabulary,
             "size_mb": self.size_mb,
         }
+        out["metadata"] = dict(self.metadata or {})
         if self.transform:
             out["transform"] = self.transform
         return out
@@ -90,5 +93,7 @@ def summarize(path: Path, manifest: JSON, n_words: int) -> StoreSummary:
         model_tokens=manifest.get("n_tokens", ""),
         vocabulary=int(n_words),
         size_mb=round(folder_bytes(path) / 2**20, 1),
-        transform=manifest.get("transform") or None,
+        # the folder decides: a manifest entry without it is one a killed transform left (`set_store_transform`)
+        transform=(manifest.get("transform") or None) if (path / TRANSFORM_DIR).is_dir() else None,
+        metadata=dict(manifest.get("metadata") or {}),
     )

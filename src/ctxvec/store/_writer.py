@@ -41,6 +41,19 @@ SENTENCE_SCHEMA = pa.schema([("sentence_id", pa.int64()), ("doc_id", pa.int64())
 NORM_BLOCK_ROWS = 65536
 
 
+def sentence_schema(meta: pa.Schema | None = None) -> pa.Schema:
+    """The sentences table's schema: sentence_id, doc_id, text, then the metadata columns of `meta`."""
+    if meta is None:
+        return SENTENCE_SCHEMA
+    return pa.schema(list(SENTENCE_SCHEMA) + [f for f in meta if f.name not in SENTENCE_SCHEMA.names])
+
+
+def _as_sentences(table: pa.Table) -> pa.Table:
+    """`table` cast to the sentences schema, its metadata columns (past the first three) kept as they are."""
+    extra = [n for n in table.column_names if n not in SENTENCE_SCHEMA.names]
+    return table.select(SENTENCE_SCHEMA.names + extra).cast(sentence_schema(table.select(extra).schema))
+
+
 PARTIAL = VECTORS + ".partial"
 
 
@@ -82,13 +95,14 @@ class TableStream:
     removes the temporary files.
     """
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], sentences_schema: pa.Schema = SENTENCE_SCHEMA):
         p = Path(path)
+        self._sentence_schema = sentences_schema
         self._stack = ExitStack()
         rows_tmp = self._stack.enter_context(atomic_path(p / ROWS))
         sentences_tmp = self._stack.enter_context(atomic_path(p / SENTENCES))
         self._rows = pq.ParquetWriter(rows_tmp, ROW_SCHEMA)
-        self._sentences = pq.ParquetWriter(sentences_tmp, SENTENCE_SCHEMA)
+        self._sentences = pq.ParquetWriter(sentences_tmp, sentences_schema)
         self.n_rows = 0
         self.n_sentences = 0
 
@@ -97,7 +111,7 @@ class TableStream:
         sentence_id, doc_id, text. Each becomes one row group (so piece i is row group i)."""
         if rows.num_rows:
             self._rows.write_table(rows.cast(ROW_SCHEMA), row_group_size=rows.num_rows)
-        self._sentences.write_table(sentences.cast(SENTENCE_SCHEMA), row_group_size=max(1, sentences.num_rows))
+        self._sentences.write_table(sentences.cast(self._sentence_schema), row_group_size=max(1, sentences.num_rows))
         self.n_rows += rows.num_rows
         self.n_sentences += sentences.num_rows
 
@@ -158,7 +172,7 @@ class StoreWriter:
         table sentence_id, doc_id, text; the vectors will be (n_rows, dim) of `dtype`."""
         p = start_store(path, manifest)
         write_parquet_atomic(rows.cast(ROW_SCHEMA), p / ROWS)
-        write_parquet_atomic(sentences.cast(SENTENCE_SCHEMA), p / SENTENCES)
+        write_parquet_atomic(_as_sentences(sentences), p / SENTENCES)
         return cls.allocate(p, rows.num_rows, sentences.num_rows, dim, dtype)
 
     @classmethod
@@ -196,7 +210,6 @@ class StoreWriter:
             shape, _, dt = np.lib.format.read_array_header_1_0(f)
             offset = f.tell()
         return cls(p, manifest, (int(shape[0]), int(shape[1])), np.dtype(dt), offset)
-
 
     def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Write (k, dim) `vectors` at (k,) row ids `rows` (any order; runs of consecutive ids go in
@@ -312,8 +325,11 @@ def write_store(
     doc_ids: np.ndarray | Sequence[int] | None = None,
     manifest: JSON | None = None,
     dtype: str | None = None,
+    meta: pa.Table | None = None,
 ) -> Store:
     """Write a complete store from in-memory arrays (tests, transforms, small data).
+
+    `meta`: metadata columns of the sentences (n_sentences rows), kept in the sentences table.
 
     vectors: (n_rows, dim); tokens/sentence_ids: (n_rows,), rows sorted by sentence;
     spans: (n_rows, 2) character spans (found by searching the token in its sentence when None;
@@ -339,11 +355,16 @@ def write_store(
     )
     docs = np.zeros(len(sentences), dtype=np.int64) if doc_ids is None else np.asarray(doc_ids, dtype=np.int64)
     sent = pa.table({"sentence_id": np.arange(len(sentences), dtype=np.int64), "doc_id": docs, "text": list(sentences)})
+    if meta is not None:
+        for name in meta.column_names:
+            sent = sent.append_column(name, meta.column(name))
     base: JSON = {
         "model": {"name": "arrays", "path": None, "weights_sha256": None},
         "encode": None,
         "n_windowed_sentences": 0,
     }
+    if meta is not None:
+        base["metadata"] = {f.name: str(f.type) for f in meta.schema}
     base.update(manifest or {})
     w = StoreWriter.create(path, base, rows, sent, vectors.shape[1], dtype or str(vectors.dtype))
     w.write_range(0, vectors)

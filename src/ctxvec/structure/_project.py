@@ -214,8 +214,10 @@ def fair_shares(counts: list[int], total: int | None) -> list[int]:
     return shares
 
 
-def _word_rows(store: Store, words: list[str], limit: int | None, seed: int) -> tuple[list[np.ndarray], int]:
-    all_rows = [store.occurrences(w) for w in words]
+def _word_rows(
+    store: Store, words: list[str], limit: int | None, seed: int, keep: np.ndarray | None = None
+) -> tuple[list[np.ndarray], int]:
+    all_rows = [r if keep is None else r[keep[r]] for r in (store.occurrences(w) for w in words)]
     shares = fair_shares([len(r) for r in all_rows], limit)
     picked = [sample_rows(r, s, seed + i) for i, (r, s) in enumerate(zip(all_rows, shares, strict=True))]
     return picked, sum(len(r) for r in all_rows)
@@ -267,8 +269,10 @@ def project_words(
     options: ProjectionOptions = DEFAULT_OPTIONS,
     in_sentence: str | None = None,
     word: str | None = None,
+    where: str | None = None,
 ) -> Projection:
-    """Project chosen words of `store` to 2-D.
+    """Project chosen words of `store` to 2-D (`where`: only the occurrences in that slice of the document
+    metadata, `ctxvec.slices`; occurrence and sample levels).
 
     level="occurrences": every occurrence of `words` (sampled to `max_points`, each word a fair share);
     level="types": the word types of `words` with their `neighbors` nearest types (or, with no words,
@@ -279,10 +283,17 @@ def project_words(
     sentence whose occurrence of `word` is placed in the same map (`place_sentence`, `queries`).
     """
     check_placement(method, word, in_sentence)
+    keep = None
+    if where is not None:
+        from ..slices import slice_rows
+
+        keep = np.zeros(store.n_rows, dtype=bool)
+        keep[slice_rows(store, where)] = True
+    args = (store, words, method, level, color, max_points, neighbors, min_count, seed, options, keep)
     if in_sentence is None:
-        return _project_words(store, words, method, level, color, max_points, neighbors, min_count, seed, options)
+        return _project_words(*args)
     queries = _sentence_queries(store, word, in_sentence)  # before the fit: a word missing there fails fast
-    proj = _project_words(store, words, method, level, color, max_points, neighbors, min_count, seed, options)
+    proj = _project_words(*args)
     return _place(proj, queries)
 
 
@@ -297,6 +308,7 @@ def _project_words(
     min_count: int,
     seed: int,
     options: ProjectionOptions,
+    keep: np.ndarray | None = None,
 ) -> Projection:
     if level not in LEVELS:
         raise ParameterError("level", f"unknown {{name}} {level!r}; use one of {', '.join(LEVELS)}")
@@ -314,7 +326,7 @@ def _project_words(
     if level == "occurrences" and not words:
         raise ParameterError("level", "give at least one word to plot its occurrences, or use {name} sample or types")
     quota = max_points if level == "occurrences" else (max_points // 2 if words else 0)
-    picked, n_word_rows = _word_rows(store, words, quota, seed)
+    picked, n_word_rows = _word_rows(store, words, quota, seed, keep)
     parts, unit_parts, n_total = [], [], n_word_rows
     for word, rows in zip(words, picked, strict=True):
         unit = unit_rows(store.get_vectors(rows)).astype(np.float32)
@@ -329,7 +341,7 @@ def _project_words(
     if level == "sample":
         n_total = store.n_rows
         chosen = np.concatenate([np.zeros(0, dtype=np.int64), *(np.asarray(r) for r in picked)])
-        mask = np.ones(store.n_rows, dtype=bool)
+        mask = np.ones(store.n_rows, dtype=bool) if keep is None else keep.copy()
         mask[chosen] = False
         rest = sample_rows(np.flatnonzero(mask), max_points - len(chosen), seed)
         parts.append((rest, np.full(len(rest), OTHER, dtype=object)))

@@ -18,7 +18,8 @@ from ._html import projection_html
 from ._names import METHOD_NAMES, METHODS, PAGE_SUFFIXES, PLOT_SUFFIXES
 from ._plot import plot_projection, save_figure
 from ._project import DEFAULT_OPTIONS, Projection, ProjectionOptions, project_words, senses_projection
-from ._senses import DEFAULT_RULE, SenseRule, Senses, word_senses
+from ._senses import DEFAULT_RULE, SenseRule, Senses
+from ._word_senses import word_senses
 
 
 def check_plot_path(path: str | Path) -> Path:
@@ -81,6 +82,7 @@ def write_word_plot(
     options: ProjectionOptions = DEFAULT_OPTIONS,
     in_sentence: str | None = None,
     word: str | None = None,
+    where: str | None = None,
 ) -> SavedPlot:
     """`project_words` of `store` (same parameters, a new sentence's occurrence included) written to `path` by `save_projection`
     (`title` None: method, level and sampling)."""
@@ -98,6 +100,7 @@ def write_word_plot(
         options=options,
         in_sentence=in_sentence,
         word=word,
+        where=where,
     )
     return SavedPlot(save_projection(proj, p, width, height, title), proj, width, height)
 
@@ -132,6 +135,7 @@ def write_sense_map(
     options: ProjectionOptions = DEFAULT_OPTIONS,
     rows: list[int] | tuple[int, ...] | None = None,
     wordnet: bool = True,
+    where: str | None = None,
 ) -> SenseMap:
     """`word_senses` of `word` (same parameters) and their `senses_projection` by `method`, written to `path`."""
     p = check_plot_path(path)
@@ -148,6 +152,7 @@ def write_sense_map(
         seed=seed,
         rows=rows,
         wordnet=wordnet,
+        where=where,
     )
     proj = senses_projection(store, senses, method=method, seed=seed, options=options)
     title = f"Senses of '{senses.word}': {len(senses.rows):,} occurrences, {METHOD_NAMES[method]}"

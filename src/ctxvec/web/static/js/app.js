@@ -5,6 +5,7 @@ import { searchView, occurrenceView, decomposeView } from "./search.js";
 import { wordView, sensesView } from "./word.js";
 import { mapView } from "./map.js";
 import { spaceView } from "./space.js";
+import { shiftView } from "./shift.js";
 
 const VIEWS = {
   similar: searchView,
@@ -14,6 +15,7 @@ const VIEWS = {
   senses: sensesView,
   map: mapView,
   space: spaceView,
+  shift: shiftView,
 };
 const NAV = { occurrence: "similar", senses: "word" };
 

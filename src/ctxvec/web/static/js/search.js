@@ -1,5 +1,6 @@
 // Search (nearest occurrences), Occurrence (one occurrence: neighbours + decomposition) and Decompose views.
 import { el, append, clear, kwic, words, bars, fmt, errorBox, loading } from "./dom.js";
+import { renderQuerySense } from "./word.js";
 import { api, cliBar } from "./api.js";
 import { whyButton } from "./explain.js";
 
@@ -153,8 +154,15 @@ export async function searchView(root, params, ctx) {
     return;
   }
   const apiParams = similarParams(params);
-  root.append(cliBar([["similar", apiParams]]));
+  const senseParams = params.in && params.word ? { word: params.word, in: params.in, store: params.store } : null;
+  root.append(cliBar(senseParams ? [["similar", apiParams], ["senses", senseParams]] : [["similar", apiParams]]));
   const wait = root.appendChild(loading());
+  if (senseParams) {
+    const senseBox = el("section", { class: "panel sense-panel" }, el("h3", { text: "Sense of this usage" }), loading("clustering the senses…"));
+    root.insertBefore(senseBox, wait);
+    api("senses", senseParams).then((r) => { if (ctx.alive()) clear(senseBox).append(el("h3", { text: "Sense of this usage" }), renderQuerySense(r, ctx)); },
+      (e) => { if (ctx.alive()) clear(senseBox).append(el("h3", { text: "Sense of this usage" }), errorBox(e.message)); });
+  }
   try {
     const result = await api("similar", apiParams);
     if (!ctx.alive()) return;
@@ -173,7 +181,7 @@ export function renderDecomposition(q, ctx) {
   box.append(rows.length ? bars(rows) : el("p", { class: "muted", text: "no terms" }));
   box.append(el("p", { class: "stats small" },
     `${q.n_terms} terms · cosine ${fmt(q.cosine)} · residual ${fmt(q.residual)} · alpha ${fmt(q.alpha_relative)}·alpha_max${q.converged === false ? " · not converged" : ""}`));
-  if (q.note) box.append(el("p", { class: "note", text: q.note }));
+  if (q.note) box.append(el("p", { class: String(q.note).startsWith("warning:") ? "warning" : "note", text: q.note }));
   return box;
 }
 

@@ -1,0 +1,3 @@
+"""The names of the change measures (no heavy imports: the CLI's ``choices``)."""
+
+MEASURES = ("excess", "apd", "prt", "jsd")
