@@ -131,9 +131,11 @@ def test_cli_min_share_and_small_senses(tiny_bank_store, capsys):
     assert main(["senses", path, "bank", "--k", "2"]) == 0
     text = capsys.readouterr().out
     assert "WordNet: bank." in text
-    assert main(["senses", path, "bank", "--min-share", "2"]) == 2
+    with pytest.raises(SystemExit) as exited:  # a bound of the option: the parser refuses it
+        main(["senses", path, "bank", "--min-share", "2"])
+    assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("ctxvec: error:") and "2.0 is out of range" in err
+    assert err.startswith("ctxvec: error:") and "--min-share" in err and "<= 0.5, got '2'" in err
 
 
 def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_store, capsys):

@@ -349,6 +349,34 @@ def test_senses_show_their_wordnet_synset_and_gloss(web: Watched) -> None:
     assert line.locator(".gloss").inner_text() == glosses[name]
 
 
+def test_the_option_form_comes_from_the_schema(web: Watched) -> None:
+    """Every option the API takes for `similar` has a control (typed and bounded by /openapi.json);
+    one under "more options" reaches the API and the copied CLI command."""
+    page = web.page
+    web.open("/similar?word=cold&k=3")
+    params = page.evaluate(
+        "fetch('/openapi.json').then(r => r.json()).then(d => d.paths['/api/similar'].get.parameters)"
+    )
+    skip = {"store", "word", "in", "row", "sentence"}
+    for p in params:
+        if p["name"] not in skip:
+            assert page.locator(f".options [name={p['name']}]").count() == 1, p["name"]
+    k = page.locator(".options input[name=k]")
+    assert (k.get_attribute("min"), k.get_attribute("max")) == ("1", "200")
+    page.locator("details.more-options summary").click()
+    page.fill(".options input[name=limit]", "2")
+    page.press(".options input[name=limit]", "Enter")
+    web.settle()
+    assert web.query()["limit"] == ["2"]
+    sync_api.expect(page.locator(".group")).to_have_count(2)
+    assert "--limit 2" in page.locator(".cli code").first.inner_text()
+    page.locator("details.more-options summary").click()
+    page.select_option(".options select[name=index]", "flat")
+    web.settle()
+    assert web.query()["index"] == ["flat"]
+    assert "index" in page.locator(".error").first.inner_text()  # the store has no flat index: the API says so
+
+
 def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:
     web.open("/shift?where=sentence_id+%3C+35&vs=sentence_id+%3E%3D+35")
     sync_api.expect(web.page.locator(".error")).to_have_count(0)
