@@ -31,6 +31,7 @@ BASE: dict[str, list[str]] = {
     "embed": ["{corpus}", "-o", "{out}", "--model", "{model}", "-q"],
     "evaluate": ["{store}", "--task", "analogy"],
     "export": ["{store}", "--format", "projector", "-o", "{out}"],
+    "explain": ["{store}", "--row", "0", "--row", "9"],
     "factors": ["learn", "{store}", "--n-factors", "4", "--samples", "200"],
     "index": ["{store}", "--kind", "flat"],
     "isotropy": ["{store}"],
