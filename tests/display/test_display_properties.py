@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import comparable, rebuild
+from frames import comparable, rebuild
 from hypothesis import given
 from hypothesis import strategies as st
 from test_results_display import ALLOWED_TAGS, parse

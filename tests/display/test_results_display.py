@@ -7,7 +7,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from conftest import comparable, rebuild
+from frames import comparable, rebuild
 
 from ctxvec.errors import CtxvecError
 from ctxvec.results import Result, jsonable
