@@ -36,6 +36,32 @@ COMMANDS: dict[str, list[str]] = {
     "index": ["index", "{store}", "--kind", "flat"],
     "plot": ["plot", "{store}", "cold", "warm", "bank", "-o", "{out}.png"],
     "verify": ["verify", "{store}"],
+    "shift": [
+        "shift",
+        "{store}",
+        "cold",
+        "--where",
+        "sentence_id < 35",
+        "--vs",
+        "sentence_id >= 35",
+        "--no-wordnet",
+        "--permutations",
+        "20",
+        "--bootstrap",
+        "20",
+    ],
+    "shift_ranking": [
+        "shift",
+        "{store}",
+        "--where",
+        "sentence_id < 35",
+        "--vs",
+        "sentence_id >= 35",
+        "--min-count",
+        "2",
+        "--permutations",
+        "20",
+    ],
 }
 
 
