@@ -11,7 +11,8 @@
    letters, each explained against its nearest occurrence (`similar`, k=1; the explorer's "why?"),
    the two ablations alternating on each pair; every pair counts. Beside it, one forward pass of the
    same two sentences (`select_queries(in_sentence=...)` twice): what one explanation costs in
-   sentence embeddings.
+   sentence embeddings; and, on the first 10 pairs, the default with one forward pass per variant (the
+   encoder's token budget set to 1) against the one batch it runs.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def cost(store: Store, n_pairs: int) -> str:
     candidates = np.flatnonzero(np.isin(store.word_ids, letters))
     rows = rng.choice(candidates, n_pairs, replace=False)
     explain_pair(store, [int(rows[0]), int(rows[1])])  # load the model once, outside the timings
-    times: dict[str, list[float]] = {"mask": [], "delete": [], "embed": []}
+    times: dict[str, list[float]] = {"mask": [], "delete": [], "embed": [], "one_by_one": [], "batched": []}
+    encoder = store.encoder()
     words, passes, failures = [], [], 0
     for r in rows.tolist():
         hit = similar(store, row=int(r), k=1).hits(0)[0].occurrence.row
@@ -98,6 +100,14 @@ def cost(store: Store, n_pairs: int) -> str:
             if ablation == "mask":
                 words.append(sum(len(s.effects) for s in e.sides))
                 passes.append(e.n_forward)
+        if len(times["batched"]) < 10:  # the same explanation, one forward pass per variant vs one batch
+            budget = encoder.batch_tokens
+            for name in ("one_by_one", "batched") if r % 2 else ("batched", "one_by_one"):
+                encoder.batch_tokens = 1 if name == "one_by_one" else budget
+                t = time.perf_counter()
+                explain_pair(store, [int(r), int(hit)])
+                times[name].append(time.perf_counter() - t)
+            encoder.batch_tokens = budget
         t = time.perf_counter()
         for row in (int(r), int(hit)):
             occ = store.occurrence(row)
@@ -112,11 +122,15 @@ def cost(store: Store, n_pairs: int) -> str:
         ms = np.asarray(times[name]) * 1000
         lines.append(f"| {label} | {np.median(ms):.0f} | {ms.mean():.0f} | {np.percentile(ms, 90):.0f} |")
     ratio = np.median(times["mask"]) / np.median(times["embed"])
+    speedup = np.median(np.asarray(times["one_by_one"]) / np.asarray(times["batched"]))
     lines.append("")
     lines.append(
         f"{n_pairs} pairs (row drawn with seed 0, its nearest occurrence), {failures} failures; content words tried "
         f"per pair (both sides): median {statistics.median(words):.0f}, max {max(words)}; forward passes per "
-        f"explanation: {sorted(set(passes))}. One explanation costs {ratio:.1f}x embedding its two sentences once."
+        f"explanation: {sorted(set(passes))}. One explanation costs {ratio:.1f}x embedding its two sentences once. "
+        f"On the first {len(times['batched'])} pairs, one forward pass per variant took {speedup:.1f}x as long as the "
+        f"one batch (median of per-pair ratios; medians {np.median(times['one_by_one']) * 1000:.0f} vs "
+        f"{np.median(times['batched']) * 1000:.0f} ms)."
     )
     return "\n".join(lines)
 

@@ -76,7 +76,7 @@ _EXPORTS = {
     "compare": "space",
     "DimStats": "space",
     "dim_stats": "space",
-    "dims_report": "space",
+    "dims_report": "structure",
     "heatmap": "space",
     "AllButTheTop": "transforms",
     "Center": "transforms",
@@ -202,12 +202,21 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         apply_transform,
         compare,
         dim_stats,
-        dims_report,
         heatmap,
         isotropy,
         layer_isotropy,
         remove_transform,
     )
     from .store import Occurrence, Store, StoreSummary, StoreWriter, VerifyReport, verify_store, write_store
-    from .structure import Clusters, Projection, Senses, cluster, project, project_words, save_projection, word_senses
+    from .structure import (
+        Clusters,
+        Projection,
+        Senses,
+        cluster,
+        dims_report,
+        project,
+        project_words,
+        save_projection,
+        word_senses,
+    )
     from .transforms import PCA, AllButTheTop, Center, ConceptorNegation, Whitening, load_transform, save_transform

@@ -114,6 +114,57 @@ def save_npy_atomic(path: str | os.PathLike[str], array: np.ndarray) -> None:
         np.save(tmp, np.asarray(array), allow_pickle=False)
 
 
+OLD_SUFFIX = ".old"
+"""Where `replace_folder` keeps the folder it replaces while the new one moves in."""
+
+
+def replace_folder(new: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """Put the complete folder `new` at `path` (a sibling), replacing the folder there, so that a reader
+    going through `folder_at(path)` finds the old folder or the new one whole at every instant, a
+    kill -9 included: the old folder moves aside to ``path.old``, the new one to `path`, then the old
+    one is deleted. A replacement that an earlier kill stopped between the two renames is undone first
+    (the old folder put back)."""
+    new, path = Path(new), Path(path)
+    old = path.with_name(path.name + OLD_SUFFIX)
+    if not path.exists() and old.is_dir():
+        os.replace(old, path)
+    if old.exists():
+        _remove_tree(old)  # a half-deleted leftover beside a whole `path`
+    if path.exists():
+        os.replace(path, old)
+        kill_point("io.replace_folder")  # the old folder aside, the new one not yet in place
+    os.replace(new, path)
+    fsync_dir(path.parent)
+    _remove_tree(old)
+
+
+def folder_at(path: str | os.PathLike[str]) -> Path:
+    """`path`, or the old folder a `replace_folder` killed between its renames left at ``path.old``."""
+    path = Path(path)
+    old = path.with_name(path.name + OLD_SUFFIX)
+    return old if not path.exists() and old.is_dir() else path
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def may_add_files(folder: str | os.PathLike[str]) -> bool:
+    """Whether ctxvec may add files (caches) in `folder`: creating one must really work (tried: a
+    read-only mount refuses it, while `os.access` says yes to root), and root, whom permission bits do
+    not bind, adds files only to a folder it owns whose mode lets its owner write: a store made
+    read-only with ``chmod a-w``, or another user's, stays untouched even when root serves it."""
+    p = Path(folder)
+    if not p.is_dir() or _can_create_in(p) is not None:
+        return False
+    if os.geteuid() != 0:
+        return True
+    st = p.stat()
+    return st.st_uid == 0 and bool(st.st_mode & 0o200)
+
+
 def _can_create_in(folder: Path) -> str | None:
     """None when a file can be created in existing `folder` (tried for real: permission bits lie to
     root and on read-only mounts), else the reason."""

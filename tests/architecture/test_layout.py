@@ -7,7 +7,13 @@
 - no module over 600 lines;
 - argparse only in ``cli/``;
 - no top-level torch / sklearn / faiss / scipy / transformers / matplotlib / pyarrow / umap import in
-  ``cli/`` (commands import them when they run, so ``ctxvec --help`` starts fast).
+  ``cli/`` (commands import them when they run, so ``ctxvec --help`` starts fast);
+- packages have a rank (`RANKS`, drawn in docs/architecture.md): a module imports only from its own
+  package or from lower ranks (lazy and type-only imports included), so packages form no cycle;
+- a private name (a module or attribute whose name starts with ``_``) is imported only from inside
+  the package that holds it: ``from ..store._writer import X`` outside ``store/`` is refused, the
+  package's public name (``from ..store import X``) is the way in. ``ctxvec._io`` and the other
+  private base modules belong to ``ctxvec`` itself, so every ctxvec module may use them.
 """
 
 from __future__ import annotations
@@ -186,3 +192,143 @@ def test_cli_modules_load_only_light_ctxvec_modules() -> None:
                 todo.extend(resolve(m, node))
             elif isinstance(node, ast.Import):
                 todo.extend(a.name for a in node.names if a.name in MODULES)
+
+
+# The package order, lowest first. "base": the modules directly under ctxvec/ (errors, results, sources,
+# stats, sampling, progress, _io, _threads, _lazy) and display/; "api": ctxvec/__init__ (re-exports) and __main__.
+RANKS = {
+    "base": 0,
+    "corpus": 1,
+    "encoding": 1,
+    "transforms": 1,
+    "lasso": 1,
+    "store": 2,
+    "queries": 3,
+    "runners": 3,
+    "morphology": 3,
+    "slices": 3,
+    "neighbours": 4,
+    "lexicon": 5,
+    "decomposition": 6,
+    "space": 6,
+    "explain": 6,
+    "structure": 7,
+    "web": 8,
+    "shift": 8,
+    "cli": 9,
+    "api": 10,
+}
+TOP_LEVEL_UNITS = {"queries"}  # modules directly under ctxvec/ that rank above the base
+BASE_PACKAGES = {"display"}  # packages that are part of the base: display renders `results.Result` for notebooks
+
+# Known debt, left while its packages are rewritten (issue 19: word families move lemmas below
+# `neighbours`; issue 20: WordNet read in one place). Each entry is (importing module, imported module).
+# Shrink this list; never grow it.
+RANK_DEBT: set[tuple[str, str]] = set()
+PRIVATE_DEBT = {
+    ("ctxvec.structure._sense_labels", "ctxvec.lexicon._wic"),  # target_vectors
+    ("ctxvec.structure._synsets", "ctxvec.lexicon._lemmas"),  # SUBSTITUTIONS (WordNet read twice)
+}
+
+
+def unit_of(module: str) -> str:
+    """The ranked unit of a ctxvec module: its package, "base", "api", or a ranked top-level module."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] == "__main__":
+        return "api"
+    if parts[1] in TOP_LEVEL_UNITS:
+        return parts[1]
+    if parts[1] in BASE_PACKAGES:
+        return "base"
+    if f"ctxvec.{parts[1]}" in MODULES and MODULES[f"ctxvec.{parts[1]}"].name == "__init__.py":
+        return parts[1]
+    return "base"
+
+
+def rank_violations(graph: dict[str, set[str]]) -> list[str]:
+    bad = []
+    for module, deps in sorted(graph.items()):
+        mine = unit_of(module)
+        for dep in sorted(deps):
+            theirs = unit_of(dep)
+            if theirs != mine and RANKS[theirs] >= RANKS[mine] and (module, dep) not in RANK_DEBT:
+                bad.append(f"{module} ({mine}, rank {RANKS[mine]}) imports {dep} ({theirs}, rank {RANKS[theirs]})")
+    return bad
+
+
+def test_every_package_has_a_rank() -> None:
+    units = {unit_of(m) for m in MODULES}
+    assert not units - RANKS.keys(), (
+        f"give these packages a place in RANKS (and docs/architecture.md): {units - RANKS.keys()}"
+    )
+
+
+def test_packages_import_only_lower_ranks() -> None:
+    bad = rank_violations(GRAPH)
+    assert not bad, "imports against the package order:\n" + "\n".join(bad)
+
+
+def test_the_rank_checker_refuses_an_upward_import() -> None:
+    assert rank_violations({"ctxvec.store._reader": {"ctxvec.neighbours._exact"}})
+    assert rank_violations({"ctxvec.space._a": {"ctxvec.decomposition._b"}})  # same rank, two packages
+    assert not rank_violations({"ctxvec.neighbours._exact": {"ctxvec.store._reader", "ctxvec.neighbours._topk"}})
+
+
+def test_the_rank_debt_is_still_owed() -> None:
+    """An allow-list entry that no longer matches an import must be removed."""
+    for module, dep in RANK_DEBT:
+        assert dep in GRAPH.get(module, set()), f"({module}, {dep}) is paid: remove it from RANK_DEBT"
+    for module, dep in PRIVATE_DEBT:
+        assert any(t == dep for t, _ in private_imports(module)), f"({module}, {dep}) is paid: remove it"
+
+
+def private_owner(dotted: str) -> str | None:
+    """The package a private name belongs to (the path up to its first ``_x`` part), None when public."""
+    parts = dotted.split(".")
+    for i, part in enumerate(parts[1:], start=1):
+        if part.startswith("_") and not (part.startswith("__") and part.endswith("__")):
+            return ".".join(parts[:i])
+    return None
+
+
+def private_imports(module: str) -> list[tuple[str, str]]:
+    """(imported module, dotted name) of every private name `module` imports from outside its owner."""
+    tree = ast.parse(MODULES[module].read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if MODULES[module].name == "__init__.py" else 0)]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            names = [f"{target}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+            target = ""
+        else:
+            continue
+        for dotted in names:
+            owner = private_owner(dotted) if dotted.startswith("ctxvec.") else None
+            if owner is not None and not module.startswith(owner + ".") and module != owner:
+                found.append((target or dotted, dotted))
+    return found
+
+
+def test_the_private_checker_sees_cross_package_imports() -> None:
+    assert private_owner("ctxvec.store._writer.PARTIAL") == "ctxvec.store"
+    assert private_owner("ctxvec.store.Store") is None
+    assert private_owner("ctxvec._io.atomic_path") == "ctxvec"
+    assert private_owner("ctxvec.lexicon._lemmas._cache") == "ctxvec.lexicon"
+    assert private_owner("ctxvec.__version__") is None
+
+
+def test_no_private_import_across_packages() -> None:
+    bad = [
+        f"{module} imports {dotted}"
+        for module in sorted(MODULES)
+        for target, dotted in private_imports(module)
+        if (module, target) not in PRIVATE_DEBT
+    ]
+    assert not bad, "private names used outside their package (export them from the package):\n" + "\n".join(bad)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from small_corpus import embed_corpus_stores
 
@@ -116,24 +118,68 @@ def test_an_unfinished_transform_output_refuses_another_job(made: dict[str, Path
     ok(run("transform", str(made["a"]), "--method", "center", "--out", str(out)))
 
 
-@pytest.mark.parametrize("phase", ["io.replace:1"])
-def test_in_place_transform_killed_leaves_a_usable_store(phase: str, store: Path, run) -> None:  # type: ignore[no-untyped-def]
+# ---- transform --in-place / --remove ----------------------------------------------------------
+def transform_state(path: Path, run) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the store at `path` has its in-place transform, after checking that its folder, its
+    manifest as `info` reports it, and the vectors every operation reads all say the same."""
+    from ctxvec.store import Store
+
+    info = json.loads(ok(run("info", str(path), "--json")))
+    has_folder = (path / "transform").is_dir()
+    assert ("transform" in info) == has_folder, (info, sorted(p.name for p in path.iterdir()))
+    store = Store.open(path)
+    raw = np.asarray(store.vectors[:20], dtype=np.float32)
+    got = store.get_vectors(slice(0, 20))
+    if has_folder:
+        assert info["transform"]["transform_id"] == store.transform_id
+        assert not np.allclose(got, raw, atol=1e-3)  # centred: the stored mean is subtracted
+        assert np.allclose(got, raw - np.asarray(store.transform.mean_, dtype=np.float32), atol=1e-4)
+    else:
+        assert store.transform_id is None and np.array_equal(got, raw)
+    ok(run("similar", str(path), "cold", "-k", "2"))
+    return has_folder
+
+
+# fit done; the transform's two files; the manifest naming it; the manifest written, the folder not in place
+IN_PLACE_PHASES = ["transform.fit", "io.replace:1", "io.replace:2", "io.replace:3", "transform.in_place"]
+
+
+@pytest.mark.parametrize("phase", IN_PLACE_PHASES)
+def test_in_place_transform_killed_agrees_with_itself_then_finishes(phase: str, store: Path, run) -> None:  # type: ignore[no-untyped-def]
     killed("transform", str(store), "--method", "center", "--in-place", at=phase)
-    ok(run("info", str(store)))
-    ok(run("similar", str(store), "cold", "-k", "2"))
-    if run("transform", str(store), "--method", "center", "--in-place")[0] == 2:  # kept: remove, apply again
-        ok(run("transform", str(store), "--remove"))
-        ok(run("transform", str(store), "--method", "center", "--in-place"))
+    assert not transform_state(store, run)  # the folder was never in place: no transform, anywhere
+    ok(run("transform", str(store), "--method", "center", "--in-place"))
+    assert transform_state(store, run)
+
+
+@pytest.mark.parametrize("phase", ["transform.removed", "io.replace:1"])  # folder moved away; manifest rewritten
+def test_transform_removal_killed_agrees_with_itself(phase: str, store: Path, run) -> None:  # type: ignore[no-untyped-def]
+    ok(run("transform", str(store), "--method", "center", "--in-place"))
+    killed("transform", str(store), "--remove", at=phase)
+    assert not transform_state(store, run)  # the folder moved away: the transform is gone, anywhere
+    ok(run("transform", str(store), "--method", "center", "--in-place"))  # and can be applied again
+    assert transform_state(store, run)
 
 
 # ---- index, factors, types --------------------------------------------------------------------
-@pytest.mark.parametrize("phase", ["io.replace:1", "io.replace:2"])  # the index file; its description
-def test_index_killed_then_search_and_rebuild(phase: str, store: Path, run) -> None:  # type: ignore[no-untyped-def]
-    killed("index", str(store), "--kind", "flat", at=phase)
-    ok(run("similar", str(store), "cold", "-k", "2"))
-    ok(run("index", str(store), "--list"))
-    ok(run("index", str(store), "--kind", "flat"))
-    ok(run("similar", str(store), "cold", "-k", "2", "--index", "flat"))
+# the new index file; the record naming it (the commit); committed; the record's final form
+INDEX_PHASES = ["io.replace:1", "io.replace:2", "index.committed", "io.replace:3"]
+
+
+@pytest.mark.parametrize("phase", INDEX_PHASES)
+def test_index_rebuild_killed_keeps_the_old_index_or_the_new_one(phase: str, store: Path, run) -> None:  # type: ignore[no-untyped-def]
+    ok(run("index", str(store), "--kind", "hnsw", "--m", "8"))
+    killed("index", str(store), "--kind", "hnsw", "--m", "12", at=phase)
+    listed = json.loads(ok(run("index", str(store), "--list", "--json")))
+    m = listed["hnsw"]["params"]["m"]
+    assert m == (8 if phase in INDEX_PHASES[:2] else 12), listed  # before the commit the old one, then the new
+    assert Path(listed["hnsw"]["file"]).stat().st_size == listed["hnsw"]["bytes"]
+    found = json.loads(ok(run("similar", str(store), "cold", "-k", "2", "--index", "hnsw", "--json")))
+    assert f"M={m}," in found["method"]
+    ok(run("verify", str(store)))
+    ok(run("index", str(store), "--kind", "hnsw", "--m", "12"))
+    assert json.loads(ok(run("index", str(store), "--list", "--json")))["hnsw"]["params"]["m"] == 12
+    assert sorted(p.name for p in (store / "index").iterdir()) == ["hnsw.faiss", "hnsw.json"]
 
 
 LEARN = ["--n-factors", "4", "--samples", "200", "--name", "f"]
@@ -148,10 +194,52 @@ def test_factors_killed_then_listed_refused_and_relearned(phase: str, store: Pat
     ok(run("factors", "show", str(store), "--name", "f"))
 
 
-def test_factors_killed_while_replacing_keeps_a_whole_dictionary(store: Path, run) -> None:  # type: ignore[no-untyped-def]
+def components(path: Path, name: str = "f") -> np.ndarray:
+    from ctxvec.decomposition import load_factors
+    from ctxvec.store import Store
+
+    return load_factors(Store.open(path), name).components
+
+
+# the new dictionary's four files in its temporary folder; the old folder moved aside, the new not yet in place
+REPLACE_PHASES = ["io.replace:1", "io.replace:2", "io.replace:3", "io.replace:4", "io.replace_folder"]
+
+
+@pytest.mark.parametrize("phase", REPLACE_PHASES)
+def test_factors_killed_while_replacing_keep_a_whole_dictionary(phase: str, store: Path, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fresh = tmp_path / "fresh.store"  # the new dictionary, learned without a kill
+    shutil.copytree(store, fresh)
+    ok(run("factors", "learn", str(fresh), *LEARN, "--seed", "1"))
     ok(run("factors", "learn", str(store), *LEARN))
-    killed("factors", "learn", str(store), *LEARN, "--seed", "1", at="io.replace:4")
+    old, new = components(store), components(fresh)
+    assert not np.array_equal(old, new)
+    killed("factors", "learn", str(store), *LEARN, "--seed", "1", at=phase)
+    assert json.loads(ok(run("factors", "list", str(store), "--json")))["factors"] == ["f"]
     ok(run("factors", "show", str(store), "--name", "f"))
+    assert np.array_equal(components(store), old)  # killed before the new one was in place: the old one, whole
+    ok(run("verify", str(store)))
+    ok(run("factors", "learn", str(store), *LEARN, "--seed", "1"))
+    assert np.array_equal(components(store), new)
+    assert sorted(p.name for p in (store / "factors").iterdir()) == ["f"]  # nothing left aside
+
+
+# ---- embed ------------------------------------------------------------------------------------
+def test_an_unfinished_embed_names_the_command_that_finishes_it(  # type: ignore[no-untyped-def]
+    made: dict[str, Path], run, tmp_path: Path, tiny_model: Path
+) -> None:
+    argv = ["embed", str(made["corpus"]), "--out", str(tmp_path / "e.store"), "--model", str(tiny_model)]
+    argv += ["--max-length", "32", "--batch-tokens", "256"]
+    killed(*argv, at="io.replace:2")  # the manifest (building) is written
+    line = refused(run("info", str(tmp_path / "e.store")), "unfinished", "ctxvec embed")
+    command = line.split("`")[1]
+    assert shlex.split(command) == ["ctxvec", *argv]  # exactly the command that was killed
+    code, out, _ = run("verify", str(tmp_path / "e.store"))
+    assert code == 1 and command in out  # verify's report says it too
+    ok(run(*shlex.split(command)[1:]))
+    ok(run(*argv[:3], str(tmp_path / "reference.store"), *argv[4:]))
+    same_store(tmp_path / "reference.store", tmp_path / "e.store")
+    manifest = json.loads((tmp_path / "e.store" / "manifest.json").read_text())
+    assert "made_by" not in manifest  # a finished store is the same whichever command made it
 
 
 def test_types_killed_then_rerun(store: Path, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxvec.cli import main
-from ctxvec.decomposition import SOLVERS, Decomposition, decompose, other_forms, solver_device
+from ctxvec.decomposition import SOLVERS, Decomposition, decompose, family_mask, solver_device
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.lasso import SOLVERS as LASSO_SOLVERS
 from ctxvec.lasso import ArrayAtoms, alpha_max, fista, kkt_violation, lasso_objective
+from ctxvec.morphology import Families
 from ctxvec.store import write_store
 
 DIM = 32
@@ -109,25 +110,28 @@ def test_query_word_never_among_its_own_terms(store, word, atoms, alpha, signed)
         assert res.n_terms[i] >= 1  # alpha < 1: something is always left
 
 
-def test_other_forms_excluded_on_request(forms_store):
-    plain = decompose(forms_store, "cold", alpha=0.05, limit=2, exclude_forms=False)
+def test_family_excluded_unless_kept_and_said(forms_store):
+    plain = decompose(forms_store, "cold", alpha=0.05, limit=2, keep_family=True)
     assert plain.terms[0][0].word in FORMS  # a near-copy of the query wins when allowed
-    res = decompose(forms_store, "cold", alpha=0.05, limit=2)  # forms are excluded by default
+    assert plain.to_dict()["queries"][0]["excluded_words"] == ["cold"]
+    res = decompose(forms_store, "cold", alpha=0.05, limit=2)  # the family is excluded by default
     for i in range(2):
         assert not {t.word for t in res.terms[i]} & set(FORMS)
         assert res.terms[i][0].word == "warm"
-    res = decompose(
-        forms_store, "cold", alpha=0.05, limit=1, exclude_forms=False, exclude=["colder", "coldest", "COLDS"]
-    )
+        assert res.to_dict()["queries"][i]["excluded_words"] == sorted(["cold", *FORMS])
+        assert res.left_out(i).startswith("left out words: cold, colder")
+    res = decompose(forms_store, "cold", alpha=0.05, limit=1, keep_family=True, exclude=["colder", "coldest", "COLDS"])
     assert not {t.word for t in res.terms[0]} & set(FORMS)
 
 
-def test_forms_are_lemma_mates_not_prefixes():
-    vocab = np.array(["state", "states", "stated", "statement", "station", "stat", "cold"], dtype=object)
-    assert other_forms("state", vocab).tolist() == [True, True, True, False, False, False, False]
-    vocab = np.array(["bank", "banks", "banking", "banked", "banker", "money", "went", "go"], dtype=object)
-    assert other_forms("Bank", vocab).tolist() == [True, True, True, True, False, False, False, False]
-    assert other_forms("go", vocab).tolist() == [False] * 6 + [True, True]
+def test_family_is_forms_and_derivations_not_lookalikes():
+    vocab = np.array(["state", "states", "stated", "statement", "station", "stat", "cold", "civil"], dtype=object)
+    fams = Families.of(vocab)
+    assert family_mask(fams, "state", vocab).tolist() == [True, True, True, True, False, False, False, False]
+    vocab = np.array(["bank", "banks", "banking", "banked", "banker", "money", "went", "go", "bankhead"], dtype=object)
+    fams = Families.of(vocab)
+    assert family_mask(fams, "Bank", vocab).tolist() == [True] * 5 + [False] * 4
+    assert family_mask(fams, "go", vocab).tolist() == [False] * 6 + [True, True, False]
 
 
 @pytest.mark.parametrize("solver", ["fista", "lasso", "omp"])
@@ -243,6 +247,43 @@ def test_cli_errors(store, capsys):
     assert "unknown word" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["decompose", str(store.path), "cold", "--alpha", "0.1", "--max-terms", "2"])
+
+
+def test_occurrence_atoms_leave_out_the_query_sentence_unless_asked(store):
+    res = decompose(store, "cold", atoms="occurrences", alpha=0.05, limit=3)
+    for i, occ in enumerate(res.occurrences):
+        assert occ is not None
+        assert all(t.occurrence is not None and t.occurrence.sentence_id != occ.sentence_id for t in res.terms[i])
+        others = [t for t in occ.sentence.split() if t not in {"cold", "."}]  # already excluded: cold, "."
+        assert res.excluded[i].sentence_rows == len(others) > 0
+        assert f"{len(others)} tokens of its own sentence" in res.left_out(i)
+    own = decompose(store, "cold", atoms="occurrences", alpha=0.05, limit=3, own_sentence=True)
+    assert all(e.sentence_rows == 0 for e in own.excluded)
+
+
+def test_a_filter_that_leaves_nothing_is_one_line_exit_2(store, capsys):
+    argv = ["decompose", str(store.path), "cold", "--atoms", "occurrences", "--min-count", "100000", "--limit", "1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--min-count" in err and "100000" in err
+    words = [str(w) for w in store.vocabulary if str(w) not in {"cold", "."}]
+    with pytest.raises(CtxvecError, match="no atom is left"):
+        decompose(store, "cold", limit=1, exclude=words)
+    assert main(["decompose", str(store.path), "cold", "--limit", "1", "--exclude", *words]) == 2
+    assert "no atom is left" in capsys.readouterr().err
+
+
+def test_contextual_part_is_the_vector_minus_the_word_mean(store):
+    from ctxvec.decomposition import contextual_part
+    from ctxvec.lexicon import word_types
+
+    rows = store.occurrences("cold")[:3]
+    vecs = store.get_vectors(rows).astype(np.float64)
+    mean = word_types(store).vectors[word_types(store).find(["cold"])[0]]
+    np.testing.assert_allclose(contextual_part(store, vecs, ["cold"] * 3), vecs - mean, rtol=1e-6)
+    res = decompose(store, "cold", limit=3, contextual=True, alpha=0.05)
+    assert res.contextual and res.to_dict()["contextual"] and len(res) == 3
+    assert all(n >= 1 or note for n, note in zip(res.n_terms, res.notes, strict=True))  # noise may fit nothing
 
 
 def test_word_in_a_new_sentence(tiny_model, tmp_path):

@@ -122,6 +122,13 @@ def test_indexing_and_iteration_reach_queries_and_hits(results: dict[str, Result
     assert query[0].to_dict() == data["queries"][0]["hits"][0]
     assert sim[-1].row == data["queries"][-1]["row"]
     assert len(sim[:2]) == 2 and "query 1" in str(sim[:2]) and "query 2" not in str(sim[:2])
+    part = sim[3:5]  # a slice keeps the queries' numbers
+    assert "query 3" in str(part) and "query 4" in part._repr_html_() and "query 0" not in str(part)
+    assert set(part.to_frame()["query"]) == {3, 4} and str(part[1]).startswith("query 4")
+    assert [q.row for q in part] == [data["queries"][3]["row"], data["queries"][4]["row"]]
+    assert list(results["senses"][1:].to_frame()["rank"]) == list(
+        range(2, len(results["senses"].to_dict()["senses"]) + 1)
+    )
     assert "<mark>" in query._repr_html_() and "<mark>" in query[0]._repr_html_()
     assert len(query.to_frame()) == len(query)
     assert results["senses"][0]["size"] == results["senses"].to_dict()["senses"][0]["size"]

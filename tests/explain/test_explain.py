@@ -236,3 +236,15 @@ def test_only_function_words_around_the_occurrence(store: Store) -> None:
     assert e.sides[0].effects == [] and e.sides[0].n_skipped == 2 and e.sides[0].marked == "the [bank] ."
     every = explain_pair(store, [bank(store, 0)], word="bank", in_sentence="the bank .", all_words=True, device="cpu")
     assert sorted(x.word for x in every.sides[0].effects) == [".", "the"]
+
+
+def test_in_a_notebook(explained: Explanation) -> None:
+    """One frame row per word effect (its side's fields beside it); `result[i]` is side i; text and HTML views."""
+    frame = explained.to_frame()
+    assert len(frame) == sum(len(s.effects) for s in explained.sides)
+    assert frame["side"].tolist() == [i for i, s in enumerate(explained.sides) for _ in s.effects]
+    assert frame["drop"].tolist() == pytest.approx([x.drop for s in explained.sides for x in s.effects])
+    assert explained[1]["row"] == explained.sides[1].occurrence.row
+    text = str(explained)
+    assert text.startswith("Explanation") and explained.sides[0].marked in text
+    assert "<script" not in explained._repr_html_()

@@ -361,7 +361,7 @@ def forms_store(make_store) -> Store:
 
 @pytest.mark.parametrize("level", ["types", "occurrences"])
 def test_inputs_forms_are_excluded_by_default(forms_store: Store, level: str) -> None:
-    kept = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level, exclude_forms=False)
+    kept = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level, keep_family=True)
     assert "kings" in kept.words.tolist()  # the inflection is among the answers when allowed
     res = analogy(forms_store, ["king", "woman"], ["man"], k=3, level=level)
     assert res.words[0] == "queen" and "kings" not in res.words.tolist()
@@ -369,9 +369,9 @@ def test_inputs_forms_are_excluded_by_default(forms_store: Store, level: str) ->
 
 
 def test_occurrence_answers_are_grouped_by_word(forms_store: Store) -> None:
-    flat = occurrence_analogy(forms_store, ["river"], k=12, group_words=False, exclude_forms=False)
+    flat = occurrence_analogy(forms_store, ["river"], k=12, group_words=False, keep_family=True)
     assert len(set(flat.words.tolist())) < len(flat)  # the same word several times
-    res = occurrence_analogy(forms_store, ["river"], k=3, exclude_forms=False)
+    res = occurrence_analogy(forms_store, ["river"], k=3, keep_family=True)
     assert res.grouped and len(set(res.words.tolist())) == len(res) == 3
     # each answer is its word's best occurrence, in the order of the ungrouped ranking
     seen: dict[str, int] = {}
@@ -397,3 +397,82 @@ def test_occurrence_scores_are_cosines(royal_store: Store, seed: int, method: st
         assert np.all(np.abs(res.scores) <= 1.0)
         np.testing.assert_array_equal(res.scores, res.cosines)
     assert np.all(np.diff(res.scores) <= 1e-6)
+
+
+@pytest.fixture
+def relation_store(make_store) -> Store:
+    """big / bigger / small / smaller, and japan / tokyo / italy / rome / romans: bigger − big + small lands
+    on smaller; japan − tokyo + rome on italy, with romans (beside rome) close behind."""
+    rng = np.random.default_rng(7)
+    comparative, capital = rng.normal(size=16), rng.normal(size=16)
+    base = {w: rng.normal(size=16) for w in ("big", "small", "japan", "italy", "the")}
+    base["bigger"] = base["big"] + comparative
+    base["smaller"] = base["small"] + comparative
+    base["tokyo"] = base["japan"] + capital
+    base["rome"] = base["italy"] + capital
+    base["romans"] = base["rome"] + rng.normal(size=16) * 0.05
+    tokens, sids, sentences, vecs = [], [], [], []
+    for w in ("big", "bigger", "small", "smaller", "japan", "tokyo", "italy", "rome", "romans"):
+        for _ in range(3):
+            sentences.append(f"the {w}")
+            tokens += ["the", w]
+            sids += [len(sentences) - 1] * 2
+            vecs += [base["the"] + rng.normal(size=16) * 0.3, base[w] + rng.normal(size=16) * 0.02]
+    return make_store(np.asarray(vecs, dtype=np.float32), tokens, sids, sentences, dtype="float32")
+
+
+@pytest.mark.parametrize("level", ["types", "occurrences"])
+def test_the_benchmark_convention(relation_store: Store, level: str) -> None:
+    morph = analogy(relation_store, ["bigger", "small"], ["big"], k=1, level=level)
+    assert morph.morphological and morph.words.tolist() == ["smaller"]  # small's form answers a morphological relation
+    assert "smaller" not in morph.excluded and "bigger" in morph.excluded
+    plain = analogy(relation_store, ["japan", "rome"], ["tokyo"], k=1, level=level)
+    assert not plain.morphological and plain.words.tolist() == ["italy"] and "romans" in plain.excluded
+    gensim = analogy(relation_store, ["japan", "rome"], ["tokyo"], k=3, level=level, keep_family=True)
+    assert "romans" in gensim.words.tolist()  # gensim's protocol leaves out only the inputs
+    assert "romans" not in analogy(relation_store, ["japan", "rome"], ["tokyo"], k=3, level=level).words.tolist()
+    assert plain.to_dict()["morphological"] is False and morph.to_dict()["morphological"] is True
+
+
+def test_analogy_exclusion_rule() -> None:
+    from ctxvec.lexicon._convention import analogy_exclusion
+    from ctxvec.morphology import Families
+
+    fams = Families.of(["big", "bigger", "biggest", "small", "smaller", "smallest", "rome", "romans", "roman", "japan"])
+    rule = analogy_exclusion(fams, ["bigger", "small"], ["big"])
+    assert rule.morphological and {"big", "bigger", "biggest", "small"} <= rule.words
+    assert not {"smaller", "smallest"} & rule.words
+    rule = analogy_exclusion(fams, ["japan", "rome"], ["tokyo"])
+    assert not rule.morphological and {"rome", "romans", "roman", "japan", "tokyo"} <= rule.words
+    assert analogy_exclusion(fams, ["japan", "rome"], ["tokyo"], "gensim").words == {"japan", "rome", "tokyo"}
+
+
+def test_evaluate_under_both_protocols(relation_store: Store, tmp_path) -> None:
+    from ctxvec.lexicon import evaluate_analogies, word_types
+    from ctxvec.morphology import store_families
+
+    path = tmp_path / "questions.txt"
+    path.write_text(": capital-world\ntokyo japan rome italy\n: gram-comparative\nbig bigger small smaller\n")
+    types = word_types(relation_store)
+    for convention in ("gensim", "family"):
+        ev = evaluate_analogies(types, path, convention=convention, families=store_families(relation_store))
+        assert ev.to_dict()["convention"] == convention
+        assert [(s.name, s.correct, s.answered) for s in ev.sections] == [
+            ("capital-world", 1, 1),
+            ("gram-comparative", 1, 1),
+        ]
+
+
+@pytest.mark.parametrize("level", ["types", "occurrences"])
+def test_an_analogy_with_nothing_left_is_one_error(make_store, level: str) -> None:
+    from ctxvec.errors import CtxvecError
+
+    tokens = ["king", "kings", "queen", "queens"]
+    store = make_store(
+        np.random.default_rng(1).normal(size=(4, 8)).astype(np.float32),
+        tokens,
+        [0, 0, 1, 1],
+        ["king kings", "queen queens"],
+    )
+    with pytest.raises(CtxvecError, match="keep the family"):
+        analogy(store, ["king", "kings"], ["queen"], k=1, level=level)  # not morphological: all families out

@@ -1,4 +1,5 @@
-"""`similar`: exclude_word drops the query word's lemma-mates; a new sentence's usage is checked against the corpus."""
+"""`similar`: exclude_word drops the query word's family; clean word lists (stop words, punctuation, the
+query's sentence); a new sentence's usage is checked against the corpus."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ from ctxvec.queries import Queries
 from ctxvec.sampling import unit_rows
 from ctxvec.store import Occurrence
 
-FORMS = {"bank", "banks", "banking", "banked"}
+FORMS = {"bank", "banks", "banking", "banked", "banker"}  # the family: inflections and banker (WordNet +)
 
 
 @pytest.fixture
 def bank_store(make_store):
     rng = np.random.default_rng(3)
-    words = ["bank", "banks", "banking", "banked", "river", "money", "water", "loan", "banker"]
+    words = ["bank", "banks", "banking", "banked", "river", "money", "water", "loan", "banker", "the", ","]
     topic = {w: rng.normal(size=16) for w in words}
-    for w in ("banks", "banking", "banked"):
+    for w in ("banks", "banking", "banked", "banker", "the", ","):
         topic[w] = topic["bank"] + 0.2 * rng.normal(size=16)  # inflections sit right beside the word
     tokens, sids, sentences = [], [], []
     for s in range(40):
@@ -53,6 +54,36 @@ def test_exclude_word_drops_every_form(bank_store, exact):
     assert (grouped.rows >= 0).all()
     assert not {str(t) for t in grouped.tokens.ravel()} & FORMS
     assert len(set(grouped.tokens[0].tolist())) == 3
+    assert not {str(t) for t in grouped.tokens.ravel()} & {"the", ","}  # stop words and punctuation left out
+    kept = similar(store, "bank", k=8, limit=3, exclude_word=True, keep_family=True, exact=exact)
+    assert kept.options["excluded_words"] == ["bank"]
+    assert {str(t) for t in kept.tokens.ravel()} & (FORMS - {"bank"})
+
+
+def test_clean_lists_other_sentences_and_distinct_words(bank_store):
+    store = bank_store
+    res = similar(store, "bank", k=5, limit=3, other_sentences=True, exact=True)
+    for i, occ in enumerate(res.queries.occurrences):
+        hits = res.hits(i)
+        assert len(hits) == 5 and all(h.occurrence.sentence_id != occ.sentence_id for h in hits)
+    both = similar(store, "bank", k=4, limit=2, words_only=True, distinct_sentences=True, exclude_word=True)
+    for i in range(2):
+        hits = both.hits(i)
+        assert len({h.occurrence.sentence_id for h in hits}) == len(hits) == 4
+        assert len({h.occurrence.token for h in hits}) == 4
+    assert both.to_dict()["options"]["excluded_function_words"].startswith("2 stop words")
+
+
+def test_a_filter_that_leaves_nothing_is_one_error(make_store):
+    from ctxvec.errors import CtxvecError
+
+    rng = np.random.default_rng(0)
+    tokens = ["bank", "banks", "the", "bank", ",", "banker"]
+    store = make_store(
+        rng.normal(size=(6, 8)).astype(np.float32), tokens, [0, 0, 0, 1, 1, 1], ["bank banks the", "bank , banker"]
+    )
+    with pytest.raises(CtxvecError, match="no occurrence is left"):
+        similar(store, "bank", k=2, limit=1, exclude_word=True, words_only=True)
 
 
 def test_exclude_word_for_a_word_without_forms_is_the_plain_exclusion(bank_store):

@@ -13,7 +13,8 @@ from PIL import Image
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError, ParameterError
-from ctxvec.space import DimsReport, dim_stats, dim_stats_of_array, dim_stats_of_blocks, dims_report, heatmap
+from ctxvec.space import dim_stats, dim_stats_of_array, dim_stats_of_blocks, heatmap
+from ctxvec.structure import DimsReport, dims_report
 
 
 def brute_mean_cosine(x: np.ndarray) -> float:

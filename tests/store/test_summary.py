@@ -25,12 +25,26 @@ def test_summary_is_a_result_with_the_same_keys(random_store):
     assert json.loads(s.to_json()) == d
 
 
-def test_summary_shows_an_in_place_transform(random_store):
-    update_manifest(random_store.path, {"transform": {"method": "center"}})
+def test_summary_shows_an_in_place_transform(random_store, tmp_path):
+    import shutil
+
+    from ctxvec.space import apply_transform
     from ctxvec.store import Store
 
-    d = Store.open(random_store.path).summary().to_dict()
-    assert list(d) == [*KEYS, "transform"] and d["transform"] == {"method": "center"}
+    copy = Store.open(shutil.copytree(random_store.path, tmp_path / "t.store"))
+    result = apply_transform(copy, "center", in_place=True)
+    d = Store.open(copy.path).summary().to_dict()
+    assert list(d) == [*KEYS, "transform"] and d["transform"]["transform_id"] == result.transform_id
+
+
+def test_summary_ignores_a_transform_entry_without_its_folder(random_store):
+    """What a kill between the manifest update and the folder's rename leaves: no transform is applied,
+    so none is reported."""
+    update_manifest(random_store.path, {"transform": {"method": "center"}, "transform_id": "center-0123456789ab"})
+    from ctxvec.store import Store
+
+    store = Store.open(random_store.path)
+    assert "transform" not in store.summary().to_dict() and store.transform_id is None
 
 
 def test_cli_info_json_is_the_summary(random_store, capsys: pytest.CaptureFixture[str]):

@@ -30,11 +30,11 @@ def web_stores(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 @pytest.fixture(scope="session")
 def start_server(web_stores: dict[str, Path]) -> Callable[..., AbstractContextManager[str]]:
     """start_server(paths=None, **limits) -> context manager yielding the server's base URL.
-    Limits: workers, max_pending (see `ctxvec.web.Limits`)."""
+    Limits: workers, max_wait, max_queue, ... (see `ctxvec.web.Limits`)."""
     from ctxvec.cli.serve import build_app
     from ctxvec.web import Limits, serve_in_thread
 
-    def start(paths: list[Path] | None = None, **limits: int) -> AbstractContextManager[str]:
+    def start(paths: list[Path] | None = None, **limits: float) -> AbstractContextManager[str]:
         chosen = paths if paths is not None else [web_stores["a"], web_stores["b"]]
         return serve_in_thread(
             lambda host, port: build_app([str(p) for p in chosen], host=host, port=port, limits=Limits(**limits))

@@ -197,7 +197,6 @@ BAD: list[tuple[str, dict[str, str], int, list[str]]] = [
     ("similar", {"word": "cold", "frobnicate": "1"}, 400, ["frobnicate", "word"]),
     ("similar", {"word": "cold", "device": "cuda"}, 400, ["device"]),
     ("similar", {"word": "cold", "words_only": "maybe"}, 400, ["words_only", "maybe"]),
-    ("similar", {"word": "cold", "words_only": "1", "distinct_sentences": "1"}, 400, ["words_only"]),
     ("similar", {"word": "cold", "exact": "1", "index": "hnsw"}, 400, ["index"]),
     ("similar", {"word": "cold", "index": "hnsw"}, 400, ["hnsw"]),
     ("similar", {"word": "cold", "index": "annoy"}, 400, ["index", "annoy"]),

@@ -1,13 +1,11 @@
 """Safety over real HTTP: strict headers on every answer, the trusted-host check, GET only, no
-CORS, no docs pages, and admission control (503 + Retry-After when the queue is full)."""
+CORS, no docs pages, concurrent new sentences sharing one encoder (admission: test_admission.py)."""
 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -85,66 +83,11 @@ def test_allowed_hosts() -> None:
     assert "localhost" in allowed_hosts("127.0.0.1", 80)
 
 
-class SlowRunner:
-    """A runner whose commands wait until released: requests stay in flight as long as a test wants."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.started = threading.Semaphore(0)
-
-    def describe(self) -> dict[str, object]:
-        return {"commands": {}}
-
-    def run(self, command: str, params: list[tuple[str, str]]) -> dict[str, object]:
-        self.started.release()
-        self.release.wait(TIMEOUT)
-        return {"command": command}
-
-
-@pytest.fixture
-def slow_server() -> Iterator[tuple[str, SlowRunner, list[Any]]]:
-    from ctxvec.web import Limits, allowed_hosts, create_app, serve_in_thread
-
-    runner = SlowRunner()
-    apps: list[Any] = []
-
-    def make(host: str, port: int) -> Any:
-        apps.append(create_app([], runner, allowed_hosts(host, port), Limits(workers=2, max_pending=3)))
-        return apps[-1]
-
-    with serve_in_thread(make) as url:
-        yield url, runner, apps
-        runner.release.set()
-
-
-def test_a_full_queue_answers_503_with_retry_after(slow_server: tuple[str, SlowRunner, list[Any]]) -> None:
-    url, runner, apps = slow_server
-    answers: list[httpx.Response] = []
-    threads = [threading.Thread(target=lambda: answers.append(get(url, "/api/x"))) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for _ in range(2):  # both workers busy ...
-        assert runner.started.acquire(timeout=TIMEOUT)
-    deadline = time.monotonic() + TIMEOUT  # ... and the third request admitted and queued: the queue (3) is full
-    while apps[0].state.admission.pending < 3:
-        assert time.monotonic() < deadline, "the third request was never admitted"
-        time.sleep(0.01)
-    busy = get(url, "/api/x")
-    assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
-    assert "busy" in busy.json()["error"]
-    assert get(url, "/api/stores").status_code == 200  # cheap routes are not queued
-    runner.release.set()
-    for t in threads:
-        t.join(TIMEOUT)
-    assert sorted(r.status_code for r in answers) == [200, 200, 200]
-    assert get(url, "/api/x").status_code == 200  # admitted again once the queue drains
-
-
 def test_concurrent_in_sentence_queries_share_one_encoder(
     start_server: Callable[..., AbstractContextManager[str]],
 ) -> None:
     """Many threads embedding new sentences at once (fast tokenizers are not thread-safe): all answer."""
-    with start_server(workers=4, max_pending=64) as url:
+    with start_server(workers=4) as url:
         answers: list[int] = []
 
         def query(i: int) -> None:

@@ -136,7 +136,7 @@ RANGES: dict[str, Number] = {
     "senses.words": nonnegative_int(),
     "serve.port": nonnegative_int(65_535),
     "serve.workers": positive_int(1024),
-    "serve.queue": nonnegative_int(),
+    "serve.max_wait": nonnegative_float(3600),
     "similar.k": positive_int(),
     "shift.min_count": Number(int, 2, INT_MAX),
     "shift.max_per_side": Number(int, 2, 100_000),

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import CtxvecError
-from ..lexicon._names import EPSILON, LEVELS, METHODS
+from ..lexicon import EPSILON, LEVELS, METHODS
 from ._output import add_json_flag, console, highlight
 
 if TYPE_CHECKING:
@@ -33,8 +33,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="word analogies: A − B + C (king man woman -> queen), 3CosAdd or 3CosMul",
         description="Answer A − B + C (`king man woman`: man is to king as woman is to ?) by 3CosAdd "
         "(default) or 3CosMul (Levy & Goldberg 2014: cosines shifted to [0, 1], epsilon in the denominator). "
-        "The input words and their other forms (kings for king) are excluded from the answers unless "
-        "--include-inputs (--keep-forms excludes only the inputs themselves). Scores: 3CosAdd's is the "
+        "The input words and their morphological families are excluded from the answers unless "
+        "--include-inputs, by the benchmark convention: when A and B are one family (bigger big small) the "
+        "relation is morphological and C's forms may answer (smaller); otherwise C's family is excluded too "
+        "(japan tokyo rome: not romans). --keep-family excludes only the inputs (gensim's protocol). Scores: 3CosAdd's is the "
         "cosine to B̂ − Â + Ĉ (same ranking as the sum of cosines, in [-1, 1]); 3CosMul's is its ratio, "
         "shown beside that cosine. At word-type level "
         "(default) candidates are word types (mean of occurrences); with --level occurrences they are "
@@ -59,7 +61,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--include-inputs", action="store_true", help="allow the input words as answers (the blog's behaviour)"
     )
     p.add_argument(
-        "--keep-forms", action="store_true", help="allow the inputs' other forms (kings for king) as answers"
+        "--keep-family",
+        dest="keep_family",
+        action="store_true",
+        help="allow the inputs' families (kings for king) as answers: only the inputs are excluded (gensim)",
     )
     p.add_argument(
         "--all-occurrences",
@@ -100,7 +105,7 @@ def compute(args: argparse.Namespace) -> AnalogyResult:
         min_count=args.min_count,
         epsilon=args.epsilon,
         device=args.device,
-        exclude_forms=not args.keep_forms,
+        keep_family=args.keep_family,
         group_words=not args.all_occurrences,
     )
 
@@ -130,4 +135,5 @@ def render(result: AnalogyResult, args: argparse.Namespace) -> None:
     console.print(table)
     if result.excluded:
         shown = ", ".join(result.excluded[:12]) + (" …" if len(result.excluded) > 12 else "")
-        console.print(Text(f"excluded: {shown}", style="dim"))
+        why = " (a morphological relation: the last word's family may answer)" if result.morphological else ""
+        console.print(Text(f"excluded: {shown}{why}", style="dim"))

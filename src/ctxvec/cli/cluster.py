@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ..structure._names import CLUSTER_LEVELS
+from ..structure import CLUSTER_LEVELS
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, SOLVERS
+from ..decomposition import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
 from ._output import add_json_flag, console, highlight
 from ._queries import add_query_arguments
 
@@ -80,9 +80,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "one occurrence at a time (the blog's); omp: orthogonal matching pursuit (K = --max-terms, default 10)",
     )
     p.add_argument(
-        "--keep-forms",
+        "--keep-family",
+        dest="keep_family",
         action="store_true",
-        help="allow the query word's other forms (banks, banking for bank) as atoms",
+        help="allow the query word's morphological family (banks, banker for bank; musical, musically for "
+        "music) as atoms; by default it is left out, and the output says what was",
+    )
+    p.add_argument(
+        "--own-sentence",
+        action="store_true",
+        help="with --atoms occurrences: allow the tokens of the query's own sentence as atoms (left out by "
+        "default: they are its context, not its meaning)",
+    )
+    p.add_argument(
+        "--contextual",
+        action=argparse.BooleanOptionalAction,
+        default=DEFAULT_CONTEXTUAL,
+        help="decompose the occurrence's contextual part: its vector minus its word type's mean, so the terms "
+        f"say what this context adds (default: {'on' if DEFAULT_CONTEXTUAL else 'off'}; see README)",
     )
     p.add_argument("--exclude", nargs="+", default=[], metavar="WORD", help="words that may not be atoms")
     p.add_argument("--punctuation", action="store_true", help="allow punctuation tokens as atoms (excluded by default)")
@@ -110,8 +125,10 @@ def compute(args: argparse.Namespace) -> Decomposition:
         max_terms=args.max_terms,
         signed=args.signed,
         solver=args.solver,
-        exclude_forms=not args.keep_forms,
+        keep_family=args.keep_family,
         exclude=args.exclude,
+        own_sentence=args.own_sentence,
+        contextual=args.contextual,
         punctuation=args.punctuation,
         tol=args.tol,
         device=args.device,
@@ -126,6 +143,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
 
 def render(result: Decomposition, args: argparse.Namespace) -> None:
     unit = ", unit-normalised" if result.normalized else ""
+    unit += ", contextual part" if result.contextual else ""
     console.print(Text(f"{result.solver}, {result.n_atoms:,} atoms ({result.atoms}{unit})", style="dim"))
     for i, occ in enumerate(result.occurrences):
         console.print()
@@ -147,6 +165,8 @@ def render(result: Decomposition, args: argparse.Namespace) -> None:
         )
         if result.notes[i]:
             console.print(Text(result.notes[i], style="yellow"))
+        if result.left_out(i):
+            console.print(Text(result.left_out(i), style="dim"))
         if result.atoms == "occurrences" and result.terms[i]:
             table = Table(show_edge=False, pad_edge=False)
             table.add_column("coef", justify="right")

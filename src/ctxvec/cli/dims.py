@@ -10,7 +10,7 @@ from rich.table import Table
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:
-    from ..space import DimsReport
+    from ..structure import DimsReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,8 +58,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def compute(args: argparse.Namespace) -> DimsReport:
-    from ..space import dims_report
     from ..store import Store
+    from ..structure import dims_report
 
     return dims_report(
         Store.open(args.store),

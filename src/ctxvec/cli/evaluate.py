@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ..lexicon._names import DEFAULT_PAIRS, METHODS, TASKS
+from ..lexicon import DEFAULT_PAIRS, METHODS, TASKS
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..explain._names import ABLATIONS, DEFAULT_ABLATION, DEFAULT_TOP
+from ..explain import ABLATIONS, DEFAULT_ABLATION, DEFAULT_TOP
 from ._output import add_json_flag, console, terminal_safe
 
 if TYPE_CHECKING:

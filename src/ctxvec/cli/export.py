@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ..lexicon._names import FORMATS
+from ..lexicon import FORMATS
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition._names import CODERS, DEFAULT_EPOCHS
+from ..decomposition import CODERS, DEFAULT_EPOCHS
 from ..progress import Bar, progress_bar
 from ._output import add_json_flag, console, highlight, terminal_safe
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 
-from ..neighbours._kinds import KINDS
+from ..neighbours import KINDS
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ..structure._names import COLORS, LEVELS, METHODS
+from ..structure import COLORS, LEVELS, METHODS
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:

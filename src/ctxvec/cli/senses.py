@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..structure._names import METHODS
+from ..structure import METHODS
 from ._output import add_json_flag, console, highlight
 
 if TYPE_CHECKING:

@@ -42,18 +42,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--workers", type=int, default=4, help="threads computing answers (default 4)")
     p.add_argument(
-        "--queue", type=int, default=4, help="requests in flight or waiting, beyond which 503 + Retry-After (default 4)"
+        "--max-wait",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="queue a request while its expected time to an answer (from the measured times of recent requests) "
+        "is at most this; beyond it answer 503 + Retry-After (default 3)",
     )
     p.add_argument("--check", action="store_true", help="load the stores and the model, then exit without serving")
     add_json_flag(p)
 
 
-def limits_from(workers: int, queue: int) -> Limits:
+def limits_from(workers: int, max_wait: float) -> Limits:
     from ..web import Limits
 
-    if workers < 1 or queue < workers:
-        raise CtxvecError(f"--workers must be at least 1 and --queue at least --workers, got {workers} and {queue}")
-    return Limits(workers=workers, max_pending=queue)
+    if workers < 1:
+        raise CtxvecError(f"--workers must be at least 1, got {workers}")
+    if not 0 <= max_wait <= 3600:
+        raise CtxvecError(f"--max-wait must be 0..3600 seconds, got {max_wait}")
+    return Limits(workers=workers, max_wait=max_wait)
 
 
 def build_app(
@@ -85,7 +92,7 @@ def build_app(
 def compute(args: argparse.Namespace) -> Served:
     from ..web import Served, listening_socket, serve
 
-    limits = limits_from(args.workers, args.queue)
+    limits = limits_from(args.workers, args.max_wait)
     if not 0 <= args.port <= 65535:
         raise CtxvecError(f"--port must be 0..65535, got {args.port}")
     if args.check:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from ..errors import ParameterError
-from ..shift._names import MEASURES
+from ..shift import MEASURES
 from ._output import add_json_flag, console, highlight, safe_text
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..neighbours._kinds import KINDS
+from ..neighbours import KINDS
 from ._output import add_json_flag, console, highlight
 from ._queries import add_query_arguments
 
@@ -35,15 +35,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--exclude-word",
         action="store_true",
-        help="drop every occurrence of the query word and of its other forms (banks, banking for bank)",
+        help="drop every occurrence of the query word and of its morphological family (banks, banking, banker "
+        "for bank); the output lists them",
     )
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--distinct-sentences", action="store_true", help="at most one hit per sentence")
-    group.add_argument(
+    p.add_argument(
+        "--keep-family",
+        action="store_true",
+        help="with --exclude-word: drop only the query word itself, keep its family",
+    )
+    p.add_argument(
+        "--other-sentences", action="store_true", help="leave out the query's own sentence (its context words)"
+    )
+    p.add_argument("--distinct-sentences", action="store_true", help="at most one hit per sentence")
+    p.add_argument(
         "--words-only",
         action="store_true",
         help="nearest word types: each word's best occurrence and how many of its occurrences "
-        "score at least as high as the k-th word's best",
+        "score at least as high as the k-th word's best; stop words and punctuation are left out",
     )
     how = p.add_mutually_exclusive_group()
     how.add_argument(
@@ -74,6 +82,8 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         exclude_word=args.exclude_word,
         distinct_sentences=args.distinct_sentences,
         words_only=args.words_only,
+        other_sentences=args.other_sentences,
+        keep_family=args.keep_family,
         exact=args.exact if backend is None else False,
         index=args.index if backend is None else None,
         backend=backend,
@@ -101,6 +111,10 @@ def render(result: Similar, args: argparse.Namespace) -> None:
     console.print(Text(f"method: {result.method}{recall}", style="dim"))
     if result.options.get("excluded_words"):
         console.print(Text(f"excluded words: {', '.join(result.options['excluded_words'])}", style="dim"))
+    if result.options.get("excluded_function_words"):
+        console.print(Text(f"excluded: {result.options['excluded_function_words']}", style="dim"))
+    if result.options.get("other_sentences"):
+        console.print(Text("excluded: the query's own sentence", style="dim"))
     for i, occ in enumerate(result.queries.occurrences):
         where = f"row {occ.row}, sentence {occ.sentence_id}" if occ.row >= 0 else "new sentence"
         console.print()

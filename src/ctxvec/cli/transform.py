@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from ..errors import CtxvecError
-from ..transforms._names import METHOD_NAMES
+from ..transforms import METHOD_NAMES
 from ._output import add_json_flag, console
 
 if TYPE_CHECKING:

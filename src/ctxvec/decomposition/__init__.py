@@ -15,11 +15,16 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "ATOMS": "_names",
+    "CODERS": "_names",
     "DEFAULT_ALPHA": "_names",
+    "DEFAULT_EPOCHS": "_names",
     "DEFAULT_NORMALIZE": "_names",
+    "DEFAULT_CONTEXTUAL": "_names",
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
-    "other_forms": "_forms",
+    "family_mask": "_forms",
+    "contextual_part": "_decompose",
+    "Excluded": "_atomset",
     "MEMORY_LIMIT": "_atomset",
     "Decomposition": "_result",
     "Term": "_result",
@@ -44,12 +49,16 @@ _EXPORTS = {
 }
 __all__ = [
     "ATOMS",
+    "CODERS",
     "DEFAULT_ALPHA",
+    "DEFAULT_CONTEXTUAL",
+    "DEFAULT_EPOCHS",
     "DEFAULT_NORMALIZE",
     "DEFAULT_SAMPLES",
     "MEMORY_LIMIT",
     "SOLVERS",
     "Decomposition",
+    "Excluded",
     "FactorCoherence",
     "FactorLearner",
     "FactorOccurrences",
@@ -57,16 +66,17 @@ __all__ = [
     "FactorsList",
     "FactorsOverview",
     "Term",
+    "contextual_part",
     "decompose",
     "factor_coherence",
     "factor_occurrences",
     "factor_words",
     "factors_list",
     "factors_overview",
+    "family_mask",
     "learn_factors",
     "list_factors",
     "load_factors",
-    "other_forms",
     "random_coherence",
     "save_factors",
     "solver_device",
@@ -74,9 +84,9 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._atomset import MEMORY_LIMIT
+    from ._atomset import MEMORY_LIMIT, Excluded
     from ._coherence import FactorCoherence, factor_coherence, factor_words, random_coherence
-    from ._decompose import decompose, solver_device
+    from ._decompose import contextual_part, decompose, solver_device
     from ._factors import (
         FactorOccurrences,
         Factors,
@@ -90,7 +100,16 @@ if TYPE_CHECKING:
         load_factors,
         save_factors,
     )
-    from ._forms import other_forms
+    from ._forms import family_mask
     from ._learner import FactorLearner
-    from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, DEFAULT_SAMPLES, SOLVERS
+    from ._names import (
+        ATOMS,
+        CODERS,
+        DEFAULT_ALPHA,
+        DEFAULT_CONTEXTUAL,
+        DEFAULT_EPOCHS,
+        DEFAULT_NORMALIZE,
+        DEFAULT_SAMPLES,
+        SOLVERS,
+    )
     from ._result import Decomposition, Term

@@ -1,5 +1,6 @@
 """The atoms of a decomposition (word types, every occurrence, or learned factors), with a label per
-atom, and the atoms each query may not use (its own word and forms, chosen words, punctuation)."""
+atom, and the atoms each query may not use (its own word and family, chosen words, punctuation, and
+for occurrence atoms the query's own sentence)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import CtxvecError, ParameterError
 from ..lasso import ArrayAtoms, Atoms, Exclusion, SourceAtoms
 from ..store import Store, normalize_word
-from ._forms import other_forms
+from ._forms import family_mask
 from ._names import ATOMS
 
 MEMORY_LIMIT = 2 << 30  # occurrence atoms above this many bytes (float32) are streamed from the store
@@ -61,6 +62,8 @@ def build_atoms(
             rows = np.flatnonzero(keep)
         else:
             rows = np.arange(store.n_rows)
+        if not len(rows):
+            raise ParameterError("min_count", f"no word has at least {min_count} occurrences; lower {{name}}")
         atoms: Atoms
         if len(rows) * store.dim * 4 <= memory_limit:
             matrix = np.concatenate([b for _, b in store.iter_blocks()]) if store.n_rows else np.zeros((0, store.dim))
@@ -81,32 +84,76 @@ def build_atoms(
     raise ParameterError("atoms", f"unknown {{name}} {kind!r}; choose one of {', '.join(ATOMS)}")
 
 
+@dataclass
+class Excluded:
+    """What a query's atoms left out: the family words (and `exclude` words) present among the atoms,
+    and for occurrence atoms how many rows of the query's own sentence."""
+
+    words: list[str]
+    sentence_rows: int = 0
+
+
 def query_exclusion(
-    atom_set: AtomSet, query_words: list[str | None], exclude_forms: bool, exclude: list[str], punctuation: bool
-) -> Exclusion | None:
-    """Per query, the atoms it may not use: its own word (+ forms), `exclude`, punctuation."""
+    store: Store,
+    atom_set: AtomSet,
+    query_words: list[str | None],
+    exclude_family: bool,
+    exclude: list[str],
+    punctuation: bool,
+    query_sentences: list[int] | None = None,
+) -> tuple[Exclusion | None, list[Excluded]]:
+    """Per query, the atoms it may not use: its own word (+ family), `exclude`, punctuation, and for
+    occurrence atoms the rows of its own sentence (`query_sentences`, -1: none), and what was left out.
+
+    Raises `CtxvecError` when nothing is left for a query."""
     words = atom_set.words
     base = np.zeros(len(words), dtype=bool)
+    chosen = np.zeros(len(words), dtype=bool)
     if atom_set.kind != "factors":
         if not punctuation:
             base |= np.fromiter((not _WORDLIKE.search(str(w)) for w in words), dtype=bool, count=len(words))
         keys = {normalize_word(w) for w in exclude}
-        base |= np.fromiter((str(w) in keys for w in words), dtype=bool, count=len(words))
-    groups: dict[str, int] = {}
-    word_masks: list[np.ndarray] = []
+        chosen = np.fromiter((str(w) in keys for w in words), dtype=bool, count=len(words))
+        base |= chosen
+    families = None
+    if exclude_family and atom_set.kind != "factors":
+        from ..morphology import store_families
+
+        families = store_families(store)
+    present = np.zeros(len(words), dtype=bool)
+    present[np.unique(atom_set.word_ids)] = True
+    sentences = query_sentences if query_sentences is not None else [-1] * len(query_words)
+    groups: dict[tuple[str, int], int] = {}
+    masks: list[np.ndarray] = []
+    excluded: list[Excluded] = []
     group = np.zeros(len(query_words), dtype=np.int64)
     for i, q in enumerate(query_words):
         key = "" if q is None or atom_set.kind == "factors" else normalize_word(q)
-        if key not in groups:
+        sid = sentences[i] if atom_set.kind == "occurrences" else -1
+        if (key, sid) not in groups:
             m = base.copy()
             if key:
                 m |= words == key
-                if exclude_forms:
-                    m |= other_forms(key, words)
-            groups[key] = len(word_masks)
-            word_masks.append(m)
-        group[i] = groups[key]
-    if not any(m.any() for m in word_masks):
-        return None
-    masks = np.stack([m[atom_set.word_ids] for m in word_masks])  # (g, n_atoms)
-    return Exclusion(masks, group)
+                if families is not None:
+                    m |= family_mask(families, key, words)
+            names = sorted(str(w) for w in words[(m & ~base | chosen) & present])
+            atom_mask = m[atom_set.word_ids]
+            n_sentence = 0
+            if sid >= 0 and atom_set.rows is not None:
+                own = store.sentence_ids[atom_set.rows] == sid
+                n_sentence = int((own & ~atom_mask).sum())
+                atom_mask = atom_mask | own
+            if atom_mask.all():
+                what = f"the family of {q!r}" if key else "the exclusions"
+                raise CtxvecError(
+                    f"no atom is left for {q!r} once {what} and the chosen exclusions are left out; "
+                    "keep the family (keep_family=True), exclude fewer words, or lower min_count"
+                )
+            groups[(key, sid)] = len(masks)
+            masks.append(atom_mask)
+            excluded.append(Excluded(names, n_sentence))
+        group[i] = groups[(key, sid)]
+    out = [excluded[g] for g in group]
+    if not any(m.any() for m in masks):
+        return None, out
+    return Exclusion(np.stack(masks), group), out

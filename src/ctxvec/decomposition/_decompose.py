@@ -7,9 +7,12 @@ combination of atoms by the LASSO of `ctxvec.lasso`. Atoms are
 - ``"occurrences"``: every occurrence in the store (the blog's setting; each term has its sentence),
 - ``"factors"``: a dictionary learned by `learn_factors` (each term labelled by its top words).
 
-The query's own word and, unless `exclude_forms=False`, its other forms (lemma-mates: banks, banking
-for bank) are never atoms, and neither are
-punctuation tokens unless `punctuation=True`. Sparsity is set by `alpha` relative to `alpha_max`
+The query's own word and, unless `keep_family`, its morphological family (`ctxvec.morphology`: banks,
+banking, banker for bank; musical, musician, musically for music) are never atoms, nor are punctuation
+tokens unless `punctuation=True`, nor (occurrence atoms, unless `own_sentence`) the other words of the
+query's own sentence: they are its context, not its meaning. Each query's `excluded` says what was
+left out. With `contextual`, the query vector is replaced by its contextual part, the vector minus its
+word type's mean (as `senses` clusters), so the terms say what this context adds to the word. Sparsity is set by `alpha` relative to `alpha_max`
 (the smallest value that zeroes every coefficient, so 0 < alpha < 1 always leaves terms), or by
 `max_terms` (the best point with at most K terms on the LASSO path, `ctxvec.lasso.max_terms_search`).
 With `normalize`, queries and atoms are scaled to unit norm first (the blog's setting). Coefficients are reported raw and
@@ -28,7 +31,7 @@ from ..errors import CtxvecError, ParameterError
 from ..lasso import LassoResult, alpha_max, solve, unit_rows
 from ..store import Occurrence, Store
 from ._atomset import MEMORY_LIMIT, AtomSet, build_atoms, query_exclusion
-from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_NORMALIZE, DEFAULT_OMP_TERMS, SOLVERS
+from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, DEFAULT_OMP_TERMS, SOLVERS
 from ._result import Decomposition, Term
 
 if TYPE_CHECKING:
@@ -59,8 +62,10 @@ def decompose(
     max_terms: int | None = None,
     signed: bool = False,
     solver: str = "fista",
-    exclude_forms: bool = True,
+    keep_family: bool = False,
     exclude: list[str] | tuple[str, ...] = (),
+    own_sentence: bool = False,
+    contextual: bool = DEFAULT_CONTEXTUAL,
     punctuation: bool = False,
     tol: float | None = None,
     device: str = "auto",
@@ -106,6 +111,8 @@ def decompose(
             store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit, device=device
         )
     rows, ys, occs, qwords = _query_vectors(store, word, queries, vectors)
+    if contextual:
+        ys = contextual_part(store, ys, qwords)
     if normalize:
         ys = unit_rows(ys)
     atom_set = build_atoms(
@@ -117,7 +124,8 @@ def decompose(
         memory_limit=memory_limit,
         unit=normalize,
     )
-    excl = query_exclusion(atom_set, qwords, exclude_forms, list(exclude), punctuation)
+    sids = [o.sentence_id if o is not None and o.row >= 0 and not own_sentence else -1 for o in occs]
+    excl, left_out = query_exclusion(store, atom_set, qwords, not keep_family, list(exclude), punctuation, sids)
     positive = not signed
     amax = alpha_max(ys, atom_set.atoms, positive, excl)
     if max_terms is not None:
@@ -129,7 +137,25 @@ def decompose(
     notes = _notes(res, alpha, alpha_abs, max_terms)
     result = _assemble(store, atom_set, solver, signed, rows, ys, occs, res, notes)
     result.normalized = normalize
+    result.excluded = left_out
+    result.contextual = contextual
+    result.keep_family = keep_family
     return result
+
+
+def contextual_part(store: Store, vectors: np.ndarray, words: list[str | None]) -> np.ndarray:
+    """(k, dim) float64: each vector minus the mean vector of its word's occurrences in `store` (the
+    word type); a word the store does not hold raises `CtxvecError`."""
+    from ..lexicon import word_types
+
+    types = word_types(store)
+    out = np.array(vectors, dtype=np.float64)
+    for i, w in enumerate(words):
+        if w is None:
+            raise CtxvecError("the contextual part needs the query's word (give word with vectors)")
+        j = types.find([w])[0]
+        out[i] -= types.vectors[j]
+    return out
 
 
 def _notes(res: LassoResult, alpha: float | None, alpha_abs: float | None, max_terms: int | None) -> list[str]:

@@ -10,7 +10,6 @@ frequent words; the result is saved inside the store (``factors/NAME/``: ``compo
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections import deque
@@ -23,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .._io import check_output_path, fsync_dir, save_npy_atomic, write_json_atomic
+from .._io import OLD_SUFFIX, check_output_path, folder_at, replace_folder, save_npy_atomic, write_json_atomic
 from .._threads import thread_limits
 from ..errors import CtxvecError, ParameterError
 from ..lexicon import lemmatize
@@ -159,7 +158,10 @@ def factors_path(store: Store, name: str = "default") -> Path:
 def list_factors(store: Store) -> list[str]:
     """Names of the dictionaries learned in `store`."""
     root = store.path / FACTORS_DIR
-    return sorted(p.name for p in root.iterdir() if (p / "factors.json").is_file()) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    names = {p.name.removesuffix(OLD_SUFFIX) for p in root.iterdir() if not p.name.endswith(".tmp")}
+    return sorted(n for n in names if (folder_at(root / n) / "factors.json").is_file())
 
 
 def factors_list(store: Store) -> FactorsList:
@@ -186,18 +188,13 @@ def save_factors(store: Store, factors: Factors) -> Path:
         dim=int(factors.components.shape[1]),
     )
     write_json_atomic(tmp / "factors.json", meta)
-    old = path.with_name(path.name + ".old")
-    if path.exists():
-        os.replace(path, old)  # never a half-deleted dictionary at its name
-    os.replace(tmp, path)  # the folder swaps in whole
-    fsync_dir(path.parent)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_folder(tmp, path)  # readers see the old dictionary or the new one, whole, at every instant
     return path
 
 
 def load_factors(store: Store, name: str = "default") -> Factors:
     """The dictionary `name` learned in `store`; CtxvecError when there is none or it does not fit."""
-    path = factors_path(store, name)
+    path = folder_at(factors_path(store, name))  # the old one while a replacement was killed midway
     if not (path / "factors.json").is_file():
         have = list_factors(store)
         hint = f" (it has: {', '.join(have)})" if have else ""

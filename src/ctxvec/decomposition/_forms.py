@@ -1,15 +1,15 @@
-"""A word's other forms (colder, colds -> cold; banks, banking -> bank), so a decomposition can keep them
-out of its atoms. Forms are lemma-mates: words sharing a WordNet 3.0 morphy analysis (`ctxvec.lexicon`'s
-lemmas), not a suffix heuristic, so ``state`` keeps ``statement`` and ``station`` as atoms."""
+"""A word's morphological family (colder, colds, coldness, coldly -> cold; musical, musician, musically ->
+music), so a decomposition can keep it out of its atoms: `ctxvec.morphology`'s families (WordNet 3.0
+inflections, derivational and pertainym links, and the affix rules that measured right), not a spelling
+heuristic, so ``state`` keeps ``station`` as an atom."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..lexicon import forms_mask
+from ..morphology import Families
 
 
-def other_forms(word: str, vocabulary: np.ndarray) -> np.ndarray:
-    """(n,) bool mask of `vocabulary` (n,) entries that are forms of `word`: the word itself and every
-    word sharing a lemma analysis with it (``bank`` -> bank, banks, banked, banking)."""
-    return forms_mask(vocabulary, [word])
+def family_mask(families: Families, word: str, vocabulary: np.ndarray) -> np.ndarray:
+    """(n,) bool mask of `vocabulary` (n,) entries in the family of `word` (the word itself included)."""
+    return families.mask(vocabulary, [word])

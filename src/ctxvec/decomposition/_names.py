@@ -27,3 +27,7 @@ DEFAULT_EPOCHS = 1
 
 CODERS = ("auto", "gram", "working-set")
 """Sparse-coding solvers of `FactorLearner`: FISTA on the Gram matrix, working-set FISTA, or by size."""
+
+DEFAULT_CONTEXTUAL = False
+"""Whether `decompose` writes the contextual part (vector minus the word type's mean) by default; set by
+benchmarks/bench_meaning.py's context-sensitivity measurement (see RESULTS.md)."""

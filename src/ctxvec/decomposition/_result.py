@@ -9,6 +9,7 @@ import numpy as np
 
 from ..results import JSON, Result, jsonable
 from ..store import Occurrence
+from ._atomset import Excluded
 
 
 @dataclass
@@ -32,7 +33,8 @@ class Decomposition(Result):
     alpha (k,) absolute (scikit-learn scale), alpha_max (k,), n_terms (k,), cosine (k,) between query and
     reconstruction, residual (k,) ‖y − Aᵀw‖/‖y‖, objective (k,), converged (k,); notes: per query a line
     when there is something to say (e.g. every coefficient is zero), else ''; normalized: queries and atoms
-    were scaled to unit norm (raw coefficients are then in units of unit vectors).
+    were scaled to unit norm (raw coefficients are then in units of unit vectors); excluded: per query,
+    what its atoms left out (`left_out(i)` says it in one line).
     """
 
     frame_path = ("queries", "terms")  # rows of to_frame(), items of result[i]
@@ -53,6 +55,22 @@ class Decomposition(Result):
     notes: list[str] = field(default_factory=list)
     n_atoms: int = 0
     normalized: bool = False  # queries and atoms scaled to unit norm before the LASSO
+    excluded: list[Excluded] = field(default_factory=list)  # per query: what its atoms left out
+    contextual: bool = False  # the queries were their contextual part (vector minus the word type's mean)
+    keep_family: bool = False  # the query's family was allowed as atoms
+
+    def left_out(self, i: int) -> str:
+        """One line saying what query i's atoms left out ('' when nothing was)."""
+        if not self.excluded:
+            return ""
+        e = self.excluded[i]
+        parts = []
+        if e.words:
+            shown = ", ".join(e.words[:12]) + (f" … ({len(e.words) - 12} more)" if len(e.words) > 12 else "")
+            parts.append(f"words: {shown}")
+        if e.sentence_rows:
+            parts.append(f"{e.sentence_rows} tokens of its own sentence")
+        return "left out " + "; ".join(parts) if parts else ""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -89,6 +107,8 @@ class Decomposition(Result):
             "solver": self.solver,
             "signed": self.signed,
             "normalized": self.normalized,
+            "contextual": self.contextual,
+            "keep_family": self.keep_family,
             "queries": [self._query_dict(i) for i in range(len(self))],
         }
 
@@ -109,6 +129,9 @@ class Decomposition(Result):
             note=self.notes[i] if self.notes else "",
             equation=self.equation(i),
         )
+        if self.excluded:
+            item["excluded_words"] = list(self.excluded[i].words)
+            item["excluded_sentence_rows"] = self.excluded[i].sentence_rows
         terms = []
         for t in self.terms[i]:
             d: JSON = {"word": t.word, "coef": t.weight, "raw_coef": t.coef, "atom": t.atom}

@@ -2,8 +2,8 @@
 
 A record holding ``sentence`` with its match (``start``/``end`` or ``span``) shows one keyword-in-context
 cell (`Kwic`) in place of those fields; parallel ``sentences`` and ``central`` lists (a sense's examples)
-show as a list of them; ``coef``, ``share`` and ``score`` show a bar beside the number; lists show their
-first items and how many more. Every field not recognised shows as itself, so added fields appear.
+and lists of such records show as a list of them (`Examples`); ``coef``, ``share``, ``score`` and
+``drop`` show a bar beside the number; other lists show their first items and how many more. Every field not recognised shows as itself, so added fields appear.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from ._flatten import Record
 
-BAR_FIELDS = ("coef", "share", "score")  # last dotted part of a field drawn with a bar
+BAR_FIELDS = ("coef", "share", "score", "drop")  # last dotted part of a field drawn with a bar
 SPAN_FIELDS = ("start", "end", "span")
 MAX_TEXT = 80  # characters of a plain text cell
 MAX_CONTEXT = 40  # characters each side of a keyword in context
@@ -132,6 +132,9 @@ def cell(name: str, value: Any, scales: dict[str, float] | None = None) -> Cell:
         return value
     if isinstance(value, str):
         return shorten(value)
+    if isinstance(value, list) and value and all(isinstance(v, dict) and span_of(v) for v in value):
+        lines = [kwic(v["sentence"], *span) for v in value if (span := span_of(v)) is not None]
+        return Examples(lines[:MAX_EXAMPLES], max(len(lines) - MAX_EXAMPLES, 0))
     if isinstance(value, list):
         return Items([shorten(item_text(v), MAX_TEXT // 2) for v in value[:MAX_ITEMS]], max(len(value) - MAX_ITEMS, 0))
     if isinstance(value, dict):

@@ -18,10 +18,11 @@ if TYPE_CHECKING:
 
 
 class Entry:
-    """JSON `data` with the `path` of its nested lists of records (() for a single record)."""
+    """JSON `data` with the `path` of its nested lists of records (() for a single record); `numbers`
+    the indices of its outermost items in the result when it is a slice (None: their positions)."""
 
-    def __init__(self, data: Record, path: tuple[str, ...], name: str):
-        self._data, self._path, self._name = data, path, name
+    def __init__(self, data: Record, path: tuple[str, ...], name: str, numbers: list[int] | None = None):
+        self._data, self._path, self._name, self._numbers = data, path, name, numbers
 
     @overload
     def __getitem__(self, key: int) -> Entry: ...
@@ -38,11 +39,10 @@ class Entry:
             return self._data[key]
         items = self._items()
         if isinstance(key, slice):
-            return Entry({**self._data, self._path[0]: items[key]}, self._path, self._name)
+            return Entry({**self._data, self._path[0]: items[key]}, self._path, self._name, self._index()[key])
         if not isinstance(key, int):
             raise TypeError(f"index {self._name} with an int, a slice or a field name, not {type(key).__name__}")
-        index = key if key >= 0 else len(items) + key
-        return Entry(items[key], self._path[1:], f"{singular(self._path[0])} {index}")
+        return Entry(items[key], self._path[1:], f"{singular(self._path[0])} {self._index()[key]}")
 
     def __getattr__(self, name: str) -> Any:
         data = self.__dict__.get("_data", {})
@@ -52,9 +52,9 @@ class Entry:
 
     def __iter__(self) -> Iterator[Entry]:
         """The items, in order (the hits of a query, the queries of a slice)."""
-        items = self._items()
+        items = self._items()  # first: a single record has none
         noun = singular(self._path[0])
-        return (Entry(item, self._path[1:], f"{noun} {i}") for i, item in enumerate(items))
+        return (Entry(item, self._path[1:], f"{noun} {i}") for i, item in zip(self._index(), items, strict=True))
 
     def __len__(self) -> int:
         return len(self._items())
@@ -71,6 +71,10 @@ class Entry:
         value = self._data.get(self._path[0])
         return list(value) if isinstance(value, list) else []
 
+    def _index(self) -> list[int]:
+        """The indices of the items in the result."""
+        return list(range(len(self._items()))) if self._numbers is None else self._numbers
+
     def keys(self) -> list[str]:
         """The field names."""
         return list(self._data)
@@ -83,17 +87,17 @@ class Entry:
         """The entry in long format (see `Result.to_frame`)."""
         from ._frame import long_frame
 
-        return long_frame(flatten(self._data, self._path))
+        return long_frame(flatten(self._data, self._path, self._numbers))
 
     def _repr_html_(self) -> str:
         from ._render import to_html
 
-        return to_html(self._name, self._data, self._path)
+        return to_html(self._name, self._data, self._path, self._numbers)
 
     def __str__(self) -> str:
         from ._render import to_text
 
-        return to_text(self._name, self._data, self._path)
+        return to_text(self._name, self._data, self._path, self._numbers)
 
     def __repr__(self) -> str:
         return str(self)

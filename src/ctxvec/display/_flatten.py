@@ -10,6 +10,7 @@ records still gets a row (``rank`` None), so every value of the JSON is in the r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,14 +72,15 @@ def dotted(record: Record, prefix: str = "") -> Record:
     return out
 
 
-def flatten(data: Record, path: tuple[str, ...]) -> Long:
-    """`data` in long format along `path` (see the module docstring)."""
+def flatten(data: Record, path: tuple[str, ...], numbers: Sequence[int] | None = None) -> Long:
+    """`data` in long format along `path` (see the module docstring); `numbers` are the indices of the
+    outermost records when they are a slice of a longer list (None: their positions)."""
     if not path:
         fields = [{"field": k, "value": v} for k, v in dotted(data).items()]
         return Long(["field", "value"], fields, {}, ())
     attrs = {k: v for k, v in data.items() if k != path[0]}
     rows: list[Record] = []
-    _explode(_items(data, path[0]), path, {}, rows)
+    _explode(_items(data, path[0]), path, {}, rows, numbers)
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
@@ -90,15 +92,18 @@ def _items(record: Record, key: str) -> list[Record]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _explode(items: list[Record], path: tuple[str, ...], outer: Record, rows: list[Record]) -> None:
+def _explode(
+    items: list[Record], path: tuple[str, ...], outer: Record, rows: list[Record], numbers: Sequence[int] | None = None
+) -> None:
+    index = list(range(len(items))) if numbers is None else list(numbers)
     if len(path) == 1:
-        for i, item in enumerate(items):
+        for i, item in zip(index, items, strict=True):
             rows.append({**outer, "rank": i + 1, **dotted(item)})
         if not items and outer:
             rows.append({**outer, "rank": None})
         return
     name, inner = singular(path[0]), path[1]
-    for i, item in enumerate(items):
+    for i, item in zip(index, items, strict=True):
         own = {k: v for k, v in item.items() if k != inner}
         fields = {name: i, **{f"{name}.{k}": v for k, v in dotted(own).items()}}
         _explode(_items(item, inner), path[1:], {**outer, **fields}, rows)

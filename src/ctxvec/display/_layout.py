@@ -8,6 +8,7 @@ with the number left out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ._cells import Cell, bar_scales, is_empty, record_cells
@@ -53,27 +54,28 @@ class Page:
     noun: str = "section"
 
 
-def layout(title: str, data: Record, path: tuple[str, ...]) -> Page:
-    """The page of JSON `data` read along `path` (see `flatten`)."""
+def layout(title: str, data: Record, path: tuple[str, ...], numbers: Sequence[int] | None = None) -> Page:
+    """The page of JSON `data` read along `path`; `numbers` as in `flatten`."""
     if not path:
         return Page(title, record_cells(dotted(data)))
     fields = _fields(dotted({k: v for k, v in data.items() if k != path[0]}))
     value = data.get(path[0])
     items = [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
     noun = singular(path[0])
+    index = list(range(len(items))) if numbers is None else list(numbers)
     if len(path) == 1:
-        return Page(title, fields, [Section("", [], table(items, noun))])
+        return Page(title, fields, [Section("", [], table(items, noun, index))])
     sections: list[Section] = []
-    for item in items[:MAX_SECTIONS]:
+    for i, item in zip(index[:MAX_SECTIONS], items, strict=False):
         inner = flatten(item, path[1:])
         own = _fields(dotted(inner.attrs))
-        sections.append(Section(f"{noun} {len(sections)}", own, _rows_table(inner.rows, singular(path[1]))))
+        sections.append(Section(f"{noun} {i}", own, _rows_table(inner.rows, singular(path[1]))))
     return Page(title, fields, sections, max(len(items) - MAX_SECTIONS, 0), noun)
 
 
-def table(items: list[Record], noun: str) -> Table:
-    """The table of records `items` (flattened), cut at `MAX_ROWS`."""
-    rows = [{"rank": i + 1, **dotted(item)} for i, item in enumerate(items)]
+def table(items: list[Record], noun: str, index: list[int]) -> Table:
+    """The table of records `items` (flattened; `index` their indices, rank = index + 1), cut at `MAX_ROWS`."""
+    rows = [{"rank": i + 1, **dotted(item)} for i, item in zip(index, items, strict=True)]
     return _rows_table(rows, noun)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ._flatten import Record, find_path
 from ._html import page_html
 from ._layout import layout
@@ -13,11 +15,11 @@ def result_path(data: Record, declared: tuple[str, ...] | None) -> tuple[str, ..
     return find_path(data) if declared is None else declared
 
 
-def to_html(title: str, data: Record, path: tuple[str, ...]) -> str:
-    """`data` read along `path` as HTML (see `_html`)."""
-    return page_html(layout(title, data, path))
+def to_html(title: str, data: Record, path: tuple[str, ...], numbers: Sequence[int] | None = None) -> str:
+    """`data` read along `path` as HTML (see `_html`); `numbers` as in `flatten`."""
+    return page_html(layout(title, data, path, numbers))
 
 
-def to_text(title: str, data: Record, path: tuple[str, ...]) -> str:
-    """`data` read along `path` as text (see `_text`)."""
-    return page_text(layout(title, data, path))
+def to_text(title: str, data: Record, path: tuple[str, ...], numbers: Sequence[int] | None = None) -> str:
+    """`data` read along `path` as text (see `_text`); `numbers` as in `flatten`."""
+    return page_text(layout(title, data, path, numbers))

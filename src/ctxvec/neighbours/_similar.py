@@ -1,8 +1,11 @@
 """`similar`: the nearest occurrences (cosine) of query occurrences, from the backend that fits.
 
 The query occurrence is never its own neighbour; `exclude_word` drops every occurrence of the
-query's word and of its other forms (lemma-mates: banks, banking for bank); `distinct_sentences`
-keeps the best hit per sentence and `words_only` the best occurrence per word type (with a count).
+query's word and of its morphological family (`ctxvec.morphology`: banks, banking, banker for bank;
+`keep_family` drops only the word itself); `other_sentences` drops the query's own sentence;
+`distinct_sentences` keeps the best hit per sentence and `words_only` the best occurrence per word
+type (with a count), leaving out stop words and punctuation (`ctxvec.morphology.STOP_WORDS`); the two
+combine (each word once, no two from one sentence).
 The backend is a saved faiss index when the store has a current one (hnsw, then ivf, then flat),
 else the exact scan; `exact` asks for an exact answer
 (the scan, or for a few queries the store's flat index, whose float16 kernel is faster still).
@@ -155,16 +158,21 @@ def query_word_ids(store: Store, queries: Queries) -> np.ndarray:
     return out
 
 
-class FormsExcluded(Backend):
-    """`inner` with every occurrence of each query's word forms left out (see `similar`'s `exclude_word`).
+class Filtered(Backend):
+    """`inner` with every occurrence of some words, and optionally one sentence, left out per query (see
+    `similar`'s `exclude_word`, `words_only`, `other_sentences`).
 
     The `exclude_word_ids` its `ranked` receives are query positions (0..q-1), so each query finds its
-    own forms: `word_ids` (q,) the query's vocabulary id (-1: none), `forms` one (f,) array of
-    vocabulary ids per query. It fetches longer prefixes until m rows survive."""
+    own filter: `word_ids` (q,) the query's vocabulary id (-1: none), `forms` one (f,) array of
+    vocabulary ids to leave out per query, `sentences` (q,) a sentence id to leave out (-1: none).
+    It fetches longer prefixes until m rows survive."""
 
-    def __init__(self, inner: Backend, word_ids: np.ndarray, forms: list[np.ndarray]):
+    def __init__(
+        self, inner: Backend, word_ids: np.ndarray, forms: list[np.ndarray], sentences: np.ndarray | None = None
+    ):
         self.inner, self.kind, self.store = inner, inner.kind, inner.store
         self.word_ids, self.forms = word_ids, forms
+        self.sentences = np.full(len(word_ids), -1, dtype=np.int64) if sentences is None else sentences
 
     def describe(self) -> str:
         return self.inner.describe()
@@ -186,7 +194,10 @@ class FormsExcluded(Backend):
             again = []
             for j, qi in enumerate(todo):
                 valid = r[j] >= 0
-                keep = valid & ~np.isin(self.store.word_ids[np.maximum(r[j], 0)], self.forms[positions[qi]])
+                safe = np.maximum(r[j], 0)
+                keep = valid & ~np.isin(self.store.word_ids[safe], self.forms[positions[qi]])
+                if self.sentences[positions[qi]] >= 0:
+                    keep &= self.store.sentence_ids[safe] != self.sentences[positions[qi]]
                 kept_rows, kept_scores = r[j][keep][:m], sc[j][keep][:m]
                 if len(kept_rows) >= m or fetch >= n_rows or not valid.all():
                     rows[qi, : len(kept_rows)], scores[qi, : len(kept_rows)] = kept_rows, kept_scores
@@ -196,12 +207,22 @@ class FormsExcluded(Backend):
         return rows, scores
 
 
-def query_forms(store: Store, queries: Queries) -> list[np.ndarray]:
-    """Per query, (f,) vocabulary ids of its word's forms in `store` (lemma-mates, the word included)."""
-    from ..lexicon import store_lemmas
+FormsExcluded = Filtered  # the earlier name
 
-    lemmas = store_lemmas(store)
-    return [lemmas.forms(occ.token) for occ in queries.occurrences]
+
+def query_family(store: Store, queries: Queries) -> list[np.ndarray]:
+    """Per query, (f,) sorted vocabulary ids of its word's family in `store` (the word included)."""
+    from ..morphology import store_families
+
+    families = store_families(store)
+    return [families.ids(occ.token) for occ in queries.occurrences]
+
+
+def function_word_ids(store: Store) -> np.ndarray:
+    """(s,) sorted vocabulary ids of `store`'s stop words and punctuation (`ctxvec.morphology.STOP_WORDS`)."""
+    from ..morphology import function_word_mask
+
+    return np.flatnonzero(function_word_mask(store.vocabulary)).astype(np.int64)
 
 
 def choose_backend(
@@ -248,6 +269,8 @@ def similar(
     exclude_word: bool = False,
     distinct_sentences: bool = False,
     words_only: bool = False,
+    other_sentences: bool = False,
+    keep_family: bool = False,
     exact: bool = False,
     index: str | None = None,
     backend: Backend | None = None,
@@ -259,17 +282,17 @@ def similar(
     Queries are chosen as in `ctxvec.queries.select_queries` (all occurrences of `word`, the one in
     `sentence`, `row`, or `word` inside the new sentence `in_sentence`, embedded on `device`; at
     most `limit`), or passed ready-made as `queries`. The query occurrence is never its own
-    neighbour. `exclude_word` drops every occurrence of the query's word and its other forms (the
-    store's words sharing a WordNet lemma analysis with it: banks, banked, banking for bank);
-    `distinct_sentences` keeps one hit per sentence; `words_only` keeps each word type's best occurrence, with a count.
+    neighbour. `exclude_word` drops every occurrence of the query's word and its family (banks, banked,
+    banking, banker for bank; only the word itself with `keep_family`); `other_sentences` drops the
+    query's own sentence; `distinct_sentences` keeps one hit per sentence; `words_only` keeps each word
+    type's best occurrence, with a count, and leaves out stop words and punctuation (both together: each
+    word once and no two hits from one sentence). The result's options say what was left out.
     The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
     saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
     indexes from `loader`, default `load_index`). `where`: search only the rows of that slice of the
     store's document metadata (`ctxvec.slices`); the queries may lie outside it.
     """
     k = check_k(store, k)
-    if distinct_sentences and words_only:
-        raise CtxvecError("choose one of distinct_sentences and words_only")
     if index is not None and index not in KINDS:
         raise ParameterError("index", f"unknown index kind {index!r}; {{name}} must be one of: {', '.join(KINDS)}")
     if backend is not None and (index is not None or exact):
@@ -280,7 +303,10 @@ def similar(
         queries = select_queries(
             store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit, device=device
         )
-    group = "sentence" if distinct_sentences else "word" if words_only else None
+    group = (
+        "word-sentence" if distinct_sentences and words_only else "sentence" if distinct_sentences
+        else "word" if words_only else None
+    )  # fmt: skip
     exclude_rows = np.asarray(queries.rows, dtype=np.int64)
     ew = query_word_ids(store, queries) if exclude_word else None
     vectors = np.asarray(queries.vectors, dtype=np.float32)
@@ -288,11 +314,21 @@ def similar(
     if backend is None:
         backend, why = choose_backend(store, index, exact, len(vectors), loader)
     searcher, excluded = backend, []
+    drop = [np.empty(0, dtype=np.int64) for _ in range(len(vectors))]
     if ew is not None:
-        forms = query_forms(store, queries)
-        excluded = sorted({str(store.vocabulary[j]) for f in forms for j in f})
-        if any(len(f) > (1 if w >= 0 else 0) for f, w in zip(forms, ew, strict=True)):
-            searcher, ew = FormsExcluded(backend, ew, forms), np.arange(len(vectors))
+        drop = [np.asarray([w], dtype=np.int64) if w >= 0 else drop[0] for w in ew]
+        if not keep_family:
+            drop = query_family(store, queries)
+        excluded = sorted({str(store.vocabulary[j]) for f in drop for j in f})
+    function_words = function_word_ids(store) if words_only else np.empty(0, dtype=np.int64)
+    if len(function_words):
+        drop = [np.union1d(f, function_words) for f in drop]
+    sentences = None
+    if other_sentences:
+        sentences = np.asarray([o.sentence_id if o.row >= 0 else -1 for o in queries.occurrences], dtype=np.int64)
+    own = ew if ew is not None else np.full(len(vectors), -1, dtype=np.int64)
+    if sentences is not None or any(len(f) > (1 if w >= 0 else 0) for f, w in zip(drop, own, strict=True)):
+        searcher, ew = Filtered(backend, own, drop, sentences), np.arange(len(vectors))
     if where is not None:
         from ..slices import slice_rows
         from ._slice import RowsKept
@@ -301,16 +337,27 @@ def similar(
         keep[slice_rows(store, where)] = True
         searcher = RowsKept(searcher, keep)
     matches = searcher.search(vectors, k, exclude_rows=exclude_rows, exclude_word_ids=ew, group=group)
+    if not (matches.rows >= 0).any():
+        raise CtxvecError(
+            "no occurrence is left once the query's word, family, sentence and the stop words are left out; "
+            "allow more (keep_family=True, other_sentences=False) or use a larger store"
+        )
     method = backend.describe() + (f"; {why}" if why else "")
     options: JSON = {
         "k": k,
         "exclude_word": exclude_word,
         "distinct_sentences": distinct_sentences,
         "words_only": words_only,
+        "other_sentences": other_sentences,
+        "keep_family": keep_family,
         "exact": exact,
     }
     if exclude_word:
         options["excluded_words"] = excluded
+    if words_only:
+        options["excluded_function_words"] = f"{len(function_words)} stop words and punctuation tokens"
+    if other_sentences:
+        options["excluded_sentences"] = [int(s) for s in sentences if s >= 0] if sentences is not None else []
     usages = [
         check_usage(store, occ.token, queries.vectors[i]) if occ.row < 0 else None
         for i, occ in enumerate(queries.occurrences)

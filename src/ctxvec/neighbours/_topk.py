@@ -87,14 +87,38 @@ def sort_prefix(rows: np.ndarray, scores: np.ndarray, m: int) -> tuple[np.ndarra
     return np.take_along_axis(rows, order, 1), np.take_along_axis(scores, order, 1)
 
 
+def _distinct_both(keys: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
+    """Positions (<= k,) of the first rows of a sorted prefix whose key and second key are both unseen."""
+    seen_a: set[int] = set()
+    seen_b: set[int] = set()
+    out = []
+    for i, (a, b) in enumerate(zip(keys.tolist(), second.tolist(), strict=True)):
+        if a not in seen_a and b not in seen_b:  # a word whose best row shares a taken sentence may come later
+            out.append(i)
+            seen_a.add(a)
+            seen_b.add(b)
+            if len(out) == k:
+                break
+    return np.asarray(out, dtype=np.int64)
+
+
 def _group(
-    rows: np.ndarray, scores: np.ndarray, keys: np.ndarray, k: int, with_counts: bool
+    rows: np.ndarray,
+    scores: np.ndarray,
+    keys: np.ndarray,
+    k: int,
+    with_counts: bool,
+    second: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """First k distinct keys of one sorted prefix: rows, scores, counts, and whether k were found."""
+    """First k distinct keys of one sorted prefix (and, with `second`, distinct second keys too): rows,
+    scores, counts, and whether k were found."""
     valid = rows >= 0
     r, s, kk = rows[valid], scores[valid], keys[valid]
-    _, first = np.unique(kk, return_index=True)
-    first = np.sort(first)[:k]
+    if second is not None:
+        first = _distinct_both(kk, second[valid], k)
+    else:
+        _, first = np.unique(kk, return_index=True)
+        first = np.sort(first)[:k]
     counts = np.zeros(len(first), dtype=np.int64)
     if with_counts and len(first):
         threshold = s[first[-1]]
@@ -103,8 +127,17 @@ def _group(
     return r[first], s[first], counts, len(first) >= k
 
 
-def grouped(ranked: RankFn, nq: int, k: int, keys: np.ndarray, n_rows: int, with_counts: bool) -> Matches:
-    """Top-k distinct `keys` (n_rows,) per query from a ranking `ranked(query_ids, m)`, refilling until full.
+def grouped(
+    ranked: RankFn,
+    nq: int,
+    k: int,
+    keys: np.ndarray,
+    n_rows: int,
+    with_counts: bool,
+    second: np.ndarray | None = None,
+) -> Matches:
+    """Top-k distinct `keys` (n_rows,) per query from a ranking `ranked(query_ids, m)`, refilling until full;
+    with `second` (n_rows,) each hit's second key (its sentence) must be new too.
 
     A sorted exact prefix of m rows that holds k distinct keys contains every row scoring at least
     the k-th key's best, so the groups (and their counts) are exact; otherwise m grows eightfold.
@@ -118,7 +151,8 @@ def grouped(ranked: RankFn, nq: int, k: int, keys: np.ndarray, n_rows: int, with
         pr, ps = ranked(todo, m)
         again = []
         for j, qi in enumerate(todo):
-            r, s, c, full = _group(pr[j], ps[j], keys[np.maximum(pr[j], 0)], k, with_counts)
+            safe = np.maximum(pr[j], 0)
+            r, s, c, full = _group(pr[j], ps[j], keys[safe], k, with_counts, None if second is None else second[safe])
             exhausted = m >= n_rows or np.any(pr[j] < 0)
             if full or exhausted:
                 rows[qi, : len(r)], scores[qi, : len(r)], counts[qi, : len(r)] = r, s, c
@@ -137,4 +171,5 @@ def top_k(store: Store, ranked: RankFn, nq: int, k: int, group: str | None) -> M
         r, s = ranked(np.arange(nq), k)
         return Matches(r, s)
     keys = store.sentence_ids if group == "sentence" else store.word_ids
-    return grouped(ranked, nq, k, keys, store.n_rows, with_counts=group == "word")
+    second = store.sentence_ids if group == "word-sentence" else None
+    return grouped(ranked, nq, k, keys, store.n_rows, with_counts=group != "sentence", second=second)

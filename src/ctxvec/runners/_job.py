@@ -17,6 +17,7 @@ store. `checkpoint(phase)` is called at each named phase (tests kill a process t
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,8 +29,21 @@ from ..corpus import Corpus
 from ..encoding import BatchEncoder, EncodeSpec
 from ..errors import CtxvecError
 from ..results import JSON
-from ..store import MANIFEST, ROWS, SENTENCES, VECTORS, Store, StoreWriter, read_manifest
-from ..store._writer import PARTIAL, TableStream, is_leftover, remove_leftovers, sentence_schema, start_store
+from ..store import (
+    MANIFEST,
+    PARTIAL,
+    ROWS,
+    SENTENCES,
+    VECTORS,
+    Store,
+    StoreWriter,
+    TableStream,
+    is_leftover,
+    read_manifest,
+    remove_leftovers,
+    sentence_schema,
+    start_store,
+)
 from ._shards import ShardPlan, shard_ranges, tokenize_shard, with_meta
 
 BUILD_DIR = "building"
@@ -67,12 +81,14 @@ class EmbedJob:
         dtype: str,
         shard_sentences: int,
         checkpoint: Checkpoint | None = None,
+        made_by: str | None = None,
     ) -> EmbedJob:
-        """Begin a new store at `path`, or check that the unfinished one there is this job."""
+        """Begin a new store at `path`, or check that the unfinished one there is this job. `made_by`:
+        the command that runs the job (`embed_command`), recorded while the store is unfinished."""
         manifest = _identity(docs, encoder, spec, dtype, shard_sentences)
         existing = _existing_manifest(path)
         if existing is None:
-            start_store(path, manifest)
+            start_store(path, {**manifest, "made_by": made_by} if made_by else manifest)
         else:
             _check_same_job(path, existing, manifest)
             remove_leftovers(path)
@@ -170,12 +186,54 @@ class EmbedJob:
     def finish(self, writer: StoreWriter) -> Store:
         """Finalize the store (resumable) and drop the build folder."""
         self.checkpoint("encoded")
+        writer.manifest.pop("made_by", None)  # a finished store is the same whichever command made it
         return writer.finalize(checkpoint=self.checkpoint, remove=(BUILD_DIR,))
 
     def abandon(self) -> None:
         """Remove the store folder if this run created it (bad input found during pass 1)."""
         if self.created:
             shutil.rmtree(self.path, ignore_errors=True)
+
+
+# embed() options that `ctxvec embed` takes under the same name (as --name-with-dashes)
+CLI_OPTIONS = (
+    "model",
+    "layers",
+    "unit",
+    "pooling",
+    "keep_special",
+    "max_length",
+    "window_overlap",
+    "compute_dtype",
+    "dtype",
+    "batch_tokens",
+    "column",
+    "split_sentences",
+    "limit",
+    "runner",
+    "address",
+    "workers",
+    "gpus_per_worker",
+)
+
+
+def embed_command(
+    corpus: object, out: str | os.PathLike[str], options: dict[str, object], defaults: dict[str, object]
+) -> str | None:
+    """The ``ctxvec embed`` command line of an embed call (recorded as its unfinished store's ``made_by``):
+    the corpus path, `out` and every option of `options` that differs from `defaults`. None when no
+    command line makes the same job: a corpus held in memory, or an option the command does not take."""
+    if not isinstance(corpus, (str, os.PathLike)):
+        return None
+    words = ["ctxvec", "embed", os.fspath(corpus), "--out", os.fspath(out)]
+    for name, value in options.items():
+        if value == defaults.get(name):
+            continue
+        if name not in CLI_OPTIONS:
+            return None
+        flag = "--" + name.replace("_", "-")
+        words += [flag] if value is True else [flag, str(value)]
+    return shlex.join(words)
 
 
 def _identity(docs: Corpus, enc: BatchEncoder, spec: EncodeSpec, dtype: str, shard_sentences: int) -> JSON:

@@ -14,6 +14,7 @@ encodes the shards on a Ray cluster instead (`ctxvec.runners._ray`); both give t
 from __future__ import annotations
 
 import ctypes
+import inspect
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +28,7 @@ from ..encoding import DEFAULT_BATCH_TOKENS, BatchEncoder, EncodeSpec
 from ..errors import ParameterError
 from ..progress import Bar, progress_bar
 from ..store import STORAGE_DTYPES, Store, StoreWriter, writes_store
-from ._job import EmbedJob
+from ._job import EmbedJob, embed_command
 from ._options import RUNNERS, SHARD_SENTENCES
 from ._shards import ShardPlan, encode_shard, read_shard_texts
 
@@ -99,7 +100,8 @@ def embed(
         import_ray()  # a missing extra is reported before any work
     docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit, meta=meta)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
-    job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase)
+    made_by = embed_command(corpus, out_path, _job_options(locals()), _EMBED_DEFAULTS)
+    job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase, made_by)
     with progress_bar(f"tokenizing {docs.name}", len(docs), "sent", quiet or job.tokenized) as bar:
         plan = job.tokenize(bar.advance)
     writer = job.writer(plan)
@@ -116,6 +118,18 @@ def embed(
             else:
                 encode_locally(job, plan, writer, done, bar, on_batch)
     return job.finish(writer)
+
+
+def _job_options(values: dict[str, object]) -> dict[str, object]:
+    """The options of an `embed` call that decide its store (not the device, progress or callbacks)."""
+    return {name: values[name] for name in _EMBED_DEFAULTS}
+
+
+_EMBED_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(embed).parameters.items()
+    if p.default is not inspect.Parameter.empty and name not in ("device", "quiet", "on_batch", "on_phase")
+}
 
 
 def _check_options(

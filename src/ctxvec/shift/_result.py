@@ -12,7 +12,7 @@ from ..store import Occurrence
 from ._measures import MeasureValue
 
 if TYPE_CHECKING:
-    from ..structure._sense_labels import SenseLabel
+    from ..structure import SenseLabel
 
 EMERGED_BELOW = 0.02
 EMERGED_AT_LEAST = 0.10
@@ -179,6 +179,8 @@ class ShiftRanking(Result):
 @dataclass
 class ShiftWords(Result):
     """The comparisons of the words asked for (one `WordShift` each) and the figures written (paths)."""
+
+    frame_path = ("words", "senses")  # rows of to_frame(), items of result[i]
 
     words: list[WordShift]
     figures: list[str] = field(default_factory=list)

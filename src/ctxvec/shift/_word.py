@@ -141,7 +141,7 @@ def word_shift(
     note = ""
     if wordnet:
         from ..lexicon import lemmatize
-        from ..structure._sense_labels import label_senses
+        from ..structure import label_senses
 
         found, note = label_senses(a.store, lemmatize(word), centroids, device=device)
         for sense, label in zip(senses, found or [], strict=False):

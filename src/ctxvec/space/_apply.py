@@ -124,6 +124,6 @@ def apply_transform(
 
 def remove_transform(store: Store) -> TransformRemoval:
     """Drop the in-place transform of `store`; CtxvecError when it has none."""
-    old = store.manifest.get("transform_id")
+    old = store.transform_id
     remove_store_transform(store)
     return TransformRemoval(store=str(store.path), removed=old)

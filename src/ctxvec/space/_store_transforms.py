@@ -21,7 +21,7 @@ from pathlib import Path
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from .._io import check_output_path, kill_point
+from .._io import check_output_path, fsync_dir, kill_point
 from ..errors import CtxvecError
 from ..results import JSON
 from ..sources import VectorMap
@@ -172,8 +172,10 @@ def transform_store(
 def set_store_transform(store: Store, t: Transform) -> Store:
     """Keep fitted `t` inside `store` (``store/transform/``) so `get_vectors`/`iter_blocks` apply it on the fly.
 
-    The manifest gets ``transform_id`` first, then the folder is moved into place, so a crash
-    never leaves a transform without its id. Refuses a store that already has one.
+    The folder decides whether a store has an in-place transform (`Store.transform`, its summary):
+    the manifest gets ``transform_id`` first, then the folder is moved into place (the commit), so a
+    kill -9 at any point leaves the transform applied with its id recorded, or not applied at all (an
+    entry without its folder is ignored, and replaced here). Refuses a store that already has one.
     """
     check_no_transform(store)
     if not is_saveable(t):
@@ -186,19 +188,24 @@ def set_store_transform(store: Store, t: Transform) -> Store:
     shutil.rmtree(tmp, ignore_errors=True)
     save_transform(t, tmp)
     update_manifest(store.path, {"transform_id": transform_id(t), "transform": describe(t)})
+    kill_point("transform.in_place")  # the manifest names the transform, its folder is not in place yet
     os.replace(tmp, store.path / TRANSFORM_DIR)
+    fsync_dir(store.path)
     return Store.open(store.path)
 
 
 @writes_store("store")
 def remove_store_transform(store: Store) -> Store:
-    """Drop the in-place transform of `store` (its folder, then its manifest entries)."""
+    """Drop the in-place transform of `store`: its folder moves away (the commit), then its manifest
+    entries go, then the folder is deleted."""
     folder = store.path / TRANSFORM_DIR
     if not folder.is_dir():
         raise CtxvecError(f"{store.path} has no in-place transform to remove")
     trash = store.path / (TRANSFORM_DIR + ".removed")
     shutil.rmtree(trash, ignore_errors=True)
     os.replace(folder, trash)
-    shutil.rmtree(trash, ignore_errors=True)
+    fsync_dir(store.path)
+    kill_point("transform.removed")  # the folder gone from its name, the manifest still naming it
     update_manifest(store.path, {}, remove=("transform_id", "transform"))
+    shutil.rmtree(trash, ignore_errors=True)
     return Store.open(store.path)

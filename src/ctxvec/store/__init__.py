@@ -1,7 +1,8 @@
 """ctxvec.store: the on-disk store (format, manifest, reader, writer, cache provenance).
 
 `Store.open` reads a finished store (only ``manifest.json`` until data is used, after cheap checks of
-its files); `StoreWriter` and `write_store` write one; `update_manifest` changes a manifest atomically;
+its files); `StoreWriter` and `write_store` write one (`start_store`, `TableStream`, `PARTIAL`, `is_leftover` and
+`remove_leftovers`: the pieces a resumable embed job writes with); `update_manifest` changes a manifest atomically;
 `verify_store` checks every byte; `store_lock` / `writes_store` keep to one writer per store. The store imports
 no operation: operations take a `Store` (a `ctxvec.sources.VectorSource`) as their argument.
 """
@@ -27,7 +28,13 @@ _EXPORTS = {
     "Occurrence": "_reader",
     "Store": "_reader",
     "StoreSummary": "_summary",
+    "PARTIAL": "_writer",
     "StoreWriter": "_writer",
+    "TableStream": "_writer",
+    "is_leftover": "_writer",
+    "remove_leftovers": "_writer",
+    "start_store": "_writer",
+    "sentence_schema": "_writer",
     "store_lock": "_lock",
     "writes_store": "_lock",
     "VerifyReport": "_verify",
@@ -38,6 +45,7 @@ __all__ = [
     "FORMAT_VERSION",
     "MANIFEST",
     "NORMS",
+    "PARTIAL",
     "ROWS",
     "SENTENCES",
     "STORAGE_DTYPES",
@@ -47,9 +55,14 @@ __all__ = [
     "Store",
     "StoreSummary",
     "StoreWriter",
+    "TableStream",
     "VerifyReport",
+    "is_leftover",
     "normalize_word",
     "read_manifest",
+    "remove_leftovers",
+    "sentence_schema",
+    "start_store",
     "store_lock",
     "update_manifest",
     "verify_store",
@@ -75,4 +88,13 @@ if TYPE_CHECKING:
     from ._reader import Occurrence, Store
     from ._summary import StoreSummary
     from ._verify import VerifyReport, verify_store
-    from ._writer import StoreWriter, write_store
+    from ._writer import (
+        PARTIAL,
+        StoreWriter,
+        TableStream,
+        is_leftover,
+        remove_leftovers,
+        sentence_schema,
+        start_store,
+        write_store,
+    )

@@ -132,6 +132,9 @@ def _index_caches(store: Store, out: tuple[list[str], list[str], list[str]]) -> 
         if saved is None:
             continue
         index_file = path.with_suffix(".faiss")
+        waiting = path.with_name(path.stem + ".next.faiss")  # a rebuild killed after its commit
+        if saved.get("file") == waiting.name and waiting.is_file():
+            index_file = waiting
         if not index_file.is_file() or index_file.stat().st_size == 0:
             problems.append(
                 f"{index_file} is missing or empty beside {path.name}; delete {path.name} or rebuild the index"

@@ -49,11 +49,16 @@ def check_complete(folder: str | os.PathLike[str], manifest: JSON) -> None:
             "embed the corpus again with this ctxvec (or open it with the ctxvec that wrote it)"
         )
     if manifest.get("state") != "complete":
-        made_by = manifest.get("made_by")  # the command that writes it, when its writer recorded one
-        again = f"`{made_by}`" if isinstance(made_by, str) and made_by else "the same embed command"
-        raise CtxvecError(
-            f"{folder} is an unfinished store (state {manifest.get('state')!r}); run {again} again to finish it"
-        )
+        raise CtxvecError(unfinished_message(folder, manifest))
+
+
+def unfinished_message(folder: str | os.PathLike[str], manifest: JSON) -> str:
+    """One line saying that the store at `folder` is unfinished and the command that finishes it: its
+    ``made_by`` (recorded by ``embed`` and ``transform --out`` when the job has a command line), else the
+    same call again."""
+    made_by = manifest.get("made_by")
+    again = f"`{made_by}`" if isinstance(made_by, str) and made_by else "the same embed call"
+    return f"{folder} is an unfinished store (state {manifest.get('state')!r}); run {again} again to finish it"
 
 
 def write_manifest(folder: str | os.PathLike[str], manifest: JSON) -> None:

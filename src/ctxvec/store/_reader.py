@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from .._io import save_npy_atomic
+from .._io import may_add_files, save_npy_atomic
 from ..errors import CtxvecError
 from ..results import JSON
 from ..sources import Rows
@@ -328,8 +328,17 @@ class Store:
         out = np.empty(self.n_rows, dtype=np.float32)
         for start, block in self.iter_blocks():
             out[start : start + len(block)] = np.linalg.norm(block, axis=1)
-        save_npy_atomic(path, out)
+        if self.writable:
+            save_npy_atomic(path, out)
+        self._norms[path.name] = out
         return out
+
+    @cached_property
+    def writable(self) -> bool:
+        """Whether caches built from this store (norms, word types, lemmas) are written into its folder
+        (`ctxvec._io.may_add_files`, checked once); if not (a read-only mount, another user's store, a
+        ``chmod a-w`` copy) they are kept in memory only."""
+        return may_add_files(self.path)
 
     # ---- what caches are built from ---------------------------------------------------------------
     @property

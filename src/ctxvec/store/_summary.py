@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..results import JSON, Result
+from ._format import TRANSFORM_DIR
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def summarize(path: Path, manifest: JSON, n_words: int) -> StoreSummary:
         model_tokens=manifest.get("n_tokens", ""),
         vocabulary=int(n_words),
         size_mb=round(folder_bytes(path) / 2**20, 1),
-        transform=manifest.get("transform") or None,
+        # the folder decides: a manifest entry without it is one a killed transform left (`set_store_transform`)
+        transform=(manifest.get("transform") or None) if (path / TRANSFORM_DIR).is_dir() else None,
         metadata=dict(manifest.get("metadata") or {}),
     )

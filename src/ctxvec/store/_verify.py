@@ -24,7 +24,7 @@ from ..results import JSON, Result
 from ._caches import cache_problems
 from ._checks import file_problems, manifest_problems
 from ._format import CHECKSUMMED, NORMS, ROWS, SENTENCES
-from ._manifest import REBUILD, read_manifest
+from ._manifest import REBUILD, read_manifest, unfinished_message
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -176,9 +176,7 @@ def verify_store(path: str | os.PathLike[str], quiet: bool = True) -> VerifyRepo
         return report
     report.checked.append("manifest.json")
     if manifest.get("state") != "complete":
-        report.problems.append(
-            f"{folder} is an unfinished store (state {manifest.get('state')!r}); run the same embed command again to finish it"
-        )
+        report.problems.append(unfinished_message(folder, manifest))
         return report
     report.problems += manifest_problems(folder, manifest)
     if report.problems:

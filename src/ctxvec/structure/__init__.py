@@ -1,4 +1,5 @@
-"""ctxvec.structure: senses, clusters, 2-D projections and the figures drawn from them."""
+"""ctxvec.structure: senses, clusters, 2-D projections and the figures drawn from them (also the
+dimensions report, `dims_report`, which draws `space`'s statistics)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 _EXPORTS = {
+    "label_senses": "_sense_labels",
+    "SenseLabel": "_sense_labels",
     "CLUSTER_LEVELS": "_names",
     "COLORS": "_names",
     "FIGURE_SUFFIXES": "_names",
@@ -14,6 +17,8 @@ _EXPORTS = {
     "METHODS": "_names",
     "PLOT_SUFFIXES": "_names",
     "Cluster": "_cluster",
+    "DimsReport": "_dims_report",
+    "dims_report": "_dims_report",
     "Clusters": "_cluster",
     "PlacedQuery": "_project",
     "Projection": "_project",
@@ -57,11 +62,13 @@ __all__ = [
     "PLOT_SUFFIXES",
     "Cluster",
     "Clusters",
+    "DimsReport",
     "PlacedQuery",
     "Projection",
     "ProjectionOptions",
     "SavedPlot",
     "Sense",
+    "SenseLabel",
     "SenseMap",
     "SenseRule",
     "SenseSplit",
@@ -71,9 +78,11 @@ __all__ = [
     "cluster",
     "cluster_occurrences",
     "cluster_types",
+    "dims_report",
     "fair_shares",
     "fit_projection",
     "group_colors",
+    "label_senses",
     "place_sentence",
     "plot_dims",
     "plot_heatmap",
@@ -95,6 +104,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 if TYPE_CHECKING:
     from ._cluster import Cluster, Clusters, cluster, cluster_occurrences, cluster_types
     from ._colors import group_colors
+    from ._dims_report import DimsReport, dims_report
     from ._html import projection_data, projection_html
     from ._names import CLUSTER_LEVELS, COLORS, FIGURE_SUFFIXES, LEVELS, METHODS, PLOT_SUFFIXES
     from ._plot import plot_dims, plot_heatmap, plot_projection, save_figure
@@ -110,5 +120,6 @@ if TYPE_CHECKING:
         project_words,
         senses_projection,
     )
+    from ._sense_labels import SenseLabel, label_senses
     from ._senses import Sense, SenseRule, Senses, SenseSplit, split_senses, word_senses
     from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot

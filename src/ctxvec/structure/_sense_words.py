@@ -7,6 +7,7 @@ forms of one lemma when their lemma analyses (`lemma_keys`) meet: charge / charg
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,14 +37,15 @@ class SenseNeighbours:
     excluded: list[str] = field(default_factory=list)
 
 
-def sense_neighbours(word: str, words: list[str], scores: np.ndarray) -> SenseNeighbours:
-    """From `words` sorted by decreasing `scores` (m,): drop forms of `word` and keep the first form of
-    every other lemma (later forms are listed under it)."""
+def sense_neighbours(word: str, words: list[str], scores: np.ndarray, family: Collection[str] = ()) -> SenseNeighbours:
+    """From `words` sorted by decreasing `scores` (m,): drop forms of `word` and the members of its
+    `family` (`ctxvec.morphology.family_words`), and keep the first form of every other lemma (later forms
+    are listed under it)."""
     kept: list[int] = []
     forms: list[list[str]] = []
     excluded: list[str] = []
     for i, w in enumerate(words):
-        if w == word or same_lemma(w, word):
+        if w == word or w in family or same_lemma(w, word):
             excluded.append(w)
             continue
         for j, k in enumerate(kept):

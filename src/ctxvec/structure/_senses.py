@@ -377,8 +377,6 @@ class Senses(Result):
     labels (n,), the split diagnostics and one `Sense` per cluster, largest first. `row_senses` holds
     the sense of each occurrence asked for with `word_senses(..., rows=...)` (see `sense_of`)."""
 
-    frame_path = ("senses",)  # rows of to_frame(), items of result[i]
-
     word: str
     rows: np.ndarray
     labels: np.ndarray
@@ -491,6 +489,7 @@ def word_senses(
     `where`: cluster only the occurrences in that slice of the document metadata (`ctxvec.slices`).
     """
     from ..lexicon import word_types
+    from ..morphology import family_words
     from ._sense_labels import label_centroids, minority_synsets, wordnet_synset_vectors
     from ._sense_words import sense_neighbours
 
@@ -504,6 +503,7 @@ def word_senses(
     unit = unit_rows(store.get_vectors(picked))
     split = split_senses(unit, k, rule=rule, seed=seed, groups=store.sentence_ids[picked])
     key = normalize_word(word)
+    family = family_words(store, key)  # the word's inflections and derivations say nothing about a sense
     types = word_types(store, min_count=min_count)
     type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
     texts = [store.sentence(int(sid)) for sid in store.sentence_ids[picked]]
@@ -516,7 +516,7 @@ def word_senses(
         c_rows, c_scores = _central(unit[members], picked[members], [texts[i] for i in members], centroid, n_sentences)
         sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
         order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
-        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order])
+        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order], family)
         excluded |= set(near.excluded)
         pools.append(near.words[:KEYWORD_POOL])
         share = len(members) / len(picked)

@@ -1,11 +1,21 @@
-"""Bounded work: API requests run on a fixed pool of threads, at most `Limits.max_pending` of them
-in flight or queued; beyond that the server answers 503 with ``Retry-After`` at once, so a burst
-never piles up into minutes of queueing. Also the runner interface and a locked cache.
+"""Admission by expected waiting time: API requests run on a fixed pool of threads and queue for one
+while the time a new request can expect to wait for its answer (its wait for a worker, then its own
+service) stays within `Limits.max_wait` seconds; beyond that the server answers 503 with
+``Retry-After`` (the seconds until the queue should be back within the bound). A request that finds
+a free worker and nobody queued is always taken, however long it may take.
+
+The times are estimated from measured service times: each command keeps a moving average of how long
+its recent requests held a worker (wall time, so contention for cores and the encoder lock is in
+it), and the expected wait for a worker is the work still ahead of a new request (queued requests at
+their command's estimate, running ones at what is left of theirs) shared by the workers. Also the
+runner interface and a locked cache.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -18,16 +28,30 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Limits:
-    """`workers` threads compute API answers; at most `max_pending` requests are in flight or
-    waiting for a thread (the rest are answered 503, ``Retry-After: retry_after`` seconds)."""
+    """`workers` threads compute API answers; a request is queued for one while its expected time to
+    an answer (wait for a worker + its service) is at most `max_wait` seconds (a request finding a free
+    worker and no queue is always taken), else answered 503. `max_queue` bounds the queue whatever the estimate (memory, a flood);
+    `first_estimate` is the service time assumed for a command before any of it was measured;
+    `smoothing` the weight of the newest measurement in each command's moving average."""
 
     workers: int = 4
-    max_pending: int = 4
-    retry_after: int = 1
+    max_wait: float = 3.0
+    max_queue: int = 512
+    first_estimate: float = 0.25
+    smoothing: float = 0.2
 
     def __post_init__(self) -> None:
-        if self.workers < 1 or self.max_pending < self.workers or self.retry_after < 0:
-            raise ValueError(f"bad limits {self}: need workers >= 1 and max_pending >= workers")
+        if (
+            self.workers < 1
+            or not 0 <= self.max_wait < math.inf
+            or self.max_queue < 0
+            or not 0 < self.first_estimate < math.inf
+            or not 0 < self.smoothing <= 1
+        ):
+            raise ValueError(
+                f"bad limits {self}: need workers >= 1, 0 <= max_wait finite, max_queue >= 0, "
+                "first_estimate > 0 and 0 < smoothing <= 1"
+            )
 
 
 class ApiError(Exception):
@@ -53,32 +77,103 @@ class CommandRunner(Protocol):
         ...
 
 
+class ServiceTimes:
+    """Moving averages of service seconds per key (a command), and over all keys for a key not yet seen."""
+
+    def __init__(self, first_estimate: float, smoothing: float):
+        self.smoothing = smoothing
+        self.overall = first_estimate
+        self.by_key: dict[str, float] = {}
+
+    def record(self, key: str, seconds: float) -> None:
+        a = self.smoothing
+        self.by_key[key] = seconds if key not in self.by_key else (1 - a) * self.by_key[key] + a * seconds
+        self.overall = (1 - a) * self.overall + a * seconds
+
+    def estimate(self, key: str) -> float:
+        return self.by_key.get(key, self.overall)
+
+
+def expected_wait(queued: list[float], running_left: list[float], workers: int) -> float:
+    """Seconds a new request waits for a worker: 0 while one is free and nobody queues; else the work
+    ahead of it (`queued` requests' estimated service, `running_left`: what the running ones have left)
+    shared by the `workers`."""
+    if not queued and len(running_left) < workers:
+        return 0.0
+    return (sum(queued) + sum(running_left)) / workers
+
+
 class Admission:
-    """Counts requests in flight (from the event loop's thread) and runs them on `limits.workers` threads."""
+    """Admits requests by expected wait (decided on the event loop's thread) and runs them on
+    `limits.workers` threads, measuring how long each held its worker."""
 
     def __init__(self, limits: Limits):
         import anyio
 
         self.limits = limits
         self.limiter = anyio.CapacityLimiter(limits.workers)
-        self.pending = 0
+        self.times = ServiceTimes(limits.first_estimate, limits.smoothing)
+        self._lock = threading.Lock()
+        self._queued: dict[int, str] = {}  # ticket -> key, admitted and waiting for a worker
+        self._running: dict[int, tuple[str, float]] = {}  # ticket -> (key, start on the monotonic clock)
+        self._tickets = 0
 
-    async def run(self, fn: Callable[[], T]) -> T:
-        """`fn()` on a worker thread; `ApiError(503)` when `max_pending` requests are already admitted."""
+    @property
+    def pending(self) -> int:
+        """Requests admitted and not finished (queued or running)."""
+        with self._lock:
+            return len(self._queued) + len(self._running)
+
+    def expected_wait(self) -> float:
+        """Seconds a request admitted now would wait for a worker."""
+        now = time.monotonic()
+        with self._lock:
+            queued = [self.times.estimate(k) for k in self._queued.values()]
+            left = [max(self.times.estimate(k) - (now - t0), 0.0) for k, t0 in self._running.values()]
+        return expected_wait(queued, left, self.limits.workers)
+
+    def _busy(self, expected: float, queued: int) -> ApiError:
+        retry = max(1, math.ceil(expected - self.limits.max_wait))
+        return ApiError(
+            503,
+            f"server busy: a new request would wait about {expected:.1f} s for its answer ({queued} queued; "
+            f"the bound is {self.limits.max_wait:g} s); retry in {retry} s",
+            {"Retry-After": str(retry)},
+        )
+
+    async def run(self, fn: Callable[[], T], key: str = "") -> T:
+        """`fn()` on a worker thread; `ApiError(503)` when it would have to wait for a worker and its
+        expected time to an answer is over `max_wait` seconds (or `max_queue` requests already queue).
+        `key` (the command) picks the service-time estimate."""
         import anyio.to_thread
 
-        if self.pending >= self.limits.max_pending:
-            raise ApiError(
-                503,
-                f"server busy: {self.pending} requests in flight or queued (at most {self.limits.max_pending}); "
-                f"retry in {self.limits.retry_after} s",
-                {"Retry-After": str(self.limits.retry_after)},
-            )
-        self.pending += 1
+        wait = self.expected_wait()
+        with self._lock:
+            queued = len(self._queued)
+            expected = wait + self.times.estimate(key)
+            if wait > 0 and (expected > self.limits.max_wait or queued >= self.limits.max_queue):
+                raise self._busy(expected, queued)
+            self._tickets += 1
+            ticket = self._tickets
+            self._queued[ticket] = key
+
+        def timed() -> T:
+            t0 = time.monotonic()
+            with self._lock:
+                self._queued.pop(ticket, None)
+                self._running[ticket] = (key, t0)
+            try:
+                return fn()
+            finally:
+                with self._lock:
+                    self._running.pop(ticket, None)
+                    self.times.record(key, time.monotonic() - t0)
+
         try:
-            return await anyio.to_thread.run_sync(fn, limiter=self.limiter)
+            return await anyio.to_thread.run_sync(timed, limiter=self.limiter)
         finally:
-            self.pending -= 1
+            with self._lock:  # cancelled while queued: it never ran
+                self._queued.pop(ticket, None)
 
 
 class LockedCache:

@@ -1,7 +1,8 @@
 """The FastAPI app: page routes (the static ``index.html``; each view's state is its URL's query
 string), static files from the package, ``/api/stores``, ``/api/commands`` and ``/api/<command>``.
 
-Every answer is JSON; refusals are 4xx ``{"error": "..."}`` (503 when busy). No docs pages: Swagger UI
+Every answer is JSON; refusals are 4xx ``{"error": "..."}`` (503 + Retry-After when the expected wait
+is over the bound). No docs pages: Swagger UI
 loads from a CDN, which breaks offline and under the strict CSP.
 """
 
@@ -90,7 +91,7 @@ def create_app(
                 f"the query string is {len(query):,} characters long (parameter {name[:40]!r} alone "
                 f"{len(value):,}); at most {MAX_QUERY:,}: shorten it",
             )
-        body = await admission.run(lambda: runner.run(command, params))
+        body = await admission.run(lambda: runner.run(command, params), key=command)
         return JSONResponse(jsonable(body), headers={"Cache-Control": "no-store"})
 
     if STATIC.is_dir():

@@ -18,22 +18,28 @@ export function query(params) {
   return q.toString();
 }
 
-/** GET /api/<command>?...: the result's JSON, or an ApiError holding the server's message. */
+/** GET /api/<command>?...: the result's JSON, or an ApiError holding the server's message. A 503 (the server's
+ *  queue is longer than its bound) is retried after its Retry-After, with a note on the page while it waits. */
 export async function api(command, params = {}) {
   const ctl = new AbortController();
+  const deadline = Date.now() + TIMEOUT_MS;
   const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
+  const qs = query(params);
   try {
-    const qs = query(params);
-    const response = await fetch(`/api/${command}${qs ? "?" + qs : ""}`, { signal: ctl.signal, headers: { Accept: "application/json" } });
-    let body = null;
-    try { body = await response.json(); } catch { body = null; }
-    if (!response.ok) {
-      const retry = response.headers.get("Retry-After");
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`/api/${command}${qs ? "?" + qs : ""}`, { signal: ctl.signal, headers: { Accept: "application/json" } });
+      let body = null;
+      try { body = await response.json(); } catch { body = null; }
+      if (response.ok) return body;
+      const retry = retrySeconds(response);
+      if (response.status === 503 && retry !== null && Date.now() + retry * 1000 < deadline) {
+        await waitBusy(command, retry, attempt, ctl.signal);
+        continue;
+      }
       let message = body && typeof body.error === "string" ? body.error : `${response.status} ${response.statusText}`;
-      if (response.status === 503 && retry) message += ` (server busy: retry in ${retry} s)`;
+      if (response.status === 503 && retry !== null) message += ` (server busy: retry in ${retry} s)`;
       throw new ApiError(message);
     }
-    return body;
   } catch (e) {
     if (e instanceof ApiError) throw e;
     if (e && e.name === "AbortError") throw new ApiError(`${command}: no answer within ${TIMEOUT_MS / 1000} s`);
@@ -41,6 +47,37 @@ export async function api(command, params = {}) {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Retry-After in seconds (1..60), or null when the answer has none. */
+function retrySeconds(response) {
+  const value = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  return Number.isFinite(value) ? Math.min(Math.max(value, 1), 60) : null;
+}
+
+// Requests now waiting out a 503, and the one note that says so (a status line, gone when none waits).
+const busy = new Map();
+let busyNote = null;
+
+function showBusy() {
+  if (!busy.size) { if (busyNote) busyNote.remove(); busyNote = null; return; }
+  if (!busyNote) busyNote = document.body.appendChild(el("p", { class: "busy-note", role: "status" }));
+  const waits = [...busy.values()];
+  const latest = waits[waits.length - 1];
+  busyNote.textContent = `server busy: ${waits.length} request${waits.length > 1 ? "s" : ""} waiting; ` +
+    `${latest.command} retries in ${latest.seconds} s (try ${latest.attempt + 1})`;
+}
+
+function waitBusy(command, seconds, attempt, signal) {
+  const key = Symbol(command);
+  busy.set(key, { command, seconds, attempt });
+  showBusy();
+  return new Promise((resolve, reject) => {
+    const done = () => { clearTimeout(t); signal.removeEventListener("abort", aborted); busy.delete(key); showBusy(); };
+    const aborted = () => { done(); reject(new DOMException("aborted", "AbortError")); };
+    const t = setTimeout(() => { done(); resolve(); }, seconds * 1000);
+    signal.addEventListener("abort", aborted);
+  });
 }
 
 /** [{name, path}] of the served stores (first = default). */

@@ -18,7 +18,7 @@ from ctxvec.lexicon import (
     wordnet_folder,
     wordnet_morphology,
 )
-from ctxvec.lexicon._lemmas import LEMMAS_FILE, RECORD_KEY
+from ctxvec.morphology._lemmas import LEMMAS_FILE, RECORD_KEY
 from ctxvec.store import Store
 
 # the fixed list the lemma rules were chosen on (see the module docstring)

@@ -1,5 +1,6 @@
 """The dimensions workflow: statistics of a store's dimensions, an optional heat map of words' vectors,
-and the figures of either written to files."""
+and the figures of either written to files (here, above `space`, which computes the statistics and
+draws nothing)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from pathlib import Path
 from .._io import check_output_path
 from ..errors import ParameterError
 from ..results import JSON, Result
+from ..space import DimStats, Heatmap, dim_stats, heatmap
 from ..store import Store
-from ._dims import DimStats, Heatmap, dim_stats, heatmap
-
-FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+from ._names import FIGURE_SUFFIXES
 
 
 @dataclass
@@ -71,7 +71,7 @@ def dims_report(
     report = DimsReport(stats, top, heat)
     if output is None and stats_plot is None:
         return report
-    from ..structure import plot_dims, plot_heatmap, save_figure
+    from ._plot import plot_dims, plot_heatmap, save_figure
 
     if output is not None:
         if heat is not None:
