@@ -1,36 +1,40 @@
-"""Benchmark ctxvec's senses against WordNet 3.0: clusters vs known synsets (ARI), WordNet labels, and
-the senses of `bank` and `charge` in a real store.
+"""Benchmark ctxvec's senses: WordNet labels (WordNet's own examples held out, and hand-judged corpus
+occurrences), whether senses mix meanings, usage warnings on new sentences, and the time of `senses`.
 
-    .venv/bin/python benchmarks/bench_senses.py [STORE] [--words 150] [--seed 0] [--held-out 100]
+    .venv/bin/python benchmarks/bench_senses.py STORE [--baseline-src DIR] [--words 60] [--seed 0]
+    .venv/bin/python benchmarks/bench_senses.py STORE --calibrate [--words 60]
 
-Word sets, each word's example sentences embedded with STORE's own encoder and mapped into its space:
-- random: WordNet lemmas (one part of speech each) with at least two synsets that each have at least two
-  example sentences containing a form of the lemma, and at least 6 such examples in all; a seeded sample
-  of `--words` (mostly adjectives with 2-3 near-synonymous synsets). The gold senses are those synsets.
-- held out: a second seeded sample (`--held-out` words, seed + 1, none of the first): the rule's defaults
-  were chosen while looking at the first sample, so this one tells whether they carry over.
-- homonyms: a stated list of homonyms / polysemous nouns and verbs (HOMONYMS), evaluated the same way but
-  over every part of speech: the synsets with at least two examples containing a form of the lemma, at
-  least two such synsets and 6 examples (WordNet gives most of these words one example per synset or
-  none, so only some qualify; the table lists those).
-For each word the examples are clustered by `split_senses` (the code path of `ctxvec senses`) with k
-chosen by the rule (several rules: the one before this change, the default now, variants) and with k given
-as the number of gold synsets; adjusted Rand index (scikit-learn) against the synsets, per word and
-averaged (a one-cluster answer scores 0, as does chance).
-Labels (k given, default rule's geometry): each example gets its cluster's WordNet label
-(`label_centroids`), with synset vectors from the glosses only, or from the glosses and the other
-examples (the evaluated example left out of its own synset's vector); and, per example, the nearest
-synset vector (the comparison behind `minority_synsets`). Accuracy = the example's own synset; chance = a
-uniform pick among the word's synsets (all parts of speech).
-The store is only read.
+Word samples (WordNet lemmas with at least two synsets that each have two example sentences containing a
+form of the lemma, `sample_words`): seed `--seed` (A), seed + 1 (B) and seed + 2 (C), disjoint.
+`--calibrate` fits the evidence weights on A (conditional logit, items weighted by their synset's SemCor
+frequency, `_senses_wordnet.fit_weights`) and prints the accuracy on B per threshold; the threshold
+(`MIN_PROBABILITY`) was then chosen on the calibration half of the judged corpus occurrences
+(CALIBRATION_WORDS: the most precise threshold abstaining on at most 25 %). The report (without
+`--calibrate`) never looks at A or B, and gives the judged figures for each half:
+
+1. WordNet held out (C): each example sentence labelled with the earlier labeller's comparison (the synset
+   vector of highest raw cosine) and with all the evidence (forced choice; with abstention), leave-one-out;
+   and the adjusted Rand index of the senses with k chosen by the rule before (`split_senses`) and after
+   (`split_senses` + `refine_senses`, with evidence from glosses only, so no example leaks into its label).
+2. Judged corpus occurrences (benchmarks/data/senses_judged.tsv): the label of each occurrence's sense in
+   `ctxvec senses STORE WORD` (default settings) right / wrong / abstained; the senses' purity (the largest
+   share of a sense's judged occurrences that accept one synset). With `--baseline-src` the same for the
+   code at DIR (run in a subprocess).
+3. Usage warnings (benchmarks/data/usage_sentences.tsv): `similar --in` and `decompose --in` on each
+   sentence: recall on usages the store lacks, false alarms on usages it holds (and the baseline's).
+4. Time: `ctxvec senses STORE WORD --json` and `... --in SENTENCE --json` end to end (a fresh process each),
+   alternating with the baseline's `senses WORD --json`, 2 rounds.
+The store is only read (ctxvec's own caches aside).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,86 +42,39 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _results import write_section
+from _senses_judged import judge, read_judged, read_usages
+from _senses_wordnet import LemmaItems, fit_weights, lemma_items, scores
 from sklearn.metrics import adjusted_rand_score
 
-from ctxvec.lexicon._wic import target_vectors
-from ctxvec.sampling import unit_rows
 from ctxvec.store import Store
-from ctxvec.structure import SenseRule, split_senses, word_senses
-from ctxvec.structure._sense_labels import SynsetVectors, label_centroids, synset_sentences
-from ctxvec.structure._synsets import Synset, word_synsets
+from ctxvec.structure._sense_evidence import FEATURES, MIN_PROBABILITY, WEIGHTS
 
-HOMONYMS = [
+WORDS = [
+    "charge",
     "bank",
-    "bass",
-    "crane",
     "plant",
     "spring",
-    "bat",
-    "match",
-    "charge",
-    "cell",
-    "seal",
-    "pitch",
-    "club",
-    "interest",
-    "post",
-    "scale",
-    "suit",
-    "date",
-    "rock",
-    "fire",
-    "key",
-    "case",
+    "cold",
     "court",
-    "race",
-    "board",
-    "bill",
-    "stick",
-    "strike",
-    "train",
-    "wave",
-    "sign",
-    "note",
-    "lead",
-    "check",
-    "fly",
     "light",
-    "run",
-    "park",
-    "present",
-    "right",
-    "space",
-    "object",
-    "fair",
+    "match",
+    "state",
+    "cell",
+    "current",
+    "power",
+    "interest",
+    "party",
+    "record",
 ]
-RULES = {
-    "before: no centering, PCA 10, margin 0.04": SenseRule(center=False, points_per_component=1, margin=0.04),
-    "default now": SenseRule(),
-    "default now, margin 0.04": SenseRule(margin=0.04),
-    "default now, min_size 2": SenseRule(min_size=2),
-}
-DEFAULT = "default now"
-WIKI_WORDS = ("bank", "charge")
-MONOSEMOUS = ("oxygen", "hydrogen", "december", "telescope", "village", "the", "of")
+#: The judged words whose occurrences chose `MIN_PROBABILITY` (every other word of WORDS, from the first);
+#: the others are the report half.
+CALIBRATION_WORDS = WORDS[::2]
+TIMED = ("charge", "bank")
+IN_SENTENCE = {"charge": "I need to charge my phone before we leave.", "bank": "We sat on the bank of the river."}
 
 
-@dataclass
-class Word:
-    """One evaluated word: its synsets, every embedded sentence (examples and glosses) with its synset
-    (owner) and kind, and the mask of the evaluated examples."""
-
-    lemma: str
-    pos: str
-    synsets: list[Synset]
-    vectors: np.ndarray
-    owner: np.ndarray
-    gloss: np.ndarray
-    evaluated: np.ndarray
-
-
-def sample_words(n_words: int, seed: int, exclude: set[str]) -> list[tuple[str, str, list[str]]]:
-    """(lemma, pos, names of the synsets with >= 2 examples of that pos) for a seeded sample."""
+def sample_words(n_words: int, seed: int, exclude: set[str]) -> list[str]:
+    """A seeded sample of lemmas with >= 2 synsets of one pos having >= 2 examples each (>= 6 in all)."""
     from ctxvec.lexicon._wic import lemma_examples, wordnet_synsets
 
     keys = sorted(
@@ -126,211 +83,336 @@ def sample_words(n_words: int, seed: int, exclude: set[str]) -> list[tuple[str, 
         if sum(len(s) >= 2 for s in per) >= 2 and sum(len(s) for s in per if len(s) >= 2) >= 6
     )
     rng = np.random.default_rng(seed)
-    out = []
+    out: list[str] = []
     for i in rng.permutation(len(keys)):
-        lemma, pos = keys[int(i)]
-        if lemma in exclude:
-            continue
-        mine = [s for s in word_synsets(lemma) if s.name.startswith(f"{lemma}.{pos}.")]
-        _, _, owner = synset_sentences(lemma, mine, gloss=False)
-        rich = [mine[j].name for j in range(len(mine)) if (owner == j).sum() >= 2]
-        if len(rich) >= 2 and sum(int((owner == j).sum()) for j in range(len(mine)) if mine[j].name in rich) >= 6:
-            out.append((lemma, pos, rich))
+        lemma = keys[int(i)][0]
+        if lemma not in exclude and lemma not in out and "_" not in lemma:
+            out.append(lemma)
         if len(out) == n_words:
             break
     return out
 
 
-def embed_word(store: Store, lemma: str, pos: str, gold: list[str] | None) -> Word | None:
-    """Examples and glosses of every synset of `lemma` embedded; evaluated: the examples of `gold` synsets
-    (None: of every synset with 2 examples, needing 2 such synsets and 6 examples)."""
-    every = [s for s in word_synsets(lemma) if s.name.startswith(f"{lemma}.")]
-    sents, spans, owner = synset_sentences(lemma, every, gloss=True)
-    if gold is None:
-        counts = np.bincount(owner[[not s.startswith(f"{lemma}: ") for s in sents]], minlength=len(every))
-        gold = [every[j].name for j in np.flatnonzero(counts >= 2)]
-        if len(gold) < 2 or counts[counts >= 2].sum() < 6:
-            return None
-    raw = target_vectors(store.encoder(), sents, spans)
-    ok = np.isfinite(raw).all(axis=1)
-    vec = np.zeros_like(raw)
-    vec[ok] = unit_rows(store.map_encoded(raw[ok]))
-    gloss = np.array([s.startswith(f"{lemma}: ") for s in sents])
-    names = [s.name for s in every]
-    evaluated = ok & ~gloss & np.isin(owner, [names.index(g) for g in gold])
-    return Word(lemma, pos, every, vec, owner, gloss, evaluated)
+def items_of(store: Store, words: list[str]) -> list[LemmaItems]:
+    return [it for w in words if (it := lemma_items(store, w)) is not None]
 
 
-def synset_vectors(w: Word, leave_out: int | None, use_examples: bool) -> SynsetVectors:
-    """Mean unit vectors per synset of the glosses (and the examples but `leave_out`)."""
-    use = w.gloss | (use_examples & ~w.gloss)
-    use &= np.linalg.norm(w.vectors, axis=1) > 0
-    if leave_out is not None:
-        use[leave_out] = False
-    sums = np.zeros((len(w.synsets), w.vectors.shape[1]))
-    np.add.at(sums, w.owner[use], w.vectors[use])
-    return SynsetVectors(
-        w.synsets, unit_rows(sums).astype(np.float32), np.bincount(w.owner[use], minlength=len(w.synsets))
+def calibrate(store: Store, n_words: int, seed: int, cache: str | None = None) -> None:
+    import pickle
+
+    a = sample_words(n_words, seed, set())
+    b = sample_words(n_words, seed + 1, set(a))
+    t0 = time.perf_counter()
+    if cache and Path(cache).is_file():
+        with open(cache, "rb") as f:
+            train, choose = pickle.load(f)  # this run's own items, written below
+    else:
+        train, choose = items_of(store, a), items_of(store, b)
+        if cache:
+            with open(cache, "wb") as f:
+                pickle.dump((train, choose), f)
+    w = fit_weights(train)
+    print(
+        f"weights {np.round(w, 3).tolist()} ({time.perf_counter() - t0:.0f} s; {sum(len(i.truth) for i in train)} items)"
     )
+    for th in np.arange(0.2, 0.95, 0.05):
+        print(f"threshold {th:.2f}: {scores(choose, w, float(th))} weighted: {scores(choose, w, float(th), True)}")
 
 
-def evaluate(w: Word) -> dict[str, float]:
-    """ARI per rule (chosen and given k), label accuracies and chance for one word."""
-    idx = np.flatnonzero(w.evaluated)
-    x, truth = w.vectors[idx], w.owner[idx]
-    k = len(np.unique(truth))
-    out: dict[str, float] = {"n": len(idx), "synsets": k}
-    for name, rule in RULES.items():
-        chosen = split_senses(x, rule=rule, seed=0)
-        out[f"{name}|rule"] = float(adjusted_rand_score(truth, chosen.labels))
-        out[f"{name}|k"] = chosen.k
-        out[f"{name}|given"] = float(adjusted_rand_score(truth, split_senses(x, k, rule=rule, seed=0).labels))
-    given = split_senses(x, k, seed=0).labels
-    cents = np.stack([x[given == c].mean(axis=0) for c in range(k)])
-    gloss_labels = label_centroids(cents, synset_vectors(w, None, False), min_score=0.0)
-    names = [s.name for s in w.synsets]
-    right = {"gloss": 0, "loo": 0, "nearest": 0}
-    for j, i in enumerate(idx):
-        right["gloss"] += names.index(gloss_labels[given[j]].synset) == truth[j]
-        found = synset_vectors(w, int(i), True)
-        label = label_centroids(cents[given[j] : given[j] + 1], found, min_score=0.0)[0]
-        right["loo"] += names.index(label.synset) == truth[j]
-        sims = found.vectors @ x[j]
-        sims[found.n_sentences == 0] = -np.inf
-        right["nearest"] += int(np.argmax(sims)) == truth[j]
-    out.update({f"acc|{key}": v for key, v in right.items()})
-    out["acc|chance"] = len(idx) / len(w.synsets)
-    return out
+def ari_before_after(store: Store, words: list[str]) -> tuple[float, float, int]:
+    """Mean ARI of the senses of each word's examples, before (rule) and after (rule + refine, gloss evidence)."""
+    import dataclasses
+
+    from _senses_wordnet import _TOKENS
+
+    from ctxvec.lexicon._wic import target_vectors
+    from ctxvec.sampling import unit_rows
+    from ctxvec.structure import SenseRule, split_senses
+    from ctxvec.structure._sense_context import sentence_context
+    from ctxvec.structure._sense_labels import SynsetVectors, synset_sentences
+    from ctxvec.structure._sense_refine import SenseLabeller, refine_senses
+    from ctxvec.structure._synsets import word_synsets
+    from ctxvec.structure._word_senses import own_lemmas
+
+    before, after = [], []
+    rule = SenseRule()
+    for lemma in words:
+        synsets = [s for s in word_synsets(lemma) if s.name.startswith(f"{lemma}.")]
+        sents, spans, owner = synset_sentences(lemma, synsets, gloss=True)
+        gloss = np.array([s.startswith(f"{lemma}: ") for s in sents])
+        raw = target_vectors(store.encoder(), sents, spans)
+        ok = np.isfinite(raw).all(axis=1)
+        vec = np.zeros((len(sents), store.dim))
+        vec[ok] = unit_rows(store.map_encoded(raw[ok]))
+        ex = np.flatnonzero(ok & ~gloss)
+        if len(np.unique(owner[ex])) < 2 or len(ex) < 6:
+            continue
+        x, truth = vec[ex], owner[ex]
+        split = split_senses(x, rule=rule, seed=0)
+        before.append(adjusted_rand_score(truth, split.labels))
+        bare = [dataclasses.replace(s, examples=()) for s in synsets]  # glosses only: no example leaks
+        g = np.flatnonzero(ok & gloss)
+        found = SynsetVectors(bare, np.zeros((len(bare), store.dim), np.float32), np.zeros(len(bare), np.int64))
+        found.vectors[owner[g]] = vec[g]
+        found.n_sentences[owner[g]] = 1
+        own = own_lemmas(lemma)
+        tags, bags = [], []
+        for i in ex:
+            m = list(_TOKENS.finditer(sents[i]))
+            at = next((j for j, t in enumerate(m) if t.start() >= spans[i, 0]), 0)
+            tag, bag = sentence_context([t.group() for t in m], at, own)
+            tags.append(tag)
+            bags.append(bag)
+        mean = x.mean(axis=0)
+        labeller = SenseLabeller(x, mean, tags, bags, found, own)
+        labels, _ = refine_senses(split.labels, x, mean, tags, bags, np.arange(len(ex)), found, own, rule, labeller)
+        after.append(adjusted_rand_score(truth, labels))
+    return float(np.mean(before)), float(np.mean(after)), len(before)
 
 
-def table(name: str, rows: list[dict[str, float]]) -> list[str]:
-    """The ARI and label rows of one word set."""
-    n_ex = sum(r["n"] for r in rows)
+SNIPPET = """
+import json, sys
+from ctxvec.store import Store
+from ctxvec.structure import word_senses
+store = Store.open(sys.argv[1])
+out = {}
+for word, rows in json.loads(sys.argv[2]).items():
+    s = word_senses(store, word, rows=rows)
+    out[word] = {
+        "rows": {str(r): lab for r, lab in s.row_senses.items()},
+        "senses": [
+            {"label": None if x.wordnet is None else x.wordnet.synset,
+             "match": bool(x.wordnet is not None and x.wordnet.match), "size": int(x.size)}
+            for x in s.senses
+        ],
+    }
+print(json.dumps(out))
+"""
+
+
+def judged_labels(src: str, store_path: str, rows: dict[str, list[int]]) -> dict[str, dict]:
+    """word -> {rows: row -> sense, senses: [{label, match, size}]} from `word_senses` of the code at `src`."""
+    env = {**os.environ, "PYTHONPATH": src, "OMP_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", SNIPPET, store_path, json.dumps(rows)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]:
+    judged = read_judged()
+    rows: dict[str, list[int]] = {}
+    for j in judged:
+        rows.setdefault(j.word, []).append(j.row)
+    runs = {"now": judged_labels(src, store_path, rows)}
+    if baseline:
+        runs["before"] = judged_labels(baseline, store_path, rows)
     lines = [
-        f"**{name}**: {len(rows)} words, {int(n_ex)} example sentences, "
-        f"{np.mean([r['synsets'] for r in rows]):.1f} gold synsets per word.",
+        f"Hand-judged corpus occurrences (`benchmarks/data/senses_judged.tsv`: {len(judged)} occurrences of "
+        f"{len(rows)} words, 12 per word drawn with seed 20 + the word's index; acceptable synsets by reading). "
+        "Each occurrence gets its sense's label in `ctxvec senses STORE WORD` (default settings); an unsure label "
+        "counts as abstained. Purity: the largest share of a sense's judged occurrences that accept one synset "
+        "(senses with at least 2 judged occurrences; mixed below 90 %).",
         "",
-        "| rule (`split_senses`) | ARI, k by the rule: mean | median | words split (k > 1) | ARI, k given: mean | median |",
-        "|---|---|---|---|---|---|",
+        f"The calibration half ({', '.join(CALIBRATION_WORDS)}) chose the abstention threshold; the report half "
+        "did not touch any setting.",
+        "",
+        "| code, words | right | wrong | abstained | right of answered | senses | mixed senses (judged) |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for rule in RULES:
-        chosen = np.array([r[f"{rule}|rule"] for r in rows])
-        given = np.array([r[f"{rule}|given"] for r in rows])
-        split = np.mean([r[f"{rule}|k"] > 1 for r in rows])
-        lines.append(
-            f"| {rule} | {chosen.mean():.3f} | {np.median(chosen):.3f} | {split:.0%} | "
-            f"{given.mean():.3f} | {np.median(given):.3f} |"
+    per_word = []
+    halves = {"calibration half": set(CALIBRATION_WORDS), "report half": set(WORDS) - set(CALIBRATION_WORDS)}
+    halves["all"] = set(WORDS)
+    for name, data in runs.items():
+        verdict: dict[str, list[str]] = {}
+        mixed: dict[str, int] = {}
+        for word in rows:
+            d = data[word]
+            mine = [j for j in judged if j.word == word]
+            verdict[word] = []
+            for j in mine:
+                sense = d["senses"][d["rows"][str(j.row)]]
+                verdict[word].append(judge(sense["label"], sense["match"], j.synsets))
+            groups: dict[int, list] = {}
+            for j in mine:
+                groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
+            mixed[word] = 0
+            for accs in groups.values():
+                if len(accs) >= 2:
+                    best = max(sum(s in a for a in accs) for s in set().union(*accs))
+                    mixed[word] += best / len(accs) < 0.9
+            labels = "; ".join(f"{s['label']}{'' if s['match'] else '?'} ({s['size']})" for s in d["senses"])
+            marks = "".join(v[0] for v in verdict[word])
+            per_word.append(f"| {name} | {word} | {marks} | {mixed[word]} | {labels} |")
+        for half, words in halves.items():
+            vs = [v for w in words if w in verdict for v in verdict[w]]
+            n = len(vs)
+            r, w_, a = vs.count("right"), vs.count("wrong"), vs.count("abstained")
+            lines.append(
+                f"| {name}, {half} ({len(words)} words) | {r} ({r / n:.0%}) | {w_} ({w_ / n:.0%}) | {a} ({a / n:.0%}) | "
+                f"{r / max(r + w_, 1):.0%} | {sum(len(data[x]['senses']) for x in words)} | "
+                f"{sum(mixed[x] for x in words)} |"
+            )
+    lines += [
+        "",
+        "<details><summary>per word (r right, w wrong, a abstained; ? = unsure label)</summary>",
+        "",
+        "| code | word | occurrences | mixed senses | senses: label (size) |",
+        "|---|---|---|---|---|",
+        *per_word,
+        "",
+        "</details>",
+        "",
+    ]
+    return lines
+
+
+USAGE_SNIPPET = """
+import json, sys
+from ctxvec.store import Store
+from ctxvec.neighbours import similar
+from ctxvec.decomposition import decompose
+store = Store.open(sys.argv[1])
+out = []
+for word, sentence in json.loads(sys.argv[2]):
+    s = similar(store, word, in_sentence=sentence, k=5)
+    d = decompose(store, word, in_sentence=sentence, max_terms=5)
+    out.append([s.warning(0) is not None, "not well represented" in d.notes[0] or "warning" in d.notes[0]])
+print(json.dumps(out))
+"""
+
+
+def usage_section(store_path: str, src: str, baseline: str | None) -> list[str]:
+    usages = read_usages()
+    pairs = [[u.word, u.sentence] for u in usages]
+    runs = {}
+    for name, where in (("now", src), ("before", baseline)):
+        if where is None:
+            continue
+        env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1"}
+        out = subprocess.run(
+            [sys.executable, "-c", USAGE_SNIPPET, store_path, json.dumps(pairs)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
-    acc = {key: sum(r[f"acc|{key}"] for r in rows) / n_ex for key in ("gloss", "loo", "nearest", "chance")}
-    lines += [
+        runs[name] = json.loads(out.stdout.strip().splitlines()[-1])
+    lacking = [i for i, u in enumerate(usages) if not u.in_store]
+    held = [i for i, u in enumerate(usages) if u.in_store]
+    lines = [
+        f"Usage warnings on new sentences (`benchmarks/data/usage_sentences.tsv`): {len(lacking)} sentences for "
+        f"senses the store lacks ({len({usages[i].word for i in lacking})} words, checked by searching the store's "
+        f"sentences), {len(held)} for senses it holds. Recall = lacking usages warned; false alarms = held usages warned.",
         "",
-        f"Examples whose WordNet label is their own synset (k given): cluster label from glosses only "
-        f"{acc['gloss']:.1%}; from glosses + the other examples {acc['loo']:.1%}; nearest synset per example "
-        f"(glosses + other examples) {acc['nearest']:.1%}; uniform pick among the word's synsets {acc['chance']:.1%}.",
-        "",
+        "| code | command | recall | false alarms |",
+        "|---|---|---|---|",
     ]
+    for name, res in runs.items():
+        for k, cmd in enumerate(("similar --in", "decompose --in")):
+            rec = sum(res[i][k] for i in lacking)
+            fa = sum(res[i][k] for i in held)
+            lines.append(
+                f"| {name} | `{cmd}` | {rec}/{len(lacking)} ({rec / len(lacking):.0%}) | {fa}/{len(held)} ({fa / len(held):.0%}) |"
+            )
+    now = runs["now"]
+    missed = [f"{usages[i].word}: {usages[i].sentence}" for i in lacking if not now[i][0]]
+    alarms = [f"{usages[i].word}: {usages[i].sentence}" for i in held if now[i][0]]
+    lines += ["", f"Missed now: {'; '.join(missed) or 'none'}. False alarms now: {'; '.join(alarms) or 'none'}.", ""]
     return lines
 
 
-def wiki_lines(path: str) -> list[str]:
-    """`ctxvec senses` on `path` (default settings) for WIKI_WORDS, and k for MONOSEMOUS words."""
-    store = Store.open(path)
-    lines = [f"`ctxvec senses {path} WORD` (default settings):", ""]
-    for word in WIKI_WORDS:
-        s = word_senses(store, word)
-        lines.append(f"- `{word}`: {s.n_total} occurrences, k = {s.k} ({s.split.reason}).")
-        for sense in s.senses:
-            label = sense.wordnet.synset if sense.wordnet else "-"
-            small = ", small" if sense.small else ""
-            lines.append(
-                f"  - sense {sense.label + 1}: {sense.size} ({sense.share:.0%}{small}), WordNet {label}, "
-                f"keywords {', '.join(sense.keywords) or '-'}"
-            )
-        if s.minorities:
-            lines.append(
-                "  - other WordNet senses matched by a few occurrences: "
-                + "; ".join(f"{m.synset} ({len(m.rows)}: {m.gloss[:50]})" for m in s.minorities[:6])
-            )
-    ks = []
-    for word in MONOSEMOUS:
-        try:
-            ks.append(f"{word} {word_senses(store, word, wordnet=False).k}")
-        except Exception as e:  # a word the store lacks
-            ks.append(f"{word} ({type(e).__name__})")
-    lines += [
+def timing_section(store_path: str, src: str, baseline: str | None, rounds: int = 2) -> list[str]:
+    def run(where: str, args: list[str]) -> float:
+        env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1"}
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "ctxvec", "senses", store_path, *args, "--json"],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        return time.perf_counter() - t0
+
+    lines = [
+        f"Time of `ctxvec senses STORE WORD --json` end to end (fresh process each; median of {rounds} rounds, "
+        "alternating; `uptime` load shown). `--in` is new, so its baseline is today's `senses WORD`.",
         "",
-        "k of words with one sense in this corpus (should be 1): " + ", ".join(ks),
-        "",
-        "Senses that all match one synset are split by topic (the CLI says so); a use too rare for a sense "
-        "(fewer than 3 sentences) is not a cluster but is still named when a synset matches it by a margin "
-        "of 0.05 over its sense's label (`minority_synsets`).",
-        "",
+        "| word | before: senses WORD | now: senses WORD | ratio | now: senses WORD --in | ratio | load |",
+        "|---|---|---|---|---|---|---|",
     ]
-    return lines
+    for word in TIMED:
+        t: dict[str, list[float]] = {"before": [], "now": [], "in": []}
+        for _ in range(rounds):
+            if baseline:
+                t["before"].append(run(baseline, [word]))
+            t["now"].append(run(src, [word]))
+            t["in"].append(run(src, [word, "--in", IN_SENTENCE[word]]))
+        load = os.getloadavg()[0]
+        med = {k: float(np.median(v)) if v else float("nan") for k, v in t.items()}
+        lines.append(
+            f"| {word} | {med['before']:.1f} s | {med['now']:.1f} s | {med['now'] / med['before']:.2f} | "
+            f"{med['in']:.1f} s | {med['in'] / med['before']:.2f} | {load:.1f} |"
+        )
+    return lines + [""]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("store", nargs="?", default="demo/wiki.store")
-    ap.add_argument("--words", type=int, default=150)
-    ap.add_argument("--held-out", type=int, default=100)
+    ap.add_argument("store")
+    ap.add_argument("--words", type=int, default=60)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--baseline-src", default=None, help="a src/ folder of the code to compare with")
+    ap.add_argument("--calibrate", action="store_true")
+    ap.add_argument("--items-cache", default=None, help="with --calibrate: keep the embedded items in this file")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["wordnet", "judged", "usage", "time"])
     args = ap.parse_args()
     store = Store.open(args.store)
-    t0 = time.perf_counter()
-    first = sample_words(args.words, args.seed, set())
-    held = sample_words(args.held_out, args.seed + 1, {w for w, _, _ in first}) if args.held_out else []
-    sets: dict[str, list[dict[str, float]]] = {}
-    per_word: list[str] = []
-    for set_name, words in (
-        (f"random (seed {args.seed})", [(w, p, g) for w, p, g in first]),
-        (f"held out (seed {args.seed + 1})", [(w, p, g) for w, p, g in held]),
-        ("homonyms", [(w, "*", None) for w in HOMONYMS]),
-    ):
-        rows = []
-        for lemma, pos, gold in words:
-            w = embed_word(store, lemma, pos, gold)
-            if w is None:
-                continue
-            r = evaluate(w)
-            rows.append(r)
-            if not set_name.startswith("held"):
-                per_word.append(
-                    f"| {set_name.split()[0]} | {lemma} | {pos} | {int(r['synsets'])} | {int(r['n'])} | "
-                    f"{int(r[f'{DEFAULT}|k'])} | {r[f'{DEFAULT}|rule']:.2f} | {r[f'{DEFAULT}|given']:.2f} |"
-                )
-        if rows:
-            sets[set_name] = rows
-    elapsed = time.perf_counter() - t0
+    if args.calibrate:
+        calibrate(store, args.words, args.seed, args.items_cache)
+        return
+    src = str(Path(__file__).resolve().parents[1] / "src")
     lines = [
-        f"Store `{args.store}` ({store.manifest['model']['name']}); {elapsed:.0f} s for the WordNet sets "
-        "(shared machine: 2 cores, other jobs running).",
+        f"Store `{args.store}` ({store.manifest['model']['name']}); evidence weights {WEIGHTS.tolist()} "
+        f"({', '.join(FEATURES)}), confident from probability {MIN_PROBABILITY}. "
+        f"Baseline: {'`' + args.baseline_src + '`' if args.baseline_src else 'none'}. Shared machine (2 cores); "
+        f"load at start {os.getloadavg()[0]:.1f}.",
         "",
     ]
-    for set_name, rows in sets.items():
-        lines += table(set_name, rows)
-    lines += [
-        "Reading. `before` is the rule as it was before centering (it reproduces the earlier figures). Clustering "
-        "what distinguishes the occurrences (the word's mean vector subtracted; with k given, residuals rescaled "
-        "to unit length) is what raises the k-given ARI. The rule's defaults (soft rescale 1.5, PCA to at most "
-        "n/4 dimensions, margin 0.02) were chosen while looking at the first sample and at one-sense words of "
-        "the wiki store; the held-out sample is the check. With k chosen by the rule the ARI stays low: a word "
-        "here has 6-15 short examples over 2-4 synsets with 2-3 examples each, and a sense must span 3 distinct "
-        "sentences (the `min_size 2` row shows what that floor costs on such small sets; on a corpus, 3 "
-        "sentences is the least evidence ctxvec calls a sense). The synset vectors of `ctxvec senses` use "
-        "glosses and examples; glosses alone (the earlier measure) do little better than chance.",
-        "",
-    ]
-    lines += wiki_lines(args.store)
-    lines += [
-        "<details><summary>per word (default rule)</summary>",
-        "",
-        "| set | word | pos | gold synsets | examples | k (rule) | ARI (rule) | ARI (k given) |",
-        "|---|---|---|---|---|---|---|---|",
-        *per_word,
-        "",
-        "</details>",
-    ]
+    t0 = time.perf_counter()
+    if "wordnet" not in args.skip:
+        a = sample_words(args.words, args.seed, set())
+        b = sample_words(args.words, args.seed + 1, set(a))
+        c = sample_words(args.words, args.seed + 2, set(a) | set(b))
+        held = items_of(store, c)
+        s = scores(held, WEIGHTS, MIN_PROBABILITY)
+        ari_b, ari_a, n_ari = ari_before_after(store, c)
+        lines += [
+            f"**WordNet held out** (seed {args.seed + 2}: {len(held)} words, {s['n']} example sentences, none used "
+            "to fit or choose anything): label of each example, leave-one-out.",
+            "",
+            "| labeller | right | wrong | abstained | right of answered |",
+            "|---|---|---|---|---|",
+            f"| before: nearest synset vector (raw cosine) | {s['before']:.1%} | {1 - s['before']:.1%} | 0 | {s['before']:.1%} |",
+            f"| now, forced choice (all evidence) | {s['forced']:.1%} | {1 - s['forced']:.1%} | 0 | {s['forced']:.1%} |",
+            f"| now, with abstention (p < {MIN_PROBABILITY}) | {s['right']:.1%} | {s['wrong']:.1%} | "
+            f"{s['abstained']:.1%} | {s['precision']:.1%} |",
+            "",
+            f"Senses of the examples, k by the rule (mean ARI over {n_ari} words): before {ari_b:.3f} → after "
+            f"{ari_a:.3f} (refined with evidence from glosses only).",
+            "",
+        ]
+    if "judged" not in args.skip:
+        lines += judged_section(args.store, src, args.baseline_src)
+    if "usage" not in args.skip:
+        lines += usage_section(args.store, src, args.baseline_src)
+    if "time" not in args.skip:
+        lines += timing_section(args.store, src, args.baseline_src)
+    lines.append(f"Whole run: {time.perf_counter() - t0:.0f} s; load at end {os.getloadavg()[0]:.1f}.")
     write_section("Senses vs WordNet (bench_senses.py)", "\n".join(lines))
 
 

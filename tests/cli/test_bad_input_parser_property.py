@@ -32,6 +32,7 @@ BASE: dict[str, list[str]] = {
     "evaluate": ["{store}", "--task", "analogy"],
     "explain": ["{store}", "--row", "0", "--row", "7"],
     "export": ["{store}", "--format", "projector", "-o", "{out}"],
+    "explain": ["{store}", "--row", "0", "--row", "9"],
     "factors": ["learn", "{store}", "--n-factors", "4", "--samples", "200"],
     "index": ["{store}", "--kind", "flat"],
     "isotropy": ["{store}"],

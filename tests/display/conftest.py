@@ -19,6 +19,7 @@ COMMANDS: dict[str, list[str]] = {
     "similar": ["similar", "{store}", "cold", "-k", "3"],
     "similar_words": ["similar", "{store}", "cold", "--in", "a cold day", "-k", "3", "--words-only"],
     "similar_long": ["similar", "{store}", "cold", "--limit", "1", "-k", "30"],
+    "similar_markup": ["similar", "{store}", "cold", "--sentence", "67", "-k", "3"],  # <script>alert(1)</script> cold
     "decompose": ["decompose", "{store}", "cold", "--limit", "2", "--max-terms", "3"],
     "decompose_occurrences": ["decompose", "{store}", "bank", "--in", "the river bank", "--atoms", "occurrences"],
     "senses": ["senses", "{store}", "cold"],

@@ -94,16 +94,19 @@ def test_exclude_word_for_a_word_without_forms_is_the_plain_exclusion(bank_store
 
 @pytest.fixture
 def sense_store(make_store):
-    """`cold` used in one sense only (weather): its occurrences sit around one direction."""
+    """`cold` used in one sense only (weather): its occurrences sit around one direction, each in one of three
+    contexts (wind, snow, rain: what the context adds)."""
     rng = np.random.default_rng(5)
     weather = rng.normal(size=32)
+    contexts = 1.5 * rng.normal(size=(3, 32))
     tokens, sids, sentences, vectors = [], [], [], []
     for s in range(30):
         sentences.append("the cold wind")
         tokens += ["the", "cold", "wind"]
         sids += [s] * 3
-        vectors += [rng.normal(size=32), weather + 0.4 * rng.normal(size=32), rng.normal(size=32)]
-    return make_store(np.array(vectors, dtype=np.float32), tokens, sids, sentences, dtype="float32"), weather
+        vectors += [rng.normal(size=32), weather + contexts[s % 3] + 0.4 * rng.normal(size=32), rng.normal(size=32)]
+    store = make_store(np.array(vectors, dtype=np.float32), tokens, sids, sentences, dtype="float32")
+    return store, weather + contexts[0]
 
 
 def test_usage_in_the_corpus_carries_no_warning_and_a_foreign_one_does(sense_store):
@@ -116,6 +119,7 @@ def test_usage_in_the_corpus_carries_no_warning_and_a_foreign_one_does(sense_sto
         "seed": 0,
         "of": "occurrences of 'cold'",
         "population": 30,
+        "measure": "contextual part",
     }
     foreign = check_usage(store, "cold", rng.normal(size=32))  # an unrelated direction: another sense
     assert foreign.warning is not None and foreign.support < foreign.threshold
@@ -123,7 +127,10 @@ def test_usage_in_the_corpus_carries_no_warning_and_a_foreign_one_does(sense_sto
     assert f"row {foreign.nearest_row}" in foreign.warning and "[cold]" in foreign.warning
     cold = store.occurrences("cold")
     assert foreign.nearest_row in cold.tolist()
-    sims = unit_rows(store.get_vectors(cold)) @ unit_rows(foreign_vec := rng.normal(size=(1, 32)))[0]
+    units = unit_rows(store.get_vectors(cold))
+    parts = unit_rows(units - units.mean(axis=0))  # nearest by contextual part, not by raw cosine
+    foreign_vec = rng.normal(size=(1, 32))
+    sims = parts @ unit_rows(unit_rows(foreign_vec) - units.mean(axis=0))[0]
     assert check_usage(store, "cold", foreign_vec[0]).nearest_row == int(cold[np.argmax(sims)])
     absent = check_usage(store, "snow", weather)
     assert absent.support is None and "does not occur in the corpus" in str(absent.warning)
@@ -142,14 +149,21 @@ def test_similar_reports_the_warning_for_new_sentence_queries_only(sense_store):
     assert stored["warning"] is None and stored["usage"] is None
 
 
-def test_usage_reference_is_the_leave_one_out_best_cosine(sense_store):
-    from ctxvec.neighbours._usage import usage_reference
+def test_usage_reference_is_the_leave_one_out_support_of_contextual_parts(sense_store):
+    from ctxvec.neighbours._usage import NEIGHBOURS, usage_reference
 
     store, _ = sense_store
-    rows, units, best = usage_reference(store, "cold", sample=12, seed=1)
-    _, _, chunked = usage_reference(store, "cold", sample=12, seed=1, chunk=7)
-    np.testing.assert_allclose(chunked, best, rtol=1e-6)
-    g = units.astype(np.float64) @ units.T.astype(np.float64)
-    np.fill_diagonal(g, -np.inf)
+    rows, parts, mean, support = usage_reference(store, "cold", sample=12, seed=1)
+    _, _, _, chunked = usage_reference(store, "cold", sample=12, seed=1, chunk=7)
+    np.testing.assert_allclose(chunked, support, rtol=1e-5)
+    units = store.get_vectors(rows).astype(np.float64)
+    units /= np.linalg.norm(units, axis=1, keepdims=True)
+    np.testing.assert_allclose(mean, units.mean(axis=0), atol=1e-5)  # the word's mean unit vector
+    r = units - units.mean(axis=0)
+    r /= np.linalg.norm(r, axis=1, keepdims=True)  # contextual parts, unit length
+    np.testing.assert_allclose(parts, r, atol=1e-5)
+    g = r @ r.T
+    np.fill_diagonal(g, -np.inf)  # never itself
     picked = np.sort(np.random.default_rng(1).choice(np.arange(len(rows)), size=12, replace=False))
-    np.testing.assert_allclose(best, g[picked].max(axis=1), atol=1e-5)
+    expected = np.sort(g[picked], axis=1)[:, -NEIGHBOURS:].mean(axis=1)
+    np.testing.assert_allclose(support, expected, atol=1e-5)

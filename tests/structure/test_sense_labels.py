@@ -57,7 +57,16 @@ def test_labels_pick_the_nearest_synset_and_say_when_none_is_good():
     assert first.synset == ss[2].name and first.match and first.runner_up == ss[0].name
     assert first.score == pytest.approx(0.9 / np.linalg.norm(centroids[0]), abs=1e-6)
     assert second.synset == ss[0].name and not second.match  # cosine 0.2: "no good match"
-    assert set(first.to_dict()) == {"synset", "gloss", "score", "runner_up", "runner_up_score", "match"}
+    assert set(first.to_dict()) == {
+        "synset",
+        "gloss",
+        "score",
+        "runner_up",
+        "runner_up_score",
+        "match",
+        "evidence",
+        "decided_by",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +131,39 @@ def test_cli_min_share_and_small_senses(tiny_bank_store, capsys):
     assert main(["senses", path, "bank", "--k", "2"]) == 0
     text = capsys.readouterr().out
     assert "WordNet: bank." in text
-    assert main(["senses", path, "bank", "--min-share", "2"]) == 2
+    with pytest.raises(SystemExit) as exited:  # a bound of the option: the parser refuses it
+        main(["senses", path, "bank", "--min-share", "2"])
+    assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("ctxvec: error:") and "2.0 is out of range" in err
+    assert err.startswith("ctxvec: error:") and "--min-share" in err and "<= 0.5, got '2'" in err
+
+
+def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_store, capsys):
+    import json
+
+    from ctxvec.decomposition import decompose
+    from ctxvec.neighbours import check_usage, similar
+    from ctxvec.queries import select_queries
+
+    path = str(tiny_bank_store.path)
+    sentence = "a bank of snow and money"
+    assert main(["senses", path, "bank", "--in", sentence, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    q = data["query"]
+    assert q["sentence"] == sentence and q["token"] == "bank" and 0 <= q["nearest_sense"] < data["k"]
+    usage = check_usage(
+        tiny_bank_store, "bank", select_queries(tiny_bank_store, "bank", in_sentence=sentence).vectors[0]
+    )
+    assert q["warning"] == usage.warning and q["represented"] == (usage.warning is None)
+    assert (q["sense"] is None) == (usage.warning is not None)
+    assert q["wordnet"]["synset"].startswith("bank.")
+    assert main(["senses", path, "bank", "--in", sentence]) == 0
+    text = capsys.readouterr().out
+    assert sentence in text and ("this usage belongs to sense" in text or "none of the corpus's senses" in text)
+    assert "this occurrence in WordNet: " in text
+    # similar --in and decompose --in say the same warning (or none)
+    assert similar(tiny_bank_store, "bank", in_sentence=sentence, k=2).warning(0) == usage.warning
+    note = decompose(tiny_bank_store, "bank", in_sentence=sentence, max_terms=2).notes[0]
+    assert (usage.warning is None and not note.startswith("warning:")) or note.startswith(f"warning: {usage.warning}")
+    assert main(["senses", path, "bank", "--in", "no such word here"]) == 2
+    assert "'bank' is not a word of" in capsys.readouterr().err

@@ -59,14 +59,25 @@ def test_limits_refuse_nonsense() -> None:
 
 
 class SleepRunner:
-    """Commands that sleep ``?s=SECONDS`` on their worker thread."""
+    """Commands (``/api/slow``, ``/api/long``) that sleep ``?s=SECONDS`` on their worker thread."""
 
-    def describe(self) -> dict[str, object]:
-        return {"commands": {}}
+    def __init__(self) -> None:
+        from pydantic import BaseModel
 
-    def run(self, command: str, params: list[tuple[str, str]]) -> dict[str, object]:
-        time.sleep(float(dict(params).get("s", "0")))
-        return {"command": command}
+        from ctxvec.web import WebCommand
+
+        class Sleep(BaseModel):
+            s: float = 0.0
+
+        self.commands = [WebCommand(name, "sleeps", Sleep, self.sleeper(name)) for name in ("slow", "long")]
+
+    @staticmethod
+    def sleeper(name: str) -> Any:
+        def run(query: Any) -> dict[str, object]:
+            time.sleep(query.s)
+            return {"command": name}
+
+        return run
 
 
 @pytest.fixture

@@ -60,24 +60,50 @@ def test_shift_refuses_a_store_that_is_not_served(server_url: str, tmp_path: Pat
     assert ok.status_code == 200, ok.text
 
 
-def test_commands_route_lists_each_commands_parameters(server_url: str) -> None:
-    r = get(server_url, "/api/commands")
+def openapi_parameters(url: str, command: str) -> dict[str, Any]:
+    r = get(url, "/openapi.json")
     assert r.status_code == 200
-    commands = r.json()["commands"]
-    assert set(commands) == {
-        "analogy", "compare", "decompose", "dims", "explain", "info", "isotropy", "plot", "senses", "shift",
+    return {p["name"]: p for p in r.json()["paths"][f"/api/{command}"]["get"]["parameters"]}
+
+
+def test_openapi_lists_each_commands_parameters(server_url: str) -> None:
+    r = get(server_url, "/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    served = {p.removeprefix("/api/") for p in paths if p.startswith("/api/") and p != "/api/stores"}
+    assert served == {
+        "analogy",
+        "cluster",
+        "compare",
+        "decompose",
+        "dims",
+        "explain",
+        "info",
+        "isotropy",
+        "plot",
+        "senses",
+        "shift",
         "similar",
-    }  # fmt: skip
-    similar = {p["name"]: p for p in commands["similar"]["parameters"]}
+    }
+    similar = openapi_parameters(server_url, "similar")
     assert {"store", "word", "in", "k", "limit", "distinct_sentences", "words_only", "exclude_word"} <= set(similar)
-    assert similar["k"] == {**similar["k"], "type": "int", "default": 10, "cli": "-k", "positional": False}
-    assert similar["in"]["cli"] == "--in" and similar["word"]["positional"]
-    assert similar["distinct_sentences"]["type"] == "bool"
-    assert similar["limit"]["default"] == 20  # the API's bound; the CLI's default is every occurrence
-    assert all(p["help"] is not None for p in similar.values())
-    decompose = {p["name"] for p in commands["decompose"]["parameters"]}
+    k = similar["k"]["schema"]
+    assert (k["type"], k["default"], k["minimum"], k["maximum"], k["x-cli"]) == ("integer", 10, 1, 200, "-k")
+    assert similar["in"]["schema"]["x-cli"] == "--in" and similar["word"]["schema"]["x-positional"]
+    assert similar["distinct_sentences"]["schema"] == {
+        **similar["distinct_sentences"]["schema"],
+        "type": "boolean",
+        "default": False,
+    }
+    assert similar["limit"]["schema"]["default"] == 20  # the API's bound; the CLI's default is every occurrence
+    assert all(p["description"] for p in similar.values())
+    decompose = openapi_parameters(server_url, "decompose")
     assert "max_terms" in decompose and "device" not in decompose
-    assert "output" not in {p["name"] for p in commands["plot"]["parameters"]}
+    assert decompose["no_normalize"]["schema"]["type"] == "boolean"
+    assert decompose["no_normalize"]["schema"]["default"] is False
+    assert "output" not in openapi_parameters(server_url, "plot")
+    assert get(server_url, "/api/commands").status_code == 404  # replaced by /openapi.json
+    assert get(server_url, "/docs").status_code == 404  # no CDN docs page
 
 
 # (API path, query parameters, the same command's CLI argv after the command name: {a}, {b} are the stores)
@@ -148,6 +174,17 @@ def test_senses_tell_the_sense_of_a_row(server_url: str, web_stores: dict[str, P
     assert body == cli_json(["senses", str(web_stores["a"]), "cold", "--row", str(row)])
     r = get(server_url, "/api/senses", {"word": "cold", "row": str(bank)})
     assert r.status_code == 400 and "row" in r.json()["error"] and "'bank'" in r.json()["error"]
+
+
+def test_senses_tell_the_sense_of_a_new_usage(server_url: str, web_stores: dict[str, Path]) -> None:
+    r = get(server_url, "/api/senses", {"word": "bank", "in": "the bank gave him money"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    q = body["query"]
+    assert q["token"] == "bank" and q["sentence"] == "the bank gave him money"
+    assert 0 <= q["nearest_sense"] < body["k"]
+    assert (q["sense"] is None) == (not q["represented"]) == (q["warning"] is not None)
+    assert body == cli_json(["senses", str(web_stores["a"]), "bank", "--in", "the bank gave him money"])
 
 
 def test_plot_places_a_new_sentence_in_the_cached_map(
@@ -262,7 +299,7 @@ def test_a_parameter_given_twice(server_url: str) -> None:
 @pytest.mark.parametrize("value", ["x", "-1", "", "99999999999", "1e309", "cold", "<b>", "0"])
 @pytest.mark.parametrize("command", ["similar", "decompose", "analogy", "senses", "dims", "plot", "compare", "info"])
 def test_no_parameter_value_answers_500(command: str, value: str, server_url: str) -> None:
-    spec = get(server_url, "/api/commands").json()["commands"][command]["parameters"]
+    spec = openapi_parameters(server_url, command).values()
     base = {"similar": {"word": "cold"}, "decompose": {"word": "cold"}, "senses": {"word": "cold"},
             "analogy": {"words": "king,man,woman"}, "plot": {"words": "cold"}, "compare": {"store2": "b", "no_eval": "1"}}  # fmt: skip
     for p in spec:
@@ -330,17 +367,44 @@ def test_similar_over_an_index_carries_its_recall(transformed_url: str, transfor
 
 def test_exact_requests_reuse_the_kept_flat_index(transformed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ctxvec.neighbours._similar as similar_module
-    from ctxvec.cli._api import CliRunner
+    from ctxvec.cli import command_modules
     from ctxvec.store import Store
-    from ctxvec.web import LockedCache, ServedStore
+    from ctxvec.web import CommandApi, LockedCache, ServedStore, ServedStores
 
     store = Store.open(transformed_store)
-    runner = CliRunner([(ServedStore("c", str(store.path), {}), store)], LockedCache())
-    assert set(runner._backends) == {(str(store.path), "hnsw")}  # the preferred index, read at start
+    served = ServedStores([(ServedStore("c", str(store.path), {}), store)], LockedCache())
+    assert {kind for _, kind in served._backends} == {"hnsw"}  # the preferred index, read at start
+    api = CommandApi(list(command_modules().values()), served)
+    similar = next(c for c in api.commands if c.name == "similar")
     read: list[str] = []
     load = similar_module.load_index
     monkeypatch.setattr(similar_module, "load_index", lambda s, kind: read.append(kind) or load(s, kind))
-    params = [("word", "cold"), ("k", "3"), ("limit", "1"), ("exact", "1")]
-    first = runner.run("similar", params)
-    assert first["method"].startswith("flat index") and runner.run("similar", params) == first
-    assert read == [] and set(runner._backends) == {(str(store.path), "hnsw"), (str(store.path), "flat")}
+    query = similar.model.model_validate({"word": "cold", "k": "3", "limit": "1", "exact": "1"})
+    first = similar.run(query)
+    assert first["method"].startswith("flat index") and similar.run(query) == first
+    assert read == [] and {kind for _, kind in served._backends} == {"hnsw", "flat"}
+
+
+def test_switches_that_are_on_by_default_turn_off_over_http(server_url: str, web_stores: dict[str, Path]) -> None:
+    """The issue's two URLs: ``no_normalize=1`` and ``no_wordnet=1`` are booleans, the CLI's ``--no-...``."""
+    a = str(web_stores["a"])
+    r = get(server_url, "/api/decompose", {"word": "bank", "no_normalize": "1"})
+    assert r.status_code == 200, r.text
+    assert r.json()["normalized"] is False
+    assert drop_timings(r.json()) == drop_timings(cli_json(["decompose", a, "bank", "--no-normalize", "--limit", "20"]))
+    assert get(server_url, "/api/decompose", {"word": "bank"}).json()["normalized"] is True
+    r = get(server_url, "/api/senses", {"word": "bank", "no_wordnet": "1"})
+    assert r.status_code == 200, r.text
+    assert all(s["wordnet"] is None for s in r.json()["senses"])
+    assert r.json() == cli_json(["senses", a, "bank", "--no-wordnet"])
+    r = get(server_url, "/api/senses", {"word": "bank", "no_wordnet": "perhaps"})
+    assert r.status_code == 400 and "no_wordnet" in r.json()["error"] and "perhaps" in r.json()["error"]
+
+
+def test_a_library_parameter_error_names_the_web_parameter(server_url: str) -> None:
+    """A library `ParameterError` names its Python parameter; the web renders it as the URL's name
+    (``in_sentence`` -> ``in``), as the CLI renders it as the flag (``--in``)."""
+    r = get(server_url, "/api/similar", {"word": "bank", "in": "i caught a cold"})
+    assert r.status_code == 400
+    message = r.json()["error"]
+    assert "in_sentence" not in message and "--in" not in message

@@ -158,6 +158,7 @@ def test_controls_update_the_url(web: Watched) -> None:
     [
         ("/similar?word=cold&k=5", ".group table.hits tbody tr"),
         ("/similar?in=the+river+bank+was+cold&word=bank&k=4", ".group table.hits tbody tr"),
+        ("/similar?in=the+river+bank+was+cold&word=bank&k=4", ".sense-panel .query-sense .sense-name"),
         ("/occurrence?row=3&max_terms=3", ".decomposition .bar-row"),
         ("/decompose?word=bank&in=the+bank+gave+him+money&max_terms=4", ".decomposition .bar-row"),
         ("/word?word=cold&analogy=king+-+man+%2B+woman", ".sense"),
@@ -346,6 +347,34 @@ def test_senses_show_their_wordnet_synset_and_gloss(web: Watched) -> None:
     glosses = {s.name: s.gloss for s in word_synsets("bank")}
     assert name in glosses  # bank.n.01 ... bank.v.08
     assert line.locator(".gloss").inner_text() == glosses[name]
+
+
+def test_the_option_form_comes_from_the_schema(web: Watched) -> None:
+    """Every option the API takes for `similar` has a control (typed and bounded by /openapi.json);
+    one under "more options" reaches the API and the copied CLI command."""
+    page = web.page
+    web.open("/similar?word=cold&k=3")
+    params = page.evaluate(
+        "fetch('/openapi.json').then(r => r.json()).then(d => d.paths['/api/similar'].get.parameters)"
+    )
+    skip = {"store", "word", "in", "row", "sentence"}
+    for p in params:
+        if p["name"] not in skip:
+            assert page.locator(f".options [name={p['name']}]").count() == 1, p["name"]
+    k = page.locator(".options input[name=k]")
+    assert (k.get_attribute("min"), k.get_attribute("max")) == ("1", "200")
+    page.locator("details.more-options summary").click()
+    page.fill(".options input[name=limit]", "2")
+    page.press(".options input[name=limit]", "Enter")
+    web.settle()
+    assert web.query()["limit"] == ["2"]
+    sync_api.expect(page.locator(".group")).to_have_count(2)
+    assert "--limit 2" in page.locator(".cli code").first.inner_text()
+    page.locator("details.more-options summary").click()
+    page.select_option(".options select[name=index]", "flat")
+    web.settle()
+    assert web.query()["index"] == ["flat"]
+    assert "index" in page.locator(".error").first.inner_text()  # the store has no flat index: the API says so
 
 
 def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:

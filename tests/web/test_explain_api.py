@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_api import cli_json, get
+from test_api import cli_json, get, openapi_parameters
 
 from ctxvec.store import Store
 
@@ -66,7 +66,6 @@ def test_bad_input_is_a_400_naming_the_value(params: list[tuple[str, str]], word
 
 @pytest.mark.parametrize("value", ["x", "-1", "", "99999999999", "1e309", "<b>", "0"])
 def test_no_parameter_value_answers_500(value: str, server_url: str) -> None:
-    spec = get(server_url, "/api/commands").json()["commands"]["explain"]["parameters"]
-    for p in spec:
+    for p in openapi_parameters(server_url, "explain").values():
         r = get(server_url, "/api/explain", {"row": "0,1", p["name"]: value})
         assert r.status_code < 500, (p["name"], value, r.text)

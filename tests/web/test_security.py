@@ -3,6 +3,7 @@ CORS, no docs pages, concurrent new sentences sharing one encoder (admission: te
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -69,9 +70,16 @@ def test_no_cors_even_when_asked(server_url: str) -> None:
     assert not [h for h in r.headers if h.lower().startswith("access-control-")]
 
 
-@pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"])
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/docs/oauth2-redirect"])
 def test_no_docs_pages(path: str, server_url: str) -> None:
     assert get(server_url, path).status_code == 404
+
+
+def test_the_openapi_schema_is_served_offline_under_the_csp(server_url: str) -> None:
+    r = get(server_url, "/openapi.json")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "http" not in json.dumps(r.json()["info"])  # nothing loads from elsewhere
 
 
 def test_allowed_hosts() -> None:

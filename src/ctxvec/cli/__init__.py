@@ -2,18 +2,22 @@
 
 Each module in this package (not starting with ``_``) is one subcommand and defines:
 
-- ``register(subparsers)``: adds its parser (``set_defaults(command=<module>)`` is done here);
+- ``COMMAND``: its `ctxvec.cli._params.Command`, the declaration of every option (docs/parameters.md),
+  from which its argparse parser and its web API route are derived;
 - ``compute(args) -> Result``: converts the parsed options into one library call and returns its
-  result (a `ctxvec.results.Result`);
+  result (a `ctxvec.results.Result`); a STORE argument (``store=True``) is parsed into an open `Store`;
 - ``render(result, args)``: prints the result for people (rich tables).
+
+(A module may still define ``register(subparsers)`` and add an argparse parser itself; its numbers
+are then range-checked by `._types.checked_numbers`.)
 
 `main` prints ``result.to_dict()`` for ``--json`` and ``render`` otherwise, so ``--json`` is exactly
 the library result's own JSON. Modules here import only argparse/rich-level code at load time: heavy
 libraries load inside ``compute``, so ``ctxvec --help`` starts in a blink. Commands are discovered
 automatically; adding a command means adding one module.
 
-Every numeric option is range-checked by its converter from `._types` (``type=int`` / ``type=float``
-in a command module is swapped for it here). A parser error is one line, ``ctxvec: error: ...``,
+Only the chosen command's options are added to the parser (``ctxvec --help`` builds none of them,
+so a default read from a heavy library module costs nothing there). A parser error is one line, ``ctxvec: error: ...``,
 exit 2 (no usage block). The console script enters through `ctxvec.__main__.entry`, which catches
 Ctrl-C even while this package is still importing.
 """
@@ -30,6 +34,7 @@ from typing import NoReturn
 
 from ..errors import CtxvecError, ParameterError
 from ._output import fail, print_json
+from ._params import Command, add_to_parser, flag_of
 from ._types import checked_numbers
 
 
@@ -47,7 +52,17 @@ def _command_modules() -> list[ModuleType]:
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules() -> dict[str, ModuleType]:
+    """{command name: module} of every command."""
+    out = {}
+    for module in _command_modules():
+        spec: Command | None = getattr(module, "COMMAND", None)
+        out[spec.name if spec is not None else module.__name__.rsplit(".", 1)[1]] = module
+    return out
+
+
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser; with `only`, the options of those commands alone (the others are listed)."""
     from .. import __version__
 
     parser = Parser(
@@ -57,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ctxvec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
+        spec: Command | None = getattr(module, "COMMAND", None)
+        if spec is not None:
+            p = sub.add_parser(spec.name, help=spec.help, description=spec.description or spec.help)
+            p.set_defaults(command_module=module, command_spec=spec)
+            if only is None or spec.name in only:
+                add_to_parser(p, spec)
+            continue
         before = set(sub.choices)
         module.register(sub)
         for name in set(sub.choices) - before:
@@ -65,9 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def chosen_command(argv: Sequence[str]) -> list[str]:
+    """The command an argv names (its first word not starting with a dash), as `build_parser`'s `only`."""
+    return [a for a in argv if not a.startswith("-")][:1]
+
+
 def flag_for(parser: argparse.ArgumentParser, args: argparse.Namespace, name: str) -> str:
     """The command-line spelling of library parameter `name` for the (sub)command in `args`:
     its long option (``max_terms`` -> ``--max-terms``), or its metavar for a positional."""
+    spec: Command | None = getattr(args, "command_spec", None)
+    if spec is not None:
+        return flag_of(spec, name) or name
     chosen = parser
     while True:
         subs = [a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)]
@@ -95,8 +125,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(only=chosen_command(argv))
         args = parser.parse_args(argv)
         if not getattr(args, "command_module", None):
             parser.print_help()

@@ -1,11 +1,18 @@
-"""The query options shared by `similar`, `decompose` and `analogy`: WORD, --sentence, --row, --in,
---limit, --device. Their dests are the parameters of `ctxvec.queries.select_queries`, so the
-library's errors (``limit must be at least 1``) come out with these flags (``--limit ...``)."""
+"""The query options shared by `similar`, `decompose`, `analogy` (and new commands): WORD, --sentence,
+--row, --in, --limit, --device, declared once in `ctxvec.cli._params.query_options`. Their names are
+the parameters of `ctxvec.queries.select_queries`, so the library's errors (``limit must be at least
+1``) come out with these flags (``--limit ...``).
+
+`add_query_arguments` adds them to a parser built by hand (a command module that still defines
+``register``); a declared command lists ``query_options()`` among its options instead.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
+
+from ._params import Command, add_to_parser, query_options
 
 if TYPE_CHECKING:
     from ..queries import Queries
@@ -14,19 +21,11 @@ if TYPE_CHECKING:
 
 def add_query_arguments(parser: argparse.ArgumentParser, word_required: bool = False) -> None:
     """Add WORD, --sentence, --row, --in (at most one of the three), --limit and --device to `parser`."""
-    parser.add_argument("word", metavar="WORD", nargs=None if word_required else "?", help="the query word")
-    one = parser.add_mutually_exclusive_group()
-    one.add_argument("--sentence", type=int, default=None, metavar="ID", help="only WORD in stored sentence ID")
-    one.add_argument("--row", type=int, default=None, metavar="ID", help="one occurrence: row ID of the store")
-    one.add_argument(
-        "--in", dest="in_sentence", default=None, metavar="TEXT", help="WORD inside a new sentence, embedded on the fly"
-    )
-    parser.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N query occurrences")
-    parser.add_argument("--device", default="auto", help="device for embedding --in sentences (auto, cpu, cuda, mps)")
+    add_to_parser(parser, Command("query", "", options=query_options(word_required), json=False))
 
 
 def queries_from_args(store: Store, args: argparse.Namespace) -> Queries:
-    """`ctxvec.queries.select_queries` from the options of `add_query_arguments`."""
+    """`ctxvec.queries.select_queries` from the query options."""
     from ..queries import select_queries
 
     return select_queries(

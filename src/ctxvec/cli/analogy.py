@@ -10,7 +10,8 @@ from rich.text import Text
 
 from ..errors import CtxvecError
 from ..lexicon import EPSILON, LEVELS, METHODS
-from ._output import add_json_flag, console, highlight
+from ._output import console, highlight
+from ._params import DEVICE, STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..lexicon import AnalogyResult
@@ -27,54 +28,39 @@ def level_name(text: str) -> str:
     return level
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "analogy",
-        help="word analogies: A − B + C (king man woman -> queen), 3CosAdd or 3CosMul",
-        description="Answer A − B + C (`king man woman`: man is to king as woman is to ?) by 3CosAdd "
-        "(default) or 3CosMul (Levy & Goldberg 2014: cosines shifted to [0, 1], epsilon in the denominator). "
-        "The input words and their morphological families are excluded from the answers unless "
-        "--include-inputs, by the benchmark convention: when A and B are one family (bigger big small) the "
-        "relation is morphological and C's forms may answer (smaller); otherwise C's family is excluded too "
-        "(japan tokyo rome: not romans). --keep-family excludes only the inputs (gensim's protocol). Scores: 3CosAdd's is the "
-        "cosine to B̂ − Â + Ĉ (same ranking as the sum of cosines, in [-1, 1]); 3CosMul's is its ratio, "
-        "shown beside that cosine. At word-type level "
-        "(default) candidates are word types (mean of occurrences); with --level occurrences they are "
-        "single occurrences, and each input is WORD (its first occurrence), WORD@ROW, or WORD@a new "
-        "sentence containing it (embedded with the store's model); one answer per word (its best "
-        "occurrence) unless --all-occurrences.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument("words", metavar="WORD", nargs="*", help="A B C: computes A − B + C")
-    p.add_argument("--positive", nargs="+", default=[], metavar="WORD", help="more words added")
-    p.add_argument("--negative", nargs="+", default=[], metavar="WORD", help="more words subtracted")
-    p.add_argument("-k", type=int, default=5, help="number of answers (default 5)")
-    p.add_argument("--method", choices=METHODS, default="add", help="add = 3CosAdd (default), mul = 3CosMul")
-    p.add_argument(
-        "--level",
-        type=level_name,
-        default="types",
-        metavar="{types,occurrences}",
-        help="types (default) or occurrences (type/occurrence also accepted)",
-    )
-    p.add_argument(
-        "--include-inputs", action="store_true", help="allow the input words as answers (the blog's behaviour)"
-    )
-    p.add_argument(
-        "--keep-family",
-        dest="keep_family",
-        action="store_true",
-        help="allow the inputs' families (kings for king) as answers: only the inputs are excluded (gensim)",
-    )
-    p.add_argument(
-        "--all-occurrences",
-        action="store_true",
-        help="occurrence level: list every occurrence, not one per word (its best)",
-    )
-    p.add_argument("--min-count", type=int, default=1, metavar="N", help="type level: candidates need N occurrences")
-    p.add_argument("--epsilon", type=float, default=EPSILON, help=f"3CosMul epsilon (default {EPSILON})")
-    p.add_argument("--device", default="auto", help="device for inputs given in a new sentence")
-    add_json_flag(p)
+COMMAND = Command(
+    "analogy",
+    help="word analogies: A − B + C (king man woman -> queen), 3CosAdd or 3CosMul",
+    description="Answer A − B + C (`king man woman`: man is to king as woman is to ?) by 3CosAdd "
+    "(default) or 3CosMul (Levy & Goldberg 2014: cosines shifted to [0, 1], epsilon in the denominator). "
+    "The input words and their morphological families are excluded from the answers unless "
+    "--include-inputs, by the benchmark convention: when A and B are one family (bigger big small) the "
+    "relation is morphological and C's forms may answer (smaller); otherwise C's family is excluded too "
+    "(japan tokyo rome: not romans). --keep-family excludes only the inputs (gensim's protocol). Scores: 3CosAdd's is the "
+    "cosine to B̂ − Â + Ĉ (same ranking as the sum of cosines, in [-1, 1]); 3CosMul's is its ratio, "
+    "shown beside that cosine. At word-type level "
+    "(default) candidates are word types (mean of occurrences); with --level occurrences they are "
+    "single occurrences, and each input is WORD (its first occurrence), WORD@ROW, or WORD@a new "
+    "sentence containing it (embedded with the store's model); one answer per word (its best "
+    "occurrence) unless --all-occurrences.",
+    served=True,
+    options=options(
+        STORE,
+        Opt("words", positional=True, many=True, default=(), metavar="WORD", help="A B C: computes A − B + C"),
+        Opt("positive", many=True, default=(), metavar="WORD", help="more words added"),
+        Opt("negative", many=True, default=(), metavar="WORD", help="more words subtracted"),
+        Opt("k", int, 5, "number of answers", low=1, web_high=200),
+        Opt("method", default="add", choices=METHODS, help="add = 3CosAdd, mul = 3CosMul"),
+        Opt("level", default="types", choices=LEVELS, convert=level_name, metavar="{types,occurrences}",
+            help="types or occurrences (type/occurrence also accepted)"),
+        Opt("include_inputs", bool, help="allow the input words as answers (the blog's behaviour)"),
+        Opt("keep_family", bool, help="allow the inputs' families (kings for king) as answers: only the inputs are excluded (gensim)"),
+        Opt("all_occurrences", bool, help="occurrence level: list every occurrence, not one per word (its best)"),
+        Opt("min_count", int, 1, "type level: candidates need N occurrences", low=1, metavar="N"),
+        Opt("epsilon", float, EPSILON, "3CosMul epsilon", low=0, open_low=True),
+        DEVICE,
+    ),
+)  # fmt: skip
 
 
 def split_words(words: list[str], positive: list[str], negative: list[str]) -> tuple[list[str], list[str]]:
@@ -91,11 +77,10 @@ def split_words(words: list[str], positive: list[str], negative: list[str]) -> t
 
 def compute(args: argparse.Namespace) -> AnalogyResult:
     from ..lexicon import analogy
-    from ..store import Store
 
     positive, negative = split_words(args.words, args.positive, args.negative)
     return analogy(
-        Store.open(args.store),
+        args.store,
         positive,
         negative,
         k=args.k,

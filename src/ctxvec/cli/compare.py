@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,34 +11,32 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ._output import add_json_flag, console, highlight
+from ._output import console, highlight
+from ._params import SEED, STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..space import Comparison
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "compare",
-        help="compare two stores (e.g. before/after `ctxvec transform`): isotropy, neighbours, evaluation",
-        description="Compare STORE and STORE2: the isotropy report of each, the nearest neighbours of a few words "
-        "side by side (the same occurrence when both stores hold the same rows), and evaluation scores "
-        "(analogy accuracy, WordSim-353 and SimLex-999 Spearman by default; see `ctxvec evaluate`).",
-    )
-    p.add_argument("store", metavar="STORE", help="first store (e.g. the original)")
-    p.add_argument("store2", metavar="STORE2", help="second store (e.g. the transformed one)")
-    p.add_argument(
-        "--words", default=None, help="comma-separated query words (default: --n-words random frequent words)"
-    )
-    p.add_argument("--n-words", type=int, default=3, help="random frequent words to query when --words is not given")
-    p.add_argument("-k", type=int, default=5, help="neighbours per word (default 5)")
-    p.add_argument("--tasks", default="analogy,ws353,simlex", help="evaluation tasks (analogy, ws353, simlex, wic)")
-    p.add_argument("--no-eval", action="store_true", help="skip the evaluation scores")
-    p.add_argument("--seed", type=int, default=0, help="seed of the isotropy samples and of the word choice")
-    p.add_argument(
-        "--pairs", dest="n_pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)"
-    )
-    add_json_flag(p)
+COMMAND = Command(
+    "compare",
+    help="compare two stores (e.g. before/after `ctxvec transform`): isotropy, neighbours, evaluation",
+    description="Compare STORE and STORE2: the isotropy report of each, the nearest neighbours of a few words "
+    "side by side (the same occurrence when both stores hold the same rows), and evaluation scores "
+    "(analogy accuracy, WordSim-353 and SimLex-999 Spearman by default; see `ctxvec evaluate`).",
+    served=True,
+    options=options(
+        replace(STORE, help="first store (e.g. the original)"),
+        replace(STORE, name="store2", metavar="STORE2", help="second store (e.g. the transformed one)"),
+        Opt("words", help="comma-separated query words (default: --n-words random frequent words)"),
+        Opt("n_words", int, 3, "random frequent words to query when --words is not given", low=1, web_high=50),
+        Opt("k", int, 5, "neighbours per word", low=1, web_high=200),
+        Opt("tasks", default="analogy,ws353,simlex", help="evaluation tasks (analogy, ws353, simlex, wic)"),
+        Opt("no_eval", bool, help="skip the evaluation scores"),
+        replace(SEED, help="seed of the isotropy samples and of the word choice"),
+        Opt("n_pairs", int, 10000, "random pairs for the mean cosine", flag="--pairs", low=1, high=10**8, web_high=100_000),
+    ),
+)  # fmt: skip
 
 
 def _f(v: object) -> str:
@@ -48,13 +47,12 @@ def _f(v: object) -> str:
 
 def compute(args: argparse.Namespace) -> Comparison:
     from ..space import compare
-    from ..store import Store
 
     words = [w.strip() for w in args.words.split(",") if w.strip()] if args.words else None
     tasks = None if args.no_eval else [t.strip() for t in args.tasks.split(",") if t.strip()]
     return compare(
-        Store.open(args.store),
-        Store.open(args.store2),
+        args.store,
+        args.store2,
         words=words,
         n_words=args.n_words,
         k=args.k,

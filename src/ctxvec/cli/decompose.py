@@ -10,108 +10,63 @@ from rich.table import Table
 from rich.text import Text
 
 from ..decomposition import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
-from ._output import add_json_flag, console, highlight
-from ._queries import add_query_arguments
+from ._output import console, highlight
+from ._params import STORE, Command, Opt, options, query_options
 
 if TYPE_CHECKING:
     from ..decomposition import Decomposition
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "decompose",
-        help="write a word occurrence as a sparse non-negative combination of other words (LASSO)",
-        description="For each occurrence of WORD (or the first --limit N; or one: --sentence ID, --row ID; or "
-        "WORD inside a new sentence: --in TEXT), find a sparse non-negative combination of atoms that "
-        "reconstructs its vector (LASSO, scikit-learn's scaling: 1/(2·dim)‖y − Aᵀw‖² + alpha‖w‖₁) and print it "
-        "as an equation with coefficients normalised to sum to 1, plus the cosine between the vector and its "
-        "reconstruction and the relative residual ‖y − Aᵀw‖/‖y‖. Atoms are word-type vectors (default), every "
-        "occurrence, or learned factors (`ctxvec factors learn`). The query word is never one of its own atoms.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    add_query_arguments(p)
-    p.add_argument(
-        "--atoms",
-        choices=ATOMS,
-        default="types",
-        help="types: one mean vector per word (default); occurrences: every token of the store, each term "
-        "shown with its sentence; factors: a dictionary learned with `ctxvec factors learn`",
-    )
-    p.add_argument("--factors", default="default", metavar="NAME", help="with --atoms factors: which dictionary")
-    p.add_argument(
-        "--min-count", type=int, default=1, metavar="N", help="only words (or their occurrences) seen N+ times"
-    )
-    sparsity = p.add_mutually_exclusive_group()
-    sparsity.add_argument(
-        "--alpha",
-        type=float,
-        default=None,
-        help=f"regularisation as a fraction of alpha_max, the smallest alpha that zeroes every coefficient, so "
-        f"any value in (0, 1) leaves terms; smaller = more terms (default {DEFAULT_ALPHA})",
-    )
-    sparsity.add_argument(
-        "--alpha-abs",
-        type=float,
-        default=None,
-        metavar="ALPHA",
-        help="absolute alpha in scikit-learn's scale (the blog used 0.9, which zeroes everything; the output says so)",
-    )
-    sparsity.add_argument(
-        "--max-terms",
-        type=int,
-        default=None,
-        metavar="K",
-        help="at most K terms: the best point with at most K terms on the LASSO path as alpha falls (the knot "
-        "before the (K+1)-th atom enters), with the path's own coefficients there",
-    )
-    p.add_argument("--signed", action="store_true", help="allow negative coefficients")
-    p.add_argument(
-        "--normalize",
-        action=argparse.BooleanOptionalAction,
-        default=DEFAULT_NORMALIZE,
-        help="scale the occurrence and the atoms to unit length first, so the L1 penalty does not favour long "
-        f"vectors (default: {'on' if DEFAULT_NORMALIZE else 'off'}; see README)",
-    )
-    p.add_argument(
-        "--solver",
-        choices=SOLVERS,
-        default="fista",
-        help="fista: batched working-set FISTA in torch (default); lasso: scikit-learn coordinate descent, "
-        "one occurrence at a time (the blog's); omp: orthogonal matching pursuit (K = --max-terms, default 10)",
-    )
-    p.add_argument(
-        "--keep-family",
-        dest="keep_family",
-        action="store_true",
-        help="allow the query word's morphological family (banks, banker for bank; musical, musically for "
-        "music) as atoms; by default it is left out, and the output says what was",
-    )
-    p.add_argument(
-        "--own-sentence",
-        action="store_true",
-        help="with --atoms occurrences: allow the tokens of the query's own sentence as atoms (left out by "
-        "default: they are its context, not its meaning)",
-    )
-    p.add_argument(
-        "--contextual",
-        action=argparse.BooleanOptionalAction,
-        default=DEFAULT_CONTEXTUAL,
-        help="decompose the occurrence's contextual part: its vector minus its word type's mean, so the terms "
-        f"say what this context adds (default: {'on' if DEFAULT_CONTEXTUAL else 'off'}; see README)",
-    )
-    p.add_argument("--exclude", nargs="+", default=[], metavar="WORD", help="words that may not be atoms")
-    p.add_argument("--punctuation", action="store_true", help="allow punctuation tokens as atoms (excluded by default)")
-    p.add_argument("--top", type=int, default=10, metavar="N", help="terms shown per occurrence (default 10)")
-    p.add_argument("--tol", type=float, default=None, help="solver tolerance (fista: relative duality gap, 1e-6)")
-    add_json_flag(p)
+COMMAND = Command(
+    "decompose",
+    help="write a word occurrence as a sparse non-negative combination of other words (LASSO)",
+    description="For each occurrence of WORD (or the first --limit N; or one: --sentence ID, --row ID; or "
+    "WORD inside a new sentence: --in TEXT), find a sparse non-negative combination of atoms that "
+    "reconstructs its vector (LASSO, scikit-learn's scaling: 1/(2·dim)‖y − Aᵀw‖² + alpha‖w‖₁) and print it "
+    "as an equation with coefficients normalised to sum to 1, plus the cosine between the vector and its "
+    "reconstruction and the relative residual ‖y − Aᵀw‖/‖y‖. Atoms are word-type vectors (default), every "
+    "occurrence, or learned factors (`ctxvec factors learn`). The query word is never one of its own atoms.",
+    served=True,
+    options=options(
+        STORE,
+        query_options(),
+        Opt("atoms", default="types", choices=ATOMS, help="types: one mean vector per word; occurrences: every "
+            "token of the store, each term shown with its sentence; factors: a dictionary learned with `ctxvec factors learn`"),
+        Opt("factors", default="default", metavar="NAME", help="with --atoms factors: which dictionary"),
+        Opt("min_count", int, 1, "only words (or their occurrences) seen N+ times", low=1, metavar="N"),
+        Opt("alpha", float, group="sparsity", low=0, open_low=True, help="regularisation as a fraction of alpha_max, "
+            "the smallest alpha that zeroes every coefficient, so any value in (0, 1) leaves terms; smaller = more "
+            f"terms (default {DEFAULT_ALPHA})"),
+        Opt("alpha_abs", float, group="sparsity", low=0, open_low=True, metavar="ALPHA", help="absolute alpha in "
+            "scikit-learn's scale (the blog used 0.9, which zeroes everything; the output says so)"),
+        Opt("max_terms", int, group="sparsity", low=1, web_high=100, metavar="K", help="at most K terms: the best "
+            "point with at most K terms on the LASSO path as alpha falls (the knot before the (K+1)-th atom "
+            "enters), with the path's own coefficients there"),
+        Opt("signed", bool, help="allow negative coefficients"),
+        Opt("normalize", bool, DEFAULT_NORMALIZE, "scale the occurrence and the atoms to unit length first, so the "
+            "L1 penalty does not favour long vectors (see README)"),
+        Opt("solver", default="fista", choices=SOLVERS, help="fista: batched working-set FISTA in torch; lasso: "
+            "scikit-learn coordinate descent, one occurrence at a time (the blog's); omp: orthogonal matching "
+            "pursuit (K = --max-terms, default 10)"),
+        Opt("keep_family", bool, help="allow the query word's morphological family (banks, banker for bank; musical, "
+            "musically for music) as atoms; by default it is left out, and the output says what was"),
+        Opt("own_sentence", bool, help="with --atoms occurrences: allow the tokens of the query's own sentence as "
+            "atoms (left out by default: they are its context, not its meaning)"),
+        Opt("contextual", bool, DEFAULT_CONTEXTUAL, "decompose the occurrence's contextual part: its vector minus "
+            "its word type's mean, so the terms say what this context adds (see README)"),
+        Opt("exclude", many=True, default=(), metavar="WORD", help="words that may not be atoms"),
+        Opt("punctuation", bool, help="allow punctuation tokens as atoms (excluded by default)"),
+        Opt("top", int, 10, "terms shown per occurrence", low=1, web_high=200, metavar="N"),
+        Opt("tol", float, low=0, open_low=True, help="solver tolerance (fista: relative duality gap, 1e-6)"),
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace) -> Decomposition:
     from ..decomposition import decompose
-    from ..store import Store
 
     result = decompose(
-        Store.open(args.store),
+        args.store,
         args.word,
         sentence=args.sentence,
         row=args.row,
@@ -126,9 +81,9 @@ def compute(args: argparse.Namespace) -> Decomposition:
         signed=args.signed,
         solver=args.solver,
         keep_family=args.keep_family,
-        exclude=args.exclude,
         own_sentence=args.own_sentence,
         contextual=args.contextual,
+        exclude=args.exclude,
         punctuation=args.punctuation,
         tol=args.tol,
         device=args.device,
@@ -143,7 +98,6 @@ def compute(args: argparse.Namespace) -> Decomposition:
 
 def render(result: Decomposition, args: argparse.Namespace) -> None:
     unit = ", unit-normalised" if result.normalized else ""
-    unit += ", contextual part" if result.contextual else ""
     console.print(Text(f"{result.solver}, {result.n_atoms:,} atoms ({result.atoms}{unit})", style="dim"))
     for i, occ in enumerate(result.occurrences):
         console.print()
@@ -165,8 +119,6 @@ def render(result: Decomposition, args: argparse.Namespace) -> None:
         )
         if result.notes[i]:
             console.print(Text(result.notes[i], style="yellow"))
-        if result.left_out(i):
-            console.print(Text(result.left_out(i), style="dim"))
         if result.atoms == "occurrences" and result.terms[i]:
             table = Table(show_edge=False, pad_edge=False)
             table.add_column("coef", justify="right")

@@ -3,66 +3,52 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ._output import add_json_flag, console
+from ._output import console
+from ._params import HEIGHT, OUTPUT, SEED, STORE, WIDTH, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..structure import DimsReport
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "dims",
-        help="the dimensions: mean, variance, rogue dimensions, contribution to the mean cosine, heat map",
-        description="Per-dimension mean and variance of the store's vectors (one streaming pass), the 'rogue' "
-        "dimensions (magnitude outliers: robust z-score of log mean square above 5; or a dimension carrying 10% "
-        "or more of a mean cosine of at least 0.01), and how much each dimension contributes to the "
-        "mean cosine similarity of all pairs (the contributions add up to it). -o FILE writes a figure: the heat "
-        "map of --words' vectors when given, else the per-dimension panels; --stats-plot FILE writes the panels too.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument("--words", nargs="+", default=None, metavar="WORD", help="words whose vectors go in the heat map")
-    p.add_argument(
-        "--level", default="types", choices=["types", "occurrences"], help="heat map rows: word types or occurrences"
-    )
-    p.add_argument(
-        "--per-word", type=int, default=3, metavar="N", help="occurrences per word in the heat map (default 3)"
-    )
-    p.add_argument(
-        "--top-dims",
-        type=int,
-        default=48,
-        metavar="N",
-        help="heat map: only the N most informative dimensions, the largest spread across the rows (rogue ones "
-        "kept; default 48; give the store's dimension to see all)",
-    )
-    p.add_argument(
-        "--order",
-        default="cluster",
-        choices=["cluster", "spread", "index"],
-        help="heat map columns: clustered by correlation (default), by decreasing spread, or by dimension number",
-    )
-    p.add_argument("-o", "--output", default=None, metavar="FILE", help="figure (.png, .svg, .pdf)")
-    p.add_argument("--stats-plot", default=None, metavar="FILE", help="per-dimension panels (.png, .svg, .pdf)")
-    p.add_argument(
-        "--top", type=int, default=10, metavar="N", help="list the N dimensions contributing most (default 10)"
-    )
-    p.add_argument("--sample", type=int, default=None, metavar="N", help="use N random rows instead of all")
-    p.add_argument("--width", type=int, default=1200, help="image width in pixels (default 1200)")
-    p.add_argument("--height", type=int, default=None, help="image height in pixels (default depends on the figure)")
-    p.add_argument("--seed", type=int, default=0, help="seed of --sample and occurrence picks (default 0)")
-    add_json_flag(p)
+COMMAND = Command(
+    "dims",
+    help="the dimensions: mean, variance, rogue dimensions, contribution to the mean cosine, heat map",
+    description="Per-dimension mean and variance of the store's vectors (one streaming pass), the 'rogue' "
+    "dimensions (magnitude outliers: robust z-score of log mean square above 5; or a dimension carrying 10% "
+    "or more of a mean cosine of at least 0.01), and how much each dimension contributes to the "
+    "mean cosine similarity of all pairs (the contributions add up to it). -o FILE writes a figure: the heat "
+    "map of --words' vectors when given, else the per-dimension panels; --stats-plot FILE writes the panels too.",
+    served=True,
+    options=options(
+        STORE,
+        Opt("words", many=True, metavar="WORD", help="words whose vectors go in the heat map"),
+        Opt("level", default="types", choices=("types", "occurrences"), help="heat map rows: word types or occurrences"),
+        Opt("per_word", int, 3, "occurrences per word in the heat map", low=1, web_high=50, metavar="N"),
+        Opt("top_dims", int, 48, "heat map: only the N most informative dimensions, the largest spread across the "
+            "rows (rogue ones kept; give the store's dimension to see all)", low=1, web_high=100, metavar="N"),
+        Opt("order", default="cluster", choices=("cluster", "spread", "index"), help="heat map columns: clustered "
+            "by correlation, by decreasing spread, or by dimension number"),
+        replace(OUTPUT, help="figure (.png, .svg, .pdf)"),
+        Opt("stats_plot", metavar="FILE", local_only=True, help="per-dimension panels (.png, .svg, .pdf)"),
+        Opt("top", int, 10, "list the N dimensions contributing most", low=1, web_high=200, metavar="N"),
+        Opt("sample", int, low=1, web_high=100_000, metavar="N", help="use N random rows instead of all"),
+        replace(WIDTH, default=1200),
+        replace(HEIGHT, default=None, help="image height in pixels (default depends on the figure)"),
+        replace(SEED, help="seed of --sample and occurrence picks"),
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace) -> DimsReport:
-    from ..store import Store
     from ..structure import dims_report
 
     return dims_report(
-        Store.open(args.store),
+        args.store,
         top=args.top,
         sample=args.sample,
         seed=args.seed,

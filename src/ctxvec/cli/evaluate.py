@@ -3,73 +3,57 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from ..lexicon import DEFAULT_PAIRS, METHODS, TASKS
-from ._output import add_json_flag, console
+from ._output import console
+from ._params import DEVICE, STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..lexicon import Evaluation
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "evaluate",
-        help="benchmarks: Google analogies, WordSim-353, SimLex-999, word-in-context (offline)",
-        description="Evaluate a store's word-type vectors on the Google analogy set (accuracy per section "
-        "and in total, questions with unknown words skipped), WordSim-353 and SimLex-999 (Spearman, pairs "
-        "with unknown words skipped), matching words as gensim does (case-insensitively, the 300000 most "
-        "frequent), and on a word-in-context set built from WordNet 3.0 example sentences (the store's model "
-        "embeds both sentences; AUC and accuracy of a cosine threshold chosen on a held-out split).",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument(
-        "--task",
-        dest="tasks",
-        nargs="+",
-        default=None,
-        metavar="TASK",
-        help=f"tasks to run: {', '.join(TASKS)} (default all)",
-    )
-    p.add_argument("--method", choices=METHODS, default="add", help="analogy method: add = 3CosAdd (default), mul")
-    p.add_argument("--min-count", type=int, default=1, metavar="N", help="word types need N occurrences (default 1)")
-    p.add_argument(
-        "--no-decontextualized",
-        action="store_true",
-        help="ignore the store's decontextualized vectors (added by `ctxvec types --decontextualized`)",
-    )
-    p.add_argument(
-        "--wic-pairs",
-        type=int,
-        default=DEFAULT_PAIRS,
-        metavar="N",
-        help=f"word-in-context pairs (default {DEFAULT_PAIRS})",
-    )
-    p.add_argument("--sections", action="store_true", help="also print the analogy accuracy of every section")
-    p.add_argument("--device", default="auto", help="device for the word-in-context embedding")
-    add_json_flag(p)
+COMMAND = Command(
+    "evaluate",
+    help="benchmarks: Google analogies, WordSim-353, SimLex-999, word-in-context (offline)",
+    description="Evaluate a store's word-type vectors on the Google analogy set (accuracy per section "
+    "and in total, questions with unknown words skipped), WordSim-353 and SimLex-999 (Spearman, pairs "
+    "with unknown words skipped), matching words as gensim does (case-insensitively, the 300000 most "
+    "frequent), and on a word-in-context set built from WordNet 3.0 example sentences (the store's model "
+    "embeds both sentences; AUC and accuracy of a cosine threshold chosen on a held-out split).",
+    options=options(
+        STORE,
+        Opt("tasks", flag="--task", many=True, metavar="TASK", help=f"tasks to run: {', '.join(TASKS)} (default all)"),
+        Opt("method", default="add", choices=METHODS, help="analogy method: add = 3CosAdd, mul"),
+        Opt("min_count", int, 1, "word types need N occurrences", low=1, metavar="N"),
+        Opt("decontextualized", bool, True, "use the store's decontextualized vectors (added by "
+            "`ctxvec types --decontextualized`)"),
+        Opt("wic_pairs", int, DEFAULT_PAIRS, "word-in-context pairs", low=4, metavar="N"),
+        Opt("sections", bool, help="also print the analogy accuracy of every section"),
+        replace(DEVICE, help="device for the word-in-context embedding"),
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace) -> Evaluation:
     from ..lexicon import evaluate
-    from ..store import Store
 
     return evaluate(
-        Store.open(args.store),
+        args.store,
         tasks=args.tasks,
         method=args.method,
         min_count=args.min_count,
-        decontextualized=not args.no_decontextualized,
+        decontextualized=args.decontextualized,
         wic_pairs=args.wic_pairs,
         device=args.device,
     )
 
 
 def render(res: Evaluation, args: argparse.Namespace) -> None:
-    table = Table(title=f"evaluation of {Path(args.store)}", title_justify="left")
+    table = Table(title=f"evaluation of {args.store.path}", title_justify="left")
     for col, just in (
         ("task", "left"),
         ("metric", "left"),

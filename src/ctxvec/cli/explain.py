@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from ..explain import ABLATIONS, DEFAULT_ABLATION, DEFAULT_TOP
-from ._output import add_json_flag, console, terminal_safe
+from ._output import console, terminal_safe
+from ._params import DEVICE, STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..explain import Explanation, Side
@@ -16,40 +18,34 @@ if TYPE_CHECKING:
 SHOWN = 8  # context words listed under each sentence
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "explain",
-        help="which context words make two occurrences similar (or one load on a decomposition term)",
-        description="Leave each context word out in turn, re-embed the sentence with the store's own model "
-        "and print how much the cosine drops without it: for two occurrences (--row A --row B, or WORD --in "
-        "TEXT and --row B), or for one occurrence and a decomposition term's word-type vector (--term). "
-        "The sentences are printed with the occurrence in [ ] and the --top words that raise the cosine most in { }.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument("word", metavar="WORD", nargs="?", default=None, help="the word of --in TEXT to explain")
-    p.add_argument("--row", dest="rows", type=int, action="append", default=None, metavar="ID",
-                   help="an occurrence: row ID of the store (twice for a pair)")  # fmt: skip
-    p.add_argument(
-        "--in", dest="in_sentence", default=None, metavar="TEXT", help="WORD in a new sentence (its first use)"
-    )
-    p.add_argument(
-        "--term", default=None, metavar="WORD", help="explain the occurrence's cosine with this word's type vector"
-    )
-    p.add_argument(
-        "--top", type=int, default=DEFAULT_TOP, metavar="N", help=f"words marked per sentence (default {DEFAULT_TOP})"
-    )
-    p.add_argument("--ablation", choices=ABLATIONS, default=DEFAULT_ABLATION,
-                   help=f"how a word is left out: mask its wordpieces or delete them (default {DEFAULT_ABLATION})")  # fmt: skip
-    p.add_argument("--all-words", action="store_true", help="also try punctuation and function words")
-    p.add_argument("--device", default="auto", help="device for the forward pass (auto, cpu, cuda, mps)")
-    add_json_flag(p)
+COMMAND = Command(
+    "explain",
+    help="which context words make two occurrences similar (or one load on a decomposition term)",
+    description="Leave each context word out in turn, re-embed the sentence with the store's own model "
+    "and print how much the cosine drops without it: for two occurrences (--row A --row B, or WORD --in "
+    "TEXT and --row B), or for one occurrence and a decomposition term's word-type vector (--term). "
+    "The sentences are printed with the occurrence in [ ] and the --top words that raise the cosine most in { }.",
+    served=True,
+    options=options(
+        STORE,
+        Opt("word", positional=True, metavar="WORD", help="the word of --in TEXT to explain"),
+        Opt("rows", int, flag="--row", append=True, low=0, metavar="ID",
+            help="an occurrence: row ID of the store (twice for a pair)"),
+        Opt("in_sentence", flag="--in", metavar="TEXT", help="WORD in a new sentence (its first use)"),
+        Opt("term", metavar="WORD", help="explain the occurrence's cosine with this word's type vector"),
+        Opt("top", int, DEFAULT_TOP, "words marked per sentence", low=1, web_high=200, metavar="N"),
+        Opt("ablation", default=DEFAULT_ABLATION, choices=ABLATIONS,
+            help="how a word is left out: mask its wordpieces or delete them"),
+        Opt("all_words", bool, help="also try punctuation and function words"),
+        replace(DEVICE, help="device for the forward pass (auto, cpu, cuda, mps)"),
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace) -> Explanation:
     from ..explain import explain_pair, explain_term
-    from ..store import Store
 
-    store = Store.open(args.store)
+    store = args.store
     options = {"word": args.word, "in_sentence": args.in_sentence, "top": args.top, "ablation": args.ablation,
                "all_words": args.all_words, "device": args.device}  # fmt: skip
     if args.term is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -13,7 +13,8 @@ from rich.text import Text
 
 from ..decomposition import CODERS, DEFAULT_EPOCHS
 from ..progress import Bar, progress_bar
-from ._output import add_json_flag, console, highlight, terminal_safe
+from ._output import console, highlight, terminal_safe
+from ._params import DEVICE, SEED, STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..decomposition import FactorOccurrences, Factors, FactorsList, FactorsOverview
@@ -21,78 +22,55 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "factors",
-        help="learn a sparse non-negative dictionary of the store's vectors, and show its factors",
-        description="Transformer factors (Yun, Chen, Olshausen & LeCun 2021): unit-norm atoms such that every "
-        "vector is a sparse non-negative combination of a few. `learn` fits them by mini-batches streamed "
-        "from the store and saves them inside it; `show` lists them with their top contexts, or one factor's "
-        "top-activating occurrences; `list` names the dictionaries in the store. Decompose against them with "
-        "`ctxvec decompose --atoms factors`.",
-    )
-    verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
-    learn = verbs.add_parser("learn", help="learn a dictionary from the store and save it inside the store")
-    learn.add_argument("store", metavar="STORE", help="store folder")
-    learn.add_argument("--n-factors", type=int, default=1000, metavar="N", help="number of factors (default 1000)")
-    learn.add_argument(
-        "--alpha",
-        type=float,
-        default=0.1,
-        help="sparsity, relative to the data's scale: penalty = alpha·rms‖x‖/dim; larger = fewer active "
-        "factors per token (default 0.1)",
-    )
-    learn.add_argument("--batch-size", type=int, default=1024, help="rows per mini-batch (default 1024)")
-    learn.add_argument(
-        "--samples",
-        dest="n_samples",
-        type=int,
-        default=None,
-        metavar="N",
-        help="rows to learn from, drawn at random without repeats while possible (default: min(rows, 100000))",
-    )
-    learn.add_argument(
-        "--epochs",
-        dest="n_epochs",
-        type=int,
-        default=DEFAULT_EPOCHS,
-        metavar="N",
-        help=f"passes over the sampled rows (default {DEFAULT_EPOCHS})",
-    )
-    learn.add_argument("--top", type=int, default=50, help="top-activating occurrences kept per factor (default 50)")
-    learn.add_argument("--name", default="default", help="name of the dictionary inside the store (default 'default')")
-    learn.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    learn.add_argument("--device", default="cpu", help="torch device for the sparse coding (cpu, cuda, auto)")
-    learn.add_argument(
-        "--coder",
-        choices=CODERS,
-        default="auto",
-        help="sparse-coding solver: gram (FISTA on the dictionary's Gram matrix), working-set (for very large "
-        "dictionaries) or auto (gram up to 4096 factors)",
-    )
-    add_json_flag(learn)
-
-    show = verbs.add_parser(
-        "show", help="list the factors with their top contexts, or factor N's top-activating occurrences"
-    )
-    show.add_argument("store", metavar="STORE", help="store folder")
-    show.add_argument("factor", metavar="N", type=int, nargs="?", default=None, help="factor number")
-    show.add_argument("--name", default="default", help="which dictionary (default 'default')")
-    show.add_argument(
-        "--top", type=int, default=None, help="contexts shown per factor (default 2 in the list, 10 for factor N)"
-    )
-    add_json_flag(show)
-
-    listing = verbs.add_parser("list", help="name the dictionaries learned in the store")
-    listing.add_argument("store", metavar="STORE", help="store folder")
-    add_json_flag(listing)
+COMMAND = Command(
+    "factors",
+    help="learn a sparse non-negative dictionary of the store's vectors, and show its factors",
+    description="Transformer factors (Yun, Chen, Olshausen & LeCun 2021): unit-norm atoms such that every "
+    "vector is a sparse non-negative combination of a few. `learn` fits them by mini-batches streamed "
+    "from the store and saves them inside it; `show` lists them with their top contexts, or one factor's "
+    "top-activating occurrences; `list` names the dictionaries in the store. Decompose against them with "
+    "`ctxvec decompose --atoms factors`.",
+    verbs=(
+        Command(
+            "learn",
+            help="learn a dictionary from the store and save it inside the store",
+            options=options(
+                STORE,
+                Opt("n_factors", int, 1000, "number of factors", low=1, metavar="N"),
+                Opt("alpha", float, 0.1, "sparsity, relative to the data's scale: penalty = alpha·rms‖x‖/dim; "
+                    "larger = fewer active factors per token", low=0, open_low=True),
+                Opt("batch_size", int, 1024, "rows per mini-batch", low=1),
+                Opt("n_samples", int, flag="--samples", low=1, metavar="N", help="rows to learn from, drawn at "
+                    "random without repeats while possible (default: min(rows, 100000))"),
+                Opt("n_epochs", int, DEFAULT_EPOCHS, "passes over the sampled rows", flag="--epochs", low=1,
+                    high=1000, metavar="N"),
+                Opt("top", int, 50, "top-activating occurrences kept per factor", low=1),
+                Opt("name", default="default", help="name of the dictionary inside the store"),
+                SEED,
+                replace(DEVICE, default="cpu", help="torch device for the sparse coding (cpu, cuda, auto)"),
+                Opt("coder", default="auto", choices=CODERS, help="sparse-coding solver: gram (FISTA on the "
+                    "dictionary's Gram matrix), working-set (for very large dictionaries) or auto (gram up to 4096 factors)"),
+            ),
+        ),
+        Command(
+            "show",
+            help="list the factors with their top contexts, or factor N's top-activating occurrences",
+            options=options(
+                STORE,
+                Opt("factor", int, positional=True, low=0, metavar="N", help="factor number"),
+                Opt("name", default="default", help="which dictionary"),
+                Opt("top", int, low=1, help="contexts shown per factor (default 2 in the list, 10 for factor N)"),
+            ),
+        ),
+        Command("list", help="name the dictionaries learned in the store", options=(STORE,)),
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace) -> Result:
     from ..decomposition import factor_occurrences, factors_list, factors_overview
-    from ..store import Store
 
-    store = Store.open(args.store)
+    store = args.store
     if args.verb == "learn":
         return _learn(store, args)
     if args.verb == "list":
@@ -157,7 +135,7 @@ def _render_learned(f: Factors, args: argparse.Namespace) -> None:
         f"(first batch) -> {s['objective_last_batch']:.4g} (last batch); by epoch {epochs}; "
         f"{s['mean_active_factors_per_row']:.1f} active factors per token"
     )
-    path = Path(args.store)
+    path = args.store.path
     console.print(f"saved as {f.name!r} in {path}; see them with `ctxvec factors show {path}`")
 
 

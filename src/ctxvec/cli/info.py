@@ -5,22 +5,24 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ._output import add_json_flag, console, safe_text
+from ._output import console, safe_text
+from ._params import STORE, Command
 
 if TYPE_CHECKING:
     from ..store import StoreSummary
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("info", help="summarise a store", description="Summarise a store: model, encoding, sizes.")
-    p.add_argument("store", metavar="STORE", help="store folder")
-    add_json_flag(p)
+COMMAND = Command(
+    "info",
+    help="summarise a store",
+    description="Summarise a store: model, encoding, sizes.",
+    served=True,
+    options=(STORE,),
+)
 
 
 def compute(args: argparse.Namespace) -> StoreSummary:
-    from ..store import Store
-
-    return Store.open(args.store).summary()
+    return args.store.summary()
 
 
 def render(result: StoreSummary, args: argparse.Namespace) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -11,72 +12,44 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import CtxvecError
-from ._output import add_json_flag, console
+from ._output import console
+from ._params import DEVICE, SEED, STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..space import LayerIsotropy, StoreIsotropy
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "isotropy",
-        help="isotropy report of a store, or of every layer of a model on a corpus",
-        description="Isotropy report: IsoScore, mean cosine of random occurrence pairs from different sentences, "
-        "partition ratio I(W), variance on the top principal components, effective rank, and Ethayarajh's "
-        "self-similarity, intra-sentence similarity and maximum explainable variance (each also minus its "
-        "anisotropy baseline). Global figures use every row; the others are sampled with --seed. "
-        "With --all-layers, SOURCE is a corpus (file, folder, wiki, lee) or a store, and the report is "
-        "computed for every layer of the model (layer 0 = input embeddings) on a sample of its sentences.",
-    )
-    p.add_argument(
-        "source", metavar="SOURCE", help="store folder; with --all-layers also a corpus (file, folder, wiki, lee)"
-    )
-    p.add_argument(
-        "--all-layers", action="store_true", help="report every layer of the model (needs the model; slower)"
-    )
-    p.add_argument(
-        "--model",
-        default=None,
-        help="with --all-layers: model folder or hub id (default: the store's model, "
-        "or the embedded all-MiniLM-L6-v2 for a corpus)",
-    )
-    p.add_argument(
-        "--sample",
-        dest="sample_sentences",
-        type=int,
-        default=500,
-        metavar="N",
-        help="sentences the sampled measures are drawn from (default 500; the same draw for a store's report "
-        "and --all-layers, so both agree on a layer); with --all-layers they are encoded",
-    )
-    p.add_argument(
-        "--plot",
-        default=None,
-        metavar="FILE",
-        help="with --all-layers: save a line plot of the figures per layer (PNG)",
-    )
-    p.add_argument("--device", default="auto", help="with --all-layers: auto, cpu, cuda or mps")
-    p.add_argument(
-        "--raw",
-        action="store_true",
-        help="the store's stored vectors, ignoring its in-place transform (`ctxvec transform --in-place`)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="seed of every random sample (default 0)")
-    p.add_argument(
-        "--pairs", dest="n_pairs", type=int, default=10000, help="random pairs for the mean cosine (default 10000)"
-    )
-    p.add_argument(
-        "--min-count", type=int, default=5, help="words need this many occurrences for self-similarity/MEV (default 5)"
-    )
-    p.add_argument("--max-words", type=int, default=500, help="words sampled for self-similarity/MEV (default 500)")
-    p.add_argument("--max-occurrences", type=int, default=50, help="occurrences per word used (default 50)")
-    p.add_argument(
-        "--max-sentences", type=int, default=1000, help="sentences sampled for intra-sentence similarity (default 1000)"
-    )
-    p.add_argument(
-        "--top-k", type=int, default=10, help="principal components summed in top_k_pc_variance (default 10)"
-    )
-    add_json_flag(p)
+COMMAND = Command(
+    "isotropy",
+    help="isotropy report of a store, or of every layer of a model on a corpus",
+    description="Isotropy report: IsoScore, mean cosine of random occurrence pairs from different sentences, "
+    "partition ratio I(W), variance on the top principal components, effective rank, and Ethayarajh's "
+    "self-similarity, intra-sentence similarity and maximum explainable variance (each also minus its "
+    "anisotropy baseline). Global figures use every row; the others are sampled with --seed. "
+    "With --all-layers, SOURCE is a corpus (file, folder, wiki, lee) or a store, and the report is "
+    "computed for every layer of the model (layer 0 = input embeddings) on a sample of its sentences.",
+    served=True,
+    options=options(
+        replace(STORE, name="source", metavar="SOURCE", cli_opens=False, api="store",
+                help="store folder; with --all-layers also a corpus (file, folder, wiki, lee)"),
+        Opt("all_layers", bool, local_only=True, help="report every layer of the model (needs the model; slower)"),
+        Opt("model", local_only=True, help="with --all-layers: model folder or hub id (default: the store's model, "
+            "or the embedded all-MiniLM-L6-v2 for a corpus)"),
+        Opt("sample_sentences", int, 500, flag="--sample", low=2, local_only=True, metavar="N",
+            help="sentences the sampled measures are drawn from (the same draw for a store's report and "
+            "--all-layers, so both agree on a layer); with --all-layers they are encoded"),
+        Opt("plot", metavar="FILE", local_only=True, help="with --all-layers: save a line plot of the figures per layer (PNG)"),
+        replace(DEVICE, help="with --all-layers: auto, cpu, cuda or mps"),
+        Opt("raw", bool, help="the store's stored vectors, ignoring its in-place transform (`ctxvec transform --in-place`)"),
+        replace(SEED, help="seed of every random sample"),
+        Opt("n_pairs", int, 10000, "random pairs for the mean cosine", flag="--pairs", low=1, high=10**8, web_high=100_000),
+        Opt("min_count", int, 5, "words need this many occurrences for self-similarity/MEV", low=1),
+        Opt("max_words", int, 500, "words sampled for self-similarity/MEV", low=1, web_high=2000),
+        Opt("max_occurrences", int, 50, "occurrences per word used", low=1, web_high=5000),
+        Opt("max_sentences", int, 1000, "sentences sampled for intra-sentence similarity", low=1, web_high=5000),
+        Opt("top_k", int, 10, "principal components summed in top_k_pc_variance", low=1, web_high=100),
+    ),
+)  # fmt: skip
 
 
 def _fmt(value: float) -> str:
@@ -96,7 +69,7 @@ def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
             if value is not None:
                 raise CtxvecError(f"{flag} only applies with --all-layers")
         return isotropy(
-            Store.open(args.source),
+            args.source if isinstance(args.source, Store) else Store.open(args.source),
             raw=args.raw,
             seed=args.seed,
             n_pairs=args.n_pairs,

@@ -3,95 +3,74 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from ..structure import METHODS
-from ._output import add_json_flag, console, highlight
+from ._output import console, highlight
+from ._params import OUTPUT, SEED, STORE, WHERE, Command, LibraryDefault, Opt, options
 
 if TYPE_CHECKING:
     from ..structure import SenseMap, Senses
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "senses",
-        help="cluster a word's occurrences into senses",
-        description="Cluster the occurrences of WORD into senses with k-means (cosine). Without --k the number "
-        "of senses is chosen by silhouette over k=2..--max-k; a split is kept only when every sense holds at least "
-        "--min-share of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.02, every sense spans 3 distinct sentences, and "
-        "every sense is separated from its nearest other sense by a density valley; otherwise the word has one "
-        "sense. Each sense is then searched for a minority sense of at least --min-share that passes the same checks "
-        "(small senses are reported, not absorbed). The occurrences are compared by what distinguishes them: their "
-        "unit vectors minus the word's mean vector. Prints each sense with its size, its most central sentences, the word types nearest its centroid "
-        "and a few keywords (near words no other sense shares). Nearest words leave out the word's own forms and show "
-        "each other lemma once. Each sense is labelled with the WordNet 3.0 synset it matches best (the synsets' "
-        "examples and glosses embedded with the store's own model), with its gloss; WordNet synsets that match a few "
-        "occurrences much better than their sense's label are listed as possible minority senses. -o FILE also writes a 2-D map of the occurrences "
-        "coloured by sense.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument("word", metavar="WORD", help="the word whose occurrences are clustered")
-    p.add_argument("--k", type=int, default=None, help="number of senses (default: chosen by silhouette)")
-    p.add_argument(
-        "--min-share",
-        type=float,
-        default=0.05,
-        metavar="F",
-        help="smallest share of the occurrences a sense may have (default 0.05); senses under 10%% are flagged small",
-    )
-    p.add_argument(
-        "--no-wordnet",
-        action="store_false",
-        dest="wordnet",
-        help="do not label the senses with WordNet synsets (skips embedding the synsets' glosses and examples)",
-    )
-    p.add_argument(
-        "--max-k", type=int, default=6, metavar="K", dest="k_max", help="largest k tried when choosing (default 6)"
-    )
-    p.add_argument(
-        "--sentences",
-        type=int,
-        default=3,
-        metavar="N",
-        dest="n_sentences",
-        help="central sentences per sense (default 3)",
-    )
-    p.add_argument(
-        "--words", type=int, default=8, metavar="N", dest="n_words", help="nearest word types per sense (default 8)"
-    )
-    p.add_argument("--min-count", type=int, default=3, metavar="N", help="nearest words need N occurrences (default 3)")
-    p.add_argument(
-        "--max-occurrences",
-        type=int,
-        default=2000,
-        metavar="N",
-        help="cluster a seeded sample of at most N occurrences (default 2000)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="seed of k-means and sampling (default 0)")
-    p.add_argument(
-        "--row",
-        type=int,
-        action="append",
-        default=None,
-        metavar="ID",
-        dest="rows",
-        help="also tell which sense the occurrence at row ID belongs to (repeatable)",
-    )
-    p.add_argument("-o", "--output", default=None, metavar="FILE", help="also write a sense map (.png, .svg, .html)")
-    p.add_argument("--method", default="pca", choices=METHODS, help="projection for -o (default pca)")
-    p.add_argument("--where", default=None, metavar="FILTER", help='cluster only a slice, e.g. "year < 1900"')
-    add_json_flag(p)
+def _rule(field: str) -> LibraryDefault:
+    return LibraryDefault("ctxvec.structure._senses", "SenseRule", field)
+
+
+COMMAND = Command(
+    "senses",
+    help="cluster a word's occurrences into senses",
+    description="Cluster the occurrences of WORD into senses with k-means (cosine). Without --k the number "
+    "of senses is chosen by silhouette over k=2..--max-k; a split is kept only when every sense holds at least "
+    "--min-share of the occurrences, its silhouette beats that of a matched Gaussian null (no clusters) by 0.02, every sense spans 3 distinct sentences, and "
+    "every sense is separated from its nearest other sense by a density valley; otherwise the word has one "
+    "sense. Each sense is then searched for a minority sense of at least --min-share that passes the same checks "
+    "(small senses are reported, not absorbed). The occurrences are compared by what distinguishes them: their "
+    "unit vectors minus the word's mean vector. Prints each sense with its size, its most central sentences, the word types nearest its centroid "
+    "and a few keywords (near words no other sense shares). Nearest words leave out the word's own forms and show "
+    "each other lemma once. Each sense is labelled with a WordNet 3.0 synset from all the evidence (the synsets' "
+    "examples and glosses embedded with the store's own model, their SemCor frequencies, the overlap of the "
+    "sense's context words with their glosses, and the part of speech of the occurrences), or said to have no "
+    "confident match (with the nearest synset); the evidence also splits verb from noun uses and merges senses "
+    "of one synset. WordNet synsets that match a few "
+    "occurrences much better than their sense's label are listed as possible minority senses. -o FILE also writes a 2-D map of the occurrences "
+    "coloured by sense.",
+    served=True,
+    options=options(
+        STORE,
+        Opt("word", positional=True, required=True, metavar="WORD", help="the word whose occurrences are clustered"),
+        Opt("k", int, flag="--k", low=1, web_high=20, help="number of senses (default: chosen by silhouette)"),
+        Opt("min_share", float, _rule("min_share"), low=0, open_low=True, high=0.5, metavar="F",
+            help="smallest share of the occurrences a sense may have; senses under 10% are flagged small"),
+        Opt("wordnet", bool, True, "label the senses with WordNet synsets (--no-wordnet skips embedding the "
+            "synsets' glosses and examples)"),
+        Opt("k_max", int, _rule("k_max"), flag="--max-k", low=2, web_high=20, metavar="K", help="largest k tried when choosing"),
+        Opt("n_sentences", int, 3, flag="--sentences", low=0, web_high=50, metavar="N", help="central sentences per sense"),
+        Opt("n_words", int, 8, flag="--words", low=0, web_high=50, metavar="N", help="nearest word types per sense"),
+        Opt("min_count", int, 3, "nearest words need N occurrences", low=1, metavar="N"),
+        Opt("max_occurrences", int, 2000, "cluster a seeded sample of at most N occurrences", low=1, web_high=5000, metavar="N"),
+        replace(SEED, help="seed of k-means and sampling"),
+        replace(WHERE, help='cluster only a slice, e.g. "year < 1900"'),
+        Opt("rows", int, flag="--row", append=True, low=0, metavar="ID",
+            help="also tell which sense the occurrence at row ID belongs to (repeatable)"),
+        Opt("in_sentence", flag="--in", metavar="SENTENCE",
+            help="a new sentence holding WORD: tell which sense this usage belongs to (with its WordNet label and "
+            "confidence), or that it is none of the corpus's senses"),
+        replace(OUTPUT, help="also write a sense map (.png, .svg, .html)"),
+        Opt("method", default="pca", choices=METHODS, local_only=True, help="projection for -o"),
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace) -> Senses | SenseMap:
-    from ..store import Store
     from ..structure import SenseRule, check_plot_path, word_senses, write_sense_map
 
     if args.output is None:
         return word_senses(
-            Store.open(args.store),
+            args.store,
             args.word,
             args.k,
             rule=SenseRule(k_max=args.k_max, min_share=args.min_share),
@@ -102,11 +81,12 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             seed=args.seed,
             rows=args.rows,
             wordnet=args.wordnet,
+            in_sentence=args.in_sentence,
             where=args.where,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
     return write_sense_map(
-        Store.open(args.store),
+        args.store,
         args.word,
         path,
         args.k,
@@ -141,12 +121,7 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
             Text.assemble("\n", (f"sense {s.label + 1}", "bold"), f"  {s.size:,} occurrences ({s.share:.0%})", small)
         )
         if s.wordnet is not None:
-            match = ("  (no good match)", "dim") if not s.wordnet.match else ""
-            console.print(
-                Text.assemble(
-                    "  WordNet: ", (s.wordnet.synset, "bold"), f" {s.wordnet.score:.2f}: {s.wordnet.gloss}", match
-                )
-            )
+            console.print(Text("  WordNet: " + s.wordnet.describe(), style="" if s.wordnet.match else "dim"))
         console.print(
             "  near: " + ", ".join(f"{w} {v:.2f}" for w, v in zip(s.nearest_words, s.nearest_scores, strict=True))
         )
@@ -188,6 +163,10 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
         console.print(f"forms of the word left out of the nearest words: {', '.join(senses.excluded_forms[:10])}")
     if senses.wordnet_note and all(s.wordnet is None for s in senses.senses):
         console.print(f"no WordNet labels: {senses.wordnet_note}")
+    for line in senses.refined:
+        console.print(Text(f"WordNet evidence: {line}", style="dim"))
+    if senses.query is not None:
+        _render_query(senses)
     for row, label in senses.row_senses.items():
         s = senses.senses[label]
         keywords = f" ({', '.join(s.keywords)})" if s.keywords else ""
@@ -200,3 +179,29 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
         )
     if isinstance(result, SenseMap):
         console.print(f"\nsense map written to {args.output}")
+
+
+def _render_query(senses: Senses) -> None:
+    q = senses.query
+    assert q is not None
+    console.print()
+    console.print(highlight(q.occurrence.sentence, q.occurrence.start, q.occurrence.end))
+    near = senses.senses[q.nearest_sense]
+    keywords = f" ({', '.join(near.keywords)})" if near.keywords else ""
+    if q.sense is not None:
+        console.print(
+            Text.assemble(
+                "this usage belongs to ", (f"sense {q.sense + 1}", "bold"), keywords, f", similarity {q.similarity:.2f}"
+            )
+        )
+    else:
+        console.print(
+            Text.assemble(
+                ("none of the corpus's senses", "bold yellow"),
+                f" (nearest: sense {q.nearest_sense + 1}{keywords}, similarity {q.similarity:.2f})",
+            )
+        )
+        if q.usage:
+            console.print(Text(f"warning: {q.usage}", style="yellow"))
+    if q.label is not None:
+        console.print("this occurrence in WordNet: " + q.label.describe())

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CtxvecError
-from ._output import add_json_flag, console
+from ._output import console
+from ._params import Command, Opt, options
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -21,36 +22,25 @@ if TYPE_CHECKING:
     from ..web import Limits, Served
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "serve",
-        help="explore stores in the browser (local web server; every view is a URL)",
-        description="Serve a web explorer over the STOREs: search by word or by a new sentence (embedded with the "
-        "store's own model, loaded once), decompositions, senses, 2-D maps and the space's isotropy, and the "
-        "JSON API behind them (GET /api/<command>?<option>=<value>..., the same answers as `--json`). Binds "
-        "127.0.0.1 unless --host says otherwise; prints the URL to open. Ctrl-C stops it.",
-    )
-    p.add_argument("stores", metavar="STORE", nargs="+", help="store folders (the first is the default)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
-    p.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="also answer requests for this host name (with --host 0.0.0.0: the names users reach it by)",
-    )
-    p.add_argument("--workers", type=int, default=4, help="threads computing answers (default 4)")
-    p.add_argument(
-        "--max-wait",
-        type=float,
-        default=3.0,
-        metavar="SECONDS",
-        help="queue a request while its expected time to an answer (from the measured times of recent requests) "
-        "is at most this; beyond it answer 503 + Retry-After (default 3)",
-    )
-    p.add_argument("--check", action="store_true", help="load the stores and the model, then exit without serving")
-    add_json_flag(p)
+COMMAND = Command(
+    "serve",
+    help="explore stores in the browser (local web server; every view is a URL)",
+    description="Serve a web explorer over the STOREs: search by word or by a new sentence (embedded with the "
+    "store's own model, loaded once), decompositions, senses, 2-D maps and the space's isotropy, and the "
+    "JSON API behind them (GET /api/<command>?<option>=<value>..., the same answers as `--json`; its schema "
+    "at /openapi.json). Binds 127.0.0.1 unless --host says otherwise; prints the URL to open. Ctrl-C stops it.",
+    options=options(
+        Opt("stores", positional=True, required=True, many=True, metavar="STORE", help="store folders (the first is the default)"),
+        Opt("host", default="127.0.0.1", help="address to bind (127.0.0.1: this machine only)"),
+        Opt("port", int, 8000, "port (0: any free port)", low=0, high=65_535),
+        Opt("allow_host", append=True, default=(), metavar="NAME", help="also answer requests for this host name "
+            "(with --host 0.0.0.0: the names users reach it by)"),
+        Opt("workers", int, 4, "threads computing answers", low=1, high=1024),
+        Opt("max_wait", float, 3.0, "queue a request while its expected time to an answer (from the measured times "
+            "of recent requests) is at most this; beyond it answer 503 + Retry-After", low=0, high=3600, metavar="SECONDS"),
+        Opt("check", bool, help="load the stores and the model, then exit without serving"),
+    ),
+)  # fmt: skip
 
 
 def limits_from(workers: int, max_wait: float) -> Limits:
@@ -72,8 +62,8 @@ def build_app(
 ) -> FastAPI:
     """The explorer's app over the stores at `paths` (opened and warmed once: tables, memory map, model)."""
     from ..store import Store
-    from ..web import LockedCache, ServedStore, allowed_hosts, create_app
-    from ._api import CliRunner
+    from ..web import CommandApi, LockedCache, ServedStore, ServedStores, allowed_hosts, create_app
+    from . import command_modules
 
     opened: list[tuple[ServedStore, Store]] = []
     names: set[str] = set()
@@ -85,7 +75,7 @@ def build_app(
         names.add(name)
         store.preload().encoder("auto")  # tables, memory map and model loaded before threads share them
         opened.append((ServedStore(name, str(store.path), store.summary().to_dict()), store))
-    runner = CliRunner(opened, LockedCache())
+    runner = CommandApi(list(command_modules().values()), ServedStores(opened, LockedCache()))
     return create_app([s for s, _ in opened], runner, allowed_hosts(host, port, allow_hosts), limits)
 
 

@@ -3,69 +3,63 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..errors import ParameterError
+from ..errors import CtxvecError, ParameterError
 from ..shift import MEASURES
-from ._output import add_json_flag, console, highlight, safe_text
+from ._output import console, highlight, safe_text
+from ._params import DEVICE, OUTPUT, SEED, STORE, WHERE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..shift import ShiftRanking, ShiftWords, Side
+    from ..store import Store
+    from ..web import ServedStores
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "shift",
-        help="how words' usage differs between two stores or two slices of one",
-        description="Compare how words are used on two sides: two stores (same model and encoding), or two "
-        "disjoint slices of one store's document metadata (--where A --vs B). Words are compared as lemmas "
-        "(all forms together; --forms: exact forms). Measures: APD (mean cosine distance of all cross-side "
-        "pairs), PRT (1 - cos of the sides' mean vectors), JSD (Jensen-Shannon divergence, base 2, of the "
-        "shares of senses clustered jointly) and the APD excess (APD minus the mean within-side APD: zero on "
-        "average when nothing changed, however polysemous the word). p-values: permutations of the side labels; "
-        "intervals: bootstrap; at most --max-per-side occurrences of each side are used. With WORDS: each word's "
-        "measures, senses with their shares and sentences on each side, WordNet labels, senses that emerged or "
-        "vanished. Without WORDS: every lemma with --min-count occurrences on both sides, ranked by --measure, "
-        "with p-values and Benjamini-Hochberg q-values.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder (side A, or both sides with --where/--vs)")
-    p.add_argument(
-        "words", nargs="*", metavar="WORD", help="without --where/--vs: the second store (side B) first; then words"
-    )
-    p.add_argument("--where", default=None, metavar="FILTER", help='side A: a slice such as "year < 1900"')
-    p.add_argument("--vs", default=None, metavar="FILTER", help="side B: a slice disjoint from --where")
-    p.add_argument("--forms", action="store_true", help="compare exact word forms, not lemmas")
-    p.add_argument("--measure", choices=MEASURES, default="excess", help="ranking measure (default excess)")
-    p.add_argument("--min-count", type=int, default=20, metavar="N", help="ranking: N occurrences a side (20)")
-    p.add_argument(
-        "--max-per-side",
-        type=int,
-        default=None,
-        metavar="N",
-        help="seeded sample of at most N occurrences a side (default 500 for WORDS, 200 when ranking)",
-    )
-    p.add_argument("--permutations", type=int, default=1000, metavar="N", help="side-label permutations (1000)")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (1000)")
-    p.add_argument(
-        "--block",
-        choices=("sentence", "document", "occurrence"),
-        default="sentence",
-        help="what moves together in the permutation test and the bootstrap (default sentence; document when "
-        "documents differ in topic)",
-    )
-    p.add_argument("--examples", type=int, default=2, metavar="N", help="sentences per sense and side (default 2)")
-    p.add_argument("--top", type=int, default=30, metavar="N", help="ranked words printed (default 30; --json: all)")
-    p.add_argument("--no-wordnet", action="store_false", dest="wordnet", help="do not label senses with WordNet")
-    p.add_argument("--seed", type=int, default=0, help="seed of sampling, permutations and k-means (default 0)")
-    p.add_argument("--device", default="auto", help="device for embedding WordNet sentences (default auto)")
-    p.add_argument("-o", "--output", default=None, metavar="FILE", help="figure of each word (.png .svg .pdf)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    add_json_flag(p)
+COMMAND = Command(
+    "shift",
+    help="how words' usage differs between two stores or two slices of one",
+    description="Compare how words are used on two sides: two stores (same model and encoding), or two "
+    "disjoint slices of one store's document metadata (--where A --vs B). Words are compared as lemmas "
+    "(all forms together; --forms: exact forms). Measures: APD (mean cosine distance of all cross-side "
+    "pairs), PRT (1 - cos of the sides' mean vectors), JSD (Jensen-Shannon divergence, base 2, of the "
+    "shares of senses clustered jointly) and the APD excess (APD minus the mean within-side APD: zero on "
+    "average when nothing changed, however polysemous the word). p-values: permutations of the side labels; "
+    "intervals: bootstrap; at most --max-per-side occurrences of each side are used. With WORDS: each word's "
+    "measures, senses with their shares and sentences on each side, WordNet labels, senses that emerged or "
+    "vanished. Without WORDS: every lemma with --min-count occurrences on both sides, ranked by --measure, "
+    "with p-values and Benjamini-Hochberg q-values.",
+    served=True,
+    options=options(
+        replace(STORE, help="store folder (side A, or both sides with --where/--vs)"),
+        Opt("words", positional=True, many=True, default=(), metavar="WORD",
+            help="without --where/--vs: the second store (side B) first; then words"),
+        replace(WHERE, help='side A: a slice such as "year < 1900"'),
+        Opt("vs", metavar="FILTER", help="side B: a slice disjoint from --where"),
+        Opt("forms", bool, help="compare exact word forms, not lemmas"),
+        Opt("measure", default="excess", choices=MEASURES, help="ranking measure"),
+        Opt("min_count", int, 20, "ranking: N occurrences a side", low=2, metavar="N"),
+        Opt("max_per_side", int, low=2, high=100_000, metavar="N",
+            help="seeded sample of at most N occurrences a side (default 500 for WORDS, 200 when ranking)"),
+        Opt("permutations", int, 1000, "side-label permutations", low=1, high=100_000, metavar="N"),
+        Opt("bootstrap", int, 1000, "bootstrap resamples", low=1, high=100_000, metavar="N"),
+        Opt("block", default="sentence", choices=("sentence", "document", "occurrence"), help="what moves "
+            "together in the permutation test and the bootstrap (document when documents differ in topic)"),
+        Opt("examples", int, 2, "sentences per sense and side", low=0, web_high=50, metavar="N"),
+        Opt("top", int, 30, "ranked words printed (--json: all)", low=0, metavar="N"),
+        Opt("wordnet", bool, True, "label senses with WordNet"),
+        replace(SEED, help="seed of sampling, permutations and k-means"),
+        replace(DEVICE, help="device for embedding WordNet sentences"),
+        replace(OUTPUT, help="figure of each word (.png .svg .pdf)"),
+        Opt("quiet", bool, short="-q", local_only=True, help="no progress bar"),
+    ),
+)  # fmt: skip
 
 
-def _sides(args: argparse.Namespace) -> tuple[Side, Side, list[str]]:
+def _sides(args: argparse.Namespace, second: Store | None = None) -> tuple[Side, Side, list[str]]:
     from ..shift import slice_sides, store_sides
     from ..store import Store
 
@@ -76,11 +70,11 @@ def _sides(args: argparse.Namespace) -> tuple[Side, Side, list[str]]:
     if args.where is not None:
         if words and _is_store(words[0]):
             raise ParameterError("vs", f"with slices compare one store, not {words[0]}; drop --where/{{name}}")
-        a, b = slice_sides(Store.open(args.store), args.where, args.vs)
+        a, b = slice_sides(args.store, args.where, args.vs)
         return a, b, words
     if not words:
         raise ParameterError("vs", "give two stores, or one store with --where A and {name} B")
-    a, b = store_sides(Store.open(args.store), Store.open(words[0]))
+    a, b = store_sides(args.store, Store.open(words[0]))
     return a, b, words[1:]
 
 
@@ -90,12 +84,25 @@ def _is_store(path: str) -> bool:
     return (Path(path) / "manifest.json").is_file()
 
 
-def compute(args: argparse.Namespace) -> ShiftWords | ShiftRanking:
+def compute_served(args: argparse.Namespace, served: ServedStores) -> ShiftWords | ShiftRanking:
+    """The web's `shift`: a second store (the first word) must be a served one, and it is used open."""
+    from pathlib import Path
+
+    second = None
+    if args.words and _is_store(args.words[0]):
+        wanted = Path(args.words[0]).resolve()
+        second = next((s for s in served.stores if s.resolved_path == wanted), None)
+        if second is None:
+            raise CtxvecError("the second store must be a served store (see /api/stores)")
+    return compute(args, second)
+
+
+def compute(args: argparse.Namespace, second: Store | None = None) -> ShiftWords | ShiftRanking:
     from ..shift import ShiftWords, plot_shift, rank_shift, word_shift
 
     if args.output is not None and args.output.rsplit(".", 1)[-1].lower() not in ("png", "svg", "pdf"):
         raise ParameterError("output", f"cannot write a figure to {args.output}; use a .png, .svg or .pdf {{name}}")
-    a, b, words = _sides(args)
+    a, b, words = _sides(args, second)
     if not words:
         return rank_shift(
             a,

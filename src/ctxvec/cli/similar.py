@@ -9,69 +9,52 @@ from rich.table import Table
 from rich.text import Text
 
 from ..neighbours import KINDS
-from ._output import add_json_flag, console, highlight
-from ._queries import add_query_arguments
+from ._output import console, highlight
+from ._params import STORE, WHERE, Command, Opt, options, query_options
 
 if TYPE_CHECKING:
     from ..neighbours import Backend, Loader, Similar
     from ..store import Occurrence
+    from ..web import ServedStores
 
 CONTEXT = 70  # characters shown on each side of a highlighted token
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "similar",
-        help="nearest occurrences (cosine) of a word in context",
-        description="For each occurrence of WORD (or the first --limit N; or one: --sentence ID, --row ID; "
-        "or WORD inside a new sentence: --in TEXT, embedded with the store's own model), print its "
-        "sentence and the k closest occurrences in the store: token, cosine and sentence. The query "
-        "occurrence itself is never its own neighbour. Uses a faiss index built with `ctxvec index` "
-        "when the store has one (--exact forces an exact scan); the output says which.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    add_query_arguments(p)
-    p.add_argument("-k", type=int, default=10, help="number of neighbours per query (default 10)")
-    p.add_argument(
-        "--exclude-word",
-        action="store_true",
-        help="drop every occurrence of the query word and of its morphological family (banks, banking, banker "
-        "for bank); the output lists them",
-    )
-    p.add_argument(
-        "--keep-family",
-        action="store_true",
-        help="with --exclude-word: drop only the query word itself, keep its family",
-    )
-    p.add_argument(
-        "--other-sentences", action="store_true", help="leave out the query's own sentence (its context words)"
-    )
-    p.add_argument("--distinct-sentences", action="store_true", help="at most one hit per sentence")
-    p.add_argument(
-        "--words-only",
-        action="store_true",
-        help="nearest word types: each word's best occurrence and how many of its occurrences "
-        "score at least as high as the k-th word's best; stop words and punctuation are left out",
-    )
-    how = p.add_mutually_exclusive_group()
-    how.add_argument(
-        "--exact",
-        action="store_true",
-        help="exact search even when the store has an approximate index (a scan, or its flat index for <= 4 queries)",
-    )
-    how.add_argument("--index", choices=KINDS, default=None, help="use this index kind (default: any present)")
-    p.add_argument("--where", default=None, metavar="FILTER", help='search only a slice, e.g. "year < 1900"')
-    add_json_flag(p)
+COMMAND = Command(
+    "similar",
+    help="nearest occurrences (cosine) of a word in context",
+    description="For each occurrence of WORD (or the first --limit N; or one: --sentence ID, --row ID; "
+    "or WORD inside a new sentence: --in TEXT, embedded with the store's own model), print its "
+    "sentence and the k closest occurrences in the store: token, cosine and sentence. The query "
+    "occurrence itself is never its own neighbour. Uses a faiss index built with `ctxvec index` "
+    "when the store has one (--exact forces an exact scan); the output says which.",
+    served=True,
+    options=options(
+        STORE,
+        query_options(),
+        Opt("k", int, 10, "number of neighbours per query", low=1, web_high=200),
+        Opt("exclude_word", bool, help="drop every occurrence of the query word and of its morphological family "
+            "(banks, banking, banker for bank); the output lists them"),
+        Opt("keep_family", bool, help="with --exclude-word: drop only the query word itself, keep its family"),
+        Opt("other_sentences", bool, help="leave out the query's own sentence (its context words)"),
+        Opt("distinct_sentences", bool, help="at most one hit per sentence"),
+        Opt("words_only", bool, help="nearest word types: each word's best occurrence and how many "
+            "of its occurrences score at least as high as the k-th word's best; stop words and punctuation are left out"),
+        Opt("exact", bool, group="backend", help="exact search even when the store has an approximate index "
+            "(a scan, or its flat index for <= 4 queries)"),
+        Opt("index", choices=KINDS, group="backend", help="use this index kind (default: any present)"),
+        WHERE,
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Loader | None = None) -> Similar:
     """`similar` for the parsed options; `backend` (a loaded index kept by a server) replaces --exact/--index;
     `loader(store, kind)` gives the saved indexes --exact/--index read (a server's kept ones)."""
     from ..neighbours import similar
-    from ..store import Store
 
     return similar(
-        Store.open(args.store),
+        args.store,
         args.word,
         sentence=args.sentence,
         row=args.row,
@@ -90,6 +73,14 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         loader=loader,
         where=args.where,
     )
+
+
+def compute_served(args: argparse.Namespace, served: ServedStores) -> Similar:
+    """`compute` for the web: the server's kept indexes instead of reading them again for each query."""
+    kind = None if args.exact else args.index or served.preferred_index(args.store)
+    if kind is not None:
+        return compute(args, served.backend(args.store, kind))
+    return compute(args, None, served.backend)
 
 
 def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:

@@ -3,54 +3,44 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ._output import add_json_flag, console
+from ._output import console
+from ._params import DEVICE, STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..lexicon import WordTypesSummary
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "types",
-        help="build word-type vectors (mean of each word's occurrences) and show word frequencies",
-        description="Build the word-type vectors of a store (the mean of each word's occurrences, "
-        "Bommasani et al. 2020), keep them in the store, and print the most frequent words. "
-        "--decontextualized WORDS_FILE adds vectors for words the corpus lacks by embedding each word "
-        "alone with the store's model (analogy, evaluate and export then use them).",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument(
-        "--min-count", type=int, default=1, metavar="N", help="list words with at least N occurrences (default 1)"
-    )
-    p.add_argument("--top", type=int, default=20, metavar="N", help="print the N most frequent words (default 20)")
-    p.add_argument(
-        "--frequencies", default=None, metavar="FILE", help="write the frequency list (word<TAB>count) to FILE"
-    )
-    p.add_argument(
-        "--decontextualized",
-        default=None,
-        metavar="WORDS_FILE",
-        help="embed each word of WORDS_FILE (whitespace-separated) that the corpus lacks alone and keep its vector",
-    )
-    p.add_argument(
-        "--benchmark-words",
-        action="store_true",
-        help="also add decontextualized vectors for the words of the analogy/WS353/SimLex sets the corpus lacks",
-    )
-    p.add_argument("--device", default="auto", help="device for --decontextualized embedding (auto, cpu, cuda, mps)")
-    add_json_flag(p)
+COMMAND = Command(
+    "types",
+    help="build word-type vectors (mean of each word's occurrences) and show word frequencies",
+    description="Build the word-type vectors of a store (the mean of each word's occurrences, "
+    "Bommasani et al. 2020), keep them in the store, and print the most frequent words. "
+    "--decontextualized WORDS_FILE adds vectors for words the corpus lacks by embedding each word "
+    "alone with the store's model (analogy, evaluate and export then use them).",
+    options=options(
+        STORE,
+        Opt("min_count", int, 1, "list words with at least N occurrences", low=1, metavar="N"),
+        Opt("top", int, 20, "print the N most frequent words", low=0, metavar="N"),
+        Opt("frequencies", metavar="FILE", help="write the frequency list (word<TAB>count) to FILE"),
+        Opt("decontextualized", metavar="WORDS_FILE", help="embed each word of WORDS_FILE (whitespace-separated) "
+            "that the corpus lacks alone and keep its vector"),
+        Opt("benchmark_words", bool, help="also add decontextualized vectors for the words of the "
+            "analogy/WS353/SimLex sets the corpus lacks"),
+        replace(DEVICE, help="device for --decontextualized embedding (auto, cpu, cuda, mps)"),
+    ),
+)  # fmt: skip
 
 
 def compute(args: argparse.Namespace) -> WordTypesSummary:
     from ..lexicon import build_word_types
-    from ..store import Store
 
     return build_word_types(
-        Store.open(args.store),
+        args.store,
         min_count=args.min_count,
         top=args.top,
         frequencies=args.frequencies,

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ._output import add_json_flag, console, terminal_safe
+from ._output import console, terminal_safe
+from ._params import STORE, Command, Opt, options
 
 if TYPE_CHECKING:
     from ..store import VerifyReport
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "verify",
-        help="check every file of a store against its manifest",
-        description="Check a store: every checksummed file's SHA-256 and size, .npy shapes, row and sentence "
-        "counts, sentence ids, spans within their sentences, norms against the vectors, and each cache "
-        "against the vectors it was built from. Exit 0 when sound; otherwise one line per problem and exit 1.",
-    )
-    p.add_argument("store", metavar="STORE", help="store folder")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_json_flag(p)
+COMMAND = Command(
+    "verify",
+    help="check every file of a store against its manifest",
+    description="Check a store: every checksummed file's SHA-256 and size, .npy shapes, row and sentence "
+    "counts, sentence ids, spans within their sentences, norms against the vectors, and each cache "
+    "against the vectors it was built from. Exit 0 when sound; otherwise one line per problem and exit 1.",
+    options=options(
+        replace(STORE, cli_opens=False, help="store folder (not opened: every problem is reported)"),
+        Opt("quiet", bool, help="no progress bar"),
+    ),
+)
 
 
 def compute(args: argparse.Namespace) -> VerifyReport:

@@ -135,6 +135,12 @@ def decompose(
         res = solve(ys, atom_set.atoms, abs_alpha, solver=solver, positive=positive, exclude=excl, tol=tol)
     res.alpha_max = amax
     notes = _notes(res, alpha, alpha_abs, max_terms)
+    if in_sentence is not None and queries is not None:  # the usage warning `similar --in` gives (neighbours)
+        from ..neighbours import check_usage
+
+        for i, occ in enumerate(queries.occurrences):
+            warning = check_usage(store, occ.token, queries.vectors[i]).warning
+            notes[i] = f"warning: {warning}" + (f"; {notes[i]}" if notes[i] else "") if warning else notes[i]
     result = _assemble(store, atom_set, solver, signed, rows, ys, occs, res, notes)
     result.normalized = normalize
     result.excluded = left_out

@@ -11,9 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,10 +35,6 @@ if TYPE_CHECKING:
 
     from ..encoding import BatchEncoder
     from ..sources import VectorMap
-
-
-# the stores `Store.sharing` hands out in this context (a server's request threads), by resolved path
-_SHARED: ContextVar[dict[Path, Store] | None] = ContextVar("ctxvec_shared_stores", default=None)
 
 
 @dataclass(frozen=True)
@@ -78,9 +72,6 @@ class Store:
     def open(cls, path: str | os.PathLike[str]) -> Store:
         """Open the store folder at `path`; raises CtxvecError for a missing or unfinished store."""
         p = Path(path)
-        shared = _SHARED.get()
-        if shared is not None and (kept := shared.get(p) or shared.get(p.resolve())) is not None:
-            return kept
         manifest = read_manifest(p)
         check_complete(p, manifest)
         problems = manifest_problems(p, manifest) or file_problems(p, manifest)
@@ -89,24 +80,9 @@ class Store:
             raise CtxvecError(problems[0] + more)
         return cls(p, manifest)
 
-    @classmethod
-    @contextmanager
-    def sharing(cls, stores: Iterable[Store]) -> Iterator[None]:
-        """Within this block (this thread's context only), `Store.open` of one of `stores`' folders
-        returns that open instance, with its loaded tables, memory map and encoder: a server opens
-        each store once and every request reuses it."""
-        stores = list(stores)
-        shared = {s.resolved_path: s for s in stores}
-        shared.update({s.path: s for s in stores})  # the path as opened: found without a resolve
-        token = _SHARED.set(shared)
-        try:
-            yield
-        finally:
-            _SHARED.reset(token)
-
     @cached_property
     def resolved_path(self) -> Path:
-        """`path`, absolute with links resolved (once: what `sharing` and backends compare)."""
+        """`path`, absolute with links resolved (once: what backends compare)."""
         return self.path.resolve()
 
     def preload(self) -> Store:

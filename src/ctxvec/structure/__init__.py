@@ -28,6 +28,7 @@ _EXPORTS = {
     "SenseMap": "_write",
     "SenseRule": "_senses",
     "SenseSplit": "_senses",
+    "QuerySense": "_senses",
     "Senses": "_senses",
     "check_placement": "_project",
     "check_plot_path": "_write",
@@ -49,7 +50,7 @@ _EXPORTS = {
     "save_projection": "_write",
     "senses_projection": "_project",
     "split_senses": "_senses",
-    "word_senses": "_senses",
+    "word_senses": "_word_senses",
     "write_sense_map": "_write",
     "write_word_plot": "_write",
 }
@@ -66,6 +67,7 @@ __all__ = [
     "PlacedQuery",
     "Projection",
     "ProjectionOptions",
+    "QuerySense",
     "SavedPlot",
     "Sense",
     "SenseLabel",
@@ -121,5 +123,6 @@ if TYPE_CHECKING:
         senses_projection,
     )
     from ._sense_labels import SenseLabel, label_senses
-    from ._senses import Sense, SenseRule, Senses, SenseSplit, split_senses, word_senses
+    from ._senses import QuerySense, Sense, SenseRule, Senses, SenseSplit, split_senses
+    from ._word_senses import word_senses
     from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot

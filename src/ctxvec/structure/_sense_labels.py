@@ -23,6 +23,15 @@ import numpy as np
 from ..errors import CtxvecError
 from ..results import JSON
 from ..sampling import unit_rows
+from ._sense_evidence import (
+    MIN_PROBABILITY,
+    WEIGHTS,
+    Items,
+    allowed_synsets,
+    deciding_evidence,
+    probabilities,
+    synset_features,
+)
 from ._synsets import Synset, find_form, word_forms, word_synsets
 
 if TYPE_CHECKING:
@@ -35,9 +44,11 @@ MIN_MARGIN = 0.05  # cosine; an occurrence's best synset over its sense's label 
 
 @dataclass(frozen=True)
 class SenseLabel:
-    """The WordNet synset a sense matches best: name (``lemma.pos.nn``), gloss, cosine `score` of the
-    sense centroid with the synset's vector, the runner-up synset and its score, and `match`
-    (score at least the threshold; false means "no good match")."""
+    """The WordNet synset a sense matches best: name (``lemma.pos.nn``), gloss, `score` (the probability
+    of `label_items`, or the cosine of `label_centroids`), the runner-up synset and its score, and
+    `match` (confident; false means "no confident WordNet match", the synset being only the nearest).
+    `evidence`: each signal's part in the lead over the runner-up (`deciding_evidence`); `decided_by`
+    names the signals that carried it."""
 
     synset: str
     gloss: str
@@ -45,6 +56,15 @@ class SenseLabel:
     runner_up: str | None
     runner_up_score: float | None
     match: bool
+    evidence: dict[str, float] = field(default_factory=dict)
+    decided_by: str = ""
+
+    def describe(self) -> str:
+        """One line: ``synset (p 0.93; decided by embedding, lesk): gloss`` or the unsure form."""
+        why = f"; decided by {self.decided_by}" if self.decided_by and self.match else ""
+        if self.match:
+            return f"{self.synset} (p {self.score:.2f}{why}): {self.gloss}"
+        return f"no confident WordNet match; nearest: {self.synset} (p {self.score:.2f}): {self.gloss}"
 
     def to_dict(self) -> JSON:
         return {
@@ -54,7 +74,51 @@ class SenseLabel:
             "runner_up": self.runner_up,
             "runner_up_score": None if self.runner_up_score is None else float(self.runner_up_score),
             "match": bool(self.match),
+            "evidence": {k: round(float(v), 4) for k, v in self.evidence.items()},
+            "decided_by": self.decided_by,
         }
+
+
+def label_items(
+    items: Items,
+    found: SynsetVectors,
+    mean: np.ndarray,
+    own: frozenset[str],
+    *,
+    leave_out: list[str | None] | None = None,
+    weights: np.ndarray | None = None,
+    min_probability: float = MIN_PROBABILITY,
+) -> tuple[list[SenseLabel], np.ndarray]:
+    """One `SenseLabel` per item (a sense or an occurrence) from all the evidence (`_sense_evidence`):
+    the synset of highest probability, confident when that is at least `min_probability`; and the
+    (n, m) probabilities. `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
+    w = WEIGHTS if weights is None else weights
+    usable = found.n_sentences > 0
+    feats = synset_features(items, found.synsets, found.vectors - mean[None, :], usable, own, leave_out, mean)
+    probs = probabilities(feats, allowed_synsets(items, found.synsets), w)
+    out = []
+    for i, row in enumerate(probs):
+        order = np.argsort(-row, kind="stable")
+        best = int(order[0])
+        second = int(order[1]) if len(order) > 1 and row[order[1]] > 0 else None
+        evidence = deciding_evidence(feats[i], best, second, w)
+        lead = sum(v for v in evidence.values() if v > 0)
+        decided = [k for k, v in sorted(evidence.items(), key=lambda kv: -kv[1]) if v > 0.25 * lead]
+        ss = found.synsets[best]
+        runner = found.synsets[second] if second is not None else None
+        out.append(
+            SenseLabel(
+                synset=ss.name,
+                gloss=ss.gloss,
+                score=float(row[best]),
+                runner_up=None if runner is None else runner.name,
+                runner_up_score=None if second is None else float(row[second]),
+                match=bool(row[best] >= min_probability),
+                evidence=evidence,
+                decided_by=", ".join(decided),
+            )
+        )
+    return out, probs
 
 
 @dataclass

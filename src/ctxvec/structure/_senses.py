@@ -47,8 +47,8 @@ from sklearn.metrics import silhouette_score
 from .._threads import threads_for
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result, jsonable
-from ..sampling import sample_rows, unit_rows
-from ..store import Occurrence, Store, normalize_word
+from ..sampling import unit_rows
+from ..store import Occurrence
 from ._sense_labels import MinoritySynset, SenseLabel
 
 SILHOUETTE_SAMPLE = 2000
@@ -372,6 +372,38 @@ class Sense(Result):
 
 
 @dataclass
+class QuerySense(Result):
+    """Which sense a new sentence's usage of the word belongs to: the `occurrence`, the nearest sense
+    (`sense`, 0 = largest) and the cosine of its contextual part with that sense's (`similarity`);
+    `represented` false when the corpus holds no such usage (then the answer is "none of the corpus's
+    senses", `sense` is None and `nearest_sense` says which was closest); `label`: the WordNet label of
+    the occurrence itself from all the evidence; `usage`: the usage check's line (None when represented)."""
+
+    occurrence: Occurrence
+    sense: int | None
+    nearest_sense: int
+    similarity: float
+    represented: bool
+    label: SenseLabel | None
+    usage: str | None
+
+    def to_dict(self) -> JSON:
+        o = self.occurrence
+        return {
+            "sentence": o.sentence,
+            "token": o.token,
+            "start": o.start,
+            "end": o.end,
+            "sense": None if self.sense is None else int(self.sense),
+            "nearest_sense": int(self.nearest_sense),
+            "similarity": round(float(self.similarity), 6),
+            "represented": bool(self.represented),
+            "wordnet": None if self.label is None else self.label.to_dict(),
+            "warning": self.usage,
+        }
+
+
+@dataclass
 class Senses(Result):
     """The senses of `word`: rows (n,) of the clustered occurrences (a sample when `n_total` is larger),
     labels (n,), the split diagnostics and one `Sense` per cluster, largest first. `row_senses` holds
@@ -388,6 +420,8 @@ class Senses(Result):
     rule: SenseRule = DEFAULT_RULE
     excluded_forms: list[str] = field(default_factory=list)
     minorities: list[MinoritySynset] = field(default_factory=list)
+    refined: list[str] = field(default_factory=list)
+    query: QuerySense | None = None
 
     def sense_of(self, row: int) -> int:
         """The sense (0 = largest) of the occurrence at store row `row`: its cluster when it was
@@ -432,6 +466,8 @@ class Senses(Result):
             "excluded_forms": list(self.excluded_forms),
             "senses": [s.to_dict() for s in self.senses],
             "minority_synsets": [m.to_dict() for m in self.minorities],
+            "refined": list(self.refined),
+            "query": None if self.query is None else self.query.to_dict(),
         }
         if self.row_senses:
             clustered = {int(r) for r in self.rows}
@@ -440,160 +476,3 @@ class Senses(Result):
                 for r, label in self.row_senses.items()
             ]
         return data
-
-
-def _central(
-    unit: np.ndarray, rows: np.ndarray, texts: list[str], centroid: np.ndarray, m: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of the `m` occurrences nearest `centroid`, one per distinct sentence text, with their cosines."""
-    scores = unit @ (centroid / max(np.linalg.norm(centroid), 1e-12))
-    keep: list[int] = []
-    seen: set[str] = set()
-    for i in np.argsort(-scores, kind="stable"):
-        if texts[i] not in seen:
-            seen.add(texts[i])
-            keep.append(int(i))
-            if len(keep) == m:
-                break
-    return rows[keep], scores[keep]
-
-
-def word_senses(
-    store: Store,
-    word: str,
-    k: int | None = None,
-    *,
-    rule: SenseRule = DEFAULT_RULE,
-    n_sentences: int = 3,
-    n_words: int = 8,
-    min_count: int = 3,
-    max_occurrences: int | None = 2000,
-    seed: int = 0,
-    rows: list[int] | tuple[int, ...] | None = None,
-    wordnet: bool = True,
-    device: str = "auto",
-    where: str | None = None,
-) -> Senses:
-    """Cluster the occurrences of `word` in `store` into senses (`k=None`: chosen by `rule`, see `split_senses`).
-
-    Each sense lists its `n_sentences` most central sentences and the `n_words` word types (with at
-    least `min_count` occurrences) nearest its centroid: forms of the word itself are left out and the
-    forms of one other word are collapsed into one entry (`sense_neighbours`); up to 3 `keywords` (see
-    `sense_keywords`); its share and whether it is small (below `rule.small_share`); with `wordnet`, the
-    WordNet 3.0 synset it matches best (`label_centroids`, embedded with the store's own model on `device`),
-    and `minorities` lists the synsets that match a few occurrences much better than their sense's label
-    (`minority_synsets`: senses too small to be clusters).
-    At most `max_occurrences` occurrences are clustered (a seeded sample).
-    `rows`: occurrences of `word` (store rows) whose sense to tell (`Senses.sense_of`, `row_senses`):
-    a clustered row's cluster, another row's nearest centroid by cosine.
-    `where`: cluster only the occurrences in that slice of the document metadata (`ctxvec.slices`).
-    """
-    from ..lexicon import word_types
-    from ..morphology import family_words
-    from ._sense_labels import label_centroids, minority_synsets, wordnet_synset_vectors
-    from ._sense_words import sense_neighbours
-
-    all_rows = store.occurrences(word)
-    if where is not None:
-        from ..slices import slice_rows
-
-        all_rows = slice_rows(store, where, all_rows)
-    asked = _asked_rows(store, word, all_rows, rows)
-    picked = sample_rows(all_rows, max_occurrences, seed)
-    unit = unit_rows(store.get_vectors(picked))
-    split = split_senses(unit, k, rule=rule, seed=seed, groups=store.sentence_ids[picked])
-    key = normalize_word(word)
-    family = family_words(store, key)  # the word's inflections and derivations say nothing about a sense
-    types = word_types(store, min_count=min_count)
-    type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
-    texts = [store.sentence(int(sid)) for sid in store.sentence_ids[picked]]
-    senses = []
-    pools = []
-    excluded: set[str] = set()
-    for label in range(split.k):
-        members = np.flatnonzero(split.labels == label)
-        centroid = unit[members].mean(axis=0)
-        c_rows, c_scores = _central(unit[members], picked[members], [texts[i] for i in members], centroid, n_sentences)
-        sims = type_unit @ (centroid / max(np.linalg.norm(centroid), 1e-12)).astype(np.float32)
-        order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
-        near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order], family)
-        excluded |= set(near.excluded)
-        pools.append(near.words[:KEYWORD_POOL])
-        share = len(members) / len(picked)
-        senses.append(
-            Sense(
-                label=label,
-                size=len(members),
-                rows=picked[members],
-                centroid=centroid.astype(np.float32),
-                central=[store.occurrence(int(r)) for r in c_rows],
-                central_scores=c_scores.astype(np.float32),
-                nearest_words=near.words[:n_words],
-                nearest_scores=near.scores[:n_words],
-                nearest_forms=near.forms[:n_words],
-                share=share,
-                small=split.k > 1 and share < rule.small_share,
-            )
-        )
-    for sense, words in zip(senses, sense_keywords(key, pools), strict=True):
-        sense.keywords = words
-    result = Senses(key, picked, split.labels, split, senses, len(all_rows), rule=rule)
-    result.excluded_forms = sorted(excluded)
-    if wordnet:
-        found, result.wordnet_note = wordnet_synset_vectors(store, key, device=device)
-        if found is not None:
-            labels = label_centroids(np.stack([s.centroid for s in senses]), found)
-            for sense, synset_label in zip(senses, labels, strict=True):
-                sense.wordnet = synset_label
-            result.minorities = minority_synsets(unit, split.labels, labels, found, picked)
-            at = {int(r): i for i, r in enumerate(picked)}
-            for m in result.minorities:
-                m.occurrences = [store.occurrence(r) for r in _one_per_text(m.rows, [texts[at[r]] for r in m.rows])]
-    if asked:
-        centroids = unit_rows(np.stack([s.centroid for s in senses]))
-        for r in asked:
-            hit = np.flatnonzero(picked == r)
-            if len(hit):
-                result.row_senses[r] = int(split.labels[hit[0]])
-            else:
-                near_c = centroids @ unit_rows(store.get_vectors([r]))[0]
-                result.row_senses[r] = int(np.argmax(near_c))
-    return result
-
-
-def _one_per_text(rows: list[int], texts: list[str], m: int = 3) -> list[int]:
-    """The first `m` of `rows` with distinct `texts`."""
-    seen: dict[str, int] = {}
-    for r, t in zip(rows, texts, strict=True):
-        seen.setdefault(t, r)
-    return list(seen.values())[:m]
-
-
-def _asked_rows(
-    store: Store, word: str, occurrences: np.ndarray, rows: list[int] | tuple[int, ...] | None
-) -> list[int]:
-    """`rows` checked: each an occurrence of `word` (one message naming the row and the fix otherwise)."""
-    asked = list(dict.fromkeys(int(r) for r in rows or ()))
-    known = set(occurrences.tolist()) if asked else set()
-    for r in asked:
-        if r not in known:
-            if not 0 <= r < store.n_rows:
-                raise ParameterError("rows", f"{{name}} {r} is out of range; use 0..{store.n_rows - 1}")
-            token = store.occurrence(r).token
-            raise ParameterError(
-                "rows", f"{{name}} {r} is {token!r}, not an occurrence of {word!r}; ask for the senses of {token!r}"
-            )
-    return asked
-
-
-def sense_keywords(word: str, pools: list[list[str]], n: int = 3) -> list[list[str]]:
-    """Short labels for senses: from each sense's nearest words (`pools`, best first), the first `n`
-    that are alphabetic, do not share the word's first four letters (its inflections) and are in no
-    other sense's pool."""
-    stem = word[:4]
-    out = []
-    for i, pool in enumerate(pools):
-        others = {w for j, p in enumerate(pools) if j != i for w in p}
-        good = [w for w in pool if w.isalpha() and not w.startswith(stem) and w not in others]
-        out.append(good[:n])
-    return out

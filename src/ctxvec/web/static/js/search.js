@@ -1,15 +1,12 @@
 // Search (nearest occurrences), Occurrence (one occurrence: neighbours + decomposition) and Decompose views.
 import { el, append, clear, kwic, words, bars, fmt, errorBox, loading } from "./dom.js";
+import { renderQuerySense } from "./word.js";
 import { api, cliBar } from "./api.js";
+import { optionForm, paramsFor } from "./forms.js";
 import { whyButton } from "./explain.js";
 
-const FLAGS = [
-  ["distinct_sentences", "distinct sentences", "at most one hit per sentence"],
-  ["words_only", "words only", "nearest word types: each word's best occurrence"],
-  ["exclude_word", "exclude the word", "drop every occurrence of the query word"],
-  ["exact", "exact", "exact scan even when the store has an approximate index"],
-];
-const EXCLUSIVE = { words_only: "distinct_sentences", distinct_sentences: "words_only" };
+const MAIN_OPTIONS = ["k", "distinct_sentences", "words_only", "exclude_word", "exact"];
+const QUERY = ["word", "in", "row", "sentence"]; // set by the search box and the links, not the option form
 const MAX_GROUPS = 20;
 
 function pick(params, names) {
@@ -19,25 +16,11 @@ function pick(params, names) {
 }
 
 function similarParams(params) {
-  return pick(params, ["word", "in", "row", "sentence", "k", "limit", "index", "store", ...FLAGS.map((f) => f[0])]);
+  return paramsFor("similar", params);
 }
 
 function optionControls(params, onChange) {
-  const box = el("div", { class: "options" });
-  const k = el("input", { type: "number", name: "k", min: "1", max: "1000", value: params.k || "10", class: "num", title: "neighbours per query (k)" });
-  k.addEventListener("change", () => onChange({ k: k.value }));
-  box.append(el("label", {}, "k ", k));
-  for (const [name, label, title] of FLAGS) {
-    const box1 = el("input", { type: "checkbox", name, checked: params[name] === "1" });
-    box1.addEventListener("change", () => {
-      const change = { [name]: box1.checked ? "1" : undefined };
-      const other = EXCLUSIVE[name];
-      if (box1.checked && other) change[other] = undefined; // the CLI takes one of the two
-      onChange(change);
-    });
-    box.append(el("label", { title }, box1, " ", label));
-  }
-  return box;
+  return optionForm("similar", params, onChange, { main: MAIN_OPTIONS, skip: QUERY });
 }
 
 /** The typed sentence as clickable word tokens; the chosen one is marked. */
@@ -153,8 +136,15 @@ export async function searchView(root, params, ctx) {
     return;
   }
   const apiParams = similarParams(params);
-  root.append(cliBar([["similar", apiParams]]));
+  const senseParams = params.in && params.word ? { word: params.word, in: params.in, store: params.store } : null;
+  root.append(cliBar(senseParams ? [["similar", apiParams], ["senses", senseParams]] : [["similar", apiParams]]));
   const wait = root.appendChild(loading());
+  if (senseParams) {
+    const senseBox = el("section", { class: "panel sense-panel" }, el("h3", { text: "Sense of this usage" }), loading("clustering the senses…"));
+    root.insertBefore(senseBox, wait);
+    api("senses", senseParams).then((r) => { if (ctx.alive()) clear(senseBox).append(el("h3", { text: "Sense of this usage" }), renderQuerySense(r, ctx)); },
+      (e) => { if (ctx.alive()) clear(senseBox).append(el("h3", { text: "Sense of this usage" }), errorBox(e.message)); });
+  }
   try {
     const result = await api("similar", apiParams);
     if (!ctx.alive()) return;
@@ -173,7 +163,7 @@ export function renderDecomposition(q, ctx) {
   box.append(rows.length ? bars(rows) : el("p", { class: "muted", text: "no terms" }));
   box.append(el("p", { class: "stats small" },
     `${q.n_terms} terms · cosine ${fmt(q.cosine)} · residual ${fmt(q.residual)} · alpha ${fmt(q.alpha_relative)}·alpha_max${q.converged === false ? " · not converged" : ""}`));
-  if (q.note) box.append(el("p", { class: "note", text: q.note }));
+  if (q.note) box.append(el("p", { class: String(q.note).startsWith("warning:") ? "warning" : "note", text: q.note }));
   return box;
 }
 
@@ -216,7 +206,7 @@ export async function occurrenceView(root, params, ctx) {
   refreshCli();
   const slider = termsSlider(maxTerms, (v) => {
     params.max_terms = v;
-    const url = ctx.href("occurrence", { ...pick(params, ["row", "k", "max_terms", ...FLAGS.map((f) => f[0])]) });
+    const url = ctx.href("occurrence", { ...{ ...similarParams(params), ...pick(params, ["row", "max_terms"]) } });
     history.pushState(null, "", url);
     refreshCli();
     fillDecomposition(decBox, decParams(), ctx);
@@ -226,7 +216,7 @@ export async function occurrenceView(root, params, ctx) {
   root.append(cli, senseBox,
     el("section", { class: "panel" }, el("h3", { text: "Decomposition" }), slider, decBox),
     el("section", {}, el("h3", { text: "Nearest occurrences" }),
-      optionControls(params, (o) => ctx.navigate("occurrence", { ...pick(params, ["row", "k", "max_terms", ...FLAGS.map((f) => f[0])]), ...o })), simBox));
+      optionControls(params, (o) => ctx.navigate("occurrence", { ...{ ...similarParams(params), ...pick(params, ["row", "max_terms"]) }, ...o })), simBox));
   fillDecomposition(decBox, decParams(), ctx);
   simBox.append(loading());
   try {

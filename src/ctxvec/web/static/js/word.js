@@ -22,6 +22,33 @@ function wordForm(value, onSubmit, label = "show") {
   return form;
 }
 
+/** A WordNet label: the synset, its probability and what decided it, or "no confident match; nearest: …". */
+export function wordnetLine(label) {
+  const wn = el("p", { class: label.match ? "wordnet" : "wordnet unsure" }, "WordNet: ");
+  if (!label.match) wn.append(el("span", { class: "muted", text: "no confident WordNet match; nearest: " }));
+  wn.append(el("strong", { class: "synset", text: label.synset }), ` p ${fmt(label.score)} · `, el("span", { class: "gloss", text: label.gloss }));
+  if (label.match && label.decided_by) wn.append(el("span", { class: "muted small", text: ` (decided by ${label.decided_by})` }));
+  return wn;
+}
+
+/** Which sense a new sentence's usage belongs to (senses with in=), or "none of the corpus's senses". */
+export function renderQuerySense(result, ctx) {
+  const q = result.query;
+  const box = el("div", { class: "query-sense" });
+  if (!q) return box;
+  const near = (result.senses || [])[q.nearest_sense] || {};
+  const keywords = near.keywords && near.keywords.length ? ` (${near.keywords.join(", ")})` : "";
+  const link = el("a", { href: ctx.href("senses", { word: result.word }), text: `the senses of “${result.word}”` });
+  if (q.represented) {
+    box.append(el("p", { class: "occurrence-sense" }, el("strong", { class: "sense-name", text: `sense ${q.sense + 1} of ${result.k}` }), `${keywords} · similarity ${fmt(q.similarity)} · `, link));
+  } else {
+    box.append(el("p", { class: "occurrence-sense" }, el("strong", { class: "sense-name", text: "none of the corpus's senses" }), ` (nearest: sense ${q.nearest_sense + 1}${keywords}) · `, link));
+    if (q.warning) box.append(el("p", { class: "warning", role: "note", text: `⚠ ${q.warning}` }));
+  }
+  if (q.wordnet) box.append(wordnetLine(q.wordnet));
+  return box;
+}
+
 export function renderSenses(result, ctx) {
   const box = el("div", { class: "senses" });
   const n = result.n_clustered || result.n_occurrences || 1;
@@ -34,11 +61,7 @@ export function renderSenses(result, ctx) {
     const head = el("h4", { id: `sense-${s.sense + 1}` }, `sense ${s.sense + 1} `, el("span", { class: "muted", text: `${fmt(s.size)} occurrences · ${(100 * s.size / n).toFixed(0)}%` }));
     if (s.small) head.append(" ", el("span", { class: "badge small-sense", title: `under ${(100 * (result.small_share || 0.1)).toFixed(0)}% of the occurrences: few examples, less certain`, text: "small sense" }));
     card.append(head);
-    if (s.wordnet) {
-      const wn = el("p", { class: "wordnet" }, "WordNet: ", el("strong", { class: "synset", text: s.wordnet.synset }), ` ${fmt(s.wordnet.score)} · `, el("span", { class: "gloss", text: s.wordnet.gloss }));
-      if (!s.wordnet.match) wn.append(el("span", { class: "muted small", text: " (no good match)" }));
-      card.append(wn);
-    }
+    if (s.wordnet) card.append(wordnetLine(s.wordnet));
     if (s.keywords && s.keywords.length) card.append(el("p", { class: "keywords" }, "keywords: ", el("strong", { text: s.keywords.join(", ") })));
     const near = el("p", { class: "near" }, "nearest words: ");
     (s.nearest_words || []).forEach((w, i) => {

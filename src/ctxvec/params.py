@@ -1,0 +1,277 @@
+"""The declarative parameter model: one `Command` per operation, one `Opt` per option.
+
+Each option is declared once -- its Python name (the library parameter, the argparse dest), type,
+default, bounds, help and flags -- and everything else is derived from it: the argparse parser
+(`ctxvec.cli._params`), the web API's pydantic model and routes (`ctxvec.web._api`), the page's
+forms (from the OpenAPI schema) and the flag a library `ParameterError` names. See docs/parameters.md.
+
+This module is plain dataclasses (no argparse, no pydantic): it loads with the CLI, so it must stay
+light, and it sits in the base so that both front ends (the CLI above the web) derive from it.
+A default taken from a library dataclass or constant that lives in a heavy module is declared as
+`LibraryDefault` and read only when a command's parser is built (never for ``ctxvec --help``), from
+the module's source when it is a literal.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+Converter = Callable[[str], Any]
+INT_MAX = 2**31 - 1  # what every library (numpy seeds, faiss, torch sizes) takes
+
+
+@dataclass(frozen=True)
+class LibraryDefault:
+    """The default of `attribute` of class `owner` (a dataclass field), or the constant `owner`, in
+    `module`: ``LibraryDefault("ctxvec.structure._senses", "SenseRule", "k_max")``.
+
+    A literal default is read from the module's source (`ast`), so a parser's help shows it without
+    importing the module's heavy dependencies (``ctxvec senses --help`` loads no scikit-learn);
+    anything else is read by importing the module. tests/cli check both ways agree."""
+
+    module: str
+    owner: str
+    attribute: str | None = None
+
+    def resolve(self) -> Any:
+        try:
+            return self.from_source()
+        except (LookupError, ValueError, SyntaxError, TypeError, OSError):
+            return self.imported()
+
+    def from_source(self) -> Any:
+        """The literal default as the module's source spells it (LookupError when not found)."""
+        spec = importlib.util.find_spec(self.module)
+        if spec is None or spec.origin is None:
+            raise LookupError(self.module)
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        body: list[ast.stmt] = tree.body
+        target = self.owner
+        if self.attribute is not None:
+            owner = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == self.owner), None)
+            if owner is None:
+                raise LookupError(self.owner)
+            body, target = owner.body, self.attribute
+        for node in body:
+            named = isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == target
+            if named and isinstance(node, ast.AnnAssign) and node.value is not None:
+                return ast.literal_eval(node.value)
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == target for t in node.targets):
+                return ast.literal_eval(node.value)
+        raise LookupError(target)
+
+    def imported(self) -> Any:
+        """The default read from the imported module."""
+        owner = getattr(importlib.import_module(self.module), self.owner)
+        if self.attribute is None:
+            return owner
+        if is_dataclass(owner):
+            for f in fields(owner):
+                if f.name == self.attribute:
+                    return f.default
+        return getattr(owner, self.attribute)
+
+
+def resolved(value: Any) -> Any:
+    """`value`, or what it stands for when it is a `LibraryDefault`."""
+    return value.resolve() if isinstance(value, LibraryDefault) else value
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option of a command.
+
+    - `name`: the Python parameter (the library's name, the argparse dest, `args.<name>` in ``compute``).
+    - `type`: ``str``, ``int``, ``float`` or ``bool``; `many`: a list of them (``nargs="+"``, or
+      ``*`` for an optional positional); `append`: a list given by repeating the option.
+    - `default`: the value when not given (a `LibraryDefault` for a library's own); `required`.
+    - `low` / `high` (`open_low`: low excluded): the bounds, checked by the CLI and the web alike;
+      `web_high`: a lower ceiling for the web (answers must stay small there).
+    - `choices`; `convert`: text -> value for the CLI and the web (e.g. accepting old spellings).
+    - `flag`: the CLI spelling (default ``--name-with-dashes``; ``-k`` for one letter); `short`:
+      another spelling (``-o``); `positional`; `metavar`; `group`: at most one option of a group.
+    - `store`: an existing store folder; ``compute`` gets it open (`Store`). On the web: a served
+      store's name or index, default the first. `cli_opens=False`: the CLI passes the text as typed
+      (a store or something else, such as a corpus); the web still passes the open `Store`.
+    - `api`: the web's name when it is not the long flag's.
+    - `local_only`: not served on the web (writes files, loads another model, picks a device, or only
+      shapes a figure); the web uses the default. `web_default`: the web's default when it differs.
+
+    A bool whose default is true is a ``--no-name`` switch (``--name`` too); the web names it
+    ``no_name`` (a flag that is false unless given). Every web name is the long flag without
+    dashes (`api_name`), so what a user types on the command line is what the URL takes.
+    """
+
+    name: str
+    type: type = str
+    default: Any = None
+    help: str = ""
+    flag: str | None = None
+    short: str | None = None
+    positional: bool = False
+    required: bool = False
+    many: bool = False
+    append: bool = False
+    choices: tuple[Any, ...] | None = None
+    convert: Converter | None = None
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    web_high: float | None = None
+    web_default: Any = None
+    metavar: str | None = None
+    group: str | None = None
+    store: bool = False
+    cli_opens: bool = True
+    api: str | None = None
+    local_only: bool = False
+
+    # ---- derived spellings ------------------------------------------------------------------
+    @property
+    def negated(self) -> bool:
+        """A bool that is on unless switched off: ``--no-name`` on the CLI, ``no_name`` on the web."""
+        return self.type is bool and resolved(self.default) is True
+
+    @property
+    def cli_flag(self) -> str:
+        """The long CLI spelling (``--max-terms``, ``-k``), or the metavar of a positional."""
+        if self.positional:
+            return self.metavar or self.name.upper()
+        if self.flag is not None:
+            return self.flag
+        return f"-{self.name}" if len(self.name) == 1 else "--" + self.name.replace("_", "-")
+
+    @property
+    def api_name(self) -> str:
+        """The web's name: the long flag without dashes (``--in`` -> ``in``; positionals: `name`)."""
+        if self.api is not None:
+            return self.api
+        if self.positional:
+            return self.name
+        base = self.cli_flag.lstrip("-").replace("-", "_")
+        return f"no_{base}" if self.negated else base
+
+    @property
+    def web_upper(self) -> float | None:
+        """The web's upper bound: the lower of `high` and `web_high`."""
+        bounds = [b for b in (self.high, self.web_high) if b is not None]
+        if not bounds and self.type is int:
+            return INT_MAX
+        return min(bounds) if bounds else None
+
+    @property
+    def web_lower(self) -> float | None:
+        return self.low if self.low is not None or self.type is not int else 0
+
+    def default_text(self) -> str:
+        """`` (default 10)`` for help texts, or nothing."""
+        value = resolved(self.default)
+        if value is None or value is False or value in ([], ()) or self.required or self.type is bool:
+            return ""
+        if isinstance(value, (list, tuple)):
+            value = " ".join(map(str, value))
+        return f" (default {value})"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its `name`, one-line `help`, longer `description` and `options` (in CLI order),
+    or `verbs` (sub-commands, such as ``index build``). `served`: answered by the web API;
+    `required_groups`: option groups of which one option must be given."""
+
+    name: str
+    help: str
+    description: str = ""
+    options: tuple[Opt, ...] = ()
+    verbs: tuple[Command, ...] = ()
+    required_groups: tuple[str, ...] = ()  # groups of which one option must be given
+    served: bool = False
+    json: bool = True  # a --json flag
+
+    def opt(self, name: str) -> Opt:
+        return next(o for o in self.options if o.name == name)
+
+    def all_options(self) -> Iterator[Opt]:
+        yield from self.options
+        for verb in self.verbs:
+            yield from verb.all_options()
+
+    def web_options(self) -> tuple[Opt, ...]:
+        return tuple(o for o in self.options if not o.local_only)
+
+
+def options(*groups: Sequence[Opt] | Opt) -> tuple[Opt, ...]:
+    """Flatten options and tuples of shared options (``options(STORE, *QUERY, Opt(...))``)."""
+    out: list[Opt] = []
+    for g in groups:
+        out.extend([g] if isinstance(g, Opt) else g)
+    return tuple(out)
+
+
+def namespace_default(opt: Opt) -> Any:
+    """What ``compute`` gets for `opt` when it is not given (a tuple default becomes a list)."""
+    return _cli_default(opt)
+
+
+def _cli_default(opt: Opt) -> Any:
+    value = resolved(opt.default)
+    if opt.type is bool:
+        return bool(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def defaults(command: Command) -> dict[str, Any]:
+    """{name: default} of every option of `command` (library defaults resolved)."""
+    return {o.name: _cli_default(o) for o in command.options}
+
+
+def values(command: Command, given: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """The option values ``compute`` takes: `given` over `command`'s defaults (``json`` false unless given)."""
+    out = defaults(command)
+    out.update(given)
+    out.update(extra)
+    out.setdefault("json", False)
+    out["command_spec"] = command
+    return out
+
+
+# ---- shared options ----------------------------------------------------------------------------
+STORE = Opt("store", positional=True, required=True, store=True, metavar="STORE", help="store folder")
+
+
+def query_options(word_required: bool = False) -> tuple[Opt, ...]:
+    """WORD, --sentence, --row, --in (at most one of the three), --limit and --device: the parameters
+    of `ctxvec.queries.select_queries` (`ctxvec.cli._queries.queries_from_args` calls it)."""
+    return (
+        Opt("word", positional=True, required=word_required, metavar="WORD", help="the query word"),
+        Opt("sentence", int, low=0, metavar="ID", group="query", help="only WORD in stored sentence ID"),
+        Opt("row", int, low=0, metavar="ID", group="query", help="one occurrence: row ID of the store"),
+        Opt("in_sentence", flag="--in", metavar="TEXT", group="query", help="WORD inside a new sentence, embedded on the fly"),
+        Opt("limit", int, low=1, web_high=200, web_default=20, metavar="N", help="only the first N query occurrences (the web: 20 unless asked)"),
+        DEVICE,
+    )  # fmt: skip
+
+
+DEVICE = Opt(
+    "device", default="auto", local_only=True, help="device for embedding new sentences (auto, cpu, cuda, mps)"
+)
+SEED = Opt("seed", int, 0, "random seed", low=0, high=2**32 - 1)
+WHERE = Opt("where", metavar="FILTER", help='only a slice of the corpus, e.g. "year < 1900"')
+OUTPUT = Opt(
+    "output",
+    flag="--output",
+    short="-o",
+    metavar="FILE",
+    local_only=True,
+    help="write a figure (.png, .svg, .pdf, .html)",
+)
+WIDTH = Opt("width", int, 1000, "figure width in pixels", low=50, high=20_000, local_only=True)
+HEIGHT = Opt("height", int, 800, "figure height in pixels", low=50, high=20_000, local_only=True)
+MAX_ITEMS = 50  # items of a list option on the web
+MAX_TEXT = 1000  # characters of one text value on the web
