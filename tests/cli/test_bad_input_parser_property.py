@@ -30,7 +30,6 @@ BASE: dict[str, list[str]] = {
     "dims": ["{store}", "--words", "cold", "warm", "-o", "{out}.png"],
     "embed": ["{corpus}", "-o", "{out}", "--model", "{model}", "-q"],
     "evaluate": ["{store}", "--task", "analogy"],
-    "explain": ["{store}", "--row", "0", "--row", "7"],
     "export": ["{store}", "--format", "projector", "-o", "{out}"],
     "explain": ["{store}", "--row", "0", "--row", "9"],
     "factors": ["learn", "{store}", "--n-factors", "4", "--samples", "200"],
