@@ -76,7 +76,7 @@ def compute_served(args: argparse.Namespace, served: ServedStores) -> Projection
     sentence placed in the cached map (one forward pass)."""
     from ..structure import check_placement, place_sentence, project_words
 
-    options = ("method", "level", "color", "max_points", "neighbors", "min_count", "seed")
+    options = ("method", "level", "color", "max_points", "neighbors", "min_count", "seed", "where")
     key = (str(args.store.path), tuple(args.words), *(getattr(args, o) for o in options))
     check_placement(args.method, args.word, args.in_sentence)  # before the (cached) fit
     proj = served.projections.get(
