@@ -1,24 +1,36 @@
-"""Embedding throughput and memory: the blog's method against ctxvec, side by side in one run.
+"""Embedding speed, side by side in one run: ctxvec against the tools a user would otherwise reach for.
 
-    .venv/bin/python benchmarks/bench_embed.py            # first 3000 wiki sentences + whole-wiki memory
-    .venv/bin/python benchmarks/bench_embed.py --no-full  # skip the whole-corpus run
+    .venv/bin/python benchmarks/bench_embed.py                       # 3000 wiki sentences, 3 rounds, whole wiki
+    .venv/bin/python benchmarks/bench_embed.py --n 600 --rounds 3 --no-full
 
-Each method runs in its own process (so peak RSS is its own) on the same sentences with the
-default model (all-MiniLM-L6-v2):
-- blog: every sentence in ONE padded batch, `last_hidden_state` of the real tokens (float32);
-- loop: a plain length-sorted loop (batches of 64 sentences, no windows, no store);
-- ctxvec float32 / bfloat16: `ctxvec.runners._local` end to end with its defaults (word rows, mean
-  pooling; tokenize, encode, write the store), model loading included;
-- ctxvec on the whole `wiki` corpus (peak memory must stay under 1.5 GB).
-Throughput counts real tokens ([CLS] and [SEP] included). The machine's matmul throughput is
-measured in the same run, to give each method's achieved share of it.
+Every method is a whole process (interpreter start, imports, model loading, embedding and writing the
+vectors to disk), run on the same `--n` first sentences of the built-in `wiki` corpus with the default
+model (all-MiniLM-L6-v2) and the same thread count (`OMP_NUM_THREADS`); the rounds alternate the order
+of the methods (forward, then backward, ...), so a machine whose load changes treats them alike.
+Each figure is the median over the rounds with its range; CPU seconds and peak RSS come from the
+child's own rusage (`os.wait4`).
+
+- ctxvec: `ctxvec embed` with its defaults (precision ``auto``: bfloat16 on a CPU with AVX512-BF16/AMX);
+- ctxvec-fp32: the same with ``--compute-dtype float32``;
+- sentence-transformers: ``encode(..., output_value="token_embeddings")``, unpadded vectors saved (.npy);
+- hf-pipeline: transformers' ``feature-extraction`` pipeline (batch size 32), vectors saved;
+- loop: a plain length-sorted loop (batches of 64 sentences, no store), vectors saved;
+- blog: every sentence in one padded batch (the reference blog post's method), vectors saved; one round
+  only (`--blog-rounds`): it is the slowest by far and a reference, not a target.
+
+Then the fidelity of the stored vectors (float16 storage) against float32 compute for bfloat16 (the
+default's store) and int8 dynamic quantization (``--compute-dtype int8``, opt-in): mean and minimum
+cosine per row, and the mean overlap of each occurrence's top-10 neighbours (cosine, itself excluded)
+over a seeded sample of `--queries` occurrences searched among all rows; the matmul peak of each
+precision measured in the same run gives each method's share of it; and the whole `wiki` corpus with
+the defaults: tokens/s and peak RSS. Throughput counts real tokens, [CLS] and [SEP] included.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,74 +41,123 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+BIN = Path(sys.executable).parent
+METHODS = ("ctxvec", "ctxvec-fp32", "sentence-transformers", "hf-pipeline", "loop", "blog")
+MEAN_COS_MIN = 0.9999
+TOP10_MIN = 0.98
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+# ---- the methods that are not ctxvec (each run in its own process by `--worker`) -------------------------
 
 
-def worker(method: str, n: int | None, out: str) -> dict:
+def _texts(corpus: str) -> list[str]:
+    return [line for line in Path(corpus).read_text().splitlines() if line.strip()]
+
+
+def worker(method: str, corpus: str, out: str) -> None:
+    """Embed `corpus` (one sentence a line) with `method` and save the token vectors to `out` (.npy float16)."""
     import torch
 
-    from ctxvec.corpus import read_corpus
+    from ctxvec.encoding import default_model_path
 
-    texts = read_corpus("wiki", limit=n if n and n > 0 else None).texts
-    if method in ("blog", "loop"):
+    texts, path = _texts(corpus), default_model_path()
+    if method == "sentence-transformers":
+        from sentence_transformers import SentenceTransformer
+
+        st = SentenceTransformer(path, device="cpu")
+        parts = st.encode(texts, output_value="token_embeddings", convert_to_numpy=False)
+        vectors = np.concatenate([p.float().numpy() for p in parts])
+    elif method == "hf-pipeline":
+        from transformers import pipeline
+
+        pipe = pipeline("feature-extraction", model=path, tokenizer=path, device="cpu")
+        parts = pipe(texts, batch_size=32, return_tensors=True)
+        vectors = np.concatenate([p[0].float().numpy() for p in parts])
+    else:
         from transformers import AutoModel, AutoTokenizer
 
-        from ctxvec.encoding import default_model_path
-
-        path = default_model_path()
         tok, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
-        t0 = time.perf_counter()
-        if method == "blog":
-            batch = tok(texts, padding=True, return_tensors="pt")
-            with torch.no_grad():
+        with torch.inference_mode():
+            if method == "blog":
+                batch = tok(texts, padding=True, return_tensors="pt")
                 h = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].bool()
-            vectors = h[mask].numpy()
-            tokens, padded = int(mask.sum()), int(mask.numel())
-        else:
-            order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-            parts, tokens, padded = [], 0, 0
-            with torch.inference_mode():
+                vectors = h[batch["attention_mask"].bool()].numpy()
+            else:  # the plain length-sorted loop
+                order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+                parts = []
                 for i in range(0, len(order), 64):
-                    batch = tok(
-                        [texts[j] for j in order[i : i + 64]], padding=True, truncation=True, return_tensors="pt"
-                    )
+                    batch = tok([texts[j] for j in order[i : i + 64]], padding=True, return_tensors="pt")
                     h = model(**batch).last_hidden_state
-                    mask = batch["attention_mask"].bool()
-                    parts.append(h[mask].numpy())
-                    tokens, padded = tokens + int(mask.sum()), padded + int(mask.numel())
-            vectors = np.concatenate(parts)
-        seconds = time.perf_counter() - t0
-        return {"tokens": tokens, "padded": padded, "seconds": seconds, "rows": len(vectors), "peak_mb": peak_rss_mb()}
+                    parts.append(h[batch["attention_mask"].bool()].numpy())
+                vectors = np.concatenate(parts)
+    np.save(out, vectors.astype(np.float16))
 
-    from ctxvec.runners import embed
 
-    dtype = "bfloat16" if method == "ctxvec-bf16" else "float32"
+def command(method: str, corpus: str, out: str) -> list[str]:
+    if method == "ctxvec":
+        return [str(BIN / "ctxvec"), "embed", corpus, "-o", out, "--device", "cpu", "--quiet"]
+    if method == "ctxvec-fp32":
+        return [*command("ctxvec", corpus, out), "--compute-dtype", "float32"]
+    if method == "ctxvec-int8":
+        return [*command("ctxvec", corpus, out), "--compute-dtype", "int8"]
+    return [sys.executable, __file__, "--worker", method, "--corpus", corpus, "--out", out]
+
+
+def run(method: str, corpus: str, out: str, threads: int) -> dict[str, float]:
+    """One whole process: wall seconds, CPU seconds and peak RSS (MB) of the child alone."""
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
     t0 = time.perf_counter()
-    store = embed(texts, out, compute_dtype=dtype, device="cpu")
-    seconds = time.perf_counter() - t0
-    tokens = int(store.manifest["n_tokens"])
-    return {"tokens": tokens, "padded": None, "seconds": seconds, "rows": store.n_rows, "peak_mb": peak_rss_mb()}
+    proc = subprocess.Popen(command(method, corpus, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise RuntimeError(f"{method} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else status}")
+    return {"seconds": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
 
 
-def run_worker(method: str, n: int | None, out: str) -> dict:
-    args = [sys.executable, __file__, "--worker", method, "--out", out, "--n", str(n or -1)]
-    proc = subprocess.run(args, capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+# ---- measurements ----------------------------------------------------------------------------------------
 
 
-def matmul_gflops(dtype: str, size: int = 2048, repeat: int = 10) -> float:
+def count_tokens(corpus: str) -> int:
+    from transformers import AutoTokenizer
+
+    from ctxvec.encoding import default_model_path
+
+    tok = AutoTokenizer.from_pretrained(default_model_path())
+    return int(sum(len(ids) for ids in tok(_texts(corpus))["input_ids"]))
+
+
+def fidelity(reference: np.ndarray, other: np.ndarray, queries: int, seed: int = 0) -> dict[str, float]:
+    """Row cosines of `other` to `reference` (n_rows, dim), and the mean overlap of the top-10
+    neighbours (cosine, the query itself excluded) of a seeded sample of `queries` rows among all rows."""
+    a, b = reference.astype(np.float32), other.astype(np.float32)
+    an, bn = a / np.linalg.norm(a, axis=1, keepdims=True), b / np.linalg.norm(b, axis=1, keepdims=True)
+    cos = (an * bn).sum(1)
+    rows = np.random.default_rng(seed).choice(len(a), size=min(queries, len(a)), replace=False)
+    overlaps = []
+    for s in range(0, len(rows), 256):
+        q = rows[s : s + 256]
+        tops = []
+        for x in (an, bn):
+            sims = x[q] @ x.T
+            sims[np.arange(len(q)), q] = -np.inf
+            tops.append(np.argpartition(-sims, 10, axis=1)[:, :10])
+        overlaps += [len(np.intersect1d(p, r)) / 10 for p, r in zip(*tops, strict=True)]
+    return {"mean_cos": float(cos.mean()), "min_cos": float(cos.min()), "top10": float(np.mean(overlaps))}
+
+
+def matmul_gflops(dtype: str, size: int = 2048, seconds: float = 3.0) -> float:
     import torch
 
-    a = torch.randn(size, size, dtype=getattr(torch, dtype))
-    b = torch.randn(size, size, dtype=getattr(torch, dtype))
+    a = torch.randn(size, size).to(getattr(torch, dtype))
+    b = torch.randn(size, size).to(getattr(torch, dtype))
     a @ b
-    t = time.perf_counter()
-    for _ in range(repeat):
+    n, t = 0, time.perf_counter()
+    while time.perf_counter() - t < seconds:
         a @ b
-    return 2 * size**3 * repeat / (time.perf_counter() - t) / 1e9
+        n += 1
+    return 2 * size**3 * n / (time.perf_counter() - t) / 1e9
 
 
 def flops_per_token(avg_len: float) -> float:
@@ -105,62 +166,151 @@ def flops_per_token(avg_len: float) -> float:
     return 2 * layers * (4 * d * d + 2 * d * ff) + 4 * layers * avg_len * d
 
 
-def main() -> None:
-    from _results import write_section
+def load_vectors(method: str, out: str) -> np.ndarray:
+    if method.startswith("ctxvec"):
+        from ctxvec import Store
 
+        return np.asarray(Store.open(out).vectors)
+    return np.load(out)
+
+
+def uptime() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--worker")
-    p.add_argument("--out", default="")
-    p.add_argument("--n", type=int, default=3000, help="sentences of the wiki corpus (default 3000; -1 = all)")
-    p.add_argument("--no-full", action="store_true", help="skip the whole-wiki memory run")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    p.add_argument("--corpus", help=argparse.SUPPRESS)
+    p.add_argument("--out", default="", help=argparse.SUPPRESS)
+    p.add_argument("--n", type=int, default=3000, help="first N wiki sentences (default 3000)")
+    p.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
+    p.add_argument("--blog-rounds", type=int, default=1, help="rounds that include the blog's method (default 1)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="threads of every method (default: cores)")
+    p.add_argument("--queries", type=int, default=2000, help="sampled occurrences for the top-10 overlap")
+    p.add_argument("--no-full", action="store_true", help="skip the whole-wiki run")
     args = p.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.n, args.out)))
+        worker(args.worker, args.corpus, args.out)
         return
 
     from ctxvec import Store
+    from ctxvec.corpus import read_corpus
 
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for method in ("blog", "loop", "ctxvec-fp32", "ctxvec-bf16"):
-            results[method] = run_worker(method, args.n, f"{tmp}/{method}.store")
-            print(method, results[method], flush=True)
-        a = np.asarray(Store.open(f"{tmp}/ctxvec-fp32.store").vectors, dtype=np.float32)
-        b = np.asarray(Store.open(f"{tmp}/ctxvec-bf16.store").vectors, dtype=np.float32)
-        bf16_cos = float(np.mean((a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)))
-        full = None if args.no_full else run_worker("ctxvec-fp32", None, f"{tmp}/full.store")
+    results: dict[str, list[dict[str, float]]] = {m: [] for m in METHODS}
+    loads = [uptime()]
     peak = {"float32": matmul_gflops("float32"), "bfloat16": matmul_gflops("bfloat16")}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = f"{tmp}/sentences.txt"
+        texts = read_corpus("wiki", limit=args.n).texts
+        Path(corpus).write_text("\n".join(t.replace("\n", " ") for t in texts) + "\n")
+        tokens = count_tokens(corpus)
+        outs = {m: f"{tmp}/{m}" + ("" if m.startswith("ctxvec") else ".npy") for m in (*METHODS, "ctxvec-int8")}
+        report = Report(args, tokens, peak, loads, results)
+        for r in range(args.rounds):
+            order = [m for m in METHODS if m != "blog" or r < args.blog_rounds]
+            for method in order if r % 2 == 0 else order[::-1]:
+                res = run(method, corpus, outs[method] + (f".{r}" if r else ""), args.threads)
+                results[method].append(res)
+                print(f"round {r} {method}: {res} load {uptime()}", flush=True)
+            loads.append(uptime())
+            if r == 0:  # fidelity and int8 from the first round's stores
+                report.int8 = run("ctxvec-int8", corpus, outs["ctxvec-int8"], args.threads)
+                print("ctxvec-int8", report.int8, flush=True)
+                report.default_dtype = Store.open(outs["ctxvec"]).manifest["encode"]["compute_dtype"]
+                fp32 = load_vectors("ctxvec-fp32", outs["ctxvec-fp32"])
+                report.n_rows = len(fp32)
+                report.fidelity = {
+                    "bfloat16": fidelity(fp32, load_vectors("ctxvec", outs["ctxvec"]), args.queries),
+                    "int8": fidelity(fp32, load_vectors("ctxvec-int8", outs["ctxvec-int8"]), args.queries),
+                }
+            if r == 1:
+                second = load_vectors("ctxvec-fp32", outs["ctxvec-fp32"] + ".1")
+                report.same_bytes = np.array_equal(load_vectors("ctxvec-fp32", outs["ctxvec-fp32"]), second)
+            report.write(rounds_done=r + 1)  # after every round: an interrupted run still leaves its figures
+        if not args.no_full:
+            report.full = run("ctxvec", "wiki", f"{tmp}/full", args.threads)
+            full_manifest = Store.open(f"{tmp}/full").manifest
+            report.full.update(tokens=full_manifest["n_tokens"], rows=full_manifest["n_rows"])
+            print("full", report.full, flush=True)
+            loads.append(uptime())
+            report.write(rounds_done=args.rounds)
 
-    base = results["blog"]["tokens"] / results["blog"]["seconds"]
-    lines = [
-        f"{args.n} `wiki` sentences, default model, {results['blog']['tokens']:,} real tokens "
-        f"(the blog pads them to {results['blog']['padded']:,}). Matmul peak measured in this run: "
-        f"float32 {peak['float32']:.0f} GFLOP/s, bfloat16 {peak['bfloat16']:.0f} GFLOP/s.",
-        "",
-        "| method | compute | tokens/s | × blog | share of matmul peak | peak RSS |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    avg_len = results["ctxvec-fp32"]["tokens"] / args.n
-    for method, compute in (
-        ("blog", "float32"),
-        ("loop", "float32"),
-        ("ctxvec-fp32", "float32"),
-        ("ctxvec-bf16", "bfloat16"),
-    ):
-        r = results[method]
-        rate = r["tokens"] / r["seconds"]
-        share = rate * flops_per_token(avg_len) / (peak[compute] * 1e9)
-        lines.append(
-            f"| {method} | {compute} | {rate:,.0f} | {rate / base:.1f}× | {share:.0%} | {r['peak_mb']:,.0f} MB |"
-        )
-    lines += ["", f"bfloat16 vectors vs float32: mean cosine {bf16_cos:.5f}."]
-    if full:
-        lines.append(
-            f"Whole `wiki` corpus ({full['rows']:,} word rows, {full['tokens']:,} tokens), float32: "
-            f"{full['tokens'] / full['seconds']:,.0f} tokens/s, peak RSS {full['peak_mb']:,.0f} MB."
-        )
-    lines.append("ctxvec times include loading the model and writing the store; blog/loop times exclude loading.")
-    write_section("bench_embed", "\n".join(lines))
+
+class Report:
+    """The bench_embed section of RESULTS.md from the rounds run so far."""
+
+    def __init__(self, args: argparse.Namespace, tokens: int, peak: dict[str, float], loads: list[str], results: dict):
+        self.args, self.tokens, self.peak, self.loads, self.results = args, tokens, peak, loads, results
+        self.default_dtype = "?"
+        self.int8: dict[str, float] = {}
+        self.fidelity: dict[str, dict[str, float]] = {}
+        self.n_rows = 0
+        self.same_bytes: bool | None = None
+        self.full: dict[str, float] | None = None
+
+    def med(self, m: str, key: str = "seconds") -> float:
+        return float(np.median([x[key] for x in self.results[m]]))
+
+    def write(self, rounds_done: int) -> None:
+        from _results import write_section
+
+        args, tokens, peak, med = self.args, self.tokens, self.peak, self.med
+        st = med("sentence-transformers")
+        compute = {"ctxvec": self.default_dtype, "ctxvec-fp32": "float32"}
+        avg_len = tokens / args.n
+        lines = [
+            f"{args.n} `wiki` sentences ({tokens:,} real tokens), default model, {args.threads} threads for every "
+            f"method, {rounds_done} of {args.rounds} alternating rounds (blog: {min(args.blog_rounds, rounds_done)}). "
+            f"Load average (1 min) before, after each round and at the end: {', '.join(self.loads)} on "
+            f"{os.cpu_count()} cores. Whole processes: interpreter, imports, model loading, embedding, writing the "
+            f"vectors. ctxvec's default precision on this machine: **{self.default_dtype}**. Matmul peak measured "
+            f"in this run (2048², {args.threads} threads): float32 {peak['float32']:.0f} GFLOP/s, bfloat16 "
+            f"{peak['bfloat16']:.0f} GFLOP/s.",
+            "",
+            "| method | compute | seconds, median (range) | tokens/s | × sentence-transformers | CPU s | "
+            "× sentence-transformers (CPU s) | share of matmul peak | peak RSS |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for m in METHODS:
+            secs = [x["seconds"] for x in self.results[m]]
+            rate = tokens / med(m)
+            c = compute.get(m, "float32")
+            share = rate * flops_per_token(avg_len) / (peak.get(c, peak["float32"]) * 1e9)
+            lines.append(
+                f"| {m} | {c} | {med(m):.1f} ({min(secs):.1f}–{max(secs):.1f}) | {rate:,.0f} | {st / med(m):.2f}× | "
+                f"{med(m, 'cpu'):.1f} | {med('sentence-transformers', 'cpu') / med(m, 'cpu'):.2f}× | {share:.0%} | "
+                f"{max(x['peak_mb'] for x in self.results[m]):,.0f} MB |"
+            )
+        lines += [
+            "",
+            f"Targets (wall-clock medians): default ≥ 1.5× sentence-transformers: **{st / med('ctxvec'):.2f}×**; "
+            f"float32 ≥ 1.2× the plain loop: **{med('loop') / med('ctxvec-fp32'):.2f}×**; bfloat16 (the default "
+            f"here) ≥ 2.5× sentence-transformers: **{st / med('ctxvec'):.2f}×**. int8 (opt-in, one run): "
+            f"{self.int8['seconds']:.1f} s, {tokens / self.int8['seconds']:,.0f} tokens/s, "
+            f"{self.int8['cpu']:.1f} CPU s.",
+            "",
+            f"Fidelity of the stored vectors (float16 storage) to float32 compute, {self.n_rows:,} word rows; top-10 "
+            f"overlap over {min(args.queries, self.n_rows):,} occurrences drawn with seed 0, searched among all rows. "
+            f"Thresholds for a default: mean cosine ≥ {MEAN_COS_MIN}, top-10 overlap ≥ {TOP10_MIN}.",
+            "",
+            "| compute | mean cosine | min cosine | top-10 overlap | clears the thresholds |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for name, f in self.fidelity.items():
+            ok = f["mean_cos"] >= MEAN_COS_MIN and f["top10"] >= TOP10_MIN
+            lines.append(
+                f"| {name} | {f['mean_cos']:.6f} | {f['min_cos']:.5f} | {f['top10']:.4f} | {'yes' if ok else 'no'} |"
+            )
+        if self.same_bytes is not None:
+            lines.append(f"\nTwo float32 runs wrote byte-identical vectors: {'yes' if self.same_bytes else 'no'}.")
+        if self.full:
+            f = self.full
+            lines.append(
+                f"\nWhole `wiki` corpus with the defaults ({f['rows']:,} word rows, {f['tokens']:,} tokens, one run): "
+                f"{f['seconds']:.0f} s, {f['tokens'] / f['seconds']:,.0f} tokens/s, peak RSS {f['peak_mb']:,.0f} MB."
+            )
+        write_section("bench_embed", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,11 @@ CASES: list[list[str]] = [
     ["explain", "{store}", "--row", "0", "--row", "1", "--top", "0"],
     ["explain", "{store}", "--row", "0", "--row", "1", "--ablation", "blank"],
     ["explain", "{missing}", "--row", "0", "--row", "1"],
+    # shift
+    ["shift", "{store}", "--where", "sentence_id < 35"],
+    ["shift", "{store}", "--where", "sentence_id <", "--vs", "sentence_id >= 35"],
+    ["shift", "{store}", "cold", "--where", "sentence_id < 35", "--vs", "sentence_id >= 35", "--permutations", "0"],
+    ["shift", "{store}", "{missing}", "cold"],
     # verify (a damaged store is exit 1 with one line per problem: tests/store/test_verify.py)
     ["verify", "{missing}"],
     ["verify", "{file}"],

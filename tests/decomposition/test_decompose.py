@@ -257,8 +257,26 @@ def test_occurrence_atoms_leave_out_the_query_sentence_unless_asked(store):
         others = [t for t in occ.sentence.split() if t not in {"cold", "."}]  # already excluded: cold, "."
         assert res.excluded[i].sentence_rows == len(others) > 0
         assert f"{len(others)} tokens of its own sentence" in res.left_out(i)
+    assert res.to_dict()["excluded_classes"] == ["punctuation", "stop words"]
     own = decompose(store, "cold", atoms="occurrences", alpha=0.05, limit=3, own_sentence=True)
     assert all(e.sentence_rows == 0 for e in own.excluded)
+
+
+def test_stop_words_are_no_occurrence_atoms_unless_asked(make_store):
+    rng = np.random.default_rng(2)
+    the = rng.normal(size=8)
+    tokens, sids, sentences, vectors = [], [], [], []
+    for s in range(12):
+        words = ["bank", "the", "river"] if s % 2 else ["the", "money", "and"]
+        sentences.append(" ".join(words))
+        tokens += words
+        sids += [s] * 3
+        vectors += [the + 0.1 * rng.normal(size=8) if w in ("bank", "the") else rng.normal(size=8) for w in words]
+    store = make_store(np.asarray(vectors, dtype=np.float32), tokens, sids, sentences, dtype="float32")
+    allowed = decompose(store, "bank", atoms="occurrences", max_terms=2, limit=1, stop_words=True)
+    assert allowed.terms[0][0].word == "the"  # "the" sits right beside this "bank"
+    res = decompose(store, "bank", atoms="occurrences", max_terms=2, limit=1)
+    assert not {t.word for t in res.terms[0]} & {"the", "and"}
 
 
 def test_a_filter_that_leaves_nothing_is_one_line_exit_2(store, capsys):

@@ -6,6 +6,7 @@ import torch
 
 from ctxvec.corpus import read_corpus
 from ctxvec.encoding import default_model_path
+from ctxvec.encoding._models import cpu_computes_bf16
 from ctxvec.runners import embed
 
 pytestmark = pytest.mark.slow
@@ -20,7 +21,9 @@ def test_subword_store_equals_blog_last_hidden_state(tmp_path, wiki_sentences):
     """The blog's method: one padded batch, `last_hidden_state` rows of real tokens."""
     from transformers import AutoModel, AutoTokenizer
 
-    store = embed(wiki_sentences, tmp_path / "s", unit="subword", keep_special=True, device="cpu")
+    store = embed(
+        wiki_sentences, tmp_path / "s", unit="subword", keep_special=True, device="cpu", compute_dtype="float32"
+    )
     tok = AutoTokenizer.from_pretrained(default_model_path())
     model = AutoModel.from_pretrained(default_model_path()).eval()
     batch = tok(wiki_sentences, padding=True, return_tensors="pt")
@@ -30,6 +33,12 @@ def test_subword_store_equals_blog_last_hidden_state(tmp_path, wiki_sentences):
     got = np.asarray(store.vectors, dtype=np.float32)
     assert got.shape == ref.shape
     np.testing.assert_allclose(got, ref.astype(np.float16).astype(np.float32), atol=2e-3, rtol=2e-3)
+    default = embed(wiki_sentences, tmp_path / "d", unit="subword", keep_special=True, device="cpu")  # auto
+    precision = default.manifest["encode"]["compute_dtype"]
+    assert precision == ("bfloat16" if cpu_computes_bf16() else "float32")
+    fast = np.asarray(default.vectors, dtype=np.float32)
+    cos = (fast * ref).sum(1) / np.linalg.norm(fast, axis=1) / np.linalg.norm(ref, axis=1)
+    assert cos.mean() >= 0.9999 and cos.min() >= 0.999  # bench_embed's threshold for the default
     expect_tokens = [
         t for i in range(len(wiki_sentences)) for t in tok.convert_ids_to_tokens(tok(wiki_sentences[i])["input_ids"])
     ]

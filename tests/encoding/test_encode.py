@@ -113,7 +113,7 @@ def test_bad_spec_fields_name_their_parameter():
 
     for spec, name in [
         (EncodeSpec(pooling="max"), "pooling"),
-        (EncodeSpec(compute_dtype="int8"), "compute_dtype"),
+        (EncodeSpec(compute_dtype="float8"), "compute_dtype"),
         (EncodeSpec(max_length=2), "max_length"),
         (EncodeSpec(layers="{x}"), "layers"),
     ]:
@@ -126,3 +126,16 @@ def test_bad_spec_fields_name_their_parameter():
     with pytest.raises(ParameterError, match="unknown device 'tpu'") as e:
         resolve_device("tpu")
     assert e.value.message_for("--device") == "unknown --device 'tpu'; use auto, cpu, cuda or mps"
+
+
+def test_a_query_sentence_computes_on_one_thread_and_restores_the_pool(tiny_model, monkeypatch):
+    enc = BatchEncoder.load(EncodeSpec(model=str(tiny_model)), device="cpu")
+    seen = []
+    forward = enc.forward
+    monkeypatch.setattr(enc, "forward", lambda batch: (seen.append(torch.get_num_threads()), forward(batch))[1])
+    before = torch.get_num_threads()
+    one = enc(["She caught a cold."]).vectors
+    assert seen == [1] and torch.get_num_threads() == before
+    many = enc(["She caught a cold."] * 200).vectors  # over the small-call limit: the pool as it was
+    assert seen[-1] == before
+    np.testing.assert_allclose(many[: len(one)], one, atol=1e-5)

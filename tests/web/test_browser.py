@@ -147,8 +147,8 @@ def test_controls_update_the_url(web: Watched) -> None:
     page.check("input[name=words_only]")
     web.settle()
     assert web.query()["words_only"] == ["1"]
-    assert "distinct_sentences" not in web.query()  # the two are exclusive: checking one clears the other
-    sync_api.expect(page.locator("input[name=distinct_sentences]")).not_to_be_checked()
+    assert web.query()["distinct_sentences"] == ["1"]  # the two combine (the CLI takes both): both stay
+    sync_api.expect(page.locator("input[name=distinct_sentences]")).to_be_checked()
     sync_api.expect(page.locator("table.hits th", has_text="count").first).to_be_visible()
     assert "--words-only" in page.locator(".cli code").first.inner_text()
 

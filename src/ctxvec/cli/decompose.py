@@ -52,6 +52,8 @@ COMMAND = Command(
             "musically for music) as atoms; by default it is left out, and the output says what was"),
         Opt("own_sentence", bool, help="with --atoms occurrences: allow the tokens of the query's own sentence as "
             "atoms (left out by default: they are its context, not its meaning)"),
+        Opt("stop_words", bool, help="with --atoms occurrences: allow stop words (the, and, of …) as atoms (left out "
+            "by default)"),
         Opt("contextual", bool, DEFAULT_CONTEXTUAL, "decompose the occurrence's contextual part: its vector minus "
             "its word type's mean, so the terms say what this context adds (see README)"),
         Opt("exclude", many=True, default=(), metavar="WORD", help="words that may not be atoms"),
@@ -82,6 +84,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
         solver=args.solver,
         keep_family=args.keep_family,
         own_sentence=args.own_sentence,
+        stop_words=args.stop_words,
         contextual=args.contextual,
         exclude=args.exclude,
         punctuation=args.punctuation,
@@ -98,6 +101,8 @@ def compute(args: argparse.Namespace) -> Decomposition:
 
 def render(result: Decomposition, args: argparse.Namespace) -> None:
     unit = ", unit-normalised" if result.normalized else ""
+    unit += ", contextual part" if result.contextual else ""
+    unit += f"; no {' or '.join(result.excluded_classes)}" if result.excluded_classes else ""
     console.print(Text(f"{result.solver}, {result.n_atoms:,} atoms ({result.atoms}{unit})", style="dim"))
     for i, occ in enumerate(result.occurrences):
         console.print()
@@ -119,6 +124,8 @@ def render(result: Decomposition, args: argparse.Namespace) -> None:
         )
         if result.notes[i]:
             console.print(Text(result.notes[i], style="yellow"))
+        if result.left_out(i):
+            console.print(Text(result.left_out(i), style="dim"))
         if result.atoms == "occurrences" and result.terms[i]:
             table = Table(show_edge=False, pad_edge=False)
             table.add_column("coef", justify="right")

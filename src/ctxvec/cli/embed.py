@@ -33,8 +33,9 @@ COMMAND = Command(
         Opt("keep_special", bool, help="keep special tokens such as [CLS] and [SEP] as rows"),
         Opt("max_length", int, low=4, help="window length in tokens (default: the model's maximum)"),
         Opt("window_overlap", int, low=0, help="tokens shared by consecutive windows of long sentences"),
-        Opt("compute_dtype", default="float32", choices=COMPUTE_DTYPES,
-            help="model arithmetic (bfloat16 is ~2x faster on CPUs with AMX/AVX512-BF16)"),
+        Opt("compute_dtype", default="auto", choices=COMPUTE_DTYPES,
+            help="model arithmetic (auto: bfloat16 for the default model on CPUs with AVX512-BF16/AMX, else "
+            "float32; int8: dynamic quantization, CPU only)"),
         Opt("dtype", default="float16", choices=STORAGE_DTYPES, help="storage dtype of vectors.npy"),
         replace(DEVICE, help="auto, cpu, cuda or mps"),
         Opt("batch_tokens", int, DEFAULT_BATCH_TOKENS, "padded tokens per batch", low=1),

@@ -101,9 +101,11 @@ def query_exclusion(
     exclude: list[str],
     punctuation: bool,
     query_sentences: list[int] | None = None,
+    stop_words: bool = True,
 ) -> tuple[Exclusion | None, list[Excluded]]:
     """Per query, the atoms it may not use: its own word (+ family), `exclude`, punctuation, and for
-    occurrence atoms the rows of its own sentence (`query_sentences`, -1: none), and what was left out.
+    occurrence atoms the rows of its own sentence (`query_sentences`, -1: none) and (unless `stop_words`)
+    stop words, and what was left out.
 
     Raises `CtxvecError` when nothing is left for a query."""
     words = atom_set.words
@@ -112,6 +114,10 @@ def query_exclusion(
     if atom_set.kind != "factors":
         if not punctuation:
             base |= np.fromiter((not _WORDLIKE.search(str(w)) for w in words), dtype=bool, count=len(words))
+        if not stop_words and atom_set.kind == "occurrences":
+            from ..morphology import STOP_WORDS
+
+            base |= np.fromiter((str(w) in STOP_WORDS for w in words), dtype=bool, count=len(words))
         keys = {normalize_word(w) for w in exclude}
         chosen = np.fromiter((str(w) in keys for w in words), dtype=bool, count=len(words))
         base |= chosen

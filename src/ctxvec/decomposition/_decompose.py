@@ -10,7 +10,8 @@ combination of atoms by the LASSO of `ctxvec.lasso`. Atoms are
 The query's own word and, unless `keep_family`, its morphological family (`ctxvec.morphology`: banks,
 banking, banker for bank; musical, musician, musically for music) are never atoms, nor are punctuation
 tokens unless `punctuation=True`, nor (occurrence atoms, unless `own_sentence`) the other words of the
-query's own sentence: they are its context, not its meaning. Each query's `excluded` says what was
+query's own sentence: they are its context, not its meaning, nor (occurrence atoms, unless `stop_words`)
+stop words (`ctxvec.morphology.STOP_WORDS`: Bank = … + 0.09·and + 0.04·a said nothing). Each query's `excluded` says what was
 left out. With `contextual`, the query vector is replaced by its contextual part, the vector minus its
 word type's mean (as `senses` clusters), so the terms say what this context adds to the word. Sparsity is set by `alpha` relative to `alpha_max`
 (the smallest value that zeroes every coefficient, so 0 < alpha < 1 always leaves terms), or by
@@ -65,6 +66,7 @@ def decompose(
     keep_family: bool = False,
     exclude: list[str] | tuple[str, ...] = (),
     own_sentence: bool = False,
+    stop_words: bool = False,
     contextual: bool = DEFAULT_CONTEXTUAL,
     punctuation: bool = False,
     tol: float | None = None,
@@ -125,7 +127,9 @@ def decompose(
         unit=normalize,
     )
     sids = [o.sentence_id if o is not None and o.row >= 0 and not own_sentence else -1 for o in occs]
-    excl, left_out = query_exclusion(store, atom_set, qwords, not keep_family, list(exclude), punctuation, sids)
+    excl, left_out = query_exclusion(
+        store, atom_set, qwords, not keep_family, list(exclude), punctuation, sids, stop_words
+    )
     positive = not signed
     amax = alpha_max(ys, atom_set.atoms, positive, excl)
     if max_terms is not None:
@@ -146,6 +150,10 @@ def decompose(
     result.excluded = left_out
     result.contextual = contextual
     result.keep_family = keep_family
+    if atoms != "factors":
+        result.excluded_classes = [name for name, allowed in (("punctuation", punctuation),) if not allowed]
+        if atoms == "occurrences" and not stop_words:
+            result.excluded_classes.append("stop words")
     return result
 
 

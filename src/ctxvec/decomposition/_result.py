@@ -58,6 +58,7 @@ class Decomposition(Result):
     excluded: list[Excluded] = field(default_factory=list)  # per query: what its atoms left out
     contextual: bool = False  # the queries were their contextual part (vector minus the word type's mean)
     keep_family: bool = False  # the query's family was allowed as atoms
+    excluded_classes: list[str] = field(default_factory=list)  # e.g. ["punctuation", "stop words"]: never atoms
 
     def left_out(self, i: int) -> str:
         """One line saying what query i's atoms left out ('' when nothing was)."""
@@ -109,6 +110,7 @@ class Decomposition(Result):
             "normalized": self.normalized,
             "contextual": self.contextual,
             "keep_family": self.keep_family,
+            "excluded_classes": self.excluded_classes,
             "queries": [self._query_dict(i) for i in range(len(self))],
         }
 

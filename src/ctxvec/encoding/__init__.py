@@ -20,6 +20,7 @@ _EXPORTS = {
     "EncodedBatch": "_encode",
     "ModelRef": "_models",
     "POOLINGS": "_spec",
+    "PackedBatch": "_encode",
     "Tokenized": "_tokenize",
     "UNITS": "_spec",
     "default_model_path": "_models",
@@ -39,6 +40,7 @@ __all__ = [
     "EncodeSpec",
     "EncodedBatch",
     "ModelRef",
+    "PackedBatch",
     "Tokenized",
     "default_model_path",
     "load_tokenizer",
@@ -53,7 +55,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._encode import BatchEncoder, EncodedBatch
+    from ._encode import BatchEncoder, EncodedBatch, PackedBatch
     from ._models import ModelRef, default_model_path, load_tokenizer, model_for_store, resolve_model
     from ._spec import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS, EncodeSpec, parse_layers
     from ._tokenize import Tokenized, owner_windows, plan_batches, tokenize, window_starts

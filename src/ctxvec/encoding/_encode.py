@@ -9,19 +9,33 @@ group windows into length-sorted batches under a token budget, run the model und
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._threads import thread_limits
 from ..errors import ParameterError
-from ._models import ModelRef, load_model, load_tokenizer, resolve_device, resolve_model, weights_sha256
+from ._models import (
+    ModelRef,
+    load_model,
+    load_tokenizer,
+    resolve_compute_dtype,
+    resolve_device,
+    resolve_model,
+    weights_sha256,
+)
 from ._spec import DEFAULT_BATCH_TOKENS, EncodeSpec, parse_layers
-from ._tokenize import Tokenized, plan_batches, tokenize
+from ._tokenize import SpecialTokens, Tokenized, plan_batches, tokenize
 
 if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerFast
+
+
+SINGLE_THREAD_TOKENS = 512
+"""Calls with at most this many tokens (a query sentence) compute on one thread."""
 
 
 @dataclass
@@ -40,6 +54,19 @@ class EncodedBatch:
         return len(self.tokens)
 
 
+@dataclass(frozen=True)
+class PackedBatch:
+    """One model input, packed: token ids (B, T) int64 and its mask (None when no row is padded),
+    the rows it owns (k,) and each row's first/last token as a flat index into (B * T)."""
+
+    rows: np.ndarray
+    ids: np.ndarray
+    mask: np.ndarray | None
+    first: np.ndarray
+    last: np.ndarray
+    n_tokens: int
+
+
 @dataclass
 class BatchEncoder:
     """A loaded model + tokenizer + spec. Call it with a list of sentences."""
@@ -56,10 +83,12 @@ class BatchEncoder:
 
     @classmethod
     def load(cls, spec: EncodeSpec, device: str = "auto", batch_tokens: int = DEFAULT_BATCH_TOKENS) -> BatchEncoder:
-        """Resolve and load the spec's model on `device`."""
+        """Resolve and load the spec's model on `device`; the encoder's `spec` holds the precision
+        actually used (``auto`` resolved)."""
         spec.validate()
         ref = resolve_model(spec.model)
         dev = resolve_device(device)
+        spec = replace(spec, compute_dtype=resolve_compute_dtype(spec.compute_dtype, ref, dev))
         tokenizer = load_tokenizer(ref)
         model = load_model(ref, dev, spec.compute_dtype)
         cfg = model.config
@@ -98,22 +127,18 @@ class BatchEncoder:
             keep_special=self.spec.keep_special,
             max_length=self.max_length,
             window_overlap=self.spec.window_overlap,
+            special=self.special_tokens,
         )
 
     def plan(self, tok: Tokenized) -> list[np.ndarray]:
         """Chunk indices grouped into length-sorted batches under the token budget."""
         return plan_batches(tok.chunk_length, self.batch_tokens)
 
-    def encode_chunks(self, tok: Tokenized, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Encode chunks `chunks` (indices into `tok`) in one forward pass.
-
-        Returns (row_ids (k,) int64, vectors (k, dim) or (k, n_layers + 1, dim) float32): the rows
-        those chunks own.
-        """
-        import torch
-
+    def prepare(self, tok: Tokenized, chunks: np.ndarray) -> PackedBatch:
+        """Pack chunks `chunks` (indices into `tok`) into one model input (numpy only, no model: a
+        producer thread runs this while the model computes the previous batch)."""
         n_pre = tok.n_prefix
-        special = _special_ids(self.tokenizer)
+        prefix, suffix = self._special
         lengths = tok.chunk_length[chunks]
         width = int(lengths.max())
         ids = np.full((len(chunks), width), self.tokenizer.pad_token_id or 0, dtype=np.int64)
@@ -124,7 +149,7 @@ class BatchEncoder:
             base = tok.sent_piece_start[s]
             a, z = int(tok.chunk_start[c]), int(tok.chunk_stop[c])
             content = tok.piece_ids[base + a : base + z]
-            seq = np.r_[special[0], content, special[1]]
+            seq = np.r_[prefix, content, suffix]
             ids[b, : len(seq)] = seq
             mask[b, : len(seq)] = 1
             r0, r1 = int(tok.chunk_row_start[c]), int(tok.chunk_row_stop[c])
@@ -132,14 +157,28 @@ class BatchEncoder:
             row_parts.append(np.arange(r0, r1))
             pos_first.append(np.clip(tok.first_rel[r0:r1] - a + n_pre + b * width, lo, hi))
             pos_last.append(np.clip(tok.last_rel[r0:r1] - a + n_pre + b * width, lo, hi))
-        rows = np.concatenate(row_parts)
-        first = torch.from_numpy(np.concatenate(pos_first).astype(np.int64))
-        last = torch.from_numpy(np.concatenate(pos_last).astype(np.int64))
+        return PackedBatch(
+            rows=np.concatenate(row_parts),
+            ids=ids,
+            mask=None if bool(mask.all()) else mask,
+            first=np.concatenate(pos_first).astype(np.int64),
+            last=np.concatenate(pos_last).astype(np.int64),
+            n_tokens=int(lengths.sum()),
+        )
 
+    def forward(self, batch: PackedBatch) -> tuple[np.ndarray, np.ndarray]:
+        """One forward pass over a packed batch, layers chosen and pooled.
+
+        Returns (row_ids (k,) int64, vectors (k, dim) or (k, n_layers + 1, dim) float32).
+        """
+        import torch
+
+        first, last = torch.from_numpy(batch.first), torch.from_numpy(batch.last)
         with torch.inference_mode():
+            mask = None if batch.mask is None else torch.from_numpy(batch.mask).to(self.device)
             out = self.model(
-                input_ids=torch.from_numpy(ids).to(self.device),
-                attention_mask=torch.from_numpy(mask).to(self.device),
+                input_ids=torch.from_numpy(batch.ids).to(self.device),
+                attention_mask=mask,
                 output_hidden_states=self.layer_indices != [self.n_layers],
             )
             if self.layer_indices == [self.n_layers]:
@@ -153,7 +192,25 @@ class BatchEncoder:
                 vec = torch.stack(pooled, dim=1)
             else:
                 vec = pooled[0] if len(pooled) == 1 else torch.stack(pooled).mean(dim=0)
-            return rows, vec.float().cpu().numpy()
+            return batch.rows, vec.float().cpu().numpy()
+
+    def encode_chunks(self, tok: Tokenized, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Encode chunks `chunks` (indices into `tok`) in one forward pass: `forward(prepare(...))`.
+
+        Returns (row_ids (k,) int64, vectors (k, dim) or (k, n_layers + 1, dim) float32): the rows
+        those chunks own.
+        """
+        return self.forward(self.prepare(tok, chunks))
+
+    @cached_property
+    def special_tokens(self) -> SpecialTokens:
+        """The model's special tokens around one sequence (found once)."""
+        return SpecialTokens.of(self.tokenizer)
+
+    @cached_property
+    def _special(self) -> tuple[np.ndarray, np.ndarray]:
+        sp = self.special_tokens
+        return np.asarray(sp.prefix, dtype=np.int64), np.asarray(sp.suffix, dtype=np.int64)
 
     def _pool(self, flat: torch.Tensor, first: torch.Tensor, last: torch.Tensor) -> torch.Tensor:
         """Pool token states `flat` (B*T, dim) over each row's [first, last] positions -> (k, dim)."""
@@ -193,8 +250,11 @@ class BatchEncoder:
             )
         )
         vectors = np.zeros(shape, dtype=np.float32)
-        for rows, vec in self.iter_batches(tok):
-            vectors[rows] = vec
+        # a sentence or two: one thread (OpenMP workers only wait on each other over such small
+        # matrices, and on a loaded machine a query then takes seconds instead of milliseconds)
+        with thread_limits(1 if tok.n_tokens <= SINGLE_THREAD_TOKENS else None):
+            for rows, vec in self.iter_batches(tok):
+                vectors[rows] = vec
         return EncodedBatch(
             vectors=vectors,
             sentence_index=tok.row_sentence,
@@ -203,10 +263,3 @@ class BatchEncoder:
             spans=np.stack([tok.row_start, tok.row_end], axis=1),
             n_windowed=tok.n_windowed,
         )
-
-
-def _special_ids(tokenizer: PreTrainedTokenizerFast) -> tuple[np.ndarray, np.ndarray]:
-    from ._tokenize import SpecialTokens
-
-    sp = SpecialTokens.of(tokenizer)
-    return np.asarray(sp.prefix, dtype=np.int64), np.asarray(sp.suffix, dtype=np.int64)

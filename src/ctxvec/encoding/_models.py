@@ -148,8 +148,38 @@ def load_tokenizer(ref: ModelRef) -> PreTrainedTokenizerFast:
     return cast("PreTrainedTokenizerFast", tok)
 
 
+NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+"""x86 CPU flags (``/proc/cpuinfo``) of hardware bfloat16 arithmetic."""
+
+
+def cpu_computes_bf16() -> bool:
+    """Whether this CPU has bfloat16 arithmetic in hardware (AVX512-BF16 or AMX), from /proc/cpuinfo."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return any(flag in line.split() for flag in NATIVE_BF16_FLAGS)
+    except OSError:
+        pass
+    return False
+
+
+def resolve_compute_dtype(requested: str, ref: ModelRef, device: str) -> str:
+    """The precision `requested` means here: ``auto`` is bfloat16 for the default model on a CPU with
+    hardware bfloat16 (the case bench_embed measures), else float32; ``int8`` needs the CPU."""
+    if requested == "auto":
+        native = device == "cpu" and cpu_computes_bf16()
+        return "bfloat16" if native and ref.name == DEFAULT_MODEL else "float32"
+    if requested == "int8" and device != "cpu":
+        raise ParameterError(
+            "compute_dtype", f"{{name}} int8 runs on the CPU only, not on {device}; use float32 or bfloat16"
+        )
+    return requested
+
+
 def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> PreTrainedModel:
-    """The encoder in eval mode on `device`, weights cast to `dtype` (float32 or bfloat16)."""
+    """The encoder in eval mode on `device`, weights cast to `dtype` (float32 or bfloat16), or with
+    its linear layers quantized to int8 (``int8``, dynamic quantization, CPU)."""
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -157,6 +187,15 @@ def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> Pr
     hf_logging.disable_progress_bar()
 
     model = _from_pretrained(AutoModel, ref)
+    if dtype == "int8":
+        import warnings
+
+        from torch.ao.quantization import quantize_dynamic
+
+        with warnings.catch_warnings():  # torch warns that quantized tensors are deprecated
+            warnings.simplefilter("ignore")
+            model = quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
+        return cast("PreTrainedModel", model)
     model = model.to(device=device, dtype=getattr(torch, dtype)).eval()
     return cast("PreTrainedModel", model)
 

@@ -10,7 +10,11 @@ from ..results import JSON
 
 UNITS = ("word", "subword")
 POOLINGS = ("mean", "first", "last")
-COMPUTE_DTYPES = ("float32", "bfloat16")
+COMPUTE_DTYPES = ("auto", "float32", "bfloat16", "int8")
+"""Model arithmetic. ``auto``: bfloat16 for the embedded default model on a CPU that computes bfloat16
+natively (AVX512-BF16 or AMX; bench_embed measures its fidelity against float32), float32 otherwise.
+``int8``: dynamic int8 quantization of the linear layers (CPU only, opt-in). A store's manifest
+records the precision it was built with, never ``auto``."""
 DEFAULT_BATCH_TOKENS = 8192
 
 
@@ -26,7 +30,7 @@ class EncodeSpec:
     keep_special: bool = False
     max_length: int | None = None
     window_overlap: int | None = None
-    compute_dtype: str = "float32"
+    compute_dtype: str = "auto"
 
     def validate(self) -> EncodeSpec:
         """This spec, or ParameterError naming the first bad field."""

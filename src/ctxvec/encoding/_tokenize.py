@@ -123,9 +123,11 @@ def tokenize(
     keep_special: bool = False,
     max_length: int = 512,
     window_overlap: int | None = None,
+    special: SpecialTokens | None = None,
 ) -> Tokenized:
-    """Rows and windowed chunks for `sentences` (see module docstring)."""
-    special = SpecialTokens.of(tokenizer)
+    """Rows and windowed chunks for `sentences` (see module docstring); `special`: the tokenizer's
+    special tokens when already known."""
+    special = special or SpecialTokens.of(tokenizer)
     n_pre, n_suf = len(special.prefix), len(special.suffix)
     size = max_length - n_pre - n_suf
     if size < 2:

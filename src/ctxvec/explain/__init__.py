@@ -15,7 +15,6 @@ _EXPORTS = {
     "ABLATIONS": "_names",
     "DEFAULT_ABLATION": "_names",
     "DEFAULT_TOP": "_names",
-    "FUNCTION_WORDS": "_content",
     "is_content_word": "_content",
     "Ablated": "_ablate",
     "Target": "_ablate",
@@ -30,7 +29,6 @@ __all__ = [
     "ABLATIONS",
     "DEFAULT_ABLATION",
     "DEFAULT_TOP",
-    "FUNCTION_WORDS",
     "Ablated",
     "Explanation",
     "Side",
@@ -45,7 +43,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from ._ablate import Ablated, Target, ablate
-    from ._content import FUNCTION_WORDS, is_content_word
+    from ._content import is_content_word
     from ._explain import explain_pair, explain_term
     from ._names import ABLATIONS, DEFAULT_ABLATION, DEFAULT_TOP
     from ._result import Explanation, Side, WordEffect

@@ -13,12 +13,10 @@ encodes the shards on a Ray cluster instead (`ctxvec.runners._ray`); both give t
 
 from __future__ import annotations
 
-import ctypes
 import inspect
 import os
 import time
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 
 import numpy as np
 
@@ -30,10 +28,12 @@ from ..progress import Bar, progress_bar
 from ..store import STORAGE_DTYPES, Store, StoreWriter, writes_store
 from ._job import EmbedJob, embed_command
 from ._options import RUNNERS, SHARD_SENTENCES
-from ._shards import ShardPlan, encode_shard, read_shard_texts
+from ._pipeline import WriteBehind, prefetch
+from ._shards import ShardPlan, pack_shards
 
 FLUSH_SECONDS = 5.0
 MIN_BATCH_TOKENS = 16
+PREFETCH_BATCHES = 4
 
 
 @writes_store("out", create=True)  # one writer per store
@@ -48,7 +48,7 @@ def embed(
     keep_special: bool = False,
     max_length: int | None = None,
     window_overlap: int | None = None,
-    compute_dtype: str = "float32",
+    compute_dtype: str = "auto",
     dtype: str = "float16",
     device: str = "auto",
     batch_tokens: int = DEFAULT_BATCH_TOKENS,
@@ -101,7 +101,9 @@ def embed(
     docs = read_corpus(corpus, column=column, split=split_sentences, limit=limit, meta=meta)
     encoder = BatchEncoder.load(spec, device=device, batch_tokens=batch_tokens)
     made_by = embed_command(corpus, out_path, _job_options(locals()), _EMBED_DEFAULTS)
-    job = EmbedJob.start(out_path, docs, encoder, spec, dtype, shard_sentences, on_phase, made_by)
+    job = EmbedJob.start(
+        out_path, docs, encoder, encoder.spec, dtype, shard_sentences, on_phase, made_by
+    )  # auto resolved
     with progress_bar(f"tokenizing {docs.name}", len(docs), "sent", quiet or job.tokenized) as bar:
         plan = job.tokenize(bar.advance)
     writer = job.writer(plan)
@@ -170,27 +172,24 @@ def encode_locally(
     bar: Bar,
     on_batch: Callable[[int], None] | None = None,
 ) -> None:
-    """Encode every unfinished batch of every shard in this process, writing at the shard's offset."""
+    """Encode every unfinished batch of every shard in this process, writing at the shard's offset.
+
+    This thread runs only the forward passes: the batches are packed ahead on a producer thread and
+    written behind on a writer thread (`ctxvec.runners._pipeline`). A batch counts as finished (progress,
+    ``batch:N``, `on_batch`) once its bytes are written, and is recorded after a flush."""
     offsets = plan.row_offsets
     first_batch = np.r_[0, np.cumsum(plan.batches)].astype(np.int64)
-    n_sentences = len(job.docs)
     pending: list[tuple[int, int]] = []
+    advanced = dict.fromkeys(range(plan.n_shards), 0)
     last_flush = time.monotonic()
     written = 0
-    for k in range(plan.n_shards):
-        skip = done.get(k, set())
-        if len(skip) >= plan.batches[k]:
-            bar.advance(plan.tokens[k])
-            continue
-        a = k * plan.shard_sentences
-        texts = read_shard_texts(job.path, k, min(plan.shard_sentences, n_sentences - a))
-        advanced = 0
-        for b, rows, vectors, n_tokens in encode_shard(job.encoder, texts, skip):
-            writer.write(rows + offsets[k], vectors)
-            release_freed_memory()
+
+    def finished(batches: list[tuple[int, int, int]]) -> None:
+        nonlocal written, last_flush
+        for k, b, n_tokens in batches:
             pending.append((k, b))
             bar.advance(n_tokens)
-            advanced += n_tokens
+            advanced[k] += n_tokens
             if time.monotonic() - last_flush > FLUSH_SECONDS:
                 job.commit(writer, pending)
                 pending.clear()
@@ -199,23 +198,25 @@ def encode_locally(
             job.checkpoint(f"batch:{written}")
             if on_batch is not None:
                 on_batch(int(first_batch[k]) + b)
-        bar.advance(plan.tokens[k] - advanced)
-        job.commit(writer, pending)  # at every shard's end too: a resume skips whole shards
-        pending.clear()
-        last_flush = time.monotonic()
 
-
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
+    for k in range(plan.n_shards):
+        if len(done.get(k, ())) >= plan.batches[k]:  # finished by an earlier run
+            bar.advance(plan.tokens[k])
+            advanced[k] = plan.tokens[k]
+    behind: WriteBehind[tuple[int, int, int]] = WriteBehind(writer)
+    work = pack_shards(job.encoder, job.path, plan, len(job.docs), done)
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-def release_freed_memory() -> None:
-    """Hand memory freed by the last batch back to the OS (glibc keeps it otherwise, and batches of
-    ever-changing shapes fragment the heap until peak memory grows with the corpus)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+        for item in prefetch(work, PREFETCH_BATCHES):
+            k = item.shard
+            if item.packed is None:  # the shard's end: record it whole (a resume skips whole shards)
+                finished(behind.drain())
+                bar.advance(plan.tokens[k] - advanced[k])
+                advanced[k] = plan.tokens[k]
+                job.commit(writer, pending)
+                pending.clear()
+                last_flush = time.monotonic()
+                continue
+            rows, vectors = job.encoder.forward(item.packed)
+            finished(behind.submit(rows + offsets[k], vectors, (k, item.batch, item.packed.n_tokens)))
+    finally:
+        behind.close()

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._io import write_json_atomic
-from ..encoding import BatchEncoder
+from ..encoding import BatchEncoder, PackedBatch
 from ..errors import CtxvecError
 from ..store import SENTENCES
 
@@ -105,6 +105,33 @@ def read_shard_texts(store: Path, shard: int, expected: int) -> list[str]:
     return [str(t) for t in table.column("text").to_pylist()]
 
 
+@dataclass(frozen=True)
+class ShardWork:
+    """One packed batch of shard `shard` (batch number `batch`, rows relative to the shard), or
+    (`packed` None) the end of that shard."""
+
+    shard: int
+    batch: int
+    packed: PackedBatch | None
+
+
+def pack_shards(
+    encoder: BatchEncoder, store: Path, plan: ShardPlan, n_sentences: int, done: dict[int, set[int]]
+) -> Iterator[ShardWork]:
+    """Every unfinished batch of every shard (skipping the finished batches `done`), packed in plan
+    order, each shard followed by its end marker. Runs on a producer thread (`prefetch`)."""
+    for k in range(plan.n_shards):
+        skip = done.get(k, set())
+        if len(skip) >= plan.batches[k]:
+            continue
+        a = k * plan.shard_sentences
+        tok = encoder.tokenize(read_shard_texts(store, k, min(plan.shard_sentences, n_sentences - a)))
+        for b, chunks in enumerate(encoder.plan(tok)):
+            if b not in skip:
+                yield ShardWork(k, b, encoder.prepare(tok, chunks))
+        yield ShardWork(k, -1, None)
+
+
 def encode_shard(
     encoder: BatchEncoder, texts: list[str], skip: Set[int] = frozenset()
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, int]]:
@@ -116,8 +143,9 @@ def encode_shard(
     for b, chunks in enumerate(encoder.plan(tok)):
         if b in skip:
             continue
-        rows, vectors = encoder.encode_chunks(tok, chunks)
-        yield b, rows, vectors, int(tok.chunk_length[chunks].sum())
+        packed = encoder.prepare(tok, chunks)
+        rows, vectors = encoder.forward(packed)
+        yield b, rows, vectors, packed.n_tokens
 
 
 def encode_shard_array(encoder: BatchEncoder, texts: list[str], n_rows: int, dtype: str) -> np.ndarray:

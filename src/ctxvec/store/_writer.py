@@ -228,7 +228,7 @@ class StoreWriter:
     def _pwrite(self, row: int, data: np.ndarray) -> None:
         if self._fd is None:
             raise CtxvecError(f"the writer of {self.path} is closed")
-        os.pwrite(self._fd, data.tobytes(), self._offset + row * self._row_bytes)
+        os.pwrite(self._fd, data.data.cast("B"), self._offset + row * self._row_bytes)  # no copy
 
     def flush(self) -> None:
         """Make everything written so far durable."""
