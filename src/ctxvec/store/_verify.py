@@ -119,6 +119,13 @@ def _table_problems(folder: Path, manifest: JSON) -> list[str]:
             sentences = None
         elif not np.array_equal(sentences.column("sentence_id").to_numpy(), np.arange(n_sentences)):
             out.append(f"{folder / SENTENCES}: sentence ids are not 0..{n_sentences - 1} in order; {REBUILD}")
+    if sentences is not None:
+        meta = {f.name: str(f.type) for f in sentences.schema if f.name not in ("sentence_id", "doc_id", "text")}
+        if meta != dict(manifest.get("metadata") or {}):
+            out.append(
+                f"{folder / SENTENCES}: metadata columns {meta} are not the manifest's "
+                f"{dict(manifest.get('metadata') or {})}; {REBUILD}"
+            )
     if rows is None:
         return out
     if rows.num_rows != n_rows:
