@@ -93,10 +93,11 @@ def _read_table(path: Path, columns: list[str], problems: list[str]) -> pa.Table
 
     try:
         table = pq.read_table(path)
+        names = table.column_names  # decoded here: a damaged name is not UTF-8
     except Exception as e:  # pyarrow raises several types for a damaged file
         problems.append(f"{path} is not a readable Parquet file ({str(e).splitlines()[0][:160]}); {REBUILD}")
         return None
-    missing = [c for c in columns if c not in table.column_names]
+    missing = [c for c in columns if c not in names]
     if missing:
         problems.append(f"{path} lacks the column(s) {', '.join(missing)}; {REBUILD}")
         return None
