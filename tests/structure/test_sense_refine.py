@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctxvec.structure._sense_labels import SenseLabel
+from ctxvec.structure._sense_pos import guess_pos
 from ctxvec.structure._sense_refine import (
     MERGE_COSINE,
     MERGE_VALLEY,
     centroid_cosine,
     merge_same_synset,
+    split_by_pos,
 )
 from ctxvec.structure._senses import SenseRule, _reduce, centered, valley_ratio
 
@@ -82,3 +85,31 @@ def test_centroid_cosine_is_symmetric_and_equals_the_normalised_means(seed, n_a,
     ref = float(np.dot(ma / np.linalg.norm(ma), mb / np.linalg.norm(mb)))
     assert abs(centroid_cosine(a, b) - ref) < 1e-9
     assert abs(centroid_cosine(a, b) - centroid_cosine(b, a)) < 1e-12
+
+
+def test_a_few_verb_uses_split_from_many_nouns_but_a_few_adjectives_do_not():
+    """Three verb sentences among 300 nouns (1 %) become a sense; three adjectives need 2 % of the uses."""
+    rule = SenseRule()
+    labels = np.zeros(303, dtype=np.int64)
+    groups = np.arange(303)
+    split, done = split_by_pos(labels, ["n"] * 300 + ["v"] * 3, groups, {"n", "v", "a"}, rule)
+    assert set(split[300:]) == {1} and set(split[:300]) == {0} and done == ["3 verb uses split from sense 1"]
+    kept, done = split_by_pos(labels, ["n"] * 300 + ["a"] * 3, groups, {"n", "v", "a"}, rule)
+    assert set(kept) == {0} and done == []
+    one_sentence, _ = split_by_pos(
+        labels, ["n"] * 300 + ["v"] * 3, np.r_[np.arange(300), [300, 300, 300]], {"n", "v"}, rule
+    )
+    assert set(one_sentence) == {0}  # three uses in one sentence are not three sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pos"),
+    [
+        ("Thallium displays the +1 oxidation state that all the known alkali metals display", "n"),
+        ("Some retellings also state that Achilles was invulnerable", "v"),
+        ("Later legends state that Achilles was invulnerable", "v"),
+    ],
+)
+def test_a_noun_before_the_word_and_that_makes_a_compound_not_a_verb(sentence, pos):
+    tokens = sentence.split()
+    assert guess_pos(tokens, tokens.index("state")) == pos

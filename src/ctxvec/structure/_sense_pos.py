@@ -161,8 +161,20 @@ def guess_pos(tokens: list[str], i: int) -> str:
             return "a" if possible_pos(nxt) & {"n"} else ""
         return "n" if "n" in allowed else ""
     if verbal and (nxt in DETERMINERS or nxt in OBJECTS) and prev not in PREPOSITIONS:
+        if nxt in RELATIVES and _noun_modifier(prev):
+            return "n" if "n" in allowed else ""  # "the oxidation state that metals display"
         return "v"
     return ""
+
+
+#: Words that open a relative clause after a noun as well as an object after a verb.
+RELATIVES = frozenset(["that", "which"])
+
+
+def _noun_modifier(word: str) -> bool:
+    """A singular word that can only be a noun (``oxidation``): before the token it makes a compound noun,
+    where a plural subject (``retellings state that``) would make the token a verb."""
+    return word.isalpha() and not word.endswith("s") and possible_pos(word) == {"n"}
 
 
 _FUNCTION = (

@@ -32,6 +32,9 @@ OCCURRENCE_PROBABILITY = 0.6
 #: A part-of-speech or synset split needs this share of the occurrences (or the rule's `min_share`, if
 #: smaller) and `min_size` distinct sentences: the evidence names the meaning, so less than a cluster needs.
 MIN_SPLIT_SHARE = 0.02
+#: Verb uses split from a noun or adjective sense with `min_size` distinct sentences, whatever their share:
+#: a verb use is another meaning however rare (the verb "state" among 600 nouns).
+VERB_SPLIT_SHARE = 0.0
 #: Two senses with one confident synset stay apart only across a valley this deep (`valley_ratio`).
 MERGE_VALLEY = 0.1
 #: ... or when their centroids (mean unit vectors) have at least this cosine. Chosen on the calibration
@@ -53,8 +56,10 @@ def occurrence_items(unit: np.ndarray, mean: np.ndarray, tags: list[str], bags: 
     )
 
 
-def _big_enough(members: np.ndarray, n: int, groups: np.ndarray, rule: SenseRule) -> bool:
-    smallest = max(rule.min_size, math.ceil(min(rule.min_share, MIN_SPLIT_SHARE) * n))
+def _big_enough(
+    members: np.ndarray, n: int, groups: np.ndarray, rule: SenseRule, share: float = MIN_SPLIT_SHARE
+) -> bool:
+    smallest = max(rule.min_size, math.ceil(min(rule.min_share, share) * n))
     return len(members) >= smallest and len(np.unique(groups[members])) >= rule.min_size
 
 
@@ -73,7 +78,8 @@ def split_by_pos(
         major = max(set(decided), key=decided.count)
         for pos in sorted(classes - {major}):
             part = members[arr[members] == pos]
-            if _big_enough(part, len(labels), groups, rule) and len(part) <= len(members) / 2:
+            share = VERB_SPLIT_SHARE if pos == "v" else MIN_SPLIT_SHARE
+            if _big_enough(part, len(labels), groups, rule, share) and len(part) <= len(members) / 2:
                 labels[part] = int(labels.max()) + 1
                 done.append(f"{len(part)} {_POS_NAMES[pos]} uses split from sense {sense + 1}")
     return labels, done
