@@ -108,8 +108,10 @@ def test_a_few_verb_uses_split_from_many_nouns_but_a_few_adjectives_do_not():
         ("Thallium displays the +1 oxidation state that all the known alkali metals display", "n"),
         ("Some retellings also state that Achilles was invulnerable", "v"),
         ("Later legends state that Achilles was invulnerable", "v"),
+        ("types of events which state them", "v"),
+        ("the state which rules them", "n"),
     ],
 )
-def test_a_noun_before_the_word_and_that_makes_a_compound_not_a_verb(sentence, pos):
+def test_compound_nouns_and_relative_clauses_tell_noun_from_verb(sentence, pos):
     tokens = sentence.split()
     assert guess_pos(tokens, tokens.index("state")) == pos

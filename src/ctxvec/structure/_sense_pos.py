@@ -155,6 +155,8 @@ def guess_pos(tokens: list[str], i: int) -> str:
         return "v"
     if verbal and prev in AUXILIARIES and form.endswith(("ed", "en")):
         return "v"
+    if verbal and prev in RELATIVES and nxt in OBJECTS - RELATIVES:
+        return "v"  # "objects which interest them"
     after_article = prev2 in DETERMINERS and prev.isalpha() and prev not in _FUNCTION
     if prev in DETERMINERS or prev in PREPOSITIONS or after_article:
         if "a" in allowed and not after_article and content_next and not nxt.endswith("ly"):
