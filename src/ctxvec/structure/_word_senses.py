@@ -111,16 +111,21 @@ def word_senses(
     if found is not None:
         tags, bags = store_contexts(store, picked, own)
 
+        seen: dict[bytes, list[str]] = {}  # a sense's members -> its nearest lemmas (senses recur across steps)
+
         def nearest(labels: np.ndarray) -> list[list[str]]:
             from ._sense_evidence import content_lemmas
 
             out = []
             for s in range(int(labels.max()) + 1):
-                c = unit[labels == s].mean(axis=0)
-                sims = type_unit @ (c / max(np.linalg.norm(c), 1e-12)).astype(np.float32)
-                order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
-                near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order], family)
-                out.append(sorted(content_lemmas(near.words[:n_words], own)))
+                members = np.flatnonzero(labels == s)
+                if members.tobytes() not in seen:
+                    c = unit[members].mean(axis=0)
+                    sims = type_unit @ (c / max(np.linalg.norm(c), 1e-12)).astype(np.float32)
+                    order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
+                    near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order], family)
+                    seen[members.tobytes()] = sorted(content_lemmas(near.words[:n_words], own))
+                out.append(seen[members.tobytes()])
             return out
 
         labeller = SenseLabeller(unit, mean, tags, bags, found, own, nearest)
