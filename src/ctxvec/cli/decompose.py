@@ -50,6 +50,8 @@ COMMAND = Command(
             "pursuit (K = --max-terms, default 10)"),
         Opt("keep_family", bool, help="allow the query word's morphological family (banks, banker for bank; musical, "
             "musically for music) as atoms; by default it is left out, and the output says what was"),
+        Opt("keep_lookalikes", bool, help="allow the query word's spelling look-alikes (same first wordpiece or "
+            "lemma prefix, not family: bankhead, banknotes for bank) as atoms; left out by default, and listed"),
         Opt("own_sentence", bool, help="with --atoms occurrences: allow the tokens of the query's own sentence as "
             "atoms (left out by default: they are its context, not its meaning)"),
         Opt("stop_words", bool, help="with --atoms occurrences: allow stop words (the, and, of …) as atoms (left out "
@@ -83,6 +85,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
         signed=args.signed,
         solver=args.solver,
         keep_family=args.keep_family,
+        keep_lookalikes=args.keep_lookalikes,
         own_sentence=args.own_sentence,
         stop_words=args.stop_words,
         contextual=args.contextual,

@@ -36,6 +36,8 @@ COMMAND = Command(
         Opt("exclude_word", bool, help="drop every occurrence of the query word and of its morphological family "
             "(banks, banking, banker for bank); the output lists them"),
         Opt("keep_family", bool, help="with --exclude-word: drop only the query word itself, keep its family"),
+        Opt("keep_lookalikes", bool, help="with --exclude-word: keep the query word's spelling look-alikes (same "
+            "first wordpiece or lemma prefix: bankhead, banknotes for bank), left out by default"),
         Opt("other_sentences", bool, help="leave out the query's own sentence (its context words)"),
         Opt("distinct_sentences", bool, help="at most one hit per sentence"),
         Opt("words_only", bool, help="nearest word types: each word's best occurrence and how many "
@@ -67,6 +69,7 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         words_only=args.words_only,
         other_sentences=args.other_sentences,
         keep_family=args.keep_family,
+        keep_lookalikes=args.keep_lookalikes,
         exact=args.exact if backend is None else False,
         index=args.index if backend is None else None,
         backend=backend,
@@ -102,6 +105,10 @@ def render(result: Similar, args: argparse.Namespace) -> None:
     console.print(Text(f"method: {result.method}{recall}", style="dim"))
     if result.options.get("excluded_words"):
         console.print(Text(f"excluded words: {', '.join(result.options['excluded_words'])}", style="dim"))
+    if result.options.get("excluded_lookalikes"):
+        looks = result.options["excluded_lookalikes"]
+        shown = ", ".join(looks[:20]) + (f" … ({len(looks) - 20} more)" if len(looks) > 20 else "")
+        console.print(Text(f"left out as spelling look-alikes: {shown}", style="dim"))
     if result.options.get("excluded_function_words"):
         console.print(Text(f"excluded: {result.options['excluded_function_words']}", style="dim"))
     if result.options.get("other_sentences"):

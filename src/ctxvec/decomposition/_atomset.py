@@ -5,7 +5,7 @@ for occurrence atoms the query's own sentence)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -91,6 +91,7 @@ class Excluded:
 
     words: list[str]
     sentence_rows: int = 0
+    lookalikes: list[str] = field(default_factory=list)  # spelling look-alikes left out (not family)
 
 
 def query_exclusion(
@@ -102,10 +103,12 @@ def query_exclusion(
     punctuation: bool,
     query_sentences: list[int] | None = None,
     stop_words: bool = True,
+    exclude_lookalikes: bool = False,
 ) -> tuple[Exclusion | None, list[Excluded]]:
     """Per query, the atoms it may not use: its own word (+ family), `exclude`, punctuation, and for
     occurrence atoms the rows of its own sentence (`query_sentences`, -1: none) and (unless `stop_words`)
-    stop words, and what was left out.
+    stop words, and (with `exclude_lookalikes`) its spelling look-alikes (`ctxvec.morphology.Lookalikes`),
+    and what was left out.
 
     Raises `CtxvecError` when nothing is left for a query."""
     words = atom_set.words
@@ -126,6 +129,11 @@ def query_exclusion(
         from ..morphology import store_families
 
         families = store_families(store)
+    lookalikes = None
+    if exclude_lookalikes and atom_set.kind != "factors":
+        from ..morphology import store_lookalikes
+
+        lookalikes = store_lookalikes(store)
     present = np.zeros(len(words), dtype=bool)
     present[np.unique(atom_set.word_ids)] = True
     sentences = query_sentences if query_sentences is not None else [-1] * len(query_words)
@@ -143,6 +151,11 @@ def query_exclusion(
                 if families is not None:
                     m |= family_mask(families, key, words)
             names = sorted(str(w) for w in words[(m & ~base | chosen) & present])
+            looks: list[str] = []
+            if key and lookalikes is not None:
+                look = lookalikes.mask(words, [key]) & ~m
+                looks = sorted(str(w) for w in words[look & present])
+                m |= look
             atom_mask = m[atom_set.word_ids]
             n_sentence = 0
             if sid >= 0 and atom_set.rows is not None:
@@ -150,14 +163,15 @@ def query_exclusion(
                 n_sentence = int((own & ~atom_mask).sum())
                 atom_mask = atom_mask | own
             if atom_mask.all():
-                what = f"the family of {q!r}" if key else "the exclusions"
+                what = f"the family and look-alikes of {q!r}" if key else "the exclusions"
                 raise CtxvecError(
                     f"no atom is left for {q!r} once {what} and the chosen exclusions are left out; "
-                    "keep the family (keep_family=True), exclude fewer words, or lower min_count"
+                    "keep the family (keep_family=True) or look-alikes (keep_lookalikes=True), exclude fewer "
+                    "words, or lower min_count"
                 )
             groups[(key, sid)] = len(masks)
             masks.append(atom_mask)
-            excluded.append(Excluded(names, n_sentence))
+            excluded.append(Excluded(names, n_sentence, looks))
         group[i] = groups[(key, sid)]
     out = [excluded[g] for g in group]
     if not any(m.any() for m in masks):

@@ -8,7 +8,8 @@ combination of atoms by the LASSO of `ctxvec.lasso`. Atoms are
 - ``"factors"``: a dictionary learned by `learn_factors` (each term labelled by its top words).
 
 The query's own word and, unless `keep_family`, its morphological family (`ctxvec.morphology`: banks,
-banking, banker for bank; musical, musician, musically for music) are never atoms, nor are punctuation
+banking, banker for bank; musical, musician, musically for music) are never atoms, nor (unless `keep_lookalikes`) its spelling look-alikes (`ctxvec.morphology.Lookalikes`:
+bankhead, banknotes for bank: same first wordpiece, weight for spelling, not meaning), nor are punctuation
 tokens unless `punctuation=True`, nor (occurrence atoms, unless `own_sentence`) the other words of the
 query's own sentence: they are its context, not its meaning, nor (occurrence atoms, unless `stop_words`)
 stop words (`ctxvec.morphology.STOP_WORDS`: Bank = … + 0.09·and + 0.04·a said nothing). Each query's `excluded` says what was
@@ -64,6 +65,7 @@ def decompose(
     signed: bool = False,
     solver: str = "fista",
     keep_family: bool = False,
+    keep_lookalikes: bool = False,
     exclude: list[str] | tuple[str, ...] = (),
     own_sentence: bool = False,
     stop_words: bool = False,
@@ -128,7 +130,7 @@ def decompose(
     )
     sids = [o.sentence_id if o is not None and o.row >= 0 and not own_sentence else -1 for o in occs]
     excl, left_out = query_exclusion(
-        store, atom_set, qwords, not keep_family, list(exclude), punctuation, sids, stop_words
+        store, atom_set, qwords, not keep_family, list(exclude), punctuation, sids, stop_words, not keep_lookalikes
     )
     positive = not signed
     amax = alpha_max(ys, atom_set.atoms, positive, excl)
@@ -150,6 +152,7 @@ def decompose(
     result.excluded = left_out
     result.contextual = contextual
     result.keep_family = keep_family
+    result.keep_lookalikes = keep_lookalikes
     if atoms != "factors":
         result.excluded_classes = [name for name, allowed in (("punctuation", punctuation),) if not allowed]
         if atoms == "occurrences" and not stop_words:

@@ -58,6 +58,7 @@ class Decomposition(Result):
     excluded: list[Excluded] = field(default_factory=list)  # per query: what its atoms left out
     contextual: bool = False  # the queries were their contextual part (vector minus the word type's mean)
     keep_family: bool = False  # the query's family was allowed as atoms
+    keep_lookalikes: bool = False  # the query's spelling look-alikes were allowed as atoms
     excluded_classes: list[str] = field(default_factory=list)  # e.g. ["punctuation", "stop words"]: never atoms
 
     def left_out(self, i: int) -> str:
@@ -71,6 +72,11 @@ class Decomposition(Result):
             parts.append(f"words: {shown}")
         if e.sentence_rows:
             parts.append(f"{e.sentence_rows} tokens of its own sentence")
+        if e.lookalikes:
+            shown = ", ".join(e.lookalikes[:12]) + (
+                f" … ({len(e.lookalikes) - 12} more)" if len(e.lookalikes) > 12 else ""
+            )
+            parts.append(f"as spelling look-alikes: {shown}")
         return "left out " + "; ".join(parts) if parts else ""
 
     def __len__(self) -> int:
@@ -110,6 +116,7 @@ class Decomposition(Result):
             "normalized": self.normalized,
             "contextual": self.contextual,
             "keep_family": self.keep_family,
+            "keep_lookalikes": self.keep_lookalikes,
             "excluded_classes": self.excluded_classes,
             "queries": [self._query_dict(i) for i in range(len(self))],
         }
@@ -134,6 +141,7 @@ class Decomposition(Result):
         if self.excluded:
             item["excluded_words"] = list(self.excluded[i].words)
             item["excluded_sentence_rows"] = self.excluded[i].sentence_rows
+            item["excluded_lookalikes"] = list(self.excluded[i].lookalikes)
         terms = []
         for t in self.terms[i]:
             d: JSON = {"word": t.word, "coef": t.weight, "raw_coef": t.coef, "atom": t.atom}

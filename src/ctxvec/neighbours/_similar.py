@@ -218,6 +218,22 @@ def query_family(store: Store, queries: Queries) -> list[np.ndarray]:
     return [families.ids(occ.token) for occ in queries.occurrences]
 
 
+def query_lookalikes(store: Store, queries: Queries) -> list[np.ndarray]:
+    """Per query, (l,) sorted vocabulary ids of its word's spelling look-alikes in `store` (not its family;
+    `ctxvec.morphology.Lookalikes`)."""
+    from ..morphology import store_lookalikes
+
+    looks = store_lookalikes(store)
+    vocab = store.vocabulary
+    out = []
+    for occ in queries.occurrences:
+        members = looks.of(occ.token)
+        out.append(
+            np.flatnonzero(looks.mask(vocab, [occ.token])).astype(np.int64) if members else np.empty(0, np.int64)
+        )
+    return out
+
+
 def function_word_ids(store: Store) -> np.ndarray:
     """(s,) sorted vocabulary ids of `store`'s stop words and punctuation (`ctxvec.morphology.STOP_WORDS`)."""
     from ..morphology import function_word_mask
@@ -271,6 +287,7 @@ def similar(
     words_only: bool = False,
     other_sentences: bool = False,
     keep_family: bool = False,
+    keep_lookalikes: bool = False,
     exact: bool = False,
     index: str | None = None,
     backend: Backend | None = None,
@@ -283,7 +300,8 @@ def similar(
     `sentence`, `row`, or `word` inside the new sentence `in_sentence`, embedded on `device`; at
     most `limit`), or passed ready-made as `queries`. The query occurrence is never its own
     neighbour. `exclude_word` drops every occurrence of the query's word and its family (banks, banked,
-    banking, banker for bank; only the word itself with `keep_family`); `other_sentences` drops the
+    banking, banker for bank; only the word itself with `keep_family`) and, unless `keep_lookalikes`, its
+    spelling look-alikes (bankhead, banknotes for bank: same first wordpiece); `other_sentences` drops the
     query's own sentence; `distinct_sentences` keeps one hit per sentence; `words_only` keeps each word
     type's best occurrence, with a count, and leaves out stop words and punctuation (both together: each
     word once and no two hits from one sentence). The result's options say what was left out.
@@ -313,13 +331,17 @@ def similar(
     why = ""
     if backend is None:
         backend, why = choose_backend(store, index, exact, len(vectors), loader)
-    searcher, excluded = backend, []
+    searcher, excluded, lookalikes = backend, [], []
     drop = [np.empty(0, dtype=np.int64) for _ in range(len(vectors))]
     if ew is not None:
         drop = [np.asarray([w], dtype=np.int64) if w >= 0 else drop[0] for w in ew]
         if not keep_family:
             drop = query_family(store, queries)
         excluded = sorted({str(store.vocabulary[j]) for f in drop for j in f})
+        if not keep_lookalikes:
+            looks = query_lookalikes(store, queries)
+            lookalikes = sorted({str(store.vocabulary[j]) for f in looks for j in f} - set(excluded))
+            drop = [np.union1d(f, g) for f, g in zip(drop, looks, strict=True)]
     function_words = function_word_ids(store) if words_only else np.empty(0, dtype=np.int64)
     if len(function_words):
         drop = [np.union1d(f, function_words) for f in drop]
@@ -340,7 +362,7 @@ def similar(
     if not (matches.rows >= 0).any():
         raise CtxvecError(
             "no occurrence is left once the query's word, family, sentence and the stop words are left out; "
-            "allow more (keep_family=True, other_sentences=False) or use a larger store"
+            "allow more (keep_family=True, keep_lookalikes=True, other_sentences=False) or use a larger store"
         )
     method = backend.describe() + (f"; {why}" if why else "")
     options: JSON = {
@@ -350,10 +372,13 @@ def similar(
         "words_only": words_only,
         "other_sentences": other_sentences,
         "keep_family": keep_family,
+        "keep_lookalikes": keep_lookalikes,
         "exact": exact,
     }
     if exclude_word:
         options["excluded_words"] = excluded
+        if not keep_lookalikes:
+            options["excluded_lookalikes"] = lookalikes
     if words_only:
         options["excluded_function_words"] = f"{len(function_words)} stop words and punctuation tokens"
     if other_sentences:
