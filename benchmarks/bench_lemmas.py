@@ -28,7 +28,7 @@ from _results import write_section
 
 from ctxvec.lexicon import compute_store_lemmas, evaluate_analogies, word_types
 from ctxvec.neighbours import check_usage
-from ctxvec.neighbours._usage import MARGIN, QUANTILE
+from ctxvec.neighbours._usage import SUPPORT_Z, TYPICAL_Z, usage_reference
 from ctxvec.queries import select_queries
 from ctxvec.store import Store
 
@@ -51,21 +51,16 @@ def shadow(store_path: Path, folder: Path) -> Path:
 
 
 def false_alarms(store: Store, n_words: int = 300, seed: int = 0) -> tuple[int, int]:
-    """Held-out stored occurrences flagged by the usage rule (its threshold from the word's other occurrences)."""
+    """Held-out stored occurrences flagged by the usage rule (one drawn per word, scored against the word's
+    leave-one-out reference, `ctxvec.neighbours._usage`)."""
     rng = np.random.default_rng(seed)
     counts = store.word_counts
     words = rng.choice(np.flatnonzero((counts >= 20) & (counts <= 3000)), n_words, replace=False)
     flagged = 0
     for wid in words:
-        rows = store.occurrences(str(store.vocabulary[wid]))
-        v = store.get_vectors(rows).astype(np.float64)
-        u = v / np.linalg.norm(v, axis=1, keepdims=True)
-        i = int(rng.integers(len(rows)))
-        rest = np.delete(u, i, axis=0)
-        g = rest @ rest.T
-        np.fill_diagonal(g, -np.inf)
-        threshold = np.quantile(g.max(axis=1), QUANTILE) - MARGIN
-        flagged += int((rest @ u[i]).max() < threshold)
+        ref = usage_reference(store, str(store.vocabulary[wid]))
+        i = int(rng.integers(len(ref.support)))
+        flagged += int(ref.support[i] < ref.support_threshold() or ref.typicality[i] < ref.typicality_threshold())
     return flagged, n_words
 
 
@@ -118,8 +113,8 @@ def main() -> None:
         f"Lemmatizing the vocabulary (WordNet 3.0 morphy): {t_lemmas:.2f} s for {len(lemmas):,} words "
         f"({len(lemmas.lemma_names):,} lemmas; {shared:,} words share their lemma with another word).",
         "",
-        f"Usage check (`similar --in`): threshold = {QUANTILE:.0%} quantile of the word's occurrences' closest "
-        f"same-word cosines − {MARGIN}. Held-out stored occurrences flagged: {flagged} of {tried} "
+        f"Usage check (`similar --in`): support z-score < {SUPPORT_Z} or typicality z-score < {TYPICAL_Z} "
+        f"against the word's other occurrences. Held-out stored occurrences flagged: {flagged} of {tried} "
         f"({flagged / tried:.1%}).",
         "",
         "| word | written usage | expected | support | threshold | warned |",

@@ -94,6 +94,15 @@ def test_embed_keeps_metadata_and_old_stores_still_open(tmp_path, tiny_model, ca
     assert table.column("year").to_pylist() == [1800 + 50 * i for i in range(6)]
     assert main(["verify", str(out)]) == 0
     capsys.readouterr()
+    damaged = tmp_path / "damaged.store"  # the manifest and the table disagree about the metadata
+    import shutil
+
+    from ctxvec.store import update_manifest
+
+    shutil.copytree(out, damaged)
+    update_manifest(damaged, {"metadata": {"year": "string"}})
+    assert main(["verify", str(damaged)]) == 1
+    assert "metadata columns {'year': 'int64'} are not the manifest's {'year': 'string'}" in capsys.readouterr().out
     from ctxvec.slices import meta_columns, slice_rows
     from ctxvec.store import Store
 

@@ -36,6 +36,18 @@ COMMANDS: dict[str, list[str]] = {
     "index": ["index", "{store}", "--kind", "flat"],
     "plot": ["plot", "{store}", "cold", "warm", "bank", "-o", "{out}.png"],
     "verify": ["verify", "{store}"],
+    "shift_ranking": [
+        "shift",
+        "{store}",
+        "--where",
+        "sentence_id < 35",
+        "--vs",
+        "sentence_id >= 35",
+        "--min-count",
+        "2",
+        "--permutations",
+        "20",
+    ],
 }
 
 

@@ -116,7 +116,11 @@ def test_matches_and_similar_to_dict(store):
         "exclude_word": False,
         "distinct_sentences": False,
         "words_only": True,
+        "other_sentences": False,
+        "keep_family": False,
         "exact": True,
+        # the tiny store holds no stop word or punctuation token: words_only leaves none out, and says so
+        "excluded_function_words": "0 stop words and punctuation tokens",
     }
     q = d["queries"][0]
     assert set(q) == {"row", "token", "sentence_id", "sentence", "start", "end", "warning", "usage", "hits"}

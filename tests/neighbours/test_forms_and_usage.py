@@ -110,30 +110,50 @@ def sense_store(make_store):
 
 
 def test_usage_in_the_corpus_carries_no_warning_and_a_foreign_one_does(sense_store):
-    store, weather = sense_store
+    store, wind = sense_store
     rng = np.random.default_rng(9)
-    held = check_usage(store, "cold", weather + 0.4 * rng.normal(size=32))
+    cold = store.occurrences("cold")
+    units = unit_rows(store.get_vectors(cold))
+    typical = units[np.argmax(units @ units.mean(axis=0))]  # the most central stored use, written anew
+    held = check_usage(store, "cold", typical + 0.05 * rng.normal(size=32) / np.sqrt(32))
     assert held.warning is None and held.support > held.threshold
+    assert held.typicality > held.typicality_threshold
     assert held.n_occurrences == 30 and held.sample == {
         "size": 30,
         "seed": 0,
         "of": "occurrences of 'cold'",
         "population": 30,
-        "measure": "contextual part",
+        "measure": "support and typicality",
     }
     foreign = check_usage(store, "cold", rng.normal(size=32))  # an unrelated direction: another sense
     assert foreign.warning is not None and foreign.support < foreign.threshold
     assert "not well represented in the corpus" in foreign.warning
     assert f"row {foreign.nearest_row}" in foreign.warning and "[cold]" in foreign.warning
-    cold = store.occurrences("cold")
     assert foreign.nearest_row in cold.tolist()
-    units = unit_rows(store.get_vectors(cold))
-    parts = unit_rows(units - units.mean(axis=0))  # nearest by contextual part, not by raw cosine
     foreign_vec = rng.normal(size=(1, 32))
-    sims = parts @ unit_rows(unit_rows(foreign_vec) - units.mean(axis=0))[0]
+    sims = units @ unit_rows(foreign_vec)[0]  # nearest by raw cosine
     assert check_usage(store, "cold", foreign_vec[0]).nearest_row == int(cold[np.argmax(sims)])
-    absent = check_usage(store, "snow", weather)
+    absent = check_usage(store, "snow", wind)
     assert absent.support is None and "does not occur in the corpus" in str(absent.warning)
+
+
+def test_a_usage_off_the_words_centre_is_flagged_by_typicality_alone(sense_store):
+    """A query beside one stored occurrence (close support) but far off the word's mean direction."""
+    from ctxvec.neighbours._usage import TYPICAL_Z, usage_reference
+
+    store, _ = sense_store
+    ref = usage_reference(store, "cold")
+    units = ref.units.astype(np.float64)
+    centre = ref.mean / np.linalg.norm(ref.mean)
+    typ_thr = ref.typicality.mean() + TYPICAL_Z * ref.typicality.std()
+    least = int(np.argmin(units @ centre))  # the least typical stored occurrence, pushed further off-centre
+    q = units[least] - 0.6 * centre
+    usage = check_usage(store, "cold", q)
+    qu = q / np.linalg.norm(q)
+    assert usage.typicality == pytest.approx(float(qu @ centre), abs=1e-5)
+    assert usage.typicality_threshold == pytest.approx(typ_thr, abs=1e-5)
+    assert usage.typicality < usage.typicality_threshold
+    assert usage.warning is not None and "off the word's centre" in usage.warning
 
 
 def test_similar_reports_the_warning_for_new_sentence_queries_only(sense_store):
@@ -149,21 +169,39 @@ def test_similar_reports_the_warning_for_new_sentence_queries_only(sense_store):
     assert stored["warning"] is None and stored["usage"] is None
 
 
-def test_usage_reference_is_the_leave_one_out_support_of_contextual_parts(sense_store):
-    from ctxvec.neighbours._usage import NEIGHBOURS, usage_reference
+def test_usage_reference_and_decision_recomputed_by_hand(sense_store):
+    from ctxvec.neighbours._usage import NEIGHBOURS, SUPPORT_Z, TYPICAL_Z, usage_reference
 
-    store, _ = sense_store
-    rows, parts, mean, support = usage_reference(store, "cold", sample=12, seed=1)
-    _, _, _, chunked = usage_reference(store, "cold", sample=12, seed=1, chunk=7)
-    np.testing.assert_allclose(chunked, support, rtol=1e-5)
-    units = store.get_vectors(rows).astype(np.float64)
+    store, wind = sense_store
+    ref = usage_reference(store, "cold", sample=12, seed=1)
+    chunked = usage_reference(store, "cold", sample=12, seed=1, chunk=7)
+    np.testing.assert_allclose(chunked.support, ref.support, rtol=1e-5)
+    units = store.get_vectors(ref.rows).astype(np.float64)
     units /= np.linalg.norm(units, axis=1, keepdims=True)
-    np.testing.assert_allclose(mean, units.mean(axis=0), atol=1e-5)  # the word's mean unit vector
-    r = units - units.mean(axis=0)
-    r /= np.linalg.norm(r, axis=1, keepdims=True)  # contextual parts, unit length
-    np.testing.assert_allclose(parts, r, atol=1e-5)
-    g = r @ r.T
+    np.testing.assert_allclose(ref.mean, units.mean(axis=0), atol=1e-5)  # the word's mean unit vector
+    picked = np.sort(np.random.default_rng(1).choice(np.arange(len(ref.rows)), size=12, replace=False))
+    np.testing.assert_array_equal(ref.picked, picked)
+    g = units @ units.T
     np.fill_diagonal(g, -np.inf)  # never itself
-    picked = np.sort(np.random.default_rng(1).choice(np.arange(len(rows)), size=12, replace=False))
-    expected = np.sort(g[picked], axis=1)[:, -NEIGHBOURS:].mean(axis=1)
-    np.testing.assert_allclose(support, expected, atol=1e-5)
+    support = np.sort(g[picked], axis=1)[:, -NEIGHBOURS:].mean(axis=1)
+    np.testing.assert_allclose(ref.support, support, atol=1e-5)
+    n = len(units)
+    typicality = []
+    for i in picked:  # the cosine with the mean of the other occurrences
+        rest = np.delete(units, i, axis=0).mean(axis=0)
+        typicality.append(units[i] @ rest / np.linalg.norm(rest))
+    np.testing.assert_allclose(ref.typicality, typicality, atol=1e-5)
+    assert n == 30
+    # the decision for a few queries, by hand: z-scores against the references of the whole word
+    full = usage_reference(store, "cold")
+    rng = np.random.default_rng(4)
+    for q in [wind + 0.4 * rng.normal(size=32), rng.normal(size=32), wind + 2.0 * rng.normal(size=32)]:
+        qu = q / np.linalg.norm(q)
+        s = np.sort(units @ qu)[-NEIGHBOURS:].mean()
+        t = qu @ units.mean(axis=0) / np.linalg.norm(units.mean(axis=0))
+        s_thr = full.support.mean() + SUPPORT_Z * full.support.std()
+        t_thr = full.typicality.mean() + TYPICAL_Z * full.typicality.std()
+        usage = check_usage(store, "cold", q)
+        assert usage.support == pytest.approx(s, abs=1e-5) and usage.threshold == pytest.approx(s_thr, abs=1e-5)
+        assert usage.typicality == pytest.approx(t, abs=1e-5)
+        assert (usage.warning is not None) == bool(s < s_thr or t < t_thr)

@@ -254,8 +254,6 @@ def test_errors(word_store):
         check_k(word_store, -3)
     with pytest.raises(CtxvecError, match="larger than the store"):
         similar(word_store, "cold", k=word_store.n_rows + 1)
-    with pytest.raises(CtxvecError, match="choose one of"):
-        similar(word_store, "cold", distinct_sentences=True, words_only=True)
     with pytest.raises(CtxvecError, match="zero"):
         search_vectors(word_store, np.zeros((1, word_store.dim)), 3)
     with pytest.raises(CtxvecError, match="shape"):

@@ -74,6 +74,7 @@ def compute(args: argparse.Namespace) -> StoreSummary:
         column=args.column,
         split_sentences=args.split_sentences,
         limit=args.limit,
+        meta=tuple(n for n in (args.meta or "").split(",") if n.strip()),
         runner=args.runner,
         address=args.address,
         workers=1 if args.workers is None else args.workers,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import stat
+import tokenize
 from pathlib import Path
 
 import numpy as np
@@ -124,13 +125,16 @@ def npy_header(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], np.dtype,
     """(shape, dtype, fortran_order, data offset) from the header of the ``.npy`` file at `path`
     (reads a few hundred bytes); ValueError when it is not a ``.npy`` file."""
     with open(path, "rb") as f:
-        major, _ = np.lib.format.read_magic(f)
-        if major == 1:
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-        elif major in (2, 3):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        else:  # pragma: no cover - numpy writes versions 1-3
-            raise ValueError(f"unknown .npy version {major}")
+        major, minor = np.lib.format.read_magic(f)
+        if minor != 0 or major not in (1, 2, 3):  # what np.load accepts
+            raise ValueError(f"unknown .npy format version {major}.{minor}")
+        try:
+            if major == 1:
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            else:
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+        except (SyntaxError, tokenize.TokenError) as e:  # numpy parses the header as a Python literal
+            raise ValueError(f"the header is not a Python literal: {e}") from e
         return tuple(int(x) for x in shape), np.dtype(dtype), bool(fortran), f.tell()
 
 

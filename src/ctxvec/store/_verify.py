@@ -93,10 +93,11 @@ def _read_table(path: Path, columns: list[str], problems: list[str]) -> pa.Table
 
     try:
         table = pq.read_table(path)
+        names = table.column_names  # decoded here: a damaged name is not UTF-8
     except Exception as e:  # pyarrow raises several types for a damaged file
         problems.append(f"{path} is not a readable Parquet file ({str(e).splitlines()[0][:160]}); {REBUILD}")
         return None
-    missing = [c for c in columns if c not in table.column_names]
+    missing = [c for c in columns if c not in names]
     if missing:
         problems.append(f"{path} lacks the column(s) {', '.join(missing)}; {REBUILD}")
         return None
@@ -119,6 +120,13 @@ def _table_problems(folder: Path, manifest: JSON) -> list[str]:
             sentences = None
         elif not np.array_equal(sentences.column("sentence_id").to_numpy(), np.arange(n_sentences)):
             out.append(f"{folder / SENTENCES}: sentence ids are not 0..{n_sentences - 1} in order; {REBUILD}")
+    if sentences is not None:
+        meta = {f.name: str(f.type) for f in sentences.schema if f.name not in ("sentence_id", "doc_id", "text")}
+        if meta != dict(manifest.get("metadata") or {}):
+            out.append(
+                f"{folder / SENTENCES}: metadata columns {meta} are not the manifest's "
+                f"{dict(manifest.get('metadata') or {})}; {REBUILD}"
+            )
     if rows is None:
         return out
     if rows.num_rows != n_rows:

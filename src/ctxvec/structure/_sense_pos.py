@@ -155,14 +155,28 @@ def guess_pos(tokens: list[str], i: int) -> str:
         return "v"
     if verbal and prev in AUXILIARIES and form.endswith(("ed", "en")):
         return "v"
+    if verbal and prev in RELATIVES and nxt in OBJECTS - RELATIVES:
+        return "v"  # "objects which interest them"
     after_article = prev2 in DETERMINERS and prev.isalpha() and prev not in _FUNCTION
     if prev in DETERMINERS or prev in PREPOSITIONS or after_article:
         if "a" in allowed and not after_article and content_next and not nxt.endswith("ly"):
             return "a" if possible_pos(nxt) & {"n"} else ""
         return "n" if "n" in allowed else ""
     if verbal and (nxt in DETERMINERS or nxt in OBJECTS) and prev not in PREPOSITIONS:
+        if nxt in RELATIVES and _noun_modifier(prev):
+            return "n" if "n" in allowed else ""  # "the oxidation state that metals display"
         return "v"
     return ""
+
+
+#: Words that open a relative clause after a noun as well as an object after a verb.
+RELATIVES = frozenset(["that", "which"])
+
+
+def _noun_modifier(word: str) -> bool:
+    """A singular word that can only be a noun (``oxidation``): before the token it makes a compound noun,
+    where a plural subject (``retellings state that``) would make the token a verb."""
+    return word.isalpha() and not word.endswith("s") and possible_pos(word) == {"n"}
 
 
 _FUNCTION = (

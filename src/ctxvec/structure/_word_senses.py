@@ -105,9 +105,30 @@ def word_senses(
     mean = unit.mean(axis=0)
     if wordnet:
         found, note = wordnet_synset_vectors(store, key, device=device)
+    family = family_words(store, key)  # the word's inflections and derivations say nothing about a sense
+    types = word_types(store, min_count=min_count)
+    type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
     if found is not None:
         tags, bags = store_contexts(store, picked, own)
-        labeller = SenseLabeller(unit, mean, tags, bags, found, own)
+
+        seen: dict[bytes, list[str]] = {}  # a sense's members -> its nearest lemmas (senses recur across steps)
+
+        def nearest(labels: np.ndarray) -> list[list[str]]:
+            from ._sense_evidence import content_lemmas
+
+            out = []
+            for s in range(int(labels.max()) + 1):
+                members = np.flatnonzero(labels == s)
+                if members.tobytes() not in seen:
+                    c = unit[members].mean(axis=0)
+                    sims = type_unit @ (c / max(np.linalg.norm(c), 1e-12)).astype(np.float32)
+                    order = np.argsort(-sims, kind="stable")[: 4 * max(n_words, KEYWORD_POOL)]
+                    near = sense_neighbours(key, [str(w) for w in type_words[order]], sims[order], family)
+                    seen[members.tobytes()] = sorted(content_lemmas(near.words[:n_words], own))
+                out.append(seen[members.tobytes()])
+            return out
+
+        labeller = SenseLabeller(unit, mean, tags, bags, found, own, nearest)
         if k is None and len(picked) >= 2:
             labels, refined = refine_senses(labels, unit, mean, tags, bags, groups, found, own, rule, labeller)
     n_senses = int(labels.max()) + 1
@@ -115,9 +136,6 @@ def word_senses(
         split = SenseSplit(
             labels, n_senses, split.ks, split.silhouettes, split.null_silhouette, split.valley, split.reason
         )
-    family = family_words(store, key)  # the word's inflections and derivations say nothing about a sense
-    types = word_types(store, min_count=min_count)
-    type_words, type_unit = types.words, unit_rows(types.vectors).astype(np.float32)
     texts = [store.sentence(int(sid)) for sid in groups]
     senses = []
     pools = []
@@ -153,10 +171,7 @@ def word_senses(
     result.excluded_forms = sorted(excluded)
     result.wordnet_note = note
     if found is not None and labeller is not None:
-        from ._sense_evidence import content_lemmas
-
-        extra = [sorted(content_lemmas(s.nearest_words[:n_words], own)) for s in senses]
-        sense_labels = labeller(labels, extra)
+        sense_labels = labeller(labels)  # with each sense's nearest words (`nearest`)
         for sense, synset_label in zip(senses, sense_labels, strict=True):
             sense.wordnet = synset_label
         result.minorities = minority_synsets(unit, labels, sense_labels, found, picked)
