@@ -18,7 +18,6 @@ vectors, decide words), like ``lemmas.parquet``.
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import weakref
 from collections.abc import Iterable, Sequence
@@ -34,6 +33,7 @@ from ..store import normalize_word
 from ._lemmas import StoreLemmas, lemma_analyses, store_lemmas, wordnet_morphology
 from ._pieces import first_pieces, store_tokenizer_folder
 from ._rules import Edge, affix_edges, first_piece_edges, wordnet_edges
+from ._tables import read_recorded, write_recorded
 from ._wordnet import wordnet_links
 
 if TYPE_CHECKING:
@@ -195,16 +195,8 @@ def families_record(store: Store) -> JSON:
 
 
 def _load(path: Path, record: JSON, lemmas: StoreLemmas) -> Families | None:
-    import pyarrow.parquet as pq
-
-    if not path.is_file():
-        return None
-    try:
-        table = pq.read_table(path)
-    except Exception:  # a damaged cache is rebuilt, never trusted
-        return None
-    raw = (table.schema.metadata or {}).get(RECORD_KEY)
-    if raw is None or json.loads(raw) != record:
+    table = read_recorded(path, RECORD_KEY, record)
+    if table is None:
         return None
     cols = [table.column(c).to_pylist() for c in ("a", "b", "rule")]
     edges = [(str(a), str(b), str(r)) for a, b, r in zip(*cols, strict=True)]
@@ -213,16 +205,10 @@ def _load(path: Path, record: JSON, lemmas: StoreLemmas) -> Families | None:
 
 def _save(families: Families, path: Path) -> None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .._io import atomic_path
 
     a, b, rule = zip(*families.edges, strict=True) if families.edges else ((), (), ())
-    table = pa.table(
-        {"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string()), "rule": pa.array(rule, pa.string())}
-    ).replace_schema_metadata({RECORD_KEY: json.dumps(families.record).encode()})
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
+    columns = {"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string()), "rule": pa.array(rule, pa.string())}
+    write_recorded(columns, path, RECORD_KEY, families.record)
 
 
 _KEPT: weakref.WeakKeyDictionary[Store, Families] = weakref.WeakKeyDictionary()

@@ -30,7 +30,6 @@ cache from other rows or another lemmatizer is rebuilt); the lemma of row ``r`` 
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import weakref
 from collections.abc import Iterable
@@ -44,6 +43,7 @@ import numpy as np
 from ..errors import CtxvecError
 from ..results import JSON
 from ..store import normalize_word
+from ._tables import read_recorded, write_recorded
 from ._wordnet import wordnet_folder
 
 if TYPE_CHECKING:
@@ -315,16 +315,8 @@ def compute_store_lemmas(store: Store) -> StoreLemmas:
 
 
 def _load(store: Store, path: Path, record: JSON) -> StoreLemmas | None:
-    import pyarrow.parquet as pq
-
-    if not path.is_file():
-        return None
-    try:
-        table = pq.read_table(path)
-    except Exception:  # a damaged cache is rebuilt, never trusted
-        return None
-    raw = (table.schema.metadata or {}).get(RECORD_KEY)
-    if raw is None or json.loads(raw) != record or table.num_rows != len(store.vocabulary):
+    table = read_recorded(path, RECORD_KEY, record)
+    if table is None or table.num_rows != len(store.vocabulary):
         return None
     words = np.asarray(table.column("word").to_pylist(), dtype=object)
     if not np.array_equal(words.astype(str), store.vocabulary.astype(str)):
@@ -335,20 +327,12 @@ def _load(store: Store, path: Path, record: JSON) -> StoreLemmas | None:
 
 
 def _save(lemmas: StoreLemmas, path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .._io import atomic_path
-
-    table = pa.table(
-        {
-            "word": [str(w) for w in lemmas.words],
-            "lemma": [str(w) for w in lemmas.lemmas],
-            "analyses": [list(a) for a in lemmas.analyses],
-        }
-    ).replace_schema_metadata({RECORD_KEY: json.dumps(lemmas.record).encode()})
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
+    columns = {
+        "word": [str(w) for w in lemmas.words],
+        "lemma": [str(w) for w in lemmas.lemmas],
+        "analyses": [list(a) for a in lemmas.analyses],
+    }
+    write_recorded(columns, path, RECORD_KEY, lemmas.record)
 
 
 _KEPT: weakref.WeakKeyDictionary[Store, StoreLemmas] = weakref.WeakKeyDictionary()
