@@ -45,28 +45,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _results import write_section
 from _senses_judged import DATA, judge, read_judged, read_usages
 from _senses_wordnet import LemmaItems, fit_weights, lemma_items, scores
+from draw_senses_sample import WORDS  # the 15 judged words, in the order their seeds follow
 from sklearn.metrics import adjusted_rand_score
 
 from ctxvec.store import Store
 from ctxvec.structure._sense_evidence import FEATURES, MIN_PROBABILITY, WEIGHTS
 
-WORDS = [
-    "charge",
-    "bank",
-    "plant",
-    "spring",
-    "cold",
-    "court",
-    "light",
-    "match",
-    "state",
-    "cell",
-    "current",
-    "power",
-    "interest",
-    "party",
-    "record",
-]
 #: The judged words whose occurrences chose `MIN_PROBABILITY` (every other word of WORDS, from the first);
 #: the others are the report half.
 CALIBRATION_WORDS = WORDS[::2]
