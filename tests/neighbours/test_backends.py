@@ -118,6 +118,7 @@ def test_matches_and_similar_to_dict(store):
         "words_only": True,
         "other_sentences": False,
         "keep_family": False,
+        "keep_lookalikes": False,
         "exact": True,
         # the tiny store holds no stop word or punctuation token: words_only leaves none out, and says so
         "excluded_function_words": "0 stop words and punctuation tokens",
