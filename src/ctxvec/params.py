@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -40,10 +41,14 @@ class LibraryDefault:
     attribute: str | None = None
 
     def resolve(self) -> Any:
-        try:
-            return self.from_source()
-        except (LookupError, ValueError, SyntaxError, TypeError, OSError):
-            return self.imported()
+        """The default, read once per process (the web's request threads share the answer)."""
+        with _RESOLVING:
+            if self not in _RESOLVED:
+                try:
+                    _RESOLVED[self] = self.from_source()
+                except (LookupError, ValueError, SyntaxError, TypeError, OSError, ImportError):
+                    _RESOLVED[self] = self.imported()
+            return _RESOLVED[self]
 
     def from_source(self) -> Any:
         """The literal default as the module's source spells it (LookupError when not found)."""
@@ -76,6 +81,10 @@ class LibraryDefault:
                 if f.name == self.attribute:
                     return f.default
         return getattr(owner, self.attribute)
+
+
+_RESOLVED: dict[LibraryDefault, Any] = {}
+_RESOLVING = threading.Lock()
 
 
 def resolved(value: Any) -> Any:

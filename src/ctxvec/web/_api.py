@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
 
 from ..errors import CtxvecError, ParameterError
-from ..params import MAX_ITEMS, MAX_TEXT, Command, Opt, namespace_default, resolved, values
+from ..params import MAX_ITEMS, MAX_TEXT, Command, Opt, defaults, namespace_default, resolved, values
 from ..results import JSON
 from ._admission import ApiError, LockedCache
 
@@ -227,6 +227,7 @@ class CommandApi:
             if spec is None or not spec.served:
                 continue
             model = request_model(spec, names)
+            defaults(spec)  # read every library default now, not first in concurrent request threads
             self.commands.append(WebCommand(spec.name, spec.help, model, self._runner(module, spec)))
 
     def _runner(self, module: ModuleType, spec: Command) -> Callable[[BaseModel], JSON]:
