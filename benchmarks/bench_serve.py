@@ -1,7 +1,7 @@
 """The web explorer under load: concurrent clients on loopback against `ctxvec serve`, every request counted.
 
 Usage: python benchmarks/bench_serve.py [STORE] [--clients 16 32] [--seconds 15] [--max-wait 3]
-           [--scenarios similar-index similar-in] [--baseline-src PATH --baseline-args "--workers 4 --queue 4"]
+           [--workers 16] [--scenarios similar-index similar-in] [--baseline-src PATH --baseline-args "--workers 4"]
 
 STORE (default /work/stores/wiki.store) should have an HNSW index (`ctxvec index STORE --kind hnsw`).
 The server runs in its own process (`python -m ctxvec serve`, the model and index loaded once), bound to
@@ -156,11 +156,11 @@ def main() -> None:
     ap.add_argument("store", nargs="?", default="/work/stores/wiki.store")
     ap.add_argument("--clients", type=int, nargs="+", default=[16, 32])
     ap.add_argument("--seconds", type=float, default=15.0)
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=16)
     ap.add_argument("--max-wait", type=float, default=3.0)
     ap.add_argument("--scenarios", nargs="+", choices=sorted(SCENARIOS), default=["similar-index", "similar-in"])
     ap.add_argument("--baseline-src", type=Path, help="another source tree to serve the same load (e.g. main)")
-    ap.add_argument("--baseline-args", default="--workers 4 --queue 4", help="its serve options")
+    ap.add_argument("--baseline-args", default="--workers 4", help="its serve options")
     args = ap.parse_args()
     if not 1 <= max(args.clients) <= 256 or not 0 < args.seconds <= 120:
         raise SystemExit("keep the load bounded: 1..256 clients, 0..120 s per run")

@@ -6,12 +6,23 @@ Shared by `similar`, `decompose` and occurrence-level `analogy`.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._batching import Batcher
 from .errors import CtxvecError, ParameterError
 from .store import Occurrence, Store, normalize_word
+
+if TYPE_CHECKING:
+    from .encoding import BatchEncoder
+
+MAX_SENTENCES_PER_PASS = 32
+"""New sentences asked for at the same time (a server's concurrent requests) are embedded together,
+at most this many in one call of the encoder (which sorts them by length into batches)."""
 
 
 @dataclass
@@ -69,20 +80,65 @@ def select_queries(
 def _in_new_sentence(store: Store, word: str, text: str, limit: int | None, device: str) -> Queries:
     if not text.strip():
         raise ParameterError("in_sentence", "{name} needs a non-empty sentence")
-    with store.encoder_lock:  # one tokenize + forward pass at a time (fast tokenizers are not thread-safe)
-        enc = store.encoder(device=device)
-        batch = enc([text])
+    enc, new = encode_new_sentence(store, text, device)
     key = normalize_word(word)
-    hits = [i for i, t in enumerate(batch.tokens) if normalize_word(t) == key]
+    hits = [i for i, t in enumerate(new.tokens) if normalize_word(t) == key]
     if not hits:
-        raise CtxvecError(f"{word!r} is not a {enc.spec.unit} of {text!r} (its units: {' '.join(batch.tokens)})")
+        raise CtxvecError(f"{word!r} is not a {enc.spec.unit} of {text!r} (its units: {' '.join(new.tokens)})")
     hits = hits[:limit] if limit is not None else hits
     # into the store's space (and dtype) so the vector equals the one the sentence would get in the store
-    vectors = store.map_encoded(batch.vectors[hits])
+    vectors = store.map_encoded(new.vectors[hits])
     occs = [
-        Occurrence(
-            -1, -1, int(batch.positions[i]), batch.tokens[i], int(batch.spans[i, 0]), int(batch.spans[i, 1]), text
-        )
+        Occurrence(-1, -1, int(new.positions[i]), new.tokens[i], int(new.spans[i, 0]), int(new.spans[i, 1]), text)
         for i in hits
     ]
     return Queries(np.full(len(hits), -1, dtype=np.int64), vectors, occs, word)
+
+
+@dataclass(frozen=True)
+class NewSentence:
+    """One new sentence's rows as the store's encoder gives them: raw vectors (n_rows, dim) float32,
+    positions (n_rows,), tokens and character spans (n_rows, 2)."""
+
+    vectors: np.ndarray
+    positions: np.ndarray
+    tokens: list[str]
+    spans: np.ndarray
+
+
+def encode_new_sentence(store: Store, text: str, device: str = "auto") -> tuple[BatchEncoder, NewSentence]:
+    """`text` embedded with `store`'s own encoder on `device` (the store's encoder and its rows).
+    Concurrent calls on one store (a server's requests) share forward passes: the sentences that
+    arrive while one pass runs are encoded together in the next (`ctxvec._batching.Batcher`)."""
+    with store.encoder_lock:
+        enc = store.encoder(device=device)
+    return enc, _batcher(store, device)(text)
+
+
+_BATCHERS: weakref.WeakKeyDictionary[Store, dict[str, Batcher[str, NewSentence]]] = weakref.WeakKeyDictionary()
+_BATCHERS_LOCK = threading.Lock()
+
+
+def _batcher(store: Store, device: str) -> Batcher[str, NewSentence]:
+    with _BATCHERS_LOCK:
+        by_device = _BATCHERS.setdefault(store, {})
+        if device not in by_device:
+            by_device[device] = Batcher(lambda texts: _encode_sentences(store, texts, device), MAX_SENTENCES_PER_PASS)
+        return by_device[device]
+
+
+def sentence_batcher(store: Store, device: str = "auto") -> Batcher[str, NewSentence]:
+    """The batcher `encode_new_sentence` uses for `store` on `device` (its `sizes` count the passes)."""
+    return _batcher(store, device)
+
+
+def _encode_sentences(store: Store, texts: list[str], device: str) -> list[NewSentence]:
+    with store.encoder_lock:  # one tokenize + forward pass at a time (fast tokenizers are not thread-safe)
+        batch = store.encoder(device=device)(texts)
+    out = []
+    for i in range(len(texts)):
+        rows = np.flatnonzero(batch.sentence_index == i)
+        out.append(
+            NewSentence(batch.vectors[rows], batch.positions[rows], [batch.tokens[r] for r in rows], batch.spans[rows])
+        )
+    return out

@@ -34,7 +34,7 @@ class Limits:
     `first_estimate` is the service time assumed for a command before any of it was measured;
     `smoothing` the weight of the newest measurement in each command's moving average."""
 
-    workers: int = 4
+    workers: int = 16
     max_wait: float = 3.0
     max_queue: int = 512
     first_estimate: float = 0.25

@@ -114,7 +114,15 @@ def command_route(command: WebCommand, admission: Admission) -> Callable[..., Co
     command runs on the admission pool, the body is its result's JSON."""
     model = command.model
 
-    lists = {f.alias or name for name, f in model.model_fields.items() if (f.json_schema_extra or {}).get("x-list")}  # type: ignore[union-attr]
+    extras = {name: dict(f.json_schema_extra or {}) for name, f in model.model_fields.items()}  # type: ignore[arg-type]
+    lists = {f.alias or name for name, f in model.model_fields.items() if extras[name].get("x-list")}
+    modes = [(name, f.alias or name) for name, f in model.model_fields.items() if extras[name].get("x-group")]
+
+    def work_kind(query: BaseModel) -> str:
+        """What the admission estimates separately: the command and the options it was given from its
+        exclusive groups (``similar`` by word, ``similar in``: a forward pass, ``similar row``...)."""
+        chosen = [alias for name, alias in modes if getattr(query, name) not in (None, False, [])]
+        return " ".join([command.name, *chosen])
 
     async def endpoint(request: Request, query: BaseModel) -> Response:
         seen: set[str] = set()
@@ -122,7 +130,7 @@ def command_route(command: WebCommand, admission: Admission) -> Callable[..., Co
             if name in seen and name not in lists:
                 raise ApiError(400, f"parameter {name[:40]} is given more than once; give it once")
             seen.add(name)
-        body = await admission.run(lambda: command.run(query), key=command.name)
+        body = await admission.run(lambda: command.run(query), key=work_kind(query))
         return JSONResponse(jsonable(body), headers={"Cache-Control": "no-store"})
 
     # the annotation FastAPI reads: this command's model, as query parameters (set here: it is built at run time)
