@@ -1,7 +1,7 @@
 """Shared fixtures of the web tests: two stores embedded with the tiny random BERT (their corpus
 holds XSS sentences), and real servers on free loopback ports.
 
-- `web_stores`: {"a": path, "b": path} (b: layer 0 of the same model, for `compare`);
+- `web_stores`: {"a": path, "b": path} (a: with 8 factors learned; b: layer 0 of the same model, for `compare`);
 - `server_url`: ``http://127.0.0.1:PORT`` of a server over both stores (session scope);
 - `start_server`: a context-manager factory for servers with other limits (admission tests);
 - `transformed_store` / `transformed_url`: a copy of "a" with an in-place Center transform and hnsw
@@ -22,8 +22,13 @@ TIMEOUT = 30.0  # seconds, on every network call of the web tests
 
 @pytest.fixture(scope="session")
 def web_stores(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Two stores of the same corpus: "a" (the model's last layer) and "b" (layer 0)."""
+    """Two stores of the same corpus: "a" (the model's last layer, with a dictionary of 8 factors
+    learned, for `factors show`) and "b" (layer 0)."""
+    from ctxvec.cli import main
+
     made = embed_corpus_stores(tmp_path_factory.mktemp("web"), tiny_model)
+    learn = ["factors", "learn", str(made["a"]), "--n-factors", "8", "--samples", "300", "--epochs", "2", "--top", "5"]
+    assert main([*learn, "--json"]) == 0
     return {"a": made["a"], "b": made["b"]}
 
 

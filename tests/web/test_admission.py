@@ -26,17 +26,25 @@ def test_no_wait_while_a_worker_is_free_and_nobody_queues() -> None:
     assert expected_wait([], [5.0, 5.0, 5.0], 4) == 0.0
     assert expected_wait([], [1.0, 1.0, 1.0, 1.0], 4) == 1.0
     assert expected_wait([2.0], [1.0], 1) == 3.0
+    assert expected_wait([2.0], [1.0, 3.0], 2) == 3.0  # the queued one takes the worker free at 1 s until 3 s
+    # 16 requests sharing a batch end together in 1 s; the 15 queued and the new one then all start
+    assert expected_wait([1.0] * 15, [1.0] * 16, 16) == 1.0
+    assert expected_wait([1.0] * 16, [1.0] * 16, 16) == 2.0
 
 
 @given(st.lists(seconds, max_size=20), st.lists(seconds, max_size=8), st.integers(1, 8), seconds)
 def test_the_expected_wait_grows_with_the_queue(
     queued: list[float], running: list[float], workers: int, more: float
 ) -> None:
+    running = running[:workers]
     wait = expected_wait(queued, running, workers)
     assert wait >= 0
     assert expected_wait([*queued, more], running, workers) >= wait
-    if queued or len(running) >= workers:
-        assert wait == pytest.approx((sum(queued) + sum(running)) / workers)
+    if queued or len(running) >= workers:  # at most the work ahead shared by the workers; all of it on one
+        assert wait <= (sum(queued) + sum(running)) / workers + 1e-9
+        assert wait >= min(running + [0.0] * (workers - len(running)))
+        if workers == 1:
+            assert wait == pytest.approx(sum(queued) + sum(running))
 
 
 def test_service_times_are_moving_averages_per_command() -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from ctxvec.cli import command_modules
 from ctxvec.cli._params import Command, Opt, namespace, resolved
+from ctxvec.web._api import Route, served_routes
 
 TIMEOUT = 30.0
 TIMINGS = ("seconds", "elapsed", "_s", "time")
@@ -35,6 +36,10 @@ BASE: dict[str, dict[str, Any]] = {
     "info": {},
     "cluster": {"k": 3, "min_count": 1},
     "explain": {"rows": [0, 9]},
+    "factors/show": {"top": 2},
+    "factors/list": {},
+    "index": {},
+    "evaluate": {"tasks": ["ws353", "analogy", "wic"], "wic_pairs": 16},
     "shift": {
         "words": ["cold"],
         "where": "sentence_id < 35",
@@ -62,8 +67,9 @@ TEXTS: dict[str, Any] = {
 }
 
 
-def served_commands() -> list[tuple[Command, Any]]:
-    return [(m.COMMAND, m) for m in command_modules().values() if m.COMMAND.served]
+def served_commands() -> list[Route]:
+    """Every served command and verb (``factors/show``)."""
+    return served_routes(list(command_modules().values()))
 
 
 def sample(command: Command, opt: Opt) -> Any:
@@ -96,12 +102,13 @@ def _sample(command: Command, opt: Opt) -> Any:
 
 
 def cases() -> list[tuple[str, str]]:
-    return [(c.name, o.name) for c, _ in served_commands() for o in c.web_options() if not o.store]
+    return [(r.name, o.name) for r in served_commands() for o in r.spec.web_options() if not o.store]
 
 
-def cli_argv(command: Command, given: dict[str, Any], stores: dict[str, str], out: Path) -> list[str]:
-    """``ctxvec <command> ...`` for `given` (declaration names), spelling out the web's own defaults."""
-    argv = [command.name]
+def cli_argv(route: Route, given: dict[str, Any], stores: dict[str, str], out: Path) -> list[str]:
+    """``ctxvec <command> [<verb>] ...`` for `given` (declaration names), spelling out the web's own defaults."""
+    command = route.spec
+    argv = route.name.split("/")
     options: list[str] = []
     for opt in command.options:
         if opt.store:
@@ -110,6 +117,8 @@ def cli_argv(command: Command, given: dict[str, Any], stores: dict[str, str], ou
         if opt.local_only:
             if opt.required:  # plot's output: the CLI needs it, the web writes no file
                 options += [opt.cli_flag, str(out)]
+            elif opt.type is bool and opt.web_default:  # index --list: what the web always runs
+                options.append(opt.cli_flag)
             continue
         value = given.get(opt.name, opt.web_default)
         if value is None or (opt.type is bool and value is False and not opt.negated):
@@ -165,13 +174,11 @@ def run_cli(argv: list[str]) -> tuple[bool, Any]:
     return True, json.loads(out.getvalue())
 
 
-def run_python(
-    command: Command, module: Any, given: dict[str, Any], stores: dict[str, str], out: Path
-) -> tuple[bool, Any]:
+def run_python(route: Route, given: dict[str, Any], stores: dict[str, str], out: Path) -> tuple[bool, Any]:
     from ctxvec.errors import CtxvecError
     from ctxvec.store import Store
 
-    values = dict(given)
+    command, values = route.spec, dict(given)
     for opt in command.options:
         if opt.store:
             values[opt.name] = Store.open(stores[given.get(opt.name, "a")])
@@ -180,7 +187,7 @@ def run_python(
         elif opt.local_only and opt.required:
             values[opt.name] = str(out)
     try:
-        return True, module.compute(namespace(command, values)).to_dict()
+        return True, route.module.compute(namespace(command, values, **route.extra)).to_dict()
     except CtxvecError as e:
         return False, str(e)
 
@@ -189,14 +196,15 @@ def run_python(
 def test_every_option_gives_the_same_answer_by_cli_web_and_python(
     name: str, option: str, server_url: str, web_stores: dict[str, Path], tmp_path: Path
 ) -> None:
-    command, module = next((c, m) for c, m in served_commands() if c.name == name)
+    route = next(r for r in served_commands() if r.name == name)
+    command = route.spec
     opt = command.opt(option)
     given = {**BASE[name], option: sample(command, opt)}
     stores = {"a": str(web_stores["a"]), "b": str(web_stores["b"])}
     out = tmp_path / "plot.html"
-    cli_ok, cli = run_cli(cli_argv(command, given, stores, out))
+    cli_ok, cli = run_cli(cli_argv(route, given, stores, out))
     web = httpx.get(f"{server_url}/api/{name}", params=web_params(command, given), timeout=TIMEOUT)
-    py_ok, py = run_python(command, module, given, stores, out)
+    py_ok, py = run_python(route, given, stores, out)
     assert web.status_code in (200, 400), web.text
     assert (cli_ok, web.status_code == 200, py_ok) in ((True, True, True), (False, False, False)), (cli, web.text, py)
     if cli_ok:
@@ -207,8 +215,9 @@ def test_every_option_gives_the_same_answer_by_cli_web_and_python(
 
 def test_the_schema_holds_every_web_option_and_no_local_one(server_url: str) -> None:
     paths = httpx.get(f"{server_url}/openapi.json", timeout=TIMEOUT).json()["paths"]
-    for command, _ in served_commands():
-        params = {p["name"]: p for p in paths[f"/api/{command.name}"]["get"]["parameters"]}
+    for route in served_commands():
+        command = route.spec
+        params = {p["name"]: p for p in paths[f"/api/{route.name}"]["get"]["parameters"]}
         assert set(params) == {o.api_name for o in command.web_options()}
         for opt in command.web_options():
             schema = params[opt.api_name]["schema"]

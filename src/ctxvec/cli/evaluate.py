@@ -24,6 +24,7 @@ COMMAND = Command(
     "with unknown words skipped), matching words as gensim does (case-insensitively, the 300000 most "
     "frequent), and on a word-in-context set built from WordNet 3.0 example sentences (the store's model "
     "embeds both sentences; AUC and accuracy of a cosine threshold chosen on a held-out split).",
+    served=True,
     options=options(
         STORE,
         Opt("tasks", flag="--task", many=True, metavar="TASK", help=f"tasks to run: {', '.join(TASKS)} (default all)"),

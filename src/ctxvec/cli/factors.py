@@ -55,6 +55,7 @@ COMMAND = Command(
         Command(
             "show",
             help="list the factors with their top contexts, or factor N's top-activating occurrences",
+            served=True,
             options=options(
                 STORE,
                 Opt("factor", int, positional=True, low=0, metavar="N", help="factor number"),
@@ -62,7 +63,7 @@ COMMAND = Command(
                 Opt("top", int, low=1, help="contexts shown per factor (default 2 in the list, 10 for factor N)"),
             ),
         ),
-        Command("list", help="name the dictionaries learned in the store", options=(STORE,)),
+        Command("list", help="name the dictionaries learned in the store", options=(STORE,), served=True),
     ),
 )  # fmt: skip
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
@@ -29,6 +30,11 @@ def _byte_size(text: str) -> int:
     return int(value * scale)
 
 
+def _writes(*opts: Opt) -> tuple[Opt, ...]:
+    """Options of building or removing an index (they write files): the CLI's only."""
+    return tuple(replace(o, local_only=True) for o in opts)
+
+
 COMMAND = Command(
     "index",
     help="build a faiss index (hnsw, hnsw-sq8, ivf, ivfpq, flat) inside a store for fast `similar`",
@@ -38,23 +44,26 @@ COMMAND = Command(
     "8-bit codes, smaller than the vectors; ivf: k-means cells, approximate; ivfpq: IVF + PQ codes, "
     "a small fraction of the vectors, its candidates re-scored deeper; flat: a full float16 scan, exact "
     "after re-scoring. With --list, show the indexes present; with --remove, delete one.",
+    served=True,  # the web only lists (GET /api/index): building and removing write files
     options=options(
         STORE,
-        Opt("kind", default="hnsw", choices=KINDS, help="index kind"),
-        Opt("m", int, flag="--m", low=2, high=256, help="hnsw, hnsw-sq8: links per node (default 32, 16)"),
-        Opt("ef_construction", int, 80, "hnsw: build beam width", low=1),
-        Opt("ef_search", int, 128, "hnsw: search beam width", low=1),
-        Opt("nlist", int, low=1, help="ivf, ivfpq: number of cells (default about 4·sqrt(rows))"),
-        Opt("nprobe", int, low=1, help="ivf, ivfpq: cells searched per query (default nlist/32, nlist/16)"),
-        Opt("pq_m", int, low=1, help="ivfpq: bytes per vector, a divisor of dim (default about dim/8)"),
-        Opt("rerank", int, low=1, help="ivfpq: re-score the top RERANK·k candidates (default: 20, raised to 40, "
-            "80, 160, 320 until the recall@10 measured at the build reaches 0.95)"),
-        Opt("max_seconds", float, low=0, open_low=True, help="stop the build when it takes (or would take) longer"),
-        Opt("max_memory_bytes", int, flag="--max-memory", convert=_byte_size, low=1, metavar="SIZE",
-            help="refuse a build whose estimated peak memory is larger (bytes, or 512M, 4G)"),
-        Opt("quiet", bool, short="-q", help="no progress bars"),
-        Opt("list", bool, group="action", help="list the indexes of the store"),
-        Opt("remove", bool, group="action", help="remove the --kind index"),
+        *_writes(
+            Opt("kind", default="hnsw", choices=KINDS, help="index kind"),
+            Opt("m", int, flag="--m", low=2, high=256, help="hnsw, hnsw-sq8: links per node (default 32, 16)"),
+            Opt("ef_construction", int, 80, "hnsw: build beam width", low=1),
+            Opt("ef_search", int, 128, "hnsw: search beam width", low=1),
+            Opt("nlist", int, low=1, help="ivf, ivfpq: number of cells (default about 4·sqrt(rows))"),
+            Opt("nprobe", int, low=1, help="ivf, ivfpq: cells searched per query (default nlist/32, nlist/16)"),
+            Opt("pq_m", int, low=1, help="ivfpq: bytes per vector, a divisor of dim (default about dim/8)"),
+            Opt("rerank", int, low=1, help="ivfpq: re-score the top RERANK·k candidates (default: 20, raised to 40, "
+                "80, 160, 320 until the recall@10 measured at the build reaches 0.95)"),
+            Opt("max_seconds", float, low=0, open_low=True, help="stop the build when it takes (or would take) longer"),
+            Opt("max_memory_bytes", int, flag="--max-memory", convert=_byte_size, low=1, metavar="SIZE",
+                help="refuse a build whose estimated peak memory is larger (bytes, or 512M, 4G)"),
+            Opt("quiet", bool, short="-q", help="no progress bars"),
+        ),
+        Opt("list", bool, group="action", local_only=True, web_default=True, help="list the indexes of the store"),
+        *_writes(Opt("remove", bool, group="action", help="remove the --kind index")),
     ),
 )  # fmt: skip
 

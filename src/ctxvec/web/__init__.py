@@ -20,7 +20,6 @@ _EXPORTS = {
     "WebCommand": "_api",
     "request_model": "_api",
     "Admission": "_admission",
-    "CommandRunner": "_admission",
     "Limits": "_admission",
     "LockedCache": "_admission",
     "ServedStore": "_api",
@@ -36,7 +35,6 @@ __all__ = [
     "Admission",
     "ApiError",
     "CommandApi",
-    "CommandRunner",
     "Limits",
     "LockedCache",
     "SecurityMiddleware",
@@ -55,7 +53,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._admission import Admission, ApiError, CommandRunner, Limits, LockedCache
+    from ._admission import Admission, ApiError, Limits, LockedCache
     from ._api import CommandApi, ServedStore, ServedStores, WebCommand, request_model
     from ._app import create_app
     from ._security import SecurityMiddleware, allowed_hosts

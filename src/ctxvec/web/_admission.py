@@ -4,24 +4,27 @@ service) stays within `Limits.max_wait` seconds; beyond that the server answers 
 ``Retry-After`` (the seconds until the queue should be back within the bound). A request that finds
 a free worker and nobody queued is always taken, however long it may take.
 
-The times are estimated from measured service times: each command keeps a moving average of how long
-its recent requests held a worker (wall time, so contention for cores and the encoder lock is in
-it), and the expected wait for a worker is the work still ahead of a new request (queued requests at
-their command's estimate, running ones at what is left of theirs) shared by the workers. Also the
-runner interface and a locked cache.
+The times are estimated from measured service times: each kind of work (a key: the command and the
+options it was given from its exclusive groups, so ``similar`` by word and ``similar in``, which
+embeds a new sentence, are apart) keeps a moving average of how long its recent requests held a
+worker, and the expected wait for a worker is the work still ahead of a new request (queued requests
+at their key's estimate, running ones at what is left of theirs) shared by the workers. The times are
+wall times, so contention for cores and the encoder is in them, and so is batching: new sentences
+asked at the same time share one forward pass (`ctxvec.queries`), which shortens the time each of
+them holds a worker under load, and the estimate follows (by Little's law, W busy workers each held
+s seconds answer W/s requests a second, however the work inside is shared). Also a locked cache.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
-
-from ..results import JSON
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -65,20 +68,8 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class CommandRunner(Protocol):
-    """What the API serves: the commands' parameters, and one command run on query parameters."""
-
-    def describe(self) -> JSON:
-        """``{"commands": {name: {"help": ..., "parameters": [...]}}}``."""
-        ...
-
-    def run(self, command: str, params: list[tuple[str, str]]) -> JSON:
-        """The command's result as JSON; raises `ApiError` for bad input."""
-        ...
-
-
 class ServiceTimes:
-    """Moving averages of service seconds per key (a command), and over all keys for a key not yet seen."""
+    """Moving averages of service seconds per key (a kind of work), and over all keys for a key not yet seen."""
 
     def __init__(self, first_estimate: float, smoothing: float):
         self.smoothing = smoothing
@@ -95,12 +86,19 @@ class ServiceTimes:
 
 
 def expected_wait(queued: list[float], running_left: list[float], workers: int) -> float:
-    """Seconds a new request waits for a worker: 0 while one is free and nobody queues; else the work
-    ahead of it (`queued` requests' estimated service, `running_left`: what the running ones have left)
-    shared by the `workers`."""
+    """Seconds until a new request gets a worker: 0 while one is free and nobody queues; else the
+    first-in-first-out queue played out on the `workers` (each free once its running request has
+    what `running_left` says left; each `queued` request, in order, takes the first free worker for
+    its estimated service), the new request taking the first worker free after that. At most the work
+    ahead shared by the workers, ``(sum(queued) + sum(running_left)) / workers``, and less when
+    requests run in step (a batch of new sentences sharing a forward pass ends together)."""
     if not queued and len(running_left) < workers:
         return 0.0
-    return (sum(queued) + sum(running_left)) / workers
+    free = sorted(running_left)[:workers] + [0.0] * max(workers - len(running_left), 0)
+    heapq.heapify(free)
+    for service in queued:
+        heapq.heappush(free, heapq.heappop(free) + service)
+    return free[0]
 
 
 class Admission:
@@ -144,7 +142,7 @@ class Admission:
     async def run(self, fn: Callable[[], T], key: str = "") -> T:
         """`fn()` on a worker thread; `ApiError(503)` when it would have to wait for a worker and its
         expected time to an answer is over `max_wait` seconds (or `max_queue` requests already queue).
-        `key` (the command) picks the service-time estimate."""
+        `key` (the kind of work) picks the service-time estimate."""
         import anyio.to_thread
 
         wait = self.expected_wait()

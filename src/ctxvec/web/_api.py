@@ -4,8 +4,10 @@ Each served command becomes a real route, ``GET /api/<command>``, whose query pa
 pydantic model generated from the command's `Opt`s (`request_model`): the same types, bounds
 (`Opt.low`, `Opt.high`, and `Opt.web_high` for what the web allows), choices and defaults as the
 CLI. FastAPI validates the query against it (its errors are 400 naming the parameter, `_app`) and
-publishes it in ``/openapi.json``, from which the page builds its forms. Options marked
-``local_only`` are not offered and take their default. A store option takes a served store's
+publishes it in ``/openapi.json``, from which the page builds its forms. A served verb of a command
+(``factors show``) is ``GET /api/<command>/<verb>``. Options marked ``local_only`` are not offered
+and take their `Opt.web_default` when declared, else their default (``index``'s ``list``: the web
+only lists a store's indexes). A store option takes a served store's
 name or index and the command gets that open `Store`: served stores and loaded indexes reach the
 library as arguments (`ServedStores`), never through globals. The body is ``result.to_dict()``: what
 ``ctxvec <command> ... --json`` prints.
@@ -39,6 +41,31 @@ class WebCommand:
     help: str
     model: type[BaseModel]
     run: Callable[[BaseModel], JSON]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A served command or verb: ``GET /api/<name>`` (``factors/show``) answers `module`'s ``compute``
+    on `spec`'s options, with `extra` set as the CLI's parser sets it (``verb="show"``)."""
+
+    name: str
+    spec: Command
+    module: ModuleType
+    extra: dict[str, Any]
+
+
+def served_routes(modules: list[ModuleType]) -> list[Route]:
+    """The routes of `modules`' declarations (``COMMAND``): every command declared `served`, and
+    every served verb of a command with verbs."""
+    routes: list[Route] = []
+    for module in modules:
+        spec: Command | None = getattr(module, "COMMAND", None)
+        if spec is None:
+            continue
+        if spec.served and not spec.verbs:
+            routes.append(Route(spec.name, spec, module, {}))
+        routes += [Route(f"{spec.name}/{v.name}", v, module, {"verb": v.name}) for v in spec.verbs if v.served]
+    return routes
 
 
 @dataclass(frozen=True)
@@ -130,7 +157,7 @@ def _field(opt: Opt, store_names: list[str], first_store: bool) -> tuple[Any, An
     return annotation, Field(default, alias=opt.api_name, description=opt.help, json_schema_extra=extra)
 
 
-def request_model(command: Command, store_names: list[str]) -> type[BaseModel]:
+def request_model(command: Command, store_names: list[str], route: str | None = None) -> type[BaseModel]:
     """The pydantic model of ``GET /api/<command>``'s query: one field per option not `local_only`
     (named by `Opt.name`, spelt in the URL as `Opt.api_name`); unknown parameters are refused."""
     stores = [o.name for o in command.web_options() if o.store]
@@ -150,7 +177,7 @@ def request_model(command: Command, store_names: list[str]) -> type[BaseModel]:
         return self
 
     validators = {"one_of_each_group": model_validator(mode="after")(one_of_each_group)} if groups else {}
-    title = "".join(part.title() for part in command.name.split("_")) + "Query"
+    title = "".join(part.title() for part in (route or command.name).replace("/", "_").split("_")) + "Query"
     model: type[BaseModel] = create_model(  # type: ignore[call-overload]
         title,
         __config__=ConfigDict(extra="forbid", populate_by_name=False),
@@ -222,23 +249,23 @@ class CommandApi:
         self.served = served
         names = [s.name for s in served.served]
         self.commands: list[WebCommand] = []
-        for module in modules:
-            spec: Command | None = getattr(module, "COMMAND", None)
-            if spec is None or not spec.served:
-                continue
-            model = request_model(spec, names)
-            defaults(spec)  # read every library default now, not first in concurrent request threads
-            self.commands.append(WebCommand(spec.name, spec.help, model, self._runner(module, spec)))
+        for route in served_routes(modules):
+            model = request_model(route.spec, names, route.name)
+            defaults(route.spec)  # read every library default now, not first in concurrent request threads
+            self.commands.append(WebCommand(route.name, route.spec.help, model, self._runner(route)))
 
-    def _runner(self, module: ModuleType, spec: Command) -> Callable[[BaseModel], JSON]:
+    def _runner(self, route: Route) -> Callable[[BaseModel], JSON]:
         def run(query: BaseModel) -> JSON:
-            return self.run(module, spec, query)
+            return self.run(route.module, route.spec, query, route.extra)
 
         return run
 
-    def run(self, module: ModuleType, spec: Command, query: BaseModel) -> JSON:
-        """`spec`'s command on a validated `query`: the result's ``to_dict()``; library errors are 400."""
-        given: dict[str, Any] = {}
+    def run(self, module: ModuleType, spec: Command, query: BaseModel, extra: dict[str, Any] | None = None) -> JSON:
+        """`spec`'s command on a validated `query` (and `extra`, such as a verb): the result's
+        ``to_dict()``; library errors are 400."""
+        given: dict[str, Any] = {
+            o.name: o.web_default for o in spec.options if o.local_only and o.web_default is not None
+        }
         for opt in spec.web_options():
             value = getattr(query, opt.name)
             if opt.store:
@@ -248,7 +275,7 @@ class CommandApi:
             elif (opt.many or opt.append) and not value:
                 value = namespace_default(opt)
             given[opt.name] = value
-        args = SimpleNamespace(**values(spec, given))  # what argparse gives the CLI's compute
+        args = SimpleNamespace(**values(spec, given, **(extra or {})))  # what argparse gives the CLI's compute
         try:
             if hasattr(module, "compute_served"):
                 result = module.compute_served(args, self.served)

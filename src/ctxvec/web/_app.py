@@ -156,7 +156,7 @@ def validation_message(path: str, exc: RequestValidationError, known: dict[str, 
     shown = f", not {str(given)[:40]!r}" if isinstance(given, (str, int, float)) and e.get("type") != "missing" else ""
     kind, ctx = e.get("type"), e.get("ctx") or {}
     if kind == "extra_forbidden":
-        command = path.rsplit("/", 1)[-1]
+        command = path.removeprefix("/api/")
         return f"unknown parameter {name[:40]!r} for {command}; its parameters: {', '.join(known.get(command, []))}"
     if kind == "missing":
         return f"parameter {name} is missing: give it"
