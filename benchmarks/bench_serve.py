@@ -161,6 +161,7 @@ def main() -> None:
     ap.add_argument("--scenarios", nargs="+", choices=sorted(SCENARIOS), default=["similar-index", "similar-in"])
     ap.add_argument("--baseline-src", type=Path, help="another source tree to serve the same load (e.g. main)")
     ap.add_argument("--baseline-args", default="--workers 4", help="its serve options")
+    ap.add_argument("--note", default="", help="a sentence for the section: what the baseline is, what changed")
     args = ap.parse_args()
     if not 1 <= max(args.clients) <= 256 or not 0 < args.seconds <= 120:
         raise SystemExit("keep the load bounded: 1..256 clients, 0..120 s per run")
@@ -213,6 +214,8 @@ def main() -> None:
             f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['requests']} | {r['failed']} | {load:.1f} |"
         )
     lines += ["", f"Targets: at most 1 % 503s and p95 within {args.max_wait:g} s (the bound) for this tree's server."]
+    if args.note:
+        lines += ["", args.note]
     write_section("bench_serve", "\n".join(lines))
 
 

@@ -391,3 +391,51 @@ def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:
     sync_api.expect(web.page.locator("table.shift-measures tr")).to_have_count(5)
     sync_api.expect(web.page.locator("canvas.shift-map")).to_be_visible()
     assert "sentence_id < 35" in web.page.locator(".shift-side h3").first.inner_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "command", "skip"),
+    [
+        ("/decompose?word=bank", "decompose", {"word", "in", "row", "sentence", "atoms", "max_terms"}),
+        ("/word?word=cold&analogy=king+-+man+%2B+woman", "analogy",
+         {"words", "positive", "negative", "k", "level", "all_occurrences"}),
+        ("/senses?word=cold", "senses", {"word", "row", "in"}),
+    ],
+)  # fmt: skip
+def test_every_option_of_a_view_has_a_control_from_the_schema(
+    web: Watched, path: str, command: str, skip: set[str]
+) -> None:
+    """The decompose, analogy and senses views offer every option the API takes for their command
+    (keep_family, keep_lookalikes, contextual, own_sentence, no_wordnet...), each typed from /openapi.json."""
+    page = web.page
+    web.open(path)
+    params = page.evaluate(
+        f"fetch('/openapi.json').then(r => r.json()).then(d => d.paths['/api/{command}'].get.parameters)"
+    )
+    names = {p["name"] for p in params} - skip - {"store"}
+    assert names, command
+    for name in names:
+        assert page.locator(f".options [name={name}]").count() == 1, (command, name)
+    for p in params:
+        if p["name"] in names and p["schema"].get("type") == "boolean":
+            assert page.locator(f".options input[name={p['name']}]").get_attribute("type") == "checkbox", p["name"]
+
+
+def test_toggling_an_option_changes_the_answer(web: Watched) -> None:
+    """Decompose: checking "contextual" (decompose what the context adds) reaches the URL, the API and
+    the copied CLI command, and the decomposition changes; unchecking it brings the first one back."""
+    page = web.page
+    web.open("/decompose?word=cold&in=i+caught+a+cold+last+week&max_terms=4")
+    before = page.locator(".decomposition .equation").first.inner_text()
+    assert before and "--contextual" not in page.locator(".cli code").first.inner_text()
+    page.check(".options input[name=contextual]")
+    web.settle()
+    assert web.query()["contextual"] == ["1"] and web.query()["max_terms"] == ["4"]
+    sync_api.expect(page.locator(".options input[name=contextual]")).to_be_checked()
+    assert "--contextual" in page.locator(".cli code").first.inner_text()
+    after = page.locator(".decomposition .equation").first.inner_text()
+    assert after and after != before, (before, after)
+    page.uncheck(".options input[name=contextual]")
+    web.settle()
+    assert "contextual" not in web.query()
+    assert page.locator(".decomposition .equation").first.inner_text() == before

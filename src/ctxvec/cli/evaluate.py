@@ -32,7 +32,7 @@ COMMAND = Command(
         Opt("min_count", int, 1, "word types need N occurrences", low=1, metavar="N"),
         Opt("decontextualized", bool, True, "use the store's decontextualized vectors (added by "
             "`ctxvec types --decontextualized`)"),
-        Opt("wic_pairs", int, DEFAULT_PAIRS, "word-in-context pairs", low=4, metavar="N"),
+        Opt("wic_pairs", int, DEFAULT_PAIRS, "word-in-context pairs", low=4, web_high=DEFAULT_PAIRS, metavar="N"),
         Opt("sections", bool, help="also print the analogy accuracy of every section"),
         replace(DEVICE, help="device for the word-in-context embedding"),
     ),

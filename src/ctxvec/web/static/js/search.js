@@ -175,8 +175,12 @@ function termsSlider(value, onChange) {
   return el("label", { class: "slider" }, "max terms ", slider, " ", out);
 }
 
+const DECOMPOSE_FORM = ["word", "in", "row", "sentence", "atoms", "max_terms"]; // the form and the slider set these
+
+/** The decompose view's API parameters: every one the schema names; 5 terms unless a sparsity is chosen. */
 function decomposeParams(params) {
-  return pick(params, ["word", "in", "row", "sentence", "limit", "max_terms", "atoms", "alpha", "signed", "store"]);
+  const sparsity = params.alpha || params.alpha_abs || params.max_terms;
+  return paramsFor("decompose", sparsity ? params : { max_terms: "5", ...params });
 }
 
 async function fillDecomposition(box, apiParams, ctx, { limit = MAX_GROUPS } = {}) {
@@ -264,14 +268,16 @@ export async function decomposeView(root, params, ctx) {
   const atoms = el("select", { name: "atoms", "aria-label": "atoms" }, ...["types", "occurrences"].map((a) => el("option", { value: a, text: a })));
   atoms.value = params.atoms || "types";
   const form = el("form", { class: "search" }, word, sentence, atoms, el("button", { type: "submit", text: "decompose" }));
-  const apiParams = decomposeParams({ max_terms: "5", ...params });
+  const apiParams = decomposeParams(params);
   const go = (extra) => ctx.navigate("decompose", { ...decomposeParams(params), ...extra });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     go({ word: word.value.trim(), in: sentence.value.trim(), atoms: atoms.value === "types" ? undefined : atoms.value, row: undefined });
   });
+  const options = optionForm("decompose", params, (o) => go(o),
+    { main: ["contextual", "keep_family", "keep_lookalikes", "own_sentence"], skip: DECOMPOSE_FORM });
   root.append(el("h2", { text: "Decompose an occurrence into words" }), form,
-    termsSlider(apiParams.max_terms, (v) => go({ max_terms: v })));
+    termsSlider(apiParams.max_terms || "5", (v) => go({ max_terms: v, alpha: undefined, alpha_abs: undefined })), options);
   if (!params.word && !params.row) {
     root.append(el("p", { class: "muted", text: "Give a word (and optionally a sentence holding it): its vector is written as a sparse sum of word vectors." }));
     return;

@@ -1,6 +1,17 @@
 // Word view (senses + type-level neighbours + analogies) and Senses view.
 import { el, clear, kwic, bars, fmt, errorBox, loading } from "./dom.js";
 import { api, cliBar } from "./api.js";
+import { optionForm, paramsFor } from "./forms.js";
+
+const ANALOGY_FORM = ["words", "positive", "negative", "k", "level", "all_occurrences"]; // set by the analogy box, or shapes another answer
+const SENSES_FORM = ["word", "row", "in"]; // the word box; rows and sentences come from the search views
+
+/** The analogy options in the URL (keep_family, method...): every one the schema names except those the box sets. */
+function analogyOptions(params) {
+  const out = paramsFor("analogy", params);
+  for (const n of [...ANALOGY_FORM, "store"]) delete out[n];
+  return out;
+}
 
 /** "king - man + woman" -> {positive: [king, woman], negative: [man]}. */
 export function parseAnalogy(text) {
@@ -103,12 +114,13 @@ export async function wordView(root, params, ctx) {
   const analogyText = params.analogy || "";
   const expr = el("input", { type: "text", name: "analogy", value: analogyText, placeholder: "king - man + woman", "aria-label": "analogy" });
   const aform = el("form", { class: "search analogy" }, expr, el("button", { type: "submit", text: "=" }));
-  aform.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("word", { word, analogy: expr.value.trim() }); });
+  aform.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("word", { word, analogy: expr.value.trim(), ...analogyOptions(params) }); });
   const calls = [];
   const sensesParams = { word, store: params.store };
   const neighParams = { positive: [word], k: params.k || "10", store: params.store };
   const parsed = parseAnalogy(analogyText);
-  const anaParams = { positive: parsed.positive, negative: parsed.negative, k: "5", store: params.store };
+  const anaOptions = analogyOptions(params);
+  const anaParams = { positive: parsed.positive, negative: parsed.negative, k: "5", ...anaOptions, store: params.store };
   if (word) calls.push(["senses", sensesParams], ["analogy", neighParams]);
   if (analogyText && parsed.positive.length) calls.push(["analogy", anaParams]);
   if (calls.length) root.append(cliBar(calls));
@@ -116,7 +128,9 @@ export async function wordView(root, params, ctx) {
   const left = el("section", { class: "panel" }, el("h3", { text: "Senses" }));
   const right = el("div", {});
   const neigh = el("section", { class: "panel" }, el("h3", { text: "Nearest word types" }));
-  const ana = el("section", { class: "panel" }, el("h3", { text: "Analogy" }), aform);
+  const ana = el("section", { class: "panel" }, el("h3", { text: "Analogy" }), aform,
+    optionForm("analogy", params, (o) => ctx.navigate("word", { word, analogy: params.analogy, ...anaOptions, ...o }),
+      { main: ["keep_family", "method"], skip: ANALOGY_FORM }));
   right.append(neigh, ana);
   grid.append(left, right);
   root.append(grid);
@@ -139,10 +153,11 @@ export async function wordView(root, params, ctx) {
 }
 
 export async function sensesView(root, params, ctx) {
+  const apiParams = paramsFor("senses", params);
   root.append(el("h2", { text: params.word ? `Senses of “${params.word}”` : "Senses" }),
-    wordForm(params.word, (w) => ctx.navigate("senses", { word: w, k: params.k })));
+    wordForm(params.word, (w) => ctx.navigate("senses", { ...apiParams, word: w })),
+    optionForm("senses", params, (o) => ctx.navigate("senses", { ...apiParams, ...o }), { main: ["k", "no_wordnet"], skip: SENSES_FORM }));
   if (!params.word) return;
-  const apiParams = { word: params.word, k: params.k, max_k: params.max_k, sentences: params.sentences, seed: params.seed, store: params.store };
   root.append(cliBar([["senses", apiParams]]));
   const box = root.appendChild(el("section", { class: "panel" }));
   await fill(box, "senses", apiParams, (r) => renderSenses(r, ctx));
