@@ -111,8 +111,9 @@ def store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory):  # type: 
 
 
 def test_new_sentences_embedded_together_equal_each_alone(store) -> None:  # type: ignore[no-untyped-def]
-    """Eight `select_queries(in_sentence=)` calls at once (held back by the encoder lock, so they
-    really share a forward pass of sentences of different lengths) give each sentence's vectors alone."""
+    """Eight `select_queries(in_sentence=)` calls at once (the first pass held back until the other
+    seven wait, so they really share the next forward pass, sentences of different lengths) give
+    each sentence's vectors alone."""
     from ctxvec.queries import select_queries, sentence_batcher
 
     texts = [
@@ -126,23 +127,37 @@ def test_new_sentences_embedded_together_equal_each_alone(store) -> None:  # typ
         "cold money",
     ]
     alone = [select_queries(store, "cold", in_sentence=t) for t in texts]
-    before = dict(sentence_batcher(store).sizes)
+    batcher = sentence_batcher(store)
+    real_run, release, runs = batcher.run, threading.Event(), []
+
+    def held_run(batch: list[str]) -> object:  # the real encoder; the first pass waits for the others
+        runs.append(len(batch))
+        if len(runs) == 1:
+            release.wait(30)
+        return real_run(batch)
+
+    batcher.run = held_run  # type: ignore[assignment]
     together: list[object] = [None] * len(texts)
 
     def ask(i: int) -> None:
         together[i] = select_queries(store, "cold", in_sentence=texts[i])
 
     threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(texts))]
-    with store.encoder_lock:  # the first call's pass waits here while the others line up behind it
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 10
-        while len(sentence_batcher(store)._waiting) < len(texts) - 1 and time.monotonic() < deadline:
+    try:
+        threads[0].start()
+        while not runs:
             time.sleep(0.005)
-    for t in threads:
-        t.join(30)
-    sizes = {n: c - before.get(n, 0) for n, c in sentence_batcher(store).sizes.items() if c > before.get(n, 0)}
-    assert sizes == {1: 1, len(texts) - 1: 1}
+        for t in threads[1:]:
+            t.start()
+        deadline = time.monotonic() + 30
+        while len(batcher._waiting) < len(texts) - 1 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        release.set()
+        for t in threads:
+            t.join(60)
+    finally:
+        batcher.run = real_run  # type: ignore[method-assign]
+    assert runs == [1, len(texts) - 1]
     for one, both in zip(alone, together, strict=True):
         assert one.occurrences == both.occurrences  # type: ignore[attr-defined]
         np.testing.assert_allclose(both.vectors, one.vectors, rtol=1e-4, atol=1e-5)  # type: ignore[attr-defined]
