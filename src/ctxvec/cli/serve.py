@@ -35,7 +35,8 @@ COMMAND = Command(
         Opt("port", int, 8000, "port (0: any free port)", low=0, high=65_535),
         Opt("allow_host", append=True, default=(), metavar="NAME", help="also answer requests for this host name "
             "(with --host 0.0.0.0: the names users reach it by)"),
-        Opt("workers", int, 16, "threads computing answers (new sentences asked at the same time share a forward pass)", low=1, high=1024),
+        Opt("workers", int, 16, "threads computing answers (new sentences asked at the same time share a forward "
+            "pass); each computes on cores/workers BLAS and torch threads, at least 1", low=1, high=1024),
         Opt("max_wait", float, 3.0, "queue a request while its expected time to an answer (from the measured times "
             "of recent requests) is at most this; beyond it answer 503 + Retry-After", low=0, high=3600, metavar="SECONDS"),
         Opt("check", bool, help="load the stores and the model, then exit without serving"),
