@@ -109,7 +109,8 @@ class NewSentence:
 def encode_new_sentence(store: Store, text: str, device: str = "auto") -> tuple[BatchEncoder, NewSentence]:
     """`text` embedded with `store`'s own encoder on `device` (the store's encoder and its rows).
     Concurrent calls on one store (a server's requests) share forward passes: the sentences that
-    arrive while one pass runs are encoded together in the next (`ctxvec._batching.Batcher`)."""
+    arrive while one pass runs are encoded together in the next (`ctxvec._batching.Batcher`). Not to
+    be called while holding `store.encoder_lock` (another caller's pass may be waiting for it)."""
     with store.encoder_lock:
         enc = store.encoder(device=device)
     return enc, _batcher(store, device)(text)
