@@ -400,13 +400,14 @@ def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:
         ("/word?word=cold&analogy=king+-+man+%2B+woman", "analogy",
          {"words", "positive", "negative", "k", "level", "all_occurrences"}),
         ("/senses?word=cold", "senses", {"word", "row", "in"}),
+        ("/map?words=cold,warm", "plot", {"words", "method", "color", "level", "in", "word"}),
     ],
 )  # fmt: skip
 def test_every_option_of_a_view_has_a_control_from_the_schema(
     web: Watched, path: str, command: str, skip: set[str]
 ) -> None:
-    """The decompose, analogy and senses views offer every option the API takes for their command
-    (keep_family, keep_lookalikes, contextual, own_sentence, no_wordnet...), each typed from /openapi.json."""
+    """The decompose, analogy, senses and map views offer every option the API takes for their command
+    (keep_family, keep_lookalikes, contextual, own_sentence, no_wordnet, where...), each typed from /openapi.json."""
     page = web.page
     web.open(path)
     params = page.evaluate(

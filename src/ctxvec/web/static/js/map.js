@@ -1,10 +1,19 @@
 // Map view: a 2-D projection (the plot command's projection) drawn on a canvas; hover, search, drag-select.
 import { el, clear, kwic, findToken, fmt, errorBox, loading } from "./dom.js";
 import { api, cliBar } from "./api.js";
+import { optionForm, paramsFor } from "./forms.js";
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 const OTHER = "#c8c8c8";
 const MAX_LISTED = 200;
+const MAP_FORM = ["words", "method", "color", "level", "in", "word"]; // the two forms of the view set these
+
+/** The plot options in the URL the view's own forms do not set (max_points, neighbors, where, seed...). */
+function mapOptions(params) {
+  const out = paramsFor("plot", params);
+  for (const n of [...MAP_FORM, "store"]) delete out[n];
+  return out;
+}
 
 function splitWords(s) {
   return String(s || "").split(/[\s,]+/).map((w) => w.trim()).filter(Boolean);
@@ -34,16 +43,17 @@ export async function mapView(root, params, ctx) {
   };
   const state = () => ({ words: splitWords(input.value).join(","), method: value(method) === "pca" ? undefined : value(method),
     color: value(color) === "word" ? undefined : value(color), level: value(level) === "occurrences" ? undefined : value(level),
-    max_points: params.max_points, seed: params.seed, highlight: params.highlight, ...placed() });
+    ...mapOptions(params), highlight: params.highlight, ...placed() });
   form.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("map", state()); });
   place.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("map", state()); });
   for (const s of [method, color, level]) s.querySelector("select").addEventListener("change", () => ctx.navigate("map", state()));
-  root.append(el("h2", { text: "Map of occurrences" }), form, place);
+  root.append(el("h2", { text: "Map of occurrences" }), form,
+    optionForm("plot", params, (o) => ctx.navigate("map", { ...state(), ...o }), { skip: MAP_FORM }), place);
   if (!words.length && params.level !== "sample") {
     root.append(el("p", { class: "muted", text: "Give one or more words (or choose level “sample” for a sample of the whole store)." }));
     return;
   }
-  const apiParams = { words: words.join(","), method: params.method, color: params.color, level: params.level, max_points: params.max_points, seed: params.seed, in: params.in, word: params.in ? params.word : undefined, store: params.store };
+  const apiParams = { ...paramsFor("plot", params), words: words.join(","), word: params.in ? params.word : undefined };
   root.append(cliBar([["plot", { ...apiParams, output: "map.html" }]]));
   const wait = root.appendChild(loading("projecting…"));
   let result;
