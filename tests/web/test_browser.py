@@ -394,20 +394,23 @@ def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "command", "skip"),
+    ("path", "command", "skip", "panel"),
     [
-        ("/decompose?word=bank", "decompose", {"word", "in", "row", "sentence", "atoms", "max_terms"}),
+        ("/decompose?word=bank", "decompose", {"word", "in", "row", "sentence", "atoms", "max_terms"}, ""),
         ("/word?word=cold&analogy=king+-+man+%2B+woman", "analogy",
-         {"words", "positive", "negative", "k", "level", "all_occurrences"}),
-        ("/senses?word=cold", "senses", {"word", "row", "in"}),
-        ("/map?words=cold,warm", "plot", {"words", "method", "color", "level", "in", "word"}),
+         {"words", "positive", "negative", "k", "level", "all_occurrences"}, ""),
+        ("/senses?word=cold", "senses", {"word", "row", "in"}, ""),
+        ("/map?words=cold,warm", "plot", {"words", "method", "color", "level", "in", "word"}, ""),
+        ("/space", "isotropy", {"raw"}, ".isotropy "),
+        ("/space", "dims", {"words", "level", "per_word", "top_dims", "order"}, ".dims "),
     ],
 )  # fmt: skip
 def test_every_option_of_a_view_has_a_control_from_the_schema(
-    web: Watched, path: str, command: str, skip: set[str]
+    web: Watched, path: str, command: str, skip: set[str], panel: str
 ) -> None:
-    """The decompose, analogy, senses and map views offer every option the API takes for their command
-    (keep_family, keep_lookalikes, contextual, own_sentence, no_wordnet, where...), each typed from /openapi.json."""
+    """The decompose, analogy, senses, map and space views offer every option the API takes for their
+    command (keep_family, keep_lookalikes, contextual, own_sentence, no_wordnet, where, pairs...), each
+    typed from /openapi.json (`panel`: the part of the page holding that command's form)."""
     page = web.page
     web.open(path)
     params = page.evaluate(
@@ -416,10 +419,11 @@ def test_every_option_of_a_view_has_a_control_from_the_schema(
     names = {p["name"] for p in params} - skip - {"store"}
     assert names, command
     for name in names:
-        assert page.locator(f".options [name={name}]").count() == 1, (command, name)
+        assert page.locator(f"{panel}.options [name={name}]").count() == 1, (command, name)
     for p in params:
         if p["name"] in names and p["schema"].get("type") == "boolean":
-            assert page.locator(f".options input[name={p['name']}]").get_attribute("type") == "checkbox", p["name"]
+            box = page.locator(f"{panel}.options input[name={p['name']}]")
+            assert box.get_attribute("type") == "checkbox", p["name"]
 
 
 def test_toggling_an_option_changes_the_answer(web: Watched) -> None:

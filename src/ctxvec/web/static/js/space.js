@@ -1,6 +1,17 @@
 // Space view: isotropy figures, per-dimension statistics (rogue dimensions), two stores compared.
 import { el, clear, bars, fmt, errorBox, loading } from "./dom.js";
 import { api, cliBar, stores } from "./api.js";
+import { optionForm, paramsFor } from "./forms.js";
+
+const ISOTROPY_SET = ["raw"]; // the view asks for the raw figures itself, beside an in-place transform
+const DIMS_SET = ["words", "level", "per_word", "top_dims", "order"]; // the heat map's: the view draws none ("words" is the compare box's)
+
+/** The `command`'s parameters in the URL, less those the view sets itself (`set`). */
+function viewParams(command, params, set) {
+  const out = paramsFor(command, params);
+  for (const n of set) delete out[n];
+  return out;
+}
 
 const FIGURES = [
   ["isoscore", "IsoScore", "1 = isotropic (Rudman et al.)"],
@@ -75,12 +86,13 @@ function dimsTable(dims, limit = 15) {
 }
 
 export async function spaceView(root, params, ctx) {
-  const isoParams = { seed: params.seed, store: params.store };
-  const dimsParams = { top: params.top || "200", sample: params.sample, store: params.store };
+  const isoParams = viewParams("isotropy", params, ISOTROPY_SET);
+  const dimsParams = { top: "200", ...viewParams("dims", params, DIMS_SET) };
+  const go = (o) => ctx.navigate("space", { ...params, ...o });
   root.append(el("h2", { text: "The space" }), cliBar([["isotropy", isoParams], ["dims", dimsParams]]));
   const grid = el("div", { class: "result-grid" });
-  const isoBox = el("section", { class: "panel" }, el("h3", { text: "Isotropy" }));
-  const dimBox = el("section", { class: "panel" }, el("h3", { text: "Dimensions" }));
+  const isoBox = el("section", { class: "panel isotropy" }, el("h3", { text: "Isotropy" }), optionForm("isotropy", params, go, { skip: ISOTROPY_SET }));
+  const dimBox = el("section", { class: "panel dims" }, el("h3", { text: "Dimensions" }), optionForm("dims", dimsParams, go, { skip: DIMS_SET }));
   grid.append(isoBox, dimBox);
   const cmpBox = el("section", { class: "panel compare" }, el("h3", { text: "Compare two stores" }));
   root.append(grid, cmpBox);
