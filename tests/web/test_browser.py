@@ -403,6 +403,7 @@ def test_shift_ranks_words_then_shows_one_side_by_side(web: Watched) -> None:
         ("/map?words=cold,warm", "plot", {"words", "method", "color", "level", "in", "word"}, ""),
         ("/space", "isotropy", {"raw"}, ".isotropy "),
         ("/space", "dims", {"words", "level", "per_word", "top_dims", "order"}, ".dims "),
+        ("/shift", "shift", {"words", "where", "vs", "measure"}, ""),
     ],
 )  # fmt: skip
 def test_every_option_of_a_view_has_a_control_from_the_schema(

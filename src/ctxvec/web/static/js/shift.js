@@ -3,9 +3,18 @@
 // /shift?where=…&vs=…&word=bank  one word: measures, senses side by side with shares and sentences, map by side
 import { el, clear, kwic, fmt, errorBox, loading } from "./dom.js";
 import { api, cliBar } from "./api.js";
+import { optionForm, paramsFor } from "./forms.js";
 
 const SIDE_COLOURS = ["#1f77b4", "#d95f02"];
 const MEASURES = ["excess", "apd", "prt", "jsd"];
+const SHIFT_SET = ["words", "where", "vs", "measure"]; // the view's form sets these (a word: `word` in the URL)
+
+/** shift's other options in the URL (forms, min_count, permutations, no_wordnet...): the schema's names. */
+function shiftOptions(params) {
+  const out = paramsFor("shift", params);
+  for (const n of [...SHIFT_SET, "store"]) delete out[n];
+  return out;
+}
 
 function field(name, value, placeholder, label) {
   return el("input", { type: "text", name, class: "q", value: value || "", placeholder, "aria-label": label, autocomplete: "off" });
@@ -19,16 +28,17 @@ export async function shiftView(root, params, ctx) {
   measure.value = params.measure || "excess";
   const form = el("form", { class: "search" }, where, vs, word, el("label", {}, "rank by ", measure), el("button", { type: "submit", text: "compare" }));
   const state = () => ({ where: where.value.trim(), vs: vs.value.trim(), word: word.value.trim() || undefined,
-    measure: measure.value === "excess" ? undefined : measure.value, min_count: params.min_count });
+    measure: measure.value === "excess" ? undefined : measure.value, ...shiftOptions(params) });
   form.addEventListener("submit", (e) => { e.preventDefault(); ctx.navigate("shift", state()); });
-  root.append(el("h2", { text: params.word ? `Shift of “${params.word}”` : "Usage shift between two slices" }), form);
+  root.append(el("h2", { text: params.word ? `Shift of “${params.word}”` : "Usage shift between two slices" }), form,
+    optionForm("shift", params, (o) => ctx.navigate("shift", { ...state(), ...o }), { skip: SHIFT_SET }));
   if (!params.where || !params.vs) {
     root.append(el("p", { class: "muted", text: "Give two disjoint slices of the store's document metadata (see ctxvec info), e.g. year < 1900 and year >= 1900; every store has doc_id and sentence_id." }));
     return;
   }
-  const base = { where: params.where, vs: params.vs, store: params.store, forms: params.forms };
+  const base = { where: params.where, vs: params.vs, store: params.store, ...shiftOptions(params) };
   if (params.word) return wordShift(root, { ...base, words: params.word }, params, ctx);
-  return ranking(root, { ...base, measure: params.measure, min_count: params.min_count || 20, permutations: 200, max_per_side: 100 }, params, ctx);
+  return ranking(root, { permutations: 200, max_per_side: 100, ...base, measure: params.measure }, params, ctx);
 }
 
 async function ranking(root, apiParams, params, ctx) {
