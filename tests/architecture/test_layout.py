@@ -25,8 +25,31 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "ctxvec"
-HEAVY = {"torch", "sklearn", "faiss", "scipy", "transformers", "matplotlib", "pyarrow", "umap", "pandas"}
-OPERATIONS = {"neighbours", "lasso", "decomposition", "lexicon", "space", "structure", "runners", "queries", "explain"}
+HEAVY = {
+    "torch",
+    "sklearn",
+    "faiss",
+    "scipy",
+    "transformers",
+    "matplotlib",
+    "pyarrow",
+    "umap",
+    "pandas",
+    "anywidget",
+    "ipywidgets",
+}
+OPERATIONS = {
+    "neighbours",
+    "lasso",
+    "decomposition",
+    "lexicon",
+    "space",
+    "structure",
+    "runners",
+    "queries",
+    "explain",
+    "figures",
+}
 MAX_LINES = 600
 
 
@@ -214,10 +237,11 @@ RANKS = {
     "space": 6,
     "explain": 6,
     "structure": 7,
-    "web": 8,
     "shift": 8,
-    "cli": 9,
-    "api": 10,
+    "figures": 9,
+    "web": 9,
+    "cli": 10,
+    "api": 11,
 }
 TOP_LEVEL_UNITS = {"queries"}  # modules directly under ctxvec/ that rank above the base
 BASE_PACKAGES = {"display"}  # packages that are part of the base: display renders `results.Result` for notebooks
@@ -372,3 +396,28 @@ def test_wordnet_files_are_read_in_one_module() -> None:
     }
     assert not bad, f"WordNet files named outside {WORDNET_READER} (use its read_* functions): {bad}"
     assert wordnet_file_names(ast.parse(MODULES[WORDNET_READER].read_text()))
+
+
+# matplotlib draws; only the figures package imports it (any import, lazy or type-only included).
+FIGURES = "ctxvec.figures"
+
+
+def test_matplotlib_only_in_the_figures_package() -> None:
+    bad = [
+        str(path)
+        for module, path in MODULES.items()
+        if not (module == FIGURES or module.startswith(FIGURES + "."))
+        and "matplotlib" in all_imports(ast.parse(path.read_text()))
+    ]
+    assert not bad, f"matplotlib imported outside {FIGURES}: {bad}"
+    assert any(
+        "matplotlib" in all_imports(ast.parse(p.read_text())) for m, p in MODULES.items() if m.startswith(FIGURES)
+    )
+
+
+def test_figures_rank_above_the_packages_they_draw() -> None:
+    """figures draws the results of structure, space and shift, so it ranks above them and they never import it."""
+    drawn = {"structure", "space", "shift"}
+    assert all(RANKS["figures"] > RANKS[p] for p in drawn)
+    users = {unit_of(m) for m, deps in GRAPH.items() for d in deps if unit_of(d) == "figures"} - {"figures"}
+    assert users <= {"cli", "api"}, f"only the front ends (and the api) draw: {users}"
