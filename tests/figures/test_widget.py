@@ -20,8 +20,8 @@ WORDS = ["cold", "warm", "bank"]
 
 
 @pytest.fixture
-def projection(make_store):
-    """A real PCA projection of 3 words x 12 occurrences from a small store."""
+def small_store(make_store):
+    """3 words x 12 occurrences (plus an 'a' each), the words' vectors apart; sentences hold markup."""
     rng = np.random.default_rng(0)
     sentences, tokens, sids, vecs = [], [], [], []
     for s in range(36):
@@ -30,8 +30,13 @@ def projection(make_store):
         tokens += ["a", w]
         sids += [s, s]
         vecs += [rng.normal(size=8), rng.normal(size=8) + 4 * np.eye(8)[s % 3]]
-    store = make_store(np.asarray(vecs, np.float32), tokens, sids, sentences, dtype="float32")
-    return project_words(store, WORDS)
+    return make_store(np.asarray(vecs, np.float32), tokens, sids, sentences, dtype="float32")
+
+
+@pytest.fixture
+def projection(small_store):
+    """A real PCA projection of the 36 occurrences of the three words."""
+    return project_words(small_store, WORDS)
 
 
 def test_the_widget_holds_the_map_and_follows_the_selection(projection):
@@ -145,3 +150,26 @@ def test_the_map_renders_in_chromium_and_sends_the_selection_back(projection):
         finally:
             browser.close()
     assert not errors, errors
+
+
+def test_the_widget_shows_in_a_real_kernel(small_store):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from ctxvec.store import Store\nfrom ctxvec.structure import project_words\n"
+            "from ctxvec.figures import MapWidget\n"
+            f"w = MapWidget(project_words(Store.open({str(small_store.path)!r}), {WORDS!r}))\nw"
+        ),
+        nbformat.v4.new_code_cell(
+            "w.selected = [3, 1]\nprint(w.selected, len(w.selected_rows), w.selection()[0]['token'])"
+        ),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=False).execute()
+    (shown,) = [o for o in nb.cells[0].outputs if o.output_type == "execute_result"]
+    view = shown.data["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] and "MapWidget" in shown.data["text/plain"]
+    printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
+    assert printed.split()[:3] == ["[1,", "3]", "2"] and printed.split()[3] in WORDS
