@@ -1,4 +1,6 @@
-"""ctxvec.morphology: lemmas (WordNet 3.0 morphy) and morphological families, cached per store.
+"""ctxvec.morphology: lemmas (WordNet 3.0 morphy) and morphological families, cached per store; WordNet's
+database files are read here only (`_wordnet`: `read_index`, `data_line`, `data_lines`, `read_exceptions`,
+`read_tag_counts`, `read_lexnames`, `read_sense_index`), for `structure`'s synsets and `lexicon`'s WiC pairs too.
 
 Below `neighbours`, `decomposition` and `lexicon`: it imports only the store, `encoding` and the base modules."""
 
