@@ -11,10 +11,19 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from matplotlib.figure import Figure
-from PIL import Image
+from PIL import Image, ImageChops
 
 from ctxvec.errors import CtxvecError
-from ctxvec.figures import DRAWN, default_size, figure, save, write_projection
+from ctxvec.figures import (
+    DRAWN,
+    default_size,
+    figure,
+    plot_shift,
+    save,
+    write_dims_figures,
+    write_layer_plot,
+    write_projection,
+)
 from ctxvec.shift import slice_sides, word_shift
 from ctxvec.space import dim_stats, dims_report, heatmap, layer_isotropy
 from ctxvec.structure import project_words, word_senses
@@ -81,7 +90,26 @@ def test_every_drawn_result_is_a_figure_and_a_real_png_of_its_size(drawable, kin
         assert im.size == (640, 360)
     svg = save(result, tmp_path / f"{kind}.svg", width=500, height=300)
     root = ET.parse(svg).getroot()
-    assert root.tag.endswith("svg") and root.get("width") == "360pt"  # 500 px at 100 dpi, in points
+    points = "300pt" if kind == "LayerIsotropy" else "360pt"  # 500 px at 120 dpi (as plot_layers) or 100 dpi
+    assert root.tag.endswith("svg") and root.get("width") == points
+
+
+def same_pixels(a, b) -> bool:
+    with Image.open(a) as x, Image.open(b) as y:
+        return x.size == y.size and ImageChops.difference(x.convert("RGB"), y.convert("RGB")).getbbox() is None
+
+
+def test_save_draws_what_the_cli_writes(drawable, tmp_path):
+    """`save(result)` and the CLI's writers give the same pixels."""
+    layers = drawable["LayerIsotropy"]
+    assert same_pixels(save(layers, tmp_path / "a.png"), write_layer_plot(layers, tmp_path / "b.png").plot)
+    shift = drawable["WordShift"]
+    assert same_pixels(save(shift, tmp_path / "c.png"), plot_shift(shift, tmp_path / "d.png"))
+    report = write_dims_figures(drawable["DimsReport"], tmp_path / "e.png", tmp_path / "f.png")
+    assert same_pixels(save(drawable["DimsReport"], tmp_path / "g.png"), report.figures[0])
+    assert same_pixels(save(drawable["DimStats"], tmp_path / "h.png"), report.figures[1])
+    proj = drawable["Projection"]
+    assert same_pixels(save(proj, tmp_path / "i.png"), write_projection(proj, tmp_path / "j.png").path)
 
 
 def test_sizes_are_the_ones_the_cli_writes(drawable):

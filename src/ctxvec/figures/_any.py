@@ -81,6 +81,7 @@ def save(
 ) -> Path:
     """Write `figure(result)` to `path` (.png, .svg, .pdf; a projection also .html) at `width` x `height`
     pixels (default: `default_size`), atomically; returns the path."""
+    from ..space import LayerIsotropy
     from ..structure import Projection
     from ._plot import save_figure
     from ._write import save_projection
@@ -90,4 +91,5 @@ def save(
     drawn = _drawn(result)
     if isinstance(drawn, Projection):
         return save_projection(drawn, Path(path), w, h, title)
-    return save_figure(figure(result, title), Path(path), w, h)
+    dpi = 120 if isinstance(drawn, LayerIsotropy) else 100  # as `plot_layers` writes it: 8 x 4.5 inches at 120 dpi
+    return save_figure(figure(result, title), Path(path), w, h, dpi=dpi)
