@@ -49,6 +49,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 BIN = Path(sys.executable).parent
 METHODS = ("ctxvec", "ctxvec-fp32", "sentence-transformers", "hf-pipeline", "loop", "blog")
 REFERENCES = ("hf-pipeline", "blog")
+NOTES = (
+    "What the encoder does for speed, measured in-process with CPU seconds (steadier than wall time on a shared "
+    "machine; 1000 wiki sentences, alternating; details, loads and commands in the r22-speed report): **kept**: "
+    "the dense layers of a BERT encoder run on the real tokens only and attention pads per batch "
+    "(`encoding/_unpadded.py`, query/key/value fused into one matmul; vectors bit-identical to the padded "
+    "forward): float32 forward 16.2 → 11.7 CPU s, bfloat16 10.2 → 9.2 (float32 one pair, bfloat16 medians of two); large activations stay on "
+    "the heap while encoding (`runners/_pipeline.batch_memory`): kernel time 1.47 → 0.03 s and float32 forward "
+    "18.8 → 17.0 CPU s. **Measured, not kept**: a 16,384-token batch budget (float32 11.9 CPU s against 11.7 at "
+    "8,192, once unpadded); a 2,048-token budget (21.9 against 19.3, more batches). **Not measured this round**: "
+    "`torch.compile`, `torch.jit.trace` + `freeze`, the helper threads against torch's, the Ray worker's packing."
+)
 MEAN_COS_MIN = 0.9999
 TOP10_MIN = 0.98
 
@@ -342,6 +353,7 @@ class Report:
                 f"\nWhole `wiki` corpus with the defaults ({f['rows']:,} word rows, {f['tokens']:,} tokens, one run): "
                 f"{f['seconds']:.0f} s, {f['tokens'] / f['seconds']:,.0f} tokens/s, peak RSS {f['peak_mb']:,.0f} MB."
             )
+        lines += ["", NOTES]
         write_section("bench_embed", "\n".join(lines))
 
 
