@@ -66,6 +66,7 @@ def test_labels_pick_the_nearest_synset_and_say_when_none_is_good():
         "match",
         "evidence",
         "decided_by",
+        "expression",
     }
 
 
