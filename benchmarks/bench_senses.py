@@ -210,6 +210,7 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
         "|---|---|---|---|---|---|---|",
     ]
     per_word = []
+    mixed_list: dict[str, list[str]] = {}
     halves = {"calibration half": set(CALIBRATION_WORDS), "report half": set(WORDS) - set(CALIBRATION_WORDS)}
     halves["all"] = set(WORDS)
     for name, data in runs.items():
@@ -226,10 +227,16 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
             for j in mine:
                 groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
             mixed[word] = 0
-            for accs in groups.values():
+            for sense_id, accs in groups.items():
                 if len(accs) >= 2:
                     best = max(sum(s in a for a in accs) for s in set().union(*accs))
-                    mixed[word] += best / len(accs) < 0.9
+                    if best / len(accs) < 0.9:
+                        mixed[word] += 1
+                        x = d["senses"][sense_id]
+                        kinds = ", ".join(sorted("/".join(sorted(a)) for a in accs))
+                        mixed_list.setdefault(name, []).append(
+                            f"{word} {x['label']}{'' if x['match'] else '?'} ({x['size']}): {kinds}"
+                        )
             labels = "; ".join(f"{s['label']}{'' if s['match'] else '?'} ({s['size']})" for s in d["senses"])
             marks = "".join(v[0] for v in verdict[word])
             per_word.append(f"| {name} | {word} | {marks} | {mixed[word]} | {labels} |")
@@ -242,8 +249,12 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
                 f"{r / max(r + w_, 1):.0%} | {sum(len(data[x]['senses']) for x in words)} | "
                 f"{sum(mixed[x] for x in words)} |"
             )
+    lines.append("")
+    for name, found in mixed_list.items():
+        lines.append(f"Mixed senses, {name} ({len(found)}; label (size): the judged occurrences' acceptable synsets): ")
+        lines += [f"- {m}" for m in found]
+        lines.append("")
     lines += [
-        "",
         "<details><summary>per word (r right, w wrong, a abstained; ? = unsure label)</summary>",
         "",
         "| code | word | occurrences | mixed senses | senses: label (size) |",
@@ -424,6 +435,9 @@ def main() -> None:
         c = sample_words(args.words, args.seed + 2, set(a) | set(b))
         held = items_of(store, c)
         s = scores(held, WEIGHTS, MIN_PROBABILITY)
+        sw = scores(held, WEIGHTS, MIN_PROBABILITY, weighted=True)
+        no_prior = WEIGHTS * (np.arange(len(WEIGHTS)) != FEATURES.index("prior"))
+        s0, sw0 = scores(held, no_prior, MIN_PROBABILITY), scores(held, no_prior, MIN_PROBABILITY, weighted=True)
         ari_b, ari_a, n_ari = ari_before_after(store, c)
         lines += [
             f"**WordNet held out** (seed {args.seed + 2}: {len(held)} words, {s['n']} example sentences, none used "
@@ -435,6 +449,16 @@ def main() -> None:
             f"| now, forced choice (all evidence) | {s['forced']:.1%} | {1 - s['forced']:.1%} | 0 | {s['forced']:.1%} |",
             f"| now, with abstention (p < {MIN_PROBABILITY}) | {s['right']:.1%} | {s['wrong']:.1%} | "
             f"{s['abstained']:.1%} | {s['precision']:.1%} |",
+            "",
+            "The SemCor prior trades one sample for the other. Forced choice, each example counted once "
+            "(uniform: WordNet gives every synset one or two examples) and weighted by its synset's SemCor "
+            "frequency (how a corpus uses the senses):",
+            "",
+            "| labeller | uniform | SemCor-weighted |",
+            "|---|---|---|",
+            f"| before: nearest synset vector (raw cosine) | {s['before']:.1%} | {sw['before']:.1%} |",
+            f"| now: all evidence | {s['forced']:.1%} | {sw['forced']:.1%} |",
+            f"| now without the prior (its weight 0, the others as fitted) | {s0['forced']:.1%} | {sw0['forced']:.1%} |",
             "",
             f"Senses of the examples, k by the rule (mean ARI over {n_ari} words): before {ari_b:.3f} → after "
             f"{ari_a:.3f} (refined with evidence from glosses only).",
