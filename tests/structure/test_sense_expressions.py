@@ -140,3 +140,40 @@ def test_a_sense_kept_apart_is_not_merged_back():
     assert set(merged) == {0}
     kept, why = merge_same_synset(labels, same, unit, SenseRule(), keep=frozenset({1}))
     assert len(set(kept)) == 2 and why == []
+
+
+COLD = [
+    "The Cold War shaped the foreign policy of both superpowers for decades.",
+    "During the Cold War the two blocs competed for influence in Africa.",
+    "After the Cold War ended, the alliance looked for a new purpose.",
+    "Historians still debate who started the Cold War.",
+    "Espionage flourished in Berlin throughout the Cold War.",
+    "The Cold War arms race produced thousands of nuclear warheads.",
+    "The winters here are long and cold, with heavy snow.",
+    "Cold air from the north brings frost to the valley.",
+    "She washed her face in cold water every morning.",
+    "The cold wind made the climb slow and painful.",
+    "Arctic nights are dark and bitterly cold.",
+    "Keep the milk in a cold place so it does not spoil.",
+    "A cold front moved across the plains overnight.",
+    "The lake stays cold even in the middle of summer.",
+    "He shivered in the cold morning fog.",
+    "The cave was damp and cold all year round.",
+    "Cold weather slows the growth of the crops.",
+    "The soup had gone cold by the time he ate it.",
+]
+
+
+@pytest.mark.slow
+def test_the_cold_war_is_named_as_an_expression_with_the_real_model(tmp_path):
+    """The default model on real sentences: the Cold War uses form a sense labelled with the expression,
+    and no weather use is in it."""
+    from ctxvec.runners import embed
+    from ctxvec.structure import word_senses
+
+    store = embed(COLD, tmp_path / "cold.store", device="cpu")
+    senses = word_senses(store, "cold")
+    named = [s for s in senses.senses if s.wordnet is not None and s.wordnet.expression == "cold war"]
+    assert len(named) == 1 and named[0].wordnet is not None and named[0].wordnet.synset == "cold_war.n.01"
+    texts = {store.occurrence(int(r)).sentence for r in named[0].rows}
+    assert texts and all("Cold War" in t for t in texts)
