@@ -262,10 +262,15 @@ from ctxvec.store import Store
 from ctxvec.neighbours import similar
 from ctxvec.decomposition import decompose
 store = Store.open(sys.argv[1])
+try:  # the check the CLI and the explorer pass (geometry + WordNet); older code has only the geometric one
+    from ctxvec.cli.similar import usage_check
+    kw = {"usage_check": usage_check("cpu")}
+except ImportError:
+    kw = {}
 out = []
 for word, sentence in json.loads(sys.argv[2]):
-    s = similar(store, word, in_sentence=sentence, k=5)
-    d = decompose(store, word, in_sentence=sentence, max_terms=5)
+    s = similar(store, word, in_sentence=sentence, k=5, **kw)
+    d = decompose(store, word, in_sentence=sentence, max_terms=5, **kw)
     out.append([s.warning(0) is not None, "not well represented" in d.notes[0] or "warning" in d.notes[0]])
 print(json.dumps(out))
 """
@@ -312,19 +317,18 @@ def usage_section(store_path: str, src: str, baseline: str | None, path: Path | 
     return lines
 
 
-def stored_flag_rate(store: Store, words: list[str]) -> list[str]:
-    """Share of the words' stored occurrences (each left out of its own reference) the rule would flag."""
-    from ctxvec.neighbours._usage import usage_reference
+def stored_flag_rate(store: Store, path: Path) -> list[str]:
+    """Share of the stored occurrences of the words of `path` (the WordNet profile's seeded sample, each left
+    out of its own reference) the rule flags, and of the calibration usages (`calibrate_usage.features`)."""
+    from calibrate_usage import features, flags
 
-    flagged = total = 0
-    for w in sorted(set(words)):
-        ref = usage_reference(store, w)
-        flagged += int(((ref.support < ref.support_threshold()) | (ref.typicality < ref.typicality_threshold())).sum())
-        total += len(ref.support)
+    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+
+    _, _, stored = features(store, path)
+    flagged = int(flags(stored, SURPRISE_Z, TYPICAL_Z).sum())
     return [
-        f"Stored occurrences of the same {len(set(words))} words, each asked about with itself left out of the "
-        f'reference: {flagged} of {total} flagged ({flagged / total:.0%}). The rule says "less typical than most '
-        "of the word's occurrences\", so many of the corpus's own less typical uses would carry the warning.",
+        f"Stored occurrences of the same words (up to 300 of each, the WordNet profile's seeded sample, each left "
+        f"out of its own reference): {flagged} of {len(stored)} flagged ({flagged / len(stored):.0%}).",
         "",
     ]
 
@@ -367,26 +371,28 @@ def timing_section(store_path: str, src: str, baseline: str | None, rounds: int 
 def usage_only(store: Store, store_path: str, src: str, baseline: str | None) -> None:
     """Usage warnings on the calibration set (the thresholds were chosen on it) and the report set."""
     load = os.getloadavg()[0]
+    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+
     lines = [
-        "Rule (`neighbours/_usage.py`): flagged when the z-score of the support (mean raw cosine with the 3 "
-        "closest stored occurrences) is below SUPPORT_Z or that of the typicality (cosine with the word's mean "
-        "unit vector) below TYPICAL_Z, both against the word's occurrences left out one at a time. Thresholds "
-        "chosen on the calibration set: the most lacking usages flagged with at most 10 % of its held sentences "
-        "and at most 10 % of the store's own occurrences of its words flagged. A first choice without the "
-        "stored-occurrence cap (SUPPORT_Z -0.20, TYPICAL_Z -0.40: calibration 26/30 recall, 3/30 false alarms) "
-        "gave 21/23 recall and 10/22 false alarms on the report set and flagged 42 % of the stored occurrences "
-        "(run of 18:25 UTC, same command); the cap was added after that report run, without looking at the "
-        f"report set's sentences to choose it. Load at start {load:.1f}.",
+        "Rule (`structure/_usage_senses.py`, what `similar --in`, `decompose --in`, `senses --in` and the explorer "
+        "use): flagged when the WordNet surprise of the usage (-log of its synset probabilities against the "
+        "corpus's synset profile) is above the reference mean + SURPRISE_Z deviations, or its typicality "
+        "(cosine with the word's mean unit vector) below TYPICAL_Z deviations, or its 3-nearest support below "
+        "SUPPORT_Z (-3.0), each against the word's own occurrences left out one at a time. "
+        f"SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z {TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the "
+        "calibration set only (most lacking usages flagged with at most 10 % of its held usages and at most 10 % "
+        "of the stored occurrences flagged). Before: the geometric rule of main (support and typicality only). "
+        f"Load at start {load:.1f}.",
         "",
         "**Calibration set**",
         "",
     ]
     cal = DATA / "usage_calibration.tsv"
     lines += usage_section(store_path, src, baseline, cal)
-    lines += stored_flag_rate(store, [u.word for u in read_usages(cal)])
+    lines += stored_flag_rate(store, cal)
     lines += ["**Report set**", ""]
     lines += usage_section(store_path, src, baseline)
-    lines += stored_flag_rate(store, [u.word for u in read_usages()])
+    lines += stored_flag_rate(store, DATA / "usage_sentences.tsv")
     lines.append(f"Load at end {os.getloadavg()[0]:.1f}.")
     write_section("Usage warnings (bench_senses.py --usage-only)", "\n".join(lines))
 

@@ -1,5 +1,6 @@
 """ctxvec.structure: senses, clusters, 2-D projections and the figures drawn from them (also the
-dimensions report, `dims_report`, which draws `space`'s statistics)."""
+dimensions report, `dims_report`, which draws `space`'s statistics), and the usage check with WordNet's
+evidence (`check_usage_senses`) that `similar --in`, `decompose --in` and `senses --in` use."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ _EXPORTS = {
     "QuerySense": "_senses",
     "Senses": "_senses",
     "check_placement": "_project",
+    "check_usage_senses": "_usage_senses",
     "check_plot_path": "_write",
     "cluster": "_cluster",
     "cluster_occurrences": "_cluster",
@@ -77,6 +79,7 @@ __all__ = [
     "Senses",
     "check_placement",
     "check_plot_path",
+    "check_usage_senses",
     "cluster",
     "cluster_occurrences",
     "cluster_types",
@@ -124,5 +127,6 @@ if TYPE_CHECKING:
     )
     from ._sense_labels import SenseLabel, label_senses
     from ._senses import QuerySense, Sense, SenseRule, Senses, SenseSplit, split_senses
+    from ._usage_senses import check_usage_senses
     from ._word_senses import word_senses
     from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot
