@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..results import JSON
 from ..sampling import sample_rows, unit_rows
 from ..store import normalize_word
 
@@ -88,10 +89,10 @@ def synset_profile(
 
 
 def _make_profile(store: Store, key: str, found: SynsetVectors | None, device: str) -> SynsetProfile | None:
+    from ..lexicon import lemma_analyses
     from ._sense_context import store_contexts
     from ._sense_labels import label_items, wordnet_synset_vectors
     from ._sense_refine import occurrence_items
-    from ._word_senses import own_lemmas
 
     rows = store.occurrences(key)
     if len(rows) < 3:
@@ -100,16 +101,20 @@ def _make_profile(store: Store, key: str, found: SynsetVectors | None, device: s
         found, _ = wordnet_synset_vectors(store, key, device=device)
         if found is None:
             return None
-    own = own_lemmas(key)
+    own = frozenset({key, *lemma_analyses(key)})  # as `word_senses`: left out of context words and signatures
     mean = unit_rows(store.get_vectors(sample_rows(rows, MEAN_SAMPLE, SEED))).mean(axis=0).astype(np.float32)
     picked = sample_rows(rows, PROFILE_SAMPLE, SEED)
     tags, bags = store_contexts(store, picked, own)
     _, probs = label_items(occurrence_items(unit_rows(store.get_vectors(picked)), mean, tags, bags), found, mean, own)
+    return SynsetProfile(found, own, mean, *profile_of(probs))
+
+
+def profile_of(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(profile c (m,), leave-one-out surprises (n,)) of the stored occurrences' synset probabilities (n, m), n >= 2."""
     n = len(probs)
     profile = probs.mean(axis=0)
     others = (n * profile[None, :] - probs) / (n - 1)  # (n, m) the profile without each one
-    surprise = -np.log(np.einsum("ij,ij->i", probs, others) + _EPS)
-    return SynsetProfile(found, own, mean, profile, surprise)
+    return profile, -np.log(np.einsum("ij,ij->i", probs, others) + _EPS)
 
 
 def occurrence_probabilities(profile: SynsetProfile, occurrence: Occurrence, vector: np.ndarray) -> np.ndarray:
@@ -147,11 +152,20 @@ def check_usage_senses(
     if usage.nearest_row is None:
         return usage
     probs = occurrence_probabilities(profile, occurrence, vector)
+    evidence, reason = wordnet_evidence(profile, probs, key)
+    reasons = [*usage.reasons, *([reason] if reason else [])]
+    warning = usage_warning(store, key, reasons, usage.nearest_row)
+    return replace(usage, warning=warning, wordnet=evidence, reasons=tuple(reasons))
+
+
+def wordnet_evidence(profile: SynsetProfile, probs: np.ndarray, key: str) -> tuple[JSON, str | None]:
+    """(the WordNet evidence of a usage with synset probabilities `probs` (m,), the reason to flag it or
+    None): its likeliest synset, that synset's share in the corpus's profile, its surprise and threshold."""
     surprise = float(-np.log(probs @ profile.profile + _EPS))
     threshold = profile.threshold()
     best = int(np.argmax(probs))
     synset = profile.found.synsets[best]
-    evidence = {
+    evidence: JSON = {
         "synset": synset.name,
         "gloss": synset.gloss,
         "probability": round(float(probs[best]), 6),
@@ -160,12 +174,10 @@ def check_usage_senses(
         "surprise_threshold": round(threshold, 6),
         "sample": {"size": len(profile.surprise), "seed": SEED, "of": f"occurrences of {key!r}"},
     }
-    reasons = list(usage.reasons)
-    if surprise > threshold:
-        gloss = synset.gloss if len(synset.gloss) <= 60 else synset.gloss[:59] + "…"
-        reasons.append(
-            f"WordNet: its likeliest sense, {synset.name} ({gloss}; p {probs[best]:.2f}), is rare among the "
-            f"word's occurrences (surprise {surprise:.2f}, above {threshold:.2f}, which most occurrences are not)"
-        )
-    warning = usage_warning(store, key, reasons, usage.nearest_row)
-    return replace(usage, warning=warning, wordnet=evidence, reasons=tuple(reasons))
+    if surprise <= threshold:
+        return evidence, None
+    gloss = synset.gloss if len(synset.gloss) <= 60 else synset.gloss[:59] + "…"
+    return evidence, (
+        f"WordNet: its likeliest sense, {synset.name} ({gloss}; p {probs[best]:.2f}), is rare among the word's "
+        f"occurrences (surprise {surprise:.2f}, above {threshold:.2f}, which most occurrences are not)"
+    )
