@@ -4,6 +4,7 @@ occurrences), whether senses mix meanings, usage warnings on new sentences, and 
     .venv/bin/python benchmarks/bench_senses.py STORE [--baseline-src DIR] [--words 60] [--seed 0]
     .venv/bin/python benchmarks/bench_senses.py STORE --calibrate [--words 60]
     .venv/bin/python benchmarks/bench_senses.py STORE --usage-only [--baseline-src DIR]
+    .venv/bin/python benchmarks/bench_senses.py STORE --usage-cost [--baseline-src DIR] [--rounds 2]
 
 Word samples (WordNet lemmas with at least two synsets that each have two example sentences containing a
 form of the lemma, `sample_words`): seed `--seed` (A), seed + 1 (B) and seed + 2 (C), disjoint.
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -397,6 +399,65 @@ def usage_only(store: Store, store_path: str, src: str, baseline: str | None) ->
     write_section("Usage warnings (bench_senses.py --usage-only)", "\n".join(lines))
 
 
+COSTED = {
+    "cell": "The prisoner was locked in a cell for the night.",
+    "film": "We saw a film.",
+    "state": "The house was in a terrible state.",
+    "war": "They won the war.",
+    "time": "What time is it now?",
+    "the": "He saw the dog.",
+}
+
+
+def usage_cost(store: Store) -> list[str]:
+    """Milliseconds of the usage check beyond the embedding, one process: the geometry alone and with
+    WordNet's evidence, first call of a word (its synsets embedded, its profile built) and again (kept)."""
+    from ctxvec.neighbours import check_occurrence
+    from ctxvec.queries import select_queries
+    from ctxvec.structure import _usage_senses, check_usage_senses
+
+    select_queries(store, "cell", in_sentence="A cell.", device="cpu")  # the model loaded
+    check_usage_senses(store, *_first(select_queries(store, "cell", in_sentence="A cell.", device="cpu")), device="cpu")
+    lines = [
+        "| word | occurrences | embedding | geometry only | with WordNet, first call | with WordNet, again | load |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for word, sentence in COSTED.items():
+        t0 = time.perf_counter()
+        q = select_queries(store, word, in_sentence=sentence, limit=1, device="cpu")
+        t1 = time.perf_counter()
+        check_occurrence(store, *_first(q))
+        t2 = time.perf_counter()
+        _usage_senses._cache.clear()
+        check_usage_senses(store, *_first(q), device="cpu")
+        t3 = time.perf_counter()
+        check_usage_senses(store, *_first(q), device="cpu")
+        t4 = time.perf_counter()
+        ms = [1e3 * d for d in (t1 - t0, t2 - t1, t3 - t2, t4 - t3)]
+        lines.append(
+            f"| {word} | {len(store.occurrences(word)):,} | {ms[0]:.0f} ms | {ms[1]:.0f} ms | {ms[2]:.0f} ms | "
+            f"{ms[3]:.0f} ms | {os.getloadavg()[0]:.1f} |"
+        )
+    return lines + [""]
+
+
+def _first(q: Any) -> tuple[Any, Any]:
+    return q.occurrences[0], q.vectors[0]
+
+
+def usage_cost_section(store: Store, store_path: str, src: str, baseline: str | None, rounds: int) -> None:
+    lines = [
+        "Cost of the usage check beyond the embedding (`check_usage_senses`, what `similar --in`, "
+        "`decompose --in` and the explorer run; one process, the model and WordNet loaded first; 'again' is "
+        "a second query of the same word in the same process, its WordNet profile kept). Words with no "
+        "WordNet synset ('the') fall back to the geometry.",
+        "",
+        *usage_cost(store),
+        *timing_section(store_path, src, baseline, rounds),
+    ]
+    write_section("Usage check cost (bench_senses.py --usage-cost)", "\n".join(lines))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("store")
@@ -407,6 +468,8 @@ def main() -> None:
     ap.add_argument("--items-cache", default=None, help="with --calibrate: keep the embedded items in this file")
     ap.add_argument("--skip", nargs="*", default=[], choices=["wordnet", "judged", "usage", "time"])
     ap.add_argument("--usage-only", action="store_true", help="only the usage warnings, in their own section")
+    ap.add_argument("--usage-cost", action="store_true", help="only the usage check's cost and senses' time")
+    ap.add_argument("--rounds", type=int, default=2, help="with --usage-cost: rounds of the senses timing")
     args = ap.parse_args()
     store = Store.open(args.store)
     if args.calibrate:
@@ -415,6 +478,9 @@ def main() -> None:
     src = str(Path(__file__).resolve().parents[1] / "src")
     if args.usage_only:
         usage_only(store, args.store, src, args.baseline_src)
+        return
+    if args.usage_cost:
+        usage_cost_section(store, args.store, src, args.baseline_src, args.rounds)
         return
     lines = [
         f"Store `{args.store}` ({store.manifest['model']['name']}); evidence weights {WEIGHTS.tolist()} "

@@ -22,6 +22,11 @@ most 10 % of the store's own occurrences of those words (each left out of its re
 26/30 and 3/30 on the calibration set) flagged 42 % of the store's own occurrences and 10/22 held
 sentences of the report set: the calibration set's held sentences are more prototypical than real uses.
 References are computed on a seeded sample of at most `SAMPLE` occurrences, which the result names.
+
+This is the geometry alone, the default `UsageCheck` of the library's `similar` and `decompose`
+(`check_occurrence`). The CLI, the explorer and `senses --in` use `ctxvec.structure.check_usage_senses`,
+which adds WordNet's evidence (the usage's likeliest synset against the synsets the corpus's occurrences
+take) and re-chose the typicality threshold with it; `usage_warning` words the warning for both.
 """
 
 from __future__ import annotations
@@ -183,12 +188,12 @@ def check_usage(
     reasons = []
     if support < threshold:
         reasons.append(
-            f"its {NEIGHBOURS} closest occurrences match at {support:.2f}, below {threshold:.2f} (most of the "
+            f"its {NEIGHBOURS} closest occurrences match at {support:.3f}, below {threshold:.3f} (most of the "
             "word's occurrences have closer ones)"
         )
     if typicality < typical_threshold:
         reasons.append(
-            f"it sits off the word's centre ({typicality:.2f}, below {typical_threshold:.2f}, where most of its "
+            f"it sits off the word's centre ({typicality:.3f}, below {typical_threshold:.3f}, where most of its "
             "occurrences are not)"
         )
     warning = usage_warning(store, key, reasons, nearest)
