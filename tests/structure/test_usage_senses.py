@@ -8,6 +8,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ctxvec.cli import main
 from ctxvec.queries import select_queries
@@ -23,8 +25,6 @@ from ctxvec.structure._usage_senses import (
     synset_profile,
     wordnet_evidence,
 )
-
-pytestmark = pytest.mark.skipif(not word_synsets("bank"), reason="WordNet 3.0 is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +116,14 @@ def test_a_vector_far_from_every_occurrence_is_flagged_by_the_geometry(bank_stor
     usage = check_usage_senses(store, q.occurrences[0], far, device="cpu")
     assert usage.warning is not None and "off the word's centre" in usage.warning
     assert usage.warning.startswith("this usage of 'bank' is not well represented in the corpus:")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 30), st.integers(1, 8), st.integers(0, 2**16))
+def test_profile_of_leaves_each_occurrence_out(n, m, seed):
+    """For any probabilities (n, m): the profile is their mean and each surprise is -log(p_i · mean of the others)."""
+    probs = np.random.default_rng(seed).dirichlet(np.ones(m), size=n)
+    profile, surprise = profile_of(probs)
+    np.testing.assert_allclose(profile, probs.mean(axis=0), atol=1e-12)
+    brute = [-np.log(probs[i] @ np.delete(probs, i, axis=0).mean(axis=0) + 1e-6) for i in range(n)]
+    np.testing.assert_allclose(surprise, brute, atol=1e-9)
