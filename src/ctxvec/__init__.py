@@ -76,7 +76,7 @@ _EXPORTS = {
     "compare": "space",
     "DimStats": "space",
     "dim_stats": "space",
-    "dims_report": "structure",
+    "dims_report": "space",
     "heatmap": "space",
     "AllButTheTop": "transforms",
     "Center": "transforms",
@@ -93,7 +93,7 @@ _EXPORTS = {
     "Projection": "structure",
     "project": "structure",
     "project_words": "structure",
-    "save_projection": "structure",
+    "save_projection": "figures",
 }
 __all__ = [
     "PCA",
@@ -177,6 +177,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from .decomposition import Decomposition, FactorLearner, Factors, decompose, learn_factors, load_factors
     from .encoding import BatchEncoder, EncodedBatch, EncodeSpec
     from .errors import CtxvecError, ParameterError
+    from .figures import save_projection
     from .lexicon import (
         AnalogyResult,
         Evaluation,
@@ -202,6 +203,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         apply_transform,
         compare,
         dim_stats,
+        dims_report,
         heatmap,
         isotropy,
         layer_isotropy,
@@ -213,10 +215,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         Projection,
         Senses,
         cluster,
-        dims_report,
         project,
         project_words,
-        save_projection,
         word_senses,
     )
     from .transforms import PCA, AllButTheTop, Center, ConceptorNegation, Whitening, load_transform, save_transform
