@@ -68,6 +68,7 @@ COMMAND = Command(
 
 def compute(args: argparse.Namespace) -> Decomposition:
     from ..decomposition import decompose
+    from .similar import usage_check
 
     result = decompose(
         args.store,
@@ -94,6 +95,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
         tol=args.tol,
         device=args.device,
         normalize=args.normalize,
+        usage_check=usage_check(args.device),
     )
     if args.json:  # stdout is for the JSON (where each note is too); say them on stderr as well
         for i, note in enumerate(result.notes):

@@ -13,7 +13,7 @@ from ._output import console, highlight
 from ._params import STORE, WHERE, Command, Opt, options, query_options
 
 if TYPE_CHECKING:
-    from ..neighbours import Backend, Loader, Similar
+    from ..neighbours import Backend, Loader, Similar, UsageCheck
     from ..store import Occurrence
     from ..web import ServedStores
 
@@ -75,7 +75,17 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         backend=backend,
         loader=loader,
         where=args.where,
+        usage_check=usage_check(args.device),
     )
+
+
+def usage_check(device: str) -> UsageCheck:
+    """The usage check of a query in a new sentence: the geometry and WordNet's evidence, on `device`."""
+    from functools import partial
+
+    from ..structure import check_usage_senses
+
+    return partial(check_usage_senses, device=device)
 
 
 def compute_served(args: argparse.Namespace, served: ServedStores) -> Similar:

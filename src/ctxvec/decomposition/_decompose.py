@@ -37,6 +37,7 @@ from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE,
 from ._result import Decomposition, Term
 
 if TYPE_CHECKING:
+    from ..neighbours import UsageCheck
     from ..queries import Queries
 
 
@@ -75,6 +76,7 @@ def decompose(
     device: str = "auto",
     memory_limit: int = MEMORY_LIMIT,
     normalize: bool = DEFAULT_NORMALIZE,
+    usage_check: UsageCheck | None = None,
 ) -> Decomposition:
     """Decompose query occurrences of `store` into sparse combinations of atoms (`ATOMS`).
 
@@ -86,6 +88,8 @@ def decompose(
     to unit norm first (default `DEFAULT_NORMALIZE`), so the L1 penalty does not favour long vectors; the
     raw vectors otherwise. `device`: ``"auto"`` embeds an
     `in_sentence` on the best device and solves on the CPU; a named device (``"cuda"``) is used for both.
+    `usage_check`: how a query in a new sentence is checked against the word's occurrences, its warning
+    put in the note (default `ctxvec.neighbours.check_occurrence`, as `similar` does).
     """
     if atoms not in ATOMS:
         raise ParameterError("atoms", f"unknown {{name}} {atoms!r}; choose one of {', '.join(ATOMS)}")
@@ -142,10 +146,11 @@ def decompose(
     res.alpha_max = amax
     notes = _notes(res, alpha, alpha_abs, max_terms)
     if in_sentence is not None and queries is not None:  # the usage warning `similar --in` gives (neighbours)
-        from ..neighbours import check_usage
+        from ..neighbours import check_occurrence
 
+        check = check_occurrence if usage_check is None else usage_check
         for i, occ in enumerate(queries.occurrences):
-            warning = check_usage(store, occ.token, queries.vectors[i]).warning
+            warning = check(store, occ, queries.vectors[i]).warning
             notes[i] = f"warning: {warning}" + (f"; {notes[i]}" if notes[i] else "") if warning else notes[i]
     result = _assemble(store, atom_set, solver, signed, rows, ys, occs, res, notes)
     result.normalized = normalize

@@ -42,6 +42,9 @@ _EXPORTS = {
     "Filtered": "_similar",
     "Usage": "_usage",
     "check_usage": "_usage",
+    "check_occurrence": "_usage",
+    "UsageCheck": "_usage",
+    "usage_warning": "_usage",
 }
 __all__ = [
     "GROUPS",
@@ -59,8 +62,10 @@ __all__ = [
     "Similar",
     "StoreIndex",
     "Usage",
+    "UsageCheck",
     "build_index",
     "check_k",
+    "check_occurrence",
     "check_usage",
     "choose_backend",
     "exact_scores",
@@ -72,6 +77,7 @@ __all__ = [
     "scan_kernel",
     "search_vectors",
     "similar",
+    "usage_warning",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
@@ -92,4 +98,4 @@ if TYPE_CHECKING:
     from ._kinds import GROUPS, KINDS
     from ._similar import Filtered, FormsExcluded, Hit, Loader, Similar, choose_backend, similar
     from ._topk import Matches, check_k
-    from ._usage import Usage, check_usage
+    from ._usage import Usage, UsageCheck, check_occurrence, check_usage, usage_warning

@@ -29,7 +29,7 @@ from ._exact import ExactScan
 from ._indexes import index_info, list_indexes, load_index
 from ._kinds import KINDS
 from ._topk import check_k
-from ._usage import Usage, check_usage
+from ._usage import Usage, UsageCheck, check_occurrence
 
 PREFERENCE = ("hnsw", "hnsw-sq8", "ivfpq", "ivf", "flat")  # the index `similar` uses when several are present
 FLAT_EXACT_MAX_QUERIES = 4  # beyond this, the blocked scan (all queries in one pass) is faster
@@ -293,6 +293,7 @@ def similar(
     backend: Backend | None = None,
     loader: Loader | None = None,
     where: str | None = None,
+    usage_check: UsageCheck | None = None,
 ) -> Similar:
     """The k nearest occurrences (cosine) of each query occurrence of `word` in `store`.
 
@@ -309,6 +310,9 @@ def similar(
     saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
     indexes from `loader`, default `load_index`). `where`: search only the rows of that slice of the
     store's document metadata (`ctxvec.slices`); the queries may lie outside it.
+    `usage_check`: how a query in a new sentence is checked against the word's occurrences (default
+    `check_occurrence`, the geometry; the CLI and the explorer pass `ctxvec.structure.check_usage_senses`,
+    which adds WordNet's evidence).
     """
     k = check_k(store, k)
     if index is not None and index not in KINDS:
@@ -383,9 +387,9 @@ def similar(
         options["excluded_function_words"] = f"{len(function_words)} stop words and punctuation tokens"
     if other_sentences:
         options["excluded_sentences"] = [int(s) for s in sentences if s >= 0] if sentences is not None else []
+    check = check_occurrence if usage_check is None else usage_check
     usages = [
-        check_usage(store, occ.token, queries.vectors[i]) if occ.row < 0 else None
-        for i, occ in enumerate(queries.occurrences)
+        check(store, occ, queries.vectors[i]) if occ.row < 0 else None for i, occ in enumerate(queries.occurrences)
     ]
     return Similar(
         store, queries, matches.rows, matches.scores, method, matches.counts, options, backend.recall_at_10, usages
