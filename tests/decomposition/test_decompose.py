@@ -305,10 +305,11 @@ def test_contextual_part_is_the_vector_minus_the_word_mean(store):
 
 
 def test_word_in_a_new_sentence(tiny_model, tmp_path):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     texts = ["the cold water of the river", "a warm day in the city", "snow and ice in winter", "hot sun"] * 3
-    s = embed(texts, tmp_path / "tiny.store", model=str(tiny_model), device="cpu")
+    s = embed(texts, tmp_path / "tiny.store", EncodeSpec(model=str(tiny_model)), device="cpu")
     res = decompose(s, "cold", in_sentence="cold snow fell on the city", alpha=0.2)
     assert res.rows.tolist() == [-1] and res.occurrences[0].row == -1
     assert res.n_terms[0] >= 1 and all(t.word != "cold" for t in res.terms[0])
@@ -318,6 +319,8 @@ def test_word_in_a_new_sentence(tiny_model, tmp_path):
 def test_real_vectors_fista_matches_sklearn(tmp_path):
     """Real MiniLM vectors (200 wiki sentences), occurrence atoms: FISTA reaches scikit-learn's objective."""
     from sklearn.linear_model import Lasso
+
+    from ctxvec.encoding import EncodeSpec
 
     from ctxvec.runners import embed
 

@@ -152,9 +152,10 @@ def test_score_wic_on_known_scores() -> None:
 
 @pytest.fixture(scope="module")
 def tiny_store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(["the cold water", "a warm day"], tmp_path_factory.mktemp("wic") / "t.store", model=str(tiny_model))
+    return embed(["the cold water", "a warm day"], tmp_path_factory.mktemp("wic") / "t.store", EncodeSpec(model=str(tiny_model)))
 
 
 def test_target_vectors_average_rows_over_the_span(tiny_store: Store) -> None:
@@ -186,6 +187,7 @@ def test_evaluate_wic_with_the_store_encoder(tiny_store: Store) -> None:
 def test_default_model_separates_senses(tmp_path: Path) -> None:
     """The real default model tells WordNet senses apart better than chance (measured: AUC 0.599 on
     these 500 test pairs; a random tiny BERT gets about 0.55 on the full set)."""
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     store = embed(["the river bank was steep"], tmp_path / "d.store")

@@ -22,9 +22,10 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def bert_store(tiny_model, tmp_path_factory):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(TEXTS, tmp_path_factory.mktemp("look") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(TEXTS, tmp_path_factory.mktemp("look") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
 
 
 def test_definition_pieces_and_lemma_prefixes() -> None:

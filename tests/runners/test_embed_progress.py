@@ -11,6 +11,7 @@ from small_corpus import RUNNER_CORPUS
 
 from ctxvec.corpus import read_corpus
 from ctxvec.encoding import BatchEncoder, EncodeSpec
+from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 from ctxvec.runners._job import EmbedJob
 
@@ -49,7 +50,7 @@ def test_embed_on_a_terminal_shows_the_tokenizing_bar(tmp_path, tiny_model, monk
     terminal = os.fdopen(slave, "w", buffering=1)
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setenv("COLUMNS", "120")
-    embed(list(RUNNER_CORPUS), tmp_path / "s", model=str(tiny_model), device="cpu", max_length=32, quiet=False)
+    embed(list(RUNNER_CORPUS), tmp_path / "s", EncodeSpec(model=str(tiny_model), max_length=32), device="cpu", quiet=False)
     terminal.flush()
     monkeypatch.undo()
     terminal.close()

@@ -326,9 +326,10 @@ def test_layer_isotropy_with_a_tiny_model(tiny_model, tmp_path):
 
 
 def test_layer_isotropy_from_a_store_uses_its_sentences_and_model(tiny_model, make_store, tmp_path):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    store = embed(SENTENCES[:5], tmp_path / "tiny.store", model=str(tiny_model), device="cpu", quiet=True)
+    store = embed(SENTENCES[:5], tmp_path / "tiny.store", EncodeSpec(model=str(tiny_model)), device="cpu", quiet=True)
     res = store_layer_isotropy(store, device="cpu", min_count=2)
     assert res.n_sentences == 5 and res.n_rows == store.n_rows and res.layers == [0, 1, 2]
     # the last layer of the per-layer run is what the store holds
@@ -388,9 +389,10 @@ def test_cli_isotropy_errors(tmp_path, cone_store, capsys):
 def test_store_report_and_layers_report_agree_on_the_same_sample(tiny_model, tmp_path, seed):
     """The store report's sampled figures are drawn from the sentences the per-layer report encodes:
     the layers report's last layer equals the store's own report (the brief's 0.573 vs 0.750)."""
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    store = embed(SENTENCES, tmp_path / "t.store", model=str(tiny_model), device="cpu", quiet=True, dtype="float32")
+    store = embed(SENTENCES, tmp_path / "t.store", EncodeSpec(model=str(tiny_model)), device="cpu", quiet=True, dtype="float32")
     layers = store_layer_isotropy(store, device="cpu", min_count=2, sample_sentences=5, seed=seed, n_pairs=300)
     report = isotropy(store, min_count=2, sample_sentences=5, seed=seed, n_pairs=300)
     last = layers.reports[-1]

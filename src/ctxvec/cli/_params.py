@@ -26,9 +26,12 @@ from ..params import (
     Opt,
     defaults,
     namespace_default,
+    option,
     options,
+    opts_of,
     query_options,
     resolved,
+    spec_of,
     values,
 )
 from ._types import Number
@@ -36,7 +39,7 @@ from ._types import Number
 __all__ = [
     "DEVICE", "HEIGHT", "MAX_ITEMS", "MAX_TEXT", "OUTPUT", "SEED", "STORE", "WHERE", "WIDTH", "Command",
     "LibraryDefault", "Opt", "add_option", "add_to_parser", "defaults", "flag_of", "namespace",
-    "namespace_default", "number_of", "open_store", "options", "query_options", "resolved",
+    "namespace_default", "number_of", "open_store", "option", "options", "opts_of", "spec_of", "query_options", "resolved",
 ]  # fmt: skip
 
 
