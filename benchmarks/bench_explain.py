@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _results import write_section
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.explain import explain_pair
 from ctxvec.neighbours import similar
 from ctxvec.queries import select_queries
-from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 from ctxvec.store import Store, normalize_word
 

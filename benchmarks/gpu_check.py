@@ -43,7 +43,6 @@ def embed_timed(limit: int | None, out: Path, device: str, compute_dtype: str, *
     import torch
 
     from ctxvec.encoding import EncodeSpec
-
     from ctxvec.runners import embed
 
     shutil.rmtree(out, ignore_errors=True)

@@ -334,7 +334,7 @@ def _check_one(name: str, x: Any, spec: Mapping[str, Any], error: Any) -> None:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return
     low, high = spec.get("low"), spec.get("high")
-    if low is not None and (x <= low if spec.get("open_low") else x < low) or x != x:
+    if (low is not None and (x <= low if spec.get("open_low") else x < low)) or x != x:
         bound = f"more than {low:g}" if spec.get("open_low") else f"at least {low:g}"
         raise error(name, f"{{name}} must be {bound}, got {shown}")
     if high is not None and x > high:

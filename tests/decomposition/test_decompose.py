@@ -320,8 +320,6 @@ def test_real_vectors_fista_matches_sklearn(tmp_path):
     """Real MiniLM vectors (200 wiki sentences), occurrence atoms: FISTA reaches scikit-learn's objective."""
     from sklearn.linear_model import Lasso
 
-    from ctxvec.encoding import EncodeSpec
-
     from ctxvec.runners import embed
 
     s = embed("wiki", tmp_path / "wiki.store", limit=200, device="cpu")

@@ -5,9 +5,8 @@ import pytest
 import torch
 
 from ctxvec.corpus import read_corpus
-from ctxvec.encoding import default_model_path
+from ctxvec.encoding import EncodeSpec, default_model_path
 from ctxvec.encoding._models import cpu_computes_bf16
-from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 
 pytestmark = pytest.mark.slow

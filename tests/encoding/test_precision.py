@@ -15,7 +15,6 @@ from ctxvec.encoding._models import (
     resolve_compute_dtype,
 )
 from ctxvec.errors import ParameterError
-from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 
 SENTENCES = ["The cold winter came early this year.", "A warm day by the river bank, with money!", "cold"] * 4

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.explain import Explanation, Target, ablate, explain_pair, explain_term, is_content_word
-from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 from ctxvec.store import Store
 

@@ -187,7 +187,6 @@ def test_evaluate_wic_with_the_store_encoder(tiny_store: Store) -> None:
 def test_default_model_separates_senses(tmp_path: Path) -> None:
     """The real default model tells WordNet senses apart better than chance (measured: AUC 0.599 on
     these 500 test pairs; a random tiny BERT gets about 0.55 on the full set)."""
-    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     store = embed(["the river bank was steep"], tmp_path / "d.store")

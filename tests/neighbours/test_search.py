@@ -282,7 +282,6 @@ def test_in_new_sentence_equals_stored_occurrence(tmp_path, tiny_model):
 @pytest.mark.slow
 def test_real_store_matches_numpy(tmp_path):
     """The default model on the first 100 sentences of the `wiki` corpus: every occurrence of "the"."""
-    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     store = embed("wiki", tmp_path / "wiki.store", limit=100, device="cpu")

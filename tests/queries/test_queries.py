@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.errors import CtxvecError
 from ctxvec.queries import select_queries
-from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 
 SENTENCES = ["The cold river bank.", "A cold day, a warm night.", "Money in the bank is cold money."]

@@ -11,7 +11,6 @@ from small_corpus import RUNNER_CORPUS
 
 from ctxvec.corpus import read_corpus
 from ctxvec.encoding import BatchEncoder, EncodeSpec
-from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 from ctxvec.runners._job import EmbedJob
 

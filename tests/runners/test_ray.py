@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import ray
 
-from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.encoding import EncodeSpec
+from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.runners import embed
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")

@@ -12,7 +12,6 @@ import pytest
 from small_corpus import RUNNER_CORPUS
 
 from ctxvec.encoding import EncodeSpec
-
 from ctxvec.runners import embed
 
 CORPUS = RUNNER_CORPUS

@@ -37,9 +37,32 @@ from ..params import (
 from ._types import Number
 
 __all__ = [
-    "DEVICE", "HEIGHT", "MAX_ITEMS", "MAX_TEXT", "OUTPUT", "SEED", "STORE", "WHERE", "WIDTH", "Command",
-    "LibraryDefault", "Opt", "add_option", "add_to_parser", "defaults", "flag_of", "namespace",
-    "namespace_default", "number_of", "open_store", "option", "options", "opts_of", "spec_of", "query_options", "resolved",
+    "DEVICE",
+    "HEIGHT",
+    "MAX_ITEMS",
+    "MAX_TEXT",
+    "OUTPUT",
+    "SEED",
+    "STORE",
+    "WHERE",
+    "WIDTH",
+    "Command",
+    "LibraryDefault",
+    "Opt",
+    "add_option",
+    "add_to_parser",
+    "defaults",
+    "flag_of",
+    "namespace",
+    "namespace_default",
+    "number_of",
+    "open_store",
+    "option",
+    "options",
+    "opts_of",
+    "query_options",
+    "resolved",
+    "spec_of",
 ]  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from ..results import JSON, Result
 from ..store import MANIFEST, Store
 from ._report import IsotropyReport, isotropy_arrays
 from ._sampled import sentence_sample
+from ._sampling import DEFAULT_SAMPLING, Sampling
 
 if TYPE_CHECKING:
     from ..encoding import EncodeSpec
@@ -66,12 +67,7 @@ def layer_isotropy(
     unit: str | None = None,
     pooling: str | None = None,
     device: str = "auto",
-    seed: int = 0,
-    n_pairs: int = 10000,
-    min_count: int = 5,
-    max_words: int = 500,
-    max_occurrences: int = 50,
-    max_sentences: int = 1000,
+    sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
     plot: str | os.PathLike[str] | None = None,
 ) -> LayerIsotropy:
@@ -90,12 +86,7 @@ def layer_isotropy(
             unit=unit,
             pooling=pooling,
             device=device,
-            seed=seed,
-            n_pairs=n_pairs,
-            min_count=min_count,
-            max_words=max_words,
-            max_occurrences=max_occurrences,
-            max_sentences=max_sentences,
+            sampling=sampling,
             top_k=top_k,
             plot=plot,
         )
@@ -112,12 +103,7 @@ def layer_isotropy(
         None,
         sample_sentences,
         device,
-        seed,
-        n_pairs,
-        min_count,
-        max_words,
-        max_occurrences,
-        max_sentences,
+        sampling,
         top_k,
         plot,
     )
@@ -131,12 +117,7 @@ def store_layer_isotropy(
     unit: str | None = None,
     pooling: str | None = None,
     device: str = "auto",
-    seed: int = 0,
-    n_pairs: int = 10000,
-    min_count: int = 5,
-    max_words: int = 500,
-    max_occurrences: int = 50,
-    max_sentences: int = 1000,
+    sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
     plot: str | os.PathLike[str] | None = None,
 ) -> LayerIsotropy:
@@ -159,12 +140,7 @@ def store_layer_isotropy(
         name,
         sample_sentences,
         device,
-        seed,
-        n_pairs,
-        min_count,
-        max_words,
-        max_occurrences,
-        max_sentences,
+        sampling,
         top_k,
         plot,
     )
@@ -176,19 +152,14 @@ def _layers(
     model_name: str | None,
     sample_sentences: int,
     device: str,
-    seed: int,
-    n_pairs: int,
-    min_count: int,
-    max_words: int,
-    max_occurrences: int,
-    max_sentences: int,
+    sampling: Sampling,
     top_k: int,
     plot: str | os.PathLike[str] | None,
 ) -> LayerIsotropy:
     from ..encoding import BatchEncoder
 
     population = len(texts)
-    chosen = sentence_sample(population, sample_sentences, seed)  # as the store report draws them
+    chosen = sentence_sample(population, sample_sentences, sampling.seed)  # as the store report draws them
     if chosen is not None:
         texts = [texts[i] for i in chosen]
     enc = BatchEncoder.load(spec, device=device)
@@ -200,12 +171,7 @@ def _layers(
             batch.vectors[:, layer, :],
             batch.sentence_index,
             batch.tokens,
-            seed=seed,
-            n_pairs=n_pairs,
-            min_count=min_count,
-            max_words=max_words,
-            max_occurrences=max_occurrences,
-            max_sentences=max_sentences,
+            sampling=sampling,
             top_k=top_k,
             population=population,
         )
@@ -217,7 +183,7 @@ def _layers(
         reports=reports,
         n_sentences=len(texts),
         n_rows=len(batch),
-        seed=seed,
+        seed=sampling.seed,
     )
     if plot is not None:
         plot_layers(result, plot)
