@@ -146,9 +146,9 @@ def similar_table(store: Store, clf: Classifier, rows: np.ndarray, k: int = 10) 
     ids = store.word_ids[rows]
     before = Filtered(ExactScan(store), ids, [lemmas.forms(str(store.vocabulary[j])) for j in ids])
     b = before.search(queries.vectors, k, exclude_rows=rows, exclude_word_ids=np.arange(len(rows)), group="word")
-    a = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True)
-    o = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True, other_sentences=True)
-    kl = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True, keep_lookalikes=True)
+    a = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, backend="exact")
+    o = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, backend="exact", other_sentences=True)
+    kl = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, backend="exact", keep_lookalikes=True)
     out = [
         "| setting | family | lookalike | stop words + punctuation | own sentence | first hit family or lookalike |",
         "|---|---:|---:|---:|---:|---:|",

@@ -260,12 +260,12 @@ USAGE_SNIPPET = """
 import json, sys
 from ctxvec.store import Store
 from ctxvec.neighbours import similar
-from ctxvec.decomposition import decompose
+from ctxvec.decomposition import MaxTerms, decompose
 store = Store.open(sys.argv[1])
 out = []
 for word, sentence in json.loads(sys.argv[2]):
     s = similar(store, word, in_sentence=sentence, k=5)
-    d = decompose(store, word, in_sentence=sentence, max_terms=5)
+    d = decompose(store, word, in_sentence=sentence, sparsity=MaxTerms(5))
     out.append([s.warning(0) is not None, "not well represented" in d.notes[0] or "warning" in d.notes[0]])
 print(json.dumps(out))
 """

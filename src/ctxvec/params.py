@@ -294,7 +294,7 @@ def opts_of(owner: type, only: Sequence[str] | None = None, **changes: Mapping[s
     for name in declared if only is None else only:
         f = declared[name]
         kind, many = _field_type(hints[name])
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
         kwargs = {**f.metadata[OPT_KEY], **changes.get(name, {})}
         out.append(Opt(name, kind, default, many=many or kwargs.pop("many", False), **kwargs))
     return tuple(out)
@@ -309,6 +309,28 @@ def spec_of(owner: type[T], given: Any, **changes: Any) -> T:
     names = {f.name for f in fields(owner)}  # type: ignore[arg-type]
     values = {n: getattr(given, n) for n in names if hasattr(given, n)}
     return owner(**{**values, **changes})
+
+
+def choice_opts(group: str, choices: Sequence[type], default: type | None = None) -> tuple[Opt, ...]:
+    """One option per class of `choices` (each an option dataclass of one field), at most one of them
+    given (argparse's exclusive group `group`, a 400 on the web): the front end passes whichever was
+    given, as its class (`choice_of`), or nothing, and the library picks its default (`default`'s)."""
+    out = []
+    for owner in choices:
+        (opt,) = opts_of(owner)
+        note = f" (default {opt.default})" if owner is default else ""
+        out.append(dataclasses.replace(opt, default=None, group=group, help=opt.help + note))
+    return tuple(out)
+
+
+def choice_of(choices: Sequence[type[T]], given: Any) -> T | None:
+    """The one of `choices` whose field `given` (a namespace) holds a value, made with it; None when none does."""
+    for owner in choices:
+        (f,) = fields(owner)  # type: ignore[arg-type]
+        value = getattr(given, f.name, None)
+        if value is not None:
+            return owner(value)
+    return None
 
 
 def check_fields(value: Any) -> None:

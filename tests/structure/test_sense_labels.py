@@ -142,7 +142,7 @@ def test_cli_min_share_and_small_senses(tiny_bank_store, capsys):
 def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_store, capsys):
     import json
 
-    from ctxvec.decomposition import decompose
+    from ctxvec.decomposition import MaxTerms, decompose
     from ctxvec.neighbours import check_usage, similar
     from ctxvec.queries import select_queries
 
@@ -164,7 +164,7 @@ def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_st
     assert "this occurrence in WordNet: " in text
     # similar --in and decompose --in say the same warning (or none)
     assert similar(tiny_bank_store, "bank", in_sentence=sentence, k=2).warning(0) == usage.warning
-    note = decompose(tiny_bank_store, "bank", in_sentence=sentence, max_terms=2).notes[0]
+    note = decompose(tiny_bank_store, "bank", in_sentence=sentence, sparsity=MaxTerms(2)).notes[0]
     assert (usage.warning is None and not note.startswith("warning:")) or note.startswith(f"warning: {usage.warning}")
     assert main(["senses", path, "bank", "--in", "no such word here"]) == 2
     assert "'bank' is not a word of" in capsys.readouterr().err

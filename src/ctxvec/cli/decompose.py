@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
+from ..decomposition import ATOMS, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS, SPARSITIES, Alpha
 from ._output import console, highlight
-from ._params import STORE, Command, Opt, options, query_options
+from ._params import STORE, Command, Opt, choice_of, choice_opts, options, query_options
 
 if TYPE_CHECKING:
     from ..decomposition import Decomposition
@@ -34,14 +34,7 @@ COMMAND = Command(
             "token of the store, each term shown with its sentence; factors: a dictionary learned with `ctxvec factors learn`"),
         Opt("factors", default="default", metavar="NAME", help="with --atoms factors: which dictionary"),
         Opt("min_count", int, 1, "only words (or their occurrences) seen N+ times", low=1, metavar="N"),
-        Opt("alpha", float, group="sparsity", low=0, open_low=True, help="regularisation as a fraction of alpha_max, "
-            "the smallest alpha that zeroes every coefficient, so any value in (0, 1) leaves terms; smaller = more "
-            f"terms (default {DEFAULT_ALPHA})"),
-        Opt("alpha_abs", float, group="sparsity", low=0, open_low=True, metavar="ALPHA", help="absolute alpha in "
-            "scikit-learn's scale (the blog used 0.9, which zeroes everything; the output says so)"),
-        Opt("max_terms", int, group="sparsity", low=1, web_high=100, metavar="K", help="at most K terms: the best "
-            "point with at most K terms on the LASSO path as alpha falls (the knot before the (K+1)-th atom "
-            "enters), with the path's own coefficients there"),
+        choice_opts("sparsity", SPARSITIES, default=Alpha),
         Opt("signed", bool, help="allow negative coefficients"),
         Opt("normalize", bool, DEFAULT_NORMALIZE, "scale the occurrence and the atoms to unit length first, so the "
             "L1 penalty does not favour long vectors (see README)"),
@@ -79,9 +72,7 @@ def compute(args: argparse.Namespace) -> Decomposition:
         atoms=args.atoms,
         min_count=args.min_count,
         factors=args.factors,
-        alpha=args.alpha,
-        alpha_abs=args.alpha_abs,
-        max_terms=args.max_terms,
+        sparsity=choice_of(SPARSITIES, args),
         signed=args.signed,
         solver=args.solver,
         keep_family=args.keep_family,

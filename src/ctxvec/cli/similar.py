@@ -13,7 +13,7 @@ from ._output import console, highlight
 from ._params import STORE, WHERE, Command, Opt, options, query_options
 
 if TYPE_CHECKING:
-    from ..neighbours import Backend, Loader, Similar
+    from ..neighbours import Backend, Similar
     from ..store import Occurrence
     from ..web import ServedStores
 
@@ -50,11 +50,12 @@ COMMAND = Command(
 )  # fmt: skip
 
 
-def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Loader | None = None) -> Similar:
-    """`similar` for the parsed options; `backend` (a loaded index kept by a server) replaces --exact/--index;
-    `loader(store, kind)` gives the saved indexes --exact/--index read (a server's kept ones)."""
+def compute(args: argparse.Namespace, backend: str | Backend | None = None) -> Similar:
+    """`similar` for the parsed options: --exact or --index KIND as the library's one `backend` choice,
+    unless `backend` (e.g. an index a server keeps loaded) is given."""
     from ..neighbours import similar
 
+    choice = backend if backend is not None else "exact" if args.exact else args.index or "auto"
     return similar(
         args.store,
         args.word,
@@ -70,20 +71,16 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         other_sentences=args.other_sentences,
         keep_family=args.keep_family,
         keep_lookalikes=args.keep_lookalikes,
-        exact=args.exact if backend is None else False,
-        index=args.index if backend is None else None,
-        backend=backend,
-        loader=loader,
+        backend=choice,
         where=args.where,
     )
 
 
 def compute_served(args: argparse.Namespace, served: ServedStores) -> Similar:
-    """`compute` for the web: the server's kept indexes instead of reading them again for each query."""
+    """`compute` for the web: the index the server keeps loaded (the one asked for, else the store's
+    preferred one) passed explicitly, instead of reading it again for each query; --exact as asked."""
     kind = None if args.exact else args.index or served.preferred_index(args.store)
-    if kind is not None:
-        return compute(args, served.backend(args.store, kind))
-    return compute(args, None, served.backend)
+    return compute(args, served.backend(args.store, kind) if kind is not None else None)
 
 
 def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:

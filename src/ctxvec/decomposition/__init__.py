@@ -22,6 +22,11 @@ _EXPORTS = {
     "DEFAULT_CONTEXTUAL": "_names",
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
+    "SPARSITIES": "_sparsity",
+    "AbsoluteAlpha": "_sparsity",
+    "Alpha": "_sparsity",
+    "MaxTerms": "_sparsity",
+    "Sparsity": "_sparsity",
     "family_mask": "_forms",
     "contextual_part": "_decompose",
     "Excluded": "_atomset",
@@ -57,6 +62,9 @@ __all__ = [
     "DEFAULT_SAMPLES",
     "MEMORY_LIMIT",
     "SOLVERS",
+    "SPARSITIES",
+    "AbsoluteAlpha",
+    "Alpha",
     "Decomposition",
     "Excluded",
     "FactorCoherence",
@@ -65,6 +73,8 @@ __all__ = [
     "Factors",
     "FactorsList",
     "FactorsOverview",
+    "MaxTerms",
+    "Sparsity",
     "Term",
     "contextual_part",
     "decompose",
@@ -113,3 +123,4 @@ if TYPE_CHECKING:
         SOLVERS,
     )
     from ._result import Decomposition, Term
+    from ._sparsity import SPARSITIES, AbsoluteAlpha, Alpha, MaxTerms, Sparsity

@@ -14,9 +14,9 @@ tokens unless `punctuation=True`, nor (occurrence atoms, unless `own_sentence`) 
 query's own sentence: they are its context, not its meaning, nor (occurrence atoms, unless `stop_words`)
 stop words (`ctxvec.morphology.STOP_WORDS`: Bank = … + 0.09·and + 0.04·a said nothing). Each query's `excluded` says what was
 left out. With `contextual`, the query vector is replaced by its contextual part, the vector minus its
-word type's mean (as `senses` clusters), so the terms say what this context adds to the word. Sparsity is set by `alpha` relative to `alpha_max`
+word type's mean (as `senses` clusters), so the terms say what this context adds to the word. Sparsity is set by `Alpha(alpha)` relative to `alpha_max`
 (the smallest value that zeroes every coefficient, so 0 < alpha < 1 always leaves terms), or by
-`max_terms` (the best point with at most K terms on the LASSO path, `ctxvec.lasso.max_terms_search`).
+`MaxTerms(max_terms)` (the best point with at most K terms on the LASSO path, `ctxvec.lasso.max_terms_search`).
 With `normalize`, queries and atoms are scaled to unit norm first (the blog's setting). Coefficients are reported raw and
 normalised to sum to 1 (`weights`, the blog's equation); fit is reported as the cosine between y and
 its reconstruction and the relative residual ‖y − Aᵀw‖ / ‖y‖.
@@ -33,8 +33,9 @@ from ..errors import CtxvecError, ParameterError
 from ..lasso import LassoResult, alpha_max, solve, unit_rows
 from ..store import Occurrence, Store
 from ._atomset import MEMORY_LIMIT, AtomSet, build_atoms, query_exclusion
-from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, DEFAULT_OMP_TERMS, SOLVERS
+from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
 from ._result import Decomposition, Term
+from ._sparsity import SPARSITIES, AbsoluteAlpha, Alpha, MaxTerms, Sparsity
 
 if TYPE_CHECKING:
     from ..queries import Queries
@@ -59,9 +60,7 @@ def decompose(
     atoms: str = "types",
     min_count: int = 1,
     factors: str = "default",
-    alpha: float | None = None,
-    alpha_abs: float | None = None,
-    max_terms: int | None = None,
+    sparsity: Sparsity | None = None,
     signed: bool = False,
     solver: str = "fista",
     keep_family: bool = False,
@@ -80,9 +79,9 @@ def decompose(
 
     Queries: `queries` (a `ctxvec.queries.Queries`), or `vectors` (k, dim) whose word is `word`, else
     ``ctxvec.queries.select_queries(store, word, sentence=, row=, in_sentence=, limit=, device=)``.
-    Sparsity: `alpha` in (0, 1) relative to each query's alpha_max (default 0.2), or `alpha_abs` in
-    scikit-learn's absolute scale (the blog's alpha=0.9), or `max_terms` K (at most K terms; the only
-    option for solver "omp"). `signed` allows negative coefficients. `normalize`: queries and atoms scaled
+    `sparsity`: `Alpha(a)`, a in (0, 1) relative to each query's alpha_max (default ``Alpha(0.2)``), or
+    `AbsoluteAlpha(a)` in scikit-learn's absolute scale (the blog's 0.9), or `MaxTerms(k)`, at most k terms
+    (the only choice for solver "omp", default ``MaxTerms(10)`` there). `signed` allows negative coefficients. `normalize`: queries and atoms scaled
     to unit norm first (default `DEFAULT_NORMALIZE`), so the L1 penalty does not favour long vectors; the
     raw vectors otherwise. `device`: ``"auto"`` embeds an
     `in_sentence` on the best device and solves on the CPU; a named device (``"cuda"``) is used for both.
@@ -91,22 +90,17 @@ def decompose(
         raise ParameterError("atoms", f"unknown {{name}} {atoms!r}; choose one of {', '.join(ATOMS)}")
     if solver not in SOLVERS:
         raise ParameterError("solver", f"unknown {{name}} {solver!r}; choose one of {', '.join(SOLVERS)}")
-    if sum(x is not None for x in (alpha, alpha_abs, max_terms)) > 1:
-        raise CtxvecError("give only one of alpha, alpha_abs and max_terms")
-    if alpha is not None and not alpha > 0:
+    if sparsity is None:
+        sparsity = MaxTerms() if solver == "omp" else Alpha()
+    if not isinstance(sparsity, SPARSITIES):
         raise ParameterError(
-            "alpha", f"{{name}} must be > 0 (a fraction of alpha_max, e.g. {DEFAULT_ALPHA}), got {alpha}"
+            "sparsity", "{name} must be Alpha(a), AbsoluteAlpha(a) or MaxTerms(k), not " + repr(type(sparsity).__name__)
         )
-    if alpha_abs is not None and not alpha_abs > 0:
-        raise ParameterError("alpha_abs", f"{{name}} must be > 0, got {alpha_abs}")
-    if max_terms is not None and max_terms < 1:
-        raise ParameterError("max_terms", f"{{name}} must be at least 1, got {max_terms}")
-    if solver == "omp" and max_terms is None:
-        if alpha is not None or alpha_abs is not None:
-            raise ParameterError("max_terms", "solver omp takes a number of terms, not an alpha: give {name}")
-        max_terms = DEFAULT_OMP_TERMS
-    if alpha is None and alpha_abs is None and max_terms is None:
-        alpha = DEFAULT_ALPHA
+    if solver == "omp" and not isinstance(sparsity, MaxTerms):
+        raise ParameterError("max_terms", "solver omp takes a number of terms, not an alpha: give {name}")
+    alpha = sparsity.alpha if isinstance(sparsity, Alpha) else None
+    alpha_abs = sparsity.alpha_abs if isinstance(sparsity, AbsoluteAlpha) else None
+    max_terms = sparsity.max_terms if isinstance(sparsity, MaxTerms) else None
 
     if queries is None and vectors is None:
         from ..queries import select_queries

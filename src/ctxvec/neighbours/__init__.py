@@ -15,6 +15,7 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "GROUPS": "_kinds",
+    "BACKENDS": "_kinds",
     "KINDS": "_kinds",
     "Matches": "_topk",
     "check_k": "_topk",
@@ -34,7 +35,6 @@ _EXPORTS = {
     "measure_recall": "_indexes",
     "remove_index": "_indexes",
     "Hit": "_similar",
-    "Loader": "_similar",
     "Similar": "_similar",
     "choose_backend": "_similar",
     "similar": "_similar",
@@ -44,6 +44,7 @@ _EXPORTS = {
     "check_usage": "_usage",
 }
 __all__ = [
+    "BACKENDS",
     "GROUPS",
     "KINDS",
     "Backend",
@@ -54,7 +55,6 @@ __all__ = [
     "IndexInfo",
     "IndexList",
     "IndexRemoved",
-    "Loader",
     "Matches",
     "Similar",
     "StoreIndex",
@@ -89,7 +89,7 @@ if TYPE_CHECKING:
         measure_recall,
         remove_index,
     )
-    from ._kinds import GROUPS, KINDS
-    from ._similar import Filtered, FormsExcluded, Hit, Loader, Similar, choose_backend, similar
+    from ._kinds import BACKENDS, GROUPS, KINDS
+    from ._similar import Filtered, FormsExcluded, Hit, Similar, choose_backend, similar
     from ._topk import Matches, check_k
     from ._usage import Usage, check_usage
