@@ -391,9 +391,11 @@ def test_to_dict_is_the_cli_json(store, capsys):
 def test_device_policy_and_parameter_names(store):
     assert solver_device("auto") == "cpu" and solver_device("cuda") == "cuda"
     assert SOLVERS == LASSO_SOLVERS  # the CLI's light copy of the solver names
+    for option, name in [(lambda: AbsoluteAlpha(-1.0), "alpha_abs"), (lambda: MaxTerms(0), "max_terms")]:
+        with pytest.raises(ParameterError) as info:
+            option()
+        assert info.value.name == name and "--" not in str(info.value)
     for kwargs, name in [
-        ({"alpha_abs": -1.0}, "alpha_abs"),
-        ({"max_terms": 0}, "max_terms"),
         ({"tol": 0.0}, "tol"),
         ({"device": "gpu7"}, "device"),
         ({"atoms": "sentences"}, "atoms"),

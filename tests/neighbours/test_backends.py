@@ -15,6 +15,7 @@ from ctxvec.neighbours import (
     Backend,
     ExactScan,
     IndexInfo,
+    IndexParams,
     Matches,
     build_index,
     list_indexes,
@@ -47,8 +48,8 @@ def backends(store) -> dict[str, Backend]:
     return {
         "exact": ExactScan(store),
         "exact-small-blocks": ExactScan(store, block_rows=97),
-        "hnsw": build_index(store, "hnsw", m=16, ef_search=store.n_rows),
-        "ivf": build_index(store, "ivf", nlist=8, nprobe=8),
+        "hnsw": build_index(store, "hnsw", params=IndexParams(m=16, ef_search=store.n_rows)),
+        "ivf": build_index(store, "ivf", params=IndexParams(nlist=8, nprobe=8)),
         "flat": build_index(store, "flat"),
     }
 
@@ -156,10 +157,10 @@ def test_index_results_to_dict(store, backends):
 
 def test_parameter_errors_name_parameters(store):
     for call, name in [
-        (lambda: build_index(store, "hnsw", m=1), "m"),
-        (lambda: build_index(store, "hnsw", ef_search=0), "ef_search"),
-        (lambda: build_index(store, "ivf", nlist=0), "nlist"),
-        (lambda: build_index(store, "ivf", nlist=4, nprobe=5), "nprobe"),
+        (lambda: build_index(store, "hnsw", params=IndexParams(m=1)), "m"),
+        (lambda: build_index(store, "hnsw", params=IndexParams(ef_search=0)), "ef_search"),
+        (lambda: build_index(store, "ivf", params=IndexParams(nlist=0)), "nlist"),
+        (lambda: build_index(store, "ivf", params=IndexParams(nlist=4, nprobe=5)), "nprobe"),
         (lambda: build_index(store, "lsh"), "kind"),
         (lambda: similar(store, "w1", k=0), "k"),
         (lambda: similar(store, "w1", backend="lsh"), "backend"),

@@ -8,6 +8,7 @@ import pytest
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.neighbours import (
     KINDS,
+    IndexParams,
     build_index,
     choose_backend,
     index_info,
@@ -90,7 +91,7 @@ def test_flat_index_is_exact(clustered, indexes, queries, exact):
 
 def test_save_reload_and_similar_uses_it(tmp_path):
     built = clustered_store(tmp_path / "s", 3000)
-    build_index(built, "ivf", nlist=64, nprobe=16)
+    build_index(built, "ivf", params=IndexParams(nlist=64, nprobe=16))
     store = Store.open(built.path)  # a fresh handle reads the saved files
     info = index_info(store, "ivf")
     assert info is not None and not info.stale
@@ -104,7 +105,7 @@ def test_save_reload_and_similar_uses_it(tmp_path):
     assert res_exact.method.startswith("exact scan")
     assert recall(res.rows, res_exact.rows) >= 0.9
     # with several indexes present, similar prefers hnsw, then ivf, then flat
-    build_index(store, "hnsw", m=16)
+    build_index(store, "hnsw", params=IndexParams(m=16))
     assert choose_backend(store)[0].kind == "hnsw"
     assert similar(store, "c3", k=5, limit=1).method.startswith("hnsw index")
     assert remove_index(store, "hnsw").to_dict() == {"removed": "hnsw"}
@@ -196,7 +197,7 @@ def test_recall_unknown_for_old_indexes_and_the_exact_scan(tmp_path):
     import json
 
     store = clustered_store(tmp_path / "s", 600)
-    build_index(store, "hnsw", m=8)
+    build_index(store, "hnsw", params=IndexParams(m=8))
     path = store.path / "index" / "hnsw.json"
     saved = json.loads(path.read_text())
     del saved["recall_at_10"]  # as written before recall was measured
@@ -224,9 +225,9 @@ def test_errors(clustered, tmp_path):
     with pytest.raises(CtxvecError, match="unknown index kind"):
         build_index(clustered, "lsh")
     with pytest.raises(CtxvecError, match="nprobe"):
-        build_index(clustered, "ivf", nlist=8, nprobe=9)
+        build_index(clustered, "ivf", params=IndexParams(nlist=8, nprobe=9))
     with pytest.raises(CtxvecError, match="nlist"):
-        build_index(clustered, "ivf", nlist=0)
+        build_index(clustered, "ivf", params=IndexParams(nlist=0))
     with pytest.raises(ParameterError, match="unknown backend 'lsh'"):
         choose_backend(clustered, "lsh")
     with pytest.raises(CtxvecError, match="no flat index"):

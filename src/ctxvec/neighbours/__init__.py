@@ -16,6 +16,7 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "GROUPS": "_kinds",
     "BACKENDS": "_kinds",
+    "IndexParams": "_index_params",
     "KINDS": "_kinds",
     "Matches": "_topk",
     "check_k": "_topk",
@@ -54,6 +55,7 @@ __all__ = [
     "Hit",
     "IndexInfo",
     "IndexList",
+    "IndexParams",
     "IndexRemoved",
     "Matches",
     "Similar",
@@ -79,6 +81,7 @@ if TYPE_CHECKING:
     from ._backend import Backend
     from ._exact import ExactScan, exact_scores, scan_kernel, search_vectors
     from ._faiss import IndexInfo, StoreIndex
+    from ._index_params import IndexParams
     from ._indexes import (
         IndexList,
         IndexRemoved,

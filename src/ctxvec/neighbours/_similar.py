@@ -308,7 +308,11 @@ def similar(
     store's document metadata (`ctxvec.slices`); the queries may lie outside it.
     """
     k = check_k(store, k)
-    if isinstance(backend, Backend) and backend.store is not store and backend.store.resolved_path != store.resolved_path:
+    if (
+        isinstance(backend, Backend)
+        and backend.store is not store
+        and backend.store.resolved_path != store.resolved_path
+    ):
         raise ParameterError("backend", f"{{name}} searches {backend.store.path}, not {store.path}")
     if not isinstance(backend, Backend) and backend not in BACKENDS:
         raise ParameterError(
