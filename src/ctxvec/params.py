@@ -323,10 +323,10 @@ def choice_opts(group: str, choices: Sequence[type], default: type | None = None
     return tuple(out)
 
 
-def choice_of(choices: Sequence[type[T]], given: Any) -> T | None:
+def choice_of(choices: Sequence[type], given: Any) -> Any:
     """The one of `choices` whose field `given` (a namespace) holds a value, made with it; None when none does."""
     for owner in choices:
-        (f,) = fields(owner)  # type: ignore[arg-type]
+        (f,) = fields(owner)
         value = getattr(given, f.name, None)
         if value is not None:
             return owner(value)
