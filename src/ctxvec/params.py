@@ -349,7 +349,7 @@ def check_fields(value: Any) -> None:
 
 
 def _check_one(name: str, x: Any, spec: Mapping[str, Any], error: Any) -> None:
-    shown = repr(x).replace("{", "{{").replace("}", "}}")
+    shown = repr(x)  # ParameterError replaces only the literal {name}: any braces in a value stay as they are
     choices = spec.get("choices")
     if choices is not None and x not in choices:
         raise error(name, f"unknown {{name}} {shown}; use one of {', '.join(map(str, choices))}")
