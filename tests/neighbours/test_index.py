@@ -218,7 +218,10 @@ def test_similar_searches_a_kept_index_passed_as_its_backend(tmp_path):
     by_name = similar(store, "c5", k=3, limit=1, backend="flat")  # read from disk
     assert res.to_dict() == by_name.to_dict()
     exact = similar(store, "c5", k=3, limit=1, backend="exact")  # one query: the current flat index
-    assert exact.method.startswith("flat index") and exact.options["exact"] and not res.options["exact"]
+    assert exact.method.startswith("flat index") and exact.options["exact"] and res.options["exact"]  # flat: exact
+    build_index(store, "hnsw")
+    approximate = similar(store, "c5", k=3, limit=1)  # auto: the preferred index, hnsw
+    assert approximate.method.startswith("hnsw") and not approximate.options["exact"]
 
 
 def test_errors(clustered, tmp_path):

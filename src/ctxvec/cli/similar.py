@@ -11,9 +11,11 @@ from rich.text import Text
 from ..neighbours import KINDS
 from ._output import console, highlight
 from ._params import STORE, WHERE, Command, Opt, options, query_options
+from ._queries import queries_from_args
 
 if TYPE_CHECKING:
     from ..neighbours import Backend, Similar
+    from ..queries import Queries
     from ..store import Occurrence
     from ..web import ServedStores
 
@@ -50,15 +52,16 @@ COMMAND = Command(
 )  # fmt: skip
 
 
-def compute(args: argparse.Namespace, backend: str | Backend | None = None) -> Similar:
+def compute(args: argparse.Namespace, backend: Backend | None = None, queries: Queries | None = None) -> Similar:
     """`similar` for the parsed options: --exact or --index KIND as the library's one `backend` choice,
-    unless `backend` (e.g. an index a server keeps loaded) is given."""
+    unless `backend` (an index a server keeps loaded) is given; `queries`: already chosen from the options."""
     from ..neighbours import similar
 
     choice = backend if backend is not None else "exact" if args.exact else args.index or "auto"
     return similar(
         args.store,
         args.word,
+        queries=queries,
         sentence=args.sentence,
         row=args.row,
         in_sentence=args.in_sentence,
@@ -77,10 +80,17 @@ def compute(args: argparse.Namespace, backend: str | Backend | None = None) -> S
 
 
 def compute_served(args: argparse.Namespace, served: ServedStores) -> Similar:
-    """`compute` for the web: the index the server keeps loaded (the one asked for, else the store's
-    preferred one) passed explicitly, instead of reading it again for each query; --exact as asked."""
-    kind = None if args.exact else args.index or served.preferred_index(args.store)
-    return compute(args, served.backend(args.store, kind) if kind is not None else None)
+    """`compute` for the web, with the indexes the server keeps loaded passed explicitly (the one asked
+    for, else the store's preferred one; for --exact the flat one when `backend_kind` picks it)."""
+    from ..neighbours import ExactScan, backend_kind
+
+    store = args.store
+    if args.exact:  # the flat index answers a few queries exactly: how many decides, so choose them first
+        queries = queries_from_args(store, args)
+        kind, _ = backend_kind(store, "exact", len(queries.rows))
+        return compute(args, ExactScan(store) if kind == "exact" else served.backend(store, kind), queries)
+    kept = args.index or served.preferred_index(store)
+    return compute(args, served.backend(store, kept) if kept is not None else None)
 
 
 def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:

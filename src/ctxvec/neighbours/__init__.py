@@ -37,6 +37,7 @@ _EXPORTS = {
     "remove_index": "_indexes",
     "Hit": "_similar",
     "Similar": "_similar",
+    "backend_kind": "_similar",
     "choose_backend": "_similar",
     "similar": "_similar",
     "FormsExcluded": "_similar",
@@ -61,6 +62,7 @@ __all__ = [
     "Similar",
     "StoreIndex",
     "Usage",
+    "backend_kind",
     "build_index",
     "check_k",
     "check_usage",
@@ -93,6 +95,6 @@ if TYPE_CHECKING:
         remove_index,
     )
     from ._kinds import BACKENDS, GROUPS, KINDS
-    from ._similar import Filtered, FormsExcluded, Hit, Similar, choose_backend, similar
+    from ._similar import Filtered, FormsExcluded, Hit, Similar, backend_kind, choose_backend, similar
     from ._topk import Matches, check_k
     from ._usage import Usage, check_usage

@@ -238,36 +238,39 @@ def function_word_ids(store: Store) -> np.ndarray:
     return np.flatnonzero(function_word_mask(store.vocabulary)).astype(np.int64)
 
 
-def choose_backend(store: Store, choice: str = "auto", n_queries: int = 1) -> tuple[Backend, str]:
-    """The backend `similar` uses for `n_queries` queries and, when an index is skipped, why ('' otherwise).
+def backend_kind(store: Store, choice: str = "auto", n_queries: int = 1) -> tuple[str, str]:
+    """What `similar` searches for the backend `choice` and `n_queries` queries: ``"exact"`` (the scan) or
+    the saved index kind to load, and, when an index is skipped, why ('' otherwise).
 
     `choice` (`BACKENDS`): ``"auto"``, the preferred current saved index, else the exact scan;
     ``"exact"``, an exact answer: the scan, or for at most `FLAT_EXACT_MAX_QUERIES` queries a current
     flat index (faiss's float16 kernel scans at memory speed, one query per thread); an index kind
-    (``"hnsw"``, ...): that saved index. Saved indexes are read from disk (`load_index`); to search one
-    kept in memory, pass it to `similar` as its `backend`.
+    (``"hnsw"``, ...): that saved index.
     """
     if choice not in BACKENDS:
         raise ParameterError(
             "backend", f"unknown {{name}} {choice!r}; use one of {', '.join(BACKENDS)}, or a loaded index (load_index)"
         )
-    load = load_index
-    exact, kind = choice == "exact", None if choice in ("auto", "exact") else choice
-    if exact:
+    if choice == "exact":
         info = index_info(store, "flat")
-        if n_queries <= FLAT_EXACT_MAX_QUERIES and info is not None and not info.stale:
-            return load(store, "flat"), ""
-        return ExactScan(store), ""
-    if kind is not None:
-        return load(store, kind), ""
+        current_flat = info is not None and not info.stale
+        return ("flat" if n_queries <= FLAT_EXACT_MAX_QUERIES and current_flat else "exact"), ""
+    if choice != "auto":
+        return choice, ""
     present = list_indexes(store).indexes
     for name in PREFERENCE:
         if name in present and not present[name].stale:
-            return load(store, name), ""
+            return name, ""
     stale = [name for name, info in present.items() if info.stale]
-    if stale:
-        return ExactScan(store), f"ignored stale {', '.join(stale)} index (rebuild with `ctxvec index`)"
-    return ExactScan(store), ""
+    return "exact", f"ignored stale {', '.join(stale)} index (rebuild with `ctxvec index`)" if stale else ""
+
+
+def choose_backend(store: Store, choice: str = "auto", n_queries: int = 1) -> tuple[Backend, str]:
+    """The backend `backend_kind` names, ready to search (a saved index read from disk with
+    `load_index`), and why an index was skipped ('' otherwise). To search an index kept in memory,
+    pass it to `similar` as its `backend`."""
+    kind, why = backend_kind(store, choice, n_queries)
+    return (ExactScan(store) if kind == "exact" else load_index(store, kind)), why
 
 
 def similar(
@@ -329,7 +332,7 @@ def similar(
     exclude_rows = np.asarray(queries.rows, dtype=np.int64)
     ew = query_word_ids(store, queries) if exclude_word else None
     vectors = np.asarray(queries.vectors, dtype=np.float32)
-    choice, why = backend if isinstance(backend, str) else None, ""
+    why = ""
     if not isinstance(backend, Backend):
         backend, why = choose_backend(store, backend, len(vectors))
     searcher, excluded, lookalikes = backend, [], []
@@ -374,7 +377,7 @@ def similar(
         "other_sentences": other_sentences,
         "keep_family": keep_family,
         "keep_lookalikes": keep_lookalikes,
-        "exact": choice == "exact",
+        "exact": backend.exact,
     }
     if exclude_word:
         options["excluded_words"] = excluded
