@@ -244,6 +244,10 @@ def python_api_call(name: str, option: str, value: Any, stores: dict[str, str]) 
     if name == "similar":  # --exact / --index KIND: one backend choice
         backend = "exact" if option == "exact" and value else value if option == "index" else "auto"
         return similar(a, base["word"], k=base["k"], limit=base["limit"], backend=backend)
+    if name == "senses":  # --max-k / --min-share: fields of the one SenseRule
+        from ctxvec.structure import SenseRule, word_senses
+
+        return word_senses(a, base["word"], rule=SenseRule(**{option: value}), wordnet=base["wordnet"])
     if name == "decompose":  # --alpha / --alpha-abs / --max-terms: one sparsity choice
         (choice,) = [c for c in SPARSITIES if option in {f.name for f in fields(c)}]
         return decompose(a, base["word"], limit=base["limit"], sparsity=choice(value))
@@ -261,6 +265,7 @@ def option_object_cases() -> list[tuple[str, str]]:
     models = {"decompose": SPARSITIES, "isotropy": (Sampling,), "compare": (Sampling,)}
     names = {c: {f.name for m in ms for f in fields(m)} for c, ms in models.items()}
     names["similar"] = {"exact", "index"}
+    names["senses"] = {"k_max", "min_share"}  # the SenseRule fields the commands offer
     return [(c, o) for c, o in cases() if o in names.get(c, set())]
 
 
@@ -291,3 +296,4 @@ def test_the_walk_covers_every_option_objects_field() -> None:
     assert {("decompose", f.name) for c in SPARSITIES for f in fields(c)} <= walked
     assert {("isotropy", f.name) for f in fields(Sampling)} <= walked
     assert {("compare", "seed"), ("compare", "n_pairs"), ("similar", "exact"), ("similar", "index")} <= walked
+    assert {("senses", "k_max"), ("senses", "min_share")} <= walked
