@@ -87,6 +87,20 @@ def test_exclusive_options_are_one_line_exit_2(random_store, capsys) -> None:
     assert err.startswith("ctxvec: error: similar: ") and err.count("\n") == 1
 
 
+def test_leftover_arguments_that_are_not_words_are_refused(random_store, capsys) -> None:
+    from ctxvec.cli import main
+
+    for argv in (
+        ["info", str(random_store.path), "extra"],
+        ["analogy", str(random_store.path), "w1", "-k", "2", "--bogus"],
+    ):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert "unrecognized arguments" in err and err.count("\n") <= 3
+
+
 def test_help_builds_no_options_and_loads_nothing_heavy() -> None:
     parser = build_parser(only=[])
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

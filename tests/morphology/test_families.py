@@ -116,3 +116,13 @@ def test_wordnet_links_match_the_wn_package() -> None:
         assert {p for p in per if "_" not in p and p != word} <= ours_per, word
         checked += 1
     assert checked >= 40
+
+
+def test_a_form_shared_with_another_lemma_does_not_bridge_families() -> None:
+    """better is a form of good and also a lemma of its own (one who bets): good's family takes better,
+    not bet; bet's takes better (its WordNet relative) but not good or well."""
+    words = np.asarray(["good", "better", "best", "bet", "bets", "betting", "goodness", "well"], dtype=object)
+    fams = Families.of(words)
+    assert {"better", "best", "goodness"} <= set(fams.family("good")) and "bet" not in fams.family("good")
+    assert {"bets", "betting", "better"} <= set(fams.family("bet"))
+    assert not {"good", "well", "goodness"} & set(fams.family("bet"))

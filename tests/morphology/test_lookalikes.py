@@ -31,7 +31,8 @@ def bert_store(tiny_model, tmp_path_factory):
 def test_definition_pieces_and_lemma_prefixes() -> None:
     assert is_lookalike("bank", "Bankhead", "bank", "bank")  # same first wordpiece
     assert is_lookalike("good", "goodkind", "x", "y")  # starts with the query's lemma
-    assert is_lookalike("banknotes", "bank", "x", "y")  # the query starts with the word's lemma
+    assert is_lookalike("banknotes", "bank", "bank", "bank")  # the shorter word is the query's first wordpiece
+    assert not is_lookalike("plant", "plan", "plant", "plan")  # a shorter word the query merely starts with
     assert not is_lookalike("bank", "river", "bank", "river")
     assert not is_lookalike("ox", "oxford", "ox", "ox")  # under 3 letters: no claim
 
@@ -41,8 +42,9 @@ def test_lookalikes_leave_out_the_family_and_the_word() -> None:
     fams = Families.of(words)
     looks = Lookalikes(words, np.asarray(["bank", "bank", "bank", "bankhead", "river", "ban"], dtype=object),
                        words.copy(), fams)  # fmt: skip
-    assert looks.of("bank") == {"bankhead", "ban"}  # banks, banking: family; ban: bank starts with its lemma
-    assert looks.mask(words, ["Bank"]).tolist() == [False, False, False, True, False, True]
+    assert looks.of("bank") == {"bankhead"}  # banks, banking: family; ban: only a shorter word bank starts with
+    assert looks.mask(words, ["Bank"]).tolist() == [False, False, False, True, False, False]
+    assert looks.of("ban") == {"bank", "banks", "banking", "bankhead"}  # they start with ban's lemma
 
 
 def test_store_lookalikes_use_the_store_tokenizer(bert_store) -> None:

@@ -119,6 +119,8 @@ def test_cli_shift_json_is_to_dict_and_errors_exit_2(shift_store, capsys):
     a, b = slice_sides(shift_store, "year < 1900", "year >= 1900")
     want = word_shift(a, b, "bank", permutations=99, bootstrap=50, wordnet=False).to_dict()
     assert out["words"][0] == json.loads(json.dumps(want)) and out["figures"] == []
+    assert main([*args, "bank", "--bootstrap", "50", "--no-wordnet", "--json"]) == 0  # words after the options
+    assert json.loads(capsys.readouterr().out)["words"][0] == out["words"][0]
     assert main([*args, "--min-count", "10", "--json"]) == 0
     ranked = json.loads(capsys.readouterr().out)
     assert ranked["words"][0]["word"] == "bank"

@@ -98,19 +98,36 @@ def flag_for(parser: argparse.ArgumentParser, args: argparse.Namespace, name: st
     spec: Command | None = getattr(args, "command_spec", None)
     if spec is not None:
         return flag_of(spec, name) or name
-    chosen = parser
-    while True:
-        subs = [a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)]
-        picked = [a.choices[getattr(args, a.dest)] for a in subs if getattr(args, a.dest, None) in a.choices]
-        if not picked:
-            break
-        chosen = picked[0]
+    chosen = _chosen_parser(parser, args)
     for action in chosen._actions:
         if action.dest == name:
             if action.option_strings:
                 return max(action.option_strings, key=len)
             return str(action.metavar or action.dest.upper())
     return name
+
+
+def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost subcommand parser that `args` came through."""
+    chosen = parser
+    while True:
+        subs = [a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)]
+        picked = [a.choices[getattr(args, a.dest)] for a in subs if getattr(args, a.dest, None) in a.choices]
+        if not picked:
+            return chosen
+        chosen = picked[0]
+
+
+def _take_late_positionals(parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> None:
+    """Words typed after options (``shift S --where A --vs B bank``) join the command's one list positional;
+    anything else left over is argparse's usual "unrecognized arguments" error (exit 2)."""
+    chosen = _chosen_parser(parser, args)
+    lists = [a for a in chosen._actions if not a.option_strings and a.nargs in ("*", "+")]
+    if len(lists) == 1 and not any(x.startswith("-") for x in extra):
+        dest = lists[0].dest
+        setattr(args, dest, [*(getattr(args, dest, None) or []), *extra])
+        return
+    chosen.error(f"unrecognized arguments: {' '.join(extra)}")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -128,7 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser(only=chosen_command(argv))
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            _take_late_positionals(parser, args, extra)
         if not getattr(args, "command_module", None):
             parser.print_help()
             return 2

@@ -6,9 +6,11 @@ The family of a word is
 2. one step along the edges of the kept rules (`KEPT_RULES`, chosen by the precision measured on the
    labelled pairs of ``benchmarks/data/family_pairs.tsv``, see `ctxvec.morphology._rules`: WordNet's
    derivational and pertainym links, and the words whose first wordpiece is the whole word when it has
-   5+ letters) from any of those forms or their analyses (music → musical, musician, musicologists), and
+   5+ letters) from the word or its analyses (music → musical, musician, musicologists; not from its
+   other forms, which may be lemmas of their own: better is a form of good, but bet is better's
+   relative, not good's), and
    a second step along WordNet pertainym links only (musical → musically);
-3. the forms of every word reached (musicians).
+3. the inflections of every word reached (musicians), as a lemma of its own when it is one.
 
 `store_families(store)` computes the edges once per store and keeps them in ``families.parquet``
 (its record: the rows table's checksum, the rules' version and which rules were computed; rows, not
@@ -122,13 +124,24 @@ class Families:
         i = int(np.searchsorted(self.words.astype(str), word))
         return i if i < len(self.words) and self.words[i] == word else -1
 
+    def _bases(self, word: str) -> list[str]:
+        """`word`'s WordNet analyses (its lemmas)."""
+        i = self._find(word)
+        return list(self.analyses[i] if i >= 0 else lemma_analyses(word))
+
     def _forms(self, word: str) -> set[str]:
         """`word`, its analyses, and the vocabulary words sharing one."""
-        i = self._find(word)
-        bases = self.analyses[i] if i >= 0 else lemma_analyses(word)
+        bases = self._bases(word)
         out = {word, *bases}
         out.update(str(self.words[j]) for base in bases for j in self._by_analysis.get(base, ()))
         return out
+
+    def _inflections(self, node: str) -> set[str]:
+        """The forms of a word reached by a link: the words analysed as `node` when it is a lemma (bet:
+        bets, betting -- not better's other lemmas good and well), else `node`'s forms."""
+        if node in self._by_analysis:
+            return {node, *(str(self.words[j]) for j in self._by_analysis[node])}
+        return self._forms(node)
 
     @cached_property
     def _memo(self) -> dict[str, dict[str, str]]:
@@ -147,7 +160,7 @@ class Families:
         out[key] = "word"
         nbrs = self._neighbours
         first: dict[str, str] = {}
-        for node in list(out):
+        for node in sorted({key, *self._bases(key)}):  # not from other forms: better is good's, bet is not
             for other, rules in nbrs.get(node, {}).items():
                 first.setdefault(other, rules[0])
         second: dict[str, str] = {}
@@ -157,7 +170,7 @@ class Families:
                 if step:
                     second.setdefault(other, step[0])
         for node, rule in [*first.items(), *second.items()]:
-            for member in sorted(self._forms(node)):
+            for member in sorted(self._inflections(node)):
                 out.setdefault(member, rule)
         return out
 

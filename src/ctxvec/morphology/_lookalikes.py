@@ -5,7 +5,11 @@ A word t is a look-alike of a query word q (both case-folded, t not in q's famil
 
 - t's first wordpiece, by the store's own tokenizer, equals q's first wordpiece and it has 3+ letters
   (bank → bankhead, banknotes; good → goodkind), or
-- t starts with q's lemma (3+ letters), or q starts with t's lemma (3+ letters).
+- t starts with q's lemma (3+ letters).
+
+Not the reverse (q starting with t's lemma): that direction mostly names unrelated shorter words (plant
+→ plan, planned; bank → ban, banned), and where the shorter word is q's first wordpiece (banknotes →
+bank) the wordpiece rule already holds.
 
 This is the definition ``benchmarks/bench_meaning.py`` measures as "lookalike" (it calls `is_lookalike`).
 The default model's word vectors keep their first wordpiece's identity, so these words take decomposition
@@ -39,10 +43,10 @@ LOOKALIKE_LETTERS = 3
 
 def is_lookalike(query: str, word: str, query_piece: str, word_piece: str) -> bool:
     """True when `word` looks like `query` by spelling (the module's definition, family not checked):
-    same first wordpiece (`query_piece`, `word_piece`) of 3+ letters, or one starts with the other's lemma."""
+    same first wordpiece (`query_piece`, `word_piece`) of 3+ letters, or `word` starts with `query`'s lemma."""
     q, t = normalize_word(query), normalize_word(word)
-    lq, lt = lemmatize(q), lemmatize(t)
-    stem = (len(lq) >= LOOKALIKE_LETTERS and t.startswith(lq)) or (len(lt) >= LOOKALIKE_LETTERS and q.startswith(lt))
+    lq = lemmatize(q)
+    stem = len(lq) >= LOOKALIKE_LETTERS and t.startswith(lq)
     return stem or (len(query_piece) >= LOOKALIKE_LETTERS and query_piece == word_piece)
 
 
@@ -79,8 +83,6 @@ class Lookalikes:
                 hit |= self.pieces == piece
             if len(lemma) >= LOOKALIKE_LETTERS:
                 hit |= np.fromiter((str(w).startswith(lemma) for w in self.words), dtype=bool, count=len(self.words))
-            prefixes = {key[:i] for i in range(LOOKALIKE_LETTERS, len(key) + 1)}
-            hit |= np.fromiter((str(lm) in prefixes for lm in self.lemmas), dtype=bool, count=len(self.lemmas))
             family = self.families.relatives(key)
             self._memo[key] = frozenset(str(w) for w in self.words[hit] if str(w) not in family and str(w) != key)
         return self._memo[key]
