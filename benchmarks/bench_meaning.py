@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ctxvec.decomposition import decompose
+from ctxvec.decomposition import AtomFilter, decompose
 from ctxvec.lexicon import evaluate_analogies, word_types
 from ctxvec.morphology import is_lookalike, is_punctuation, is_stop_word, store_families, store_lemmas
 from ctxvec.morphology._pieces import first_pieces, store_tokenizer_folder
@@ -118,8 +118,7 @@ def decomposition_table(store: Store, clf: Classifier, rows: np.ndarray, words: 
         "| setting | family | lookalike | family + lookalike | WordNet-related | other | mean cosine |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    before = [decompose(store, queries=make_queries(store, rows[i * per_word : (i + 1) * per_word]), keep_family=True, keep_lookalikes=True,
-                        exclude=lemmas.form_words(w)) for i, w in enumerate(words)]  # fmt: skip
+    before = [decompose(store, queries=make_queries(store, rows[i * per_word : (i + 1) * per_word]), atom_filter=AtomFilter(keep_family=True, keep_lookalikes=True, exclude=lemmas.form_words(w))) for i, w in enumerate(words)]  # fmt: skip
     runs = {
         "before (lemma-mates left out)": None,
         "after families, look-alikes kept (keep_lookalikes)": {"keep_lookalikes": True},

@@ -25,6 +25,7 @@ _EXPORTS = {
     "IndexParams": "neighbours",
     "Alpha": "decomposition",
     "AbsoluteAlpha": "decomposition",
+    "AtomFilter": "decomposition",
     "MaxTerms": "decomposition",
     "EncodedBatch": "encoding",
     "Occurrence": "store",
@@ -107,6 +108,7 @@ __all__ = [
     "Alpha",
     "AnalogyResult",
     "ArraySource",
+    "AtomFilter",
     "Backend",
     "BatchEncoder",
     "Center",
@@ -187,6 +189,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from .decomposition import (
         AbsoluteAlpha,
         Alpha,
+        AtomFilter,
         Decomposition,
         FactorLearner,
         Factors,

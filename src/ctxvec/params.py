@@ -7,7 +7,7 @@ forms (from the OpenAPI schema) and the flag a library `ParameterError` names. S
 
 This module is plain dataclasses (no argparse, no pydantic): it loads with the CLI, so it must stay
 light, and it sits in the base so that both front ends (the CLI above the web) derive from it.
-The library's option objects (`EncodeSpec`, `Sampling`, `IndexParams`, the sparsity choices) declare
+The library's option objects (`EncodeSpec`, `Sampling`, `IndexParams`, `AtomFilter`, the sparsity choices) declare
 their fields with `option` -- the `Opt` keywords live in each field's metadata -- so the dataclass is
 the one declaration: the object checks itself against it (`check_fields`) and a command derives its
 options from it (`opts_of`, `choice_opts`) and makes the object back (`spec_of`, `choice_of`).

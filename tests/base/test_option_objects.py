@@ -13,14 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ctxvec.cli import command_modules
-from ctxvec.decomposition import SPARSITIES, AbsoluteAlpha, Alpha, MaxTerms
+from ctxvec.decomposition import SPARSITIES, AbsoluteAlpha, Alpha, AtomFilter, MaxTerms
 from ctxvec.encoding import EncodeSpec
 from ctxvec.errors import ParameterError
 from ctxvec.neighbours import IndexParams
 from ctxvec.params import OPT_KEY, choice_of, opts_of, spec_of
 from ctxvec.space import Sampling
 
-MODELS = (EncodeSpec, Sampling, IndexParams, Alpha, AbsoluteAlpha, MaxTerms)
+MODELS = (EncodeSpec, Sampling, IndexParams, Alpha, AbsoluteAlpha, MaxTerms, AtomFilter)
 # the command whose options each model's fields are (the model's fields it offers; None: all)
 COMMANDS = {
     EncodeSpec: ("embed", None),
@@ -29,6 +29,7 @@ COMMANDS = {
     Alpha: ("decompose", None),
     AbsoluteAlpha: ("decompose", None),
     MaxTerms: ("decompose", None),
+    AtomFilter: ("decompose", None),
 }
 
 

@@ -14,6 +14,7 @@ from ctxvec.decomposition import (
     SOLVERS,
     AbsoluteAlpha,
     Alpha,
+    AtomFilter,
     Decomposition,
     MaxTerms,
     decompose,
@@ -120,7 +121,7 @@ def test_query_word_never_among_its_own_terms(store, word, atoms, alpha, signed)
 
 
 def test_family_excluded_unless_kept_and_said(forms_store):
-    plain = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=2, keep_family=True)
+    plain = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=2, atom_filter=AtomFilter(keep_family=True))
     assert plain.terms[0][0].word in FORMS  # a near-copy of the query wins when allowed
     assert plain.to_dict()["queries"][0]["excluded_words"] == ["cold"]
     res = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=2)  # the family is excluded by default
@@ -129,7 +130,7 @@ def test_family_excluded_unless_kept_and_said(forms_store):
         assert res.terms[i][0].word == "warm"
         assert res.to_dict()["queries"][i]["excluded_words"] == sorted(["cold", *FORMS])
         assert res.left_out(i).startswith("left out words: cold, colder")
-    res = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=1, keep_family=True, exclude=["colder", "coldest", "COLDS"])
+    res = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=1, atom_filter=AtomFilter(keep_family=True, exclude=["colder", "coldest", "COLDS"]))
     assert not {t.word for t in res.terms[0]} & set(FORMS)
 
 
@@ -268,7 +269,7 @@ def test_occurrence_atoms_leave_out_the_query_sentence_unless_asked(store):
         assert res.excluded[i].sentence_rows == len(others) > 0
         assert f"{len(others)} tokens of its own sentence" in res.left_out(i)
     assert res.to_dict()["excluded_classes"] == ["punctuation", "stop words"]
-    own = decompose(store, "cold", atoms="occurrences", sparsity=Alpha(0.05), limit=3, own_sentence=True)
+    own = decompose(store, "cold", atoms="occurrences", sparsity=Alpha(0.05), limit=3, atom_filter=AtomFilter(own_sentence=True))
     assert all(e.sentence_rows == 0 for e in own.excluded)
 
 
@@ -283,7 +284,7 @@ def test_stop_words_are_no_occurrence_atoms_unless_asked(make_store):
         sids += [s] * 3
         vectors += [the + 0.1 * rng.normal(size=8) if w in ("bank", "the") else rng.normal(size=8) for w in words]
     store = make_store(np.asarray(vectors, dtype=np.float32), tokens, sids, sentences, dtype="float32")
-    allowed = decompose(store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1, stop_words=True)
+    allowed = decompose(store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1, atom_filter=AtomFilter(stop_words=True))
     assert allowed.terms[0][0].word == "the"  # "the" sits right beside this "bank"
     res = decompose(store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1)
     assert not {t.word for t in res.terms[0]} & {"the", "and"}
@@ -296,7 +297,7 @@ def test_a_filter_that_leaves_nothing_is_one_line_exit_2(store, capsys):
     assert err.count("\n") == 0 and "--min-count" in err and "100000" in err
     words = [str(w) for w in store.vocabulary if str(w) not in {"cold", "."}]
     with pytest.raises(CtxvecError, match="no atom is left"):
-        decompose(store, "cold", limit=1, exclude=words)
+        decompose(store, "cold", limit=1, atom_filter=AtomFilter(exclude=words))
     assert main(["decompose", str(store.path), "cold", "--limit", "1", "--exclude", *words]) == 2
     assert "no atom is left" in capsys.readouterr().err
 

@@ -234,7 +234,7 @@ def test_the_schema_holds_every_web_option_and_no_local_one(server_url: str) -> 
 # backend choice of `similar` is walked once more, through the library call a notebook makes with that
 # object built directly (not through the command's ``compute``): its answer must be the CLI's.
 def python_api_call(name: str, option: str, value: Any, stores: dict[str, str]) -> Any:
-    from ctxvec.decomposition import SPARSITIES, decompose
+    from ctxvec.decomposition import SPARSITIES, AtomFilter, decompose
     from ctxvec.neighbours import similar
     from ctxvec.space import Sampling, compare, isotropy
     from ctxvec.store import Store
@@ -248,6 +248,8 @@ def python_api_call(name: str, option: str, value: Any, stores: dict[str, str]) 
         from ctxvec.structure import SenseRule, word_senses
 
         return word_senses(a, base["word"], rule=SenseRule(**{option: value}), wordnet=base["wordnet"])
+    if name == "decompose" and option in {f.name for f in fields(AtomFilter)}:  # which atoms: one AtomFilter
+        return decompose(a, base["word"], limit=base["limit"], atom_filter=AtomFilter(**{option: value}))
     if name == "decompose":  # --alpha / --alpha-abs / --max-terms: one sparsity choice
         (choice,) = [c for c in SPARSITIES if option in {f.name for f in fields(c)}]
         return decompose(a, base["word"], limit=base["limit"], sparsity=choice(value))
@@ -259,10 +261,10 @@ def python_api_call(name: str, option: str, value: Any, stores: dict[str, str]) 
 
 
 def option_object_cases() -> list[tuple[str, str]]:
-    from ctxvec.decomposition import SPARSITIES
+    from ctxvec.decomposition import SPARSITIES, AtomFilter
     from ctxvec.space import Sampling
 
-    models = {"decompose": SPARSITIES, "isotropy": (Sampling,), "compare": (Sampling,)}
+    models = {"decompose": (*SPARSITIES, AtomFilter), "isotropy": (Sampling,), "compare": (Sampling,)}
     names = {c: {f.name for m in ms for f in fields(m)} for c, ms in models.items()}
     names["similar"] = {"exact", "index"}
     names["senses"] = {"k_max", "min_share"}  # the SenseRule fields the commands offer
@@ -289,11 +291,11 @@ def test_every_option_objects_field_gives_the_clis_answer_through_the_python_api
 
 
 def test_the_walk_covers_every_option_objects_field() -> None:
-    from ctxvec.decomposition import SPARSITIES
+    from ctxvec.decomposition import SPARSITIES, AtomFilter
     from ctxvec.space import Sampling
 
     walked = set(option_object_cases())
-    assert {("decompose", f.name) for c in SPARSITIES for f in fields(c)} <= walked
+    assert {("decompose", f.name) for c in (*SPARSITIES, AtomFilter) for f in fields(c)} <= walked
     assert {("isotropy", f.name) for f in fields(Sampling)} <= walked
     assert {("compare", "seed"), ("compare", "n_pairs"), ("similar", "exact"), ("similar", "index")} <= walked
     assert {("senses", "k_max"), ("senses", "min_share")} <= walked

@@ -24,6 +24,7 @@ _EXPORTS = {
     "SOLVERS": "_names",
     "SPARSITIES": "_sparsity",
     "AbsoluteAlpha": "_sparsity",
+    "AtomFilter": "_atom_filter",
     "Alpha": "_sparsity",
     "MaxTerms": "_sparsity",
     "Sparsity": "_sparsity",
@@ -65,6 +66,7 @@ __all__ = [
     "SPARSITIES",
     "AbsoluteAlpha",
     "Alpha",
+    "AtomFilter",
     "Decomposition",
     "Excluded",
     "FactorCoherence",
@@ -94,6 +96,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from ._atom_filter import AtomFilter
     from ._atomset import MEMORY_LIMIT, Excluded
     from ._coherence import FactorCoherence, factor_coherence, factor_words, random_coherence
     from ._decompose import contextual_part, decompose, solver_device

@@ -7,7 +7,7 @@ combination of atoms by the LASSO of `ctxvec.lasso`. Atoms are
 - ``"occurrences"``: every occurrence in the store (the blog's setting; each term has its sentence),
 - ``"factors"``: a dictionary learned by `learn_factors` (each term labelled by its top words).
 
-The query's own word and, unless `keep_family`, its morphological family (`ctxvec.morphology`: banks,
+Which atoms a query may use is one `AtomFilter` (`atom_filter`): the query's own word and, unless `keep_family`, its morphological family (`ctxvec.morphology`: banks,
 banking, banker for bank; musical, musician, musically for music) are never atoms, nor (unless `keep_lookalikes`) its spelling look-alikes (`ctxvec.morphology.Lookalikes`:
 bankhead, banknotes for bank: same first wordpiece, weight for spelling, not meaning), nor are punctuation
 tokens unless `punctuation=True`, nor (occurrence atoms, unless `own_sentence`) the other words of the
@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from ..errors import CtxvecError, ParameterError
 from ..lasso import LassoResult, alpha_max, solve, unit_rows
 from ..store import Occurrence, Store
+from ._atom_filter import DEFAULT_ATOM_FILTER, AtomFilter
 from ._atomset import MEMORY_LIMIT, AtomSet, build_atoms, query_exclusion
 from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
 from ._result import Decomposition, Term
@@ -63,13 +64,8 @@ def decompose(
     sparsity: Sparsity | None = None,
     signed: bool = False,
     solver: str = "fista",
-    keep_family: bool = False,
-    keep_lookalikes: bool = False,
-    exclude: list[str] | tuple[str, ...] = (),
-    own_sentence: bool = False,
-    stop_words: bool = False,
+    atom_filter: AtomFilter = DEFAULT_ATOM_FILTER,
     contextual: bool = DEFAULT_CONTEXTUAL,
-    punctuation: bool = False,
     tol: float | None = None,
     device: str = "auto",
     memory_limit: int = MEMORY_LIMIT,
@@ -83,7 +79,7 @@ def decompose(
     `AbsoluteAlpha(a)` in scikit-learn's absolute scale (the blog's 0.9), or `MaxTerms(k)`, at most k terms
     (the only choice for solver "omp", default ``MaxTerms(10)`` there). `signed` allows negative coefficients. `normalize`: queries and atoms scaled
     to unit norm first (default `DEFAULT_NORMALIZE`), so the L1 penalty does not favour long vectors; the
-    raw vectors otherwise. `device`: ``"auto"`` embeds an
+    raw vectors otherwise. `atom_filter` (`AtomFilter`): which atoms each query may use. `device`: ``"auto"`` embeds an
     `in_sentence` on the best device and solves on the CPU; a named device (``"cuda"``) is used for both.
     """
     if atoms not in ATOMS:
@@ -122,10 +118,11 @@ def decompose(
         memory_limit=memory_limit,
         unit=normalize,
     )
-    sids = [o.sentence_id if o is not None and o.row >= 0 and not own_sentence else -1 for o in occs]
+    sids = [o.sentence_id if o is not None and o.row >= 0 and not atom_filter.own_sentence else -1 for o in occs]
     excl, left_out = query_exclusion(
-        store, atom_set, qwords, not keep_family, list(exclude), punctuation, sids, stop_words, not keep_lookalikes
-    )
+        store, atom_set, qwords, not atom_filter.keep_family, list(atom_filter.exclude), atom_filter.punctuation, sids,
+        atom_filter.stop_words, not atom_filter.keep_lookalikes,
+    )  # fmt: skip
     positive = not signed
     amax = alpha_max(ys, atom_set.atoms, positive, excl)
     if max_terms is not None:
@@ -145,11 +142,11 @@ def decompose(
     result.normalized = normalize
     result.excluded = left_out
     result.contextual = contextual
-    result.keep_family = keep_family
-    result.keep_lookalikes = keep_lookalikes
+    result.keep_family = atom_filter.keep_family
+    result.keep_lookalikes = atom_filter.keep_lookalikes
     if atoms != "factors":
-        result.excluded_classes = [name for name, allowed in (("punctuation", punctuation),) if not allowed]
-        if atoms == "occurrences" and not stop_words:
+        result.excluded_classes = [name for name, allowed in (("punctuation", atom_filter.punctuation),) if not allowed]
+        if atoms == "occurrences" and not atom_filter.stop_words:
             result.excluded_classes.append("stop words")
     return result
 
