@@ -27,7 +27,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
-from ctxvec.space import IsotropyReport, Sampling, isotropy, plot_layers, store_layer_isotropy, transform_store
+from ctxvec.figures import plot_layers
+from ctxvec.space import IsotropyReport, Sampling, isotropy, store_layer_isotropy, transform_store
 from ctxvec.store import Store
 from ctxvec.transforms import make_transform
 

@@ -13,3 +13,8 @@ if [ "${CTXVEC_NO_BROWSER:-0}" != 1 ] && ! command -v chromium >/dev/null 2>&1; 
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# Node.js checks the notebook widget's ES module in the tests (Debian package; most machines have it).
+if [ "${CTXVEC_NO_BROWSER:-0}" != 1 ] && ! command -v node >/dev/null 2>&1; then
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null
+fi

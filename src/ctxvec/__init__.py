@@ -82,7 +82,7 @@ _EXPORTS = {
     "compare": "space",
     "DimStats": "space",
     "dim_stats": "space",
-    "dims_report": "structure",
+    "dims_report": "space",
     "heatmap": "space",
     "AllButTheTop": "transforms",
     "Center": "transforms",
@@ -99,7 +99,7 @@ _EXPORTS = {
     "Projection": "structure",
     "project": "structure",
     "project_words": "structure",
-    "save_projection": "structure",
+    "save_projection": "figures",
 }
 __all__ = [
     "PCA",
@@ -200,6 +200,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     )
     from .encoding import BatchEncoder, EncodedBatch, EncodeSpec
     from .errors import CtxvecError, ParameterError
+    from .figures import save_projection
     from .lexicon import (
         AnalogyResult,
         Evaluation,
@@ -236,6 +237,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         apply_transform,
         compare,
         dim_stats,
+        dims_report,
         heatmap,
         isotropy,
         layer_isotropy,
@@ -247,10 +249,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         Projection,
         Senses,
         cluster,
-        dims_report,
         project,
         project_words,
-        save_projection,
         word_senses,
     )
     from .transforms import PCA, AllButTheTop, Center, ConceptorNegation, Whitening, load_transform, save_transform

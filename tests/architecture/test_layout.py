@@ -19,13 +19,37 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "ctxvec"
-HEAVY = {"torch", "sklearn", "faiss", "scipy", "transformers", "matplotlib", "pyarrow", "umap", "pandas"}
-OPERATIONS = {"neighbours", "lasso", "decomposition", "lexicon", "space", "structure", "runners", "queries", "explain"}
+HEAVY = {
+    "torch",
+    "sklearn",
+    "faiss",
+    "scipy",
+    "transformers",
+    "matplotlib",
+    "pyarrow",
+    "umap",
+    "pandas",
+    "anywidget",
+    "ipywidgets",
+}
+OPERATIONS = {
+    "neighbours",
+    "lasso",
+    "decomposition",
+    "lexicon",
+    "space",
+    "structure",
+    "runners",
+    "queries",
+    "explain",
+    "figures",
+}
 MAX_LINES = 600
 
 
@@ -213,22 +237,19 @@ RANKS = {
     "space": 6,
     "explain": 6,
     "structure": 7,
-    "web": 8,
     "shift": 8,
-    "cli": 9,
-    "api": 10,
+    "figures": 9,
+    "web": 9,
+    "cli": 10,
+    "api": 11,
 }
 TOP_LEVEL_UNITS = {"queries"}  # modules directly under ctxvec/ that rank above the base
 BASE_PACKAGES = {"display"}  # packages that are part of the base: display renders `results.Result` for notebooks
 
-# Known debt, left while its packages are rewritten (issue 19: word families move lemmas below
-# `neighbours`; issue 20: WordNet read in one place). Each entry is (importing module, imported module).
-# Shrink this list; never grow it.
+# Known debt, left while its packages are rewritten. Each entry is (importing module, imported module).
+# Both lists are empty now: keep them so.
 RANK_DEBT: set[tuple[str, str]] = set()
-PRIVATE_DEBT = {
-    ("ctxvec.structure._sense_labels", "ctxvec.lexicon._wic"),  # target_vectors
-    ("ctxvec.structure._synsets", "ctxvec.lexicon._lemmas"),  # SUBSTITUTIONS (WordNet read twice)
-}
+PRIVATE_DEBT: set[tuple[str, str]] = set()
 
 
 def unit_of(module: str) -> str:
@@ -332,3 +353,71 @@ def test_no_private_import_across_packages() -> None:
         if (module, target) not in PRIVATE_DEBT
     ]
     assert not bad, "private names used outside their package (export them from the package):\n" + "\n".join(bad)
+
+
+# WordNet's database files; only WORDNET_READER names them (every other module reads WordNet through it).
+WORDNET_READER = "ctxvec.morphology._wordnet"
+WORDNET_FILE = re.compile(
+    r"(index\.|data\.)(noun|verb|adj|adv|sense)?|(noun|verb|adj|adv)?\.exc|cntlist(\.rev)?|lexnames"
+)
+
+
+def wordnet_file_names(tree: ast.Module) -> list[str]:
+    """String constants (docstrings aside, f-string parts included) that name a WordNet database file."""
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and WORDNET_FILE.fullmatch(node.value)
+    ]
+
+
+def test_the_wordnet_checker_sees_file_names() -> None:
+    tree = ast.parse('''"""Reads data.noun."""\nopen(folder / f"index.{name}")\np = folder / "noun.exc"\n''')
+    assert sorted(wordnet_file_names(tree)) == ["index.", "noun.exc"]
+
+
+def test_wordnet_files_are_read_in_one_module() -> None:
+    """WordNet's files are opened by `morphology._wordnet` only (issue 21: it was parsed in three packages)."""
+    bad = {
+        module: names
+        for module, path in MODULES.items()
+        if module != WORDNET_READER and (names := wordnet_file_names(ast.parse(path.read_text())))
+    }
+    assert not bad, f"WordNet files named outside {WORDNET_READER} (use its read_* functions): {bad}"
+    assert wordnet_file_names(ast.parse(MODULES[WORDNET_READER].read_text()))
+
+
+# matplotlib draws; only the figures package imports it (any import, lazy or type-only included).
+FIGURES = "ctxvec.figures"
+
+
+def test_matplotlib_only_in_the_figures_package() -> None:
+    bad = [
+        str(path)
+        for module, path in MODULES.items()
+        if not (module == FIGURES or module.startswith(FIGURES + "."))
+        and "matplotlib" in all_imports(ast.parse(path.read_text()))
+    ]
+    assert not bad, f"matplotlib imported outside {FIGURES}: {bad}"
+    assert any(
+        "matplotlib" in all_imports(ast.parse(p.read_text())) for m, p in MODULES.items() if m.startswith(FIGURES)
+    )
+
+
+def test_figures_rank_above_the_packages_they_draw() -> None:
+    """figures draws the results of structure, space and shift, so it ranks above them and they never import it."""
+    drawn = {"structure", "space", "shift"}
+    assert all(RANKS["figures"] > RANKS[p] for p in drawn)
+    users = {unit_of(m) for m, deps in GRAPH.items() for d in deps if unit_of(d) == "figures"} - {"figures"}
+    assert users <= {"cli", "api"}, f"only the front ends (and the api) draw: {users}"

@@ -13,8 +13,8 @@ from PIL import Image
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError, ParameterError
-from ctxvec.space import dim_stats, dim_stats_of_array, dim_stats_of_blocks, heatmap
-from ctxvec.structure import DimsReport, dims_report
+from ctxvec.figures import write_dims_figures
+from ctxvec.space import DimsReport, dim_stats, dim_stats_of_array, dim_stats_of_blocks, dims_report, heatmap
 
 
 def brute_mean_cosine(x: np.ndarray) -> float:
@@ -128,14 +128,17 @@ def test_cli_dims(rogue_store, tmp_path, capsys):
 
 def test_dims_report_is_the_cli_json_and_writes_figures(rogue_store, tmp_path, capsys):
     store, _ = rogue_store
-    rep = dims_report(store, top=3, words=["cold", "warm"], output=tmp_path / "h.png", stats_plot=tmp_path / "s.svg")
-    assert isinstance(rep, DimsReport) and rep.figures == [str(tmp_path / "h.png"), str(tmp_path / "s.svg")]
+    rep = dims_report(store, top=3, words=["cold", "warm"])
+    assert isinstance(rep, DimsReport) and rep.figures == []
+    rep = write_dims_figures(rep, output=tmp_path / "h.png", stats_plot=tmp_path / "s.svg")
+    assert rep.figures == [str(tmp_path / "h.png"), str(tmp_path / "s.svg")]
+    assert Image.open(tmp_path / "h.png").size == (1200, 300)  # the height fitted to 2 rows: its floor
     d = rep.to_dict()
     assert d["rogue"] == [3] and len(d["top"]) == 3 and d["heatmap"]["labels"] == ["cold", "warm"]
     assert main(["dims", str(store.path), "--json", "--top", "3", "--words", "cold", "warm"]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(rep.to_json())
     with pytest.raises(ParameterError, match="use a .png") as e:
-        dims_report(store, stats_plot=tmp_path / "x.gif")
+        write_dims_figures(rep, stats_plot=tmp_path / "x.gif")
     assert e.value.name == "stats_plot" and not (tmp_path / "x.gif").exists()
     with pytest.raises(ParameterError) as e:
         heatmap(store, ["cold"], top_dims=0)

@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from IsoScore import IsoScore as isoscore_package
+from PIL import Image
 from scipy.stats import special_ortho_group
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.figures import plot_layers, write_layer_plot
 from ctxvec.sources import ArraySource
 from ctxvec.space import (
     IsotropyReport,
@@ -27,7 +29,6 @@ from ctxvec.space import (
     isotropy_of_source,
     layer_isotropy,
     partition_ratio,
-    plot_layers,
     sample_pairs,
     set_store_transform,
     store_layer_isotropy,
@@ -343,8 +344,9 @@ def test_layer_isotropy_from_a_store_uses_its_sentences_and_model(tiny_model, ma
         store_layer_isotropy(bare)  # a store built from arrays has no encoder spec
     assert store_layer_isotropy(bare, str(tiny_model), device="cpu", sampling=Sampling(min_count=2)).n_rows == len(tokens)
     # a store folder given as a corpus path: its sentences and model
-    by_path = layer_isotropy(str(store.path), device="cpu", sampling=Sampling(min_count=2), plot=tmp_path / "l.png")
+    by_path = write_layer_plot(layer_isotropy(str(store.path), device="cpu", sampling=Sampling(min_count=2)), tmp_path / "l.png")
     assert by_path.to_dict()["layers"] == res.to_dict()["layers"] and by_path.plot == str(tmp_path / "l.png")
+    assert Image.open(tmp_path / "l.png").size == (960, 540)
 
 
 def test_cli_isotropy_store_table_and_json(cone_store, capsys):

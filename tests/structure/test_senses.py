@@ -12,8 +12,9 @@ from sklearn.metrics import adjusted_rand_score
 
 from ctxvec.cli import main
 from ctxvec.errors import ParameterError
+from ctxvec.figures import SenseMap, write_sense_map
 from ctxvec.results import Result
-from ctxvec.structure import SenseMap, SenseRule, Senses, SenseSplit, split_senses, word_senses, write_sense_map
+from ctxvec.structure import SenseRule, Senses, SenseSplit, senses_projection, split_senses, word_senses
 
 
 def planted(n: int, dim: int, k: int, sep: float, seed: int, weights=None) -> tuple[np.ndarray, np.ndarray]:
@@ -165,8 +166,10 @@ def test_cli_json_is_the_result_to_dict(bank_store, capsys, tmp_path):
     out = tmp_path / "map.svg"
     assert main([*argv, "-o", str(out)]) == 0
     data = json.loads(capsys.readouterr().out)
-    written = write_sense_map(store, "bank", tmp_path / "again.svg", rule=SenseRule(k_max=3), n_sentences=1, n_words=2)
+    written = write_sense_map(expected, senses_projection(store, expected), tmp_path / "again.svg")
     assert isinstance(written, SenseMap) and written.plot.path == tmp_path / "again.svg"
+    assert written.to_dict() == {**expected.to_dict(), "output": str(tmp_path / "again.svg")}
+    assert (tmp_path / "again.svg").read_text().count("<path") == out.read_text().count("<path")  # the same drawing
     assert data == {**expected.to_dict(), "output": str(out)}
     assert "Senses of &apos;bank&apos;" in out.read_text() or "Senses of 'bank'" in out.read_text()
 

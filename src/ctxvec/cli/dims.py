@@ -12,7 +12,7 @@ from ._output import console
 from ._params import HEIGHT, OUTPUT, SEED, STORE, WIDTH, Command, Opt, options
 
 if TYPE_CHECKING:
-    from ..structure import DimsReport
+    from ..space import DimsReport
 
 
 COMMAND = Command(
@@ -45,9 +45,13 @@ COMMAND = Command(
 
 
 def compute(args: argparse.Namespace) -> DimsReport:
-    from ..structure import dims_report
+    from ..figures import check_figure_path, write_dims_figures
+    from ..space import dims_report
 
-    return dims_report(
+    for name in ("output", "stats_plot"):  # before the work: a wrong suffix is the first thing to say
+        if getattr(args, name) is not None:
+            check_figure_path(getattr(args, name), name)
+    report = dims_report(
         args.store,
         top=args.top,
         sample=args.sample,
@@ -57,11 +61,8 @@ def compute(args: argparse.Namespace) -> DimsReport:
         per_word=args.per_word,
         top_dims=args.top_dims,
         order=args.order,
-        output=args.output,
-        stats_plot=args.stats_plot,
-        width=args.width,
-        height=args.height,
     )
+    return write_dims_figures(report, args.output, args.stats_plot, args.width, args.height)
 
 
 def render(result: DimsReport, args: argparse.Namespace) -> None:

@@ -57,6 +57,7 @@ def _fmt(value: float) -> str:
 
 
 def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
+    from ..figures import check_layer_plot_path, write_layer_plot
     from ..space import isotropy, layer_isotropy
     from ..store import Store
 
@@ -73,15 +74,17 @@ def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
         )
     if args.raw:
         raise CtxvecError("--raw applies to a store's report, not with --all-layers")
-    return layer_isotropy(
+    if args.plot is not None:  # before the work: a folder that does not exist is the first thing to say
+        check_layer_plot_path(args.plot)
+    layers = layer_isotropy(
         args.source,
         args.model,
         sample_sentences=args.sample_sentences,
         device=args.device,
         sampling=spec_of(Sampling, args),
-        plot=args.plot,
         top_k=args.top_k,
     )
+    return layers if args.plot is None else write_layer_plot(layers, args.plot)
 
 
 def render(result: StoreIsotropy | LayerIsotropy, args: argparse.Namespace) -> None:

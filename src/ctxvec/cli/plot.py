@@ -11,7 +11,8 @@ from ._output import console
 from ._params import HEIGHT, OUTPUT, SEED, STORE, WHERE, WIDTH, Command, Opt, options
 
 if TYPE_CHECKING:
-    from ..structure import Projection, SavedPlot
+    from ..figures import SavedPlot
+    from ..structure import Projection
     from ..web import ServedStores
 
 
@@ -48,27 +49,25 @@ COMMAND = Command(
 
 
 def compute(args: argparse.Namespace) -> SavedPlot:
-    from ..structure import check_plot_path, write_word_plot
+    from ..figures import check_plot_path, write_projection
+    from ..structure import project_words
 
     path = check_plot_path(args.output)  # before opening the store: a wrong suffix is the first thing to say
-    return write_word_plot(
+    proj = project_words(
         args.store,
         args.words,
-        path,
         method=args.method,
         level=args.level,
         color=args.color,
         max_points=args.max_points,
         neighbors=args.neighbors,
         min_count=args.min_count,
-        width=args.width,
-        height=args.height,
-        title=args.title,
         seed=args.seed,
         in_sentence=args.in_sentence,
         word=args.word,
         where=args.where,
     )
+    return write_projection(proj, path, args.width, args.height, args.title)
 
 
 def compute_served(args: argparse.Namespace, served: ServedStores) -> Projection:

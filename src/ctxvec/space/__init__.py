@@ -1,7 +1,7 @@
 """ctxvec.space: the geometry of an embedding space and the workflows that change it.
 
 Isotropy reports (`isotropy` of a store, `isotropy_of_source`, `isotropy_arrays`, per model layer
-`layer_isotropy`), dimension statistics (`dim_stats`, `heatmap`; their figures: `ctxvec.structure.dims_report`), comparing two stores
+`layer_isotropy`), dimension statistics (`dim_stats`, `heatmap`, both in `dims_report`), comparing two stores
 (`compare`), and applying a fitted `ctxvec.transforms` transform to a store (`apply_transform`,
 `remove_transform`; lower level `transform_store`, `set_store_transform`, `remove_store_transform`).
 """
@@ -21,6 +21,8 @@ _EXPORTS = {
     "Neighbours": "_compare",
     "compare": "_compare",
     "DimStats": "_dims",
+    "DimsReport": "_dims_report",
+    "dims_report": "_dims_report",
     "Heatmap": "_dims",
     "dim_stats": "_dims",
     "dim_stats_of_array": "_dims",
@@ -28,7 +30,6 @@ _EXPORTS = {
     "heatmap": "_dims",
     "LayerIsotropy": "_layers",
     "layer_isotropy": "_layers",
-    "plot_layers": "_layers",
     "store_layer_isotropy": "_layers",
     "effective_rank_from_covariance": "_metrics",
     "isoscore": "_metrics",
@@ -56,6 +57,7 @@ __all__ = [
     "SUMMARY_FIELDS",
     "Comparison",
     "DimStats",
+    "DimsReport",
     "Heatmap",
     "IsotropyReport",
     "LayerIsotropy",
@@ -71,6 +73,7 @@ __all__ = [
     "dim_stats",
     "dim_stats_of_array",
     "dim_stats_of_blocks",
+    "dims_report",
     "effective_rank_from_covariance",
     "heatmap",
     "isoscore",
@@ -81,7 +84,6 @@ __all__ = [
     "isotropy_of_source",
     "layer_isotropy",
     "partition_ratio",
-    "plot_layers",
     "remove_store_transform",
     "remove_transform",
     "sample_pairs",
@@ -96,7 +98,8 @@ if TYPE_CHECKING:
     from ._apply import TransformRemoval, TransformResult, apply_transform, remove_transform
     from ._compare import Comparison, Neighbours, compare
     from ._dims import DimStats, Heatmap, dim_stats, dim_stats_of_array, dim_stats_of_blocks, heatmap
-    from ._layers import LayerIsotropy, layer_isotropy, plot_layers, store_layer_isotropy
+    from ._dims_report import DimsReport, dims_report
+    from ._layers import LayerIsotropy, layer_isotropy, store_layer_isotropy
     from ._metrics import (
         effective_rank_from_covariance,
         isoscore,

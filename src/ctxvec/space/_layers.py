@@ -1,4 +1,5 @@
-"""Isotropy per layer of a model: one report per hidden state on a sample of sentences, and its plot."""
+"""Isotropy per layer of a model: one report per hidden state on a sample of sentences (its figure:
+`ctxvec.figures.plot_layers`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._io import atomic_path, check_output_path
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..store import MANIFEST, Store
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @dataclass
 class LayerIsotropy(Result):
     """One report per hidden state of `model` (layer 0 = input embeddings) on `n_sentences` sampled sentences
-    (`n_rows` words); `plot` is the line plot written, if any."""
+    (`n_rows` words); `plot` is the line plot written, if any (`ctxvec.figures.write_layer_plot`)."""
 
     model: str
     layers: list[int]
@@ -50,13 +50,9 @@ class LayerIsotropy(Result):
         return np.array([getattr(r, name) for r in self.reports], dtype=np.float64)
 
 
-def _check_before_encoding(sample_sentences: int, plot: str | os.PathLike[str] | None) -> None:
+def _check_before_encoding(sample_sentences: int) -> None:
     if sample_sentences < 2:
         raise ParameterError("sample_sentences", f"{{name}}={sample_sentences} is too small; use at least 2")
-    if plot is not None and not Path(plot).resolve().parent.is_dir():
-        raise CtxvecError(f"cannot write the plot to {plot}: its folder does not exist")
-    if plot is not None:
-        check_output_path(plot, "file", overwrite=True, name="plot")
 
 
 def layer_isotropy(
@@ -69,14 +65,12 @@ def layer_isotropy(
     device: str = "auto",
     sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
-    plot: str | os.PathLike[str] | None = None,
 ) -> LayerIsotropy:
     """Isotropy report for every layer of `model` on up to `sample_sentences` random sentences of `corpus`.
 
     `corpus`: anything `ctxvec.corpus.read_corpus` reads (path, built-in name, list of sentences); a path
     of a store folder means `store_layer_isotropy` of that store. Vectors come from
     ``BatchEncoder.load(EncodeSpec(model, layers="all"))``: (n_rows, n_layers + 1, dim), held in memory.
-    `plot`: also write the line plot of the figures per layer there (PNG, `plot_layers`).
     """
     if isinstance(corpus, str | os.PathLike) and (Path(corpus) / MANIFEST).is_file():
         return store_layer_isotropy(
@@ -88,12 +82,11 @@ def layer_isotropy(
             device=device,
             sampling=sampling,
             top_k=top_k,
-            plot=plot,
         )
     from ..corpus import read_corpus
     from ..encoding import EncodeSpec
 
-    _check_before_encoding(sample_sentences, plot)
+    _check_before_encoding(sample_sentences)
     texts = list(read_corpus(corpus if isinstance(corpus, str | os.PathLike) else list(corpus)).texts)
     spec = EncodeSpec(model=model, layers="all")
     spec = replace(spec, unit=unit or spec.unit, pooling=pooling or spec.pooling)
@@ -105,7 +98,6 @@ def layer_isotropy(
         device,
         sampling,
         top_k,
-        plot,
     )
 
 
@@ -119,12 +111,11 @@ def store_layer_isotropy(
     device: str = "auto",
     sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
-    plot: str | os.PathLike[str] | None = None,
 ) -> LayerIsotropy:
     """`layer_isotropy` on the sentences of `store`, with its model, unit and pooling unless given."""
     from ..encoding import EncodeSpec
 
-    _check_before_encoding(sample_sentences, plot)
+    _check_before_encoding(sample_sentences)
     texts = store.sentences.column("text").to_pylist()
     base = (
         EncodeSpec(model=model)
@@ -142,7 +133,6 @@ def store_layer_isotropy(
         device,
         sampling,
         top_k,
-        plot,
     )
 
 
@@ -154,7 +144,6 @@ def _layers(
     device: str,
     sampling: Sampling,
     top_k: int,
-    plot: str | os.PathLike[str] | None,
 ) -> LayerIsotropy:
     from ..encoding import BatchEncoder
 
@@ -177,7 +166,7 @@ def _layers(
         )
         for layer in range(batch.vectors.shape[1])
     ]
-    result = LayerIsotropy(
+    return LayerIsotropy(
         model=model_name or str(enc.ref.name),
         layers=list(range(len(reports))),
         reports=reports,
@@ -185,45 +174,3 @@ def _layers(
         n_rows=len(batch),
         seed=sampling.seed,
     )
-    if plot is not None:
-        plot_layers(result, plot)
-        result.plot = os.fspath(plot)
-    return result
-
-
-PLOT_SERIES = (
-    ("mean_cosine", "mean cosine (random pairs)"),
-    ("self_similarity", "self-similarity"),
-    ("intra_sentence_similarity", "intra-sentence similarity"),
-    ("mev", "max. explainable variance"),
-    ("isoscore", "IsoScore"),
-)
-
-
-def plot_layers(result: LayerIsotropy, path: str | os.PathLike[str], title: str | None = None) -> Path:
-    """Line plot of the main figures against the layer (Ethayarajh 2019 style), saved as PNG at `path` (atomically)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    path = Path(path)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for name, label in PLOT_SERIES:
-        ax.plot(result.layers, result.series(name), marker="o", label=label)
-    ax.set_xlabel("layer (0 = input embeddings)")
-    ax.set_ylabel("value")
-    ax.set_xticks(result.layers)
-    ax.set_ylim(-0.05, 1.05)
-    ax.grid(alpha=0.3)
-    ax.set_title(title or f"{result.model}: {result.n_sentences} sentences, {result.n_rows} words", fontsize=10)
-    ax.legend(fontsize=8, loc="best")
-    fig.tight_layout()
-    try:
-        with atomic_path(path, suffix=path.suffix) as tmp:
-            fig.savefig(tmp, dpi=120, format=path.suffix[1:].lower() or "png")
-    except OSError as e:
-        raise CtxvecError(f"cannot write the plot to {path} ({e.strerror}); choose a writable path") from None
-    finally:
-        plt.close(fig)
-    return path

@@ -1,5 +1,4 @@
-"""ctxvec.structure: senses, clusters, 2-D projections and the figures drawn from them (also the
-dimensions report, `dims_report`, which draws `space`'s statistics)."""
+"""ctxvec.structure: senses, clusters and 2-D projections (their figures: `ctxvec.figures`)."""
 
 from __future__ import annotations
 
@@ -12,104 +11,68 @@ _EXPORTS = {
     "SenseLabel": "_sense_labels",
     "CLUSTER_LEVELS": "_names",
     "COLORS": "_names",
-    "FIGURE_SUFFIXES": "_names",
     "LEVELS": "_names",
+    "METHOD_NAMES": "_names",
     "METHODS": "_names",
-    "PLOT_SUFFIXES": "_names",
     "Cluster": "_cluster",
-    "DimsReport": "_dims_report",
-    "dims_report": "_dims_report",
     "Clusters": "_cluster",
     "PlacedQuery": "_project",
     "Projection": "_project",
     "ProjectionOptions": "_project",
-    "SavedPlot": "_write",
     "Sense": "_senses",
-    "SenseMap": "_write",
     "SenseRule": "_senses",
     "SenseSplit": "_senses",
     "QuerySense": "_senses",
     "Senses": "_senses",
     "check_placement": "_project",
-    "check_plot_path": "_write",
     "cluster": "_cluster",
     "cluster_occurrences": "_cluster",
     "cluster_types": "_cluster",
     "fair_shares": "_project",
     "fit_projection": "_project",
-    "group_colors": "_colors",
     "place_sentence": "_project",
-    "plot_dims": "_plot",
-    "plot_heatmap": "_plot",
-    "plot_projection": "_plot",
     "project": "_project",
     "project_words": "_project",
-    "projection_data": "_html",
-    "projection_html": "_html",
-    "save_figure": "_plot",
-    "save_projection": "_write",
     "senses_projection": "_project",
     "split_senses": "_senses",
     "word_senses": "_word_senses",
-    "write_sense_map": "_write",
-    "write_word_plot": "_write",
 }
 __all__ = [
     "CLUSTER_LEVELS",
     "COLORS",
-    "FIGURE_SUFFIXES",
     "LEVELS",
     "METHODS",
-    "PLOT_SUFFIXES",
+    "METHOD_NAMES",
     "Cluster",
     "Clusters",
-    "DimsReport",
     "PlacedQuery",
     "Projection",
     "ProjectionOptions",
     "QuerySense",
-    "SavedPlot",
     "Sense",
     "SenseLabel",
-    "SenseMap",
     "SenseRule",
     "SenseSplit",
     "Senses",
     "check_placement",
-    "check_plot_path",
     "cluster",
     "cluster_occurrences",
     "cluster_types",
-    "dims_report",
     "fair_shares",
     "fit_projection",
-    "group_colors",
     "label_senses",
     "place_sentence",
-    "plot_dims",
-    "plot_heatmap",
-    "plot_projection",
     "project",
     "project_words",
-    "projection_data",
-    "projection_html",
-    "save_figure",
-    "save_projection",
     "senses_projection",
     "split_senses",
     "word_senses",
-    "write_sense_map",
-    "write_word_plot",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from ._cluster import Cluster, Clusters, cluster, cluster_occurrences, cluster_types
-    from ._colors import group_colors
-    from ._dims_report import DimsReport, dims_report
-    from ._html import projection_data, projection_html
-    from ._names import CLUSTER_LEVELS, COLORS, FIGURE_SUFFIXES, LEVELS, METHODS, PLOT_SUFFIXES
-    from ._plot import plot_dims, plot_heatmap, plot_projection, save_figure
+    from ._names import CLUSTER_LEVELS, COLORS, LEVELS, METHOD_NAMES, METHODS
     from ._project import (
         PlacedQuery,
         Projection,
@@ -125,4 +88,3 @@ if TYPE_CHECKING:
     from ._sense_labels import SenseLabel, label_senses
     from ._senses import QuerySense, Sense, SenseRule, Senses, SenseSplit, split_senses
     from ._word_senses import word_senses
-    from ._write import SavedPlot, SenseMap, check_plot_path, save_projection, write_sense_map, write_word_plot

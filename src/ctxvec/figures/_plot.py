@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..space import DimStats, Heatmap
-    from ._project import Projection
+    from ..structure import Projection
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float] = (9, 6.5)) -> tuple[Figure, Axes]:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._result import WordShift
+from ._plot import save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..shift import WordShift
 
 SIDE_COLORS = ("#1f77b4", "#d95f02")
 
@@ -22,17 +28,13 @@ def _sense_name(shift: WordShift, s: int) -> str:
     return label + {"emerged": " (new)", "vanished": " (gone)"}.get(sense.status, "")
 
 
-def plot_shift(shift: WordShift, path: str | Path, width: int = 1400, height: int = 600) -> Path:
-    """Write `shift` as a two-panel figure (.png, .svg, .pdf) to `path`: left, the PCA map of the occurrences
-    used, coloured by side; right, each sense's share on each side. The title states the measures."""
-    import matplotlib
+def shift_figure(shift: WordShift) -> Figure:
+    """`shift` as a two-panel figure: left, the PCA map of the occurrences used, coloured by side; right,
+    each sense's share on each side. The title states the measures."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..structure import save_figure
-
-    fig, (ax_map, ax_bar) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    fig = Figure()
+    ax_map, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     na = len(shift.rows_a)
     is_b = np.arange(len(shift.labels)) >= na
     markers = "os^Dv<>p*h"
@@ -71,7 +73,9 @@ def plot_shift(shift: WordShift, path: str | Path, width: int = 1400, height: in
         fontsize=11,
     )
     fig.tight_layout()
-    try:
-        return save_figure(fig, path, width=width, height=height)
-    finally:
-        plt.close(fig)
+    return fig
+
+
+def plot_shift(shift: WordShift, path: str | Path, width: int = 1400, height: int = 600) -> Path:
+    """Write `shift_figure(shift)` to `path` (.png, .svg, .pdf) at `width` x `height` pixels."""
+    return save_figure(shift_figure(shift), path, width=width, height=height)
