@@ -113,7 +113,9 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     # per layer
-    layers, layer_s, _ = measured(lambda: store_layer_isotropy(store, sample_sentences=args.sentences, sampling=Sampling(seed=args.seed)))
+    layers, layer_s, _ = measured(
+        lambda: store_layer_isotropy(store, sample_sentences=args.sentences, sampling=Sampling(seed=args.seed))
+    )
     plot = Path(args.plot)
     plot.parent.mkdir(parents=True, exist_ok=True)
     plot_layers(layers, plot, title=f"{layers.model}: {layers.n_sentences} sentences of {store.path.name}")

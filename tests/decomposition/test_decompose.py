@@ -130,7 +130,13 @@ def test_family_excluded_unless_kept_and_said(forms_store):
         assert res.terms[i][0].word == "warm"
         assert res.to_dict()["queries"][i]["excluded_words"] == sorted(["cold", *FORMS])
         assert res.left_out(i).startswith("left out words: cold, colder")
-    res = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=1, atom_filter=AtomFilter(keep_family=True, exclude=["colder", "coldest", "COLDS"]))
+    res = decompose(
+        forms_store,
+        "cold",
+        sparsity=Alpha(0.05),
+        limit=1,
+        atom_filter=AtomFilter(keep_family=True, exclude=["colder", "coldest", "COLDS"]),
+    )
     assert not {t.word for t in res.terms[0]} & set(FORMS)
 
 
@@ -156,7 +162,9 @@ def test_alpha_at_or_above_alpha_max_says_so(store):
     assert (res.n_terms == 0).all()
     assert all("every coefficient is zero" in n and "alpha_max" in n for n in res.notes)
     assert res.equation(0) == "cold = 0"
-    blog = decompose(store, "cold", sparsity=AbsoluteAlpha(1e6), limit=1)  # the blog's absolute alpha, far too large here
+    blog = decompose(
+        store, "cold", sparsity=AbsoluteAlpha(1e6), limit=1
+    )  # the blog's absolute alpha, far too large here
     assert blog.n_terms[0] == 0 and "alpha_abs" in blog.notes[0]
     ok = decompose(store, "cold", sparsity=Alpha(0.5), limit=1)
     assert ok.notes[0] == "" and ok.n_terms[0] >= 1
@@ -269,7 +277,9 @@ def test_occurrence_atoms_leave_out_the_query_sentence_unless_asked(store):
         assert res.excluded[i].sentence_rows == len(others) > 0
         assert f"{len(others)} tokens of its own sentence" in res.left_out(i)
     assert res.to_dict()["excluded_classes"] == ["punctuation", "stop words"]
-    own = decompose(store, "cold", atoms="occurrences", sparsity=Alpha(0.05), limit=3, atom_filter=AtomFilter(own_sentence=True))
+    own = decompose(
+        store, "cold", atoms="occurrences", sparsity=Alpha(0.05), limit=3, atom_filter=AtomFilter(own_sentence=True)
+    )
     assert all(e.sentence_rows == 0 for e in own.excluded)
 
 
@@ -284,7 +294,9 @@ def test_stop_words_are_no_occurrence_atoms_unless_asked(make_store):
         sids += [s] * 3
         vectors += [the + 0.1 * rng.normal(size=8) if w in ("bank", "the") else rng.normal(size=8) for w in words]
     store = make_store(np.asarray(vectors, dtype=np.float32), tokens, sids, sentences, dtype="float32")
-    allowed = decompose(store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1, atom_filter=AtomFilter(stop_words=True))
+    allowed = decompose(
+        store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1, atom_filter=AtomFilter(stop_words=True)
+    )
     assert allowed.terms[0][0].word == "the"  # "the" sits right beside this "bank"
     res = decompose(store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1)
     assert not {t.word for t in res.terms[0]} & {"the", "and"}

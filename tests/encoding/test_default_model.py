@@ -22,7 +22,10 @@ def test_subword_store_equals_blog_last_hidden_state(tmp_path, wiki_sentences):
     from transformers import AutoModel, AutoTokenizer
 
     store = embed(
-        wiki_sentences, tmp_path / "s", EncodeSpec(unit="subword", keep_special=True, compute_dtype="float32"), device="cpu"
+        wiki_sentences,
+        tmp_path / "s",
+        EncodeSpec(unit="subword", keep_special=True, compute_dtype="float32"),
+        device="cpu",
     )
     tok = AutoTokenizer.from_pretrained(default_model_path())
     model = AutoModel.from_pretrained(default_model_path()).eval()

@@ -30,7 +30,9 @@ CONTENT = ["river", "bank", "cold", "water", "ice", "snow", "money", "king", "qu
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> Store:
-    return embed(SENTENCES, tmp_path_factory.mktemp("explain") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
+    return embed(
+        SENTENCES, tmp_path_factory.mktemp("explain") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu"
+    )
 
 
 @pytest.fixture(scope="module")

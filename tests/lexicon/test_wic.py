@@ -155,7 +155,9 @@ def tiny_store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> St
     from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(["the cold water", "a warm day"], tmp_path_factory.mktemp("wic") / "t.store", EncodeSpec(model=str(tiny_model)))
+    return embed(
+        ["the cold water", "a warm day"], tmp_path_factory.mktemp("wic") / "t.store", EncodeSpec(model=str(tiny_model))
+    )
 
 
 def test_target_vectors_average_rows_over_the_span(tiny_store: Store) -> None:

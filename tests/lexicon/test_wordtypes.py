@@ -33,7 +33,9 @@ def tiny_store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> St
     from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(SENTENCES, tmp_path_factory.mktemp("tiny") / "t.store", EncodeSpec(model=str(tiny_model)), dtype="float32")
+    return embed(
+        SENTENCES, tmp_path_factory.mktemp("tiny") / "t.store", EncodeSpec(model=str(tiny_model)), dtype="float32"
+    )
 
 
 def test_type_vectors_are_means_of_occurrences(random_store: Store) -> None:

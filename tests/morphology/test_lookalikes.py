@@ -56,7 +56,9 @@ def test_store_lookalikes_use_the_store_tokenizer(bert_store) -> None:
 
 def test_decompose_lists_lookalikes_and_keep_switch_restores_them(bert_store) -> None:
     query = bert_store.get_vectors(bert_store.occurrences("bankhead")[:1])  # a bankhead occurrence, asked as bank
-    kept = decompose(bert_store, "bank", vectors=query, sparsity=MaxTerms(3), atom_filter=AtomFilter(keep_lookalikes=True))
+    kept = decompose(
+        bert_store, "bank", vectors=query, sparsity=MaxTerms(3), atom_filter=AtomFilter(keep_lookalikes=True)
+    )
     assert kept.terms[0][0].word == "bankhead" and kept.to_dict()["keep_lookalikes"]
     assert kept.to_dict()["queries"][0]["excluded_lookalikes"] == []
     res = decompose(bert_store, "bank", vectors=query, sparsity=MaxTerms(3))

@@ -50,12 +50,16 @@ def test_exclude_word_drops_every_form(bank_store, exact):
     for i, row in enumerate(res.query_rows):
         assert not {str(t) for t in res.tokens[i]} & FORMS
         assert res.rows[i].tolist() == _brute_force(store, int(row), 8, FORMS).tolist()
-    grouped = similar(store, "bank", k=3, limit=2, exclude_word=True, words_only=True, backend="exact" if exact else "auto")
+    grouped = similar(
+        store, "bank", k=3, limit=2, exclude_word=True, words_only=True, backend="exact" if exact else "auto"
+    )
     assert (grouped.rows >= 0).all()
     assert not {str(t) for t in grouped.tokens.ravel()} & FORMS
     assert len(set(grouped.tokens[0].tolist())) == 3
     assert not {str(t) for t in grouped.tokens.ravel()} & {"the", ","}  # stop words and punctuation left out
-    kept = similar(store, "bank", k=8, limit=3, exclude_word=True, keep_family=True, backend="exact" if exact else "auto")
+    kept = similar(
+        store, "bank", k=8, limit=3, exclude_word=True, keep_family=True, backend="exact" if exact else "auto"
+    )
     assert kept.options["excluded_words"] == ["bank"]
     assert {str(t) for t in kept.tokens.ravel()} & (FORMS - {"bank"})
 

@@ -71,7 +71,9 @@ def local_store(tmp_path_factory, corpus, tiny_model):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ray_store_is_byte_identical_to_the_local_store(cluster, tmp_path, corpus, tiny_model, local_store, workers):
     out = tmp_path / "ray.store"
-    store = embed(corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), runner="ray", workers=workers, **OPTIONS)
+    store = embed(
+        corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), runner="ray", workers=workers, **OPTIONS
+    )
     assert store.manifest["n_shards"] == 5
     assert folder_bytes(out) == local_store
 

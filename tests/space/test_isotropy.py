@@ -138,7 +138,9 @@ def small():
 
 def test_ethayarajh_measures_equal_brute_force(small):
     vectors, sids, tokens = small
-    r = isotropy_arrays(vectors, sids, tokens, sampling=Sampling(min_count=2, max_words=100, max_occurrences=1000, max_sentences=100))
+    r = isotropy_arrays(
+        vectors, sids, tokens, sampling=Sampling(min_count=2, max_words=100, max_occurrences=1000, max_sentences=100)
+    )
     words = sorted(set(tokens))
     self_sims, mevs = [], []
     for w in words:
@@ -234,7 +236,9 @@ def assert_reports_close(a, b, rel=1e-6, abs=1e-9):
 
 def test_store_report_equals_the_array_report(cone_store):
     a = isotropy(cone_store, sampling=Sampling(seed=3), block_rows=50)
-    b = isotropy_arrays(np.asarray(cone_store.vectors), cone_store.sentence_ids, list(cone_store.tokens), sampling=Sampling(seed=3))
+    b = isotropy_arrays(
+        np.asarray(cone_store.vectors), cone_store.sentence_ids, list(cone_store.tokens), sampling=Sampling(seed=3)
+    )
     assert_reports_close(a, b)
 
 
@@ -264,14 +268,19 @@ def test_raw_report_ignores_the_in_place_transform(cone_store):
     raw = isotropy(store, raw=True, sampling=Sampling(seed=1, n_pairs=500))
     assert raw.transform_id is None and isotropy(store, sampling=Sampling(seed=1, n_pairs=500)).transform_id is not None
     assert_reports_close(raw, before)
-    assert isotropy(store, sampling=Sampling(seed=1, n_pairs=500)).mean_cosine < before.mean_cosine - 0.3  # centred: not the raw one
+    assert (
+        isotropy(store, sampling=Sampling(seed=1, n_pairs=500)).mean_cosine < before.mean_cosine - 0.3
+    )  # centred: not the raw one
 
 
 def test_cli_isotropy_raw(cone_store, capsys):
     store = set_store_transform(cone_store, Center().fit_source(cone_store))
     assert main(["isotropy", str(store.path), "--pairs", "300", "--raw", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert d == json.loads(isotropy(store, raw=True, sampling=Sampling(n_pairs=300)).to_json()) and d["transform_id"] is None
+    assert (
+        d == json.loads(isotropy(store, raw=True, sampling=Sampling(n_pairs=300)).to_json())
+        and d["transform_id"] is None
+    )
     assert main(["isotropy", str(store.path), "--pairs", "300", "--raw"]) == 0
     assert "(raw vectors)" in capsys.readouterr().out
     assert main(["isotropy", "wiki", "--all-layers", "--raw"]) == 2
@@ -284,7 +293,9 @@ def test_word_ids_of_tokens_match_store_words(cone_store):
 
 def test_report_of_a_source_with_explicit_ids_equals_the_store_report(cone_store):
     x = np.asarray(cone_store.vectors)
-    a = isotropy_of_source(ArraySource(x), cone_store.sentence_ids, cone_store.word_ids, sampling=Sampling(seed=2), block_rows=128)
+    a = isotropy_of_source(
+        ArraySource(x), cone_store.sentence_ids, cone_store.word_ids, sampling=Sampling(seed=2), block_rows=128
+    )
     b = isotropy(cone_store, sampling=Sampling(seed=2))
     assert type(a) is IsotropyReport and isinstance(b, StoreIsotropy)
     assert_reports_close(a, b)
@@ -299,7 +310,11 @@ def test_store_report_says_which_store_and_transform(cone_store):
     t = Center().fit_source(cone_store)
     assert isotropy(cone_store, transform=t, sampling=Sampling(n_pairs=200)).transform_id == transform_id(t)
     store = set_store_transform(cone_store, t)
-    assert isotropy(store, sampling=Sampling(n_pairs=200)).transform_id == store.manifest["transform_id"] == transform_id(t)
+    assert (
+        isotropy(store, sampling=Sampling(n_pairs=200)).transform_id
+        == store.manifest["transform_id"]
+        == transform_id(t)
+    )
 
 
 # ---- per layer, plot, CLI -----------------------------------------------------------------------------------
@@ -317,7 +332,9 @@ SENTENCES = [
 
 
 def test_layer_isotropy_with_a_tiny_model(tiny_model, tmp_path):
-    res = layer_isotropy(SENTENCES, str(tiny_model), sample_sentences=6, sampling=Sampling(seed=1, min_count=2), device="cpu")
+    res = layer_isotropy(
+        SENTENCES, str(tiny_model), sample_sentences=6, sampling=Sampling(seed=1, min_count=2), device="cpu"
+    )
     assert res.layers == [0, 1, 2]  # 2 transformer layers + input embeddings
     assert res.n_sentences == 6 and res.n_rows > 20
     assert all(r.dim == 32 and r.n_rows == res.n_rows for r in res.reports)
@@ -342,9 +359,13 @@ def test_layer_isotropy_from_a_store_uses_its_sentences_and_model(tiny_model, ma
     bare = make_store(np.zeros((len(tokens), 32), np.float32), tokens, sids, SENTENCES[:4], dtype="float32")
     with pytest.raises(CtxvecError, match="no model"):
         store_layer_isotropy(bare)  # a store built from arrays has no encoder spec
-    assert store_layer_isotropy(bare, str(tiny_model), device="cpu", sampling=Sampling(min_count=2)).n_rows == len(tokens)
+    assert store_layer_isotropy(bare, str(tiny_model), device="cpu", sampling=Sampling(min_count=2)).n_rows == len(
+        tokens
+    )
     # a store folder given as a corpus path: its sentences and model
-    by_path = write_layer_plot(layer_isotropy(str(store.path), device="cpu", sampling=Sampling(min_count=2)), tmp_path / "l.png")
+    by_path = write_layer_plot(
+        layer_isotropy(str(store.path), device="cpu", sampling=Sampling(min_count=2)), tmp_path / "l.png"
+    )
     assert by_path.to_dict()["layers"] == res.to_dict()["layers"] and by_path.plot == str(tmp_path / "l.png")
     assert Image.open(tmp_path / "l.png").size == (960, 540)
 
@@ -395,8 +416,12 @@ def test_store_report_and_layers_report_agree_on_the_same_sample(tiny_model, tmp
     from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    store = embed(SENTENCES, tmp_path / "t.store", EncodeSpec(model=str(tiny_model)), device="cpu", quiet=True, dtype="float32")
-    layers = store_layer_isotropy(store, device="cpu", sampling=Sampling(min_count=2, seed=seed, n_pairs=300), sample_sentences=5)
+    store = embed(
+        SENTENCES, tmp_path / "t.store", EncodeSpec(model=str(tiny_model)), device="cpu", quiet=True, dtype="float32"
+    )
+    layers = store_layer_isotropy(
+        store, device="cpu", sampling=Sampling(min_count=2, seed=seed, n_pairs=300), sample_sentences=5
+    )
     report = isotropy(store, sampling=Sampling(min_count=2, seed=seed, n_pairs=300), sample_sentences=5)
     last = layers.reports[-1]
     for key in ("self_similarity", "mean_cosine", "intra_sentence_similarity", "mev", "mev_baseline"):

@@ -105,7 +105,9 @@ def test_applied_transform_path_pointing_elsewhere_is_never_opened(tmp_path, tin
     from ctxvec import EncodeSpec, embed
     from ctxvec.space import apply_transform
 
-    src = embed(["the cold day", "a warm river bank", "snow and ice"], tmp_path / "e.store", EncodeSpec(model=str(tiny_model)))
+    src = embed(
+        ["the cold day", "a warm river bank", "snow and ice"], tmp_path / "e.store", EncodeSpec(model=str(tiny_model))
+    )
     apply_transform(src, "center", out=tmp_path / "c.store")
     out = tmp_path / "c.store"
     elsewhere = tmp_path / "elsewhere"
