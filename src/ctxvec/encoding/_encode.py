@@ -28,6 +28,7 @@ from ._models import (
 )
 from ._spec import DEFAULT_BATCH_TOKENS, EncodeSpec, parse_layers
 from ._tokenize import SpecialTokens, Tokenized, plan_batches, tokenize
+from ._unpadded import supports_unpadded, unpadded_hidden_states
 
 if TYPE_CHECKING:
     import torch
@@ -173,26 +174,39 @@ class BatchEncoder:
         """
         import torch
 
-        first, last = torch.from_numpy(batch.first), torch.from_numpy(batch.last)
+        wanted = list(range(self.n_layers + 1)) if self.layer_indices is None else self.layer_indices
         with torch.inference_mode():
-            mask = None if batch.mask is None else torch.from_numpy(batch.mask).to(self.device)
-            out = self.model(
-                input_ids=torch.from_numpy(batch.ids).to(self.device),
-                attention_mask=mask,
-                output_hidden_states=self.layer_indices != [self.n_layers],
-            )
-            if self.layer_indices == [self.n_layers]:
-                states = [out.last_hidden_state]
-            elif self.layer_indices is None:
-                states = list(out.hidden_states)
+            ids = torch.from_numpy(batch.ids).to(self.device)
+            if self.unpadded:  # the dense layers see the real tokens only (`_unpadded`)
+                first, last, keep, mask = batch.first, batch.last, None, None
+                if batch.mask is not None:
+                    flat = batch.mask.reshape(-1)
+                    packed_at = np.cumsum(flat) - 1  # flat position -> position among the real tokens
+                    first, last = packed_at[first], packed_at[last]
+                    keep = torch.from_numpy(np.flatnonzero(flat)).to(self.device)
+                    mask = torch.from_numpy(batch.mask).to(self.device, dtype=torch.bool)
+                by_layer = unpadded_hidden_states(self.model, ids, keep, mask, set(wanted))
+                flats = [by_layer[i] for i in wanted]
             else:
-                states = [out.hidden_states[i] for i in self.layer_indices]
-            pooled = [self._pool(h.reshape(-1, h.shape[-1]), first, last) for h in states]
+                mask_t = None if batch.mask is None else torch.from_numpy(batch.mask).to(self.device)
+                out = self.model(input_ids=ids, attention_mask=mask_t, output_hidden_states=wanted != [self.n_layers])
+                states = (
+                    [out.last_hidden_state] if wanted == [self.n_layers] else [out.hidden_states[i] for i in wanted]
+                )
+                flats = [h.reshape(-1, h.shape[-1]) for h in states]
+                first, last = batch.first, batch.last
+            first_t, last_t = torch.from_numpy(first), torch.from_numpy(last)
+            pooled = [self._pool(h, first_t, last_t) for h in flats]
             if self.layer_indices is None:
                 vec = torch.stack(pooled, dim=1)
             else:
                 vec = pooled[0] if len(pooled) == 1 else torch.stack(pooled).mean(dim=0)
             return batch.rows, vec.float().cpu().numpy()
+
+    @cached_property
+    def unpadded(self) -> bool:
+        """Whether forward passes skip the padding in the dense layers (BERT encoders: `_unpadded`)."""
+        return supports_unpadded(self.model)
 
     def encode_chunks(self, tok: Tokenized, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Encode chunks `chunks` (indices into `tok`) in one forward pass: `forward(prepare(...))`.

@@ -29,7 +29,7 @@ from ..progress import Bar, progress_bar
 from ..store import STORAGE_DTYPES, Store, StoreWriter, writes_store
 from ._job import EmbedJob, embed_command
 from ._options import RUNNERS, SHARD_SENTENCES
-from ._pipeline import WriteBehind, prefetch
+from ._pipeline import WriteBehind, batch_memory, prefetch, release_freed_memory
 from ._shards import ShardPlan, pack_shards
 
 FLUSH_SECONDS = 5.0
@@ -196,18 +196,20 @@ def encode_locally(
             advanced[k] = plan.tokens[k]
     behind: WriteBehind[tuple[int, int, int]] = WriteBehind(writer)
     work = pack_shards(job.encoder, job.path, plan, len(job.docs), done)
-    try:
-        for item in prefetch(work, PREFETCH_BATCHES):
-            k = item.shard
-            if item.packed is None:  # the shard's end: record it whole (a resume skips whole shards)
-                finished(behind.drain())
-                bar.advance(plan.tokens[k] - advanced[k])
-                advanced[k] = plan.tokens[k]
-                job.commit(writer, pending)
-                pending.clear()
-                last_flush = time.monotonic()
-                continue
-            rows, vectors = job.encoder.forward(item.packed)
-            finished(behind.submit(rows + offsets[k], vectors, (k, item.batch, item.packed.n_tokens)))
-    finally:
-        behind.close()
+    with batch_memory():
+        try:
+            for item in prefetch(work, PREFETCH_BATCHES):
+                k = item.shard
+                if item.packed is None:  # the shard's end: record it whole (a resume skips whole shards)
+                    finished(behind.drain())
+                    release_freed_memory()
+                    bar.advance(plan.tokens[k] - advanced[k])
+                    advanced[k] = plan.tokens[k]
+                    job.commit(writer, pending)
+                    pending.clear()
+                    last_flush = time.monotonic()
+                    continue
+                rows, vectors = job.encoder.forward(item.packed)
+                finished(behind.submit(rows + offsets[k], vectors, (k, item.batch, item.packed.n_tokens)))
+        finally:
+            behind.close()

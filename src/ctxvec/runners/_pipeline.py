@@ -13,8 +13,9 @@ from __future__ import annotations
 import ctypes
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -84,7 +85,6 @@ class WriteBehind(Generic[Tag]):
 
     def _write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         self._writer.write(rows, vectors)
-        release_freed_memory()
 
     def submit(self, rows: np.ndarray, vectors: np.ndarray, tag: Tag) -> list[Tag]:
         """Write (k, dim) `vectors` at (k,) store rows `rows`; the tags of the writes now finished."""
@@ -110,16 +110,47 @@ class WriteBehind(Generic[Tag]):
 
 
 @lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
+def _libc() -> ctypes.CDLL | None:
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim, libc.mallopt  # noqa: B018 (glibc only)
+        return libc
     except (OSError, AttributeError):
         return None
 
 
 def release_freed_memory() -> None:
-    """Hand memory freed by the last batch back to the OS (glibc keeps it otherwise, and batches of
-    ever-changing shapes fragment the heap until peak memory grows with the corpus)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    """Hand memory freed so far back to the OS (glibc keeps it otherwise, and batches of ever-changing
+    shapes fragment the heap until peak memory grows with the corpus)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_GLIBC_DEFAULT_THRESHOLD = 128 * 1024
+HEAP_BLOCKS = 1 << 30
+"""While encoding, blocks up to this size come from the heap and stay there between batches."""
+
+
+@contextmanager
+def batch_memory() -> Iterator[None]:
+    """Keep freed activation memory in the process between batches, and hand it back at the end.
+
+    glibc serves a block over 32 MiB (at most) by a fresh ``mmap`` and unmaps it when freed, so each
+    large activation of a large batch (8192 tokens x 1536 floats = 48 MiB) came back as new pages that
+    the kernel zeroes and faults in, several times per layer: about 8 % of the encoding's CPU time went
+    to the kernel. Here such blocks come from the heap and are reused; the caller releases the heap
+    with `release_freed_memory` at its own pace (after each shard), and so does the end of the block.
+    Elsewhere (not glibc) this does nothing."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, HEAP_BLOCKS)
+        libc.mallopt(_M_TRIM_THRESHOLD, HEAP_BLOCKS)
+    try:
+        yield
+    finally:
+        if libc is not None:
+            libc.mallopt(_M_MMAP_THRESHOLD, _GLIBC_DEFAULT_THRESHOLD)
+            libc.mallopt(_M_TRIM_THRESHOLD, _GLIBC_DEFAULT_THRESHOLD)
+            libc.malloc_trim(0)
