@@ -273,7 +273,7 @@ USAGE_SNIPPET = """
 import json, sys
 from ctxvec.store import Store
 from ctxvec.neighbours import similar
-from ctxvec.decomposition import decompose
+from ctxvec.decomposition import MaxTerms, decompose
 store = Store.open(sys.argv[1])
 try:  # the check the CLI and the explorer pass (geometry + WordNet); older code has only the geometric one
     from ctxvec.cli.similar import usage_check
@@ -283,7 +283,7 @@ except ImportError:
 out = []
 for word, sentence in json.loads(sys.argv[2]):
     s = similar(store, word, in_sentence=sentence, k=5, **kw)
-    d = decompose(store, word, in_sentence=sentence, max_terms=5, **kw)
+    d = decompose(store, word, in_sentence=sentence, sparsity=MaxTerms(5), **kw)
     out.append([s.warning(0) is not None, "not well represented" in d.notes[0] or "warning" in d.notes[0]])
 print(json.dumps(out))
 """

@@ -72,10 +72,11 @@ def test_labels_pick_the_nearest_synset_and_say_when_none_is_good():
 
 @pytest.fixture(scope="module")
 def tiny_bank_store(tiny_model, tmp_path_factory):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     text = ["the river bank was cold", "the bank gave him money", "a bank of snow", "money in the bank"] * 5
-    return embed(text, tmp_path_factory.mktemp("wn") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(text, tmp_path_factory.mktemp("wn") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
 
 
 def test_synsets_embedded_with_the_stores_own_model(tiny_bank_store):
@@ -142,7 +143,7 @@ def test_cli_min_share_and_small_senses(tiny_bank_store, capsys):
 def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_store, capsys):
     import json
 
-    from ctxvec.decomposition import decompose
+    from ctxvec.decomposition import MaxTerms, decompose
     from ctxvec.neighbours import similar
     from ctxvec.queries import select_queries
     from ctxvec.structure import check_usage_senses
@@ -165,7 +166,7 @@ def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_st
     # similar --in and decompose --in say the same warning (or none)
     check = {"usage_check": check_usage_senses}  # what the CLI and the explorer pass
     assert similar(tiny_bank_store, "bank", in_sentence=sentence, k=2, **check).warning(0) == usage.warning
-    note = decompose(tiny_bank_store, "bank", in_sentence=sentence, max_terms=2, **check).notes[0]
+    note = decompose(tiny_bank_store, "bank", in_sentence=sentence, sparsity=MaxTerms(2), **check).notes[0]
     assert (usage.warning is None and not note.startswith("warning:")) or note.startswith(f"warning: {usage.warning}")
     assert main(["senses", path, "bank", "--in", "no such word here"]) == 2
     assert "'bank' is not a word of" in capsys.readouterr().err
