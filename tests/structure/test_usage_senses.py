@@ -29,10 +29,11 @@ from ctxvec.structure._usage_senses import (
 
 @pytest.fixture(scope="module")
 def bank_store(tiny_model, tmp_path_factory):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     text = ["the river bank was cold", "the bank gave him money", "a bank of snow", "money in the bank"] * 5
-    return embed(text, tmp_path_factory.mktemp("usage") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(text, tmp_path_factory.mktemp("usage") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
 
 
 def test_profile_and_surprises_recomputed_by_hand(bank_store):
