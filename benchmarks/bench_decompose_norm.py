@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ctxvec.decomposition import decompose
+from ctxvec.decomposition import Alpha, MaxTerms, decompose
 from ctxvec.queries import Queries
 from ctxvec.store import Store
 
@@ -181,7 +181,7 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|",
     ]
     figures = {}
-    for label, kw in (("alpha 0.2·alpha_max", {"alpha": 0.2}), ("max terms 5", {"max_terms": 5})):
+    for label, kw in (("alpha 0.2·alpha_max", {"sparsity": Alpha(0.2)}), ("max terms 5", {"sparsity": MaxTerms(5)})):
         for normalize in (False, True):
             n_rel = n_terms = 0
             cos, count = [], 0

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _results import write_section
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.explain import explain_pair
 from ctxvec.neighbours import similar
 from ctxvec.queries import select_queries
@@ -54,7 +55,7 @@ def row_of(store: Store, sentence: int, word: str) -> int:
 
 def accuracy(model: str, folder: Path) -> tuple[str, str]:
     pairs = read_pairs()
-    store = embed([s for _, _, a, b in pairs for s in (a, b)], folder / "pairs.store", model=model)
+    store = embed([s for _, _, a, b in pairs for s in (a, b)], folder / "pairs.store", EncodeSpec(model=model))
     ranks: dict[tuple[str, bool], list[int]] = {c: [] for c in CONFIGS}
     detail = []
     for i, (word, key, _, _) in enumerate(pairs):

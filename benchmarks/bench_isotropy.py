@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
 from ctxvec.figures import plot_layers
-from ctxvec.space import IsotropyReport, isotropy, store_layer_isotropy, transform_store
+from ctxvec.space import IsotropyReport, Sampling, isotropy, store_layer_isotropy, transform_store
 from ctxvec.store import Store
 from ctxvec.transforms import make_transform
 
@@ -76,7 +76,7 @@ def main() -> None:
     store = Store.open(args.store)
     dim = store.dim
     print(f"{store}: {store.n_rows:,} rows", flush=True)
-    base, base_s, base_mem = measured(lambda: isotropy(store, seed=args.seed), "report")
+    base, base_s, base_mem = measured(lambda: isotropy(store, sampling=Sampling(seed=args.seed)), "report")
     print(f"report before: {base_s:.1f} s", flush=True)
 
     methods = [("center", {}), ("abtt", {}), ("whitening", {}), ("conceptor", {}), ("pca", {"n_components": dim // 2})]
@@ -86,7 +86,7 @@ def main() -> None:
         t = make_transform(method, **params)
         _, fit_s, fit_mem = measured(lambda t=t: t.fit_source(store), method)
         fits[method] = (fit_s, fit_mem)
-        report = isotropy(store, transform=t, seed=args.seed)
+        report = isotropy(store, transform=t, sampling=Sampling(seed=args.seed))
         label = f"{method}" + (f" (k={params['n_components']})" if params else "")
         if method == "abtt":
             label += f" (D={t.n_components_})"
@@ -113,7 +113,9 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     # per layer
-    layers, layer_s, _ = measured(lambda: store_layer_isotropy(store, sample_sentences=args.sentences, seed=args.seed))
+    layers, layer_s, _ = measured(
+        lambda: store_layer_isotropy(store, sample_sentences=args.sentences, sampling=Sampling(seed=args.seed))
+    )
     plot = Path(args.plot)
     plot.parent.mkdir(parents=True, exist_ok=True)
     plot_layers(layers, plot, title=f"{layers.model}: {layers.n_sentences} sentences of {store.path.name}")

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ctxvec.decomposition import decompose
+from ctxvec.decomposition import AtomFilter, decompose
 from ctxvec.lexicon import evaluate_analogies, word_types
 from ctxvec.morphology import is_lookalike, is_punctuation, is_stop_word, store_families, store_lemmas
 from ctxvec.morphology._pieces import first_pieces, store_tokenizer_folder
@@ -118,8 +118,7 @@ def decomposition_table(store: Store, clf: Classifier, rows: np.ndarray, words: 
         "| setting | family | lookalike | family + lookalike | WordNet-related | other | mean cosine |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    before = [decompose(store, queries=make_queries(store, rows[i * per_word : (i + 1) * per_word]), keep_family=True, keep_lookalikes=True,
-                        exclude=lemmas.form_words(w)) for i, w in enumerate(words)]  # fmt: skip
+    before = [decompose(store, queries=make_queries(store, rows[i * per_word : (i + 1) * per_word]), atom_filter=AtomFilter(keep_family=True, keep_lookalikes=True, exclude=lemmas.form_words(w))) for i, w in enumerate(words)]  # fmt: skip
     runs = {
         "before (lemma-mates left out)": None,
         "after families, look-alikes kept (keep_lookalikes)": {"keep_lookalikes": True},
@@ -146,9 +145,9 @@ def similar_table(store: Store, clf: Classifier, rows: np.ndarray, k: int = 10) 
     ids = store.word_ids[rows]
     before = Filtered(ExactScan(store), ids, [lemmas.forms(str(store.vocabulary[j])) for j in ids])
     b = before.search(queries.vectors, k, exclude_rows=rows, exclude_word_ids=np.arange(len(rows)), group="word")
-    a = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True)
-    o = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True, other_sentences=True)
-    kl = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, exact=True, keep_lookalikes=True)
+    a = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, backend="exact")
+    o = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, backend="exact", other_sentences=True)
+    kl = similar(store, queries=queries, k=k, words_only=True, exclude_word=True, backend="exact", keep_lookalikes=True)
     out = [
         "| setting | family | lookalike | stop words + punctuation | own sentence | first hit family or lookalike |",
         "|---|---:|---:|---:|---:|---:|",

@@ -31,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
-from ctxvec.neighbours import build_index, index_info, load_index, scan_kernel, search_vectors
+from ctxvec.neighbours import IndexParams, build_index, index_info, load_index, scan_kernel, search_vectors
 from ctxvec.store import Store
 
 HNSW = {"m": 32, "ef_construction": 80, "ef_search": 128}
@@ -106,7 +106,7 @@ def get_index(store: Store, kind: str, rebuild: bool):
     same = info is not None and not info.stale and (wanted is None or info.params == wanted)
     if rebuild or not same:
         print(f"building {kind} index ...", flush=True)
-        build_index(store, kind, **(HNSW if kind == "hnsw" else {}))
+        build_index(store, kind, IndexParams(**(HNSW if kind == "hnsw" else {})))
     idx = load_index(store, kind)
     return idx, idx.info.build_seconds
 

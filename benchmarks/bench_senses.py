@@ -4,6 +4,7 @@ occurrences), whether senses mix meanings, usage warnings on new sentences, and 
     .venv/bin/python benchmarks/bench_senses.py STORE [--baseline-src DIR] [--words 60] [--seed 0]
     .venv/bin/python benchmarks/bench_senses.py STORE --calibrate [--words 60]
     .venv/bin/python benchmarks/bench_senses.py STORE --usage-only [--baseline-src DIR]
+    .venv/bin/python benchmarks/bench_senses.py STORE --usage-cost [--baseline-src DIR] [--rounds 2]
 
 Word samples (WordNet lemmas with at least two synsets that each have two example sentences containing a
 form of the lemma, `sample_words`): seed `--seed` (A), seed + 1 (B) and seed + 2 (C), disjoint.
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -210,6 +212,7 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
         "|---|---|---|---|---|---|---|",
     ]
     per_word = []
+    mixed_list: dict[str, list[str]] = {}
     halves = {"calibration half": set(CALIBRATION_WORDS), "report half": set(WORDS) - set(CALIBRATION_WORDS)}
     halves["all"] = set(WORDS)
     for name, data in runs.items():
@@ -226,10 +229,16 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
             for j in mine:
                 groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
             mixed[word] = 0
-            for accs in groups.values():
+            for sense_id, accs in groups.items():
                 if len(accs) >= 2:
                     best = max(sum(s in a for a in accs) for s in set().union(*accs))
-                    mixed[word] += best / len(accs) < 0.9
+                    if best / len(accs) < 0.9:
+                        mixed[word] += 1
+                        x = d["senses"][sense_id]
+                        kinds = ", ".join(sorted("/".join(sorted(a)) for a in accs))
+                        mixed_list.setdefault(name, []).append(
+                            f"{word} {x['label']}{'' if x['match'] else '?'} ({x['size']}): {kinds}"
+                        )
             labels = "; ".join(f"{s['label']}{'' if s['match'] else '?'} ({s['size']})" for s in d["senses"])
             marks = "".join(v[0] for v in verdict[word])
             per_word.append(f"| {name} | {word} | {marks} | {mixed[word]} | {labels} |")
@@ -242,8 +251,12 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
                 f"{r / max(r + w_, 1):.0%} | {sum(len(data[x]['senses']) for x in words)} | "
                 f"{sum(mixed[x] for x in words)} |"
             )
+    lines.append("")
+    for name, found in mixed_list.items():
+        lines.append(f"Mixed senses, {name} ({len(found)}; label (size): the judged occurrences' acceptable synsets): ")
+        lines += [f"- {m}" for m in found]
+        lines.append("")
     lines += [
-        "",
         "<details><summary>per word (r right, w wrong, a abstained; ? = unsure label)</summary>",
         "",
         "| code | word | occurrences | mixed senses | senses: label (size) |",
@@ -260,12 +273,17 @@ USAGE_SNIPPET = """
 import json, sys
 from ctxvec.store import Store
 from ctxvec.neighbours import similar
-from ctxvec.decomposition import decompose
+from ctxvec.decomposition import MaxTerms, decompose
 store = Store.open(sys.argv[1])
+try:  # the check the CLI and the explorer pass (geometry + WordNet); older code has only the geometric one
+    from ctxvec.cli.similar import usage_check
+    kw = {"usage_check": usage_check("cpu")}
+except ImportError:
+    kw = {}
 out = []
 for word, sentence in json.loads(sys.argv[2]):
-    s = similar(store, word, in_sentence=sentence, k=5)
-    d = decompose(store, word, in_sentence=sentence, max_terms=5)
+    s = similar(store, word, in_sentence=sentence, k=5, **kw)
+    d = decompose(store, word, in_sentence=sentence, sparsity=MaxTerms(5), **kw)
     out.append([s.warning(0) is not None, "not well represented" in d.notes[0] or "warning" in d.notes[0]])
 print(json.dumps(out))
 """
@@ -312,19 +330,18 @@ def usage_section(store_path: str, src: str, baseline: str | None, path: Path | 
     return lines
 
 
-def stored_flag_rate(store: Store, words: list[str]) -> list[str]:
-    """Share of the words' stored occurrences (each left out of its own reference) the rule would flag."""
-    from ctxvec.neighbours._usage import usage_reference
+def stored_flag_rate(store: Store, path: Path) -> list[str]:
+    """Share of the stored occurrences of the words of `path` (the WordNet profile's seeded sample, each left
+    out of its own reference) the rule flags, and of the calibration usages (`calibrate_usage.features`)."""
+    from calibrate_usage import features, flags
 
-    flagged = total = 0
-    for w in sorted(set(words)):
-        ref = usage_reference(store, w)
-        flagged += int(((ref.support < ref.support_threshold()) | (ref.typicality < ref.typicality_threshold())).sum())
-        total += len(ref.support)
+    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+
+    _, _, stored = features(store, path)
+    flagged = int(flags(stored, SURPRISE_Z, TYPICAL_Z).sum())
     return [
-        f"Stored occurrences of the same {len(set(words))} words, each asked about with itself left out of the "
-        f'reference: {flagged} of {total} flagged ({flagged / total:.0%}). The rule says "less typical than most '
-        "of the word's occurrences\", so many of the corpus's own less typical uses would carry the warning.",
+        f"Stored occurrences of the same words (up to 300 of each, the WordNet profile's seeded sample, each left "
+        f"out of its own reference): {flagged} of {len(stored)} flagged ({flagged / len(stored):.0%}).",
         "",
     ]
 
@@ -367,28 +384,89 @@ def timing_section(store_path: str, src: str, baseline: str | None, rounds: int 
 def usage_only(store: Store, store_path: str, src: str, baseline: str | None) -> None:
     """Usage warnings on the calibration set (the thresholds were chosen on it) and the report set."""
     load = os.getloadavg()[0]
+    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+
     lines = [
-        "Rule (`neighbours/_usage.py`): flagged when the z-score of the support (mean raw cosine with the 3 "
-        "closest stored occurrences) is below SUPPORT_Z or that of the typicality (cosine with the word's mean "
-        "unit vector) below TYPICAL_Z, both against the word's occurrences left out one at a time. Thresholds "
-        "chosen on the calibration set: the most lacking usages flagged with at most 10 % of its held sentences "
-        "and at most 10 % of the store's own occurrences of its words flagged. A first choice without the "
-        "stored-occurrence cap (SUPPORT_Z -0.20, TYPICAL_Z -0.40: calibration 26/30 recall, 3/30 false alarms) "
-        "gave 21/23 recall and 10/22 false alarms on the report set and flagged 42 % of the stored occurrences "
-        "(run of 18:25 UTC, same command); the cap was added after that report run, without looking at the "
-        f"report set's sentences to choose it. Load at start {load:.1f}.",
+        "Rule (`structure/_usage_senses.py`, what `similar --in`, `decompose --in`, `senses --in` and the explorer "
+        "use): flagged when the WordNet surprise of the usage (-log of its synset probabilities against the "
+        "corpus's synset profile) is above the reference mean + SURPRISE_Z deviations, or its typicality "
+        "(cosine with the word's mean unit vector) below TYPICAL_Z deviations, or its 3-nearest support below "
+        "SUPPORT_Z (-3.0), each against the word's own occurrences left out one at a time. "
+        f"SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z {TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the "
+        "calibration set only (most lacking usages flagged with at most 10 % of its held usages and at most 10 % "
+        "of the stored occurrences flagged). Before: the geometric rule of main (support and typicality only). "
+        f"Load at start {load:.1f}.",
         "",
         "**Calibration set**",
         "",
     ]
     cal = DATA / "usage_calibration.tsv"
     lines += usage_section(store_path, src, baseline, cal)
-    lines += stored_flag_rate(store, [u.word for u in read_usages(cal)])
+    lines += stored_flag_rate(store, cal)
     lines += ["**Report set**", ""]
     lines += usage_section(store_path, src, baseline)
-    lines += stored_flag_rate(store, [u.word for u in read_usages()])
+    lines += stored_flag_rate(store, DATA / "usage_sentences.tsv")
     lines.append(f"Load at end {os.getloadavg()[0]:.1f}.")
     write_section("Usage warnings (bench_senses.py --usage-only)", "\n".join(lines))
+
+
+COSTED = {
+    "cell": "The prisoner was locked in a cell for the night.",
+    "film": "We saw a film.",
+    "state": "The house was in a terrible state.",
+    "war": "They won the war.",
+    "time": "What time is it now?",
+    "the": "He saw the dog.",
+}
+
+
+def usage_cost(store: Store) -> list[str]:
+    """Milliseconds of the usage check beyond the embedding, one process: the geometry alone and with
+    WordNet's evidence, first call of a word (its synsets embedded, its profile built) and again (kept)."""
+    from ctxvec.neighbours import check_occurrence
+    from ctxvec.queries import select_queries
+    from ctxvec.structure import _usage_senses, check_usage_senses
+
+    select_queries(store, "cell", in_sentence="A cell.", device="cpu")  # the model loaded
+    check_usage_senses(store, *_first(select_queries(store, "cell", in_sentence="A cell.", device="cpu")), device="cpu")
+    lines = [
+        "| word | occurrences | embedding | geometry only | with WordNet, first call | with WordNet, again | load |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for word, sentence in COSTED.items():
+        t0 = time.perf_counter()
+        q = select_queries(store, word, in_sentence=sentence, limit=1, device="cpu")
+        t1 = time.perf_counter()
+        check_occurrence(store, *_first(q))
+        t2 = time.perf_counter()
+        _usage_senses._cache.clear()
+        check_usage_senses(store, *_first(q), device="cpu")
+        t3 = time.perf_counter()
+        check_usage_senses(store, *_first(q), device="cpu")
+        t4 = time.perf_counter()
+        ms = [1e3 * d for d in (t1 - t0, t2 - t1, t3 - t2, t4 - t3)]
+        lines.append(
+            f"| {word} | {len(store.occurrences(word)):,} | {ms[0]:.0f} ms | {ms[1]:.0f} ms | {ms[2]:.0f} ms | "
+            f"{ms[3]:.0f} ms | {os.getloadavg()[0]:.1f} |"
+        )
+    return lines + [""]
+
+
+def _first(q: Any) -> tuple[Any, Any]:
+    return q.occurrences[0], q.vectors[0]
+
+
+def usage_cost_section(store: Store, store_path: str, src: str, baseline: str | None, rounds: int) -> None:
+    lines = [
+        "Cost of the usage check beyond the embedding (`check_usage_senses`, what `similar --in`, "
+        "`decompose --in` and the explorer run; one process, the model and WordNet loaded first; 'again' is "
+        "a second query of the same word in the same process, its WordNet profile kept). Words with no "
+        "WordNet synset ('the') fall back to the geometry.",
+        "",
+        *usage_cost(store),
+        *timing_section(store_path, src, baseline, rounds),
+    ]
+    write_section("Usage check cost (bench_senses.py --usage-cost)", "\n".join(lines))
 
 
 def main() -> None:
@@ -401,6 +479,8 @@ def main() -> None:
     ap.add_argument("--items-cache", default=None, help="with --calibrate: keep the embedded items in this file")
     ap.add_argument("--skip", nargs="*", default=[], choices=["wordnet", "judged", "usage", "time"])
     ap.add_argument("--usage-only", action="store_true", help="only the usage warnings, in their own section")
+    ap.add_argument("--usage-cost", action="store_true", help="only the usage check's cost and senses' time")
+    ap.add_argument("--rounds", type=int, default=2, help="with --usage-cost: rounds of the senses timing")
     args = ap.parse_args()
     store = Store.open(args.store)
     if args.calibrate:
@@ -409,6 +489,9 @@ def main() -> None:
     src = str(Path(__file__).resolve().parents[1] / "src")
     if args.usage_only:
         usage_only(store, args.store, src, args.baseline_src)
+        return
+    if args.usage_cost:
+        usage_cost_section(store, args.store, src, args.baseline_src, args.rounds)
         return
     lines = [
         f"Store `{args.store}` ({store.manifest['model']['name']}); evidence weights {WEIGHTS.tolist()} "
@@ -424,6 +507,9 @@ def main() -> None:
         c = sample_words(args.words, args.seed + 2, set(a) | set(b))
         held = items_of(store, c)
         s = scores(held, WEIGHTS, MIN_PROBABILITY)
+        sw = scores(held, WEIGHTS, MIN_PROBABILITY, weighted=True)
+        no_prior = WEIGHTS * (np.arange(len(WEIGHTS)) != FEATURES.index("prior"))
+        s0, sw0 = scores(held, no_prior, MIN_PROBABILITY), scores(held, no_prior, MIN_PROBABILITY, weighted=True)
         ari_b, ari_a, n_ari = ari_before_after(store, c)
         lines += [
             f"**WordNet held out** (seed {args.seed + 2}: {len(held)} words, {s['n']} example sentences, none used "
@@ -435,6 +521,16 @@ def main() -> None:
             f"| now, forced choice (all evidence) | {s['forced']:.1%} | {1 - s['forced']:.1%} | 0 | {s['forced']:.1%} |",
             f"| now, with abstention (p < {MIN_PROBABILITY}) | {s['right']:.1%} | {s['wrong']:.1%} | "
             f"{s['abstained']:.1%} | {s['precision']:.1%} |",
+            "",
+            "The SemCor prior trades one sample for the other. Forced choice, each example counted once "
+            "(uniform: WordNet gives every synset one or two examples) and weighted by its synset's SemCor "
+            "frequency (how a corpus uses the senses):",
+            "",
+            "| labeller | uniform | SemCor-weighted |",
+            "|---|---|---|",
+            f"| before: nearest synset vector (raw cosine) | {s['before']:.1%} | {sw['before']:.1%} |",
+            f"| now: all evidence | {s['forced']:.1%} | {sw['forced']:.1%} |",
+            f"| now without the prior (its weight 0, the others as fitted) | {s0['forced']:.1%} | {sw0['forced']:.1%} |",
             "",
             f"Senses of the examples, k by the rule (mean ARI over {n_ari} words): before {ari_b:.3f} → after "
             f"{ari_a:.3f} (refined with evidence from glosses only).",

@@ -42,6 +42,7 @@ def embed_timed(limit: int | None, out: Path, device: str, compute_dtype: str, *
     """Embed `limit` wiki sentences into `out`; seconds of the embed call, tokens/s, peak GPU memory."""
     import torch
 
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     shutil.rmtree(out, ignore_errors=True)
@@ -49,7 +50,7 @@ def embed_timed(limit: int | None, out: Path, device: str, compute_dtype: str, *
         torch.cuda.reset_peak_memory_stats()
         torch.cuda.synchronize()
     t0 = time.perf_counter()
-    store = embed("wiki", out, limit=limit, device=device, compute_dtype=compute_dtype, **kw)  # type: ignore[arg-type]
+    store = embed("wiki", out, EncodeSpec(compute_dtype=compute_dtype), limit=limit, device=device, **kw)  # type: ignore[arg-type]
     seconds = time.perf_counter() - t0
     peak = torch.cuda.max_memory_allocated() / 2**20 if device == "cuda" else float("nan")
     tokens = int(store.manifest["n_tokens"])

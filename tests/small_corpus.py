@@ -39,10 +39,11 @@ RUNNER_CORPUS = [
 def embed_corpus_stores(folder: Path, model: Path) -> dict[str, Path]:
     """`CORPUS_SENTENCES` written to folder/corpus.txt and embedded with `model` twice: "a" (last layer)
     and "b" (layer 0, for `compare`). Returns {"a", "b", "corpus"} paths."""
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     corpus = folder / "corpus.txt"
     corpus.write_text("\n".join(CORPUS_SENTENCES) + "\n")
-    a = embed(str(corpus), folder / "a.store", model=str(model))
-    b = embed(str(corpus), folder / "b.store", model=str(model), layers="0")
+    a = embed(str(corpus), folder / "a.store", EncodeSpec(model=str(model)))
+    b = embed(str(corpus), folder / "b.store", EncodeSpec(model=str(model), layers="0"))
     return {"a": a.path, "b": b.path, "corpus": corpus}

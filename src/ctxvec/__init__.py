@@ -21,6 +21,12 @@ _EXPORTS = {
     "embed": "runners",
     "BatchEncoder": "encoding",
     "EncodeSpec": "encoding",
+    "Sampling": "space",
+    "IndexParams": "neighbours",
+    "Alpha": "decomposition",
+    "AbsoluteAlpha": "decomposition",
+    "AtomFilter": "decomposition",
+    "MaxTerms": "decomposition",
     "EncodedBatch": "encoding",
     "Occurrence": "store",
     "Store": "store",
@@ -97,9 +103,12 @@ _EXPORTS = {
 }
 __all__ = [
     "PCA",
+    "AbsoluteAlpha",
     "AllButTheTop",
+    "Alpha",
     "AnalogyResult",
     "ArraySource",
+    "AtomFilter",
     "Backend",
     "BatchEncoder",
     "Center",
@@ -116,13 +125,16 @@ __all__ = [
     "Exported",
     "FactorLearner",
     "Factors",
+    "IndexParams",
     "IsotropyReport",
     "Matches",
+    "MaxTerms",
     "Occurrence",
     "ParameterError",
     "Projection",
     "Queries",
     "Result",
+    "Sampling",
     "Senses",
     "Similar",
     "Store",
@@ -174,7 +186,18 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # for type checkers and IDEs
     from .corpus import Corpus, read_corpus
-    from .decomposition import Decomposition, FactorLearner, Factors, decompose, learn_factors, load_factors
+    from .decomposition import (
+        AbsoluteAlpha,
+        Alpha,
+        AtomFilter,
+        Decomposition,
+        FactorLearner,
+        Factors,
+        MaxTerms,
+        decompose,
+        learn_factors,
+        load_factors,
+    )
     from .encoding import BatchEncoder, EncodedBatch, EncodeSpec
     from .errors import CtxvecError, ParameterError
     from .figures import save_projection
@@ -190,7 +213,17 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         export,
         word_types,
     )
-    from .neighbours import Backend, ExactScan, Matches, Similar, build_index, load_index, search_vectors, similar
+    from .neighbours import (
+        Backend,
+        ExactScan,
+        IndexParams,
+        Matches,
+        Similar,
+        build_index,
+        load_index,
+        search_vectors,
+        similar,
+    )
     from .queries import Queries, select_queries
     from .results import Result
     from .runners import embed
@@ -198,6 +231,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from .space import (
         DimStats,
         IsotropyReport,
+        Sampling,
         StoreIsotropy,
         TransformResult,
         apply_transform,

@@ -7,6 +7,10 @@ forms (from the OpenAPI schema) and the flag a library `ParameterError` names. S
 
 This module is plain dataclasses (no argparse, no pydantic): it loads with the CLI, so it must stay
 light, and it sits in the base so that both front ends (the CLI above the web) derive from it.
+The library's option objects (`EncodeSpec`, `Sampling`, `IndexParams`, `AtomFilter`, the sparsity choices) declare
+their fields with `option` -- the `Opt` keywords live in each field's metadata -- so the dataclass is
+the one declaration: the object checks itself against it (`check_fields`) and a command derives its
+options from it (`opts_of`, `choice_opts`) and makes the object back (`spec_of`, `choice_of`).
 A default taken from a library dataclass or constant that lives in a heavy module is declared as
 `LibraryDefault` and read only when a command's parser is built (never for ``ctxvec --help``), from
 the module's source when it is a literal.
@@ -15,10 +19,13 @@ the module's source when it is a literal.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib
 import importlib.util
 import threading
-from collections.abc import Callable, Iterator, Sequence
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -248,6 +255,116 @@ def values(command: Command, given: dict[str, Any], **extra: Any) -> dict[str, A
     out.setdefault("json", False)
     out["command_spec"] = command
     return out
+
+
+# ---- options declared by the library's option dataclasses -------------------------------------
+OPT_KEY = "ctxvec.opt"
+"""The key of a dataclass field's metadata that holds its `Opt` keywords (see `option`)."""
+
+
+def option(default: Any = None, help: str = "", **opt: Any) -> Any:
+    """A field of a library option dataclass (`EncodeSpec`, `Sampling`, ...) declared once: its
+    default, help and the `Opt` keywords (``low=``, ``high=``, ``open_low=``, ``choices=``,
+    ``web_high=``, ``flag=``, ``metavar=``, ...). `opts_of` derives the command-line / web options
+    from these fields, and `check_fields` checks a value against the same bounds and choices.
+    Pass ``default_factory=`` for a mutable default."""
+    factory = opt.pop("default_factory", None)
+    metadata = {OPT_KEY: {"help": help, **opt}}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def _field_type(hint: Any) -> tuple[type, bool]:
+    """(the scalar type, is a list) of a field's annotation (``int | None`` -> int; ``tuple[str, ...]`` -> str, list)."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _field_type(args[0])
+    if origin in (tuple, list) and args:
+        return args[0], True
+    if isinstance(hint, type):
+        return hint, False
+    raise TypeError(f"option field of type {hint!r}: use str, int, float, bool, an optional or a tuple of one")
+
+
+def opts_of(owner: type, only: Sequence[str] | None = None, **changes: Mapping[str, Any]) -> tuple[Opt, ...]:
+    """The `Opt`s of the option dataclass `owner`'s fields declared with `option`, in field order
+    (`only`: those, in that order): name, type, default, help and bounds from the field, with
+    `changes[name]` (Opt keywords) on top for what only a front end decides (``local_only``, ``group``)."""
+    hints = typing.get_type_hints(owner)
+    declared = {f.name: f for f in fields(owner) if OPT_KEY in f.metadata}
+    out = []
+    for name in declared if only is None else only:
+        f = declared[name]
+        kind, many = _field_type(hints[name])
+        default = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
+        kwargs = {**f.metadata[OPT_KEY], **changes.get(name, {})}
+        out.append(Opt(name, kind, default, many=many or kwargs.pop("many", False), **kwargs))
+    return tuple(out)
+
+
+T = typing.TypeVar("T")
+
+
+def spec_of(owner: type[T], given: Any, **changes: Any) -> T:
+    """An `owner` option object from a front end's values: the attributes of `given` (an
+    ``argparse.Namespace``) named as `owner`'s fields, absent ones left at their defaults."""
+    names = {f.name for f in fields(owner)}  # type: ignore[arg-type]
+    values = {n: getattr(given, n) for n in names if hasattr(given, n)}
+    return owner(**{**values, **changes})
+
+
+def choice_opts(group: str, choices: Sequence[type], default: type | None = None) -> tuple[Opt, ...]:
+    """One option per class of `choices` (each an option dataclass of one field), at most one of them
+    given (argparse's exclusive group `group`, a 400 on the web): the front end passes whichever was
+    given, as its class (`choice_of`), or nothing, and the library picks its default (`default`'s)."""
+    out = []
+    for owner in choices:
+        (opt,) = opts_of(owner)
+        note = f" (default {opt.default})" if owner is default else ""
+        out.append(dataclasses.replace(opt, default=None, group=group, help=opt.help + note))
+    return tuple(out)
+
+
+def choice_of(choices: Sequence[type], given: Any) -> Any:
+    """The one of `choices` whose field `given` (a namespace) holds a value, made with it; None when none does."""
+    for owner in choices:
+        (f,) = fields(owner)
+        value = getattr(given, f.name, None)
+        if value is not None:
+            return owner(value)
+    return None
+
+
+def check_fields(value: Any) -> None:
+    """ParameterError naming the first field of the option dataclass `value` outside its declared
+    bounds or choices (fields declared with `option`; None passes: it means "the default rule")."""
+    from .errors import ParameterError
+
+    for f in fields(value):
+        spec = f.metadata.get(OPT_KEY)
+        x = getattr(value, f.name)
+        if spec is None or x is None:
+            continue
+        items = x if isinstance(x, (tuple, list)) else (x,)
+        for item in items:
+            _check_one(f.name, item, spec, ParameterError)
+
+
+def _check_one(name: str, x: Any, spec: Mapping[str, Any], error: Any) -> None:
+    shown = repr(x)  # ParameterError replaces only the literal {name}: any braces in a value stay as they are
+    choices = spec.get("choices")
+    if choices is not None and x not in choices:
+        raise error(name, f"unknown {{name}} {shown}; use one of {', '.join(map(str, choices))}")
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return
+    low, high = spec.get("low"), spec.get("high")
+    if (low is not None and (x <= low if spec.get("open_low") else x < low)) or x != x:
+        bound = f"more than {low:g}" if spec.get("open_low") else f"at least {low:g}"
+        raise error(name, f"{{name}} must be {bound}, got {shown}")
+    if high is not None and x > high:
+        raise error(name, f"{{name}} must be at most {high:g}, got {shown}")
 
 
 # ---- shared options ----------------------------------------------------------------------------

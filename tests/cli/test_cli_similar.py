@@ -146,10 +146,11 @@ def test_index_command(store, capsys):
 
 
 def test_in_new_sentence(tmp_path, tiny_model, capsys):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     corpus = ["i caught a cold last week", "the cold wind blew over the river", "money in the bank"]
-    s = embed(corpus, tmp_path / "s", model=str(tiny_model), device="cpu")
+    s = embed(corpus, tmp_path / "s", EncodeSpec(model=str(tiny_model)), device="cpu")
     d = run_json(capsys, "similar", str(s.path), "cold", "--in", "the cold wind blew over the river", "-k", "2")
     q = d["queries"][0]
     assert q["row"] == -1 and q["sentence"] == "the cold wind blew over the river"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ctxvec.cli import main
+from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 from ctxvec.store import Store
 
@@ -17,7 +18,7 @@ SENTENCES = ["the river bank was cold", "he put money in the bank", "a cold day 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> str:
     path = tmp_path_factory.mktemp("explain-cli") / "s.store"
-    embed(SENTENCES, path, model=str(tiny_model), device="cpu")
+    embed(SENTENCES, path, EncodeSpec(model=str(tiny_model)), device="cpu")
     return str(path)
 
 

@@ -10,7 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctxvec.cli import main
-from ctxvec.decomposition import SOLVERS, Decomposition, decompose, family_mask, solver_device
+from ctxvec.decomposition import (
+    SOLVERS,
+    AbsoluteAlpha,
+    Alpha,
+    AtomFilter,
+    Decomposition,
+    MaxTerms,
+    decompose,
+    family_mask,
+    solver_device,
+)
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.lasso import SOLVERS as LASSO_SOLVERS
 from ctxvec.lasso import ArrayAtoms, alpha_max, fista, kkt_violation, lasso_objective
@@ -57,7 +67,7 @@ def forms_store(tmp_path_factory):
 
 
 def test_recovers_a_known_combination_from_word_types(store):
-    res = decompose(store, "cold", alpha=0.005, limit=3, normalize=False)  # raw: cold = 0.6·warm + ...
+    res = decompose(store, "cold", sparsity=Alpha(0.005), limit=3, normalize=False)  # raw: cold = 0.6·warm + ...
     assert len(res) == 3 and res.atoms == "types"
     for i in range(3):
         terms = res.terms[i]
@@ -70,7 +80,7 @@ def test_recovers_a_known_combination_from_word_types(store):
 
 
 def test_occurrence_atoms_carry_their_sentences(store):
-    res = decompose(store, "cold", atoms="occurrences", max_terms=4, limit=2)
+    res = decompose(store, "cold", atoms="occurrences", sparsity=MaxTerms(4), limit=2)
     assert res.n_atoms == store.n_rows
     for i in range(2):
         assert 1 <= res.n_terms[i] <= 4
@@ -84,7 +94,7 @@ def test_occurrence_atoms_carry_their_sentences(store):
 
 
 def test_reconstruction_cosine_and_residual_are_what_they_say(store):
-    res = decompose(store, "warm", alpha=0.3, limit=1, normalize=False)
+    res = decompose(store, "warm", sparsity=Alpha(0.3), limit=1, normalize=False)
     y = store.get_vectors([int(res.rows[0])])[0].astype(np.float64)
     from ctxvec.lexicon import word_types
 
@@ -103,7 +113,7 @@ def test_reconstruction_cosine_and_residual_are_what_they_say(store):
     signed=st.booleans(),
 )
 def test_query_word_never_among_its_own_terms(store, word, atoms, alpha, signed):
-    res = decompose(store, word, atoms=atoms, alpha=alpha, signed=signed, limit=4)
+    res = decompose(store, word, atoms=atoms, sparsity=Alpha(alpha), signed=signed, limit=4)
     for i in range(len(res)):
         assert all(t.word.casefold() != word for t in res.terms[i])
         assert int(res.rows[i]) not in {t.row for t in res.terms[i]}
@@ -111,16 +121,22 @@ def test_query_word_never_among_its_own_terms(store, word, atoms, alpha, signed)
 
 
 def test_family_excluded_unless_kept_and_said(forms_store):
-    plain = decompose(forms_store, "cold", alpha=0.05, limit=2, keep_family=True)
+    plain = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=2, atom_filter=AtomFilter(keep_family=True))
     assert plain.terms[0][0].word in FORMS  # a near-copy of the query wins when allowed
     assert plain.to_dict()["queries"][0]["excluded_words"] == ["cold"]
-    res = decompose(forms_store, "cold", alpha=0.05, limit=2)  # the family is excluded by default
+    res = decompose(forms_store, "cold", sparsity=Alpha(0.05), limit=2)  # the family is excluded by default
     for i in range(2):
         assert not {t.word for t in res.terms[i]} & set(FORMS)
         assert res.terms[i][0].word == "warm"
         assert res.to_dict()["queries"][i]["excluded_words"] == sorted(["cold", *FORMS])
         assert res.left_out(i).startswith("left out words: cold, colder")
-    res = decompose(forms_store, "cold", alpha=0.05, limit=1, keep_family=True, exclude=["colder", "coldest", "COLDS"])
+    res = decompose(
+        forms_store,
+        "cold",
+        sparsity=Alpha(0.05),
+        limit=1,
+        atom_filter=AtomFilter(keep_family=True, exclude=["colder", "coldest", "COLDS"]),
+    )
     assert not {t.word for t in res.terms[0]} & set(FORMS)
 
 
@@ -137,18 +153,20 @@ def test_family_is_forms_and_derivations_not_lookalikes():
 @pytest.mark.parametrize("solver", ["fista", "lasso", "omp"])
 @pytest.mark.parametrize("k", [1, 2, 5])
 def test_max_terms_honoured(store, solver, k):
-    res = decompose(store, "cold", max_terms=k, solver=solver, limit=2)
+    res = decompose(store, "cold", sparsity=MaxTerms(k), solver=solver, limit=2)
     assert ((res.n_terms <= k) & (res.n_terms >= 1)).all()
 
 
 def test_alpha_at_or_above_alpha_max_says_so(store):
-    res = decompose(store, "cold", alpha=1.0, limit=2)
+    res = decompose(store, "cold", sparsity=Alpha(1.0), limit=2)
     assert (res.n_terms == 0).all()
     assert all("every coefficient is zero" in n and "alpha_max" in n for n in res.notes)
     assert res.equation(0) == "cold = 0"
-    blog = decompose(store, "cold", alpha_abs=1e6, limit=1)  # the blog's absolute alpha, far too large here
+    blog = decompose(
+        store, "cold", sparsity=AbsoluteAlpha(1e6), limit=1
+    )  # the blog's absolute alpha, far too large here
     assert blog.n_terms[0] == 0 and "alpha_abs" in blog.notes[0]
-    ok = decompose(store, "cold", alpha=0.5, limit=1)
+    ok = decompose(store, "cold", sparsity=Alpha(0.5), limit=1)
     assert ok.notes[0] == "" and ok.n_terms[0] >= 1
 
 
@@ -157,38 +175,38 @@ def test_signed_allows_negative_coefficients(make_store):
     a, b, c = (rng.normal(size=DIM) for _ in range(3))
     vectors = np.stack([a, b, c, a - 0.5 * b]).astype(np.float32)
     s = make_store(vectors, ["a", "b", "c", "q"], [0, 0, 0, 0], ["a b c q"], dtype="float32")
-    signed = decompose(s, "q", alpha=0.01, signed=True)
+    signed = decompose(s, "q", sparsity=Alpha(0.01), signed=True)
     coefs = {t.word: t.coef for t in signed.terms[0]}
     assert coefs["a"] > 0.9 and coefs["b"] < -0.4
     assert signed.equation(0).startswith("q = 0.") and "− 0." in signed.equation(0)
-    positive = decompose(s, "q", alpha=0.01)
+    positive = decompose(s, "q", sparsity=Alpha(0.01))
     assert all(t.coef > 0 for t in positive.terms[0])
 
 
 def test_solvers_agree(store):
-    a = decompose(store, "cold", alpha=0.1, limit=3)
-    b = decompose(store, "cold", alpha=0.1, limit=3, solver="lasso", tol=1e-10)
+    a = decompose(store, "cold", sparsity=Alpha(0.1), limit=3)
+    b = decompose(store, "cold", sparsity=Alpha(0.1), limit=3, solver="lasso", tol=1e-10)
     assert np.all((a.objective - b.objective) / b.objective <= 1e-4)
     assert [t.word for t in a.terms[0]] == [t.word for t in b.terms[0]]
 
 
 def test_streamed_occurrence_atoms_equal_in_memory(store):
-    a = decompose(store, "cold", atoms="occurrences", alpha=0.1, limit=2)
-    b = decompose(store, "cold", atoms="occurrences", alpha=0.1, limit=2, memory_limit=0)
+    a = decompose(store, "cold", atoms="occurrences", sparsity=Alpha(0.1), limit=2)
+    b = decompose(store, "cold", atoms="occurrences", sparsity=Alpha(0.1), limit=2, memory_limit=0)
     np.testing.assert_allclose(a.objective, b.objective, rtol=1e-8)
     assert [t.row for t in a.terms[1]] == [t.row for t in b.terms[1]]
 
 
 def test_query_vectors_directly_and_selected_queries(store):
     rows = store.occurrences("cold")[:2]
-    res = decompose(store, "cold", vectors=store.get_vectors(rows), alpha=0.1)
+    res = decompose(store, "cold", vectors=store.get_vectors(rows), sparsity=Alpha(0.1))
     assert (res.rows == -1).all() and res.occurrences == [None, None]
     assert all(t.word != "cold" for t in res.terms[0])
-    via = decompose(store, "cold", limit=2, alpha=0.1)
+    via = decompose(store, "cold", limit=2, sparsity=Alpha(0.1))
     np.testing.assert_allclose(via.objective, res.objective, rtol=1e-9)
     from ctxvec.queries import select_queries
 
-    given = decompose(store, queries=select_queries(store, "cold", limit=2), alpha=0.1)
+    given = decompose(store, queries=select_queries(store, "cold", limit=2), sparsity=Alpha(0.1))
     np.testing.assert_allclose(given.objective, via.objective, rtol=1e-12)
     with pytest.raises(ParameterError, match="vectors"):
         decompose(store, queries=select_queries(store, "cold", limit=2), vectors=store.get_vectors(rows))
@@ -196,18 +214,19 @@ def test_query_vectors_directly_and_selected_queries(store):
 
 def test_min_count_limits_the_atoms(store):
     with pytest.raises(ParameterError, match="min_count"):
-        decompose(store, "cold", min_count=10**6, alpha=0.1, limit=1)
-    res = decompose(store, "cold", atoms="occurrences", min_count=2, alpha=0.1, limit=1)
+        decompose(store, "cold", min_count=10**6, sparsity=Alpha(0.1), limit=1)
+    res = decompose(store, "cold", atoms="occurrences", min_count=2, sparsity=Alpha(0.1), limit=1)
     assert res.n_atoms <= store.n_rows
 
 
 def test_bad_options(store):
-    with pytest.raises(ParameterError, match="alpha must be > 0"):
-        decompose(store, "cold", alpha=0.0)
-    with pytest.raises(CtxvecError, match="only one"):
-        decompose(store, "cold", alpha=0.1, max_terms=3)
+    with pytest.raises(ParameterError, match="alpha must be more than 0, got 0.0"):
+        decompose(store, "cold", sparsity=Alpha(0.0))
+    with pytest.raises(ParameterError, match="sparsity must be Alpha") as e:
+        decompose(store, "cold", sparsity=0.1)  # type: ignore[arg-type]
+    assert e.value.name == "sparsity"
     with pytest.raises(CtxvecError, match="omp"):
-        decompose(store, "cold", alpha=0.1, solver="omp")
+        decompose(store, "cold", sparsity=Alpha(0.1), solver="omp")
     with pytest.raises(CtxvecError, match="atoms"):
         decompose(store, "cold", atoms="sentences")
     with pytest.raises(CtxvecError, match="no factors"):
@@ -250,7 +269,7 @@ def test_cli_errors(store, capsys):
 
 
 def test_occurrence_atoms_leave_out_the_query_sentence_unless_asked(store):
-    res = decompose(store, "cold", atoms="occurrences", alpha=0.05, limit=3)
+    res = decompose(store, "cold", atoms="occurrences", sparsity=Alpha(0.05), limit=3)
     for i, occ in enumerate(res.occurrences):
         assert occ is not None
         assert all(t.occurrence is not None and t.occurrence.sentence_id != occ.sentence_id for t in res.terms[i])
@@ -258,7 +277,9 @@ def test_occurrence_atoms_leave_out_the_query_sentence_unless_asked(store):
         assert res.excluded[i].sentence_rows == len(others) > 0
         assert f"{len(others)} tokens of its own sentence" in res.left_out(i)
     assert res.to_dict()["excluded_classes"] == ["punctuation", "stop words"]
-    own = decompose(store, "cold", atoms="occurrences", alpha=0.05, limit=3, own_sentence=True)
+    own = decompose(
+        store, "cold", atoms="occurrences", sparsity=Alpha(0.05), limit=3, atom_filter=AtomFilter(own_sentence=True)
+    )
     assert all(e.sentence_rows == 0 for e in own.excluded)
 
 
@@ -273,9 +294,11 @@ def test_stop_words_are_no_occurrence_atoms_unless_asked(make_store):
         sids += [s] * 3
         vectors += [the + 0.1 * rng.normal(size=8) if w in ("bank", "the") else rng.normal(size=8) for w in words]
     store = make_store(np.asarray(vectors, dtype=np.float32), tokens, sids, sentences, dtype="float32")
-    allowed = decompose(store, "bank", atoms="occurrences", max_terms=2, limit=1, stop_words=True)
+    allowed = decompose(
+        store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1, atom_filter=AtomFilter(stop_words=True)
+    )
     assert allowed.terms[0][0].word == "the"  # "the" sits right beside this "bank"
-    res = decompose(store, "bank", atoms="occurrences", max_terms=2, limit=1)
+    res = decompose(store, "bank", atoms="occurrences", sparsity=MaxTerms(2), limit=1)
     assert not {t.word for t in res.terms[0]} & {"the", "and"}
 
 
@@ -286,7 +309,7 @@ def test_a_filter_that_leaves_nothing_is_one_line_exit_2(store, capsys):
     assert err.count("\n") == 0 and "--min-count" in err and "100000" in err
     words = [str(w) for w in store.vocabulary if str(w) not in {"cold", "."}]
     with pytest.raises(CtxvecError, match="no atom is left"):
-        decompose(store, "cold", limit=1, exclude=words)
+        decompose(store, "cold", limit=1, atom_filter=AtomFilter(exclude=words))
     assert main(["decompose", str(store.path), "cold", "--limit", "1", "--exclude", *words]) == 2
     assert "no atom is left" in capsys.readouterr().err
 
@@ -299,17 +322,18 @@ def test_contextual_part_is_the_vector_minus_the_word_mean(store):
     vecs = store.get_vectors(rows).astype(np.float64)
     mean = word_types(store).vectors[word_types(store).find(["cold"])[0]]
     np.testing.assert_allclose(contextual_part(store, vecs, ["cold"] * 3), vecs - mean, rtol=1e-6)
-    res = decompose(store, "cold", limit=3, contextual=True, alpha=0.05)
+    res = decompose(store, "cold", limit=3, contextual=True, sparsity=Alpha(0.05))
     assert res.contextual and res.to_dict()["contextual"] and len(res) == 3
     assert all(n >= 1 or note for n, note in zip(res.n_terms, res.notes, strict=True))  # noise may fit nothing
 
 
 def test_word_in_a_new_sentence(tiny_model, tmp_path):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     texts = ["the cold water of the river", "a warm day in the city", "snow and ice in winter", "hot sun"] * 3
-    s = embed(texts, tmp_path / "tiny.store", model=str(tiny_model), device="cpu")
-    res = decompose(s, "cold", in_sentence="cold snow fell on the city", alpha=0.2)
+    s = embed(texts, tmp_path / "tiny.store", EncodeSpec(model=str(tiny_model)), device="cpu")
+    res = decompose(s, "cold", in_sentence="cold snow fell on the city", sparsity=Alpha(0.2))
     assert res.rows.tolist() == [-1] and res.occurrences[0].row == -1
     assert res.n_terms[0] >= 1 and all(t.word != "cold" for t in res.terms[0])
 
@@ -344,13 +368,13 @@ def test_real_vectors_fista_matches_sklearn(tmp_path):
         ref = lasso_objective(y, atoms[keep], sk, alpha)
         assert np.all((ours - ref) / ref <= 1e-4)
         assert np.all(kkt_violation(y, atoms[keep], res.coef, alpha) < 1e-4)
-    dec = decompose(s, word, atoms="occurrences", max_terms=5, limit=3)
+    dec = decompose(s, word, atoms="occurrences", sparsity=MaxTerms(5), limit=3)
     assert ((dec.n_terms >= 1) & (dec.n_terms <= 5)).all()
     assert all(t.word.casefold() != word for ts in dec.terms for t in ts)
 
 
 def test_to_dict_is_the_cli_json(store, capsys):
-    res = decompose(store, "cold", atoms="occurrences", max_terms=3, limit=2, device="cpu")
+    res = decompose(store, "cold", atoms="occurrences", sparsity=MaxTerms(3), limit=2, device="cpu")
     assert isinstance(res, Decomposition)
     d = res.to_dict()
     assert json.loads(json.dumps(d)) == d
@@ -380,9 +404,11 @@ def test_to_dict_is_the_cli_json(store, capsys):
 def test_device_policy_and_parameter_names(store):
     assert solver_device("auto") == "cpu" and solver_device("cuda") == "cuda"
     assert SOLVERS == LASSO_SOLVERS  # the CLI's light copy of the solver names
+    for option, name in [(lambda: AbsoluteAlpha(-1.0), "alpha_abs"), (lambda: MaxTerms(0), "max_terms")]:
+        with pytest.raises(ParameterError) as info:
+            option()
+        assert info.value.name == name and "--" not in str(info.value)
     for kwargs, name in [
-        ({"alpha_abs": -1.0}, "alpha_abs"),
-        ({"max_terms": 0}, "max_terms"),
         ({"tol": 0.0}, "tol"),
         ({"device": "gpu7"}, "device"),
         ({"atoms": "sentences"}, "atoms"),
@@ -391,7 +417,7 @@ def test_device_policy_and_parameter_names(store):
         with pytest.raises(ParameterError) as info:
             decompose(store, "cold", limit=1, **kwargs)
         assert info.value.name == name and "--" not in str(info.value)
-    assert "--" not in " ".join(decompose(store, "cold", alpha=2.0, limit=1).notes)
+    assert "--" not in " ".join(decompose(store, "cold", sparsity=Alpha(2.0), limit=1).notes)
 
 
 @pytest.mark.parametrize("normalize", [True, False])
@@ -400,7 +426,7 @@ def test_max_terms_is_the_best_three_term_point_of_the_lasso_path(store, normali
     point of scikit-learn's lars_path(method="lasso", positive=True) on the same (unit or raw) vectors."""
     from sklearn.linear_model import lars_path
 
-    res = decompose(store, "cold", atoms="occurrences", max_terms=3, normalize=normalize, limit=6)
+    res = decompose(store, "cold", atoms="occurrences", sparsity=MaxTerms(3), normalize=normalize, limit=6)
     assert res.normalized is normalize and res.to_dict()["normalized"] is normalize
     allowed = store.tokens != "cold"
     allowed &= store.tokens != "."

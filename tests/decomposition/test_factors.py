@@ -10,6 +10,7 @@ from sklearn.base import clone
 
 from ctxvec.cli import main
 from ctxvec.decomposition import (
+    Alpha,
     FactorLearner,
     decompose,
     factor_occurrences,
@@ -92,7 +93,7 @@ def test_learn_save_load_show_and_decompose(factor_store, capsys):
     assert [c for _, c in hits] == sorted((c for _, c in hits), reverse=True)
     assert hits[0][0].token in g.labels[used].split("/")
     # decompose against the factors: terms are labelled factors
-    res = decompose(factor_store, "w3", atoms="factors", factors="small", alpha=0.1, limit=2)
+    res = decompose(factor_store, "w3", atoms="factors", factors="small", sparsity=Alpha(0.1), limit=2)
     assert res.n_atoms == 8 and (res.n_terms >= 1).all()
     assert all(t.word == f"#{t.atom}({g.labels[t.atom]})" for t in res.terms[0])
     assert res.to_dict()["queries"][0]["terms"][0]["factor"] == res.terms[0][0].atom

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from ctxvec.corpus import read_corpus
-from ctxvec.encoding import default_model_path
+from ctxvec.encoding import EncodeSpec, default_model_path
 from ctxvec.encoding._models import cpu_computes_bf16
 from ctxvec.runners import embed
 
@@ -22,7 +22,10 @@ def test_subword_store_equals_blog_last_hidden_state(tmp_path, wiki_sentences):
     from transformers import AutoModel, AutoTokenizer
 
     store = embed(
-        wiki_sentences, tmp_path / "s", unit="subword", keep_special=True, device="cpu", compute_dtype="float32"
+        wiki_sentences,
+        tmp_path / "s",
+        EncodeSpec(unit="subword", keep_special=True, compute_dtype="float32"),
+        device="cpu",
     )
     tok = AutoTokenizer.from_pretrained(default_model_path())
     model = AutoModel.from_pretrained(default_model_path()).eval()
@@ -33,7 +36,7 @@ def test_subword_store_equals_blog_last_hidden_state(tmp_path, wiki_sentences):
     got = np.asarray(store.vectors, dtype=np.float32)
     assert got.shape == ref.shape
     np.testing.assert_allclose(got, ref.astype(np.float16).astype(np.float32), atol=2e-3, rtol=2e-3)
-    default = embed(wiki_sentences, tmp_path / "d", unit="subword", keep_special=True, device="cpu")  # auto
+    default = embed(wiki_sentences, tmp_path / "d", EncodeSpec(unit="subword", keep_special=True), device="cpu")  # auto
     precision = default.manifest["encode"]["compute_dtype"]
     assert precision == ("bfloat16" if cpu_computes_bf16() else "float32")
     fast = np.asarray(default.vectors, dtype=np.float32)
@@ -47,7 +50,7 @@ def test_subword_store_equals_blog_last_hidden_state(tmp_path, wiki_sentences):
 
 def test_bfloat16_compute_keeps_cosine_above_0999(tmp_path, wiki_sentences):
     a = embed(wiki_sentences, tmp_path / "a", device="cpu", dtype="float32")
-    b = embed(wiki_sentences, tmp_path / "b", device="cpu", dtype="float32", compute_dtype="bfloat16")
+    b = embed(wiki_sentences, tmp_path / "b", EncodeSpec(compute_dtype="bfloat16"), device="cpu", dtype="float32")
     va, vb = np.asarray(a.vectors), np.asarray(b.vectors)
     cos = (va * vb).sum(1) / np.linalg.norm(va, axis=1) / np.linalg.norm(vb, axis=1)
     assert cos.mean() >= 0.999

@@ -48,17 +48,23 @@ def test_unknown_precision_names_the_parameter():
 
 
 def test_manifest_records_the_precision_used_never_auto(tiny_model, tmp_path):
-    store = embed(SENTENCES, tmp_path / "auto.store", model=str(tiny_model), device="cpu")
+    store = embed(SENTENCES, tmp_path / "auto.store", EncodeSpec(model=str(tiny_model)), device="cpu")
     assert store.manifest["encode"]["compute_dtype"] == "float32"
-    forced = embed(SENTENCES, tmp_path / "bf16.store", model=str(tiny_model), device="cpu", compute_dtype="bfloat16")
+    forced = embed(
+        SENTENCES, tmp_path / "bf16.store", EncodeSpec(model=str(tiny_model), compute_dtype="bfloat16"), device="cpu"
+    )
     assert forced.manifest["encode"]["compute_dtype"] == "bfloat16"
     assert forced.encoder(device="cpu").spec.compute_dtype == "bfloat16"  # queries use the store's precision
 
 
 def test_int8_vectors_stay_close_to_float32(tiny_model, tmp_path):
-    fp32 = embed(SENTENCES, tmp_path / "fp32.store", model=str(tiny_model), device="cpu", dtype="float32")
+    fp32 = embed(SENTENCES, tmp_path / "fp32.store", EncodeSpec(model=str(tiny_model)), device="cpu", dtype="float32")
     int8 = embed(
-        SENTENCES, tmp_path / "int8.store", model=str(tiny_model), device="cpu", dtype="float32", compute_dtype="int8"
+        SENTENCES,
+        tmp_path / "int8.store",
+        EncodeSpec(model=str(tiny_model), compute_dtype="int8"),
+        device="cpu",
+        dtype="float32",
     )
     assert int8.manifest["encode"]["compute_dtype"] == "int8"
     a, b = np.asarray(fp32.vectors), np.asarray(int8.vectors)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.explain import Explanation, Target, ablate, explain_pair, explain_term, is_content_word
 from ctxvec.runners import embed
@@ -29,13 +30,15 @@ CONTENT = ["river", "bank", "cold", "water", "ice", "snow", "money", "king", "qu
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> Store:
-    return embed(SENTENCES, tmp_path_factory.mktemp("explain") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(
+        SENTENCES, tmp_path_factory.mktemp("explain") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu"
+    )
 
 
 @pytest.fixture(scope="module")
 def windowed(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> Store:
     folder = tmp_path_factory.mktemp("explain-windows")
-    return embed(SENTENCES, folder / "w.store", model=str(tiny_model), device="cpu", max_length=16)
+    return embed(SENTENCES, folder / "w.store", EncodeSpec(model=str(tiny_model), max_length=16), device="cpu")
 
 
 def bank(store: Store, i: int) -> int:

@@ -25,7 +25,7 @@ from ctxvec.figures import (
     write_projection,
 )
 from ctxvec.shift import slice_sides, word_shift
-from ctxvec.space import dim_stats, dims_report, heatmap, layer_isotropy
+from ctxvec.space import Sampling, dim_stats, dims_report, heatmap, layer_isotropy
 from ctxvec.structure import project_words, word_senses
 
 DIM = 16
@@ -64,7 +64,7 @@ def results(store, tiny_model):
         "Heatmap": heatmap(store, ["bank", "tree", "river"]),
         "DimsReport": dims_report(store, words=["bank", "money"]),
         "LayerIsotropy": layer_isotropy(["a bank by the river", "the bank lends money"] * 3, str(tiny_model),
-                                        sample_sentences=6, min_count=2, device="cpu"),
+                                        sample_sentences=6, sampling=Sampling(min_count=2), device="cpu"),
         "WordShift": word_shift(a, b, "bank", permutations=20, bootstrap=20, wordnet=False),
     }  # fmt: skip
 

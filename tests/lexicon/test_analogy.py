@@ -283,10 +283,13 @@ def test_type_analogy_on_plain_wordtypes() -> None:
 
 
 def test_occurrence_input_in_a_new_sentence(tiny_model: Path, tmp_path: Path) -> None:
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     store = embed(
-        ["the king and the queen", "a man and a woman", "the cold water"], tmp_path / "t.store", model=str(tiny_model)
+        ["the king and the queen", "a man and a woman", "the cold water"],
+        tmp_path / "t.store",
+        EncodeSpec(model=str(tiny_model)),
     )
     res = analogy(store, ["king@the old king was here", "woman"], ["man"], k=3, level="occurrences", device="cpu")
     assert res.input_rows[0] == -1 and res.input_rows[1] == int(store.occurrences("woman")[0])

@@ -152,9 +152,12 @@ def test_score_wic_on_known_scores() -> None:
 
 @pytest.fixture(scope="module")
 def tiny_store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(["the cold water", "a warm day"], tmp_path_factory.mktemp("wic") / "t.store", model=str(tiny_model))
+    return embed(
+        ["the cold water", "a warm day"], tmp_path_factory.mktemp("wic") / "t.store", EncodeSpec(model=str(tiny_model))
+    )
 
 
 def test_target_vectors_average_rows_over_the_span(tiny_store: Store) -> None:

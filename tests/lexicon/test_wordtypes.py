@@ -30,9 +30,12 @@ SENTENCES = ["the cold water was warm", "the king and the queen", "a man and a w
 
 @pytest.fixture(scope="module")
 def tiny_store(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(SENTENCES, tmp_path_factory.mktemp("tiny") / "t.store", model=str(tiny_model), dtype="float32")
+    return embed(
+        SENTENCES, tmp_path_factory.mktemp("tiny") / "t.store", EncodeSpec(model=str(tiny_model)), dtype="float32"
+    )
 
 
 def test_type_vectors_are_means_of_occurrences(random_store: Store) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ctxvec.decomposition import decompose
+from ctxvec.decomposition import AtomFilter, MaxTerms, decompose
 from ctxvec.morphology import Families, Lookalikes, is_lookalike, store_lookalikes
 from ctxvec.neighbours import similar
 
@@ -22,9 +22,10 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def bert_store(tiny_model, tmp_path_factory):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(TEXTS, tmp_path_factory.mktemp("look") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(TEXTS, tmp_path_factory.mktemp("look") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
 
 
 def test_definition_pieces_and_lemma_prefixes() -> None:
@@ -55,21 +56,23 @@ def test_store_lookalikes_use_the_store_tokenizer(bert_store) -> None:
 
 def test_decompose_lists_lookalikes_and_keep_switch_restores_them(bert_store) -> None:
     query = bert_store.get_vectors(bert_store.occurrences("bankhead")[:1])  # a bankhead occurrence, asked as bank
-    kept = decompose(bert_store, "bank", vectors=query, max_terms=3, keep_lookalikes=True)
+    kept = decompose(
+        bert_store, "bank", vectors=query, sparsity=MaxTerms(3), atom_filter=AtomFilter(keep_lookalikes=True)
+    )
     assert kept.terms[0][0].word == "bankhead" and kept.to_dict()["keep_lookalikes"]
     assert kept.to_dict()["queries"][0]["excluded_lookalikes"] == []
-    res = decompose(bert_store, "bank", vectors=query, max_terms=3)
+    res = decompose(bert_store, "bank", vectors=query, sparsity=MaxTerms(3))
     assert "bankhead" not in {t.word for t in res.terms[0]}
     assert res.to_dict()["queries"][0]["excluded_lookalikes"] == ["bankhead"]
     assert "as spelling look-alikes: bankhead" in res.left_out(0)
 
 
 def test_similar_exclude_word_leaves_out_lookalikes_unless_kept(bert_store) -> None:
-    res = similar(bert_store, "bank", exclude_word=True, words_only=True, k=40, limit=1, exact=True)
+    res = similar(bert_store, "bank", exclude_word=True, words_only=True, k=40, limit=1, backend="exact")
     assert res.options["excluded_lookalikes"] == ["bankhead"]
     words = {str(bert_store.tokens[h]) for h in res.rows[0] if h >= 0}
     assert "bankhead" not in words and "banks" not in words
-    kept = similar(bert_store, "bank", exclude_word=True, words_only=True, k=40, limit=1, exact=True,
+    kept = similar(bert_store, "bank", exclude_word=True, words_only=True, k=40, limit=1, backend="exact",
                    keep_lookalikes=True)  # fmt: skip
     assert "excluded_lookalikes" not in kept.options
     assert "bankhead" in {str(bert_store.tokens[h]) for h in kept.rows[0] if h >= 0}

@@ -10,11 +10,12 @@ import sys
 import numpy as np
 import pytest
 
-from ctxvec.errors import CtxvecError, ParameterError
+from ctxvec.errors import ParameterError
 from ctxvec.neighbours import (
     Backend,
     ExactScan,
     IndexInfo,
+    IndexParams,
     Matches,
     build_index,
     list_indexes,
@@ -47,8 +48,8 @@ def backends(store) -> dict[str, Backend]:
     return {
         "exact": ExactScan(store),
         "exact-small-blocks": ExactScan(store, block_rows=97),
-        "hnsw": build_index(store, "hnsw", m=16, ef_search=store.n_rows),
-        "ivf": build_index(store, "ivf", nlist=8, nprobe=8),
+        "hnsw": build_index(store, "hnsw", params=IndexParams(m=16, ef_search=store.n_rows)),
+        "ivf": build_index(store, "ivf", params=IndexParams(nlist=8, nprobe=8)),
         "flat": build_index(store, "flat"),
     }
 
@@ -83,11 +84,12 @@ def test_backends_describe_themselves(store, backends):
 def test_similar_takes_a_loaded_index(store, backends):
     idx = load_index(Store.open(store.path), "hnsw")
     res = similar(store, "w3", k=4, limit=2, backend=idx)
-    ref = similar(store, "w3", k=4, limit=2, exact=True)
+    ref = similar(store, "w3", k=4, limit=2, backend="exact")
     assert res.method == idx.describe()
     np.testing.assert_array_equal(res.rows, ref.rows)
-    with pytest.raises(CtxvecError, match="choose one of backend, index and exact"):
-        similar(store, "w3", backend=idx, exact=True)
+    with pytest.raises(ParameterError, match="unknown backend 'fast'; use one of auto, exact, hnsw") as e:
+        similar(store, "w3", backend="fast")
+    assert e.value.name == "backend"
 
 
 def test_similar_refuses_a_backend_of_another_store(store, tmp_path):
@@ -106,7 +108,7 @@ def test_matches_and_similar_to_dict(store):
     padded = search_vectors(store, store.get_vectors([0]), 20, exclude_rows=[0], group="word").to_dict()
     assert padded["rows"][0][12:] == [-1] * 8 and padded["scores"][0][12:] == [None] * 8  # -inf -> None
     assert len(padded["counts"][0]) == 20
-    res = similar(store, "w5", k=3, limit=2, exact=True, words_only=True)
+    res = similar(store, "w5", k=3, limit=2, backend="exact", words_only=True)
     d = res.to_dict()
     assert set(d) == {"store", "method", "recall_at_10", "options", "queries"}
     assert d["recall_at_10"] == (1.0 if d["method"].startswith("flat") else None)
@@ -155,13 +157,13 @@ def test_index_results_to_dict(store, backends):
 
 def test_parameter_errors_name_parameters(store):
     for call, name in [
-        (lambda: build_index(store, "hnsw", m=1), "m"),
-        (lambda: build_index(store, "hnsw", ef_search=0), "ef_search"),
-        (lambda: build_index(store, "ivf", nlist=0), "nlist"),
-        (lambda: build_index(store, "ivf", nlist=4, nprobe=5), "nprobe"),
+        (lambda: build_index(store, "hnsw", params=IndexParams(m=1)), "m"),
+        (lambda: build_index(store, "hnsw", params=IndexParams(ef_search=0)), "ef_search"),
+        (lambda: build_index(store, "ivf", params=IndexParams(nlist=0)), "nlist"),
+        (lambda: build_index(store, "ivf", params=IndexParams(nlist=4, nprobe=5)), "nprobe"),
         (lambda: build_index(store, "lsh"), "kind"),
         (lambda: similar(store, "w1", k=0), "k"),
-        (lambda: similar(store, "w1", index="lsh"), "index"),
+        (lambda: similar(store, "w1", backend="lsh"), "backend"),
         (lambda: similar(store, "w1", limit=0), "limit"),
         (lambda: search_vectors(store, np.ones((2, 16)), 3, exclude_rows=[1]), "exclude_rows"),
         (lambda: search_vectors(store, np.ones((1, 16)), 3, group="type"), "group"),
@@ -177,7 +179,7 @@ def test_the_index_path_never_loads_torch(store, backends):
         "import sys\n"
         "from ctxvec.neighbours import similar\n"
         "from ctxvec.store import Store\n"
-        f"res = similar(Store.open({str(store.path)!r}), 'w2', k=5, limit=3, index='hnsw')\n"
+        f"res = similar(Store.open({str(store.path)!r}), 'w2', k=5, limit=3, backend='hnsw')\n"
         "assert res.method.startswith('hnsw index'), res.method\n"
         "res.to_dict()\n"
         "print(sorted(m for m in ('torch', 'sklearn', 'transformers', 'scipy') if m in sys.modules))\n"

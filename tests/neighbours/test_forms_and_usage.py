@@ -43,26 +43,30 @@ def _brute_force(store, query_row, k, forbidden):
 @pytest.mark.parametrize("exact", [True, False])
 def test_exclude_word_drops_every_form(bank_store, exact):
     store = bank_store
-    plain = similar(store, "bank", k=8, limit=3, exact=exact)
+    plain = similar(store, "bank", k=8, limit=3, backend="exact" if exact else "auto")
     assert {str(t).casefold() for t in plain.tokens.ravel()} & (FORMS - {"bank"})  # forms win when allowed
-    res = similar(store, "bank", k=8, limit=3, exclude_word=True, exact=exact)
+    res = similar(store, "bank", k=8, limit=3, exclude_word=True, backend="exact" if exact else "auto")
     assert res.options["excluded_words"] == sorted(FORMS)
     for i, row in enumerate(res.query_rows):
         assert not {str(t) for t in res.tokens[i]} & FORMS
         assert res.rows[i].tolist() == _brute_force(store, int(row), 8, FORMS).tolist()
-    grouped = similar(store, "bank", k=3, limit=2, exclude_word=True, words_only=True, exact=exact)
+    grouped = similar(
+        store, "bank", k=3, limit=2, exclude_word=True, words_only=True, backend="exact" if exact else "auto"
+    )
     assert (grouped.rows >= 0).all()
     assert not {str(t) for t in grouped.tokens.ravel()} & FORMS
     assert len(set(grouped.tokens[0].tolist())) == 3
     assert not {str(t) for t in grouped.tokens.ravel()} & {"the", ","}  # stop words and punctuation left out
-    kept = similar(store, "bank", k=8, limit=3, exclude_word=True, keep_family=True, exact=exact)
+    kept = similar(
+        store, "bank", k=8, limit=3, exclude_word=True, keep_family=True, backend="exact" if exact else "auto"
+    )
     assert kept.options["excluded_words"] == ["bank"]
     assert {str(t) for t in kept.tokens.ravel()} & (FORMS - {"bank"})
 
 
 def test_clean_lists_other_sentences_and_distinct_words(bank_store):
     store = bank_store
-    res = similar(store, "bank", k=5, limit=3, other_sentences=True, exact=True)
+    res = similar(store, "bank", k=5, limit=3, other_sentences=True, backend="exact")
     for i, occ in enumerate(res.queries.occurrences):
         hits = res.hits(i)
         assert len(hits) == 5 and all(h.occurrence.sentence_id != occ.sentence_id for h in hits)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ctxvec.errors import CtxvecError
+from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.neighbours import (
     KINDS,
-    StoreIndex,
+    IndexParams,
     build_index,
     choose_backend,
     index_info,
@@ -91,7 +91,7 @@ def test_flat_index_is_exact(clustered, indexes, queries, exact):
 
 def test_save_reload_and_similar_uses_it(tmp_path):
     built = clustered_store(tmp_path / "s", 3000)
-    build_index(built, "ivf", nlist=64, nprobe=16)
+    build_index(built, "ivf", params=IndexParams(nlist=64, nprobe=16))
     store = Store.open(built.path)  # a fresh handle reads the saved files
     info = index_info(store, "ivf")
     assert info is not None and not info.stale
@@ -99,13 +99,13 @@ def test_save_reload_and_similar_uses_it(tmp_path):
     assert (store.path / "index" / "ivf.faiss").is_file()
     idx = load_index(store, "ivf")
     assert idx.index.ntotal == store.n_rows
-    res = similar(store, "c3", k=5, limit=3, index="ivf")
+    res = similar(store, "c3", k=5, limit=3, backend="ivf")
     assert res.method.startswith("ivf index") and "nprobe=16" in res.method
-    res_exact = similar(store, "c3", k=5, limit=3, exact=True)
+    res_exact = similar(store, "c3", k=5, limit=3, backend="exact")
     assert res_exact.method.startswith("exact scan")
     assert recall(res.rows, res_exact.rows) >= 0.9
     # with several indexes present, similar prefers hnsw, then ivf, then flat
-    build_index(store, "hnsw", m=16)
+    build_index(store, "hnsw", params=IndexParams(m=16))
     assert choose_backend(store)[0].kind == "hnsw"
     assert similar(store, "c3", k=5, limit=1).method.startswith("hnsw index")
     assert remove_index(store, "hnsw").to_dict() == {"removed": "hnsw"}
@@ -158,17 +158,17 @@ def test_stale_index_is_ignored_after_transform(tmp_path):
     build_index(store, "flat")  # rebuilt on the transformed vectors
     res = similar(store, row=4, k=3)
     assert res.method.startswith("flat index")
-    ref = similar(store, row=4, k=3, exact=True)
+    ref = similar(store, row=4, k=3, backend="exact")
     np.testing.assert_allclose(res.scores, ref.scores, atol=2e-6)
 
 
 def test_exact_uses_a_flat_index_for_few_queries(tmp_path):
     store = clustered_store(tmp_path / "s", 2000)
-    scan = similar(store, "c5", k=5, exact=True)
+    scan = similar(store, "c5", k=5, backend="exact")
     assert len(scan) > 4 and scan.method.startswith("exact scan")
     build_index(store, "flat")
-    assert similar(store, "c5", k=5, exact=True).method.startswith("exact scan")  # many queries: the scan
-    one = similar(store, "c5", k=5, limit=1, exact=True)
+    assert similar(store, "c5", k=5, backend="exact").method.startswith("exact scan")  # many queries: the scan
+    one = similar(store, "c5", k=5, limit=1, backend="exact")
     assert one.method.startswith("flat index")
     np.testing.assert_allclose(one.scores[0], scan.scores[0], atol=2e-6)
 
@@ -187,7 +187,7 @@ def test_recall_is_measured_when_built_and_kept(clustered, indexes, queries, exa
     assert saved.to_dict()["recall_at_10"] == info.recall_at_10
     assert load_index(clustered, kind).recall_at_10 == info.recall_at_10
     assert measure_recall(indexes[kind]) == info.recall_at_10  # seeded: the same sample
-    res = similar(clustered, "c3", k=5, limit=2, index=kind)
+    res = similar(clustered, "c3", k=5, limit=2, backend=kind)
     assert res.recall_at_10 == info.recall_at_10
     d = res.to_dict()
     assert list(d)[:3] == ["store", "method", "recall_at_10"] and d["recall_at_10"] == info.recall_at_10
@@ -197,7 +197,7 @@ def test_recall_unknown_for_old_indexes_and_the_exact_scan(tmp_path):
     import json
 
     store = clustered_store(tmp_path / "s", 600)
-    build_index(store, "hnsw", m=8)
+    build_index(store, "hnsw", params=IndexParams(m=8))
     path = store.path / "index" / "hnsw.json"
     saved = json.loads(path.read_text())
     del saved["recall_at_10"]  # as written before recall was measured
@@ -206,33 +206,32 @@ def test_recall_unknown_for_old_indexes_and_the_exact_scan(tmp_path):
     assert info is not None and info.recall_at_10 is None and not info.stale
     res = similar(store, "c3", k=3, limit=1)
     assert res.method.startswith("hnsw index") and res.to_dict()["recall_at_10"] is None
-    assert similar(store, "c3", k=3, limit=1, exact=True).to_dict()["recall_at_10"] is None
+    assert similar(store, "c3", k=3, limit=1, backend="exact").to_dict()["recall_at_10"] is None
 
 
-def test_similar_takes_saved_indexes_from_a_loader(tmp_path):
+def test_similar_searches_a_kept_index_passed_as_its_backend(tmp_path):
     store = clustered_store(tmp_path / "s", 600)
     build_index(store, "flat")
-    kept = {"flat": load_index(store, "flat")}
-    asked: list[str] = []
-
-    def loader(s: Store, kind: str) -> StoreIndex:
-        asked.append(kind)
-        return kept[kind]
-
-    res = similar(store, "c5", k=3, limit=1, exact=True, loader=loader)
-    assert asked == ["flat"] and res.method.startswith("flat index")
-    similar(store, "c5", k=3, limit=1, index="flat", loader=loader)
-    assert asked == ["flat", "flat"]
+    kept = load_index(store, "flat")
+    res = similar(store, "c5", k=3, limit=1, backend=kept)
+    assert res.method.startswith("flat index")
+    by_name = similar(store, "c5", k=3, limit=1, backend="flat")  # read from disk
+    assert res.to_dict() == by_name.to_dict()
+    exact = similar(store, "c5", k=3, limit=1, backend="exact")  # one query: the current flat index
+    assert exact.method.startswith("flat index") and exact.options["exact"] and res.options["exact"]  # flat: exact
+    build_index(store, "hnsw")
+    approximate = similar(store, "c5", k=3, limit=1)  # auto: the preferred index, hnsw
+    assert approximate.method.startswith("hnsw") and not approximate.options["exact"]
 
 
 def test_errors(clustered, tmp_path):
     with pytest.raises(CtxvecError, match="unknown index kind"):
         build_index(clustered, "lsh")
     with pytest.raises(CtxvecError, match="nprobe"):
-        build_index(clustered, "ivf", nlist=8, nprobe=9)
+        build_index(clustered, "ivf", params=IndexParams(nlist=8, nprobe=9))
     with pytest.raises(CtxvecError, match="nlist"):
-        build_index(clustered, "ivf", nlist=0)
-    with pytest.raises(CtxvecError, match="not both"):
-        choose_backend(clustered, "hnsw", exact=True)
+        build_index(clustered, "ivf", params=IndexParams(nlist=0))
+    with pytest.raises(ParameterError, match="unknown backend 'lsh'"):
+        choose_backend(clustered, "lsh")
     with pytest.raises(CtxvecError, match="no flat index"):
-        similar(clustered_store(tmp_path / "e", 200), "c1", k=3, index="flat")
+        similar(clustered_store(tmp_path / "e", 200), "c1", k=3, backend="flat")

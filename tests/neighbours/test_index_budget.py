@@ -7,7 +7,7 @@ import pytest
 
 from ctxvec.cli import main
 from ctxvec.errors import ParameterError
-from ctxvec.neighbours import build_index, choose_backend, index_info, list_indexes, load_index
+from ctxvec.neighbours import IndexParams, build_index, choose_backend, index_info, list_indexes, load_index
 from ctxvec.neighbours._indexes import measure_recall
 from ctxvec.neighbours._recipes import faiss, plan_index
 from ctxvec.store import Store, write_store
@@ -33,12 +33,12 @@ def wide(tmp_path_factory) -> Store:
     ("kind", "params", "share"), [("hnsw-sq8", {}, 1.0), ("ivfpq", {"nlist": 8, "pq_m": 8, "rerank": 20}, 0.35)]
 )
 def test_compact_indexes_are_smaller_than_the_vectors_and_recall_after_rescoring(wide, kind, params, share):
-    built = build_index(wide, kind, **params)
+    built = build_index(wide, kind, IndexParams(**params))
     assert (kind == "ivfpq") == built.describe().startswith("ivfpq index (ivfpq.faiss: IVF8+PQ8")
     vectors_bytes = (wide.path / "vectors.npy").stat().st_size
     assert built.info.bytes < share * vectors_bytes
     assert built.info.recall_at_10 is not None and built.info.recall_at_10 >= 0.95
-    plan = plan_index(kind, wide.n_rows, wide.dim, **params)
+    plan = plan_index(kind, wide.n_rows, wide.dim, IndexParams(**params))
     assert 0.7 * built.info.bytes <= plan.index_bytes() <= 1.5 * built.info.bytes  # the budget's estimate
     again = load_index(Store.open(wide.path), kind)
     assert again.info.params == built.info.params and again.index.ntotal == wide.n_rows
@@ -63,10 +63,10 @@ def test_memory_budget_refuses_before_any_work(wide):
 
 def test_time_budget_stops_cleanly_and_keeps_the_saved_index(tmp_path):
     store = wide_store(tmp_path / "s", n=2000, dim=64)
-    before = build_index(store, "hnsw", m=8)
+    before = build_index(store, "hnsw", params=IndexParams(m=8))
     saved = before.path.read_bytes()
     with pytest.raises(ParameterError, match=r"stopped the hnsw index build.*max_seconds=1e-06"):
-        build_index(store, "hnsw", m=16, block_rows=200, max_seconds=1e-6)
+        build_index(store, "hnsw", params=IndexParams(m=16), block_rows=200, max_seconds=1e-6)
     assert before.path.read_bytes() == saved  # the old index untouched, no half-written one
     info = index_info(store, "hnsw")
     assert info is not None and info.params["m"] == 8 and not info.stale
@@ -90,7 +90,7 @@ def test_stale_compact_index_is_refused_then_rebuilt(tmp_path):
 
 def test_bad_parameters(wide):
     with pytest.raises(ParameterError, match=r"pq_m=100 must divide the vectors. dim \(160\)"):
-        build_index(wide, "ivfpq", pq_m=100)
+        build_index(wide, "ivfpq", params=IndexParams(pq_m=100))
     with pytest.raises(ParameterError, match="max_seconds must be positive"):
         build_index(wide, "flat", max_seconds=0)
     with pytest.raises(ParameterError, match="ivfpq needs at least"):
@@ -109,10 +109,10 @@ def test_default_rerank_is_raised_until_the_measured_recall_reaches_the_target(t
     n, dim = 3000, 64
     x = np.random.default_rng(5).normal(size=(n, dim)).astype(np.float16)
     store = write_store(tmp_path / "s", x, ["w"] * n, np.arange(n) // 20, ["w"] * (n // 20))
-    fixed = build_index(store, "ivfpq", nlist=4, pq_m=4, rerank=20)
+    fixed = build_index(store, "ivfpq", params=IndexParams(nlist=4, pq_m=4, rerank=20))
     assert fixed.info.params["rerank"] == 20 and fixed.info.recall_at_10 is not None
     assert fixed.info.recall_at_10 < 0.95
-    tuned = build_index(store, "ivfpq", nlist=4, pq_m=4)
+    tuned = build_index(store, "ivfpq", params=IndexParams(nlist=4, pq_m=4))
     assert tuned.info.params["rerank"] in (40, 80, 160, 320) and tuned.info.recall_at_10 is not None
     assert tuned.info.recall_at_10 >= 0.95
     assert index_info(store, "ivfpq").params["rerank"] == tuned.info.params["rerank"]  # saved as chosen
@@ -120,7 +120,7 @@ def test_default_rerank_is_raised_until_the_measured_recall_reaches_the_target(t
 
 def test_an_ivfpq_saved_with_an_opq_rotation_still_searches(wide):
     """ivfpq indexes built before OPQ was dropped (``OPQ8_32,IVF8_HNSW32,PQ8``) load and search."""
-    built = build_index(wide, "ivfpq", nlist=8, pq_m=8, rerank=20)
+    built = build_index(wide, "ivfpq", params=IndexParams(nlist=8, pq_m=8, rerank=20))
     x = np.asarray(wide.get_vectors(np.arange(wide.n_rows)), dtype=np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     old = faiss.index_factory(wide.dim, "OPQ8_32,IVF8_HNSW32,PQ8", faiss.METRIC_INNER_PRODUCT)

@@ -7,7 +7,7 @@ import pytest
 
 from ctxvec.cli import main
 from ctxvec.errors import ParameterError
-from ctxvec.neighbours import build_index, index_info
+from ctxvec.neighbours import IndexParams, build_index, index_info
 from ctxvec.neighbours._budget import BuildBudget
 from ctxvec.neighbours._recipes import faiss, plan_index
 from ctxvec.neighbours._training import _pq_seconds, train_ivf
@@ -26,7 +26,7 @@ def centroids(index) -> np.ndarray:
 
 def test_stepwise_kmeans_gives_faiss_own_centroids():
     x = unit_rows(4000, 32)
-    plan = plan_index("ivf", len(x), 32, nlist=40)
+    plan = plan_index("ivf", len(x), 32, params=IndexParams(nlist=40))
     stepped, whole = plan.new_index(), plan.new_index()
     faiss.extract_index_ivf(stepped).cp.seed = faiss.extract_index_ivf(whole).cp.seed = 3
     steps: list[tuple[int, int]] = []
@@ -39,7 +39,7 @@ def test_stepwise_kmeans_gives_faiss_own_centroids():
 
 def test_time_budget_stops_the_kmeans_after_one_iteration():
     x = unit_rows(4000, 32)
-    plan = plan_index("ivfpq", len(x), 32, nlist=40, pq_m=8)
+    plan = plan_index("ivfpq", len(x), 32, params=IndexParams(nlist=40, pq_m=8))
     steps: list[int] = []
     with pytest.raises(
         ParameterError, match=r"stopped the ivfpq index build: it would take about .* max_seconds=1e-06"
@@ -50,7 +50,7 @@ def test_time_budget_stops_the_kmeans_after_one_iteration():
 
 def test_pq_codebooks_are_projected_and_refused_up_front():
     x = unit_rows(3000, 32)
-    plan = plan_index("ivfpq", len(x), 32, nlist=20, pq_m=8)
+    plan = plan_index("ivfpq", len(x), 32, params=IndexParams(nlist=20, pq_m=8))
     index = plan.new_index()
     seconds = _pq_seconds(plan, faiss.extract_index_ivf(index), x)
     assert 0 < seconds < 60

@@ -265,10 +265,11 @@ def test_errors(word_store):
 
 def test_in_new_sentence_equals_stored_occurrence(tmp_path, tiny_model):
     """`in_sentence` embeds with the store's own model: the same sentence in the store scores 1."""
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     corpus = ["i caught a cold last week", "the cold wind blew over the river", "money in the bank"]
-    store = embed(corpus, tmp_path / "s", model=str(tiny_model), device="cpu")
+    store = embed(corpus, tmp_path / "s", EncodeSpec(model=str(tiny_model)), device="cpu")
     res = similar(store, "cold", in_sentence="i caught a cold last week", k=3)
     assert res.query_rows.tolist() == [-1]
     stored = int(store.occurrences("cold")[0])

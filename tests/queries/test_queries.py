@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.errors import CtxvecError
 from ctxvec.queries import select_queries
 from ctxvec.runners import embed
@@ -10,7 +11,7 @@ SENTENCES = ["The cold river bank.", "A cold day, a warm night.", "Money in the 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, tiny_model):
-    return embed(SENTENCES, tmp_path_factory.mktemp("q") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(SENTENCES, tmp_path_factory.mktemp("q") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
 
 
 def test_every_occurrence_of_a_word_and_limit(store):

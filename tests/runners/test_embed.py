@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ from ctxvec import Store
 from ctxvec.encoding import BatchEncoder, EncodeSpec
 from ctxvec.errors import CtxvecError
 from ctxvec.runners import embed
+
+SPEC_FIELDS = {f.name for f in fields(EncodeSpec)}
 
 CORPUS = RUNNER_CORPUS
 
@@ -23,9 +26,9 @@ def corpus_file(tmp_path):
 
 
 def build(corpus_file, out, tiny_model, **kw):
-    kw.setdefault("max_length", 32)
+    spec = {"max_length": 32, **{k: kw.pop(k) for k in list(kw) if k in SPEC_FIELDS}}
     kw.setdefault("batch_tokens", 64)
-    return embed(corpus_file, out, model=str(tiny_model), device="cpu", **kw)
+    return embed(corpus_file, out, EncodeSpec(model=str(tiny_model), **spec), device="cpu", **kw)
 
 
 def test_store_round_trip(tmp_path, corpus_file, tiny_model):
@@ -82,13 +85,14 @@ def test_resume_after_kill_9(tmp_path, corpus_file, tiny_model):
     script = textwrap.dedent(
         f"""
         import os, signal
+        from ctxvec.encoding import EncodeSpec
         from ctxvec.runners import embed
         def kill(i, seen=[]):
             seen.append(i)
             if len(seen) == 4:
                 os.kill(os.getpid(), signal.SIGKILL)
-        embed({str(corpus_file)!r}, {str(out)!r}, model={str(tiny_model)!r}, device="cpu",
-              max_length=32, batch_tokens=64, on_batch=kill)
+        embed({str(corpus_file)!r}, {str(out)!r}, EncodeSpec(model={str(tiny_model)!r}, max_length=32), device="cpu",
+              batch_tokens=64, on_batch=kill)
         """
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True)

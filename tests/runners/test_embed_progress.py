@@ -49,7 +49,9 @@ def test_embed_on_a_terminal_shows_the_tokenizing_bar(tmp_path, tiny_model, monk
     terminal = os.fdopen(slave, "w", buffering=1)
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setenv("COLUMNS", "120")
-    embed(list(RUNNER_CORPUS), tmp_path / "s", model=str(tiny_model), device="cpu", max_length=32, quiet=False)
+    embed(
+        list(RUNNER_CORPUS), tmp_path / "s", EncodeSpec(model=str(tiny_model), max_length=32), device="cpu", quiet=False
+    )
     terminal.flush()
     monkeypatch.undo()
     terminal.close()

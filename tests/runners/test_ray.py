@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 import ray
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.runners import embed
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
-OPTIONS = {"device": "cpu", "max_length": 32, "batch_tokens": 128, "shard_sentences": 40}
+OPTIONS = {"device": "cpu", "batch_tokens": 128, "shard_sentences": 40}
 WORDS = "the cold winter came early a warm day by river bank she put money in king and queen of france hot sun ice"
 HANG_GUARD_S = 600
 
@@ -63,14 +64,16 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def local_store(tmp_path_factory, corpus, tiny_model):
     out = tmp_path_factory.mktemp("ray-local") / "local.store"
-    embed(corpus, out, model=str(tiny_model), **OPTIONS)
+    embed(corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), **OPTIONS)
     return folder_bytes(out)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ray_store_is_byte_identical_to_the_local_store(cluster, tmp_path, corpus, tiny_model, local_store, workers):
     out = tmp_path / "ray.store"
-    store = embed(corpus, out, model=str(tiny_model), runner="ray", workers=workers, **OPTIONS)
+    store = embed(
+        corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), runner="ray", workers=workers, **OPTIONS
+    )
     assert store.manifest["n_shards"] == 5
     assert folder_bytes(out) == local_store
 
@@ -80,11 +83,12 @@ def test_killed_ray_driver_resumes_to_the_identical_store(cluster, tmp_path, cor
     script = textwrap.dedent(
         f"""
         import os, signal
+        from ctxvec.encoding import EncodeSpec
         from ctxvec.runners import embed
         def on_phase(name):
             if name == "shard:2":
                 os.kill(os.getpid(), signal.SIGKILL)
-        embed({str(corpus)!r}, {str(out)!r}, model={str(tiny_model)!r}, runner="ray", address={cluster!r},
+        embed({str(corpus)!r}, {str(out)!r}, EncodeSpec(model={str(tiny_model)!r}, max_length=32), runner="ray", address={cluster!r},
               workers=1, on_phase=on_phase, **{OPTIONS!r})
         """
     )
@@ -92,7 +96,7 @@ def test_killed_ray_driver_resumes_to_the_identical_store(cluster, tmp_path, cor
     assert proc.returncode == -9, proc.stderr[-3000:]
     done = {line.split()[0] for line in (out / "building" / "progress.log").read_text().splitlines()}
     assert len(done) == 2  # two shards written and recorded before the kill
-    embed(corpus, out, model=str(tiny_model), runner="ray", workers=2, **OPTIONS)
+    embed(corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), runner="ray", workers=2, **OPTIONS)
     assert folder_bytes(out) == local_store
 
 
@@ -105,7 +109,7 @@ def test_runner_options_are_checked_before_any_work(tmp_path, corpus, tiny_model
         ({"shard_sentences": 0}, "shard_sentences"),
     ]:
         with pytest.raises(ParameterError) as e:
-            embed(corpus, tmp_path / "s", model=str(tiny_model), **kw)
+            embed(corpus, tmp_path / "s", EncodeSpec(model=str(tiny_model), max_length=32), **kw)
         assert e.value.name == name
     assert not (tmp_path / "s").exists()
 
@@ -113,5 +117,5 @@ def test_runner_options_are_checked_before_any_work(tmp_path, corpus, tiny_model
 def test_missing_ray_names_the_extra(monkeypatch, tmp_path, corpus, tiny_model):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now raises ImportError
     with pytest.raises(CtxvecError, match=r"install ctxvec\[ray\]"):
-        embed(corpus, tmp_path / "s", model=str(tiny_model), runner="ray", device="cpu")
+        embed(corpus, tmp_path / "s", EncodeSpec(model=str(tiny_model), max_length=32), runner="ray", device="cpu")
     assert not (tmp_path / "s").exists()

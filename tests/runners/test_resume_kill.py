@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from small_corpus import RUNNER_CORPUS
 
+from ctxvec.encoding import EncodeSpec
 from ctxvec.runners import embed
 
 CORPUS = RUNNER_CORPUS
 
-OPTIONS = {"device": "cpu", "max_length": 32, "batch_tokens": 64, "shard_sentences": 8}
+OPTIONS = {"device": "cpu", "batch_tokens": 64, "shard_sentences": 8}
 PHASES = [
     "created",
     "tables",
@@ -52,7 +53,7 @@ def run_killed_at(phase: str, corpus: Path, out: Path, model: Path, **extra: obj
                 if name == phase:
                     os.kill(os.getpid(), signal.SIGKILL)
 
-            embed(corpus, out, model=str(model), on_phase=on_phase, **{**OPTIONS, **extra})
+            embed(corpus, out, EncodeSpec(model=str(model), max_length=32), on_phase=on_phase, **{**OPTIONS, **extra})
             code = 0
         finally:
             os._exit(code)
@@ -81,7 +82,7 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, corpus, tiny_model):
     out = tmp_path_factory.mktemp("ref") / "full.store"
-    embed(corpus, out, model=str(tiny_model), **OPTIONS)
+    embed(corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), **OPTIONS)
     return folder_bytes(out)
 
 
@@ -96,7 +97,7 @@ def test_kill_9_at_every_phase_then_the_same_call_finishes_identically(tmp_path,
     out = tmp_path / "killed.store"
     assert killed(run_killed_at(phase, corpus, out, tiny_model))
     assert json.loads((out / "manifest.json").read_text())["state"] == "building"
-    embed(corpus, out, model=str(tiny_model), **OPTIONS)
+    embed(corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), **OPTIONS)
     assert folder_bytes(out) == reference
 
 
@@ -105,7 +106,7 @@ def test_a_kill_before_the_manifest_leaves_a_folder_the_rerun_takes(tmp_path, co
     out = tmp_path / "early.store"
     out.mkdir()
     (out / ".manifest.json.abc123.tmp").write_text('{"half": ')
-    embed(corpus, out, model=str(tiny_model), **OPTIONS)
+    embed(corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), **OPTIONS)
     assert folder_bytes(out) == reference
 
 
@@ -116,5 +117,5 @@ def test_a_second_kill_after_resuming_still_finishes(tmp_path, corpus, tiny_mode
     assert {line.split()[0] for line in progress if line} == {"0"}  # shard 0 recorded, nothing else
     assert killed(run_killed_at("finalize:renamed", corpus, out, tiny_model))
     assert not (out / "vectors.npy.partial").exists() and (out / "vectors.npy").exists()
-    embed(corpus, out, model=str(tiny_model), **OPTIONS)
+    embed(corpus, out, EncodeSpec(model=str(tiny_model), max_length=32), **OPTIONS)
     assert folder_bytes(out) == reference

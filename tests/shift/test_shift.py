@@ -142,11 +142,11 @@ def test_where_restricts_similar_senses_and_plot(shift_store, tmp_path, capsys):
     from ctxvec.neighbours import similar
     from ctxvec.structure import project_words, word_senses
 
-    late = similar(shift_store, "bank", k=5, where="year >= 1900", limit=3, exact=True)
+    late = similar(shift_store, "bank", k=5, where="year >= 1900", limit=3, backend="exact")
     years = shift_store.sentences.column("year").to_numpy()
     hits = late.rows[late.rows >= 0]
     assert len(hits) == 15 and (years[shift_store.sentence_ids[hits]] >= 1900).all()
-    everywhere = similar(shift_store, "bank", k=5, limit=3, exact=True)
+    everywhere = similar(shift_store, "bank", k=5, limit=3, backend="exact")
     assert (years[shift_store.sentence_ids[everywhere.rows[everywhere.rows >= 0]]] < 1900).any()
     s = word_senses(shift_store, "bank", where="year < 1900", wordnet=False)
     assert s.n_total == 40 and (years[shift_store.sentence_ids[s.rows]] < 1900).all()

@@ -19,6 +19,7 @@ from ctxvec.figures import plot_layers, write_layer_plot
 from ctxvec.sources import ArraySource
 from ctxvec.space import (
     IsotropyReport,
+    Sampling,
     StoreIsotropy,
     effective_rank_from_covariance,
     isoscore,
@@ -137,7 +138,9 @@ def small():
 
 def test_ethayarajh_measures_equal_brute_force(small):
     vectors, sids, tokens = small
-    r = isotropy_arrays(vectors, sids, tokens, min_count=2, max_words=100, max_occurrences=1000, max_sentences=100)
+    r = isotropy_arrays(
+        vectors, sids, tokens, sampling=Sampling(min_count=2, max_words=100, max_occurrences=1000, max_sentences=100)
+    )
     words = sorted(set(tokens))
     self_sims, mevs = [], []
     for w in words:
@@ -166,13 +169,13 @@ def test_ethayarajh_measures_equal_brute_force(small):
 
 def test_mean_cosine_is_the_mean_over_the_seeded_pairs(small):
     vectors, sids, tokens = small
-    r = isotropy_arrays(vectors, sids, tokens, n_pairs=500, seed=11)
+    r = isotropy_arrays(vectors, sids, tokens, sampling=Sampling(n_pairs=500, seed=11))
     pairs = sample_pairs(sids, 500, np.random.default_rng(11))  # the report draws its pairs first
     u = _unit(vectors)
     assert r.mean_cosine == pytest.approx(np.mean(np.sum(u[pairs[:, 0]] * u[pairs[:, 1]], axis=1)), rel=1e-9)
     assert r.n_pairs == 500 and r.seed == 11
-    assert isotropy_arrays(vectors, sids, tokens, n_pairs=500, seed=11).to_dict() == r.to_dict()
-    assert isotropy_arrays(vectors, sids, tokens, n_pairs=500, seed=12).mean_cosine != r.mean_cosine
+    assert isotropy_arrays(vectors, sids, tokens, sampling=Sampling(n_pairs=500, seed=11)).to_dict() == r.to_dict()
+    assert isotropy_arrays(vectors, sids, tokens, sampling=Sampling(n_pairs=500, seed=12)).mean_cosine != r.mean_cosine
 
 
 def test_identical_occurrences_are_fully_self_similar():
@@ -180,7 +183,7 @@ def test_identical_occurrences_are_fully_self_similar():
     base = rng.normal(size=(3, 4))
     tokens = ["a", "b", "c"] * 10
     vectors = base[[0, 1, 2] * 10] * rng.uniform(0.5, 2, size=(30, 1))  # same direction, any length
-    r = isotropy_arrays(vectors, np.repeat(np.arange(10), 3), tokens, min_count=2)
+    r = isotropy_arrays(vectors, np.repeat(np.arange(10), 3), tokens, sampling=Sampling(min_count=2))
     assert r.self_similarity == pytest.approx(1.0)
     assert r.mev == pytest.approx(1.0)
 
@@ -194,8 +197,8 @@ def test_report_to_dict_is_plain_json(small):
 
 
 def test_bad_arguments(small):
-    with pytest.raises(ParameterError, match="min_count=1 is too small") as e:
-        isotropy_arrays(*small, min_count=1)
+    with pytest.raises(ParameterError, match="min_count must be at least 2, got 1") as e:
+        isotropy_arrays(*small, sampling=Sampling(min_count=1))
     assert e.value.name == "min_count"
     with pytest.raises(ParameterError, match="top_k=0 is too small"):
         isotropy_arrays(*small, top_k=0)
@@ -232,8 +235,10 @@ def assert_reports_close(a, b, rel=1e-6, abs=1e-9):
 
 
 def test_store_report_equals_the_array_report(cone_store):
-    a = isotropy(cone_store, seed=3, block_rows=50)
-    b = isotropy_arrays(np.asarray(cone_store.vectors), cone_store.sentence_ids, list(cone_store.tokens), seed=3)
+    a = isotropy(cone_store, sampling=Sampling(seed=3), block_rows=50)
+    b = isotropy_arrays(
+        np.asarray(cone_store.vectors), cone_store.sentence_ids, list(cone_store.tokens), sampling=Sampling(seed=3)
+    )
     assert_reports_close(a, b)
 
 
@@ -258,19 +263,24 @@ def test_in_place_transform_report_equals_on_the_fly_report(cone_store):
 
 
 def test_raw_report_ignores_the_in_place_transform(cone_store):
-    before = isotropy(cone_store, seed=1, n_pairs=500)
+    before = isotropy(cone_store, sampling=Sampling(seed=1, n_pairs=500))
     store = set_store_transform(cone_store, Center().fit_source(cone_store))
-    raw = isotropy(store, raw=True, seed=1, n_pairs=500)
-    assert raw.transform_id is None and isotropy(store, seed=1, n_pairs=500).transform_id is not None
+    raw = isotropy(store, raw=True, sampling=Sampling(seed=1, n_pairs=500))
+    assert raw.transform_id is None and isotropy(store, sampling=Sampling(seed=1, n_pairs=500)).transform_id is not None
     assert_reports_close(raw, before)
-    assert isotropy(store, seed=1, n_pairs=500).mean_cosine < before.mean_cosine - 0.3  # centred: not the raw one
+    assert (
+        isotropy(store, sampling=Sampling(seed=1, n_pairs=500)).mean_cosine < before.mean_cosine - 0.3
+    )  # centred: not the raw one
 
 
 def test_cli_isotropy_raw(cone_store, capsys):
     store = set_store_transform(cone_store, Center().fit_source(cone_store))
     assert main(["isotropy", str(store.path), "--pairs", "300", "--raw", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert d == json.loads(isotropy(store, raw=True, n_pairs=300).to_json()) and d["transform_id"] is None
+    assert (
+        d == json.loads(isotropy(store, raw=True, sampling=Sampling(n_pairs=300)).to_json())
+        and d["transform_id"] is None
+    )
     assert main(["isotropy", str(store.path), "--pairs", "300", "--raw"]) == 0
     assert "(raw vectors)" in capsys.readouterr().out
     assert main(["isotropy", "wiki", "--all-layers", "--raw"]) == 2
@@ -283,8 +293,10 @@ def test_word_ids_of_tokens_match_store_words(cone_store):
 
 def test_report_of_a_source_with_explicit_ids_equals_the_store_report(cone_store):
     x = np.asarray(cone_store.vectors)
-    a = isotropy_of_source(ArraySource(x), cone_store.sentence_ids, cone_store.word_ids, seed=2, block_rows=128)
-    b = isotropy(cone_store, seed=2)
+    a = isotropy_of_source(
+        ArraySource(x), cone_store.sentence_ids, cone_store.word_ids, sampling=Sampling(seed=2), block_rows=128
+    )
+    b = isotropy(cone_store, sampling=Sampling(seed=2))
     assert type(a) is IsotropyReport and isinstance(b, StoreIsotropy)
     assert_reports_close(a, b)
     with pytest.raises(CtxvecError, match="one per row"):
@@ -292,13 +304,17 @@ def test_report_of_a_source_with_explicit_ids_equals_the_store_report(cone_store
 
 
 def test_store_report_says_which_store_and_transform(cone_store):
-    d = isotropy(cone_store, n_pairs=200).to_dict()
+    d = isotropy(cone_store, sampling=Sampling(n_pairs=200)).to_dict()
     assert list(d)[:3] == ["store", "transform_id", "n_rows"]
     assert d["store"] == str(cone_store.path) and d["transform_id"] is None
     t = Center().fit_source(cone_store)
-    assert isotropy(cone_store, transform=t, n_pairs=200).transform_id == transform_id(t)
+    assert isotropy(cone_store, transform=t, sampling=Sampling(n_pairs=200)).transform_id == transform_id(t)
     store = set_store_transform(cone_store, t)
-    assert isotropy(store, n_pairs=200).transform_id == store.manifest["transform_id"] == transform_id(t)
+    assert (
+        isotropy(store, sampling=Sampling(n_pairs=200)).transform_id
+        == store.manifest["transform_id"]
+        == transform_id(t)
+    )
 
 
 # ---- per layer, plot, CLI -----------------------------------------------------------------------------------
@@ -316,7 +332,9 @@ SENTENCES = [
 
 
 def test_layer_isotropy_with_a_tiny_model(tiny_model, tmp_path):
-    res = layer_isotropy(SENTENCES, str(tiny_model), sample_sentences=6, seed=1, min_count=2, device="cpu")
+    res = layer_isotropy(
+        SENTENCES, str(tiny_model), sample_sentences=6, sampling=Sampling(seed=1, min_count=2), device="cpu"
+    )
     assert res.layers == [0, 1, 2]  # 2 transformer layers + input embeddings
     assert res.n_sentences == 6 and res.n_rows > 20
     assert all(r.dim == 32 and r.n_rows == res.n_rows for r in res.reports)
@@ -327,22 +345,27 @@ def test_layer_isotropy_with_a_tiny_model(tiny_model, tmp_path):
 
 
 def test_layer_isotropy_from_a_store_uses_its_sentences_and_model(tiny_model, make_store, tmp_path):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    store = embed(SENTENCES[:5], tmp_path / "tiny.store", model=str(tiny_model), device="cpu", quiet=True)
-    res = store_layer_isotropy(store, device="cpu", min_count=2)
+    store = embed(SENTENCES[:5], tmp_path / "tiny.store", EncodeSpec(model=str(tiny_model)), device="cpu", quiet=True)
+    res = store_layer_isotropy(store, device="cpu", sampling=Sampling(min_count=2))
     assert res.n_sentences == 5 and res.n_rows == store.n_rows and res.layers == [0, 1, 2]
     # the last layer of the per-layer run is what the store holds
-    last = isotropy(store, min_count=2)
+    last = isotropy(store, sampling=Sampling(min_count=2))
     assert res.reports[-1].isoscore == pytest.approx(last.isoscore, abs=1e-3)
     tokens = [w for s in SENTENCES[:4] for w in s.split()]
     sids = [i for i, s in enumerate(SENTENCES[:4]) for _ in s.split()]
     bare = make_store(np.zeros((len(tokens), 32), np.float32), tokens, sids, SENTENCES[:4], dtype="float32")
     with pytest.raises(CtxvecError, match="no model"):
         store_layer_isotropy(bare)  # a store built from arrays has no encoder spec
-    assert store_layer_isotropy(bare, str(tiny_model), device="cpu", min_count=2).n_rows == len(tokens)
+    assert store_layer_isotropy(bare, str(tiny_model), device="cpu", sampling=Sampling(min_count=2)).n_rows == len(
+        tokens
+    )
     # a store folder given as a corpus path: its sentences and model
-    by_path = write_layer_plot(layer_isotropy(str(store.path), device="cpu", min_count=2), tmp_path / "l.png")
+    by_path = write_layer_plot(
+        layer_isotropy(str(store.path), device="cpu", sampling=Sampling(min_count=2)), tmp_path / "l.png"
+    )
     assert by_path.to_dict()["layers"] == res.to_dict()["layers"] and by_path.plot == str(tmp_path / "l.png")
     assert Image.open(tmp_path / "l.png").size == (960, 540)
 
@@ -354,7 +377,7 @@ def test_cli_isotropy_store_table_and_json(cone_store, capsys):
     assert main(["isotropy", str(cone_store.path), "--pairs", "300", "--seed", "4", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["n_pairs"] == 300 and d["seed"] == 4 and d["transform_id"] is None
-    assert d == json.loads(isotropy(cone_store, n_pairs=300, seed=4).to_json())
+    assert d == json.loads(isotropy(cone_store, sampling=Sampling(n_pairs=300, seed=4)).to_json())
 
 
 def test_cli_isotropy_all_layers_with_plot(tiny_model, tmp_path, capsys):
@@ -390,11 +413,16 @@ def test_cli_isotropy_errors(tmp_path, cone_store, capsys):
 def test_store_report_and_layers_report_agree_on_the_same_sample(tiny_model, tmp_path, seed):
     """The store report's sampled figures are drawn from the sentences the per-layer report encodes:
     the layers report's last layer equals the store's own report (the brief's 0.573 vs 0.750)."""
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    store = embed(SENTENCES, tmp_path / "t.store", model=str(tiny_model), device="cpu", quiet=True, dtype="float32")
-    layers = store_layer_isotropy(store, device="cpu", min_count=2, sample_sentences=5, seed=seed, n_pairs=300)
-    report = isotropy(store, min_count=2, sample_sentences=5, seed=seed, n_pairs=300)
+    store = embed(
+        SENTENCES, tmp_path / "t.store", EncodeSpec(model=str(tiny_model)), device="cpu", quiet=True, dtype="float32"
+    )
+    layers = store_layer_isotropy(
+        store, device="cpu", sampling=Sampling(min_count=2, seed=seed, n_pairs=300), sample_sentences=5
+    )
+    report = isotropy(store, sampling=Sampling(min_count=2, seed=seed, n_pairs=300), sample_sentences=5)
     last = layers.reports[-1]
     for key in ("self_similarity", "mean_cosine", "intra_sentence_similarity", "mev", "mev_baseline"):
         assert getattr(last, key) == pytest.approx(getattr(report, key), abs=1e-4), key
@@ -402,6 +430,6 @@ def test_store_report_and_layers_report_agree_on_the_same_sample(tiny_model, tmp
     assert report.sample["sentences"] == last.sample["sentences"] == 5
     assert report.sample["of_sentences"] == last.sample["of_sentences"] == len(SENTENCES)
     assert "5 of 8 sentences" in report.sample["description"] and report.to_dict()["sample"] == report.sample
-    whole = isotropy(store, min_count=2, sample_sentences=None, seed=seed, n_pairs=300)
+    whole = isotropy(store, sampling=Sampling(min_count=2, seed=seed, n_pairs=300), sample_sentences=None)
     assert whole.sample["sentences"] == 8 and "all 8 sentences" in whole.sample["description"]
     assert whole.sample["rows"] == store.n_rows > report.sample["rows"]

@@ -129,14 +129,14 @@ def test_two_embeds_into_one_store(tmp_path, tiny_model):
         f"""
         import time
         from pathlib import Path
-        from ctxvec import embed
+        from ctxvec import EncodeSpec, embed
 
         def wait(i):
             print("batch", i, flush=True)
             while not Path({str(release)!r}).exists():
                 time.sleep(0.05)
 
-        embed({str(corpus)!r}, {str(out)!r}, model={str(tiny_model)!r}, device="cpu", batch_tokens=16, on_batch=wait)
+        embed({str(corpus)!r}, {str(out)!r}, EncodeSpec(model={str(tiny_model)!r}), device="cpu", batch_tokens=16, on_batch=wait)
         print("done", flush=True)
         """
     )

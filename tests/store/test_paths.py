@@ -102,10 +102,12 @@ def test_transform_id_escaping_the_store_writes_nothing_outside(tmp_path, capsys
 def test_applied_transform_path_pointing_elsewhere_is_never_opened(tmp_path, tiny_model, capsys):
     """The issue's exploit: a transform path in the manifest pointing to another folder was opened by
     `similar --in`."""
-    from ctxvec import embed
+    from ctxvec import EncodeSpec, embed
     from ctxvec.space import apply_transform
 
-    src = embed(["the cold day", "a warm river bank", "snow and ice"], tmp_path / "e.store", model=str(tiny_model))
+    src = embed(
+        ["the cold day", "a warm river bank", "snow and ice"], tmp_path / "e.store", EncodeSpec(model=str(tiny_model))
+    )
     apply_transform(src, "center", out=tmp_path / "c.store")
     out = tmp_path / "c.store"
     elsewhere = tmp_path / "elsewhere"
@@ -139,11 +141,11 @@ def test_transform_json_step_and_array_names_are_checked(tmp_path):
 
 def test_the_manifest_model_is_loaded_only_with_its_recorded_weights(tmp_path, tiny_model, capsys):
     """model.path in a manifest must not make ctxvec load weights (or code) from an arbitrary folder."""
-    from ctxvec import embed
+    from ctxvec import EncodeSpec, embed
 
     model = tmp_path / "model"
     shutil.copytree(tiny_model, model)
-    store = embed(["the cold day", "a warm river bank"], tmp_path / "e.store", model=str(model))
+    store = embed(["the cold day", "a warm river bank"], tmp_path / "e.store", EncodeSpec(model=str(model)))
     query = ["similar", str(store.path), "cold", "--in", "a cold snow day", "-k", "2"]
     assert main(query) == 0
     capsys.readouterr()

@@ -163,9 +163,12 @@ NEW_SENTENCES = [
 
 @pytest.fixture(scope="module")
 def embedded_store(tmp_path_factory, tiny_model):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
-    return embed(NEW_SENTENCES, tmp_path_factory.mktemp("p") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(
+        NEW_SENTENCES, tmp_path_factory.mktemp("p") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu"
+    )
 
 
 def test_a_new_sentence_is_placed_in_the_same_map(embedded_store):

@@ -66,15 +66,17 @@ def test_labels_pick_the_nearest_synset_and_say_when_none_is_good():
         "match",
         "evidence",
         "decided_by",
+        "expression",
     }
 
 
 @pytest.fixture(scope="module")
 def tiny_bank_store(tiny_model, tmp_path_factory):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     text = ["the river bank was cold", "the bank gave him money", "a bank of snow", "money in the bank"] * 5
-    return embed(text, tmp_path_factory.mktemp("wn") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(text, tmp_path_factory.mktemp("wn") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
 
 
 def test_synsets_embedded_with_the_stores_own_model(tiny_bank_store):
@@ -141,9 +143,10 @@ def test_cli_min_share_and_small_senses(tiny_bank_store, capsys):
 def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_store, capsys):
     import json
 
-    from ctxvec.decomposition import decompose
-    from ctxvec.neighbours import check_usage, similar
+    from ctxvec.decomposition import MaxTerms, decompose
+    from ctxvec.neighbours import similar
     from ctxvec.queries import select_queries
+    from ctxvec.structure import check_usage_senses
 
     path = str(tiny_bank_store.path)
     sentence = "a bank of snow and money"
@@ -151,9 +154,8 @@ def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_st
     data = json.loads(capsys.readouterr().out)
     q = data["query"]
     assert q["sentence"] == sentence and q["token"] == "bank" and 0 <= q["nearest_sense"] < data["k"]
-    usage = check_usage(
-        tiny_bank_store, "bank", select_queries(tiny_bank_store, "bank", in_sentence=sentence).vectors[0]
-    )
+    query = select_queries(tiny_bank_store, "bank", in_sentence=sentence)
+    usage = check_usage_senses(tiny_bank_store, query.occurrences[0], query.vectors[0])
     assert q["warning"] == usage.warning and q["represented"] == (usage.warning is None)
     assert (q["sense"] is None) == (usage.warning is not None)
     assert q["wordnet"]["synset"].startswith("bank.")
@@ -162,8 +164,9 @@ def test_senses_in_a_new_sentence_and_the_same_warning_in_decompose(tiny_bank_st
     assert sentence in text and ("this usage belongs to sense" in text or "none of the corpus's senses" in text)
     assert "this occurrence in WordNet: " in text
     # similar --in and decompose --in say the same warning (or none)
-    assert similar(tiny_bank_store, "bank", in_sentence=sentence, k=2).warning(0) == usage.warning
-    note = decompose(tiny_bank_store, "bank", in_sentence=sentence, max_terms=2).notes[0]
+    check = {"usage_check": check_usage_senses}  # what the CLI and the explorer pass
+    assert similar(tiny_bank_store, "bank", in_sentence=sentence, k=2, **check).warning(0) == usage.warning
+    note = decompose(tiny_bank_store, "bank", in_sentence=sentence, sparsity=MaxTerms(2), **check).notes[0]
     assert (usage.warning is None and not note.startswith("warning:")) or note.startswith(f"warning: {usage.warning}")
     assert main(["senses", path, "bank", "--in", "no such word here"]) == 2
     assert "'bank' is not a word of" in capsys.readouterr().err

@@ -98,10 +98,11 @@ def test_minority_synsets_report_occurrences_another_synset_matches_much_better(
 
 @pytest.fixture(scope="module")
 def tiny_store(tiny_model, tmp_path_factory):
+    from ctxvec.encoding import EncodeSpec
     from ctxvec.runners import embed
 
     text = ["the river bank was cold", "the bank gave him money", "a bank of snow", "money in the bank"] * 5
-    return embed(text, tmp_path_factory.mktemp("minor") / "s.store", model=str(tiny_model), device="cpu")
+    return embed(text, tmp_path_factory.mktemp("minor") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
 
 
 def test_word_senses_list_minority_synsets_with_their_sentences(tiny_store):

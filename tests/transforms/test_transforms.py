@@ -17,6 +17,7 @@ from ctxvec.cli import main
 from ctxvec.errors import CtxvecError, ParameterError
 from ctxvec.sources import ArraySource
 from ctxvec.space import (
+    Sampling,
     TransformRemoval,
     TransformResult,
     apply_transform,
@@ -461,7 +462,7 @@ def test_compare_before_and_after_a_transform(cone_store, tmp_path):
     from ctxvec.space import compare
 
     out = transform_store(cone_store, Whitening().fit_source(cone_store), tmp_path / "w.store")
-    res = compare(cone_store, out, words=["w3", "w5"], k=4, tasks=None, n_pairs=500)
+    res = compare(cone_store, out, words=["w3", "w5"], k=4, tasks=None, sampling=Sampling(n_pairs=500))
     assert res.isotropy_b.isoscore > res.isotropy_a.isoscore
     assert res.isotropy_b.mean_cosine < res.isotropy_a.mean_cosine
     assert [n.word for n in res.neighbours] == ["w3", "w5"]
@@ -488,7 +489,7 @@ def test_compare_reports_evaluation_scores_of_both_stores(make_store, tmp_path):
     x = (anisotropic(1, len(tokens), 24) + 5).astype(np.float32)
     a = make_store(x, tokens, sids, sentences, dtype="float32")
     b = transform_store(a, ConceptorNegation().fit_source(a), tmp_path / "b.store")
-    res = compare(a, b, words=[words[0]], k=2, tasks=["ws353"], n_pairs=200)
+    res = compare(a, b, words=[words[0]], k=2, tasks=["ws353"], sampling=Sampling(n_pairs=200))
     (name, sa, sb), *_ = res.evaluation_rows()
     assert name == "ws353 spearman"
     assert sa == pytest.approx(evaluate(a, tasks=["ws353"]).ws353.spearman)

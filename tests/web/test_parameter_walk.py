@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +236,75 @@ def test_the_schema_holds_every_web_option_and_no_local_one(server_url: str) -> 
                 assert schema.get("default") == expected, opt.name
         local = {o.api_name for o in command.options if o.local_only}
         assert not local & set(params), command.name
+
+
+# ---- the Python API's option objects -----------------------------------------------------------
+# Every option that is a field of a library option object (`Sampling`, a sparsity choice) or the one
+# backend choice of `similar` is walked once more, through the library call a notebook makes with that
+# object built directly (not through the command's ``compute``): its answer must be the CLI's.
+def python_api_call(name: str, option: str, value: Any, stores: dict[str, str]) -> Any:
+    from ctxvec.decomposition import SPARSITIES, AtomFilter, decompose
+    from ctxvec.neighbours import similar
+    from ctxvec.space import Sampling, compare, isotropy
+    from ctxvec.store import Store
+
+    a = Store.open(stores["a"])
+    base = BASE[name]
+    if name == "similar":  # --exact / --index KIND: one backend choice
+        backend = "exact" if option == "exact" and value else value if option == "index" else "auto"
+        return similar(a, base["word"], k=base["k"], limit=base["limit"], backend=backend)
+    if name == "senses":  # --max-k / --min-share: fields of the one SenseRule
+        from ctxvec.structure import SenseRule, word_senses
+
+        return word_senses(a, base["word"], rule=SenseRule(**{option: value}), wordnet=base["wordnet"])
+    if name == "decompose" and option in {f.name for f in fields(AtomFilter)}:  # which atoms: one AtomFilter
+        return decompose(a, base["word"], limit=base["limit"], atom_filter=AtomFilter(**{option: value}))
+    if name == "decompose":  # --alpha / --alpha-abs / --max-terms: one sparsity choice
+        (choice,) = [c for c in SPARSITIES if option in {f.name for f in fields(c)}]
+        return decompose(a, base["word"], limit=base["limit"], sparsity=choice(value))
+    sampling = Sampling(**{option: value})
+    if name == "isotropy":
+        return isotropy(a, sampling=Sampling(**{"n_pairs": base["n_pairs"], option: value}))
+    b = Store.open(stores[base["store2"]])
+    return compare(a, b, words=base["words"].split(","), tasks=None, sampling=sampling)
+
+
+def option_object_cases() -> list[tuple[str, str]]:
+    from ctxvec.decomposition import SPARSITIES, AtomFilter
+    from ctxvec.space import Sampling
+
+    models = {"decompose": (*SPARSITIES, AtomFilter), "isotropy": (Sampling,), "compare": (Sampling,)}
+    names = {c: {f.name for m in ms for f in fields(m)} for c, ms in models.items()}
+    names["similar"] = {"exact", "index"}
+    names["senses"] = {"k_max", "min_share"}  # the SenseRule fields the commands offer
+    return [(c, o) for c, o in cases() if o in names.get(c, set())]
+
+
+@pytest.mark.parametrize(("name", "option"), option_object_cases(), ids=[f"{c}.{o}" for c, o in option_object_cases()])
+def test_every_option_objects_field_gives_the_clis_answer_through_the_python_api(
+    name: str, option: str, web_stores: dict[str, Path], tmp_path: Path
+) -> None:
+    command, _ = next((c, m) for c, m in served_commands() if c.name == name)
+    value = sample(command, command.opt(option))
+    stores = {"a": str(web_stores["a"]), "b": str(web_stores["b"])}
+    from ctxvec.errors import CtxvecError, ParameterError
+
+    cli_ok, cli = run_cli(cli_argv(command, {**BASE[name], option: value}, stores, tmp_path / "plot.html"))
+    try:
+        py = python_api_call(name, option, value, stores).to_dict()
+    except CtxvecError as e:  # both refuse (e.g. an index the store lacks), with the same message
+        assert not cli_ok and (isinstance(e, ParameterError) or cli.strip() == f"ctxvec: error: {e}"), (cli, e)
+        return
+    assert cli_ok, cli
+    assert drop_timings(py) == drop_timings(cli)
+
+
+def test_the_walk_covers_every_option_objects_field() -> None:
+    from ctxvec.decomposition import SPARSITIES, AtomFilter
+    from ctxvec.space import Sampling
+
+    walked = set(option_object_cases())
+    assert {("decompose", f.name) for c in (*SPARSITIES, AtomFilter) for f in fields(c)} <= walked
+    assert {("isotropy", f.name) for f in fields(Sampling)} <= walked
+    assert {("compare", "seed"), ("compare", "n_pairs"), ("similar", "exact"), ("similar", "index")} <= walked
+    assert {("senses", "k_max"), ("senses", "min_share")} <= walked

@@ -11,8 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..space import Sampling
 from ._output import console, highlight
-from ._params import SEED, STORE, Command, Opt, options
+from ._params import STORE, Command, Opt, options, opts_of, spec_of
 
 if TYPE_CHECKING:
     from ..space import Comparison
@@ -33,8 +34,7 @@ COMMAND = Command(
         Opt("k", int, 5, "neighbours per word", low=1, web_high=200),
         Opt("tasks", default="analogy,ws353,simlex", help="evaluation tasks (analogy, ws353, simlex, wic)"),
         Opt("no_eval", bool, help="skip the evaluation scores"),
-        replace(SEED, help="seed of the isotropy samples and of the word choice"),
-        Opt("n_pairs", int, 10000, "random pairs for the mean cosine", flag="--pairs", low=1, high=10**8, web_high=100_000),
+        opts_of(Sampling, only=("seed", "n_pairs"), seed={"help": "seed of the isotropy samples and of the word choice"}),
     ),
 )  # fmt: skip
 
@@ -57,8 +57,7 @@ def compute(args: argparse.Namespace) -> Comparison:
         n_words=args.n_words,
         k=args.k,
         tasks=tasks,
-        seed=args.seed,
-        n_pairs=args.n_pairs,
+        sampling=spec_of(Sampling, args),
     )
 
 

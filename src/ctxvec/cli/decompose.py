@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from ..decomposition import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
+from ..decomposition import ATOMS, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS, SPARSITIES, Alpha, AtomFilter
 from ._output import console, highlight
-from ._params import STORE, Command, Opt, options, query_options
+from ._params import STORE, Command, Opt, choice_of, choice_opts, options, opts_of, query_options, spec_of
 
 if TYPE_CHECKING:
     from ..decomposition import Decomposition
@@ -34,32 +34,16 @@ COMMAND = Command(
             "token of the store, each term shown with its sentence; factors: a dictionary learned with `ctxvec factors learn`"),
         Opt("factors", default="default", metavar="NAME", help="with --atoms factors: which dictionary"),
         Opt("min_count", int, 1, "only words (or their occurrences) seen N+ times", low=1, metavar="N"),
-        Opt("alpha", float, group="sparsity", low=0, open_low=True, help="regularisation as a fraction of alpha_max, "
-            "the smallest alpha that zeroes every coefficient, so any value in (0, 1) leaves terms; smaller = more "
-            f"terms (default {DEFAULT_ALPHA})"),
-        Opt("alpha_abs", float, group="sparsity", low=0, open_low=True, metavar="ALPHA", help="absolute alpha in "
-            "scikit-learn's scale (the blog used 0.9, which zeroes everything; the output says so)"),
-        Opt("max_terms", int, group="sparsity", low=1, web_high=100, metavar="K", help="at most K terms: the best "
-            "point with at most K terms on the LASSO path as alpha falls (the knot before the (K+1)-th atom "
-            "enters), with the path's own coefficients there"),
+        choice_opts("sparsity", SPARSITIES, default=Alpha),
         Opt("signed", bool, help="allow negative coefficients"),
         Opt("normalize", bool, DEFAULT_NORMALIZE, "scale the occurrence and the atoms to unit length first, so the "
             "L1 penalty does not favour long vectors (see README)"),
         Opt("solver", default="fista", choices=SOLVERS, help="fista: batched working-set FISTA in torch; lasso: "
             "scikit-learn coordinate descent, one occurrence at a time (the blog's); omp: orthogonal matching "
             "pursuit (K = --max-terms, default 10)"),
-        Opt("keep_family", bool, help="allow the query word's morphological family (banks, banker for bank; musical, "
-            "musically for music) as atoms; by default it is left out, and the output says what was"),
-        Opt("keep_lookalikes", bool, help="allow the query word's spelling look-alikes (same first wordpiece or "
-            "lemma prefix, not family: bankhead, banknotes for bank) as atoms; left out by default, and listed"),
-        Opt("own_sentence", bool, help="with --atoms occurrences: allow the tokens of the query's own sentence as "
-            "atoms (left out by default: they are its context, not its meaning)"),
-        Opt("stop_words", bool, help="with --atoms occurrences: allow stop words (the, and, of …) as atoms (left out "
-            "by default)"),
         Opt("contextual", bool, DEFAULT_CONTEXTUAL, "decompose the occurrence's contextual part: its vector minus "
             "its word type's mean, so the terms say what this context adds (see README)"),
-        Opt("exclude", many=True, default=(), metavar="WORD", help="words that may not be atoms"),
-        Opt("punctuation", bool, help="allow punctuation tokens as atoms (excluded by default)"),
+        opts_of(AtomFilter),
         Opt("top", int, 10, "terms shown per occurrence", low=1, web_high=200, metavar="N"),
         Opt("tol", float, low=0, open_low=True, help="solver tolerance (fista: relative duality gap, 1e-6)"),
     ),
@@ -68,6 +52,7 @@ COMMAND = Command(
 
 def compute(args: argparse.Namespace) -> Decomposition:
     from ..decomposition import decompose
+    from .similar import usage_check
 
     result = decompose(
         args.store,
@@ -79,21 +64,15 @@ def compute(args: argparse.Namespace) -> Decomposition:
         atoms=args.atoms,
         min_count=args.min_count,
         factors=args.factors,
-        alpha=args.alpha,
-        alpha_abs=args.alpha_abs,
-        max_terms=args.max_terms,
+        sparsity=choice_of(SPARSITIES, args),
         signed=args.signed,
         solver=args.solver,
-        keep_family=args.keep_family,
-        keep_lookalikes=args.keep_lookalikes,
-        own_sentence=args.own_sentence,
-        stop_words=args.stop_words,
         contextual=args.contextual,
-        exclude=args.exclude,
-        punctuation=args.punctuation,
+        atom_filter=spec_of(AtomFilter, args),
         tol=args.tol,
         device=args.device,
         normalize=args.normalize,
+        usage_check=usage_check(args.device),
     )
     if args.json:  # stdout is for the JSON (where each note is too); say them on stderr as well
         for i, note in enumerate(result.notes):

@@ -6,10 +6,10 @@ import argparse
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..encoding import COMPUTE_DTYPES, DEFAULT_BATCH_TOKENS, POOLINGS, UNITS
+from ..encoding import DEFAULT_BATCH_TOKENS, EncodeSpec
 from ..runners import RUNNERS
 from ..store import STORAGE_DTYPES
-from ._params import DEVICE, Command, Opt, options
+from ._params import DEVICE, Command, Opt, options, opts_of, spec_of
 from .info import render as render_summary
 
 if TYPE_CHECKING:
@@ -26,16 +26,7 @@ COMMAND = Command(
         Opt("corpus", positional=True, required=True, metavar="CORPUS",
             help="file (.txt .jsonl .csv .tsv .parquet), folder, '-', wiki or lee"),
         Opt("out", short="-o", required=True, metavar="STORE", help="output store folder (must be new or empty)"),
-        Opt("model", help="Hugging Face model folder or hub id (default: embedded all-MiniLM-L6-v2)"),
-        Opt("layers", default="last", help="last, an index (0 = embeddings, -2), a range averaged (-4:), or a list (2,4)"),
-        Opt("unit", default="word", choices=UNITS, help="one vector per word or per wordpiece"),
-        Opt("pooling", default="mean", choices=POOLINGS, help="how wordpieces pool into a word"),
-        Opt("keep_special", bool, help="keep special tokens such as [CLS] and [SEP] as rows"),
-        Opt("max_length", int, low=4, help="window length in tokens (default: the model's maximum)"),
-        Opt("window_overlap", int, low=0, help="tokens shared by consecutive windows of long sentences"),
-        Opt("compute_dtype", default="auto", choices=COMPUTE_DTYPES,
-            help="model arithmetic (auto: bfloat16 for the default model on CPUs with AVX512-BF16/AMX, else "
-            "float32; int8: dynamic quantization, CPU only)"),
+        opts_of(EncodeSpec),
         Opt("dtype", default="float16", choices=STORAGE_DTYPES, help="storage dtype of vectors.npy"),
         replace(DEVICE, help="auto, cpu, cuda or mps"),
         Opt("batch_tokens", int, DEFAULT_BATCH_TOKENS, "padded tokens per batch", low=1),
@@ -60,14 +51,7 @@ def compute(args: argparse.Namespace) -> StoreSummary:
     store = embed(
         args.corpus,
         args.out,
-        model=args.model,
-        layers=args.layers,
-        unit=args.unit,
-        pooling=args.pooling,
-        keep_special=args.keep_special,
-        max_length=args.max_length,
-        window_overlap=args.window_overlap,
-        compute_dtype=args.compute_dtype,
+        spec_of(EncodeSpec, args),
         dtype=args.dtype,
         device=args.device,
         batch_tokens=args.batch_tokens,

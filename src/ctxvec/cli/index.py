@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 
-from ..neighbours import KINDS
+from ..neighbours import KINDS, IndexParams
 from ._output import console
-from ._params import STORE, Command, Opt, options
+from ._params import STORE, Command, Opt, options, opts_of, spec_of
 
 if TYPE_CHECKING:
     from ..neighbours import IndexInfo, IndexList, IndexRemoved
@@ -49,14 +49,7 @@ COMMAND = Command(
         STORE,
         *_writes(
             Opt("kind", default="hnsw", choices=KINDS, help="index kind"),
-            Opt("m", int, flag="--m", low=2, high=256, help="hnsw, hnsw-sq8: links per node (default 32, 16)"),
-            Opt("ef_construction", int, 80, "hnsw: build beam width", low=1),
-            Opt("ef_search", int, 128, "hnsw: search beam width", low=1),
-            Opt("nlist", int, low=1, help="ivf, ivfpq: number of cells (default about 4·sqrt(rows))"),
-            Opt("nprobe", int, low=1, help="ivf, ivfpq: cells searched per query (default nlist/32, nlist/16)"),
-            Opt("pq_m", int, low=1, help="ivfpq: bytes per vector, a divisor of dim (default about dim/8)"),
-            Opt("rerank", int, low=1, help="ivfpq: re-score the top RERANK·k candidates (default: 20, raised to 40, "
-                "80, 160, 320 until the recall@10 measured at the build reaches 0.95)"),
+            *opts_of(IndexParams),
             Opt("max_seconds", float, low=0, open_low=True, help="stop the build when it takes (or would take) longer"),
             Opt("max_memory_bytes", int, flag="--max-memory", convert=_byte_size, low=1, metavar="SIZE",
                 help="refuse a build whose estimated peak memory is larger (bytes, or 512M, 4G)"),
@@ -79,13 +72,7 @@ def compute(args: argparse.Namespace) -> IndexInfo | IndexList | IndexRemoved:
     built = build_index(
         store,
         args.kind,
-        m=args.m,
-        ef_construction=args.ef_construction,
-        ef_search=args.ef_search,
-        nlist=args.nlist,
-        nprobe=args.nprobe,
-        pq_m=args.pq_m,
-        rerank=args.rerank,
+        spec_of(IndexParams, args),
         max_seconds=args.max_seconds,
         max_memory_bytes=args.max_memory_bytes,
         quiet=args.quiet or args.json,

@@ -12,8 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import CtxvecError
+from ..space import Sampling
 from ._output import console
-from ._params import DEVICE, SEED, STORE, Command, Opt, options
+from ._params import DEVICE, STORE, Command, Opt, options, opts_of, spec_of
 
 if TYPE_CHECKING:
     from ..space import LayerIsotropy, StoreIsotropy
@@ -41,12 +42,7 @@ COMMAND = Command(
         Opt("plot", metavar="FILE", local_only=True, help="with --all-layers: save a line plot of the figures per layer (PNG)"),
         replace(DEVICE, help="with --all-layers: auto, cpu, cuda or mps"),
         Opt("raw", bool, help="the store's stored vectors, ignoring its in-place transform (`ctxvec transform --in-place`)"),
-        replace(SEED, help="seed of every random sample"),
-        Opt("n_pairs", int, 10000, "random pairs for the mean cosine", flag="--pairs", low=1, high=10**8, web_high=100_000),
-        Opt("min_count", int, 5, "words need this many occurrences for self-similarity/MEV", low=1),
-        Opt("max_words", int, 500, "words sampled for self-similarity/MEV", low=1, web_high=2000),
-        Opt("max_occurrences", int, 50, "occurrences per word used", low=1, web_high=5000),
-        Opt("max_sentences", int, 1000, "sentences sampled for intra-sentence similarity", low=1, web_high=5000),
+        opts_of(Sampling, only=("seed", "n_pairs", "min_count", "max_words", "max_occurrences", "max_sentences")),
         Opt("top_k", int, 10, "principal components summed in top_k_pc_variance", low=1, web_high=100),
     ),
 )  # fmt: skip
@@ -72,12 +68,7 @@ def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
         return isotropy(
             args.source if isinstance(args.source, Store) else Store.open(args.source),
             raw=args.raw,
-            seed=args.seed,
-            n_pairs=args.n_pairs,
-            min_count=args.min_count,
-            max_words=args.max_words,
-            max_occurrences=args.max_occurrences,
-            max_sentences=args.max_sentences,
+            sampling=spec_of(Sampling, args),
             top_k=args.top_k,
             sample_sentences=args.sample_sentences,
         )
@@ -90,12 +81,7 @@ def compute(args: argparse.Namespace) -> StoreIsotropy | LayerIsotropy:
         args.model,
         sample_sentences=args.sample_sentences,
         device=args.device,
-        seed=args.seed,
-        n_pairs=args.n_pairs,
-        min_count=args.min_count,
-        max_words=args.max_words,
-        max_occurrences=args.max_occurrences,
-        max_sentences=args.max_sentences,
+        sampling=spec_of(Sampling, args),
         top_k=args.top_k,
     )
     return layers if args.plot is None else write_layer_plot(layers, args.plot)

@@ -11,9 +11,11 @@ from rich.text import Text
 from ..neighbours import KINDS
 from ._output import console, highlight
 from ._params import STORE, WHERE, Command, Opt, options, query_options
+from ._queries import queries_from_args
 
 if TYPE_CHECKING:
-    from ..neighbours import Backend, Loader, Similar
+    from ..neighbours import Backend, Similar, UsageCheck
+    from ..queries import Queries
     from ..store import Occurrence
     from ..web import ServedStores
 
@@ -50,14 +52,16 @@ COMMAND = Command(
 )  # fmt: skip
 
 
-def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Loader | None = None) -> Similar:
-    """`similar` for the parsed options; `backend` (a loaded index kept by a server) replaces --exact/--index;
-    `loader(store, kind)` gives the saved indexes --exact/--index read (a server's kept ones)."""
+def compute(args: argparse.Namespace, backend: Backend | None = None, queries: Queries | None = None) -> Similar:
+    """`similar` for the parsed options: --exact or --index KIND as the library's one `backend` choice,
+    unless `backend` (an index a server keeps loaded) is given; `queries`: already chosen from the options."""
     from ..neighbours import similar
 
+    choice = backend if backend is not None else "exact" if args.exact else args.index or "auto"
     return similar(
         args.store,
         args.word,
+        queries=queries,
         sentence=args.sentence,
         row=args.row,
         in_sentence=args.in_sentence,
@@ -70,20 +74,33 @@ def compute(args: argparse.Namespace, backend: Backend | None = None, loader: Lo
         other_sentences=args.other_sentences,
         keep_family=args.keep_family,
         keep_lookalikes=args.keep_lookalikes,
-        exact=args.exact if backend is None else False,
-        index=args.index if backend is None else None,
-        backend=backend,
-        loader=loader,
+        backend=choice,
         where=args.where,
+        usage_check=usage_check(args.device),
     )
 
 
+def usage_check(device: str) -> UsageCheck:
+    """The usage check of a query in a new sentence: the geometry and WordNet's evidence, on `device`."""
+    from functools import partial
+
+    from ..structure import check_usage_senses
+
+    return partial(check_usage_senses, device=device)
+
+
 def compute_served(args: argparse.Namespace, served: ServedStores) -> Similar:
-    """`compute` for the web: the server's kept indexes instead of reading them again for each query."""
-    kind = None if args.exact else args.index or served.preferred_index(args.store)
-    if kind is not None:
-        return compute(args, served.backend(args.store, kind))
-    return compute(args, None, served.backend)
+    """`compute` for the web, with the indexes the server keeps loaded passed explicitly (the one asked
+    for, else the store's preferred one; for --exact the flat one when `backend_kind` picks it)."""
+    from ..neighbours import ExactScan, backend_kind
+
+    store = args.store
+    if args.exact:  # the flat index answers a few queries exactly: how many decides, so choose them first
+        queries = queries_from_args(store, args)
+        kind, _ = backend_kind(store, "exact", len(queries.rows))
+        return compute(args, ExactScan(store) if kind == "exact" else served.backend(store, kind), queries)
+    kept = args.index or served.preferred_index(store)
+    return compute(args, served.backend(store, kept) if kept is not None else None)
 
 
 def snippet(occ: Occurrence, width: int = CONTEXT) -> Text:

@@ -22,6 +22,12 @@ _EXPORTS = {
     "DEFAULT_CONTEXTUAL": "_names",
     "DEFAULT_SAMPLES": "_names",
     "SOLVERS": "_names",
+    "SPARSITIES": "_sparsity",
+    "AbsoluteAlpha": "_sparsity",
+    "AtomFilter": "_atom_filter",
+    "Alpha": "_sparsity",
+    "MaxTerms": "_sparsity",
+    "Sparsity": "_sparsity",
     "family_mask": "_forms",
     "contextual_part": "_decompose",
     "Excluded": "_atomset",
@@ -57,6 +63,10 @@ __all__ = [
     "DEFAULT_SAMPLES",
     "MEMORY_LIMIT",
     "SOLVERS",
+    "SPARSITIES",
+    "AbsoluteAlpha",
+    "Alpha",
+    "AtomFilter",
     "Decomposition",
     "Excluded",
     "FactorCoherence",
@@ -65,6 +75,8 @@ __all__ = [
     "Factors",
     "FactorsList",
     "FactorsOverview",
+    "MaxTerms",
+    "Sparsity",
     "Term",
     "contextual_part",
     "decompose",
@@ -84,6 +96,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from ._atom_filter import AtomFilter
     from ._atomset import MEMORY_LIMIT, Excluded
     from ._coherence import FactorCoherence, factor_coherence, factor_words, random_coherence
     from ._decompose import contextual_part, decompose, solver_device
@@ -113,3 +126,4 @@ if TYPE_CHECKING:
         SOLVERS,
     )
     from ._result import Decomposition, Term
+    from ._sparsity import SPARSITIES, AbsoluteAlpha, Alpha, MaxTerms, Sparsity

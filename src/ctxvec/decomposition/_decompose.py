@@ -7,16 +7,16 @@ combination of atoms by the LASSO of `ctxvec.lasso`. Atoms are
 - ``"occurrences"``: every occurrence in the store (the blog's setting; each term has its sentence),
 - ``"factors"``: a dictionary learned by `learn_factors` (each term labelled by its top words).
 
-The query's own word and, unless `keep_family`, its morphological family (`ctxvec.morphology`: banks,
+Which atoms a query may use is one `AtomFilter` (`atom_filter`): the query's own word and, unless `keep_family`, its morphological family (`ctxvec.morphology`: banks,
 banking, banker for bank; musical, musician, musically for music) are never atoms, nor (unless `keep_lookalikes`) its spelling look-alikes (`ctxvec.morphology.Lookalikes`:
 bankhead, banknotes for bank: same first wordpiece, weight for spelling, not meaning), nor are punctuation
 tokens unless `punctuation=True`, nor (occurrence atoms, unless `own_sentence`) the other words of the
 query's own sentence: they are its context, not its meaning, nor (occurrence atoms, unless `stop_words`)
 stop words (`ctxvec.morphology.STOP_WORDS`: Bank = … + 0.09·and + 0.04·a said nothing). Each query's `excluded` says what was
 left out. With `contextual`, the query vector is replaced by its contextual part, the vector minus its
-word type's mean (as `senses` clusters), so the terms say what this context adds to the word. Sparsity is set by `alpha` relative to `alpha_max`
+word type's mean (as `senses` clusters), so the terms say what this context adds to the word. Sparsity is set by `Alpha(alpha)` relative to `alpha_max`
 (the smallest value that zeroes every coefficient, so 0 < alpha < 1 always leaves terms), or by
-`max_terms` (the best point with at most K terms on the LASSO path, `ctxvec.lasso.max_terms_search`).
+`MaxTerms(max_terms)` (the best point with at most K terms on the LASSO path, `ctxvec.lasso.max_terms_search`).
 With `normalize`, queries and atoms are scaled to unit norm first (the blog's setting). Coefficients are reported raw and
 normalised to sum to 1 (`weights`, the blog's equation); fit is reported as the cosine between y and
 its reconstruction and the relative residual ‖y − Aᵀw‖ / ‖y‖.
@@ -32,11 +32,14 @@ import scipy.sparse as sp
 from ..errors import CtxvecError, ParameterError
 from ..lasso import LassoResult, alpha_max, solve, unit_rows
 from ..store import Occurrence, Store
+from ._atom_filter import DEFAULT_ATOM_FILTER, AtomFilter
 from ._atomset import MEMORY_LIMIT, AtomSet, build_atoms, query_exclusion
-from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, DEFAULT_OMP_TERMS, SOLVERS
+from ._names import ATOMS, DEFAULT_ALPHA, DEFAULT_CONTEXTUAL, DEFAULT_NORMALIZE, SOLVERS
 from ._result import Decomposition, Term
+from ._sparsity import SPARSITIES, AbsoluteAlpha, Alpha, MaxTerms, Sparsity
 
 if TYPE_CHECKING:
+    from ..neighbours import UsageCheck
     from ..queries import Queries
 
 
@@ -59,54 +62,45 @@ def decompose(
     atoms: str = "types",
     min_count: int = 1,
     factors: str = "default",
-    alpha: float | None = None,
-    alpha_abs: float | None = None,
-    max_terms: int | None = None,
+    sparsity: Sparsity | None = None,
     signed: bool = False,
     solver: str = "fista",
-    keep_family: bool = False,
-    keep_lookalikes: bool = False,
-    exclude: list[str] | tuple[str, ...] = (),
-    own_sentence: bool = False,
-    stop_words: bool = False,
+    atom_filter: AtomFilter = DEFAULT_ATOM_FILTER,
     contextual: bool = DEFAULT_CONTEXTUAL,
-    punctuation: bool = False,
     tol: float | None = None,
     device: str = "auto",
     memory_limit: int = MEMORY_LIMIT,
     normalize: bool = DEFAULT_NORMALIZE,
+    usage_check: UsageCheck | None = None,
 ) -> Decomposition:
     """Decompose query occurrences of `store` into sparse combinations of atoms (`ATOMS`).
 
     Queries: `queries` (a `ctxvec.queries.Queries`), or `vectors` (k, dim) whose word is `word`, else
     ``ctxvec.queries.select_queries(store, word, sentence=, row=, in_sentence=, limit=, device=)``.
-    Sparsity: `alpha` in (0, 1) relative to each query's alpha_max (default 0.2), or `alpha_abs` in
-    scikit-learn's absolute scale (the blog's alpha=0.9), or `max_terms` K (at most K terms; the only
-    option for solver "omp"). `signed` allows negative coefficients. `normalize`: queries and atoms scaled
+    `sparsity`: `Alpha(a)`, a in (0, 1) relative to each query's alpha_max (default ``Alpha(0.2)``), or
+    `AbsoluteAlpha(a)` in scikit-learn's absolute scale (the blog's 0.9), or `MaxTerms(k)`, at most k terms
+    (the only choice for solver "omp", default ``MaxTerms(10)`` there). `signed` allows negative coefficients. `normalize`: queries and atoms scaled
     to unit norm first (default `DEFAULT_NORMALIZE`), so the L1 penalty does not favour long vectors; the
-    raw vectors otherwise. `device`: ``"auto"`` embeds an
+    raw vectors otherwise. `atom_filter` (`AtomFilter`): which atoms each query may use. `device`: ``"auto"`` embeds an
     `in_sentence` on the best device and solves on the CPU; a named device (``"cuda"``) is used for both.
+    `usage_check`: how a query in a new sentence is checked against the word's occurrences, its warning
+    put in the note (default `ctxvec.neighbours.check_occurrence`, as `similar` does).
     """
     if atoms not in ATOMS:
         raise ParameterError("atoms", f"unknown {{name}} {atoms!r}; choose one of {', '.join(ATOMS)}")
     if solver not in SOLVERS:
         raise ParameterError("solver", f"unknown {{name}} {solver!r}; choose one of {', '.join(SOLVERS)}")
-    if sum(x is not None for x in (alpha, alpha_abs, max_terms)) > 1:
-        raise CtxvecError("give only one of alpha, alpha_abs and max_terms")
-    if alpha is not None and not alpha > 0:
+    if sparsity is None:
+        sparsity = MaxTerms() if solver == "omp" else Alpha()
+    if not isinstance(sparsity, SPARSITIES):
         raise ParameterError(
-            "alpha", f"{{name}} must be > 0 (a fraction of alpha_max, e.g. {DEFAULT_ALPHA}), got {alpha}"
+            "sparsity", "{name} must be Alpha(a), AbsoluteAlpha(a) or MaxTerms(k), not " + repr(type(sparsity).__name__)
         )
-    if alpha_abs is not None and not alpha_abs > 0:
-        raise ParameterError("alpha_abs", f"{{name}} must be > 0, got {alpha_abs}")
-    if max_terms is not None and max_terms < 1:
-        raise ParameterError("max_terms", f"{{name}} must be at least 1, got {max_terms}")
-    if solver == "omp" and max_terms is None:
-        if alpha is not None or alpha_abs is not None:
-            raise ParameterError("max_terms", "solver omp takes a number of terms, not an alpha: give {name}")
-        max_terms = DEFAULT_OMP_TERMS
-    if alpha is None and alpha_abs is None and max_terms is None:
-        alpha = DEFAULT_ALPHA
+    if solver == "omp" and not isinstance(sparsity, MaxTerms):
+        raise ParameterError("max_terms", "solver omp takes a number of terms, not an alpha: give {name}")
+    alpha = sparsity.alpha if isinstance(sparsity, Alpha) else None
+    alpha_abs = sparsity.alpha_abs if isinstance(sparsity, AbsoluteAlpha) else None
+    max_terms = sparsity.max_terms if isinstance(sparsity, MaxTerms) else None
 
     if queries is None and vectors is None:
         from ..queries import select_queries
@@ -128,10 +122,11 @@ def decompose(
         memory_limit=memory_limit,
         unit=normalize,
     )
-    sids = [o.sentence_id if o is not None and o.row >= 0 and not own_sentence else -1 for o in occs]
+    sids = [o.sentence_id if o is not None and o.row >= 0 and not atom_filter.own_sentence else -1 for o in occs]
     excl, left_out = query_exclusion(
-        store, atom_set, qwords, not keep_family, list(exclude), punctuation, sids, stop_words, not keep_lookalikes
-    )
+        store, atom_set, qwords, not atom_filter.keep_family, list(atom_filter.exclude), atom_filter.punctuation, sids,
+        atom_filter.stop_words, not atom_filter.keep_lookalikes,
+    )  # fmt: skip
     positive = not signed
     amax = alpha_max(ys, atom_set.atoms, positive, excl)
     if max_terms is not None:
@@ -142,20 +137,21 @@ def decompose(
     res.alpha_max = amax
     notes = _notes(res, alpha, alpha_abs, max_terms)
     if in_sentence is not None and queries is not None:  # the usage warning `similar --in` gives (neighbours)
-        from ..neighbours import check_usage
+        from ..neighbours import check_occurrence
 
+        check = check_occurrence if usage_check is None else usage_check
         for i, occ in enumerate(queries.occurrences):
-            warning = check_usage(store, occ.token, queries.vectors[i]).warning
+            warning = check(store, occ, queries.vectors[i]).warning
             notes[i] = f"warning: {warning}" + (f"; {notes[i]}" if notes[i] else "") if warning else notes[i]
     result = _assemble(store, atom_set, solver, signed, rows, ys, occs, res, notes)
     result.normalized = normalize
     result.excluded = left_out
     result.contextual = contextual
-    result.keep_family = keep_family
-    result.keep_lookalikes = keep_lookalikes
+    result.keep_family = atom_filter.keep_family
+    result.keep_lookalikes = atom_filter.keep_lookalikes
     if atoms != "factors":
-        result.excluded_classes = [name for name, allowed in (("punctuation", punctuation),) if not allowed]
-        if atoms == "occurrences" and not stop_words:
+        result.excluded_classes = [name for name, allowed in (("punctuation", atom_filter.punctuation),) if not allowed]
+        if atoms == "occurrences" and not atom_filter.stop_words:
             result.excluded_classes.append("stop words")
     return result
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 from ..errors import CtxvecError, ParameterError
+from ..params import check_fields, option
 from ..results import JSON
 
 UNITS = ("word", "subword")
@@ -23,30 +24,23 @@ class EncodeSpec:
     """How vectors are made. `layers`: ``last``, an index (``0`` = input embeddings, ``-2``),
     a slice averaged (``-4:`` = mean of the last four), a comma list averaged, or ``all``."""
 
-    model: str | None = None
-    layers: str = "last"
-    unit: str = "word"
-    pooling: str = "mean"
-    keep_special: bool = False
-    max_length: int | None = None
-    window_overlap: int | None = None
-    compute_dtype: str = "auto"
+    model: str | None = option(None, "Hugging Face model folder or hub id (default: embedded all-MiniLM-L6-v2)")
+    layers: str = option("last", "last, an index (0 = embeddings, -2), a range averaged (-4:), or a list (2,4)")
+    unit: str = option("word", "one vector per word or per wordpiece", choices=UNITS)
+    pooling: str = option("mean", "how wordpieces pool into a word", choices=POOLINGS)
+    keep_special: bool = option(False, "keep special tokens such as [CLS] and [SEP] as rows")
+    max_length: int | None = option(None, "window length in tokens (default: the model's maximum)", low=4)
+    window_overlap: int | None = option(None, "tokens shared by consecutive windows of long sentences", low=0)
+    compute_dtype: str = option(
+        "auto",
+        "model arithmetic (auto: bfloat16 for the default model on CPUs with AVX512-BF16/AMX, else float32; "
+        "int8: dynamic quantization, CPU only)",
+        choices=COMPUTE_DTYPES,
+    )
 
     def validate(self) -> EncodeSpec:
         """This spec, or ParameterError naming the first bad field."""
-        if self.unit not in UNITS:
-            raise ParameterError("unit", f"unknown {{name}} {self.unit!r}; use one of {', '.join(UNITS)}")
-        if self.pooling not in POOLINGS:
-            raise ParameterError("pooling", f"unknown {{name}} {self.pooling!r}; use one of {', '.join(POOLINGS)}")
-        if self.compute_dtype not in COMPUTE_DTYPES:
-            raise ParameterError(
-                "compute_dtype",
-                f"unknown {{name}} {self.compute_dtype!r}; use one of {', '.join(COMPUTE_DTYPES)}",
-            )
-        if self.max_length is not None and self.max_length < 4:
-            raise ParameterError("max_length", f"{{name}} {self.max_length} is too small; use at least 4")
-        if self.window_overlap is not None and self.window_overlap < 0:
-            raise ParameterError("window_overlap", f"{{name}} must be 0 or more, got {self.window_overlap}")
+        check_fields(self)
         parse_layers(self.layers, 12)  # syntax check
         return self
 

@@ -15,6 +15,8 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "GROUPS": "_kinds",
+    "BACKENDS": "_kinds",
+    "IndexParams": "_index_params",
     "KINDS": "_kinds",
     "Matches": "_topk",
     "check_k": "_topk",
@@ -34,16 +36,20 @@ _EXPORTS = {
     "measure_recall": "_indexes",
     "remove_index": "_indexes",
     "Hit": "_similar",
-    "Loader": "_similar",
     "Similar": "_similar",
+    "backend_kind": "_similar",
     "choose_backend": "_similar",
     "similar": "_similar",
     "FormsExcluded": "_similar",
     "Filtered": "_similar",
     "Usage": "_usage",
     "check_usage": "_usage",
+    "check_occurrence": "_usage",
+    "UsageCheck": "_usage",
+    "usage_warning": "_usage",
 }
 __all__ = [
+    "BACKENDS",
     "GROUPS",
     "KINDS",
     "Backend",
@@ -53,14 +59,17 @@ __all__ = [
     "Hit",
     "IndexInfo",
     "IndexList",
+    "IndexParams",
     "IndexRemoved",
-    "Loader",
     "Matches",
     "Similar",
     "StoreIndex",
     "Usage",
+    "UsageCheck",
+    "backend_kind",
     "build_index",
     "check_k",
+    "check_occurrence",
     "check_usage",
     "choose_backend",
     "exact_scores",
@@ -72,6 +81,7 @@ __all__ = [
     "scan_kernel",
     "search_vectors",
     "similar",
+    "usage_warning",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
@@ -79,6 +89,7 @@ if TYPE_CHECKING:
     from ._backend import Backend
     from ._exact import ExactScan, exact_scores, scan_kernel, search_vectors
     from ._faiss import IndexInfo, StoreIndex
+    from ._index_params import IndexParams
     from ._indexes import (
         IndexList,
         IndexRemoved,
@@ -89,7 +100,7 @@ if TYPE_CHECKING:
         measure_recall,
         remove_index,
     )
-    from ._kinds import GROUPS, KINDS
-    from ._similar import Filtered, FormsExcluded, Hit, Loader, Similar, choose_backend, similar
+    from ._kinds import BACKENDS, GROUPS, KINDS
+    from ._similar import Filtered, FormsExcluded, Hit, Similar, backend_kind, choose_backend, similar
     from ._topk import Matches, check_k
-    from ._usage import Usage, check_usage
+    from ._usage import Usage, UsageCheck, check_occurrence, check_usage, usage_warning

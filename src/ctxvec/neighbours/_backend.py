@@ -28,6 +28,11 @@ class Backend(ABC):
         """How results are computed, in words (what `Similar.method` says)."""
 
     @property
+    def exact(self) -> bool:
+        """Whether answers are the exact top-k: the scan, or a flat index (all rows, re-scored in float32)."""
+        return self.kind in ("exact", "flat")
+
+    @property
     def recall_at_10(self) -> float | None:
         """Measured recall@10 against the exact scan (`build_index`); None when unknown or exact."""
         return None

@@ -26,6 +26,7 @@ from ._backend import Backend
 from ._budget import BuildBudget
 from ._exact import ExactScan
 from ._faiss import IndexInfo, StoreIndex
+from ._index_params import DEFAULT_INDEX_PARAMS, IndexParams
 from ._kinds import KINDS
 from ._recipes import IVF_KINDS, faiss, plan_index, train_sample
 from ._topk import unit_queries
@@ -141,14 +142,8 @@ def tune_rerank(built: StoreIndex, seed: int) -> float:
 def build_index(
     store: Store,
     kind: str = "hnsw",
+    params: IndexParams = DEFAULT_INDEX_PARAMS,
     *,
-    m: int | None = None,
-    ef_construction: int = 80,
-    ef_search: int = 128,
-    nlist: int | None = None,
-    nprobe: int | None = None,
-    pq_m: int | None = None,
-    rerank: int | None = None,
     block_rows: int = 65536,
     seed: int = 0,
     max_seconds: float | None = None,
@@ -157,7 +152,7 @@ def build_index(
 ) -> StoreIndex:
     """Build a `kind` index over the store's unit vectors (added block by block) and save it in the store.
 
-    hnsw / hnsw-sq8: `m` links per node (default 32 / 16), beam widths `ef_construction` (build) and `ef_search` (search);
+    `params` (`IndexParams`): hnsw / hnsw-sq8: `m` links per node (default 32 / 16), beam widths `ef_construction` (build) and `ef_search` (search);
     ivf / ivfpq: `nlist` cells (default about 4 sqrt(n_rows)), `nprobe` searched per query (default
     nlist / 32 for ivf, nlist / 16 for ivfpq); ivfpq: `pq_m` bytes a vector (a divisor of dim; default about dim / 8) and
     `rerank`: the top `rerank` x k PQ candidates are re-scored exactly (default: 20, raised to 40, 80,
@@ -173,10 +168,7 @@ def build_index(
     """
     faiss_path, json_path = _paths(store, kind)
     check_output_path(faiss_path.parent, "folder", overwrite=True, name="store")
-    plan = plan_index(
-        kind, store.n_rows, store.dim, m=m, ef_construction=ef_construction, ef_search=ef_search,
-        nlist=nlist, nprobe=nprobe, pq_m=pq_m, rerank=rerank,
-    )  # fmt: skip
+    plan = plan_index(kind, store.n_rows, store.dim, params)
     block_rows = _at_least("block_rows", block_rows, 1)
     budget = BuildBudget(kind, max_seconds, max_memory_bytes)
     budget.check_memory(plan.peak_bytes(block_rows))
@@ -219,7 +211,7 @@ def build_index(
         stale=False,
     )
     built = StoreIndex(store, kind, index, info)
-    if kind == "ivfpq" and rerank is None:  # PQ's error depends on the data: re-score as deep as needed
+    if kind == "ivfpq" and params.rerank is None:  # PQ's error depends on the data: re-score as deep as needed
         info.recall_at_10 = tune_rerank(built, seed)
     else:
         info.recall_at_10 = measure_recall(built, seed=seed)

@@ -24,6 +24,7 @@ import faiss as _faiss
 import numpy as np
 
 from ..errors import ParameterError
+from ._index_params import DEFAULT_INDEX_PARAMS, IndexParams
 
 faiss: Any = _faiss  # its bundled type stubs lag the library
 
@@ -136,16 +137,11 @@ def plan_index(
     kind: str,
     n_rows: int,
     dim: int,
-    *,
-    m: int | None = None,
-    ef_construction: int = 80,
-    ef_search: int = 128,
-    nlist: int | None = None,
-    nprobe: int | None = None,
-    pq_m: int | None = None,
-    rerank: int | None = None,
+    params: IndexParams = DEFAULT_INDEX_PARAMS,
 ) -> IndexPlan:
-    """The `kind` index's parameters for `n_rows` x `dim` vectors, defaults filled in and checked."""
+    """The `kind` index's parameters for `n_rows` x `dim` vectors (`params`), defaults filled in and checked."""
+    m, ef_construction, ef_search = params.m, params.ef_construction, params.ef_search
+    nlist, nprobe, pq_m, rerank = params.nlist, params.nprobe, params.pq_m, params.rerank
     if kind in GRAPH_KINDS:
         m = (16 if kind == "hnsw-sq8" else 32) if m is None else m
         m, ef_construction = _at_least("m", m, 2), _at_least("ef_construction", ef_construction, 1)

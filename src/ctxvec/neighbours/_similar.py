@@ -15,7 +15,6 @@ corpus does not hold that usage, its entry carries a warning naming the nearest 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,14 +26,12 @@ from ..store import Occurrence, Store, normalize_word
 from ._backend import Backend
 from ._exact import ExactScan
 from ._indexes import index_info, list_indexes, load_index
-from ._kinds import KINDS
+from ._kinds import BACKENDS
 from ._topk import check_k
-from ._usage import Usage, check_usage
+from ._usage import Usage, UsageCheck, check_occurrence
 
 PREFERENCE = ("hnsw", "hnsw-sq8", "ivfpq", "ivf", "flat")  # the index `similar` uses when several are present
 FLAT_EXACT_MAX_QUERIES = 4  # beyond this, the blocked scan (all queries in one pass) is faster
-Loader = Callable[[Store, str], Backend]
-"""How `choose_backend` gets a saved index: ``loader(store, kind)`` (`load_index`, or a server's kept ones)."""
 
 
 @dataclass(frozen=True)
@@ -241,34 +238,39 @@ def function_word_ids(store: Store) -> np.ndarray:
     return np.flatnonzero(function_word_mask(store.vocabulary)).astype(np.int64)
 
 
-def choose_backend(
-    store: Store, kind: str | None = None, exact: bool = False, n_queries: int = 1, loader: Loader | None = None
-) -> tuple[Backend, str]:
-    """The backend `similar` uses for `n_queries` queries and, when an index is skipped, why ('' otherwise).
+def backend_kind(store: Store, choice: str = "auto", n_queries: int = 1) -> tuple[str, str]:
+    """What `similar` searches for the backend `choice` and `n_queries` queries: ``"exact"`` (the scan) or
+    the saved index kind to load, and, when an index is skipped, why ('' otherwise).
 
-    `kind` asks for that saved index; `exact` for an exact answer: the scan, or for at most
-    `FLAT_EXACT_MAX_QUERIES` queries a current flat index (faiss's float16 kernel scans at memory
-    speed, one query per thread). Otherwise the preferred current index, else the exact scan.
-    Saved indexes come from `loader` (default `load_index`: read from disk).
+    `choice` (`BACKENDS`): ``"auto"``, the preferred current saved index, else the exact scan;
+    ``"exact"``, an exact answer: the scan, or for at most `FLAT_EXACT_MAX_QUERIES` queries a current
+    flat index (faiss's float16 kernel scans at memory speed, one query per thread); an index kind
+    (``"hnsw"``, ...): that saved index.
     """
-    load = load_index if loader is None else loader
-    if exact:
-        if kind is not None:
-            raise CtxvecError("choose either an index (kind) or an exact scan (exact), not both")
+    if choice not in BACKENDS:
+        raise ParameterError(
+            "backend", f"unknown {{name}} {choice!r}; use one of {', '.join(BACKENDS)}, or a loaded index (load_index)"
+        )
+    if choice == "exact":
         info = index_info(store, "flat")
-        if n_queries <= FLAT_EXACT_MAX_QUERIES and info is not None and not info.stale:
-            return load(store, "flat"), ""
-        return ExactScan(store), ""
-    if kind is not None:
-        return load(store, kind), ""
+        current_flat = info is not None and not info.stale
+        return ("flat" if n_queries <= FLAT_EXACT_MAX_QUERIES and current_flat else "exact"), ""
+    if choice != "auto":
+        return choice, ""
     present = list_indexes(store).indexes
     for name in PREFERENCE:
         if name in present and not present[name].stale:
-            return load(store, name), ""
+            return name, ""
     stale = [name for name, info in present.items() if info.stale]
-    if stale:
-        return ExactScan(store), f"ignored stale {', '.join(stale)} index (rebuild with `ctxvec index`)"
-    return ExactScan(store), ""
+    return "exact", f"ignored stale {', '.join(stale)} index (rebuild with `ctxvec index`)" if stale else ""
+
+
+def choose_backend(store: Store, choice: str = "auto", n_queries: int = 1) -> tuple[Backend, str]:
+    """The backend `backend_kind` names, ready to search (a saved index read from disk with
+    `load_index`), and why an index was skipped ('' otherwise). To search an index kept in memory,
+    pass it to `similar` as its `backend`."""
+    kind, why = backend_kind(store, choice, n_queries)
+    return (ExactScan(store) if kind == "exact" else load_index(store, kind)), why
 
 
 def similar(
@@ -288,11 +290,9 @@ def similar(
     other_sentences: bool = False,
     keep_family: bool = False,
     keep_lookalikes: bool = False,
-    exact: bool = False,
-    index: str | None = None,
-    backend: Backend | None = None,
-    loader: Loader | None = None,
+    backend: str | Backend = "auto",
     where: str | None = None,
+    usage_check: UsageCheck | None = None,
 ) -> Similar:
     """The k nearest occurrences (cosine) of each query occurrence of `word` in `store`.
 
@@ -305,18 +305,26 @@ def similar(
     query's own sentence; `distinct_sentences` keeps one hit per sentence; `words_only` keeps each word
     type's best occurrence, with a count, and leaves out stop words and punctuation (both together: each
     word once and no two hits from one sentence). The result's options say what was left out.
-    The backend: `backend` when given (e.g. a `load_index` result kept for many calls), else the
-    saved index of kind `index`, else as `choose_backend` picks (`exact` for an exact answer; saved
-    indexes from `loader`, default `load_index`). `where`: search only the rows of that slice of the
+    `backend`: how to search, one choice: ``"auto"`` (the store's preferred current index, else the
+    exact scan), ``"exact"`` (an exact answer), an index kind (``"hnsw"``: that saved index, read from
+    disk), or a `Backend` object (a `load_index` result kept for many calls, an `ExactScan`), as
+    gensim's ``indexer=``; `choose_backend` says how a name is resolved. `where`: search only the rows of that slice of the
     store's document metadata (`ctxvec.slices`); the queries may lie outside it.
+    `usage_check`: how a query in a new sentence is checked against the word's occurrences (default
+    `check_occurrence`, the geometry; the CLI and the explorer pass `ctxvec.structure.check_usage_senses`,
+    which adds WordNet's evidence).
     """
     k = check_k(store, k)
-    if index is not None and index not in KINDS:
-        raise ParameterError("index", f"unknown index kind {index!r}; {{name}} must be one of: {', '.join(KINDS)}")
-    if backend is not None and (index is not None or exact):
-        raise CtxvecError("choose one of backend, index and exact")
-    if backend is not None and backend.store is not store and backend.store.resolved_path != store.resolved_path:
+    if (
+        isinstance(backend, Backend)
+        and backend.store is not store
+        and backend.store.resolved_path != store.resolved_path
+    ):
         raise ParameterError("backend", f"{{name}} searches {backend.store.path}, not {store.path}")
+    if not isinstance(backend, Backend) and backend not in BACKENDS:
+        raise ParameterError(
+            "backend", f"unknown {{name}} {backend!r}; use one of {', '.join(BACKENDS)}, or a loaded index (load_index)"
+        )
     if queries is None:
         queries = select_queries(
             store, word, sentence=sentence, row=row, in_sentence=in_sentence, limit=limit, device=device
@@ -329,8 +337,8 @@ def similar(
     ew = query_word_ids(store, queries) if exclude_word else None
     vectors = np.asarray(queries.vectors, dtype=np.float32)
     why = ""
-    if backend is None:
-        backend, why = choose_backend(store, index, exact, len(vectors), loader)
+    if not isinstance(backend, Backend):
+        backend, why = choose_backend(store, backend, len(vectors))
     searcher, excluded, lookalikes = backend, [], []
     drop = [np.empty(0, dtype=np.int64) for _ in range(len(vectors))]
     if ew is not None:
@@ -373,7 +381,7 @@ def similar(
         "other_sentences": other_sentences,
         "keep_family": keep_family,
         "keep_lookalikes": keep_lookalikes,
-        "exact": exact,
+        "exact": backend.exact,
     }
     if exclude_word:
         options["excluded_words"] = excluded
@@ -383,9 +391,9 @@ def similar(
         options["excluded_function_words"] = f"{len(function_words)} stop words and punctuation tokens"
     if other_sentences:
         options["excluded_sentences"] = [int(s) for s in sentences if s >= 0] if sentences is not None else []
+    check = check_occurrence if usage_check is None else usage_check
     usages = [
-        check_usage(store, occ.token, queries.vectors[i]) if occ.row < 0 else None
-        for i, occ in enumerate(queries.occurrences)
+        check(store, occ, queries.vectors[i]) if occ.row < 0 else None for i, occ in enumerate(queries.occurrences)
     ]
     return Similar(
         store, queries, matches.rows, matches.scores, method, matches.counts, options, backend.recall_at_10, usages

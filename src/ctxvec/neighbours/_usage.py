@@ -22,17 +22,23 @@ most 10 % of the store's own occurrences of those words (each left out of its re
 26/30 and 3/30 on the calibration set) flagged 42 % of the store's own occurrences and 10/22 held
 sentences of the report set: the calibration set's held sentences are more prototypical than real uses.
 References are computed on a seeded sample of at most `SAMPLE` occurrences, which the result names.
+
+This is the geometry alone, the default `UsageCheck` of the library's `similar` and `decompose`
+(`check_occurrence`). The CLI, the explorer and `senses --in` use `ctxvec.structure.check_usage_senses`,
+which adds WordNet's evidence (the usage's likeliest synset against the synsets the corpus's occurrences
+take) and re-chose the typicality threshold with it; `usage_warning` words the warning for both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..results import JSON, Result
 from ..sampling import sample_rows, unit_rows
-from ..store import Store, normalize_word
+from ..store import Occurrence, Store, normalize_word
 
 SUPPORT_Z = -3.0
 TYPICAL_Z = -1.5
@@ -51,7 +57,9 @@ class Usage(Result):
     threshold: the support below which it is flagged; typicality: its cosine with the word's mean unit
     vector, typicality_threshold: the typicality below which it is flagged; nearest_row: the closest
     stored occurrence; warning: one line for the user, or None when the usage is well represented;
-    sample: which occurrences the reference was computed on.
+    sample: which occurrences the reference was computed on; wordnet: the WordNet evidence when a check
+    with it ran (`ctxvec.structure.check_usage_senses`: the usage's likeliest synset, its surprise and the
+    threshold), else None; reasons: why it is flagged, one phrase each (the warning joins them).
     """
 
     word: str
@@ -63,6 +71,8 @@ class Usage(Result):
     sample: JSON
     typicality: float | None = None
     typicality_threshold: float | None = None
+    wordnet: JSON | None = None
+    reasons: tuple[str, ...] = ()
 
     def to_dict(self) -> JSON:
         def r(x: float | None) -> float | None:
@@ -78,7 +88,13 @@ class Usage(Result):
             "nearest_row": self.nearest_row,
             "warning": self.warning,
             "sample": self.sample,
+            "wordnet": self.wordnet,
+            "reasons": list(self.reasons),
         }
+
+
+#: A usage check: (store, the query occurrence in its new sentence, its vector (dim,)) -> `Usage`.
+UsageCheck = Callable[[Store, Occurrence, np.ndarray], Usage]
 
 
 @dataclass(frozen=True)
@@ -136,8 +152,18 @@ def usage_reference(
     return UsageReference(rows, units, mean, picked, top.mean(axis=1).astype(np.float64), typicality.astype(np.float64))
 
 
-def check_usage(store: Store, word: str, vector: np.ndarray, sample: int = SAMPLE, seed: int = SEED) -> Usage:
-    """Compare a query occurrence's `vector` (dim,) of `word` with the word's stored occurrences (module doc)."""
+def check_usage(
+    store: Store,
+    word: str,
+    vector: np.ndarray,
+    sample: int = SAMPLE,
+    seed: int = SEED,
+    *,
+    support_z: float = SUPPORT_Z,
+    typical_z: float = TYPICAL_Z,
+) -> Usage:
+    """Compare a query occurrence's `vector` (dim,) of `word` with the word's stored occurrences (module doc);
+    `support_z` and `typical_z`: the z-scores below which it is flagged."""
     key = normalize_word(word)
     about = {"size": 0, "seed": seed, "of": f"occurrences of {key!r}", "population": 0}
     if store.find_word(key) < 0:
@@ -157,20 +183,39 @@ def check_usage(store: Store, word: str, vector: np.ndarray, sample: int = SAMPL
             f"represented; closest occurrence: row {nearest}"
         )
         return Usage(key, len(rows), support, None, nearest, rare, about, typicality)
-    threshold, typical_threshold = ref.support_threshold(), ref.typicality_threshold()
+    threshold = _threshold(ref.support, support_z)
+    typical_threshold = _threshold(ref.typicality, typical_z)
     reasons = []
     if support < threshold:
-        reasons.append(f"its {NEIGHBOURS} closest occurrences match at {support:.2f}, below {threshold:.2f}")
-    if typicality < typical_threshold:
-        reasons.append(f"it sits off the word's centre ({typicality:.2f}, below {typical_threshold:.2f})")
-    warning = None
-    if reasons:
-        sentence = store.occurrence(nearest).highlighted()
-        warning = (
-            f"this usage of {key!r} is not well represented in the corpus: {' and '.join(reasons)}, less than "
-            f"most of the word's own occurrences; nearest occurrence: row {nearest}: {_clip(sentence)}"
+        reasons.append(
+            f"its {NEIGHBOURS} closest occurrences match at {support:.3f}, below {threshold:.3f} (most of the "
+            "word's occurrences have closer ones)"
         )
-    return Usage(key, len(rows), support, threshold, nearest, warning, about, typicality, typical_threshold)
+    if typicality < typical_threshold:
+        reasons.append(
+            f"it sits off the word's centre ({typicality:.3f}, below {typical_threshold:.3f}, where most of its "
+            "occurrences are not)"
+        )
+    warning = usage_warning(store, key, reasons, nearest)
+    return Usage(
+        key, len(rows), support, threshold, nearest, warning, about, typicality, typical_threshold, None, tuple(reasons)
+    )
+
+
+def check_occurrence(store: Store, occurrence: Occurrence, vector: np.ndarray) -> Usage:
+    """The default `UsageCheck`: `check_usage` of the occurrence's token (the geometry only)."""
+    return check_usage(store, occurrence.token, vector)
+
+
+def usage_warning(store: Store, key: str, reasons: list[str], nearest: int) -> str | None:
+    """The one-line warning for `reasons` (None when there is none), naming the nearest stored occurrence."""
+    if not reasons:
+        return None
+    sentence = store.occurrence(nearest).highlighted()
+    return (
+        f"this usage of {key!r} is not well represented in the corpus: {'; and '.join(reasons)}; nearest "
+        f"occurrence: row {nearest}: {_clip(sentence)}"
+    )
 
 
 def _clip(text: str, width: int = 70) -> str:

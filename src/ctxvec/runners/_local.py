@@ -17,6 +17,7 @@ import inspect
 import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 
 import numpy as np
 
@@ -40,15 +41,8 @@ PREFETCH_BATCHES = 4
 def embed(
     corpus: str | os.PathLike[str] | Corpus | list[str],
     out: str | os.PathLike[str],
-    model: str | None = None,
+    spec: EncodeSpec = EncodeSpec(),  # noqa: B008 (frozen)
     *,
-    layers: str = "last",
-    unit: str = "word",
-    pooling: str = "mean",
-    keep_special: bool = False,
-    max_length: int | None = None,
-    window_overlap: int | None = None,
-    compute_dtype: str = "auto",
     dtype: str = "float16",
     device: str = "auto",
     batch_tokens: int = DEFAULT_BATCH_TOKENS,
@@ -67,6 +61,7 @@ def embed(
 ) -> Store:
     """Embed `corpus` into a store at `out` and return it opened.
 
+    `spec` says how vectors are made (model, layers, unit, pooling, ...: `EncodeSpec`).
     `corpus` is anything `read_corpus` takes; `meta` names the document metadata columns to keep in the
     sentences table (`read_corpus`'s `meta`). Re-running the same call on an unfinished store
     resumes it, wherever it stopped; a folder holding a different store (or anything else) is refused.
@@ -80,16 +75,7 @@ def embed(
     """
     _check_options(dtype, batch_tokens, runner, address, workers, gpus_per_worker, shard_sentences)
     out_path = check_output_path(out, "folder", overwrite=True, name="out")  # an existing store: checked below
-    spec = EncodeSpec(
-        model=model,
-        layers=layers,
-        unit=unit,
-        pooling=pooling,
-        keep_special=keep_special,
-        max_length=max_length,
-        window_overlap=window_overlap,
-        compute_dtype=compute_dtype,
-    ).validate()
+    spec = spec.validate()
     if spec.layers.strip().lower() == "all":
         raise ParameterError(
             "layers", "{name} all gives several vectors per token; a store keeps one: choose a layer or a range"
@@ -124,13 +110,18 @@ def embed(
 
 def _job_options(values: dict[str, object]) -> dict[str, object]:
     """The options of an `embed` call that decide its store (not the device, progress or callbacks)."""
-    return {name: values[name] for name in _EMBED_DEFAULTS}
+    spec = values["spec"]
+    assert isinstance(spec, EncodeSpec)
+    return {**asdict(spec), **{name: values[name] for name in _EMBED_DEFAULTS if name in values}}
 
 
 _EMBED_DEFAULTS = {
-    name: p.default
-    for name, p in inspect.signature(embed).parameters.items()
-    if p.default is not inspect.Parameter.empty and name not in ("device", "quiet", "on_batch", "on_phase")
+    **asdict(EncodeSpec()),
+    **{
+        name: p.default
+        for name, p in inspect.signature(embed).parameters.items()
+        if p.default is not inspect.Parameter.empty and name not in ("spec", "device", "quiet", "on_batch", "on_phase")
+    },
 }
 
 

@@ -44,6 +44,7 @@ _EXPORTS = {
     "isotropy_of_source": "_report",
     "word_ids_of_tokens": "_report",
     "sample_pairs": "_sampled",
+    "Sampling": "_sampling",
     "APPLIED_DIR": "_store_transforms",
     "check_new_output": "_store_transforms",
     "check_no_transform": "_store_transforms",
@@ -61,6 +62,7 @@ __all__ = [
     "IsotropyReport",
     "LayerIsotropy",
     "Neighbours",
+    "Sampling",
     "StoreIsotropy",
     "TransformRemoval",
     "TransformResult",
@@ -115,6 +117,7 @@ if TYPE_CHECKING:
         word_ids_of_tokens,
     )
     from ._sampled import sample_pairs
+    from ._sampling import Sampling
     from ._store_transforms import (
         APPLIED_DIR,
         check_new_output,

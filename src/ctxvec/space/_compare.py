@@ -16,6 +16,7 @@ from ..errors import CtxvecError, ParameterError
 from ..results import JSON, Result
 from ..store import Store
 from ._report import StoreIsotropy, isotropy
+from ._sampling import DEFAULT_SAMPLING, Sampling
 
 if TYPE_CHECKING:
     from ..neighbours import Similar
@@ -146,17 +147,16 @@ def compare(
     n_words: int = 3,
     k: int = 5,
     tasks: list[str] | tuple[str, ...] | None = DEFAULT_TASKS,
-    seed: int = 0,
-    n_pairs: int = 10000,
+    sampling: Sampling = DEFAULT_SAMPLING,
 ) -> Comparison:
-    """Isotropy of `a` and `b` (`n_pairs` random pairs, `seed`), the neighbours of `words` (default `n_words`
-    random frequent words) side by side, and evaluation `tasks` on both (None: skip evaluation)."""
+    """Isotropy of `a` and `b` (drawn as `sampling` says), the neighbours of `words` (default `n_words`
+    random frequent words, drawn with `sampling.seed`) side by side, and evaluation `tasks` on both (None: skip evaluation)."""
     if k < 1:
         raise ParameterError("k", f"{{name}}={k} must be at least 1")
     notes: list[str] = []
-    iso_a = isotropy(a, seed=seed, n_pairs=n_pairs)
-    iso_b = isotropy(b, seed=seed, n_pairs=n_pairs)
-    chosen = words if words else pick_words(a, n_words, seed)
+    iso_a = isotropy(a, sampling=sampling)
+    iso_b = isotropy(b, sampling=sampling)
+    chosen = words if words else pick_words(a, n_words, sampling.seed)
     neighbours = neighbours_side_by_side(a, b, chosen, k) if chosen else []
     if not same_rows(a, b):
         notes.append("the stores hold different rows: each word is queried with its first occurrence in each")

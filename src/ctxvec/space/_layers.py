@@ -16,6 +16,7 @@ from ..results import JSON, Result
 from ..store import MANIFEST, Store
 from ._report import IsotropyReport, isotropy_arrays
 from ._sampled import sentence_sample
+from ._sampling import DEFAULT_SAMPLING, Sampling
 
 if TYPE_CHECKING:
     from ..encoding import EncodeSpec
@@ -62,12 +63,7 @@ def layer_isotropy(
     unit: str | None = None,
     pooling: str | None = None,
     device: str = "auto",
-    seed: int = 0,
-    n_pairs: int = 10000,
-    min_count: int = 5,
-    max_words: int = 500,
-    max_occurrences: int = 50,
-    max_sentences: int = 1000,
+    sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
 ) -> LayerIsotropy:
     """Isotropy report for every layer of `model` on up to `sample_sentences` random sentences of `corpus`.
@@ -84,12 +80,7 @@ def layer_isotropy(
             unit=unit,
             pooling=pooling,
             device=device,
-            seed=seed,
-            n_pairs=n_pairs,
-            min_count=min_count,
-            max_words=max_words,
-            max_occurrences=max_occurrences,
-            max_sentences=max_sentences,
+            sampling=sampling,
             top_k=top_k,
         )
     from ..corpus import read_corpus
@@ -105,12 +96,7 @@ def layer_isotropy(
         None,
         sample_sentences,
         device,
-        seed,
-        n_pairs,
-        min_count,
-        max_words,
-        max_occurrences,
-        max_sentences,
+        sampling,
         top_k,
     )
 
@@ -123,12 +109,7 @@ def store_layer_isotropy(
     unit: str | None = None,
     pooling: str | None = None,
     device: str = "auto",
-    seed: int = 0,
-    n_pairs: int = 10000,
-    min_count: int = 5,
-    max_words: int = 500,
-    max_occurrences: int = 50,
-    max_sentences: int = 1000,
+    sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
 ) -> LayerIsotropy:
     """`layer_isotropy` on the sentences of `store`, with its model, unit and pooling unless given."""
@@ -150,12 +131,7 @@ def store_layer_isotropy(
         name,
         sample_sentences,
         device,
-        seed,
-        n_pairs,
-        min_count,
-        max_words,
-        max_occurrences,
-        max_sentences,
+        sampling,
         top_k,
     )
 
@@ -166,18 +142,13 @@ def _layers(
     model_name: str | None,
     sample_sentences: int,
     device: str,
-    seed: int,
-    n_pairs: int,
-    min_count: int,
-    max_words: int,
-    max_occurrences: int,
-    max_sentences: int,
+    sampling: Sampling,
     top_k: int,
 ) -> LayerIsotropy:
     from ..encoding import BatchEncoder
 
     population = len(texts)
-    chosen = sentence_sample(population, sample_sentences, seed)  # as the store report draws them
+    chosen = sentence_sample(population, sample_sentences, sampling.seed)  # as the store report draws them
     if chosen is not None:
         texts = [texts[i] for i in chosen]
     enc = BatchEncoder.load(spec, device=device)
@@ -189,12 +160,7 @@ def _layers(
             batch.vectors[:, layer, :],
             batch.sentence_index,
             batch.tokens,
-            seed=seed,
-            n_pairs=n_pairs,
-            min_count=min_count,
-            max_words=max_words,
-            max_occurrences=max_occurrences,
-            max_sentences=max_sentences,
+            sampling=sampling,
             top_k=top_k,
             population=population,
         )
@@ -206,5 +172,5 @@ def _layers(
         reports=reports,
         n_sentences=len(texts),
         n_rows=len(batch),
-        seed=seed,
+        seed=sampling.seed,
     )

@@ -39,7 +39,8 @@ from ._metrics import (
     log_partition_functions,
     partition_directions,
 )
-from ._sampled import SAMPLE_SENTENCES, Sampling, describe_sample, sampled_measures, sentence_sample
+from ._sampled import SAMPLE_SENTENCES, describe_sample, sampled_measures, sentence_sample
+from ._sampling import DEFAULT_SAMPLING, Sampling
 
 
 @dataclass
@@ -143,13 +144,8 @@ def isotropy_of_source(
     sentence_ids: np.ndarray,
     word_ids: np.ndarray,
     *,
-    n_pairs: int = 10000,
-    min_count: int = 5,
-    max_words: int = 500,
-    max_occurrences: int = 50,
-    max_sentences: int = 1000,
+    sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
-    seed: int = 0,
     block_rows: int = 16384,
     sentences: np.ndarray | None = None,
     population: int | None = None,
@@ -158,13 +154,10 @@ def isotropy_of_source(
     `sentence_ids` (n_rows,) and the words `word_ids` (n_rows,).
 
     Global figures use every row (two streaming passes); sampled ones use the rows of `sentences`
-    (sorted sentence ids; None: every row) and, among them, `n_pairs` random pairs, up to `max_words`
-    words with at least `min_count` occurrences (at most `max_occurrences` each) and up to
-    `max_sentences` sentences, drawn with `seed`. `population`: how many sentences there are in all
+    (sorted sentence ids; None: every row) and, among them, what `sampling` draws (its sizes and seed:
+    `Sampling`). `population`: how many sentences there are in all
     (for the report's ``sample``; default: the distinct `sentence_ids`).
     """
-    sampling = Sampling(n_pairs, min_count, max_words, max_occurrences, max_sentences, seed)
-    sampling.check()
     if top_k < 1:
         raise ParameterError("top_k", f"{{name}}={top_k} is too small; use at least 1")
     if len(sentence_ids) != source.n_rows or len(word_ids) != source.n_rows:
@@ -184,17 +177,17 @@ def isotropy_of_source(
     n_all = int(population) if population is not None else len(np.unique(sids))
     if sentences is None:
         s = sampled_measures(source, sids, wids, sampling)
-        sample = describe_sample(seed, len(np.unique(sids)), n_all, source.n_rows, s, sampling)
+        sample = describe_sample(sampling.seed, len(np.unique(sids)), n_all, source.n_rows, s, sampling)
     else:
         rows = np.flatnonzero(np.isin(sids, sentences))
         if len(rows) < 2:
             raise CtxvecError(f"the {len(sentences)} sampled sentences hold {len(rows)} rows; sample more sentences")
         s = sampled_measures(_RowSubset(source, rows), sids[rows], wids[rows], sampling)
-        sample = describe_sample(seed, len(np.unique(sids[rows])), n_all, len(rows), s, sampling)
+        sample = describe_sample(sampling.seed, len(np.unique(sids[rows])), n_all, len(rows), s, sampling)
     return IsotropyReport(
         n_rows=int(source.n_rows),
         dim=int(m.dim),
-        seed=int(seed),
+        seed=int(sampling.seed),
         isoscore=isoscore_from_eigenvalues(values),
         mean_cosine=s.mean_cosine,
         n_pairs=s.n_pairs,
@@ -211,7 +204,7 @@ def isotropy_of_source(
         mev_baseline=s.mev_baseline,
         mev_adjusted=s.mev - s.mev_baseline,
         n_words=s.n_words,
-        min_count=int(min_count),
+        min_count=int(sampling.min_count),
         intra_sentence_similarity=s.intra,
         intra_sentence_similarity_adjusted=s.intra - s.mean_cosine,
         n_sentences=s.n_sentences,
@@ -253,13 +246,8 @@ def isotropy(
     *,
     transform: VectorMap | None = None,
     raw: bool = False,
-    n_pairs: int = 10000,
-    min_count: int = 5,
-    max_words: int = 500,
-    max_occurrences: int = 50,
-    max_sentences: int = 1000,
+    sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
-    seed: int = 0,
     block_rows: int = 16384,
     sample_sentences: int | None = SAMPLE_SENTENCES,
 ) -> StoreIsotropy:
@@ -273,15 +261,10 @@ def isotropy(
         source,
         store.sentence_ids,
         store.word_ids,
-        n_pairs=n_pairs,
-        min_count=min_count,
-        max_words=max_words,
-        max_occurrences=max_occurrences,
-        max_sentences=max_sentences,
+        sampling=sampling,
         top_k=top_k,
-        seed=seed,
         block_rows=block_rows,
-        sentences=sentence_sample(store.n_sentences, sample_sentences, seed),
+        sentences=sentence_sample(store.n_sentences, sample_sentences, sampling.seed),
         population=store.n_sentences,
     )
     in_place = None if raw else store.transform_id
@@ -295,13 +278,8 @@ def isotropy_arrays(
     sentence_ids: Sequence[int] | np.ndarray,
     tokens: Sequence[str] | np.ndarray,
     *,
-    n_pairs: int = 10000,
-    min_count: int = 5,
-    max_words: int = 500,
-    max_occurrences: int = 50,
-    max_sentences: int = 1000,
+    sampling: Sampling = DEFAULT_SAMPLING,
     top_k: int = 10,
-    seed: int = 0,
     block_rows: int = 16384,
     population: int | None = None,
 ) -> IsotropyReport:
@@ -316,13 +294,8 @@ def isotropy_arrays(
         ArraySource(vectors),
         np.asarray(sentence_ids, dtype=np.int64),
         word_ids_of_tokens(tokens),
-        n_pairs=n_pairs,
-        min_count=min_count,
-        max_words=max_words,
-        max_occurrences=max_occurrences,
-        max_sentences=max_sentences,
+        sampling=sampling,
         top_k=top_k,
-        seed=seed,
         block_rows=block_rows,
         population=population,
     )

@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import CtxvecError, ParameterError
 from ..results import JSON
 from ..sources import VectorSource
+from ._sampling import Sampling
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -113,31 +114,6 @@ def describe_sample(
             f"each) for self-similarity and MEV; {measures.n_sentences:,} sentences for intra-sentence similarity"
         ),
     }
-
-
-@dataclass(frozen=True)
-class Sampling:
-    """How much the sampled measures draw (checked in `check`)."""
-
-    n_pairs: int = 10000
-    min_count: int = 5
-    max_words: int = 500
-    max_occurrences: int = 50
-    max_sentences: int = 1000
-    seed: int = 0
-
-    def check(self) -> None:
-        """ParameterError naming the first size below its minimum."""
-        for name, low in (
-            ("n_pairs", 1),
-            ("min_count", 2),
-            ("max_words", 0),
-            ("max_occurrences", 2),
-            ("max_sentences", 0),
-        ):
-            value = getattr(self, name)
-            if value < low:
-                raise ParameterError(name, f"{{name}}={value} is too small; use at least {low}")
 
 
 @dataclass

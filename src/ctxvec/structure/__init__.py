@@ -1,4 +1,5 @@
-"""ctxvec.structure: senses, clusters and 2-D projections (their figures: `ctxvec.figures`)."""
+"""ctxvec.structure: senses, clusters and 2-D projections (their figures: `ctxvec.figures`), and the usage
+check with WordNet's evidence (`check_usage_senses`) that `similar --in`, `decompose --in` and `senses --in` use."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ _EXPORTS = {
     "QuerySense": "_senses",
     "Senses": "_senses",
     "check_placement": "_project",
+    "check_usage_senses": "_usage_senses",
     "cluster": "_cluster",
     "cluster_occurrences": "_cluster",
     "cluster_types": "_cluster",
@@ -55,6 +57,7 @@ __all__ = [
     "SenseSplit",
     "Senses",
     "check_placement",
+    "check_usage_senses",
     "cluster",
     "cluster_occurrences",
     "cluster_types",
@@ -87,4 +90,5 @@ if TYPE_CHECKING:
     )
     from ._sense_labels import SenseLabel, label_senses
     from ._senses import QuerySense, Sense, SenseRule, Senses, SenseSplit, split_senses
+    from ._usage_senses import check_usage_senses
     from ._word_senses import word_senses

@@ -48,7 +48,9 @@ class SenseLabel:
     of `label_items`, or the cosine of `label_centroids`), the runner-up synset and its score, and
     `match` (confident; false means "no confident WordNet match", the synset being only the nearest).
     `evidence`: each signal's part in the lead over the runner-up (`deciding_evidence`); `decided_by`
-    names the signals that carried it."""
+    names the signals that carried it. `expression`: set when most of the sense's uses stand in one
+    idiomatic WordNet multiword expression ("cold war"); the synset is then the expression's
+    (`_sense_expressions`), the score the share of uses in it, and the runner-up the word's own nearest."""
 
     synset: str
     gloss: str
@@ -58,9 +60,15 @@ class SenseLabel:
     match: bool
     evidence: dict[str, float] = field(default_factory=dict)
     decided_by: str = ""
+    expression: str = ""
 
     def describe(self) -> str:
         """One line: ``synset (p 0.93; decided by embedding, lesk): gloss`` or the unsure form."""
+        if self.expression:
+            return (
+                f"the expression {self.expression!r} ({self.synset}, {self.score:.0%} of the uses), "
+                f"none of the word's own senses: {self.gloss}"
+            )
         why = f"; decided by {self.decided_by}" if self.decided_by and self.match else ""
         if self.match:
             return f"{self.synset} (p {self.score:.2f}{why}): {self.gloss}"
@@ -76,6 +84,7 @@ class SenseLabel:
             "match": bool(self.match),
             "evidence": {k: round(float(v), 4) for k, v in self.evidence.items()},
             "decided_by": self.decided_by,
+            "expression": self.expression or None,
         }
 
 
@@ -151,20 +160,29 @@ def minority_synsets(
     found: SynsetVectors,
     rows: np.ndarray,
     min_margin: float = MIN_MARGIN,
+    evidence: np.ndarray | None = None,
 ) -> list[MinoritySynset]:
     """Synsets no sense is labelled with that are the best match of occurrences (n, dim) `unit` (store
     `rows` (n,), sense of each `senses` (n,)) by at least `min_margin` over their sense's label (module
-    doc); most occurrences first. `occurrences` is left empty (filled by `word_senses`)."""
+    doc); most occurrences first. `occurrences` is left empty (filled by `word_senses`).
+    `evidence` (n, m): each occurrence's probabilities over `found.synsets` from all the evidence
+    (`label_items`); an occurrence counts only where its evidence gives the synset at least the
+    probability of its sense's label (the "nuclear charge" nearest the libidinal-energy synset by its
+    vector alone is left out; a synset its part of speech rules out has probability 0)."""
     usable = np.flatnonzero(found.n_sentences > 0)
     if len(usable) == 0 or len(unit) == 0:
         return []
     sims = unit_rows(np.asarray(unit, dtype=np.float32)) @ found.vectors[usable].T
     column = {found.synsets[int(u)].name: j for j, u in enumerate(usable)}
-    own_col = np.array([column[label.synset] for label in labels])[senses]
+    own_col = np.array([column[word_synset(label)] for label in labels])[senses]
     best = sims.argmax(axis=1)
     idx = np.arange(len(unit))
     margin = sims[idx, best] - sims[idx, own_col]
     hit = (margin >= min_margin) & ~np.isin(best, own_col)
+    if evidence is not None:
+        at = {ss.name: i for i, ss in enumerate(found.synsets)}
+        cols = np.array([at[found.synsets[int(u)].name] for u in usable])
+        hit &= evidence[idx, cols[best]] >= np.maximum(evidence[idx, cols[own_col]], 1e-12)
     out = []
     for col in np.unique(best[hit]):
         members = np.flatnonzero(hit & (best == col))
@@ -173,6 +191,11 @@ def minority_synsets(
         out.append(MinoritySynset(ss.name, ss.gloss, [int(rows[i]) for i in members], margin[members].tolist()))
     out.sort(key=lambda m: (-len(m.rows), -m.margins[0]))
     return out
+
+
+def word_synset(label: SenseLabel) -> str:
+    """The word's own synset of `label` (an expression's label keeps it as the runner-up)."""
+    return label.runner_up if label.expression and label.runner_up else label.synset
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 The usage's contextual part (its unit vector minus the mean of the word's clustered occurrences) is
 compared by cosine with each sense's mean contextual part; the nearest sense is the answer when the
-corpus holds the usage at all (`check_usage`, the test `similar --in` and `decompose --in` use).
+corpus holds the usage at all (`check_usage_senses`, the test `similar --in` and `decompose --in` use).
 Otherwise the answer is "none of the corpus's senses", with the nearest sense named. The occurrence
 itself is labelled with WordNet from all the evidence (`label_items` on this one occurrence).
 """
@@ -36,9 +36,9 @@ def query_sense(
 ) -> QuerySense:
     """The `QuerySense` of a new occurrence (`vector` (dim,) in the store's space) against `senses`,
     whose clustered occurrences' unit vectors are `unit` (n, dim)."""
-    from ..neighbours import check_usage
     from ._sense_labels import label_items
     from ._sense_refine import occurrence_items
+    from ._usage_senses import check_usage_senses
 
     mean = unit.mean(axis=0)
     q = unit_rows(np.asarray(vector, dtype=np.float32)[None, :])[0]
@@ -46,7 +46,12 @@ def query_sense(
     cents = unit_rows(np.stack([(unit[senses.labels == s.label] - mean).mean(axis=0) for s in senses.senses]))
     sims = cents @ part
     nearest = int(np.argmax(sims))
-    usage = check_usage(store, senses.word, vector)
+    if found is None:  # no WordNet evidence asked for or at hand: the geometry alone
+        from ..neighbours import check_usage
+
+        usage = check_usage(store, senses.word, vector)
+    else:
+        usage = check_usage_senses(store, occurrence, vector, found=found)
     label = None
     if found is not None:
         matches = list(_TOKENS.finditer(occurrence.sentence))

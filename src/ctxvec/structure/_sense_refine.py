@@ -2,14 +2,21 @@
 
 Clusters follow the geometry of the contexts, which splits one meaning by topic (biological cells in
 zoology and in chemistry articles) and merges meanings that share a topic (the verb "state" inside the
-noun's cluster). Three corrections, in order, each keeping every sense at least the rule's minimum size
+noun's cluster). Four corrections, in order, each keeping every sense at least the rule's minimum size
 (`MIN_SPLIT_SHARE` of the occurrences and `min_size` distinct sentences):
 
+0. expressions: occurrences standing in one idiomatic WordNet multiword expression ("Cold War", "free of
+   charge", `_sense_expressions`) that are a minority of their sense become a sense of their own when
+   there are enough of them;
 1. part of speech: occurrences of a sense whose part of speech (`guess_pos`) is not the sense's majority
    one, and for which WordNet has synsets, become a sense of their own when there are enough of them;
 2. minority synsets: occurrences confidently labelled (`label_items` per occurrence, probability at least
    `OCCURRENCE_PROBABILITY`) with a synset other than their sense's label become a sense of their own
    when there are enough of them;
+2b. minority synsets by their vectors: occurrences whose nearest synset vector (raw cosine, as in
+   `minority_synsets`) beats their sense label's by at least `MINORITY_MARGIN`, in a part of speech
+   their own does not rule out, become a sense of their own when there are enough of one synset (the
+   tennis court among legal courts, oxidation states among political states);
 3. merge: senses whose confident labels are the same synset are merged when no deep density valley
    separates them (`valley_ratio` at least `MERGE_VALLEY` on a PCA of their centered vectors) or when
    their centroids point the same way (cosine of the mean unit vectors at least `MERGE_COSINE`): a topic
@@ -21,11 +28,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from ._sense_evidence import POS_ORDER, Items
-from ._sense_labels import SenseLabel, SynsetVectors, label_items
+from ._sense_expressions import Expression, dominant_idiom, idiom_groups
+from ._sense_labels import SenseLabel, SynsetVectors, label_items, word_synset
 from ._senses import SenseRule, _by_size, _reduce, centered, valley_ratio
 
 OCCURRENCE_PROBABILITY = 0.6
@@ -35,6 +44,10 @@ MIN_SPLIT_SHARE = 0.02
 #: Verb uses split from a noun or adjective sense with `min_size` distinct sentences, whatever their share:
 #: a verb use is another meaning however rare (the verb "state" among 600 nouns).
 VERB_SPLIT_SHARE = 0.0
+#: An occurrence's nearest synset vector must beat its sense label's by this cosine for step 2b. Chosen
+#: on the calibration half of benchmarks/data/senses_judged.tsv (wiki store, default model): fewest
+#: mixed senses there (6 at 0.07-0.09, 7 at 0.10-0.15), the largest such margin.
+MINORITY_MARGIN = 0.09
 #: Two senses with one confident synset stay apart only across a valley this deep (`valley_ratio`).
 MERGE_VALLEY = 0.1
 #: ... or when their centroids (mean unit vectors) have at least this cosine. Chosen on the calibration
@@ -88,6 +101,26 @@ def split_by_pos(
 _POS_NAMES = {"n": "noun", "v": "verb", "a": "adjective", "r": "adverb"}
 
 
+def split_by_expression(
+    labels: np.ndarray, found: list[Expression | None], unit: np.ndarray, groups: np.ndarray, rule: SenseRule
+) -> tuple[np.ndarray, list[str]]:
+    """Step 0 of the module doc: the uses of one idiomatic expression, a minority of their sense, whose
+    centroid is apart from the rest's (cosine below `MERGE_COSINE`: a literal "cold water" stays)."""
+    labels = labels.copy()
+    done = []
+    for sense in range(int(labels.max()) + 1):
+        members = np.flatnonzero(labels == sense)
+        for name, part in sorted(idiom_groups(found, members).items()):
+            rest = np.setdiff1d(members, part)
+            near = centroid_cosine(unit[part], unit[rest]) if len(rest) else 1.0
+            if near >= MERGE_COSINE:
+                continue
+            if _big_enough(part, len(labels), groups, rule) and len(part) <= len(members) / 2:
+                labels[part] = int(labels.max()) + 1
+                done.append(f"{len(part)} uses of the expression {name!r} split from sense {sense + 1}")
+    return labels, done
+
+
 def split_by_synset(
     labels: np.ndarray,
     sense_labels: list[SenseLabel],
@@ -111,6 +144,45 @@ def split_by_synset(
     return labels, done
 
 
+def split_by_minority(
+    labels: np.ndarray,
+    sense_labels: list[SenseLabel],
+    unit: np.ndarray,
+    found: SynsetVectors,
+    tags: list[str],
+    groups: np.ndarray,
+    rule: SenseRule,
+    margin: float | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """Step 2b of the module doc on unit vectors (n, dim), parts of speech `tags` (n,); `margin`
+    defaults to `MINORITY_MARGIN`."""
+    margin = MINORITY_MARGIN if margin is None else margin
+    labels = labels.copy()
+    usable = np.flatnonzero(found.n_sentences > 0)
+    if len(usable) < 2:
+        return labels, []
+    column = {found.synsets[int(u)].name: j for j, u in enumerate(usable)}
+    sims = unit.astype(np.float32) @ found.vectors[usable].T
+    best = sims.argmax(axis=1)
+    classes = np.array([found.synsets[int(u)].word_class for u in usable])
+    done = []
+    for sense in range(int(labels.max()) + 1):
+        own = column.get(word_synset(sense_labels[sense]))
+        if own is None:
+            continue
+        members = np.flatnonzero(labels == sense)
+        lead = sims[members, best[members]] - sims[members, own]
+        fits = np.array([not tags[i] or tags[i] == classes[best[i]] for i in members], dtype=bool)
+        hit = members[(lead >= margin) & fits & (best[members] != own)]
+        for col in np.unique(best[hit]):
+            part = hit[best[hit] == col]
+            if _big_enough(part, len(labels), groups, rule) and len(part) <= len(members) / 2:
+                labels[part] = int(labels.max()) + 1
+                name = found.synsets[int(usable[col])].name
+                done.append(f"{len(part)} uses nearest {name} split from sense {sense + 1}")
+    return labels, done
+
+
 def centroid_cosine(a: np.ndarray, b: np.ndarray) -> float:
     """Cosine of the mean vectors of two sets of unit vectors (n_a, dim) and (n_b, dim)."""
     ca, cb = a.mean(axis=0), b.mean(axis=0)
@@ -118,9 +190,14 @@ def centroid_cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def merge_same_synset(
-    labels: np.ndarray, sense_labels: list[SenseLabel], unit: np.ndarray, rule: SenseRule
+    labels: np.ndarray,
+    sense_labels: list[SenseLabel],
+    unit: np.ndarray,
+    rule: SenseRule,
+    keep: frozenset[int] = frozenset(),
 ) -> tuple[np.ndarray, list[str]]:
-    """Step 3 of the module doc: senses with one confident synset, near centroids or no density valley."""
+    """Step 3 of the module doc: senses with one confident synset, near centroids or no density valley;
+    the senses in `keep` (split off by step 2b, whose vectors named another synset) merge with none."""
     k = int(labels.max()) + 1
     parent = list(range(k))
 
@@ -133,7 +210,7 @@ def merge_same_synset(
     for a in range(k):
         for b in range(a + 1, k):
             la, lb = sense_labels[a], sense_labels[b]
-            if not (la.match and lb.match and la.synset == lb.synset) or root(a) == root(b):
+            if not (la.match and lb.match and la.synset == lb.synset) or root(a) == root(b) or {a, b} & keep:
                 continue
             near = centroid_cosine(unit[labels == a], unit[labels == b])
             if near >= MERGE_COSINE:
@@ -165,11 +242,22 @@ def refine_senses(
     """The three steps of the module doc on clusters `labels` (n,) of unit vectors (n, dim); returns
     the new labels (0 = largest) and a line per change. `sense_labeller(labels)` labels the senses."""
     classes = {ss.word_class for ss in found.synsets}
-    labels, done = split_by_pos(labels, tags, groups, classes, rule)
-    occ_labels, _ = label_items(occurrence_items(unit, mean, tags, bags), found, mean, own)
+    labels, done = split_by_expression(labels, sense_labeller.expressions, unit, groups, rule)
+    labels, more = split_by_pos(labels, tags, groups, classes, rule)
+    done += more
+    occ_labels, sense_labeller.occurrence_probabilities = label_items(
+        occurrence_items(unit, mean, tags, bags), found, mean, own
+    )
     labels, more = split_by_synset(labels, sense_labeller(labels), occ_labels, groups, rule)
     done += more
-    labels, more = merge_same_synset(_by_size(labels), sense_labeller(_by_size(labels)), unit, rule)
+    before = int(labels.max()) + 1
+    labels, more = split_by_minority(labels, sense_labeller(labels), unit, found, tags, groups, rule)
+    done += more
+    firsts = [int(np.flatnonzero(labels == s)[0]) for s in range(before, int(labels.max()) + 1)]
+    labels = _by_size(labels)
+    keep = frozenset(int(labels[i]) for i in firsts)
+    labels, more = merge_same_synset(labels, sense_labeller(labels), unit, rule, keep)
+    sense_labeller.doubtful = {int(labels[i]) for i in firsts}
     return labels, done + more
 
 
@@ -185,11 +273,19 @@ class SenseLabeller:
         found: SynsetVectors,
         own: frozenset[str],
         nearest: Callable[[np.ndarray], list[list[str]]] | None = None,
+        expressions: list[Expression | None] | None = None,
     ):
         """`nearest(labels)`: each sense's nearest words (lemmas), added to its Lesk context when
-        `__call__` is given no `extra`, so the refinement sees the labels the senses will finally get."""
+        `__call__` is given no `extra`, so the refinement sees the labels the senses will finally get.
+        `expressions` (n,): the idiomatic expression each occurrence stands in, if any; a sense mostly
+        in one is labelled with it (`expression_label`)."""
         self.unit, self.mean, self.tags, self.bags, self.found, self.own = unit, mean, tags, bags, found, own
         self.nearest = nearest
+        self.expressions: list[Expression | None] = expressions if expressions is not None else [None] * len(unit)
+        #: Senses split off by their vectors (step 2b): a label the same as another sense's is unsure.
+        self.doubtful: set[int] = set()
+        #: (n, m) each occurrence's probabilities over the synsets, once `refine_senses` has run.
+        self.occurrence_probabilities: np.ndarray | None = None
 
     def __call__(self, labels: np.ndarray, extra: list[list[str]] | None = None) -> list[SenseLabel]:
         from ._sense_context import items_for
@@ -199,4 +295,27 @@ class SenseLabeller:
             extra = self.nearest(labels)
         residuals = np.stack([self.unit[labels == s].mean(axis=0) - self.mean for s in range(k)])
         items = items_for(residuals, labels, k, self.tags, self.bags, extra)
-        return label_items(items, self.found, self.mean, self.own)[0]
+        out = label_items(items, self.found, self.mean, self.own)[0]
+        for s in self.doubtful & set(range(k)):
+            if any(out[t].synset == out[s].synset for t in range(k) if t != s):
+                out[s] = replace(out[s], match=False)  # the vectors said another synset than the evidence
+        return [expression_label(self.expressions, np.flatnonzero(labels == s), out[s]) for s in range(k)]
+
+
+def expression_label(found: list[Expression | None], members: np.ndarray, label: SenseLabel) -> SenseLabel:
+    """`label`, or the label of the idiomatic expression most of `members` stand in (`dominant_idiom`):
+    its synset and gloss, the share of the uses as score, the word's own nearest synset as runner-up."""
+    hit = dominant_idiom(found, members)
+    if hit is None:
+        return label
+    ex, share = hit
+    return SenseLabel(
+        synset=ex.synset.name,
+        gloss=ex.synset.gloss,
+        score=share,
+        runner_up=label.synset,
+        runner_up_score=label.score,
+        match=True,
+        decided_by="expression",
+        expression=ex.name,
+    )

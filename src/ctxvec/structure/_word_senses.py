@@ -76,6 +76,7 @@ def word_senses(
     from ..lexicon import word_types
     from ..morphology import family_words
     from ._sense_context import store_contexts
+    from ._sense_expressions import store_expressions, word_expressions
     from ._sense_labels import minority_synsets, wordnet_synset_vectors
     from ._sense_refine import SenseLabeller, refine_senses
     from ._sense_words import sense_neighbours
@@ -128,7 +129,8 @@ def word_senses(
                 out.append(seen[members.tobytes()])
             return out
 
-        labeller = SenseLabeller(unit, mean, tags, bags, found, own, nearest)
+        expressions = store_expressions(store, picked, word_expressions(own, _offsets(found)))
+        labeller = SenseLabeller(unit, mean, tags, bags, found, own, nearest, expressions)
         if k is None and len(picked) >= 2:
             labels, refined = refine_senses(labels, unit, mean, tags, bags, groups, found, own, rule, labeller)
     n_senses = int(labels.max()) + 1
@@ -174,7 +176,9 @@ def word_senses(
         sense_labels = labeller(labels)  # with each sense's nearest words (`nearest`)
         for sense, synset_label in zip(senses, sense_labels, strict=True):
             sense.wordnet = synset_label
-        result.minorities = minority_synsets(unit, labels, sense_labels, found, picked)
+        result.minorities = minority_synsets(
+            unit, labels, sense_labels, found, picked, evidence=labeller.occurrence_probabilities
+        )
         at = {int(r): i for i, r in enumerate(picked)}
         for m in result.minorities:
             m.occurrences = [store.occurrence(r) for r in _one_per_text(m.rows, [texts[at[r]] for r in m.rows])]
@@ -192,6 +196,11 @@ def word_senses(
 
         result.query = query_sense(store, result, unit, query.vectors[0], query.occurrences[0], found, own)
     return result
+
+
+def _offsets(found: SynsetVectors) -> frozenset[tuple[str, int]]:
+    """(part of speech, offset) of the synsets in `found`, as the ``index.<pos>`` files key them."""
+    return frozenset((ss.word_class, ss.offset) for ss in found.synsets)
 
 
 def _one_per_text(rows: list[int], texts: list[str], m: int = 3) -> list[int]:

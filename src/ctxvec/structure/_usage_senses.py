@@ -1,0 +1,183 @@
+"""Is this usage in the corpus? The geometric check (`ctxvec.neighbours.check_usage`) with WordNet's evidence.
+
+The geometry alone misses lacking senses that sit near the word's centre (a mattress spring, a struck
+match): their vectors are as typical as the word's own odd occurrences. WordNet tells them apart:
+
+- each occurrence gets synset probabilities p (m,) over the word's WordNet synsets from all the sense
+  evidence (`label_items`: gloss and example embeddings, SemCor prior, Lesk overlap, part of speech);
+- the corpus's *profile* c (m,) is the mean p of a seeded sample of at most `PROFILE_SAMPLE` stored
+  occurrences;
+- an occurrence's *surprise* is -log(p · c): high when the synsets it likely takes are ones the corpus's
+  occurrences rarely take. The stored occurrences' own surprises (each left out of the profile) are the
+  reference, as in the geometric check.
+
+A usage is flagged when its surprise is above the reference mean + `SURPRISE_Z` standard deviations, or
+(the geometry, kept for what WordNet cannot tell) its typicality is below `TYPICAL_Z` deviations, or its
+3-nearest support below `neighbours.SUPPORT_Z`. Without WordNet evidence (no WordNet, no synset, a model
+that cannot embed the glosses) the geometric check alone decides, with its own thresholds.
+
+How the thresholds were chosen (wiki store, default model; benchmarks/RESULTS.md, "Usage warnings"): on
+benchmarks/data/usage_calibration.tsv and the stored occurrences of its words (a seeded 40 of each, left
+out), the pair flagging the most lacking calibration usages while flagging at most 10 % of the held ones
+and at most 10 % of the stored occurrences; ties broken by fewer stored occurrences flagged.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..results import JSON
+from ..sampling import sample_rows, unit_rows
+from ..store import normalize_word
+
+if TYPE_CHECKING:
+    from ..neighbours import Usage
+    from ..store import Occurrence, Store
+    from ._sense_labels import SynsetVectors
+
+SURPRISE_Z = 1.7
+TYPICAL_Z = -2.0
+PROFILE_SAMPLE = 300
+MEAN_SAMPLE = 2000
+SEED = 0
+_CACHED = 16
+_EPS = 1e-6
+_TOKENS = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
+_cache: OrderedDict[tuple[str, str], SynsetProfile | None] = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SynsetProfile:
+    """A word's WordNet profile in a store: its synset vectors, its mean unit vector (dim,), the profile
+    c (m,) of a seeded sample of its occurrences, and their leave-one-out surprises (n,) (module doc)."""
+
+    found: SynsetVectors
+    own: frozenset[str]
+    mean: np.ndarray
+    profile: np.ndarray
+    surprise: np.ndarray
+
+    def threshold(self, z: float = SURPRISE_Z) -> float:
+        """The surprise above which a usage is flagged: reference mean + z standard deviations."""
+        return float(self.surprise.mean() + z * max(float(self.surprise.std()), _EPS))
+
+
+def synset_profile(
+    store: Store, word: str, found: SynsetVectors | None = None, *, device: str = "auto"
+) -> SynsetProfile | None:
+    """The `SynsetProfile` of `word` in `store` (None without WordNet evidence or with < 3 occurrences);
+    `found`: its synset vectors when already embedded. The last `_CACHED` profiles are kept."""
+    key = normalize_word(word)
+    at = (str(store.resolved_path), key)
+    with _lock:
+        if at in _cache:
+            _cache.move_to_end(at)
+            return _cache[at]
+    made = _make_profile(store, key, found, device)
+    with _lock:
+        _cache[at] = made
+        while len(_cache) > _CACHED:
+            _cache.popitem(last=False)
+    return made
+
+
+def _make_profile(store: Store, key: str, found: SynsetVectors | None, device: str) -> SynsetProfile | None:
+    from ..lexicon import lemma_analyses
+    from ._sense_context import store_contexts
+    from ._sense_labels import label_items, wordnet_synset_vectors
+    from ._sense_refine import occurrence_items
+
+    rows = store.occurrences(key)
+    if len(rows) < 3:
+        return None
+    if found is None:
+        found, _ = wordnet_synset_vectors(store, key, device=device)
+        if found is None:
+            return None
+    own = frozenset({key, *lemma_analyses(key)})  # as `word_senses`: left out of context words and signatures
+    mean = unit_rows(store.get_vectors(sample_rows(rows, MEAN_SAMPLE, SEED))).mean(axis=0).astype(np.float32)
+    picked = sample_rows(rows, PROFILE_SAMPLE, SEED)
+    tags, bags = store_contexts(store, picked, own)
+    _, probs = label_items(occurrence_items(unit_rows(store.get_vectors(picked)), mean, tags, bags), found, mean, own)
+    return SynsetProfile(found, own, mean, *profile_of(probs))
+
+
+def profile_of(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(profile c (m,), leave-one-out surprises (n,)) of the stored occurrences' synset probabilities (n, m), n >= 2."""
+    n = len(probs)
+    profile = probs.mean(axis=0)
+    others = (n * profile[None, :] - probs) / (n - 1)  # (n, m) the profile without each one
+    return profile, -np.log(np.einsum("ij,ij->i", probs, others) + _EPS)
+
+
+def occurrence_probabilities(profile: SynsetProfile, occurrence: Occurrence, vector: np.ndarray) -> np.ndarray:
+    """(m,) synset probabilities of a new `occurrence` whose vector is `vector` (dim,)."""
+    from ._sense_context import sentence_context
+    from ._sense_labels import label_items
+    from ._sense_refine import occurrence_items
+
+    matches = list(_TOKENS.finditer(occurrence.sentence))
+    tokens = [m.group() for m in matches]
+    at = next((i for i, m in enumerate(matches) if m.start() >= occurrence.start), 0)
+    tag, bag = sentence_context(tokens, at, profile.own)
+    q = unit_rows(np.asarray(vector, dtype=np.float32)[None, :])
+    _, probs = label_items(occurrence_items(q, profile.mean, [tag], [bag]), profile.found, profile.mean, profile.own)
+    return np.asarray(probs[0], dtype=np.float64)
+
+
+def check_usage_senses(
+    store: Store,
+    occurrence: Occurrence,
+    vector: np.ndarray,
+    *,
+    found: SynsetVectors | None = None,
+    device: str = "auto",
+) -> Usage:
+    """Whether the corpus holds the usage of `occurrence` (in a new sentence, vector (dim,)): the geometry
+    and WordNet's evidence (module doc). A `ctxvec.neighbours.UsageCheck` (bind `found` and `device`)."""
+    from ..neighbours import check_usage, usage_warning
+
+    key = normalize_word(occurrence.token)
+    profile = synset_profile(store, key, found, device=device) if store.find_word(key) >= 0 else None
+    if profile is None:
+        return check_usage(store, key, vector)
+    usage = check_usage(store, key, vector, typical_z=TYPICAL_Z)
+    if usage.nearest_row is None:
+        return usage
+    probs = occurrence_probabilities(profile, occurrence, vector)
+    evidence, reason = wordnet_evidence(profile, probs, key)
+    reasons = [*usage.reasons, *([reason] if reason else [])]
+    warning = usage_warning(store, key, reasons, usage.nearest_row)
+    return replace(usage, warning=warning, wordnet=evidence, reasons=tuple(reasons))
+
+
+def wordnet_evidence(profile: SynsetProfile, probs: np.ndarray, key: str) -> tuple[JSON, str | None]:
+    """(the WordNet evidence of a usage with synset probabilities `probs` (m,), the reason to flag it or
+    None): its likeliest synset, that synset's share in the corpus's profile, its surprise and threshold."""
+    surprise = float(-np.log(probs @ profile.profile + _EPS))
+    threshold = profile.threshold()
+    best = int(np.argmax(probs))
+    synset = profile.found.synsets[best]
+    evidence: JSON = {
+        "synset": synset.name,
+        "gloss": synset.gloss,
+        "probability": round(float(probs[best]), 6),
+        "share_in_corpus": round(float(profile.profile[best]), 6),
+        "surprise": round(surprise, 6),
+        "surprise_threshold": round(threshold, 6),
+        "sample": {"size": len(profile.surprise), "seed": SEED, "of": f"occurrences of {key!r}"},
+    }
+    if surprise <= threshold:
+        return evidence, None
+    gloss = synset.gloss if len(synset.gloss) <= 60 else synset.gloss[:59] + "…"
+    return evidence, (
+        f"WordNet: its likeliest sense, {synset.name} ({gloss}; p {probs[best]:.2f}), is rare among the word's "
+        f"occurrences (surprise {surprise:.2f}, above {threshold:.2f}, which most occurrences are not)"
+    )
