@@ -284,12 +284,13 @@ def option_object_cases() -> list[tuple[str, str]]:
 def test_every_option_objects_field_gives_the_clis_answer_through_the_python_api(
     name: str, option: str, web_stores: dict[str, Path], tmp_path: Path
 ) -> None:
-    command, _ = next((c, m) for c, m in served_commands() if c.name == name)
+    route = next(r for r in served_commands() if r.name == name)
+    command = route.spec
     value = sample(command, command.opt(option))
     stores = {"a": str(web_stores["a"]), "b": str(web_stores["b"])}
     from ctxvec.errors import CtxvecError, ParameterError
 
-    cli_ok, cli = run_cli(cli_argv(command, {**BASE[name], option: value}, stores, tmp_path / "plot.html"))
+    cli_ok, cli = run_cli(cli_argv(route, {**BASE[name], option: value}, stores, tmp_path / "plot.html"))
     try:
         py = python_api_call(name, option, value, stores).to_dict()
     except CtxvecError as e:  # both refuse (e.g. an index the store lacks), with the same message
