@@ -104,7 +104,9 @@ def main() -> None:
             if any(errors.values())
             else ("yes" if answers["baseline"] == answers["this tree"] else "no")
         )
-        lines.append(f"| `{' '.join(template).replace('{store}', 'STORE')}` ({name}) | {a:.1f} | {b:.1f} | {a / b:.2f}× | {same} | {why or '—'} |")
+        lines.append(
+            f"| `{' '.join(template).replace('{store}', 'STORE')}` ({name}) | {a:.1f} | {b:.1f} | {a / b:.2f}× | {same} | {why or '—'} |"
+        )
         print(lines[-1], flush=True)
         loads.append(os.getloadavg()[0])
     body = "\n".join(
