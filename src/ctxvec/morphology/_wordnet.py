@@ -63,7 +63,13 @@ def _file(folder: Path, name: str) -> Path:
 
 
 def read_index(folder: str | Path, pos_name: str) -> dict[str, tuple[int, ...]]:
-    """lemma -> synset offsets (WordNet's sense order) from ``index.<pos_name>`` (``noun``, ``verb``, ``adj``, ``adv``)."""
+    """lemma -> synset offsets (WordNet's sense order) from ``index.<pos_name>`` (``noun``, ``verb``, ``adj``, ``adv``);
+    read once per process (the lemmas and the synsets both ask; do not modify the answer)."""
+    return _read_index(str(Path(folder).resolve()), pos_name)
+
+
+@lru_cache(maxsize=8)
+def _read_index(folder: str, pos_name: str) -> dict[str, tuple[int, ...]]:
     out: dict[str, tuple[int, ...]] = {}
     with open(_file(Path(folder), f"index.{pos_name}"), encoding="utf-8") as f:
         for line in f:
