@@ -57,8 +57,11 @@ NOTES = (
     "forward): float32 forward 16.2 → 11.7 CPU s, bfloat16 10.2 → 9.2 (float32 one pair, bfloat16 medians of two); large activations stay on "
     "the heap while encoding (`runners/_pipeline.batch_memory`): kernel time 1.47 → 0.03 s and float32 forward "
     "18.8 → 17.0 CPU s. **Measured, not kept**: a 16,384-token batch budget (float32 11.9 CPU s against 11.7 at "
-    "8,192, once unpadded); a 2,048-token budget (21.9 against 19.3, more batches). **Not measured this round**: "
-    "`torch.compile`, `torch.jit.trace` + `freeze`, the helper threads against torch's, the Ray worker's packing."
+    "8,192, once unpadded); a 2,048-token budget (21.9 against 19.3, more batches); `torch.compile` (inductor, "
+    "dynamic shapes) of the model's own forward, 500 sentences, 3 alternating rounds, medians: bfloat16 4.30 CPU s "
+    "against 4.70 eager padded and **3.26** padding-free, float32 7.14 against 8.16 and **6.16**, plus 17 CPU s "
+    "(31 s wall) to compile in every process (`python benchmarks/compile_ab.py bfloat16` and `float32`). **Not measured this "
+    "round**: `torch.jit.trace` + `freeze`, the helper threads against torch's, the Ray worker's packing."
 )
 MEAN_COS_MIN = 0.9999
 TOP10_MIN = 0.98
