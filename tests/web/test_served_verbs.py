@@ -5,36 +5,16 @@ CLI's ``--json`` prints, the schema holds them, and nothing that writes is reach
 
 from __future__ import annotations
 
-import io
-import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, redirect_stdout
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
+from test_api import cli_json, drop_timings  # the same CLI --json and timing filter as the API tests
 
 TIMEOUT = 60.0
-TIMINGS = ("seconds", "elapsed")
-
-
-def cli_json(argv: list[str]) -> Any:
-    from ctxvec.cli import main
-
-    out = io.StringIO()
-    with redirect_stdout(out):
-        assert main([*argv, "--json"]) == 0
-    return json.loads(out.getvalue())
-
-
-def drop_timings(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: drop_timings(v) for k, v in data.items() if not any(t in k for t in TIMINGS)}
-    if isinstance(data, list):
-        return [drop_timings(v) for v in data]
-    return data
 
 
 def files(folder: Path) -> dict[str, tuple[int, int]]:
