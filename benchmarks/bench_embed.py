@@ -49,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 BIN = Path(sys.executable).parent
 METHODS = ("ctxvec", "ctxvec-fp32", "sentence-transformers", "hf-pipeline", "loop", "blog")
 REFERENCES = ("hf-pipeline", "blog")
+FIXED = "ctxvec-fixed"
+"""`ctxvec embed` of one sentence: what every process pays whatever the corpus (the bound's fixed part)."""
 NOTES = (
     "What the encoder does for speed, measured in-process with CPU seconds (steadier than wall time on a shared "
     "machine; 1000 wiki sentences, alternating; details, loads and commands in the r22-speed report): **kept**: "
@@ -120,6 +122,8 @@ def command(method: str, corpus: str, out: str) -> list[str]:
         return [*command("ctxvec", corpus, out), "--compute-dtype", "float32"]
     if method == "ctxvec-int8":
         return [*command("ctxvec", corpus, out), "--compute-dtype", "int8"]
+    if method == FIXED:
+        return [*command("ctxvec", corpus, out), "--limit", "1"]
     return [sys.executable, __file__, "--worker", method, "--corpus", corpus, "--out", out]
 
 
@@ -226,7 +230,7 @@ def main() -> None:
     from ctxvec import Store
     from ctxvec.corpus import read_corpus
 
-    results: dict[str, list[dict[str, float]]] = {m: [] for m in METHODS}
+    results: dict[str, list[dict[str, float]]] = {m: [] for m in (*METHODS, FIXED)}
     loads = [uptime()]
     peak = {"float32": matmul_gflops("float32"), "bfloat16": matmul_gflops("bfloat16")}
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,10 +242,10 @@ def main() -> None:
         Path(blog_corpus).write_text("\n".join(t.replace("\n", " ") for t in texts[: args.blog_n]) + "\n")
         tokens_of = {m: tokens for m in METHODS}
         tokens_of["blog"] = count_tokens(blog_corpus)
-        outs = {m: f"{tmp}/{m}" + ("" if m.startswith("ctxvec") else ".npy") for m in (*METHODS, "ctxvec-int8")}
+        outs = {m: f"{tmp}/{m}" + ("" if m.startswith("ctxvec") else ".npy") for m in (*METHODS, "ctxvec-int8", FIXED)}
         report = Report(args, tokens_of, peak, loads, results)
         for r in range(args.rounds):
-            order = [m for m in METHODS if m not in REFERENCES or r < args.reference_rounds]
+            order = [m for m in (*METHODS, FIXED) if m not in REFERENCES or r < args.reference_rounds]
             for method in order if r % 2 == 0 else order[::-1]:
                 source = blog_corpus if method == "blog" else corpus
                 res = run(method, source, outs[method] + (f".{r}" if r else ""), args.threads)
@@ -294,6 +298,29 @@ class Report:
     def med(self, m: str, key: str = "seconds") -> float:
         return float(np.median([x[key] for x in self.results[m]]))
 
+    def bound(self, st: float, avg_len: float) -> str:
+        """The best whole-process ratio to sentence-transformers reachable here: the fixed cost of a process
+        plus the forward of every token at 100 % of the measured bfloat16 matmul peak."""
+        fixed, fixed_cpu = self.med(FIXED), self.med(FIXED, "cpu")
+        flops = flops_per_token(avg_len)
+        ideal = self.tokens * flops / (self.peak["bfloat16"] * 1e9)
+        grows = self.med("ctxvec") - fixed
+        budget = st / 2.5 - fixed
+        needed = (
+            f"the corpus-dependent part would have to take {budget:.1f} s, {ideal / budget:.0%} of the peak"
+            if budget > ideal
+            else f"{st / 2.5:.1f} s in all, which even a forward at 100 % of the peak cannot reach"
+        )
+        return (
+            f"Bound (this run, bfloat16): every `ctxvec embed` process pays a fixed **{fixed:.1f} s** "
+            f"({fixed_cpu:.1f} CPU s: `{FIXED}`, one sentence embedded: interpreter, imports of torch and transformers, "
+            f"model load, store, finalize, exit). The forward of the {self.tokens:,} tokens at 100 % of the measured "
+            f"bfloat16 matmul peak ({flops / 1e6:.1f} MFLOP per token) would take {ideal:.1f} s, so the best whole "
+            f"process reachable on this machine is {fixed + ideal:.1f} s = **{st / (fixed + ideal):.2f}× "
+            f"sentence-transformers**. Today the part that grows with the corpus takes {grows:.1f} s "
+            f"({ideal / grows:.0%} of the peak). For 2.5× ({st / 2.5:.1f} s in all) with today's fixed cost, {needed}."
+        )
+
     def write(self, rounds_done: int) -> None:
         from _results import write_section
 
@@ -335,6 +362,8 @@ class Report:
             f"here) ≥ 2.5× sentence-transformers: **{st / med('ctxvec'):.2f}×**. int8 (opt-in, one run): "
             f"{self.int8['seconds']:.1f} s, {tokens / self.int8['seconds']:,.0f} tokens/s, "
             f"{self.int8['cpu']:.1f} CPU s.",
+            "",
+            self.bound(st, avg_len),
             "",
             f"Fidelity of the stored vectors (float16 storage) to float32 compute, {self.n_rows:,} word rows; top-10 "
             f"overlap over {min(args.queries, self.n_rows):,} occurrences drawn with seed 0, searched among all rows. "

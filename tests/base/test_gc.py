@@ -6,8 +6,10 @@ import gc
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from ctxvec import _gc
+from ctxvec.encoding import EncodeSpec
 
 
 def test_a_library_process_is_left_alone() -> None:
@@ -66,17 +68,26 @@ def test_a_paused_collector_stays_paused() -> None:
     assert out == "False"
 
 
-def test_the_command_is_one_shot() -> None:
-    """`ctxvec ...` (the console script's `entry`) declares its process one-shot before running the command."""
+def test_the_command_freezes_what_its_model_loaded(tiny_model: Path, tmp_path: Path) -> None:
+    """`ctxvec embed` (the console script's `entry`) loads its model with the collector paused and freezes
+    what loaded; the store it writes is the one the library writes in a process left alone."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("The bank of the river.\nA cold day.\n")
     out = _run(
-        """
-        import sys
-        from ctxvec import _gc, cli
-        seen = []
-        cli.main = lambda argv=None: seen.append(_gc._ONE_SHOT) or 0
+        f"""
+        import gc, sys
+        sys.argv = ["ctxvec", "embed", {str(corpus)!r}, "-o", {str(tmp_path / "cli.store")!r},
+                    "--model", {str(tiny_model)!r}, "--device", "cpu", "--quiet"]
         from ctxvec.__main__ import entry
-        entry()
-        print(seen)
+        code = entry()
+        import torch, transformers  # loaded by the command, so frozen with everything else
+        print(code, gc.get_freeze_count() > 10_000)
         """
     )
-    assert out == "[True]"
+    assert out.splitlines()[-1] == "0 True"  # after the store summary
+    from ctxvec.runners import embed
+
+    embed(str(corpus), tmp_path / "lib.store", EncodeSpec(model=str(tiny_model)), device="cpu")
+    assert gc.get_freeze_count() == 0
+    for name in ("vectors.npy", "norms.npy", "rows.parquet", "sentences.parquet"):
+        assert (tmp_path / "cli.store" / name).read_bytes() == (tmp_path / "lib.store" / name).read_bytes()
