@@ -65,6 +65,30 @@ NOTES = (
     "(31 s wall) to compile in every process (`python benchmarks/compile_ab.py bfloat16` and `float32`). **Not measured this "
     "round**: `torch.jit.trace` + `freeze`, the helper threads against torch's, the Ray worker's packing."
 )
+NOTES_STARTUP = (
+    "**Outside the forward** (s22-startup; phases in the `embed_profile` section, `python benchmarks/profile_embed.py "
+    "--baseline-src OLD/src`; CPU s, as the machine was shared, load 5–7): of a 3000-sentence run, everything but "
+    "pass 2 took 6.7 CPU s before this round: `import torch` 1.05, transformers and the tokenizer 0.81, the model "
+    "(BERT modelling imports pulling torch.distributed.tensor, torch._dynamo, scipy.optimize; then the weights) "
+    "2.00, pass 1 0.76 (pyarrow imports pandas on its first array: about 0.2), finalize 0.38, and the "
+    "interpreter's shutdown 1.15 (its last collections traverse every object of torch and transformers). "
+    "**Kept**: in the `ctxvec` command the garbage collector is paused while the model loads and what loaded is "
+    "frozen after (`ctxvec/_gc.py`): model 2.00 → 1.34 CPU s, shutdown 1.15 → 0.25, pass 1 0.76 → 0.55; the fixed "
+    "cost of a process (`ctxvec embed` of 30 sentences, 4 alternating pairs, load 7) 6.9 → 5.3 CPU s (ranges "
+    "6.6–7.4 and 5.1–5.6), peak RSS +40 MB; the weights are hashed on a thread during the imports, and cast while "
+    "loading (`from_pretrained(dtype=)`: 0.20 → 0.08 CPU s). Non-forward total 6.7 → 4.9 CPU s; stores "
+    "byte-identical. **Measured, not kept**: pausing the collector without freezing (no gain: the same objects "
+    "are traversed later); loading the model on a thread while pass 1 tokenizes (2.6 CPU s either way: imports "
+    "hold the GIL, only the tokenizer's Rust part would overlap, at most about 0.3 s on a quiet machine). "
+    "**The bound**: from the quiet run of 21:20 (sentence-transformers 27.3 s, bfloat16 peak 375 GFLOP/s, "
+    "21.5 MFLOP per token at 32 tokens a sentence), the 96,207 tokens at 100 % of the peak take 5.5 s; with a "
+    "fixed cost of about 4.9 s (single-threaded, so its CPU s are about its quiet wall) the best whole process "
+    "is 10.4 s = 2.6× sentence-transformers. 2.5× (10.9 s) would need the forward at about 90 % of the matmul "
+    "peak, which BERT-small layers (384 × 1536 weights, GELU, layer norms, attention) do not reach: at 70 % "
+    "the ratio is about 2.1×. It would take a fixed cost near 3 s, i.e. no torch/transformers import and model "
+    "load per process (a warm process that keeps the model loaded), or corpora large enough to amortize it. "
+    "The `Bound` line above recomputes this from each run (with `ctxvec-fixed`, `ctxvec embed --limit 1`)."
+)
 MEAN_COS_MIN = 0.9999
 TOP10_MIN = 0.98
 
@@ -309,7 +333,7 @@ class Report:
         needed = (
             f"the corpus-dependent part would have to take {budget:.1f} s, {ideal / budget:.0%} of the peak"
             if budget > ideal
-            else f"{st / 2.5:.1f} s in all, which even a forward at 100 % of the peak cannot reach"
+            else "even a forward at 100 % of the peak is too slow"
         )
         return (
             f"Bound (this run, bfloat16): every `ctxvec embed` process pays a fixed **{fixed:.1f} s** "
@@ -385,7 +409,7 @@ class Report:
                 f"\nWhole `wiki` corpus with the defaults ({f['rows']:,} word rows, {f['tokens']:,} tokens, one run): "
                 f"{f['seconds']:.0f} s, {f['tokens'] / f['seconds']:,.0f} tokens/s, peak RSS {f['peak_mb']:,.0f} MB."
             )
-        lines += ["", NOTES]
+        lines += ["", NOTES, "", NOTES_STARTUP]
         write_section("bench_embed", "\n".join(lines))
 
 
