@@ -3,7 +3,7 @@
 Importing torch and transformers and loading a model make well over a million objects that live as long
 as the process (modules, classes, functions, the model's modules). The collector traverses all of them
 again at every full collection while they are being made, at the full collections after, and once more
-when the interpreter shuts down: about 1.5 CPU s of every ``ctxvec embed`` (benchmarks/RESULTS.md,
+when the interpreter shuts down: about 2 CPU s of every ``ctxvec embed`` (benchmarks/RESULTS.md,
 bench_embed). In a one-shot process, `loading()` pauses the collector while a model loads and then moves
 every object alive to the permanent generation (`gc.freeze`), so no later collection, nor the shutdown,
 looks at them again. Objects made afterwards are collected as usual.
