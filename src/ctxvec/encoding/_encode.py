@@ -28,7 +28,7 @@ from ._models import (
 )
 from ._spec import DEFAULT_BATCH_TOKENS, EncodeSpec, parse_layers
 from ._tokenize import SpecialTokens, Tokenized, plan_batches, tokenize
-from ._unpadded import supports_unpadded, unpadded_hidden_states
+from ._unpadded import supports_fused, supports_unpadded, unpadded_hidden_states
 
 if TYPE_CHECKING:
     import torch
@@ -185,7 +185,7 @@ class BatchEncoder:
                     first, last = packed_at[first], packed_at[last]
                     keep = torch.from_numpy(np.flatnonzero(flat)).to(self.device)
                     mask = torch.from_numpy(batch.mask).to(self.device, dtype=torch.bool)
-                by_layer = unpadded_hidden_states(self.model, ids, keep, mask, set(wanted))
+                by_layer = unpadded_hidden_states(self.model, ids, keep, mask, set(wanted), fused=self.fused)
                 flats = [by_layer[i] for i in wanted]
             else:
                 mask_t = None if batch.mask is None else torch.from_numpy(batch.mask).to(self.device)
@@ -207,6 +207,12 @@ class BatchEncoder:
     def unpadded(self) -> bool:
         """Whether forward passes skip the padding in the dense layers (BERT encoders: `_unpadded`)."""
         return supports_unpadded(self.model)
+
+    @cached_property
+    def fused(self) -> bool:
+        """Whether the padding-free forward runs its dense layers through oneDNN with bias, GELU and
+        residual fused (bfloat16 on a CPU that computes it natively: `_unpadded.supports_fused`)."""
+        return self.unpadded and supports_fused(self.model)
 
     def encode_chunks(self, tok: Tokenized, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Encode chunks `chunks` (indices into `tok`) in one forward pass: `forward(prepare(...))`.
