@@ -121,16 +121,16 @@ def supports_fused(model: Any) -> bool:
     import torch
 
     layers: Any = model.encoder.layer
-    weight = layers[0].attention.self.query.weight if len(layers) else None
+    if not len(layers) or not all(type(m) is torch.nn.Linear for layer in layers for m in _linears(layer)):
+        return False  # e.g. dynamically quantized (int8) layers
+    weight = layers[0].attention.self.query.weight
     return (
-        weight is not None
-        and weight.device.type == "cpu"
+        weight.device.type == "cpu"
         and str(weight.dtype).removeprefix("torch.") in FUSED_DTYPES
         and torch.backends.mkldnn.is_available()
         and hasattr(torch.ops.mkldnn, "_linear_pointwise")
         and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
         and getattr(model.config, "hidden_act", None) == "gelu"
-        and all(type(m) is torch.nn.Linear for layer in layers for m in _linears(layer))
     )
 
 
