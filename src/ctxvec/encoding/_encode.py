@@ -245,12 +245,12 @@ class BatchEncoder:
         counts = last - first + 1
         if bool((counts == 1).all()):
             return flat[first]
-        seg = torch.repeat_interleave(torch.arange(len(first), device=dev), counts)
-        offsets = torch.arange(len(seg), device=dev) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
-        gathered = flat[first[seg] + offsets].float()
-        out = torch.zeros(len(first), flat.shape[1], device=dev, dtype=torch.float32)
-        out.index_add_(0, seg, gathered)
-        return out / counts[:, None].float()
+        starts = torch.repeat_interleave(first, counts)  # each row's wordpieces, in order
+        offsets = torch.arange(len(starts), device=dev) - torch.repeat_interleave(
+            torch.cumsum(counts, 0) - counts, counts
+        )
+        gathered = flat[starts + offsets].float()
+        return torch.segment_reduce(gathered, "sum", lengths=counts) / counts[:, None].float()
 
     def iter_batches(self, tok: Tokenized) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield (row_ids, vectors) for every planned batch of `tok`."""
