@@ -60,8 +60,26 @@ NOTES = (
     "8,192, once unpadded); a 2,048-token budget (21.9 against 19.3, more batches); `torch.compile` (inductor, "
     "dynamic shapes) of the model's own forward, 500 sentences, 3 alternating rounds, medians: bfloat16 4.30 CPU s "
     "against 4.70 eager padded and **3.26** padding-free, float32 7.14 against 8.16 and **6.16**, plus 17 CPU s "
-    "(31 s wall) to compile in every process (`python benchmarks/compile_ab.py bfloat16` and `float32`). **Not measured this "
-    "round**: `torch.jit.trace` + `freeze`, the helper threads against torch's, the Ray worker's packing."
+    "(31 s wall) to compile in every process (`python benchmarks/compile_ab.py bfloat16` and `float32`)."
+    # s22-kernels (round 3): the forward's kernels and the Ray worker
+    " Round 3 (s22-kernels; in-process forward, 1000 wiki sentences, 3 alternating rounds, CPU s medians, load 5–9: "
+    "`python benchmarks/kernels_ab.py`, its own section): **kept**: in bfloat16 the padding-free layers run "
+    "through oneDNN's fused linear (`_unpadded.FusedLayer`: weights packed once; bias, GELU and residual add in the "
+    "matmul's epilogue, which removes bfloat16 `addmm`'s bias copy, 10 % of the forward): 9.41 → **7.60** CPU s, "
+    "fidelity to float32 unchanged or better (mean cosine 0.999938 → 0.999943, top-10 0.9934 → 0.9936); mean "
+    "pooling by `segment_reduce` instead of `index_add_` (same sums; 85 → 42 ms per 8,000-token batch); the Ray "
+    "worker packs each shard's batches on a producer thread and keeps activations on the heap like the local "
+    "runner (the worker's loop on 1000 sentences, 4 shards: float32 17.0 → 15.5 CPU s, sys 0.7 → 0.46; bfloat16 "
+    "unchanged, 9.2 → 9.6, noise at load 7–8). **Measured, not kept**: the same fusion in float32 (12.94 → 11.10 "
+    "CPU s, but no longer bit-identical: max abs difference 6.3e-06; float32 stays the exact reference); "
+    "`torch.jit.trace` + `torch.jit.freeze` with `enable_onednn_fusion(True)` of each layer's dense blocks "
+    "(bfloat16 9.24, float32 12.68 CPU s against 9.41 and 12.94; vectors right on batches of other sizes than the "
+    "trace's, plus 5–7 CPU s to trace); a plain masked-matmul attention instead of SDPA (slower at 24 and 48 "
+    "tokens in a microbenchmark); one intra-op thread instead of two uses 0.56× the CPU under this load (bfloat16 "
+    "5.29 against 9.41 CPU s, and less wall time while 5–9 processes share 2 cores), which is OpenMP's "
+    "spin-waiting, not a slower kernel: `OMP_WAIT_POLICY=PASSIVE` cut the default forward's CPU 6.95 → 5.04 s "
+    "(load 5) at the same wall time; neither is set, since a quiet machine was not available to check what two "
+    "threads gain there."
 )
 MEAN_COS_MIN = 0.9999
 TOP10_MIN = 0.98
