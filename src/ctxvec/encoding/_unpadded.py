@@ -59,7 +59,7 @@ def unpadded_hidden_states(
     x = emb.reshape(batch * length, dim)
     spread = None  # (B * T,) each position's row among the real tokens (padding reads row 0: finite, masked)
     if keep is not None:
-        x = x[keep]
+        x = x.index_select(0, keep)
         spread = torch.zeros(batch * length, dtype=torch.long, device=x.device)
         spread[keep] = torch.arange(len(keep), device=x.device)
     attn_mask = None if mask is None else mask[:, None, None, :]  # (B, 1, 1, T): keys to attend to
@@ -71,12 +71,12 @@ def unpadded_hidden_states(
         heads = sa.num_attention_heads
         qkv = _fused_qkv(sa)(x) if kernel is None else kernel.qkv(x)  # (n_real, 3 * dim)
         if spread is not None:
-            qkv = qkv[spread]
+            qkv = qkv.index_select(0, spread)  # (B * T, 3 * dim)
         q, k, v = qkv.view(batch, length, 3, heads, dim // heads).permute(2, 0, 3, 1, 4)  # (B, h, T, dh) each
         a = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, scale=sa.scaling)
         a = a.transpose(1, 2).reshape(batch * length, dim)
         if keep is not None:
-            a = a[keep]
+            a = a.index_select(0, keep)
         if kernel is None:
             x = layer.attention.output(a, x)  # dense, residual, layer norm
             x = layer.output(layer.intermediate(x), x)  # feed-forward, residual, layer norm
