@@ -29,7 +29,7 @@ from ..errors import CtxvecError
 from ..progress import Bar
 from ..store import StoreWriter
 from ._job import EmbedJob
-from ._local import PREFETCH_BATCHES
+from ._options import PREFETCH_BATCHES
 from ._pipeline import batch_memory
 from ._shards import ShardPlan, encode_shard_array, read_shard_texts
 
