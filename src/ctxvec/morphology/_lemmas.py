@@ -138,11 +138,16 @@ class Morphology:
 
 
 def _read_index(folder: Path) -> dict[str, frozenset[str]]:
-    entries: dict[str, set[str]] = {}
-    for pos, name in _POS_FILES.items():
-        for lemma in read_index(folder, name):
-            entries.setdefault(lemma, set()).add(pos)
-    return {lemma: frozenset(p) for lemma, p in entries.items()}
+    """lemma -> the parts of speech whose ``index.<pos>`` lists it (the largest, nouns, filled at C speed)."""
+    lemmas = {pos: read_index(folder, name).keys() for pos, name in _POS_FILES.items()}
+    largest = max(lemmas, key=lambda pos: len(lemmas[pos]))
+    entries = dict.fromkeys(lemmas[largest], frozenset({largest}))
+    none: frozenset[str] = frozenset()
+    for pos in POS_ORDER:
+        if pos != largest:
+            for lemma in lemmas[pos]:
+                entries[lemma] = entries.get(lemma, none) | {pos}
+    return entries
 
 
 def _read_frequency(folder: Path) -> dict[tuple[str, str], int]:

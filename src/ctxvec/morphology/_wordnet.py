@@ -16,6 +16,7 @@ semantic link). The morphological pointers read here are lexical:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from collections.abc import Iterator
 from functools import lru_cache
@@ -55,6 +56,16 @@ def wordnet_folder() -> Path:
     return folder
 
 
+def wordnet_record() -> str | None:
+    """What WordNet data a derived cache was computed from: the database folder and the name, size and
+    modification time of each of its files (stat only, no read), or None when WordNet is not installed."""
+    folder = find_wordnet_folder()
+    if folder is None:
+        return None
+    stamps = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+    return f"{folder.resolve()}:{hashlib.sha256(repr(stamps).encode()).hexdigest()[:16]}"
+
+
 def _file(folder: Path, name: str) -> Path:
     path = folder / name
     if not path.is_file():
@@ -75,10 +86,9 @@ def _read_index(folder: str, pos_name: str) -> dict[str, tuple[int, ...]]:
         for line in f:
             if line.startswith(" "):
                 continue  # licence header
-            fields = line.split()
-            n_synsets, n_pointers = int(fields[2]), int(fields[3])
-            offsets = fields[4 + n_pointers + 2 :]
-            out[fields[0]] = tuple(int(o) for o in offsets[:n_synsets])
+            fields = line.split()  # lemma pos n_synsets n_pointers pointer... n_senses n_tagged offset...
+            start = 6 + int(fields[3])
+            out[fields[0]] = tuple(map(int, fields[start : start + int(fields[2])]))
     return out
 
 

@@ -40,6 +40,9 @@ _EXPORTS = {
     "VerifyReport": "_verify",
     "verify_store": "_verify",
     "write_store": "_writer",
+    "WORDS_DIR": "_word_cache",
+    "cached_word_value": "_word_cache",
+    "word_entry_path": "_word_cache",
 }
 __all__ = [
     "FORMAT_VERSION",
@@ -51,12 +54,14 @@ __all__ = [
     "STORAGE_DTYPES",
     "TRANSFORM_DIR",
     "VECTORS",
+    "WORDS_DIR",
     "Occurrence",
     "Store",
     "StoreSummary",
     "StoreWriter",
     "TableStream",
     "VerifyReport",
+    "cached_word_value",
     "is_leftover",
     "normalize_word",
     "read_manifest",
@@ -66,6 +71,7 @@ __all__ = [
     "store_lock",
     "update_manifest",
     "verify_store",
+    "word_entry_path",
     "write_store",
     "writes_store",
 ]
@@ -88,6 +94,7 @@ if TYPE_CHECKING:
     from ._reader import Occurrence, Store
     from ._summary import StoreSummary
     from ._verify import VerifyReport, verify_store
+    from ._word_cache import WORDS_DIR, cached_word_value, word_entry_path
     from ._writer import (
         PARTIAL,
         StoreWriter,
