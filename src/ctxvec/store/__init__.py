@@ -3,7 +3,8 @@
 `Store.open` reads a finished store (only ``manifest.json`` until data is used, after cheap checks of
 its files); `StoreWriter` and `write_store` write one (`start_store`, `TableStream`, `PARTIAL`, `is_leftover` and
 `remove_leftovers`: the pieces a resumable embed job writes with); `update_manifest` changes a manifest atomically;
-`verify_store` checks every byte; `store_lock` / `writes_store` keep to one writer per store. The store imports
+`verify_store` checks every byte; `store_lock` / `writes_store` keep to one writer per store;
+`cached_word_value` keeps a word's derived data under ``words/`` (`word_entry_path`). The store imports
 no operation: operations take a `Store` (a `ctxvec.sources.VectorSource`) as their argument.
 """
 
