@@ -43,7 +43,7 @@ import numpy as np
 from ..results import JSON
 from ..store import normalize_word
 from ._tables import read_recorded, write_recorded
-from ._wordnet import read_exceptions, read_index, read_tag_counts, wordnet_folder
+from ._wordnet import read_exceptions, read_index_lemmas, read_tag_counts, wordnet_folder
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -139,7 +139,7 @@ class Morphology:
 
 def _read_index(folder: Path) -> dict[str, frozenset[str]]:
     """lemma -> the parts of speech whose ``index.<pos>`` lists it (the largest, nouns, filled at C speed)."""
-    lemmas = {pos: read_index(folder, name).keys() for pos, name in _POS_FILES.items()}
+    lemmas = {pos: read_index_lemmas(folder, name) for pos, name in _POS_FILES.items()}
     largest = max(lemmas, key=lambda pos: len(lemmas[pos]))
     entries = dict.fromkeys(lemmas[largest], frozenset({largest}))
     none: frozenset[str] = frozenset()

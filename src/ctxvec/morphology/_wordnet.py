@@ -92,6 +92,18 @@ def _read_index(folder: str, pos_name: str) -> dict[str, tuple[int, ...]]:
     return out
 
 
+def read_index_lemmas(folder: str | Path, pos_name: str) -> tuple[str, ...]:
+    """The lemmas ``index.<pos_name>`` lists, in its order: `read_index`'s keys without parsing the rest of
+    each line (a third of its time; what morphy needs); read once per process."""
+    return _index_lemmas(str(Path(folder).resolve()), pos_name)
+
+
+@lru_cache(maxsize=8)
+def _index_lemmas(folder: str, pos_name: str) -> tuple[str, ...]:
+    text = _file(Path(folder), f"index.{pos_name}").read_text(encoding="utf-8")
+    return tuple(line[: line.index(" ")] for line in text.splitlines() if line and not line.startswith(" "))
+
+
 def read_exceptions(folder: str | Path, pos_name: str) -> dict[str, tuple[str, ...]]:
     """``<pos_name>.exc``: inflected form -> its base forms."""
     table: dict[str, tuple[str, ...]] = {}
