@@ -16,11 +16,14 @@ semantic link). The morphological pointers read here are lexical:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib.util
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import CtxvecError
 
@@ -102,6 +105,33 @@ def read_index_lemmas(folder: str | Path, pos_name: str) -> tuple[str, ...]:
 def _index_lemmas(folder: str, pos_name: str) -> tuple[str, ...]:
     text = _file(Path(folder), f"index.{pos_name}").read_text(encoding="utf-8")
     return tuple(line[: line.index(" ")] for line in text.splitlines() if line and not line.startswith(" "))
+
+
+class SortedIndex:
+    """The lemmas of one ``index.<pos>`` file, looked up by binary search over its lines (the file is sorted
+    by lemma, byte order, as WordNet's own ``bin_search`` expects): no line is parsed until asked about."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        self._starts = np.concatenate([[0], ends[:-1] + 1]).tolist() if len(ends) else []
+
+    def _lemma(self, line: int) -> bytes:
+        start = self._starts[line]
+        return self._data[start : self._data.find(b" ", start)]  # b"" for the licence header's lines
+
+    def __contains__(self, lemma: object) -> bool:
+        if not isinstance(lemma, str) or not lemma or " " in lemma or "\n" in lemma:
+            return False
+        key = lemma.encode("utf-8")
+        at = bisect.bisect_left(range(len(self._starts)), key, key=self._lemma)
+        return at < len(self._starts) and self._lemma(at) == key
+
+
+@lru_cache(maxsize=8)
+def index_lookup(folder: str | Path, pos_name: str) -> SortedIndex:
+    """`SortedIndex` of ``index.<pos_name>`` in `folder`, read once per process (the bytes only)."""
+    return SortedIndex(_file(Path(folder), f"index.{pos_name}").read_bytes())
 
 
 def read_exceptions(folder: str | Path, pos_name: str) -> dict[str, tuple[str, ...]]:
