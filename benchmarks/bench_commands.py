@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -74,15 +75,19 @@ def _strip(value: Any) -> Any:
     return value
 
 
-def run(src: str, argv: list[str]) -> tuple[float, Any, str]:
-    """(wall seconds, the JSON answer without timings, the error's last line) of `ctxvec ARGV --json`."""
+def run(src: str, argv: list[str]) -> tuple[float, float, Any, str]:
+    """(wall seconds, CPU seconds (user + system), the JSON answer without timings, the error's last line)
+    of `ctxvec ARGV --json`."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": src}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([str(BIN / "ctxvec"), *argv, "--json"], capture_output=True, text=True, env=env)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if done.returncode != 0:
-        return took, None, (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-    return took, _strip(json.loads(done.stdout)), ""
+        return took, cpu, None, (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+    return took, cpu, _strip(json.loads(done.stdout)), ""
 
 
 def main() -> None:
@@ -104,9 +109,9 @@ def main() -> None:
         ap.error(f"--only: unknown command name(s); the names are: {', '.join(c[0] for c in COMMANDS)}")
     lines = [
         "| command | "
-        + " | ".join(f"{t} s" for t in trees)
+        + " | ".join(f"{t}: wall s (CPU s)" for t in trees)
         + " | "
-        + " | ".join(f"ratio ({t} / this)" for t in bases)
+        + " | ".join(f"ratio {t} / this: wall (CPU)" for t in bases)
         + " | same answer | meant to change |",
         "|---|" + "---:|" * (len(trees) + len(bases)) + "---|---|",
     ]
@@ -115,6 +120,7 @@ def main() -> None:
         for name, template, why, cache in commands:
             argv = [a.replace("{store}", str(store)) for a in template]
             times: dict[str, list[float]] = {t: [] for t in trees}
+            cpus: dict[str, list[float]] = {t: [] for t in trees}
             answers: dict[str, Any] = {}
             errors: dict[str, str] = {}
             if cache == "warm":
@@ -123,17 +129,20 @@ def main() -> None:
                 for tree in list(trees) if r % 2 == 0 else list(reversed(trees)):
                     if cache == "cold":
                         clear_word_caches(store)
-                    took, answer, error = run(trees[tree], argv)
+                    took, cpu, answer, error = run(trees[tree], argv)
                     times[tree].append(took)
+                    cpus[tree].append(cpu)
                     answers[tree], errors[tree] = _strip_store(answer, store), error
             med = {t: statistics.median(times[t]) for t in trees}
+            cpu_med = {t: statistics.median(cpus[t]) for t in trees}
             same = (
                 "error: " + "; ".join(f"{t}: {e}" for t, e in errors.items() if e)
                 if any(errors.values())
                 else ", ".join(f"{t}: {'yes' if answers[t] == answers['this tree'] else 'no'}" for t in bases)
             )
             shown = " ".join(template).replace("{store}", "STORE")
-            cells = [f"{med[t]:.1f}" for t in trees] + [f"{med[t] / med['this tree']:.2f}×" for t in bases]
+            cells = [f"{med[t]:.1f} ({cpu_med[t]:.1f})" for t in trees]
+            cells += [f"{med[t] / med['this tree']:.2f}× ({cpu_med[t] / cpu_med['this tree']:.2f}×)" for t in bases]
             lines.append(f"| `{shown}` ({name}) | " + " | ".join(cells) + f" | {same} | {why or '—'} |")
             print(lines[-1], flush=True)
             loads.append(os.getloadavg()[0])
@@ -143,7 +152,8 @@ def main() -> None:
             f'Store `{args.store}` (a hard-linked scratch copy, so its word caches can be cleared: "cold" rows '
             'run with none for every tree, "warm" rows after an untimed run wrote them); '
             f"{baselines}; {args.rounds} alternating rounds, each command a fresh process with `--json` (wall "
-            "time includes start-up and model loading where the command loads one).",
+            "time includes start-up and model loading where the command loads one; CPU: user + system time of the "
+            "process, less sensitive to a loaded machine).",
             "",
             *lines,
             "",
