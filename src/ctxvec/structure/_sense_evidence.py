@@ -359,3 +359,15 @@ def deciding_evidence(
     features (m, 5) of one item; the lead itself when there is no second."""
     diff = features[best] - (features[second] if second is not None else np.zeros(features.shape[1]))
     return {name: float(w * d) for name, w, d in zip(FEATURES, weights, diff, strict=True)}
+
+
+def occurrence_items(unit: np.ndarray, mean: np.ndarray, tags: list[str], bags: list[set[str]]) -> Items:
+    """`Items` for single occurrences: contextual parts (n, dim), context lemmas, one-hot parts of speech."""
+    shares = np.zeros((len(tags), 4))
+    for i, t in enumerate(tags):
+        if t:
+            shares[i, POS_ORDER.index(t)] = 1.0
+    decided = np.array([1.0 if t else 0.0 for t in tags])
+    return Items(
+        np.asarray(unit - mean[None, :], dtype=np.float64), [dict.fromkeys(b, 1.0) for b in bags], shares, decided
+    )

@@ -291,6 +291,24 @@ def label_senses(
     return label_centroids(centroids, found, min_score), note
 
 
+SYNSET_VECTORS_VERSION = 1
+"""Version of `embed_synsets`' computation, in the key of its entries in the store: bump it when it changes."""
+
+
+def kept_synset_vectors(store: Store, word: str, synsets: list[Synset], *, device: str = "auto") -> SynsetVectors:
+    """`embed_synsets` of `word`'s `synsets` with their glosses, kept in the store folder per word
+    (`ctxvec.store.cached_word_value`: computed once per store, model, WordNet and code)."""
+    from ..morphology import wordnet_record
+    from ..store import cached_word_value
+
+    key = {"version": SYNSET_VECTORS_VERSION, "synsets": [s.name for s in synsets], "wordnet": wordnet_record()}
+    found = cached_word_value(
+        store, "synset_vectors", word, key, lambda: embed_synsets(store, word, synsets, device=device), SynsetVectors
+    )
+    assert found is not None  # embed_synsets always answers
+    return found
+
+
 def wordnet_synset_vectors(store: Store, word: str, *, device: str = "auto") -> tuple[SynsetVectors | None, str]:
     """`embed_synsets` of `word` in `store`, or (None, why) when there is nothing to compare with (no
     WordNet, no synset, a store whose model cannot embed); the note says how many synsets were compared."""
@@ -302,7 +320,7 @@ def wordnet_synset_vectors(store: Store, word: str, *, device: str = "auto") -> 
     if not synsets:
         return None, f"WordNet has no synset for {word!r}"
     try:
-        found = embed_synsets(store, word, synsets, device=device)
+        found = kept_synset_vectors(store, word, synsets, device=device)
     except (CtxvecError, OSError) as e:
         return None, f"the store's model cannot embed the WordNet sentences ({str(e).splitlines()[0][:160]})"
     if not (found.n_sentences > 0).any():

@@ -32,7 +32,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ._sense_evidence import POS_ORDER, Items
+from ._sense_evidence import occurrence_items
 from ._sense_expressions import Expression, dominant_idiom, idiom_groups
 from ._sense_labels import SenseLabel, SynsetVectors, label_items, word_synset
 from ._senses import SenseRule, _by_size, _reduce, centered, valley_ratio
@@ -55,18 +55,6 @@ MERGE_VALLEY = 0.1
 #: weather measured 0.76, water currents against a mix of ocean and electric currents 0.885 (merging made
 #: it impure), one meaning split by topic 0.86-0.95.
 MERGE_COSINE = 0.89
-
-
-def occurrence_items(unit: np.ndarray, mean: np.ndarray, tags: list[str], bags: list[set[str]]) -> Items:
-    """`Items` for single occurrences: contextual parts (n, dim), context lemmas, one-hot parts of speech."""
-    shares = np.zeros((len(tags), 4))
-    for i, t in enumerate(tags):
-        if t:
-            shares[i, POS_ORDER.index(t)] = 1.0
-    decided = np.array([1.0 if t else 0.0 for t in tags])
-    return Items(
-        np.asarray(unit - mean[None, :], dtype=np.float64), [dict.fromkeys(b, 1.0) for b in bags], shares, decided
-    )
 
 
 def _big_enough(

@@ -68,11 +68,10 @@ def _exceptions(pos: str) -> dict[str, tuple[str, ...]]:
 
 def base_forms(word: str, pos: str) -> list[str]:
     """WordNet lemmas `word` can be a form of in part of speech `pos` (``n``, ``v``, ``a``, ``r``):
-    WordNet's own morphy (`ctxvec.lexicon`'s), each only if ``index.<pos>`` lists it."""
+    WordNet's own morphy (`ctxvec.lexicon`'s), which answers only lemmas ``index.<pos>`` lists."""
     from ..lexicon import wordnet_morphology
 
-    index = _index(pos)
-    return [c for c in wordnet_morphology().morphy(word.lower(), pos) if c in index]
+    return wordnet_morphology().morphy(word.lower(), pos)
 
 
 POINTERS = ("@", "@i", ";c", ";r", ";u")  # hypernyms and domains: the relations a sense's signature reads
