@@ -28,11 +28,12 @@ from ._sense_evidence import (
     WEIGHTS,
     Items,
     allowed_synsets,
+    carried,
     deciding_evidence,
     probabilities,
     synset_features,
 )
-from ._synsets import Synset, find_form, word_forms, word_synsets
+from ._synsets import Synset, derived_links, find_form, word_forms, word_synsets
 
 if TYPE_CHECKING:
     from ..encoding import BatchEncoder
@@ -100,19 +101,30 @@ def label_items(
 ) -> tuple[list[SenseLabel], np.ndarray]:
     """One `SenseLabel` per item (a sense or an occurrence) from all the evidence (`_sense_evidence`):
     the synset of highest probability, confident when that is at least `min_probability`; and the
-    (n, m) probabilities. `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
+    (n, m) probabilities. An unsure label's nearest synset is chosen with the scores `carried` along
+    WordNet's derivation links (the label stays unsure; the probabilities returned are not carried). `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
     w = WEIGHTS if weights is None else weights
     usable = found.n_sentences > 0
     feats = synset_features(items, found.synsets, found.vectors - mean[None, :], usable, own, leave_out, mean)
-    probs = probabilities(feats, allowed_synsets(items, found.synsets), w)
+    allowed = allowed_synsets(items, found.synsets)
+    probs = probabilities(feats, allowed, w)
+    unsure = probs.max(axis=1) < min_probability
+    shown, source = probs.copy(), np.full(probs.shape, -1, dtype=np.int64)
+    if unsure.any():  # an unsure label's nearest synset may come from a ruled-out one (`carried`)
+        links = derived_links(found.synsets)
+        source[unsure] = carried(feats[unsure] @ w, allowed[unsure], links)
+        shown[unsure] = probabilities(feats[unsure], allowed[unsure], w, links)
     out = []
-    for i, row in enumerate(probs):
+    for i, row in enumerate(shown):
         order = np.argsort(-row, kind="stable")
         best = int(order[0])
         second = int(order[1]) if len(order) > 1 and row[order[1]] > 0 else None
-        evidence = deciding_evidence(feats[i], best, second, w)
+        via = int(source[i, best])
+        evidence = deciding_evidence(feats[i], best if via < 0 else via, second, w)
         lead = sum(v for v in evidence.values() if v > 0)
         decided = [k for k, v in sorted(evidence.items(), key=lambda kv: -kv[1]) if v > 0.25 * lead]
+        if via >= 0:
+            decided.append(f"derivation from {found.synsets[via].name}")
         ss = found.synsets[best]
         runner = found.synsets[second] if second is not None else None
         out.append(
@@ -122,7 +134,7 @@ def label_items(
                 score=float(row[best]),
                 runner_up=None if runner is None else runner.name,
                 runner_up_score=None if second is None else float(row[second]),
-                match=bool(row[best] >= min_probability),
+                match=bool(not unsure[i]),
                 evidence=evidence,
                 decided_by=", ".join(decided),
             )
@@ -208,9 +220,14 @@ class SynsetVectors:
     n_sentences: np.ndarray
 
 
-def synset_sentences(word: str, synsets: list[Synset], gloss: bool = True) -> tuple[list[str], np.ndarray, np.ndarray]:
+def synset_sentences(
+    word: str, synsets: list[Synset], gloss: bool = True, synonyms: bool = False
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(sentences, spans (n, 2), synset index (n,)): each synset's examples that contain a form of its
-    lemma (or of `word`), then (with `gloss`) its gloss as ``"<word>: <gloss>"`` with the word's span."""
+    lemma (or of `word`), then (with `gloss`) its gloss as ``"<word>: <gloss>"`` with the word's span.
+    With `synonyms`, an example that illustrates another one-word lemma of the synset in its base form
+    is used with `word` in that lemma's place (charge.n.05's "he is in the care of a bodyguard" becomes
+    "he is in the charge of a bodyguard")."""
     sentences: list[str] = []
     spans: list[tuple[int, int]] = []
     owner: list[int] = []
@@ -218,8 +235,12 @@ def synset_sentences(word: str, synsets: list[Synset], gloss: bool = True) -> tu
     for i, ss in enumerate(synsets):
         lemma, pos = ss.name.split(".")[0], ss.name.split(".")[1]
         forms = word_forms(lemma, pos) | {w}
+        others = {n.lower() for n in ss.lemmas if "_" not in n and "-" not in n} - forms
         for ex in ss.examples:
             span = find_form(ex, forms)
+            if span is None and synonyms and (other := find_form(ex, others)) is not None:
+                ex = ex[: other[0]] + w + ex[other[1] :]
+                span = (other[0], other[0] + len(w))
             if span is not None:
                 sentences.append(ex)
                 spans.append(span)
@@ -238,7 +259,7 @@ def embed_synsets(
     from ..lexicon import target_vectors
 
     synsets = word_synsets(word) if synsets is None else synsets
-    sentences, spans, owner = synset_sentences(word, synsets, gloss)
+    sentences, spans, owner = synset_sentences(word, synsets, gloss, synonyms=True)
     dim = store.dim
     if not sentences:
         return SynsetVectors(synsets, np.zeros((len(synsets), dim), np.float32), np.zeros(len(synsets), np.int64))
