@@ -220,14 +220,9 @@ class SynsetVectors:
     n_sentences: np.ndarray
 
 
-def synset_sentences(
-    word: str, synsets: list[Synset], gloss: bool = True, synonyms: bool = False
-) -> tuple[list[str], np.ndarray, np.ndarray]:
+def synset_sentences(word: str, synsets: list[Synset], gloss: bool = True) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(sentences, spans (n, 2), synset index (n,)): each synset's examples that contain a form of its
-    lemma (or of `word`), then (with `gloss`) its gloss as ``"<word>: <gloss>"`` with the word's span.
-    With `synonyms`, an example that illustrates another one-word lemma of the synset in its base form
-    is used with `word` in that lemma's place (charge.n.05's "he is in the care of a bodyguard" becomes
-    "he is in the charge of a bodyguard")."""
+    lemma (or of `word`), then (with `gloss`) its gloss as ``"<word>: <gloss>"`` with the word's span."""
     sentences: list[str] = []
     spans: list[tuple[int, int]] = []
     owner: list[int] = []
@@ -235,12 +230,8 @@ def synset_sentences(
     for i, ss in enumerate(synsets):
         lemma, pos = ss.name.split(".")[0], ss.name.split(".")[1]
         forms = word_forms(lemma, pos) | {w}
-        others = {n.lower() for n in ss.lemmas if "_" not in n and "-" not in n} - forms
         for ex in ss.examples:
             span = find_form(ex, forms)
-            if span is None and synonyms and (other := find_form(ex, others)) is not None:
-                ex = ex[: other[0]] + w + ex[other[1] :]
-                span = (other[0], other[0] + len(w))
             if span is not None:
                 sentences.append(ex)
                 spans.append(span)
@@ -259,7 +250,7 @@ def embed_synsets(
     from ..lexicon import target_vectors
 
     synsets = word_synsets(word) if synsets is None else synsets
-    sentences, spans, owner = synset_sentences(word, synsets, gloss, synonyms=True)
+    sentences, spans, owner = synset_sentences(word, synsets, gloss)
     dim = store.dim
     if not sentences:
         return SynsetVectors(synsets, np.zeros((len(synsets), dim), np.float32), np.zeros(len(synsets), np.int64))
