@@ -115,6 +115,15 @@ def test_a_sense_splits_in_halves_only_across_a_valley_and_with_different_confid
     assert set(same) == {0} and none == []
     unsure, _ = split_by_halves(labels, unit, _labeller({False: "a.n.01", True: "a.n.02"}, unit, False), groups, rule)
     assert set(unsure) == {0}
+    nouns = ["n"] * len(unit)  # a verb synset for a half of noun uses is no reason to split
+    wrong_pos, _ = split_by_halves(
+        labels, unit, _labeller({False: "a.n.01", True: "a.v.01"}, unit), groups, rule, nouns
+    )
+    assert set(wrong_pos) == {0}
+    right_pos, _ = split_by_halves(
+        labels, unit, _labeller({False: "a.n.01", True: "a.n.02"}, unit), groups, rule, nouns
+    )
+    assert len(set(right_pos)) == 2
     one_blob = _blobs(apart=0.0)
     kept, _ = split_by_halves(labels, one_blob, _labeller({False: "a.n.01", True: "a.n.02"}, one_blob), groups, rule)
     assert set(kept) == {0}  # no valley: one cloud is not cut however its halves are labelled

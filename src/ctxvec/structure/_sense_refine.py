@@ -18,8 +18,8 @@ noun's cluster). Four corrections, in order, each keeping every sense at least t
    their own does not rule out, become a sense of their own when there are enough of one synset (the
    tennis court among legal courts, oxidation states among political states);
 2c. halves: a sense whose two 2-means halves are separated by a density valley (`valley_ratio` at most
-   the rule's `valley`) and take different confident synsets splits in two (interest as curiosity and
-   as money);
+   the rule's `valley`) and take different confident synsets, each of its half's part of speech,
+   splits in two;
 3. merge: senses whose confident labels are the same synset are merged when no deep density valley
    separates them (`valley_ratio` at least `MERGE_VALLEY` on a PCA of their centered vectors) or when
    their centroids point the same way (cosine of the mean unit vectors at least `MERGE_COSINE`): a topic
@@ -217,11 +217,13 @@ def split_by_halves(
     sense_labeller: Callable[[np.ndarray], list[SenseLabel]],
     groups: np.ndarray,
     rule: SenseRule,
+    tags: list[str] | None = None,
     seed: int = 0,
 ) -> tuple[np.ndarray, list[Change]]:
     """Step 2c of the module doc: each sense's 2-means halves (on a PCA of its centered vectors) split
     when a density valley separates them (`valley_ratio` at most `rule.valley`) and the evidence gives
-    them different confident synsets."""
+    them different confident synsets, each of the part of speech of more than half its half's decided
+    `tags` (n,) (none decided: any)."""
     labels = labels.copy()
     done: list[Change] = []
     for sense in range(int(labels.max()) + 1):
@@ -237,10 +239,24 @@ def split_by_halves(
         trial[small] = int(labels.max()) + 1
         found = sense_labeller(trial)
         old, new = found[sense], found[-1]
-        if old.match and new.match and word_synset(old) != word_synset(new):
+        fits = tags is None or all(
+            _fits_pos(label, [tags[i] for i in half])
+            for label, half in ((old, np.setdiff1d(members, small)), (new, small))
+        )
+        if old.match and new.match and word_synset(old) != word_synset(new) and fits:
             labels = trial
             done.append(Change.split(f"{len(small)} uses of {new.synset} (a density valley apart)", small, members))
     return labels, done
+
+
+def _fits_pos(label: SenseLabel, tags: list[str]) -> bool:
+    """Whether `label`'s synset has the part of speech of more than half the decided `tags` (true when
+    none is decided, or for an expression's label)."""
+    decided = [t for t in tags if t]
+    if not decided or label.expression or "." not in label.synset:
+        return True
+    pos = label.synset.split(".")[-2]
+    return 2 * decided.count("a" if pos == "s" else pos) > len(decided)
 
 
 def centroid_cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -315,7 +331,7 @@ def refine_senses(
     before = int(labels.max()) + 1
     labels, more = split_by_minority(labels, sense_labeller(labels), unit, found, tags, groups, rule)
     done += more
-    labels, more = split_by_halves(labels, unit, sense_labeller, groups, rule)
+    labels, more = split_by_halves(labels, unit, sense_labeller, groups, rule, tags)
     done += more
     firsts = [int(np.flatnonzero(labels == s)[0]) for s in range(before, int(labels.max()) + 1)]
     labels = _by_size(labels)
