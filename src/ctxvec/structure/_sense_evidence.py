@@ -18,8 +18,9 @@ A sense (or one occurrence) is compared with each synset of its word on:
 - ``pos``: agreement of the occurrences' parts of speech (`guess_pos`) with the synset's: the share of
   the decided occurrences of the synset's part of speech, minus one half (0 when none is decided).
   Besides, when most occurrences are decided and 70 % of them share one part of speech, synsets of the
-  other parts of speech are ruled out: a verb use never gets a noun synset. A ruled-out synset passes
-  its score to the synsets WordNet links to it as derivationally related forms (`carried`): the noun
+  other parts of speech are ruled out: a verb use never gets a noun synset. For an unsure label, a
+  ruled-out verb synset passes its score to the noun synsets WordNet links to it as derivationally
+  related forms (`carried`): the noun
   uses of "in charge of" score as the verb "charge" (appoint, assign a responsibility) does, on its
   nouns "charge" (care, mission).
 

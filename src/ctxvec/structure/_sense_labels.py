@@ -102,7 +102,8 @@ def label_items(
     """One `SenseLabel` per item (a sense or an occurrence) from all the evidence (`_sense_evidence`):
     the synset of highest probability, confident when that is at least `min_probability`; and the
     (n, m) probabilities. An unsure label's nearest synset is chosen with the scores `carried` along
-    WordNet's derivation links (the label stays unsure; the probabilities returned are not carried). `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
+    WordNet's derivation links from verbs to nouns (the label stays unsure; the probabilities returned
+    are not carried). `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
     w = WEIGHTS if weights is None else weights
     usable = found.n_sentences > 0
     feats = synset_features(items, found.synsets, found.vectors - mean[None, :], usable, own, leave_out, mean)
@@ -111,7 +112,8 @@ def label_items(
     unsure = probs.max(axis=1) < min_probability
     shown, source = probs.copy(), np.full(probs.shape, -1, dtype=np.int64)
     if unsure.any():  # an unsure label's nearest synset may come from a ruled-out one (`carried`)
-        links = derived_links(found.synsets)
+        verbs = np.array([ss.word_class == "v" for ss in found.synsets])
+        links = derived_links(found.synsets) & verbs[:, None] & ~verbs[None, :]  # a verb's meaning used as a noun
         source[unsure] = carried(feats[unsure] @ w, allowed[unsure], links)
         shown[unsure] = probabilities(feats[unsure], allowed[unsure], w, links)
     out = []
