@@ -408,8 +408,10 @@ def senses_projection(
     options: ProjectionOptions = DEFAULT_OPTIONS,
 ) -> Projection:
     """Project the occurrences clustered by `word_senses`, grouped by sense ("bank 1", "bank 2", ...,
-    with up to two keywords: "charge 2: commanded, responsible")."""
-    order = np.argsort(senses.labels, kind="stable")
+    with up to two keywords: "charge 2: commanded, responsible"; the occurrences not placed in any
+    sense last, as "charge: not placed")."""
+    labels = np.asarray(senses.labels)
+    order = np.argsort(np.where(labels < 0, labels.max() + 1, labels), kind="stable")  # not placed: last
     rows = np.asarray(senses.rows, dtype=np.int64)[order]
     groups = _sense_groups(senses.word, np.asarray(senses.labels)[order])
     if senses.k > 1:
