@@ -227,8 +227,8 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
             for j in mine:
                 at = d["rows"][str(j.row)]
                 if at < 0:  # not placed: a name answers "none", any other reason abstains
-                    name = d.get("unplaced", {}).get(str(j.row)) == "name"
-                    verdict[word].append(judge("none" if name else None, name, j.synsets))
+                    is_name = d.get("unplaced", {}).get(str(j.row)) == "name"
+                    verdict[word].append(judge("none" if is_name else None, is_name, j.synsets))
                     continue
                 sense = d["senses"][at]
                 verdict[word].append(judge(sense["label"], sense["match"], j.synsets))
