@@ -168,6 +168,7 @@ for word, rows in json.loads(sys.argv[2]).items():
     s = word_senses(store, word, rows=rows)
     out[word] = {
         "rows": {str(r): lab for r, lab in s.row_senses.items()},
+        "unplaced": {str(r): u.reason for u in getattr(s, "unplaced", []) for r in u.rows},
         "senses": [
             {"label": None if x.wordnet is None else x.wordnet.synset,
              "match": bool(x.wordnet is not None and x.wordnet.match), "size": int(x.size)}
@@ -203,7 +204,8 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
         f"Hand-judged corpus occurrences (`benchmarks/data/senses_judged.tsv`: {len(judged)} occurrences of "
         f"{len(rows)} words, 12 per word drawn with seed 20 + the word's index; acceptable synsets by reading). "
         "Each occurrence gets its sense's label in `ctxvec senses STORE WORD` (default settings); an unsure label "
-        "counts as abstained. Purity: the largest share of a sense's judged occurrences that accept one synset "
+        "counts as abstained, and so does an occurrence not placed in any sense, except one set apart as a proper "
+        "name, which counts as the answer 'none' (right only where the judged synsets are 'none'). Purity: the largest share of a sense's judged occurrences that accept one synset "
         "(senses with at least 2 judged occurrences; mixed below 90 %).",
         "",
         f"The calibration half ({', '.join(CALIBRATION_WORDS)}) chose the abstention threshold; the report half "
@@ -224,11 +226,17 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
             mine = [j for j in judged if j.word == word]
             verdict[word] = []
             for j in mine:
-                sense = d["senses"][d["rows"][str(j.row)]]
+                at = d["rows"][str(j.row)]
+                if at < 0:  # not placed: a name answers "none", any other reason abstains
+                    is_name = d.get("unplaced", {}).get(str(j.row)) == "name"
+                    verdict[word].append(judge("none" if is_name else None, is_name, j.synsets))
+                    continue
+                sense = d["senses"][at]
                 verdict[word].append(judge(sense["label"], sense["match"], j.synsets))
             groups: dict[int, list] = {}
             for j in mine:
-                groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
+                if d["rows"][str(j.row)] >= 0:
+                    groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
             mixed[word] = 0
             for sense_id, accs in groups.items():
                 if len(accs) >= 2:
