@@ -20,7 +20,23 @@ from _senses_judged import DATA, read_usages
 from ctxvec.morphology._wordnet import read_index, read_tag_counts, wordnet_folder
 from ctxvec.store import Store
 
-ISSUE_WORDS = "charge bank plant spring cold court light match state cell current power interest party record".split()
+ISSUE_WORDS = [
+    "charge",
+    "bank",
+    "plant",
+    "spring",
+    "cold",
+    "court",
+    "light",
+    "match",
+    "state",
+    "cell",
+    "current",
+    "power",
+    "interest",
+    "party",
+    "record",
+]
 
 
 def main() -> None:
