@@ -192,7 +192,9 @@ def check_usage_senses(
 
 def wordnet_evidence(profile: SynsetProfile, probs: np.ndarray, key: str) -> tuple[JSON, str | None]:
     """(the WordNet evidence of a usage with synset probabilities `probs` (m,), the reason to flag it or
-    None): its likeliest synset, that synset's share in the corpus's profile, its surprise and threshold."""
+    None): its likeliest synset (from its context, SemCor's prior at `PRIOR_SCALE`: its probability can
+    differ from the occurrence's sense label), that synset's share in the corpus's profile, its surprise
+    and threshold."""
     surprise = float(-np.log(probs @ profile.profile + _EPS))
     threshold = profile.threshold()
     best = int(np.argmax(probs))
@@ -210,6 +212,6 @@ def wordnet_evidence(profile: SynsetProfile, probs: np.ndarray, key: str) -> tup
         return evidence, None
     gloss = synset.gloss if len(synset.gloss) <= 60 else synset.gloss[:59] + "…"
     return evidence, (
-        f"WordNet: its likeliest sense, {synset.name} ({gloss}; p {probs[best]:.2f}), is rare among the word's "
-        f"occurrences (surprise {surprise:.2f}, above {threshold:.2f}, which most occurrences are not)"
+        f"WordNet: the sense its context points to, {synset.name} ({gloss}; p {probs[best]:.2f}), is rare among "
+        f"the word's occurrences (surprise {surprise:.2f}, above {threshold:.2f}, which most occurrences are not)"
     )
