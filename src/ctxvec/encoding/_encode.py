@@ -9,12 +9,14 @@ group windows into length-sorted batches under a token budget, run the model und
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import _gc
 from .._threads import thread_limits
 from ..errors import ParameterError
 from ._models import (
@@ -28,7 +30,7 @@ from ._models import (
 )
 from ._spec import DEFAULT_BATCH_TOKENS, EncodeSpec, parse_layers
 from ._tokenize import SpecialTokens, Tokenized, plan_batches, tokenize
-from ._unpadded import supports_unpadded, unpadded_hidden_states
+from ._unpadded import supports_fused, supports_unpadded, unpadded_hidden_states
 
 if TYPE_CHECKING:
     import torch
@@ -88,10 +90,13 @@ class BatchEncoder:
         actually used (``auto`` resolved)."""
         spec.validate()
         ref = resolve_model(spec.model)
-        dev = resolve_device(device)
-        spec = replace(spec, compute_dtype=resolve_compute_dtype(spec.compute_dtype, ref, dev))
-        tokenizer = load_tokenizer(ref)
-        model = load_model(ref, dev, spec.compute_dtype)
+        with ThreadPoolExecutor(1, thread_name_prefix="ctxvec-hash") as pool, _gc.loading():
+            weights_hash = pool.submit(weights_sha256, ref.path)  # reading and hashing release the GIL
+            # torch's and transformers' imports, and the model (`ctxvec._gc`)
+            dev = resolve_device(device)
+            spec = replace(spec, compute_dtype=resolve_compute_dtype(spec.compute_dtype, ref, dev))
+            tokenizer = load_tokenizer(ref)
+            model = load_model(ref, dev, spec.compute_dtype)
         cfg = model.config
         limits = [getattr(cfg, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
         model_max = min(int(x) for x in limits if x and 0 < int(x) < 100_000) if any(limits) else 512
@@ -108,7 +113,7 @@ class BatchEncoder:
             max_length=spec.max_length or model_max,
             layer_indices=layers,
             batch_tokens=batch_tokens,
-            weights_hash=weights_sha256(ref.path),
+            weights_hash=weights_hash.result(),
         )
 
     @property
@@ -185,7 +190,7 @@ class BatchEncoder:
                     first, last = packed_at[first], packed_at[last]
                     keep = torch.from_numpy(np.flatnonzero(flat)).to(self.device)
                     mask = torch.from_numpy(batch.mask).to(self.device, dtype=torch.bool)
-                by_layer = unpadded_hidden_states(self.model, ids, keep, mask, set(wanted))
+                by_layer = unpadded_hidden_states(self.model, ids, keep, mask, set(wanted), fused=self.fused)
                 flats = [by_layer[i] for i in wanted]
             else:
                 mask_t = None if batch.mask is None else torch.from_numpy(batch.mask).to(self.device)
@@ -207,6 +212,12 @@ class BatchEncoder:
     def unpadded(self) -> bool:
         """Whether forward passes skip the padding in the dense layers (BERT encoders: `_unpadded`)."""
         return supports_unpadded(self.model)
+
+    @cached_property
+    def fused(self) -> bool:
+        """Whether the padding-free forward runs its dense layers through oneDNN with bias, GELU and
+        residual fused (bfloat16 on a CPU that computes it natively: `_unpadded.supports_fused`)."""
+        return self.unpadded and supports_fused(self.model)
 
     def encode_chunks(self, tok: Tokenized, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Encode chunks `chunks` (indices into `tok`) in one forward pass: `forward(prepare(...))`.
@@ -239,12 +250,12 @@ class BatchEncoder:
         counts = last - first + 1
         if bool((counts == 1).all()):
             return flat[first]
-        seg = torch.repeat_interleave(torch.arange(len(first), device=dev), counts)
-        offsets = torch.arange(len(seg), device=dev) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
-        gathered = flat[first[seg] + offsets].float()
-        out = torch.zeros(len(first), flat.shape[1], device=dev, dtype=torch.float32)
-        out.index_add_(0, seg, gathered)
-        return out / counts[:, None].float()
+        starts = torch.repeat_interleave(first, counts)  # each row's wordpieces, in order
+        offsets = torch.arange(len(starts), device=dev) - torch.repeat_interleave(
+            torch.cumsum(counts, 0) - counts, counts
+        )
+        gathered = flat[starts + offsets].float()
+        return torch.segment_reduce(gathered, "sum", lengths=counts) / counts[:, None].float()
 
     def iter_batches(self, tok: Tokenized) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield (row_ids, vectors) for every planned batch of `tok`."""

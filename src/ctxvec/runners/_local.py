@@ -28,13 +28,12 @@ from ..errors import ParameterError
 from ..progress import Bar, progress_bar
 from ..store import STORAGE_DTYPES, Store, StoreWriter, writes_store
 from ._job import EmbedJob, embed_command
-from ._options import RUNNERS, SHARD_SENTENCES
+from ._options import PREFETCH_BATCHES, RUNNERS, SHARD_SENTENCES
 from ._pipeline import WriteBehind, batch_memory, prefetch, release_freed_memory
 from ._shards import ShardPlan, pack_shards
 
 FLUSH_SECONDS = 5.0
 MIN_BATCH_TOKENS = 16
-PREFETCH_BATCHES = 4
 
 
 @writes_store("out", create=True)  # one writer per store
@@ -100,6 +99,7 @@ def embed(
             if runner == "ray":
                 from ._ray import encode_on_ray
 
+                job.kept_tokens.clear()  # the workers tokenize their own shards
                 encode_on_ray(
                     job, plan, writer, done, bar, address=address, workers=workers, gpus=gpus_per_worker, device=device
                 )
@@ -195,7 +195,7 @@ def encode_locally(
             bar.advance(plan.tokens[k])
             advanced[k] = plan.tokens[k]
     behind: WriteBehind[tuple[int, int, int]] = WriteBehind(writer)
-    work = pack_shards(job.encoder, job.path, plan, len(job.docs), done)
+    work = pack_shards(job.encoder, job.path, plan, len(job.docs), done, job.kept_tokens)
     with batch_memory():
         try:
             for item in prefetch(work, PREFETCH_BATCHES):

@@ -41,6 +41,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,6 +62,8 @@ PRIOR_SCALE = 0.25
 PROFILE_SAMPLE = 300
 MEAN_SAMPLE = 2000
 SEED = 0
+PROFILE_VERSION = 1
+"""Version of the profile's computation, in the key of the profiles kept in the store: bump it when it changes."""
 _CACHED = 16
 _EPS = 1e-6
 _TOKENS = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
@@ -98,14 +101,16 @@ def synset_profile(
     store: Store, word: str, found: SynsetVectors | None = None, *, device: str = "auto"
 ) -> SynsetProfile | None:
     """The `SynsetProfile` of `word` in `store` (None without WordNet evidence or with < 3 occurrences);
-    `found`: its synset vectors when already embedded. The last `_CACHED` profiles are kept."""
+    `found`: its synset vectors when already embedded. The last `_CACHED` profiles are kept in memory, and
+    every profile in the store folder (``words/usage_profile/``, `ctxvec.store.cached_word_value`), so a
+    fresh process reads it back instead of computing it again."""
     key = normalize_word(word)
     at = (str(store.resolved_path), key)
     with _lock:
         if at in _cache:
             _cache.move_to_end(at)
             return _cache[at]
-    made = _make_profile(store, key, found, device)
+    made = _kept_profile(store, key, found, device)
     with _lock:
         _cache[at] = made
         while len(_cache) > _CACHED:
@@ -113,13 +118,25 @@ def synset_profile(
     return made
 
 
+def _kept_profile(store: Store, key: str, found: SynsetVectors | None, device: str) -> SynsetProfile | None:
+    """`_make_profile`, kept in the store folder per word (`ctxvec.store.cached_word_value`)."""
+    from ..morphology import wordnet_record
+    from ..store import cached_word_value
+
+    params: JSON = {"version": PROFILE_VERSION, "sample": PROFILE_SAMPLE, "mean_sample": MEAN_SAMPLE, "seed": SEED}
+    params["prior_scale"] = PRIOR_SCALE  # the usage labelling's weights: a profile at another scale is another value
+    params["wordnet"] = wordnet_record()
+    compute = partial(_make_profile, store, key, found, device)
+    return cached_word_value(store, "usage_profile", key, params, compute, SynsetProfile)
+
+
 def _make_profile(
     store: Store, key: str, found: SynsetVectors | None, device: str, prior_scale: float = PRIOR_SCALE
 ) -> SynsetProfile | None:
     from ..lexicon import lemma_analyses
     from ._sense_context import store_contexts
+    from ._sense_evidence import occurrence_items
     from ._sense_labels import label_items, wordnet_synset_vectors
-    from ._sense_refine import occurrence_items
 
     rows = store.occurrences(key)
     if len(rows) < 3:
@@ -151,8 +168,8 @@ def occurrence_probabilities(
     """(m,) synset probabilities of a new `occurrence` whose vector is `vector` (dim,), labelled as the
     profile's occurrences are (`usage_weights(prior_scale)`)."""
     from ._sense_context import sentence_context
+    from ._sense_evidence import occurrence_items
     from ._sense_labels import label_items
-    from ._sense_refine import occurrence_items
 
     matches = list(_TOKENS.finditer(occurrence.sentence))
     tokens = [m.group() for m in matches]
