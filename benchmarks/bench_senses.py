@@ -22,7 +22,8 @@ frequency, `_senses_wordnet.fit_weights`) and prints the accuracy on B per thres
    `ctxvec senses STORE WORD` (default settings) right / wrong / abstained; the senses' purity (the largest
    share of a sense's judged occurrences that accept one synset). With `--baseline-src` the same for the
    code at DIR (run in a subprocess).
-3. Usage warnings (benchmarks/data/usage_sentences.tsv): `similar --in` and `decompose --in` on each
+3. Usage warnings (benchmarks/data/usage_sentences.tsv; with --usage-only also usage_calibration.tsv and the
+   fresh usage_report2.tsv): `similar --in` and `decompose --in` on each
    sentence: recall on usages the store lacks, false alarms on usages it holds (and the baseline's).
 4. Time: `ctxvec senses STORE WORD --json` and `... --in SENTENCE --json` end to end (a fresh process each),
    alternating with the baseline's `senses WORD --json`, 2 rounds.
@@ -344,9 +345,9 @@ def stored_flag_rate(store: Store, path: Path) -> list[str]:
     out of its own reference) the rule flags, and of the calibration usages (`calibrate_usage.features`)."""
     from calibrate_usage import features, flags
 
-    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
-    _, _, stored = features(store, path)
+    stored = features(store, path)[PRIOR_SCALE].stored
     flagged = int(flags(stored, SURPRISE_Z, TYPICAL_Z).sum())
     return [
         f"Stored occurrences of the same words (up to 300 of each, the WordNet profile's seeded sample, each left "
@@ -391,30 +392,35 @@ def timing_section(store_path: str, src: str, baseline: str | None, rounds: int 
 
 
 def usage_only(store: Store, store_path: str, src: str, baseline: str | None) -> None:
-    """Usage warnings on the calibration set (the thresholds were chosen on it) and the report set."""
+    """Usage warnings on the calibration set (the rule was chosen on it), the first report set (seen: its
+    misses were read to explain them) and the fresh report set (written before the rule was scored on it)."""
     load = os.getloadavg()[0]
-    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
     lines = [
         "Rule (`structure/_usage_senses.py`, what `similar --in`, `decompose --in`, `senses --in` and the explorer "
         "use): flagged when the WordNet surprise of the usage (-log of its synset probabilities against the "
-        "corpus's synset profile) is above the reference mean + SURPRISE_Z deviations, or its typicality "
-        "(cosine with the word's mean unit vector) below TYPICAL_Z deviations, or its 3-nearest support below "
-        "SUPPORT_Z (-3.0), each against the word's own occurrences left out one at a time. "
-        f"SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z {TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the "
-        "calibration set only (most lacking usages flagged with at most 10 % of its held usages and at most 10 % "
-        "of the stored occurrences flagged). Before: the geometric rule of main (support and typicality only). "
+        "corpus's synset profile; the synsets labelled with SemCor's prior at PRIOR_SCALE of its weight) is above "
+        "the reference mean + SURPRISE_Z deviations, or its typicality (cosine with the word's mean unit vector) "
+        "below TYPICAL_Z deviations, or its 3-nearest support below SUPPORT_Z (-3.0), each against the word's own "
+        f"occurrences left out one at a time. PRIOR_SCALE {PRIOR_SCALE}, SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z "
+        f"{TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the calibration set only (most lacking usages "
+        "flagged with at most 10 % of its held usages and at most 10 % of the stored occurrences flagged). "
+        "Before: the code at --baseline-src. "
         f"Load at start {load:.1f}.",
         "",
-        "**Calibration set**",
+        "**Calibration set** (the rule was chosen on it)",
         "",
     ]
-    cal = DATA / "usage_calibration.tsv"
-    lines += usage_section(store_path, src, baseline, cal)
-    lines += stored_flag_rate(store, cal)
-    lines += ["**Report set**", ""]
-    lines += usage_section(store_path, src, baseline)
-    lines += stored_flag_rate(store, DATA / "usage_sentences.tsv")
+    for title, name in (
+        ("Calibration set", "usage_calibration.tsv"),
+        ("First report set, seen (its misses were read last round: no longer an honest test)", "usage_sentences.tsv"),
+        ("Fresh report set (written before this rule was scored on it; run once)", "usage_report2.tsv"),
+    ):
+        if name != "usage_calibration.tsv":
+            lines += [f"**{title}**", ""]
+        lines += usage_section(store_path, src, baseline, DATA / name)
+        lines += stored_flag_rate(store, DATA / name)
     lines.append(f"Load at end {os.getloadavg()[0]:.1f}.")
     write_section("Usage warnings (bench_senses.py --usage-only)", "\n".join(lines))
 
