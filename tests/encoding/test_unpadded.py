@@ -100,8 +100,10 @@ def test_fused_bfloat16_is_as_close_to_float32_as_the_models_own_bfloat16(tiny_m
     forward, and no further from the model's own float32 forward than that forward is."""
     if not _onednn_bf16():  # the encoder does not fuse on this CPU (asserted above): nothing to compare
         return
-    fused, own = _FUSED.setdefault("bf16", _encoders(tiny_model, fused=True, compute_dtype="bfloat16"))
-    _, fp32 = _FUSED.setdefault("fp32", _encoders(tiny_model, compute_dtype="float32"))
+    if not _FUSED:  # loaded once for all examples
+        _FUSED["bf16"] = _encoders(tiny_model, fused=True, compute_dtype="bfloat16")
+        _FUSED["fp32"] = _encoders(tiny_model, compute_dtype="float32")
+    (fused, own), (_, fp32) = _FUSED["bf16"], _FUSED["fp32"]
     got, bf16, want = fused(sentences).vectors, own(sentences).vectors, fp32(sentences).vectors
     assert _cosines(got, bf16).min() > 0.999
     np.testing.assert_allclose(got, bf16, rtol=0, atol=0.05)
