@@ -16,7 +16,20 @@ from ctxvec.structure._synsets import word_synsets
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 SETS = ("usage_calibration.tsv", "usage_sentences.tsv", "usage_report2.tsv", "usage_report3.tsv")
-ISSUE_WORDS = {"charge", "bank", "plant", "spring", "cold", "court", "light", "match", "state", "cell", "current", "power"}
+ISSUE_WORDS = {
+    "charge",
+    "bank",
+    "plant",
+    "spring",
+    "cold",
+    "court",
+    "light",
+    "match",
+    "state",
+    "cell",
+    "current",
+    "power",
+}
 ISSUE_WORDS |= {"interest", "party", "record"}
 
 
