@@ -338,10 +338,10 @@ def stored_flag_rate(store: Store, path: Path) -> list[str]:
     out of its own reference) the rule flags, and of the calibration usages (`calibrate_usage.features`)."""
     from calibrate_usage import features, flags
 
-    from ctxvec.structure._usage_senses import AGREEMENT_Z, PRIOR_SCALE, SURPRISE_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z
 
     stored = features(store, path)[PRIOR_SCALE].stored
-    flagged = int(flags(stored, SURPRISE_Z, AGREEMENT_Z).sum())
+    flagged = int(flags(stored, SURPRISE_Z, np.inf).sum())  # the shipped rule: no agreement
     return [
         f"Stored occurrences of the same words (up to 300 of each, the WordNet profile's seeded sample, each left "
         f"out of its own reference): {flagged} of {len(stored)} flagged ({flagged / len(stored):.0%}).",
@@ -386,25 +386,22 @@ def timing_section(store_path: str, src: str, baseline: str | None, rounds: int 
 
 def usage_only(store: Store, store_path: str, src: str, baseline: str | None, previous: str | None = None) -> None:
     """Usage warnings on the calibration set (the rule was chosen on it), the first and second report sets
-    (seen: their misses were read to explain them) and the third report set (written and committed before
-    this rule was chosen or scored on it); `previous`: the code of the previous rule, beside `baseline`."""
+    (seen: their misses were read to explain them) and the third report set (seen since its one run, which
+    judged a rule that was then not kept); `previous`: the code of a previous rule, beside `baseline`."""
     load = os.getloadavg()[0]
-    from ctxvec.structure._usage_senses import AGREEMENT_RANK, AGREEMENT_Z, PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
     lines = [
         "Rule (`structure/_usage_senses.py`, what `similar --in`, `decompose --in`, `senses --in` and the explorer "
         "use): flagged when the WordNet surprise of the usage (-log of its synset probabilities against the "
         "corpus's synset profile; the synsets labelled with SemCor's prior at PRIOR_SCALE of its weight) is above "
-        "the reference mean + SURPRISE_Z deviations, or its agreement (the AGREEMENT_RANK-th largest Bhattacharyya "
-        "coefficient of its synset probabilities with one stored occurrence's) below the mean - AGREEMENT_Z "
-        "deviations, or its typicality (cosine with the word's mean unit vector) below TYPICAL_Z deviations, or its "
-        "3-nearest support below SUPPORT_Z (-3.0), each against the word's own occurrences left out one at a time. "
-        f"PRIOR_SCALE {PRIOR_SCALE}, SURPRISE_Z {SURPRISE_Z}, AGREEMENT_Z {AGREEMENT_Z} (rank {AGREEMENT_RANK}), "
-        f"TYPICAL_Z {TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the calibration set only (most "
-        "lacking usages flagged with at most 10 % of its held usages and at most 15 % of the stored occurrences "
-        "flagged; the agreement kept because leave-one-word-out gained). "
-        "Before: the code at --baseline-src (last round's rule); previous: the code at --previous-src (the "
-        "surprise alone at SURPRISE_Z 1.4, chosen with the stored occurrences capped at 10 %), when given. "
+        "the reference mean + SURPRISE_Z deviations, or its typicality (cosine with the word's mean unit vector) "
+        "below TYPICAL_Z deviations, or its 3-nearest support below SUPPORT_Z (-3.0), each against the word's own "
+        f"occurrences left out one at a time. PRIOR_SCALE {PRIOR_SCALE}, SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z "
+        f"{TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py --stored-cap 0.10 --fewer-stored` on the "
+        "calibration set only (most lacking usages flagged with at most 10 % of its held usages and at most 10 % "
+        "of the stored occurrences flagged). Before: the code at --baseline-src (last round's rule); previous: "
+        "the code at --previous-src, when given. "
         f"Load at start {load:.1f}.",
         "",
         "**Calibration set** (the rule was chosen on it)",

@@ -1,6 +1,5 @@
-"""The usage check with WordNet's evidence (`structure/_usage_senses.py`): the profile, surprises and
-agreements recomputed by hand (the Bhattacharyya coefficient against the Hellinger distance), the decision
-on hand-made profiles (the surprise and the agreement each flagging what the other misses), and the same warning and evidence in
+"""The usage check with WordNet's evidence (`structure/_usage_senses.py`): the profile and surprises
+recomputed by hand, the decision on a hand-made profile, and the same warning and evidence in
 `similar --in`, `decompose --in` and `senses --in` (JSON) on a tiny random-weight BERT store."""
 
 from __future__ import annotations
@@ -19,14 +18,10 @@ from ctxvec.structure import check_usage_senses
 from ctxvec.structure._sense_labels import SynsetVectors
 from ctxvec.structure._synsets import word_synsets
 from ctxvec.structure._usage_senses import (
-    AGREEMENT_RANK,
-    AGREEMENT_SPREAD,
-    AGREEMENT_Z,
     PRIOR_SCALE,
     PROFILE_SAMPLE,
     SURPRISE_Z,
     SynsetProfile,
-    agreement,
     profile_of,
     synset_profile,
     usage_weights,
@@ -68,7 +63,6 @@ def test_profile_and_surprises_recomputed_by_hand(bank_store):
         weights=weights,
     )
     np.testing.assert_allclose(profile.profile, probs.mean(axis=0), atol=1e-6)
-    np.testing.assert_allclose(profile.probs, probs, atol=1e-6)  # the agreement's reference
     for i in (0, 7, len(probs) - 1):  # each one left out of the profile it is scored against
         others = np.delete(probs, i, axis=0).mean(axis=0)
         assert profile.surprise[i] == pytest.approx(-np.log(probs[i] @ others + 1e-6), abs=1e-6)
@@ -84,14 +78,8 @@ def _hand_profile(minority: int = 80) -> SynsetProfile:
     probs = np.tile([0.9, 0.08, 0.02], (200, 1)) + rng.uniform(0, 0.05, size=(200, 3))
     probs[:minority] = np.array([0.2, 0.78, 0.02]) + rng.uniform(0, 0.05, size=(minority, 3))
     probs /= probs.sum(axis=1, keepdims=True)
-    assert [s.name for s in synsets] == [s.name for s in word_synsets("bank")[:3]]
-    return _profile(probs)
-
-
-def _profile(probs: np.ndarray) -> SynsetProfile:
-    """A `SynsetProfile` of bank's first three synsets with the sample's probabilities `probs` (n, 3)."""
-    found = SynsetVectors(word_synsets("bank")[:3], np.zeros((3, 4), np.float32), np.ones(3, np.int64))
-    return SynsetProfile(found, frozenset({"bank"}), np.zeros(4, np.float32), *profile_of(probs), probs)
+    found = SynsetVectors(synsets, np.zeros((3, 4), np.float32), np.ones(3, np.int64))
+    return SynsetProfile(found, frozenset({"bank"}), np.zeros(4, np.float32), *profile_of(probs))
 
 
 def test_a_usage_whose_synset_the_corpus_never_takes_is_flagged_and_a_held_one_is_not():
@@ -111,51 +99,6 @@ def test_a_usage_whose_synset_the_corpus_never_takes_is_flagged_and_a_held_one_i
     assert 1.4 < z < 1.6 and reason is not None
 
 
-def test_a_usage_that_reads_like_no_single_occurrence_is_flagged_by_the_agreement():
-    """Half the occurrences take bank's first synset, half its second: the profile's mean holds both, so a
-    usage torn half-and-half between them is not surprising, but not five occurrences read like it."""
-    rng = np.random.default_rng(1)
-    probs = np.tile([0.9, 0.08, 0.02], (100, 1))
-    probs[50:] = [0.08, 0.9, 0.02]
-    probs = probs + rng.uniform(0, 0.02, size=probs.shape)
-    profile = _profile(probs / probs.sum(axis=1, keepdims=True))
-    torn, reason = wordnet_evidence(profile, np.array([0.49, 0.49, 0.02]), "bank")
-    assert torn["surprise"] < torn["surprise_threshold"] and torn["agreement"] < torn["agreement_threshold"]
-    assert reason is not None and "fewer than 5 of them agree with it" in reason
-    one_side, reason = wordnet_evidence(profile, np.array([0.9, 0.08, 0.02]), "bank")
-    assert reason is None and one_side["agreement"] > one_side["agreement_threshold"]
-    spread = max(profile.agreements.std(), AGREEMENT_SPREAD)
-    assert profile.agreement_threshold() == pytest.approx(profile.agreements.mean() - AGREEMENT_Z * spread)
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.integers(3, 20), st.integers(1, 6), st.integers(0, 2**16))
-def test_agreements_are_the_ranked_bhattacharyya_coefficients_each_left_out(n, m, seed):
-    """For any probabilities (n, m): each stored occurrence's agreement is the AGREEMENT_RANK-th largest
-    Bhattacharyya coefficient with the others (1 - squared Hellinger distance), a usage's with all of
-    them, and a usage equal to five stored occurrences agrees fully."""
-    from scipy.spatial.distance import cdist
-
-    rng = np.random.default_rng(seed)
-    probs = rng.dirichlet(np.ones(m), size=n)
-    profile = _profile_any(probs)
-    coefficients = 1 - cdist(np.sqrt(probs), np.sqrt(probs), "sqeuclidean") / 2  # Hellinger: BC = 1 - H^2
-    for i in range(n):
-        others = np.sort(np.delete(coefficients[i], i))[::-1]
-        assert profile.agreements[i] == pytest.approx(others[min(AGREEMENT_RANK, n - 1) - 1], abs=1e-9)
-    usage = rng.dirichlet(np.ones(m))
-    against = np.sort(1 - cdist(np.sqrt(usage)[None], np.sqrt(probs), "sqeuclidean")[0] / 2)[::-1]
-    assert agreement(profile, usage) == pytest.approx(against[min(AGREEMENT_RANK, n) - 1], abs=1e-9)
-    copies = _profile_any(np.vstack([probs, np.tile(usage, (AGREEMENT_RANK, 1))]))
-    assert agreement(copies, usage) == pytest.approx(1.0, abs=1e-9)
-
-
-def _profile_any(probs: np.ndarray) -> SynsetProfile:
-    m = probs.shape[1]
-    found = SynsetVectors(word_synsets("bank")[:m], np.zeros((m, 4), np.float32), np.ones(m, np.int64))
-    return SynsetProfile(found, frozenset({"bank"}), np.zeros(4, np.float32), *profile_of(probs), probs)
-
-
 def test_similar_decompose_and_senses_in_carry_the_same_warning_and_evidence(bank_store, capsys):
     store, path = bank_store, str(bank_store.path)
     for sentence in ("the bank gave him money", "a bank of snow and money"):
@@ -165,7 +108,6 @@ def test_similar_decompose_and_senses_in_carry_the_same_warning_and_evidence(ban
         assert evidence is not None and str(evidence["synset"]).startswith("bank.")
         geometric = bool(usage.typicality < usage.typicality_threshold or usage.support < usage.threshold)
         surprising = evidence["surprise"] > evidence["surprise_threshold"]
-        surprising |= evidence["agreement"] < evidence["agreement_threshold"]
         assert (usage.warning is not None) == (geometric or surprising)
         assert main(["similar", path, "bank", "--in", sentence, "-k", "2", "--json"]) == 0
         data = json.loads(capsys.readouterr().out)
