@@ -40,8 +40,8 @@ def test_profile_and_surprises_recomputed_by_hand(bank_store):
     from ctxvec.lexicon import lemma_analyses
     from ctxvec.sampling import sample_rows
     from ctxvec.structure._sense_context import store_contexts
-    from ctxvec.structure._sense_labels import label_items
     from ctxvec.structure._sense_evidence import occurrence_items
+    from ctxvec.structure._sense_labels import label_items
 
     store = bank_store
     profile = synset_profile(store, "bank", device="cpu")
