@@ -22,7 +22,8 @@ frequency, `_senses_wordnet.fit_weights`) and prints the accuracy on B per thres
    `ctxvec senses STORE WORD` (default settings) right / wrong / abstained; the senses' purity (the largest
    share of a sense's judged occurrences that accept one synset). With `--baseline-src` the same for the
    code at DIR (run in a subprocess).
-3. Usage warnings (benchmarks/data/usage_sentences.tsv): `similar --in` and `decompose --in` on each
+3. Usage warnings (benchmarks/data/usage_sentences.tsv; with --usage-only also usage_calibration.tsv and the
+   fresh usage_report2.tsv): `similar --in` and `decompose --in` on each
    sentence: recall on usages the store lacks, false alarms on usages it holds (and the baseline's).
 4. Time: `ctxvec senses STORE WORD --json` and `... --in SENTENCE --json` end to end (a fresh process each),
    alternating with the baseline's `senses WORD --json`, 2 rounds.
@@ -168,6 +169,7 @@ for word, rows in json.loads(sys.argv[2]).items():
     s = word_senses(store, word, rows=rows)
     out[word] = {
         "rows": {str(r): lab for r, lab in s.row_senses.items()},
+        "unplaced": {str(r): u.reason for u in getattr(s, "unplaced", []) for r in u.rows},
         "senses": [
             {"label": None if x.wordnet is None else x.wordnet.synset,
              "match": bool(x.wordnet is not None and x.wordnet.match), "size": int(x.size)}
@@ -203,7 +205,8 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
         f"Hand-judged corpus occurrences (`benchmarks/data/senses_judged.tsv`: {len(judged)} occurrences of "
         f"{len(rows)} words, 12 per word drawn with seed 20 + the word's index; acceptable synsets by reading). "
         "Each occurrence gets its sense's label in `ctxvec senses STORE WORD` (default settings); an unsure label "
-        "counts as abstained. Purity: the largest share of a sense's judged occurrences that accept one synset "
+        "counts as abstained, and so does an occurrence not placed in any sense, except one set apart as a proper "
+        "name, which counts as the answer 'none' (right only where the judged synsets are 'none'). Purity: the largest share of a sense's judged occurrences that accept one synset "
         "(senses with at least 2 judged occurrences; mixed below 90 %).",
         "",
         f"The calibration half ({', '.join(CALIBRATION_WORDS)}) chose the abstention threshold; the report half "
@@ -224,11 +227,17 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
             mine = [j for j in judged if j.word == word]
             verdict[word] = []
             for j in mine:
-                sense = d["senses"][d["rows"][str(j.row)]]
+                at = d["rows"][str(j.row)]
+                if at < 0:  # not placed: a name answers "none", any other reason abstains
+                    is_name = d.get("unplaced", {}).get(str(j.row)) == "name"
+                    verdict[word].append(judge("none" if is_name else None, is_name, j.synsets))
+                    continue
+                sense = d["senses"][at]
                 verdict[word].append(judge(sense["label"], sense["match"], j.synsets))
             groups: dict[int, list] = {}
             for j in mine:
-                groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
+                if d["rows"][str(j.row)] >= 0:
+                    groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
             mixed[word] = 0
             for sense_id, accs in groups.items():
                 if len(accs) >= 2:
@@ -336,9 +345,9 @@ def stored_flag_rate(store: Store, path: Path) -> list[str]:
     out of its own reference) the rule flags, and of the calibration usages (`calibrate_usage.features`)."""
     from calibrate_usage import features, flags
 
-    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
-    _, _, stored = features(store, path)
+    stored = features(store, path)[PRIOR_SCALE].stored
     flagged = int(flags(stored, SURPRISE_Z, TYPICAL_Z).sum())
     return [
         f"Stored occurrences of the same words (up to 300 of each, the WordNet profile's seeded sample, each left "
@@ -383,30 +392,35 @@ def timing_section(store_path: str, src: str, baseline: str | None, rounds: int 
 
 
 def usage_only(store: Store, store_path: str, src: str, baseline: str | None) -> None:
-    """Usage warnings on the calibration set (the thresholds were chosen on it) and the report set."""
+    """Usage warnings on the calibration set (the rule was chosen on it), the first report set (seen: its
+    misses were read to explain them) and the fresh report set (written before the rule was scored on it)."""
     load = os.getloadavg()[0]
-    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
     lines = [
         "Rule (`structure/_usage_senses.py`, what `similar --in`, `decompose --in`, `senses --in` and the explorer "
         "use): flagged when the WordNet surprise of the usage (-log of its synset probabilities against the "
-        "corpus's synset profile) is above the reference mean + SURPRISE_Z deviations, or its typicality "
-        "(cosine with the word's mean unit vector) below TYPICAL_Z deviations, or its 3-nearest support below "
-        "SUPPORT_Z (-3.0), each against the word's own occurrences left out one at a time. "
-        f"SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z {TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the "
-        "calibration set only (most lacking usages flagged with at most 10 % of its held usages and at most 10 % "
-        "of the stored occurrences flagged). Before: the geometric rule of main (support and typicality only). "
+        "corpus's synset profile; the synsets labelled with SemCor's prior at PRIOR_SCALE of its weight) is above "
+        "the reference mean + SURPRISE_Z deviations, or its typicality (cosine with the word's mean unit vector) "
+        "below TYPICAL_Z deviations, or its 3-nearest support below SUPPORT_Z (-3.0), each against the word's own "
+        f"occurrences left out one at a time. PRIOR_SCALE {PRIOR_SCALE}, SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z "
+        f"{TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the calibration set only (most lacking usages "
+        "flagged with at most 10 % of its held usages and at most 10 % of the stored occurrences flagged). "
+        "Before: the code at --baseline-src. "
         f"Load at start {load:.1f}.",
         "",
-        "**Calibration set**",
+        "**Calibration set** (the rule was chosen on it)",
         "",
     ]
-    cal = DATA / "usage_calibration.tsv"
-    lines += usage_section(store_path, src, baseline, cal)
-    lines += stored_flag_rate(store, cal)
-    lines += ["**Report set**", ""]
-    lines += usage_section(store_path, src, baseline)
-    lines += stored_flag_rate(store, DATA / "usage_sentences.tsv")
+    for title, name in (
+        ("Calibration set", "usage_calibration.tsv"),
+        ("First report set, seen (its misses were read last round: no longer an honest test)", "usage_sentences.tsv"),
+        ("Fresh report set (written before this rule was scored on it; run once)", "usage_report2.tsv"),
+    ):
+        if name != "usage_calibration.tsv":
+            lines += [f"**{title}**", ""]
+        lines += usage_section(store_path, src, baseline, DATA / name)
+        lines += stored_flag_rate(store, DATA / name)
     lines.append(f"Load at end {os.getloadavg()[0]:.1f}.")
     write_section("Usage warnings (bench_senses.py --usage-only)", "\n".join(lines))
 

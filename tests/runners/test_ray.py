@@ -10,14 +10,18 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 import ray
 
 from ctxvec.encoding import EncodeSpec
 from ctxvec.errors import CtxvecError, ParameterError
-from ctxvec.runners import embed
+from ctxvec.runners import _ray, embed
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
@@ -84,7 +88,7 @@ def test_killed_ray_driver_resumes_to_the_identical_store(cluster, tmp_path, cor
         f"""
         import os, signal
         from ctxvec.encoding import EncodeSpec
-        from ctxvec.runners import embed
+        from ctxvec.runners import _ray, embed
         def on_phase(name):
             if name == "shard:2":
                 os.kill(os.getpid(), signal.SIGKILL)
@@ -119,3 +123,38 @@ def test_missing_ray_names_the_extra(monkeypatch, tmp_path, corpus, tiny_model):
     with pytest.raises(CtxvecError, match=r"install ctxvec\[ray\]"):
         embed(corpus, tmp_path / "s", EncodeSpec(model=str(tiny_model), max_length=32), runner="ray", device="cpu")
     assert not (tmp_path / "s").exists()
+
+
+def test_a_worker_packs_ahead_on_a_thread_and_encodes_with_activations_on_the_heap(
+    tmp_path, corpus, tiny_model, monkeypatch
+):
+    """The worker's own loop (no cluster): its shards' vectors are the local runner's, every batch is
+    packed on the producer thread and computed on the caller's, inside `batch_memory` (once per shard)."""
+    store = embed(corpus, tmp_path / "local.store", EncodeSpec(model=str(tiny_model), max_length=32), **OPTIONS)
+    shard = store.sentence_ids // OPTIONS["shard_sentences"]
+    n_rows = np.bincount(shard)
+    worker = _ray.ShardWorker(
+        str(store.path), asdict(store.encoder(device="cpu").spec), "cpu", OPTIONS["batch_tokens"], "float16", None
+    )
+    heap = {"on": False, "entered": 0}
+    real_memory, real_prepare, real_forward = _ray.batch_memory, worker.encoder.prepare, worker.encoder.forward
+
+    @contextmanager
+    def watched_memory():
+        with real_memory():
+            heap["on"], heap["entered"] = True, heap["entered"] + 1
+            yield
+            heap["on"] = False
+
+    packers, computers = [], []
+    worker.encoder.prepare = lambda *a: packers.append(threading.current_thread()) or real_prepare(*a)
+    worker.encoder.forward = lambda b: computers.append((threading.current_thread(), heap["on"])) or real_forward(b)
+    monkeypatch.setattr(_ray, "batch_memory", watched_memory)
+    k = np.arange(len(n_rows))
+    n_sentences = np.bincount(np.arange(store.n_sentences) // OPTIONS["shard_sentences"])
+    out = worker({"shard": k, "n_sentences": n_sentences, "n_rows": n_rows})
+    got = np.concatenate([np.frombuffer(v, dtype=np.float16).reshape(-1, store.dim) for v in out["vectors"]])
+    np.testing.assert_array_equal(got, store.vectors)
+    assert heap["entered"] == len(k) and len(computers) == len(packers) == store.manifest["n_batches"]
+    assert all(t is threading.current_thread() and on for t, on in computers)
+    assert all(t is not threading.current_thread() for t in packers)

@@ -30,7 +30,7 @@ from ._models import (
 )
 from ._spec import DEFAULT_BATCH_TOKENS, EncodeSpec, parse_layers
 from ._tokenize import SpecialTokens, Tokenized, plan_batches, tokenize
-from ._unpadded import supports_unpadded, unpadded_hidden_states
+from ._unpadded import supports_fused, supports_unpadded, unpadded_hidden_states
 
 if TYPE_CHECKING:
     import torch
@@ -190,7 +190,7 @@ class BatchEncoder:
                     first, last = packed_at[first], packed_at[last]
                     keep = torch.from_numpy(np.flatnonzero(flat)).to(self.device)
                     mask = torch.from_numpy(batch.mask).to(self.device, dtype=torch.bool)
-                by_layer = unpadded_hidden_states(self.model, ids, keep, mask, set(wanted))
+                by_layer = unpadded_hidden_states(self.model, ids, keep, mask, set(wanted), fused=self.fused)
                 flats = [by_layer[i] for i in wanted]
             else:
                 mask_t = None if batch.mask is None else torch.from_numpy(batch.mask).to(self.device)
@@ -212,6 +212,12 @@ class BatchEncoder:
     def unpadded(self) -> bool:
         """Whether forward passes skip the padding in the dense layers (BERT encoders: `_unpadded`)."""
         return supports_unpadded(self.model)
+
+    @cached_property
+    def fused(self) -> bool:
+        """Whether the padding-free forward runs its dense layers through oneDNN with bias, GELU and
+        residual fused (bfloat16 on a CPU that computes it natively: `_unpadded.supports_fused`)."""
+        return self.unpadded and supports_fused(self.model)
 
     def encode_chunks(self, tok: Tokenized, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Encode chunks `chunks` (indices into `tok`) in one forward pass: `forward(prepare(...))`.
@@ -244,12 +250,12 @@ class BatchEncoder:
         counts = last - first + 1
         if bool((counts == 1).all()):
             return flat[first]
-        seg = torch.repeat_interleave(torch.arange(len(first), device=dev), counts)
-        offsets = torch.arange(len(seg), device=dev) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
-        gathered = flat[first[seg] + offsets].float()
-        out = torch.zeros(len(first), flat.shape[1], device=dev, dtype=torch.float32)
-        out.index_add_(0, seg, gathered)
-        return out / counts[:, None].float()
+        starts = torch.repeat_interleave(first, counts)  # each row's wordpieces, in order
+        offsets = torch.arange(len(starts), device=dev) - torch.repeat_interleave(
+            torch.cumsum(counts, 0) - counts, counts
+        )
+        gathered = flat[starts + offsets].float()
+        return torch.segment_reduce(gathered, "sum", lengths=counts) / counts[:, None].float()
 
     def iter_batches(self, tok: Tokenized) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield (row_ids, vectors) for every planned batch of `tok`."""

@@ -28,13 +28,12 @@ from ..errors import ParameterError
 from ..progress import Bar, progress_bar
 from ..store import STORAGE_DTYPES, Store, StoreWriter, writes_store
 from ._job import EmbedJob, embed_command
-from ._options import RUNNERS, SHARD_SENTENCES
+from ._options import PREFETCH_BATCHES, RUNNERS, SHARD_SENTENCES
 from ._pipeline import WriteBehind, batch_memory, prefetch, release_freed_memory
 from ._shards import ShardPlan, pack_shards
 
 FLUSH_SECONDS = 5.0
 MIN_BATCH_TOKENS = 16
-PREFETCH_BATCHES = 4
 
 
 @writes_store("out", create=True)  # one writer per store

@@ -7,3 +7,6 @@ RUNNERS = ("local", "ray")
 
 SHARD_SENTENCES = 1024
 """Default sentences per shard (recorded in the manifest: resume and every runner use the same plan)."""
+
+PREFETCH_BATCHES = 4
+"""Batches a runner's producer thread packs ahead of the forward passes (local runner and Ray worker)."""

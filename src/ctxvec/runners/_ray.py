@@ -29,6 +29,8 @@ from ..errors import CtxvecError
 from ..progress import Bar
 from ..store import StoreWriter
 from ._job import EmbedJob
+from ._options import PREFETCH_BATCHES
+from ._pipeline import batch_memory
 from ._shards import ShardPlan, encode_shard_array, read_shard_texts
 
 OBJECT_STORE_BYTES = 1 << 30
@@ -51,6 +53,8 @@ class ShardWorker:
 
     Input batches hold ``shard``, ``n_sentences`` and ``n_rows`` per shard; the output holds
     ``shard`` and ``vectors`` (the shard's (n_rows, dim) vectors in the storage dtype, as bytes).
+    Like the local runner, a shard's batches are packed ahead on a producer thread and its large
+    activations stay on the heap until the shard is done (`ctxvec.runners._pipeline`).
     """
 
     def __init__(
@@ -69,7 +73,9 @@ class ShardWorker:
         out = np.empty(len(shards), dtype=object)
         for i, (k, n_sentences, n_rows) in enumerate(zip(shards, batch["n_sentences"], batch["n_rows"], strict=True)):
             texts = read_shard_texts(self.store, int(k), int(n_sentences))
-            out[i] = encode_shard_array(self.encoder, texts, int(n_rows), self.dtype).tobytes()
+            with batch_memory():  # as the local runner: activations reused from the heap, trimmed per shard
+                vectors = encode_shard_array(self.encoder, texts, int(n_rows), self.dtype, PREFETCH_BATCHES)
+            out[i] = vectors.tobytes()
         return {"shard": shards, "vectors": out}
 
 

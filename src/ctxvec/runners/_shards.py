@@ -22,6 +22,7 @@ from .._io import write_json_atomic
 from ..encoding import BatchEncoder, PackedBatch, Tokenized
 from ..errors import CtxvecError
 from ..store import SENTENCES
+from ._pipeline import prefetch
 
 
 def shard_ranges(n_sentences: int, shard_sentences: int) -> list[tuple[int, int]]:
@@ -137,32 +138,42 @@ def pack_shards(
         if len(skip) >= plan.batches[k]:
             continue
         a = k * plan.shard_sentences
-        tok = held or encoder.tokenize(read_shard_texts(store, k, min(plan.shard_sentences, n_sentences - a)))
-        for b, chunks in enumerate(encoder.plan(tok)):
-            if b not in skip:
-                yield ShardWork(k, b, encoder.prepare(tok, chunks))
+        texts = held if held is not None else read_shard_texts(store, k, min(plan.shard_sentences, n_sentences - a))
+        yield from pack_shard(encoder, texts, k, skip)
         yield ShardWork(k, -1, None)
 
 
+def pack_shard(
+    encoder: BatchEncoder, texts: list[str] | Tokenized, shard: int, skip: Set[int] = frozenset()
+) -> Iterator[ShardWork]:
+    """The batches of one shard's sentences `texts` (or their tokens), tokenized, planned and packed,
+    skipping the batch numbers `skip` (no end marker)."""
+    tok = texts if isinstance(texts, Tokenized) else encoder.tokenize(texts)
+    for b, chunks in enumerate(encoder.plan(tok)):
+        if b not in skip:
+            yield ShardWork(shard, b, encoder.prepare(tok, chunks))
+
+
 def encode_shard(
-    encoder: BatchEncoder, texts: list[str], skip: Set[int] = frozenset()
+    encoder: BatchEncoder, texts: list[str], skip: Set[int] = frozenset(), prefetch_batches: int = 0
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, int]]:
-    """Encode one shard batch by batch, skipping the batch numbers `skip`.
+    """Encode one shard batch by batch, skipping the batch numbers `skip`; with `prefetch_batches` the
+    batches are tokenized and packed on a producer thread that many ahead (`_pipeline.prefetch`).
 
     Yields (batch number, row ids (k,) relative to the shard, vectors (k, dim) float32, real tokens).
     """
-    tok = encoder.tokenize(texts)
-    for b, chunks in enumerate(encoder.plan(tok)):
-        if b in skip:
-            continue
-        packed = encoder.prepare(tok, chunks)
-        rows, vectors = encoder.forward(packed)
-        yield b, rows, vectors, packed.n_tokens
+    work = pack_shard(encoder, texts, 0, skip)
+    for item in prefetch(work, prefetch_batches) if prefetch_batches else work:
+        assert item.packed is not None
+        rows, vectors = encoder.forward(item.packed)
+        yield item.batch, rows, vectors, item.packed.n_tokens
 
 
-def encode_shard_array(encoder: BatchEncoder, texts: list[str], n_rows: int, dtype: str) -> np.ndarray:
+def encode_shard_array(
+    encoder: BatchEncoder, texts: list[str], n_rows: int, dtype: str, prefetch_batches: int = 0
+) -> np.ndarray:
     """A whole shard's (n_rows, dim) vectors in the storage `dtype` (what a cluster worker returns)."""
     out = np.zeros((n_rows, encoder.dim), dtype=np.dtype(dtype))
-    for _, rows, vectors, _ in encode_shard(encoder, texts):
+    for _, rows, vectors, _ in encode_shard(encoder, texts, prefetch_batches=prefetch_batches):
         out[rows] = vectors  # the same float32 -> storage cast as StoreWriter.write
     return out
