@@ -49,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 BIN = Path(sys.executable).parent
 METHODS = ("ctxvec", "ctxvec-fp32", "sentence-transformers", "hf-pipeline", "loop", "blog")
 REFERENCES = ("hf-pipeline", "blog")
+FIXED = "ctxvec-fixed"
+"""`ctxvec embed` of one sentence: what every process pays whatever the corpus (the bound's fixed part)."""
 NOTES = (
     "What the encoder does for speed, measured in-process with CPU seconds (steadier than wall time on a shared "
     "machine; 1000 wiki sentences, alternating; details, loads and commands in the r22-speed report): **kept**: "
@@ -82,6 +84,32 @@ NOTES = (
     "spin-waiting, not a slower kernel: `OMP_WAIT_POLICY=PASSIVE` cut the default forward's CPU 6.95 → 5.04 s "
     "(load 5) at the same wall time; neither is set, since a quiet machine was not available to check what two "
     "threads gain there."
+)
+NOTES_STARTUP = (
+    "**Outside the forward** (s22-startup; phases in the `embed_profile` section, `python benchmarks/profile_embed.py "
+    "--baseline-src OLD/src`; CPU s, as the machine was shared, load 5–7): of a 3000-sentence run, everything but "
+    "pass 2 took 6.7 CPU s before this round: `import torch` 1.05, transformers and the tokenizer 0.81, the model "
+    "(BERT modelling imports pulling torch.distributed.tensor, torch._dynamo, scipy.optimize; then the weights) "
+    "2.00, pass 1 0.76 (pyarrow imports pandas on its first array: about 0.2), finalize 0.38, and the "
+    "interpreter's shutdown 1.15 (its last collections traverse every object of torch and transformers). "
+    "**Kept**: in the `ctxvec` command the garbage collector is paused while the model loads and what loaded is "
+    "frozen after (`ctxvec/_gc.py`): model 2.00 → 1.34 CPU s, shutdown 1.15 → 0.25, pass 1 0.76 → 0.55; the fixed "
+    "cost of a process (`ctxvec embed --limit 1`, 3 alternating pairs, load 4.5) 6.3 → 4.0 CPU s (ranges "
+    "5.4–6.7 and 4.0–4.6; wall 9.7 → 6.6 s), peak RSS +40 MB; `similar --in` 8.4 → 5.8 CPU s; the weights are hashed on a thread during the imports, and cast while "
+    "loading (`from_pretrained(dtype=)`: 0.20 → 0.08 CPU s). Non-forward total 6.7 → 4.9 CPU s; stores "
+    "byte-identical. Also kept: pass 2 takes pass 1's tokens of the first shards (up to 512k tokens) instead of "
+    "re-reading and re-tokenizing them: 0.33 CPU s less per 3000 sentences (in-process; too small to show in a whole "
+    "process at this load), and the first batch no longer waits for shard 0's tokenizing. **Measured, not kept**: pausing the collector without freezing (no gain: the same objects "
+    "are traversed later); loading the model on a thread while pass 1 tokenizes (2.6 CPU s either way: imports "
+    "hold the GIL, only the tokenizer's Rust part would overlap, at most about 0.3 s on a quiet machine). "
+    "**The bound**: from the quiet run of 21:20 (sentence-transformers 27.3 s, bfloat16 peak 375 GFLOP/s, "
+    "21.5 MFLOP per token at 32 tokens a sentence), the 96,207 tokens at 100 % of the peak take 5.5 s; with a "
+    "fixed cost of about 4.9 s (single-threaded, so its CPU s are about its quiet wall) the best whole process "
+    "is 10.4 s = 2.6× sentence-transformers. 2.5× (10.9 s) would need the forward at about 90 % of the matmul "
+    "peak, which BERT-small layers (384 × 1536 weights, GELU, layer norms, attention) do not reach: at 70 % "
+    "the ratio is about 2.1×. It would take a fixed cost near 3 s, i.e. no torch/transformers import and model "
+    "load per process (a warm process that keeps the model loaded), or corpora large enough to amortize it. "
+    "The `Bound` line above recomputes this from each run (with `ctxvec-fixed`, `ctxvec embed --limit 1`)."
 )
 MEAN_COS_MIN = 0.9999
 TOP10_MIN = 0.98
@@ -140,6 +168,8 @@ def command(method: str, corpus: str, out: str) -> list[str]:
         return [*command("ctxvec", corpus, out), "--compute-dtype", "float32"]
     if method == "ctxvec-int8":
         return [*command("ctxvec", corpus, out), "--compute-dtype", "int8"]
+    if method == FIXED:
+        return [*command("ctxvec", corpus, out), "--limit", "1"]
     return [sys.executable, __file__, "--worker", method, "--corpus", corpus, "--out", out]
 
 
@@ -246,7 +276,7 @@ def main() -> None:
     from ctxvec import Store
     from ctxvec.corpus import read_corpus
 
-    results: dict[str, list[dict[str, float]]] = {m: [] for m in METHODS}
+    results: dict[str, list[dict[str, float]]] = {m: [] for m in (*METHODS, FIXED)}
     loads = [uptime()]
     peak = {"float32": matmul_gflops("float32"), "bfloat16": matmul_gflops("bfloat16")}
     with tempfile.TemporaryDirectory() as tmp:
@@ -258,10 +288,10 @@ def main() -> None:
         Path(blog_corpus).write_text("\n".join(t.replace("\n", " ") for t in texts[: args.blog_n]) + "\n")
         tokens_of = {m: tokens for m in METHODS}
         tokens_of["blog"] = count_tokens(blog_corpus)
-        outs = {m: f"{tmp}/{m}" + ("" if m.startswith("ctxvec") else ".npy") for m in (*METHODS, "ctxvec-int8")}
+        outs = {m: f"{tmp}/{m}" + ("" if m.startswith("ctxvec") else ".npy") for m in (*METHODS, "ctxvec-int8", FIXED)}
         report = Report(args, tokens_of, peak, loads, results)
         for r in range(args.rounds):
-            order = [m for m in METHODS if m not in REFERENCES or r < args.reference_rounds]
+            order = [m for m in (*METHODS, FIXED) if m not in REFERENCES or r < args.reference_rounds]
             for method in order if r % 2 == 0 else order[::-1]:
                 source = blog_corpus if method == "blog" else corpus
                 res = run(method, source, outs[method] + (f".{r}" if r else ""), args.threads)
@@ -314,6 +344,29 @@ class Report:
     def med(self, m: str, key: str = "seconds") -> float:
         return float(np.median([x[key] for x in self.results[m]]))
 
+    def bound(self, st: float, avg_len: float) -> str:
+        """The best whole-process ratio to sentence-transformers reachable here: the fixed cost of a process
+        plus the forward of every token at 100 % of the measured bfloat16 matmul peak."""
+        fixed, fixed_cpu = self.med(FIXED), self.med(FIXED, "cpu")
+        flops = flops_per_token(avg_len)
+        ideal = self.tokens * flops / (self.peak["bfloat16"] * 1e9)
+        grows = self.med("ctxvec") - fixed
+        budget = st / 2.5 - fixed
+        needed = (
+            f"the corpus-dependent part would have to take {budget:.1f} s, {ideal / budget:.0%} of the peak"
+            if budget > ideal
+            else "even a forward at 100 % of the peak is too slow"
+        )
+        return (
+            f"Bound (this run, bfloat16): every `ctxvec embed` process pays a fixed **{fixed:.1f} s** "
+            f"({fixed_cpu:.1f} CPU s: `{FIXED}`, one sentence embedded: interpreter, imports of torch and transformers, "
+            f"model load, store, finalize, exit). The forward of the {self.tokens:,} tokens at 100 % of the measured "
+            f"bfloat16 matmul peak ({flops / 1e6:.1f} MFLOP per token) would take {ideal:.1f} s, so the best whole "
+            f"process reachable on this machine is {fixed + ideal:.1f} s = **{st / (fixed + ideal):.2f}× "
+            f"sentence-transformers**. Today the part that grows with the corpus takes {grows:.1f} s "
+            f"({ideal / grows:.0%} of the peak). For 2.5× ({st / 2.5:.1f} s in all) with today's fixed cost, {needed}."
+        )
+
     def write(self, rounds_done: int) -> None:
         from _results import write_section
 
@@ -356,6 +409,8 @@ class Report:
             f"{self.int8['seconds']:.1f} s, {tokens / self.int8['seconds']:,.0f} tokens/s, "
             f"{self.int8['cpu']:.1f} CPU s.",
             "",
+            self.bound(st, avg_len),
+            "",
             f"Fidelity of the stored vectors (float16 storage) to float32 compute, {self.n_rows:,} word rows; top-10 "
             f"overlap over {min(args.queries, self.n_rows):,} occurrences drawn with seed 0, searched among all rows. "
             f"Thresholds for a default: mean cosine ≥ {MEAN_COS_MIN}, top-10 overlap ≥ {TOP10_MIN}.",
@@ -376,7 +431,7 @@ class Report:
                 f"\nWhole `wiki` corpus with the defaults ({f['rows']:,} word rows, {f['tokens']:,} tokens, one run): "
                 f"{f['seconds']:.0f} s, {f['tokens'] / f['seconds']:,.0f} tokens/s, peak RSS {f['peak_mb']:,.0f} MB."
             )
-        lines += ["", NOTES]
+        lines += ["", NOTES, "", NOTES_STARTUP]
         write_section("bench_embed", "\n".join(lines))
 
 

@@ -22,7 +22,8 @@ frequency, `_senses_wordnet.fit_weights`) and prints the accuracy on B per thres
    `ctxvec senses STORE WORD` (default settings) right / wrong / abstained; the senses' purity (the largest
    share of a sense's judged occurrences that accept one synset). With `--baseline-src` the same for the
    code at DIR (run in a subprocess).
-3. Usage warnings (benchmarks/data/usage_sentences.tsv): `similar --in` and `decompose --in` on each
+3. Usage warnings (benchmarks/data/usage_sentences.tsv; with --usage-only also usage_calibration.tsv and the
+   fresh usage_report2.tsv): `similar --in` and `decompose --in` on each
    sentence: recall on usages the store lacks, false alarms on usages it holds (and the baseline's).
 4. Time: `ctxvec senses STORE WORD --json` and `... --in SENTENCE --json` end to end (a fresh process each),
    alternating with the baseline's `senses WORD --json`, 2 rounds.
@@ -45,6 +46,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _results import write_section
+from _scratch import scratch_store
 from _senses_judged import DATA, judge, read_judged, read_usages
 from _senses_wordnet import LemmaItems, fit_weights, lemma_items, scores
 from draw_senses_sample import WORDS  # the 15 judged words, in the order their seeds follow
@@ -167,6 +169,7 @@ for word, rows in json.loads(sys.argv[2]).items():
     s = word_senses(store, word, rows=rows)
     out[word] = {
         "rows": {str(r): lab for r, lab in s.row_senses.items()},
+        "unplaced": {str(r): u.reason for u in getattr(s, "unplaced", []) for r in u.rows},
         "senses": [
             {"label": None if x.wordnet is None else x.wordnet.synset,
              "match": bool(x.wordnet is not None and x.wordnet.match), "size": int(x.size)}
@@ -202,7 +205,8 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
         f"Hand-judged corpus occurrences (`benchmarks/data/senses_judged.tsv`: {len(judged)} occurrences of "
         f"{len(rows)} words, 12 per word drawn with seed 20 + the word's index; acceptable synsets by reading). "
         "Each occurrence gets its sense's label in `ctxvec senses STORE WORD` (default settings); an unsure label "
-        "counts as abstained. Purity: the largest share of a sense's judged occurrences that accept one synset "
+        "counts as abstained, and so does an occurrence not placed in any sense, except one set apart as a proper "
+        "name, which counts as the answer 'none' (right only where the judged synsets are 'none'). Purity: the largest share of a sense's judged occurrences that accept one synset "
         "(senses with at least 2 judged occurrences; mixed below 90 %).",
         "",
         f"The calibration half ({', '.join(CALIBRATION_WORDS)}) chose the abstention threshold; the report half "
@@ -223,11 +227,17 @@ def judged_section(store_path: str, src: str, baseline: str | None) -> list[str]
             mine = [j for j in judged if j.word == word]
             verdict[word] = []
             for j in mine:
-                sense = d["senses"][d["rows"][str(j.row)]]
+                at = d["rows"][str(j.row)]
+                if at < 0:  # not placed: a name answers "none", any other reason abstains
+                    is_name = d.get("unplaced", {}).get(str(j.row)) == "name"
+                    verdict[word].append(judge("none" if is_name else None, is_name, j.synsets))
+                    continue
+                sense = d["senses"][at]
                 verdict[word].append(judge(sense["label"], sense["match"], j.synsets))
             groups: dict[int, list] = {}
             for j in mine:
-                groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
+                if d["rows"][str(j.row)] >= 0:
+                    groups.setdefault(d["rows"][str(j.row)], []).append(j.synsets)
             mixed[word] = 0
             for sense_id, accs in groups.items():
                 if len(accs) >= 2:
@@ -335,9 +345,9 @@ def stored_flag_rate(store: Store, path: Path) -> list[str]:
     out of its own reference) the rule flags, and of the calibration usages (`calibrate_usage.features`)."""
     from calibrate_usage import features, flags
 
-    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
-    _, _, stored = features(store, path)
+    stored = features(store, path)[PRIOR_SCALE].stored
     flagged = int(flags(stored, SURPRISE_Z, TYPICAL_Z).sum())
     return [
         f"Stored occurrences of the same words (up to 300 of each, the WordNet profile's seeded sample, each left "
@@ -382,30 +392,35 @@ def timing_section(store_path: str, src: str, baseline: str | None, rounds: int 
 
 
 def usage_only(store: Store, store_path: str, src: str, baseline: str | None) -> None:
-    """Usage warnings on the calibration set (the thresholds were chosen on it) and the report set."""
+    """Usage warnings on the calibration set (the rule was chosen on it), the first report set (seen: its
+    misses were read to explain them) and the fresh report set (written before the rule was scored on it)."""
     load = os.getloadavg()[0]
-    from ctxvec.structure._usage_senses import SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
     lines = [
         "Rule (`structure/_usage_senses.py`, what `similar --in`, `decompose --in`, `senses --in` and the explorer "
         "use): flagged when the WordNet surprise of the usage (-log of its synset probabilities against the "
-        "corpus's synset profile) is above the reference mean + SURPRISE_Z deviations, or its typicality "
-        "(cosine with the word's mean unit vector) below TYPICAL_Z deviations, or its 3-nearest support below "
-        "SUPPORT_Z (-3.0), each against the word's own occurrences left out one at a time. "
-        f"SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z {TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the "
-        "calibration set only (most lacking usages flagged with at most 10 % of its held usages and at most 10 % "
-        "of the stored occurrences flagged). Before: the geometric rule of main (support and typicality only). "
+        "corpus's synset profile; the synsets labelled with SemCor's prior at PRIOR_SCALE of its weight) is above "
+        "the reference mean + SURPRISE_Z deviations, or its typicality (cosine with the word's mean unit vector) "
+        "below TYPICAL_Z deviations, or its 3-nearest support below SUPPORT_Z (-3.0), each against the word's own "
+        f"occurrences left out one at a time. PRIOR_SCALE {PRIOR_SCALE}, SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z "
+        f"{TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the calibration set only (most lacking usages "
+        "flagged with at most 10 % of its held usages and at most 10 % of the stored occurrences flagged). "
+        "Before: the code at --baseline-src. "
         f"Load at start {load:.1f}.",
         "",
-        "**Calibration set**",
+        "**Calibration set** (the rule was chosen on it)",
         "",
     ]
-    cal = DATA / "usage_calibration.tsv"
-    lines += usage_section(store_path, src, baseline, cal)
-    lines += stored_flag_rate(store, cal)
-    lines += ["**Report set**", ""]
-    lines += usage_section(store_path, src, baseline)
-    lines += stored_flag_rate(store, DATA / "usage_sentences.tsv")
+    for title, name in (
+        ("Calibration set", "usage_calibration.tsv"),
+        ("First report set, seen (its misses were read last round: no longer an honest test)", "usage_sentences.tsv"),
+        ("Fresh report set (written before this rule was scored on it; run once)", "usage_report2.tsv"),
+    ):
+        if name != "usage_calibration.tsv":
+            lines += [f"**{title}**", ""]
+        lines += usage_section(store_path, src, baseline, DATA / name)
+        lines += stored_flag_rate(store, DATA / name)
     lines.append(f"Load at end {os.getloadavg()[0]:.1f}.")
     write_section("Usage warnings (bench_senses.py --usage-only)", "\n".join(lines))
 
@@ -422,7 +437,11 @@ COSTED = {
 
 def usage_cost(store: Store) -> list[str]:
     """Milliseconds of the usage check beyond the embedding, one process: the geometry alone and with
-    WordNet's evidence, first call of a word (its synsets embedded, its profile built) and again (kept)."""
+    WordNet's evidence, first call of a word with nothing kept (its synsets embedded, its profile built and
+    kept in the store's ``words/``), first call of a word the store keeps (a fresh process's case: the
+    profile read back) and again (kept in memory). `store` is a scratch copy (its word caches are cleared)."""
+    from _scratch import clear_word_caches
+
     from ctxvec.neighbours import check_occurrence
     from ctxvec.queries import select_queries
     from ctxvec.structure import _usage_senses, check_usage_senses
@@ -430,8 +449,9 @@ def usage_cost(store: Store) -> list[str]:
     select_queries(store, "cell", in_sentence="A cell.", device="cpu")  # the model loaded
     check_usage_senses(store, *_first(select_queries(store, "cell", in_sentence="A cell.", device="cpu")), device="cpu")
     lines = [
-        "| word | occurrences | embedding | geometry only | with WordNet, first call | with WordNet, again | load |",
-        "|---|---|---|---|---|---|---|",
+        "| word | occurrences | embedding | geometry only | with WordNet, first call, nothing kept | "
+        "first call, kept in the store | again (kept in memory) | load |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for word, sentence in COSTED.items():
         t0 = time.perf_counter()
@@ -440,14 +460,18 @@ def usage_cost(store: Store) -> list[str]:
         check_occurrence(store, *_first(q))
         t2 = time.perf_counter()
         _usage_senses._cache.clear()
+        clear_word_caches(store.path)
         check_usage_senses(store, *_first(q), device="cpu")
         t3 = time.perf_counter()
+        _usage_senses._cache.clear()
         check_usage_senses(store, *_first(q), device="cpu")
         t4 = time.perf_counter()
-        ms = [1e3 * d for d in (t1 - t0, t2 - t1, t3 - t2, t4 - t3)]
+        check_usage_senses(store, *_first(q), device="cpu")
+        t5 = time.perf_counter()
+        ms = [1e3 * d for d in (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)]
         lines.append(
             f"| {word} | {len(store.occurrences(word)):,} | {ms[0]:.0f} ms | {ms[1]:.0f} ms | {ms[2]:.0f} ms | "
-            f"{ms[3]:.0f} ms | {os.getloadavg()[0]:.1f} |"
+            f"{ms[3]:.0f} ms | {ms[4]:.0f} ms | {os.getloadavg()[0]:.1f} |"
         )
     return lines + [""]
 
@@ -456,15 +480,65 @@ def _first(q: Any) -> tuple[Any, Any]:
     return q.occurrences[0], q.vectors[0]
 
 
-def usage_cost_section(store: Store, store_path: str, src: str, baseline: str | None, rounds: int) -> None:
+def cache_timing(store_path: str, src: str, baseline: str | None, rounds: int) -> list[str]:
+    """`senses WORD` and `senses WORD --in` end to end, fresh processes, on a scratch copy of the store: the
+    baseline's, and this tree's with no word caches (cleared before each run) and with them kept."""
+    from _scratch import clear_word_caches
+
+    def run(where: str, store: Path, args: list[str]) -> float:
+        env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1"}
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "ctxvec", "senses", str(store), *args, "--json"],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        return time.perf_counter() - t0
+
+    lines = [
+        f"Time of `ctxvec senses STORE WORD --json` and `... --in SENTENCE --json` end to end (fresh process each; "
+        f"median of {rounds} rounds, alternating; on a hard-linked scratch copy of the store). 'cold': no word "
+        "cache in the store (cleared before the run); 'warm': the word's synset vectors and profile kept there.",
+        "",
+        "| command | word | before | now, cold | ratio | now, warm | ratio | load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    with scratch_store(store_path) as store:
+        for word in TIMED:
+            for label, args in (("senses WORD", [word]), ("senses WORD --in", [word, "--in", IN_SENTENCE[word]])):
+                t: dict[str, list[float]] = {"before": [], "cold": [], "warm": []}
+                for r in range(rounds):
+                    for which in ("before", "cold", "warm") if r % 2 == 0 else ("warm", "cold", "before"):
+                        if which == "before" and not baseline:
+                            continue
+                        if which != "warm":
+                            clear_word_caches(store)
+                        elif r == 0:
+                            run(src, store, args)  # untimed: the word caches written
+                        t[which].append(run(baseline or src if which == "before" else src, store, args))
+                med = {k: float(np.median(v)) if v else float("nan") for k, v in t.items()}
+                lines.append(
+                    f"| `{label}` | {word} | {med['before']:.1f} s | {med['cold']:.1f} s | "
+                    f"{med['cold'] / med['before']:.2f} | {med['warm']:.1f} s | {med['warm'] / med['before']:.2f} | "
+                    f"{os.getloadavg()[0]:.1f} |"
+                )
+                print(lines[-1], flush=True)
+    return lines + [""]
+
+
+def usage_cost_section(store_path: str, src: str, baseline: str | None, rounds: int) -> None:
+    with scratch_store(store_path) as copy:
+        cost = usage_cost(Store.open(copy))
     lines = [
         "Cost of the usage check beyond the embedding (`check_usage_senses`, what `similar --in`, "
-        "`decompose --in` and the explorer run; one process, the model and WordNet loaded first; 'again' is "
-        "a second query of the same word in the same process, its WordNet profile kept). Words with no "
-        "WordNet synset ('the') fall back to the geometry.",
+        "`decompose --in` and the explorer run; one process, the model and WordNet loaded first; on a hard-linked "
+        "scratch copy of the store, whose word caches are cleared for 'nothing kept'; 'kept in the store' is a "
+        "fresh process's first query of a word asked before; 'again' a second query in the same process). "
+        "Words with no WordNet synset ('the') fall back to the geometry.",
         "",
-        *usage_cost(store),
-        *timing_section(store_path, src, baseline, rounds),
+        *cost,
+        *cache_timing(store_path, src, baseline, rounds),
     ]
     write_section("Usage check cost (bench_senses.py --usage-cost)", "\n".join(lines))
 
@@ -491,7 +565,7 @@ def main() -> None:
         usage_only(store, args.store, src, args.baseline_src)
         return
     if args.usage_cost:
-        usage_cost_section(store, args.store, src, args.baseline_src, args.rounds)
+        usage_cost_section(args.store, src, args.baseline_src, args.rounds)
         return
     lines = [
         f"Store `{args.store}` ({store.manifest['model']['name']}); evidence weights {WEIGHTS.tolist()} "

@@ -52,8 +52,10 @@ def entry() -> int:
         ready = os.environ.get(READY_ENV)
         if ready:
             open(ready, "w").close()
+        from . import _gc
         from .cli import main
 
+        _gc.one_shot()  # the command's one job, then exit: what loads a model is frozen (`ctxvec._gc`)
         code = main()
     except KeyboardInterrupt:
         return _interrupted()

@@ -138,7 +138,7 @@ def test_verb_uses_become_a_sense_of_their_own_and_one_synset_senses_merge():
     tags = ["n"] * 30 + ["v"] * 10
     groups = np.arange(40)
     split, done = split_by_pos(labels, tags, groups, {"n", "v"}, rule)
-    assert set(split[30:]) == {1} and set(split[:30]) == {0} and "10 verb uses" in done[0]
+    assert set(split[30:]) == {1} and set(split[:30]) == {0} and "10 verb uses" in done[0].describe(split)
     same, _ = split_by_pos(labels, tags, groups, {"n"}, rule)  # WordNet has no verb: nothing to split
     assert set(same) == {0}
     rng = np.random.default_rng(1)
@@ -151,7 +151,7 @@ def test_verb_uses_become_a_sense_of_their_own_and_one_synset_senses_merge():
     merged, why = merge_same_synset(
         halves, [sure, sure], one_blob / np.linalg.norm(one_blob, axis=1, keepdims=True), rule
     )
-    assert set(merged) == {0} and "merged" in why[0]
+    assert set(merged) == {0} and "merged" in why[0].describe(merged)
     two_blobs = np.where(halves[:, None] == 1, 6 * np.eye(1, 8, 1), -6 * np.eye(1, 8, 1)) + rng.normal(size=(40, 8))
     kept, _ = merge_same_synset(
         halves, [sure, sure], two_blobs / np.linalg.norm(two_blobs, axis=1, keepdims=True), rule

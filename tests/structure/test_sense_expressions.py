@@ -88,7 +88,8 @@ def test_an_idiom_splits_off_only_when_its_vectors_stand_apart(apart, split):
     assert (centroid_cosine(unit[-6:], unit[:-6]) < MERGE_COSINE) == split
     out, why = split_by_expression(labels, found, unit, np.arange(40), SenseRule())
     assert (set(out[-6:]) == {1} and set(out[:-6]) == {0}) == split
-    assert (why == ["6 uses of the expression 'cold war' split from sense 1"]) == split
+    lines = [c.describe(out) for c in why]
+    assert (lines == ["6 uses of the expression 'cold war' split from sense 1 into sense 2"]) == split
     same_sentence, _ = split_by_expression(labels, found, unit, np.zeros(40, dtype=np.int64), SenseRule())
     assert set(same_sentence) == {0}  # one sentence is not enough, however apart
 
@@ -122,7 +123,7 @@ def test_uses_nearer_another_synset_split_when_their_part_of_speech_allows():
     tags = ["n"] * 40
     out, why = split_by_minority(labels, [_label("court.n.01")], unit, found, tags, np.arange(40), SenseRule())
     assert set(out[-5:]) == {1} and set(out[:-5]) == {0}
-    assert why == ["5 uses nearest court.n.04 split from sense 1"]
+    assert [c.describe(out) for c in why] == ["5 uses nearest court.n.04 split from sense 1 into sense 2"]
     verbs = ["v"] * 40  # a verb use never takes a noun synset
     kept, none = split_by_minority(labels, [_label("court.n.01")], unit, found, verbs, np.arange(40), SenseRule())
     assert set(kept) == {0} and none == []

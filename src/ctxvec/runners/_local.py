@@ -99,6 +99,7 @@ def embed(
             if runner == "ray":
                 from ._ray import encode_on_ray
 
+                job.kept_tokens.clear()  # the workers tokenize their own shards
                 encode_on_ray(
                     job, plan, writer, done, bar, address=address, workers=workers, gpus=gpus_per_worker, device=device
                 )
@@ -194,7 +195,7 @@ def encode_locally(
             bar.advance(plan.tokens[k])
             advanced[k] = plan.tokens[k]
     behind: WriteBehind[tuple[int, int, int]] = WriteBehind(writer)
-    work = pack_shards(job.encoder, job.path, plan, len(job.docs), done)
+    work = pack_shards(job.encoder, job.path, plan, len(job.docs), done, job.kept_tokens)
     with batch_memory():
         try:
             for item in prefetch(work, PREFETCH_BATCHES):

@@ -11,7 +11,7 @@ shard size, not on the corpus.
 from __future__ import annotations
 
 from collections.abc import Iterator, Set
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._io import write_json_atomic
-from ..encoding import BatchEncoder, PackedBatch
+from ..encoding import BatchEncoder, PackedBatch, Tokenized
 from ..errors import CtxvecError
 from ..store import SENTENCES
 from ._pipeline import prefetch
@@ -71,13 +71,14 @@ class ShardPlan:
 
 @dataclass
 class TokenizedShard:
-    """Pass 1's result for one shard: its tables and counts (the token ids are not kept)."""
+    """Pass 1's result for one shard: its tables and counts, and its tokens for pass 2 (row texts dropped)."""
 
     rows: pa.Table
     sentences: pa.Table
     n_tokens: int
     n_batches: int
     n_windowed: int
+    tokens: Tokenized
 
 
 def tokenize_shard(encoder: BatchEncoder, texts: list[str], doc_ids: np.ndarray, first_sentence: int) -> TokenizedShard:
@@ -87,7 +88,9 @@ def tokenize_shard(encoder: BatchEncoder, texts: list[str], doc_ids: np.ndarray,
     rows = rows.set_column(0, "sentence_id", pa.array(tok.row_sentence + first_sentence, type=pa.int64()))
     ids = np.arange(first_sentence, first_sentence + len(texts), dtype=np.int64)
     sentences = pa.table({"sentence_id": ids, "doc_id": np.asarray(doc_ids, dtype=np.int64), "text": texts})
-    return TokenizedShard(rows, sentences, tok.n_tokens, len(encoder.plan(tok)), tok.n_windowed)
+    return TokenizedShard(
+        rows, sentences, tok.n_tokens, len(encoder.plan(tok)), tok.n_windowed, replace(tok, row_token=[])
+    )
 
 
 def with_meta(sentences: pa.Table, meta: pa.Table | None) -> pa.Table:
@@ -117,25 +120,35 @@ class ShardWork:
 
 
 def pack_shards(
-    encoder: BatchEncoder, store: Path, plan: ShardPlan, n_sentences: int, done: dict[int, set[int]]
+    encoder: BatchEncoder,
+    store: Path,
+    plan: ShardPlan,
+    n_sentences: int,
+    done: dict[int, set[int]],
+    tokenized: dict[int, Tokenized] | None = None,
 ) -> Iterator[ShardWork]:
     """Every unfinished batch of every shard (skipping the finished batches `done`), packed in plan
-    order, each shard followed by its end marker. Runs on a producer thread (`prefetch`)."""
+    order, each shard followed by its end marker. Runs on a producer thread (`prefetch`). A shard in
+    `tokenized` (pass 1's tokens, kept by this process) is taken out of it instead of being re-read and
+    re-tokenized."""
+    kept = {} if tokenized is None else tokenized
     for k in range(plan.n_shards):
         skip = done.get(k, set())
+        held = kept.pop(k, None)
         if len(skip) >= plan.batches[k]:
             continue
         a = k * plan.shard_sentences
-        yield from pack_shard(encoder, read_shard_texts(store, k, min(plan.shard_sentences, n_sentences - a)), k, skip)
+        texts = held if held is not None else read_shard_texts(store, k, min(plan.shard_sentences, n_sentences - a))
+        yield from pack_shard(encoder, texts, k, skip)
         yield ShardWork(k, -1, None)
 
 
 def pack_shard(
-    encoder: BatchEncoder, texts: list[str], shard: int, skip: Set[int] = frozenset()
+    encoder: BatchEncoder, texts: list[str] | Tokenized, shard: int, skip: Set[int] = frozenset()
 ) -> Iterator[ShardWork]:
-    """The batches of one shard's sentences `texts`, tokenized, planned and packed, skipping the batch
-    numbers `skip` (no end marker)."""
-    tok = encoder.tokenize(texts)
+    """The batches of one shard's sentences `texts` (or their tokens), tokenized, planned and packed,
+    skipping the batch numbers `skip` (no end marker)."""
+    tok = texts if isinstance(texts, Tokenized) else encoder.tokenize(texts)
     for b, chunks in enumerate(encoder.plan(tok)):
         if b not in skip:
             yield ShardWork(shard, b, encoder.prepare(tok, chunks))

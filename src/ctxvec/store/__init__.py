@@ -3,7 +3,8 @@
 `Store.open` reads a finished store (only ``manifest.json`` until data is used, after cheap checks of
 its files); `StoreWriter` and `write_store` write one (`start_store`, `TableStream`, `PARTIAL`, `is_leftover` and
 `remove_leftovers`: the pieces a resumable embed job writes with); `update_manifest` changes a manifest atomically;
-`verify_store` checks every byte; `store_lock` / `writes_store` keep to one writer per store. The store imports
+`verify_store` checks every byte; `store_lock` / `writes_store` keep to one writer per store;
+`cached_word_value` keeps a word's derived data under ``words/`` (`word_entry_path`). The store imports
 no operation: operations take a `Store` (a `ctxvec.sources.VectorSource`) as their argument.
 """
 
@@ -40,6 +41,9 @@ _EXPORTS = {
     "VerifyReport": "_verify",
     "verify_store": "_verify",
     "write_store": "_writer",
+    "WORDS_DIR": "_word_cache",
+    "cached_word_value": "_word_cache",
+    "word_entry_path": "_word_cache",
 }
 __all__ = [
     "FORMAT_VERSION",
@@ -51,12 +55,14 @@ __all__ = [
     "STORAGE_DTYPES",
     "TRANSFORM_DIR",
     "VECTORS",
+    "WORDS_DIR",
     "Occurrence",
     "Store",
     "StoreSummary",
     "StoreWriter",
     "TableStream",
     "VerifyReport",
+    "cached_word_value",
     "is_leftover",
     "normalize_word",
     "read_manifest",
@@ -66,6 +72,7 @@ __all__ = [
     "store_lock",
     "update_manifest",
     "verify_store",
+    "word_entry_path",
     "write_store",
     "writes_store",
 ]
@@ -88,6 +95,7 @@ if TYPE_CHECKING:
     from ._reader import Occurrence, Store
     from ._summary import StoreSummary
     from ._verify import VerifyReport, verify_store
+    from ._word_cache import WORDS_DIR, cached_word_value, word_entry_path
     from ._writer import (
         PARTIAL,
         StoreWriter,

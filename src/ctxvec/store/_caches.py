@@ -8,6 +8,7 @@ Every cache records the `vectors_record` of the vectors it was built from (`ctxv
 ``index/<kind>.json`` + ``.faiss``            the record at the top level of the JSON
 ``factors/<name>/factors.json`` + ``.npy``    the record under ``"vectors"``
 ``transform/``                                 its own content hash = the manifest's ``transform_id``
+``words/<kind>/<word>.npz``                    the manifest's hash, in its ``meta`` (`_word_cache`)
 ==========================================  ==========================================================
 
 A cache built from other vectors is stale: operations refuse it (indexes, factors) or rebuild it (word
@@ -167,6 +168,29 @@ def _factor_caches(store: Store, out: tuple[list[str], list[str], list[str]]) ->
                 problems.append(f"{folder / 'top_rows.npy'} names rows outside 0..{store.n_rows - 1}; {fix}")
 
 
+def _word_caches(store: Store, out: tuple[list[str], list[str], list[str]]) -> None:
+    """Each word entry (``words/<kind>/*.npz``) must be readable; one made for other store content is a note."""
+    from ._word_cache import WORDS_DIR, read_entry_file, store_content_id
+
+    problems, notes, checked = out
+    root = store.path / WORDS_DIR
+    current = store_content_id(store)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        entries = sorted(folder.glob("*.npz"))
+        checked.append(f"{WORDS_DIR}/{folder.name} ({len(entries)} words)")
+        stale = 0
+        for path in entries:
+            try:
+                meta, _ = read_entry_file(path)
+                made_from = meta["provenance"]["store"]
+            except Exception as e:  # numpy, zipfile and json raise several types for a damaged file
+                problems.append(f"{path} is not a readable word cache entry ({str(e)[:120]}); {DELETE}")
+                continue
+            stale += made_from != current
+        if stale:
+            notes.append(f"{folder}: {stale} word(s) computed from other store content; recomputed on next use")
+
+
 def _transform_problems(store: Store, problems: list[str], checked: list[str]) -> None:
     """The in-place transform and the map of a store written through a transform: their content hashes
     must equal the ids the manifest records."""
@@ -202,4 +226,5 @@ def cache_problems(store: Store) -> tuple[list[str], list[str], list[str]]:
     _type_caches(store, out)
     _index_caches(store, out)
     _factor_caches(store, out)
+    _word_caches(store, out)
     return out

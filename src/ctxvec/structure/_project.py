@@ -251,8 +251,8 @@ def _occurrence_projection(
 def _sense_groups(word: str, labels: np.ndarray) -> np.ndarray:
     """Group names "word 1", "word 2", ... for sense labels (n,), or just the word for one sense."""
     if len(labels) == 0 or labels.max() == 0:
-        return np.full(len(labels), word, dtype=object)
-    return np.array([f"{word} {label + 1}" for label in labels], dtype=object)
+        return np.array([word if label >= 0 else f"{word}: not placed" for label in labels], dtype=object)
+    return np.array([f"{word} {label + 1}" if label >= 0 else f"{word}: not placed" for label in labels], dtype=object)
 
 
 def project_words(
@@ -408,13 +408,15 @@ def senses_projection(
     options: ProjectionOptions = DEFAULT_OPTIONS,
 ) -> Projection:
     """Project the occurrences clustered by `word_senses`, grouped by sense ("bank 1", "bank 2", ...,
-    with up to two keywords: "charge 2: commanded, responsible")."""
-    order = np.argsort(senses.labels, kind="stable")
+    with up to two keywords: "charge 2: commanded, responsible"; the occurrences not placed in any
+    sense last, as "charge: not placed")."""
+    labels = np.asarray(senses.labels)
+    order = np.argsort(np.where(labels < 0, labels.max() + 1, labels), kind="stable")  # not placed: last
     rows = np.asarray(senses.rows, dtype=np.int64)[order]
     groups = _sense_groups(senses.word, np.asarray(senses.labels)[order])
     if senses.k > 1:
         names = {f"{senses.word} {s.label + 1}": _sense_name(s) for s in senses.senses}
-        groups = np.array([f"{g}: {names[g]}" if names[g] else g for g in groups], dtype=object)
+        groups = np.array([f"{g}: {names[g]}" if names.get(g) else g for g in groups], dtype=object)
     coords, transform = fit_projection(unit_rows(store.get_vectors(rows)), method, seed=seed, options=options)
     return _occurrence_projection(store, coords, rows, groups, method, "occurrences", senses.n_total, transform)
 

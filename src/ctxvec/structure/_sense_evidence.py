@@ -18,7 +18,11 @@ A sense (or one occurrence) is compared with each synset of its word on:
 - ``pos``: agreement of the occurrences' parts of speech (`guess_pos`) with the synset's: the share of
   the decided occurrences of the synset's part of speech, minus one half (0 when none is decided).
   Besides, when most occurrences are decided and 70 % of them share one part of speech, synsets of the
-  other parts of speech are ruled out: a verb use never gets a noun synset.
+  other parts of speech are ruled out: a verb use never gets a noun synset. For an unsure label, a
+  ruled-out verb synset passes its score to the noun synsets WordNet links to it as derivationally
+  related forms (`carried`): the noun
+  uses of "in charge of" score as the verb "charge" (appoint, assign a responsibility) does, on its
+  nouns "charge" (care, mission).
 
 The score of a synset is ``WEIGHTS · features``; a softmax over the word's synsets gives a probability.
 The label is confident when its probability is at least `MIN_PROBABILITY`; otherwise the answer is
@@ -344,9 +348,31 @@ def allowed_synsets(items: Items, synsets: list[Synset]) -> np.ndarray:
     return ok
 
 
-def probabilities(features: np.ndarray, allowed: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
-    """(n, m) softmax over the allowed synsets of `weights` · features (n, m, 5); 0 where not allowed."""
-    scores = np.where(allowed, features @ weights, -np.inf)
+def carried(scores: np.ndarray, allowed: np.ndarray, links: np.ndarray | None) -> np.ndarray:
+    """(n, m) the synset whose score each allowed synset takes over, -1 for none: a synset the part of
+    speech rules out (``allowed`` (n, m) false) passes its score (n, m) to the synsets it is linked to
+    as a derivationally related form (``links`` (m, m), `derived_links`) when that is higher than
+    theirs: "in charge of" uses the noun of the verb's meaning (assign a responsibility)."""
+    source = np.full(scores.shape, -1, dtype=np.int64)
+    if links is None or not links.any():
+        return source
+    for i in range(len(scores)):
+        for j in np.flatnonzero(~allowed[i] & links.any(axis=1)):
+            for t in np.flatnonzero(links[j] & allowed[i]):
+                if scores[i, j] > (scores[i, t] if source[i, t] < 0 else scores[i, source[i, t]]):
+                    source[i, t] = j
+    return source
+
+
+def probabilities(
+    features: np.ndarray, allowed: np.ndarray, weights: np.ndarray = WEIGHTS, links: np.ndarray | None = None
+) -> np.ndarray:
+    """(n, m) softmax over the allowed synsets of `weights` · features (n, m, 5), scores `carried`
+    along `links` (m, m) where given; 0 where not allowed."""
+    raw = features @ weights
+    source = carried(raw, allowed, links)
+    raw = np.where(source >= 0, np.take_along_axis(raw, np.maximum(source, 0), axis=1), raw)
+    scores = np.where(allowed, raw, -np.inf)
     scores -= scores.max(axis=1, keepdims=True)
     e = np.exp(scores)
     return np.asarray(e / e.sum(axis=1, keepdims=True))
@@ -359,3 +385,15 @@ def deciding_evidence(
     features (m, 5) of one item; the lead itself when there is no second."""
     diff = features[best] - (features[second] if second is not None else np.zeros(features.shape[1]))
     return {name: float(w * d) for name, w, d in zip(FEATURES, weights, diff, strict=True)}
+
+
+def occurrence_items(unit: np.ndarray, mean: np.ndarray, tags: list[str], bags: list[set[str]]) -> Items:
+    """`Items` for single occurrences: contextual parts (n, dim), context lemmas, one-hot parts of speech."""
+    shares = np.zeros((len(tags), 4))
+    for i, t in enumerate(tags):
+        if t:
+            shares[i, POS_ORDER.index(t)] = 1.0
+    decided = np.array([1.0 if t else 0.0 for t in tags])
+    return Items(
+        np.asarray(unit - mean[None, :], dtype=np.float64), [dict.fromkeys(b, 1.0) for b in bags], shares, decided
+    )

@@ -28,11 +28,12 @@ from ._sense_evidence import (
     WEIGHTS,
     Items,
     allowed_synsets,
+    carried,
     deciding_evidence,
     probabilities,
     synset_features,
 )
-from ._synsets import Synset, find_form, word_forms, word_synsets
+from ._synsets import Synset, derived_links, find_form, word_forms, word_synsets
 
 if TYPE_CHECKING:
     from ..encoding import BatchEncoder
@@ -100,19 +101,32 @@ def label_items(
 ) -> tuple[list[SenseLabel], np.ndarray]:
     """One `SenseLabel` per item (a sense or an occurrence) from all the evidence (`_sense_evidence`):
     the synset of highest probability, confident when that is at least `min_probability`; and the
-    (n, m) probabilities. `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
+    (n, m) probabilities. An unsure label's nearest synset is chosen with the scores `carried` along
+    WordNet's derivation links from verbs to nouns (the label stays unsure; the probabilities returned
+    are not carried). `mean` (dim,): the word's mean unit vector, removed from the synset vectors."""
     w = WEIGHTS if weights is None else weights
     usable = found.n_sentences > 0
     feats = synset_features(items, found.synsets, found.vectors - mean[None, :], usable, own, leave_out, mean)
-    probs = probabilities(feats, allowed_synsets(items, found.synsets), w)
+    allowed = allowed_synsets(items, found.synsets)
+    probs = probabilities(feats, allowed, w)
+    unsure = probs.max(axis=1) < min_probability
+    shown, source = probs.copy(), np.full(probs.shape, -1, dtype=np.int64)
+    if unsure.any():  # an unsure label's nearest synset may come from a ruled-out one (`carried`)
+        verbs = np.array([ss.word_class == "v" for ss in found.synsets])
+        links = derived_links(found.synsets) & verbs[:, None] & ~verbs[None, :]  # a verb's meaning used as a noun
+        source[unsure] = carried(feats[unsure] @ w, allowed[unsure], links)
+        shown[unsure] = probabilities(feats[unsure], allowed[unsure], w, links)
     out = []
-    for i, row in enumerate(probs):
+    for i, row in enumerate(shown):
         order = np.argsort(-row, kind="stable")
         best = int(order[0])
         second = int(order[1]) if len(order) > 1 and row[order[1]] > 0 else None
-        evidence = deciding_evidence(feats[i], best, second, w)
+        via = int(source[i, best])
+        evidence = deciding_evidence(feats[i], best if via < 0 else via, second, w)
         lead = sum(v for v in evidence.values() if v > 0)
         decided = [k for k, v in sorted(evidence.items(), key=lambda kv: -kv[1]) if v > 0.25 * lead]
+        if via >= 0:
+            decided.append(f"derivation from {found.synsets[via].name}")
         ss = found.synsets[best]
         runner = found.synsets[second] if second is not None else None
         out.append(
@@ -122,7 +136,7 @@ def label_items(
                 score=float(row[best]),
                 runner_up=None if runner is None else runner.name,
                 runner_up_score=None if second is None else float(row[second]),
-                match=bool(row[best] >= min_probability),
+                match=bool(not unsure[i]),
                 evidence=evidence,
                 decided_by=", ".join(decided),
             )
@@ -291,6 +305,24 @@ def label_senses(
     return label_centroids(centroids, found, min_score), note
 
 
+SYNSET_VECTORS_VERSION = 1
+"""Version of `embed_synsets`' computation, in the key of its entries in the store: bump it when it changes."""
+
+
+def kept_synset_vectors(store: Store, word: str, synsets: list[Synset], *, device: str = "auto") -> SynsetVectors:
+    """`embed_synsets` of `word`'s `synsets` with their glosses, kept in the store folder per word
+    (`ctxvec.store.cached_word_value`: computed once per store, model, WordNet and code)."""
+    from ..morphology import wordnet_record
+    from ..store import cached_word_value
+
+    key = {"version": SYNSET_VECTORS_VERSION, "synsets": [s.name for s in synsets], "wordnet": wordnet_record()}
+    found = cached_word_value(
+        store, "synset_vectors", word, key, lambda: embed_synsets(store, word, synsets, device=device), SynsetVectors
+    )
+    assert found is not None  # embed_synsets always answers
+    return found
+
+
 def wordnet_synset_vectors(store: Store, word: str, *, device: str = "auto") -> tuple[SynsetVectors | None, str]:
     """`embed_synsets` of `word` in `store`, or (None, why) when there is nothing to compare with (no
     WordNet, no synset, a store whose model cannot embed); the note says how many synsets were compared."""
@@ -302,7 +334,7 @@ def wordnet_synset_vectors(store: Store, word: str, *, device: str = "auto") -> 
     if not synsets:
         return None, f"WordNet has no synset for {word!r}"
     try:
-        found = embed_synsets(store, word, synsets, device=device)
+        found = kept_synset_vectors(store, word, synsets, device=device)
     except (CtxvecError, OSError) as e:
         return None, f"the store's model cannot embed the WordNet sentences ({str(e).splitlines()[0][:160]})"
     if not (found.n_sentences > 0).any():

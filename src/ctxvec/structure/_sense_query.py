@@ -36,8 +36,8 @@ def query_sense(
 ) -> QuerySense:
     """The `QuerySense` of a new occurrence (`vector` (dim,) in the store's space) against `senses`,
     whose clustered occurrences' unit vectors are `unit` (n, dim)."""
+    from ._sense_evidence import occurrence_items
     from ._sense_labels import label_items
-    from ._sense_refine import occurrence_items
     from ._usage_senses import check_usage_senses
 
     mean = unit.mean(axis=0)

@@ -17,6 +17,9 @@ noun's cluster). Four corrections, in order, each keeping every sense at least t
    `minority_synsets`) beats their sense label's by at least `MINORITY_MARGIN`, in a part of speech
    their own does not rule out, become a sense of their own when there are enough of one synset (the
    tennis court among legal courts, oxidation states among political states);
+2c. halves: a sense whose two 2-means halves are separated by a density valley (`valley_ratio` at most
+   the rule's `valley`) and take different confident synsets, each of its half's part of speech,
+   splits in two;
 3. merge: senses whose confident labels are the same synset are merged when no deep density valley
    separates them (`valley_ratio` at least `MERGE_VALLEY` on a PCA of their centered vectors) or when
    their centroids point the same way (cosine of the mean unit vectors at least `MERGE_COSINE`): a topic
@@ -28,14 +31,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._sense_evidence import POS_ORDER, Items
+from ._sense_evidence import occurrence_items
 from ._sense_expressions import Expression, dominant_idiom, idiom_groups
 from ._sense_labels import SenseLabel, SynsetVectors, label_items, word_synset
-from ._senses import SenseRule, _by_size, _reduce, centered, valley_ratio
+from ._senses import SenseRule, _by_size, _kmeans, _reduce, centered, valley_ratio
 
 OCCURRENCE_PROBABILITY = 0.6
 #: A part-of-speech or synset split needs this share of the occurrences (or the rule's `min_share`, if
@@ -57,16 +60,29 @@ MERGE_VALLEY = 0.1
 MERGE_COSINE = 0.89
 
 
-def occurrence_items(unit: np.ndarray, mean: np.ndarray, tags: list[str], bags: list[set[str]]) -> Items:
-    """`Items` for single occurrences: contextual parts (n, dim), context lemmas, one-hot parts of speech."""
-    shares = np.zeros((len(tags), 4))
-    for i, t in enumerate(tags):
-        if t:
-            shares[i, POS_ORDER.index(t)] = 1.0
-    decided = np.array([1.0 if t else 0.0 for t in tags])
-    return Items(
-        np.asarray(unit - mean[None, :], dtype=np.float64), [dict.fromkeys(b, 1.0) for b in bags], shares, decided
-    )
+@dataclass(frozen=True)
+class Change:
+    """One correction: `text` with ``{0}``, ``{1}``... standing for the senses that hold the occurrences
+    `parts[0]`, `parts[1]`... (indices into the clustered occurrences) once every step has run, so a line
+    names the sense as it is printed, not a cluster of an earlier step."""
+
+    text: str
+    parts: tuple[np.ndarray, ...]
+
+    @classmethod
+    def split(cls, what: str, part: np.ndarray, members: np.ndarray) -> Change:
+        """`what` (the uses `part`) split from the sense of the rest of `members`."""
+        return cls(f"{what} split from sense {{0}} into sense {{1}}", (np.setdiff1d(members, part), part))
+
+    def describe(self, labels: np.ndarray) -> str:
+        """The line, each part named by the final sense (``labels`` (n,), -1 = not placed) most of it holds."""
+        names = []
+        for part in self.parts:
+            placed = labels[part][labels[part] >= 0]
+            names.append(str(int(np.bincount(placed).argmax()) + 1) if len(placed) else "(not placed)")
+        if len(names) == 2 and names[0] == names[1] and " into sense {1}" in self.text:
+            return self.text.replace(" into sense {1}", ", then merged back").format(*names)
+        return self.text.format(*names)
 
 
 def _big_enough(
@@ -78,10 +94,10 @@ def _big_enough(
 
 def split_by_pos(
     labels: np.ndarray, tags: list[str], groups: np.ndarray, classes: set[str], rule: SenseRule
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[Change]]:
     """Step 1 of the module doc: (new labels (n,), what was done)."""
     labels = labels.copy()
-    done = []
+    done: list[Change] = []
     arr = np.array(tags)
     for sense in range(int(labels.max()) + 1):
         members = np.flatnonzero(labels == sense)
@@ -94,7 +110,7 @@ def split_by_pos(
             share = VERB_SPLIT_SHARE if pos == "v" else MIN_SPLIT_SHARE
             if _big_enough(part, len(labels), groups, rule, share) and len(part) <= len(members) / 2:
                 labels[part] = int(labels.max()) + 1
-                done.append(f"{len(part)} {_POS_NAMES[pos]} uses split from sense {sense + 1}")
+                done.append(Change.split(f"{len(part)} {_POS_NAMES[pos]} uses", part, members))
     return labels, done
 
 
@@ -103,11 +119,11 @@ _POS_NAMES = {"n": "noun", "v": "verb", "a": "adjective", "r": "adverb"}
 
 def split_by_expression(
     labels: np.ndarray, found: list[Expression | None], unit: np.ndarray, groups: np.ndarray, rule: SenseRule
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[Change]]:
     """Step 0 of the module doc: the uses of one idiomatic expression, a minority of their sense, whose
     centroid is apart from the rest's (cosine below `MERGE_COSINE`: a literal "cold water" stays)."""
     labels = labels.copy()
-    done = []
+    done: list[Change] = []
     for sense in range(int(labels.max()) + 1):
         members = np.flatnonzero(labels == sense)
         for name, part in sorted(idiom_groups(found, members).items()):
@@ -117,7 +133,7 @@ def split_by_expression(
                 continue
             if _big_enough(part, len(labels), groups, rule) and len(part) <= len(members) / 2:
                 labels[part] = int(labels.max()) + 1
-                done.append(f"{len(part)} uses of the expression {name!r} split from sense {sense + 1}")
+                done.append(Change.split(f"{len(part)} uses of the expression {name!r}", part, members))
     return labels, done
 
 
@@ -127,10 +143,10 @@ def split_by_synset(
     occ_labels: list[SenseLabel],
     groups: np.ndarray,
     rule: SenseRule,
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[Change]]:
     """Step 2 of the module doc: occurrences confidently of another synset than their sense's label."""
     labels = labels.copy()
-    done = []
+    done: list[Change] = []
     k = int(labels.max()) + 1
     own = np.array([sense_labels[s].synset for s in labels])
     theirs = np.array([o.synset if o.score >= OCCURRENCE_PROBABILITY else "" for o in occ_labels])
@@ -140,7 +156,7 @@ def split_by_synset(
             part = members[theirs[members] == synset]
             if _big_enough(part, len(labels), groups, rule) and len(part) <= len(members) / 2:
                 labels[part] = int(labels.max()) + 1
-                done.append(f"{len(part)} uses of {synset} split from sense {sense + 1}")
+                done.append(Change.split(f"{len(part)} uses of {synset}", part, members))
     return labels, done
 
 
@@ -153,7 +169,7 @@ def split_by_minority(
     groups: np.ndarray,
     rule: SenseRule,
     margin: float | None = None,
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[Change]]:
     """Step 2b of the module doc on unit vectors (n, dim), parts of speech `tags` (n,); `margin`
     defaults to `MINORITY_MARGIN`."""
     margin = MINORITY_MARGIN if margin is None else margin
@@ -165,7 +181,7 @@ def split_by_minority(
     sims = unit.astype(np.float32) @ found.vectors[usable].T
     best = sims.argmax(axis=1)
     classes = np.array([found.synsets[int(u)].word_class for u in usable])
-    done = []
+    done: list[Change] = []
     for sense in range(int(labels.max()) + 1):
         own = column.get(word_synset(sense_labels[sense]))
         if own is None:
@@ -179,8 +195,56 @@ def split_by_minority(
             if _big_enough(part, len(labels), groups, rule) and len(part) <= len(members) / 2:
                 labels[part] = int(labels.max()) + 1
                 name = found.synsets[int(usable[col])].name
-                done.append(f"{len(part)} uses nearest {name} split from sense {sense + 1}")
+                done.append(Change.split(f"{len(part)} uses nearest {name}", part, members))
     return labels, done
+
+
+def split_by_halves(
+    labels: np.ndarray,
+    unit: np.ndarray,
+    sense_labeller: Callable[[np.ndarray], list[SenseLabel]],
+    groups: np.ndarray,
+    rule: SenseRule,
+    tags: list[str] | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, list[Change]]:
+    """Step 2c of the module doc: each sense's 2-means halves (on a PCA of its centered vectors) split
+    when a density valley separates them (`valley_ratio` at most `rule.valley`) and the evidence gives
+    them different confident synsets, each of the part of speech of more than half its half's decided
+    `tags` (n,) (none decided: any)."""
+    labels = labels.copy()
+    done: list[Change] = []
+    for sense in range(int(labels.max()) + 1):
+        members = np.flatnonzero(labels == sense)
+        if len(members) < 2 * max(rule.min_size, 3):
+            continue
+        y = _reduce(centered(unit[members], rule.soft), rule)
+        two = _kmeans(y, 2, seed)
+        small = members[two == int(np.argmin(np.bincount(two, minlength=2)))]
+        if not _big_enough(small, len(labels), groups, rule) or valley_ratio(y, two) > rule.valley:
+            continue
+        trial = labels.copy()
+        trial[small] = int(labels.max()) + 1
+        found = sense_labeller(trial)
+        old, new = found[sense], found[-1]
+        fits = tags is None or all(
+            _fits_pos(label, [tags[i] for i in half])
+            for label, half in ((old, np.setdiff1d(members, small)), (new, small))
+        )
+        if old.match and new.match and word_synset(old) != word_synset(new) and fits:
+            labels = trial
+            done.append(Change.split(f"{len(small)} uses of {new.synset} (a density valley apart)", small, members))
+    return labels, done
+
+
+def _fits_pos(label: SenseLabel, tags: list[str]) -> bool:
+    """Whether `label`'s synset has the part of speech of more than half the decided `tags` (true when
+    none is decided, or for an expression's label)."""
+    decided = [t for t in tags if t]
+    if not decided or label.expression or "." not in label.synset:
+        return True
+    pos = label.synset.split(".")[-2]
+    return 2 * decided.count("a" if pos == "s" else pos) > len(decided)
 
 
 def centroid_cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -195,7 +259,7 @@ def merge_same_synset(
     unit: np.ndarray,
     rule: SenseRule,
     keep: frozenset[int] = frozenset(),
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[Change]]:
     """Step 3 of the module doc: senses with one confident synset, near centroids or no density valley;
     the senses in `keep` (split off by step 2b, whose vectors named another synset) merge with none."""
     k = int(labels.max()) + 1
@@ -206,7 +270,7 @@ def merge_same_synset(
             a = parent[a]
         return a
 
-    done = []
+    done: list[Change] = []
     for a in range(k):
         for b in range(a + 1, k):
             la, lb = sense_labels[a], sense_labels[b]
@@ -222,7 +286,8 @@ def merge_same_synset(
                     continue
                 why = "no deep density valley"
             parent[root(b)] = root(a)
-            done.append(f"senses {a + 1} and {b + 1} merged (both {la.synset}, {why})")
+            first, second = np.flatnonzero(labels == a), np.flatnonzero(labels == b)
+            done.append(Change(f"two clusters merged into sense {{0}} (both {la.synset}, {why})", (first, second)))
     mapped = np.array([root(int(s)) for s in labels])
     return _by_size(np.unique(mapped, return_inverse=True)[1]), done
 
@@ -238,9 +303,10 @@ def refine_senses(
     own: frozenset[str],
     rule: SenseRule,
     sense_labeller: SenseLabeller,
-) -> tuple[np.ndarray, list[str]]:
-    """The three steps of the module doc on clusters `labels` (n,) of unit vectors (n, dim); returns
-    the new labels (0 = largest) and a line per change. `sense_labeller(labels)` labels the senses."""
+) -> tuple[np.ndarray, list[Change]]:
+    """The steps of the module doc on clusters `labels` (n,) of unit vectors (n, dim); returns the new
+    labels (0 = largest) and the changes (`Change.describe` numbers their senses as finally printed).
+    `sense_labeller(labels)` labels the senses."""
     classes = {ss.word_class for ss in found.synsets}
     labels, done = split_by_expression(labels, sense_labeller.expressions, unit, groups, rule)
     labels, more = split_by_pos(labels, tags, groups, classes, rule)
@@ -252,6 +318,8 @@ def refine_senses(
     done += more
     before = int(labels.max()) + 1
     labels, more = split_by_minority(labels, sense_labeller(labels), unit, found, tags, groups, rule)
+    done += more
+    labels, more = split_by_halves(labels, unit, sense_labeller, groups, rule, tags)
     done += more
     firsts = [int(np.flatnonzero(labels == s)[0]) for s in range(before, int(labels.max()) + 1)]
     labels = _by_size(labels)

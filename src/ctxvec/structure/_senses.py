@@ -50,6 +50,7 @@ from ..results import JSON, Result, jsonable
 from ..sampling import unit_rows
 from ..store import Occurrence
 from ._sense_labels import MinoritySynset, SenseLabel
+from ._sense_placement import Unplaced
 
 SILHOUETTE_SAMPLE = 2000
 KEYWORD_POOL = 40
@@ -406,8 +407,10 @@ class QuerySense(Result):
 @dataclass
 class Senses(Result):
     """The senses of `word`: rows (n,) of the clustered occurrences (a sample when `n_total` is larger),
-    labels (n,), the split diagnostics and one `Sense` per cluster, largest first. `row_senses` holds
-    the sense of each occurrence asked for with `word_senses(..., rows=...)` (see `sense_of`)."""
+    labels (n,) (-1: not placed, see `unplaced`), the split diagnostics and one `Sense` per cluster,
+    largest first. `row_senses` holds the sense of each occurrence asked for with
+    `word_senses(..., rows=...)` (see `sense_of`). `unplaced`: the occurrences set apart from every
+    sense, by reason (`_sense_placement`)."""
 
     word: str
     rows: np.ndarray
@@ -422,9 +425,10 @@ class Senses(Result):
     minorities: list[MinoritySynset] = field(default_factory=list)
     refined: list[str] = field(default_factory=list)
     query: QuerySense | None = None
+    unplaced: list[Unplaced] = field(default_factory=list)
 
     def sense_of(self, row: int) -> int:
-        """The sense (0 = largest) of the occurrence at store row `row`: its cluster when it was
+        """The sense (0 = largest; -1 not placed) of the occurrence at store row `row`: its sense when it was
         clustered, else (asked with `rows=`) the sense whose centroid is nearest by cosine."""
         if row in self.row_senses:
             return self.row_senses[row]
@@ -468,6 +472,7 @@ class Senses(Result):
             "minority_synsets": [m.to_dict() for m in self.minorities],
             "refined": list(self.refined),
             "query": None if self.query is None else self.query.to_dict(),
+            "unplaced": [u.to_dict() for u in self.unplaced],
         }
         if self.row_senses:
             clustered = {int(r) for r in self.rows}

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..morphology import data_line, read_index, read_lexnames, read_sense_index
 
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
@@ -28,8 +30,8 @@ class Synset:
     """One WordNet synset of a word: `name` (``lemma.pos.nn``), part of speech (n, v, a, s, r),
     offset in ``data.<pos>``, its lemma names, gloss (definition) and example sentences; `count`: how often
     this sense of the word was tagged in SemCor (``index.sense``); `lexname`: its lexicographer file
-    (``noun.artifact``); `pointers`: (symbol, offset, pos) of its hypernyms (``@``, ``@i``) and domains
-    (``;c``, ``;r``, ``;u``)."""
+    (``noun.artifact``); `pointers`: (symbol, offset, pos) of its hypernyms (``@``, ``@i``), domains
+    (``;c``, ``;r``, ``;u``) and derivationally related forms (``+``)."""
 
     name: str
     pos: str
@@ -68,14 +70,14 @@ def _exceptions(pos: str) -> dict[str, tuple[str, ...]]:
 
 def base_forms(word: str, pos: str) -> list[str]:
     """WordNet lemmas `word` can be a form of in part of speech `pos` (``n``, ``v``, ``a``, ``r``):
-    WordNet's own morphy (`ctxvec.lexicon`'s), each only if ``index.<pos>`` lists it."""
+    WordNet's own morphy (`ctxvec.lexicon`'s), which answers only lemmas ``index.<pos>`` lists."""
     from ..lexicon import wordnet_morphology
 
-    index = _index(pos)
-    return [c for c in wordnet_morphology().morphy(word.lower(), pos) if c in index]
+    return wordnet_morphology().morphy(word.lower(), pos)
 
 
 POINTERS = ("@", "@i", ";c", ";r", ";u")  # hypernyms and domains: the relations a sense's signature reads
+DERIVATION = "+"  # derivationally related forms (the verb "charge" -> the noun "charge"): kept, not read
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +108,7 @@ def _read_entry(folder: Path, pos: str, offset: int) -> _Entry:
     pointers = []
     for j in range(int(fields[at])):
         symbol, target, target_pos = fields[at + 1 + 4 * j : at + 4 + 4 * j]
-        if symbol in POINTERS:
+        if symbol in POINTERS or symbol == DERIVATION:
             pointers.append((symbol, int(target), "a" if target_pos == "s" else target_pos))
     examples = tuple(e.strip() for e in re.findall(r'"([^"]*)"', text) if e.strip())
     gloss = re.split(r';\s*"', text, maxsplit=1)[0].strip().rstrip(";").strip()
@@ -127,8 +129,22 @@ def related_synsets(synset: Synset) -> list[tuple[str, tuple[str, ...], str]]:
     folder = _folder()
     out = []
     for symbol, offset, pos in synset.pointers:
-        e = _read_entry(folder, pos, offset)
-        out.append((symbol, e.names, e.gloss))
+        if symbol in POINTERS:
+            e = _read_entry(folder, pos, offset)
+            out.append((symbol, e.names, e.gloss))
+    return out
+
+
+def derived_links(synsets: list[Synset]) -> np.ndarray:
+    """(m, m) bool: ``[j, t]`` when WordNet links synset j to synset t, both of the word, as
+    derivationally related forms (``+``: the verb "charge", appoint, and the noun "charge", care)."""
+    at = {(ss.word_class, ss.offset): t for t, ss in enumerate(synsets)}
+    out = np.zeros((len(synsets), len(synsets)), dtype=bool)
+    for j, ss in enumerate(synsets):
+        for symbol, offset, pos in ss.pointers:
+            t = at.get((pos, offset))
+            if symbol == DERIVATION and t is not None and t != j:
+                out[j, t] = True
     return out
 
 

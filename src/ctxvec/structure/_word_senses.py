@@ -5,6 +5,8 @@ labelled from all the evidence (`label_items`); with `in_sentence`, the sense a 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import ParameterError
@@ -12,6 +14,11 @@ from ..sampling import sample_rows, unit_rows
 from ..store import Store, normalize_word
 from ._sense_labels import SynsetVectors
 from ._senses import DEFAULT_RULE, Sense, SenseRule, Senses, SenseSplit, split_senses
+
+if TYPE_CHECKING:
+    from ._sense_expressions import Expression
+    from ._sense_placement import Unplaced
+    from ._sense_refine import SenseLabeller
 
 KEYWORD_POOL = 40
 
@@ -103,6 +110,7 @@ def word_senses(
     note = ""
     refined: list[str] = []
     labeller = None
+    reasons: np.ndarray | None = None
     mean = unit.mean(axis=0)
     if wordnet:
         found, note = wordnet_synset_vectors(store, key, device=device)
@@ -132,9 +140,11 @@ def word_senses(
         expressions = store_expressions(store, picked, word_expressions(own, _offsets(found)))
         labeller = SenseLabeller(unit, mean, tags, bags, found, own, nearest, expressions)
         if k is None and len(picked) >= 2:
-            labels, refined = refine_senses(labels, unit, mean, tags, bags, groups, found, own, rule, labeller)
+            labels, changes = refine_senses(labels, unit, mean, tags, bags, groups, found, own, rule, labeller)
+            labels, reasons = _place(store, picked, labels, labeller, found, tags, expressions)
+            refined = [c.describe(labels) for c in changes]
     n_senses = int(labels.max()) + 1
-    if n_senses != split.k:
+    if n_senses != split.k or not np.array_equal(labels, split.labels):
         split = SenseSplit(
             labels, n_senses, split.ks, split.silhouettes, split.null_silhouette, split.valley, split.reason
         )
@@ -170,14 +180,23 @@ def word_senses(
     for sense, words in zip(senses, sense_keywords(key, pools), strict=True):
         sense.keywords = words
     result = Senses(key, picked, labels, split, senses, len(all_rows), rule=rule, refined=refined)
+    if reasons is not None:
+        result.unplaced = _unplaced_groups(store, picked, reasons, texts)
     result.excluded_forms = sorted(excluded)
     result.wordnet_note = note
     if found is not None and labeller is not None:
         sense_labels = labeller(labels)  # with each sense's nearest words (`nearest`)
         for sense, synset_label in zip(senses, sense_labels, strict=True):
             sense.wordnet = synset_label
+        placed = labels >= 0
+        probs = labeller.occurrence_probabilities
         result.minorities = minority_synsets(
-            unit, labels, sense_labels, found, picked, evidence=labeller.occurrence_probabilities
+            unit[placed],
+            labels[placed],
+            sense_labels,
+            found,
+            picked[placed],
+            evidence=None if probs is None else probs[placed],
         )
         at = {int(r): i for i, r in enumerate(picked)}
         for m in result.minorities:
@@ -196,6 +215,54 @@ def word_senses(
 
         result.query = query_sense(store, result, unit, query.vectors[0], query.occurrences[0], found, own)
     return result
+
+
+def _place(
+    store: Store,
+    picked: np.ndarray,
+    labels: np.ndarray,
+    labeller: SenseLabeller,
+    found: SynsetVectors,
+    tags: list[str],
+    expressions: list[Expression | None],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(labels with -1 for the occurrences not placed, renumbered 0 = largest; the reason of each (n,),
+    -1 where placed): `unplace` on the refined senses; the labeller's doubtful senses follow the renumbering."""
+    from ._sense_placement import store_names, unplace
+    from ._senses import _by_size
+
+    reasons = unplace(
+        labels,
+        labeller(labels),
+        found,
+        tags,
+        store_names(store, picked),
+        expressions,
+        labeller.occurrence_probabilities,
+    )
+    placed = reasons < 0
+    if placed.all() or not placed.any():
+        return labels, np.full(len(labels), -1, dtype=np.int64)
+    out = np.full(len(labels), -1, dtype=np.int64)
+    out[placed] = _by_size(np.unique(labels[placed], return_inverse=True)[1])
+    moved = {int(a): int(b) for a, b in zip(labels[placed], out[placed], strict=True)}
+    labeller.doubtful = {moved[d] for d in labeller.doubtful if d in moved}
+    return out, reasons
+
+
+def _unplaced_groups(store: Store, picked: np.ndarray, reasons: np.ndarray, texts: list[str]) -> list[Unplaced]:
+    """One `Unplaced` per reason that set occurrences apart, with up to 3 example occurrences."""
+    from ._sense_placement import REASONS, Unplaced
+
+    out = []
+    for code, reason in enumerate(REASONS):
+        idx = np.flatnonzero(reasons == code)
+        if len(idx):
+            rows = [int(picked[i]) for i in idx]
+            group = Unplaced(reason, rows)
+            group.occurrences = [store.occurrence(r) for r in _one_per_text(rows, [texts[i] for i in idx])]
+            out.append(group)
+    return out
 
 
 def _offsets(found: SynsetVectors) -> frozenset[tuple[str, int]]:

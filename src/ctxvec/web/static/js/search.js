@@ -247,6 +247,7 @@ async function fillSense(box, word, params, ctx) {
     const sense = asked && (result.senses || []).find((s) => s.sense === asked.sense);
     const link = el("a", { href: ctx.href("senses", { word }), text: `the senses of “${word}”` });
     clear(box).append(el("h3", { text: "Sense" }));
+    if (asked && asked.sense === -1) { box.append(el("p", { class: "muted", text: "not placed in any sense (a name, another part of speech, or evidence for another synset)" }), link); return; }
     if (!sense) { box.append(el("p", { class: "muted", text: "no sense found for this occurrence" })); return; }
     const share = sense.size / (result.n_clustered || result.n_occurrences || 1);
     const head = result.k > 1
