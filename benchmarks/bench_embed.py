@@ -95,7 +95,7 @@ NOTES_STARTUP = (
     "**Kept**: in the `ctxvec` command the garbage collector is paused while the model loads and what loaded is "
     "frozen after (`ctxvec/_gc.py`): model 2.00 → 1.34 CPU s, shutdown 1.15 → 0.25, pass 1 0.76 → 0.55; the fixed "
     "cost of a process (`ctxvec embed --limit 1`, 3 alternating pairs, load 4.5) 6.3 → 4.0 CPU s (ranges "
-    "5.4–6.7 and 4.0–4.6; wall 9.7 → 6.6 s), peak RSS +40 MB; `similar --in` 8.4 → 5.8 CPU s; the weights are hashed on a thread during the imports, and cast while "
+    "5.4–6.7 and 4.0–4.6; wall 9.7 → 6.6 s), peak RSS +7–10 MB; `similar --in` 8.4 → 5.8 CPU s; the weights are hashed on a thread during the imports, and cast while "
     "loading (`from_pretrained(dtype=)`: 0.20 → 0.08 CPU s). Non-forward total 6.7 → 4.9 CPU s; stores "
     "byte-identical. Also kept: pass 2 takes pass 1's tokens of the first shards (up to 512k tokens) instead of "
     "re-reading and re-tokenizing them: 0.33 CPU s less per 3000 sentences (in-process; too small to show in a whole "

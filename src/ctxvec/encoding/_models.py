@@ -74,7 +74,7 @@ def weights_sha256(path: str) -> str | None:
     for f in files:
         h.update(f.name.encode())
         with open(f, "rb") as fh:
-            while block := fh.read(1 << 24):
+            while block := fh.read(1 << 20):  # small blocks: it runs beside the model loading
                 h.update(block)
     if not files:
         return None
