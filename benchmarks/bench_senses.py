@@ -3,7 +3,7 @@ occurrences), whether senses mix meanings, usage warnings on new sentences, and 
 
     .venv/bin/python benchmarks/bench_senses.py STORE [--baseline-src DIR] [--words 60] [--seed 0]
     .venv/bin/python benchmarks/bench_senses.py STORE --calibrate [--words 60]
-    .venv/bin/python benchmarks/bench_senses.py STORE --usage-only [--baseline-src DIR]
+    .venv/bin/python benchmarks/bench_senses.py STORE --usage-only [--baseline-src DIR] [--previous-src DIR]
     .venv/bin/python benchmarks/bench_senses.py STORE --usage-cost [--baseline-src DIR] [--rounds 2]
 
 Word samples (WordNet lemmas with at least two synsets that each have two example sentences containing a
@@ -22,8 +22,8 @@ frequency, `_senses_wordnet.fit_weights`) and prints the accuracy on B per thres
    `ctxvec senses STORE WORD` (default settings) right / wrong / abstained; the senses' purity (the largest
    share of a sense's judged occurrences that accept one synset). With `--baseline-src` the same for the
    code at DIR (run in a subprocess).
-3. Usage warnings (benchmarks/data/usage_sentences.tsv; with --usage-only also usage_calibration.tsv and the
-   fresh usage_report2.tsv): `similar --in` and `decompose --in` on each
+3. Usage warnings (benchmarks/data/usage_sentences.tsv; with --usage-only also usage_calibration.tsv, the
+   seen usage_report2.tsv and the third report set usage_report3.tsv): `similar --in` and `decompose --in` on each
    sentence: recall on usages the store lacks, false alarms on usages it holds (and the baseline's).
 4. Time: `ctxvec senses STORE WORD --json` and `... --in SENTENCE --json` end to end (a fresh process each),
    alternating with the baseline's `senses WORD --json`, 2 rounds.
@@ -299,14 +299,16 @@ print(json.dumps(out))
 """
 
 
-def usage_section(store_path: str, src: str, baseline: str | None, path: Path | None = None) -> list[str]:
+def usage_section(
+    store_path: str, src: str, baseline: str | None, path: Path | None = None, previous: str | None = None
+) -> list[str]:
     usages = read_usages() if path is None else read_usages(path)
     pairs = [[u.word, u.sentence] for u in usages]
     runs = {}
-    for name, where in (("now", src), ("before", baseline)):
+    for name, where in (("now", src), ("previous", previous), ("before", baseline)):
         if where is None:
             continue
-        env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1"}
+        env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
         out = subprocess.run(
             [sys.executable, "-c", USAGE_SNIPPET, store_path, json.dumps(pairs)],
             env=env,
@@ -345,10 +347,10 @@ def stored_flag_rate(store: Store, path: Path) -> list[str]:
     out of its own reference) the rule flags, and of the calibration usages (`calibrate_usage.features`)."""
     from calibrate_usage import features, flags
 
-    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
+    from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z
 
     stored = features(store, path)[PRIOR_SCALE].stored
-    flagged = int(flags(stored, SURPRISE_Z, TYPICAL_Z).sum())
+    flagged = int(flags(stored, SURPRISE_Z, np.inf).sum())  # the shipped rule: no agreement
     return [
         f"Stored occurrences of the same words (up to 300 of each, the WordNet profile's seeded sample, each left "
         f"out of its own reference): {flagged} of {len(stored)} flagged ({flagged / len(stored):.0%}).",
@@ -391,9 +393,10 @@ def timing_section(store_path: str, src: str, baseline: str | None, rounds: int 
     return lines + [""]
 
 
-def usage_only(store: Store, store_path: str, src: str, baseline: str | None) -> None:
-    """Usage warnings on the calibration set (the rule was chosen on it), the first report set (seen: its
-    misses were read to explain them) and the fresh report set (written before the rule was scored on it)."""
+def usage_only(store: Store, store_path: str, src: str, baseline: str | None, previous: str | None = None) -> None:
+    """Usage warnings on the calibration set (the rule was chosen on it), the first and second report sets
+    (seen: their misses were read to explain them) and the third report set (seen since its one run, which
+    judged a rule that was then not kept); `previous`: the code of a previous rule, beside `baseline`."""
     load = os.getloadavg()[0]
     from ctxvec.structure._usage_senses import PRIOR_SCALE, SURPRISE_Z, TYPICAL_Z
 
@@ -404,9 +407,10 @@ def usage_only(store: Store, store_path: str, src: str, baseline: str | None) ->
         "the reference mean + SURPRISE_Z deviations, or its typicality (cosine with the word's mean unit vector) "
         "below TYPICAL_Z deviations, or its 3-nearest support below SUPPORT_Z (-3.0), each against the word's own "
         f"occurrences left out one at a time. PRIOR_SCALE {PRIOR_SCALE}, SURPRISE_Z {SURPRISE_Z}, TYPICAL_Z "
-        f"{TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py` on the calibration set only (most lacking usages "
-        "flagged with at most 10 % of its held usages and at most 10 % of the stored occurrences flagged). "
-        "Before: the code at --baseline-src. "
+        f"{TYPICAL_Z}, chosen by `benchmarks/calibrate_usage.py --stored-cap 0.10 --fewer-stored` on the "
+        "calibration set only (most lacking usages flagged with at most 10 % of its held usages and at most 10 % "
+        "of the stored occurrences flagged). Before: the code at --baseline-src (last round's rule); previous: "
+        "the code at --previous-src, when given. "
         f"Load at start {load:.1f}.",
         "",
         "**Calibration set** (the rule was chosen on it)",
@@ -414,12 +418,19 @@ def usage_only(store: Store, store_path: str, src: str, baseline: str | None) ->
     ]
     for title, name in (
         ("Calibration set", "usage_calibration.tsv"),
-        ("First report set, seen (its misses were read last round: no longer an honest test)", "usage_sentences.tsv"),
-        ("Fresh report set (written before this rule was scored on it; run once)", "usage_report2.tsv"),
+        ("First report set, seen (its misses were read: no longer an honest test)", "usage_sentences.tsv"),
+        (
+            "Second report set, seen (run once by the previous rule, its misses read: no longer an honest test)",
+            "usage_report2.tsv",
+        ),
+        (
+            "Third report set (written and committed before this rule was chosen or scored on it; run once)",
+            "usage_report3.tsv",
+        ),
     ):
         if name != "usage_calibration.tsv":
             lines += [f"**{title}**", ""]
-        lines += usage_section(store_path, src, baseline, DATA / name)
+        lines += usage_section(store_path, src, baseline, DATA / name, previous)
         lines += stored_flag_rate(store, DATA / name)
     lines.append(f"Load at end {os.getloadavg()[0]:.1f}.")
     write_section("Usage warnings (bench_senses.py --usage-only)", "\n".join(lines))
@@ -553,6 +564,7 @@ def main() -> None:
     ap.add_argument("--items-cache", default=None, help="with --calibrate: keep the embedded items in this file")
     ap.add_argument("--skip", nargs="*", default=[], choices=["wordnet", "judged", "usage", "time"])
     ap.add_argument("--usage-only", action="store_true", help="only the usage warnings, in their own section")
+    ap.add_argument("--previous-src", default=None, help="with --usage-only: a src/ folder of the previous rule")
     ap.add_argument("--usage-cost", action="store_true", help="only the usage check's cost and senses' time")
     ap.add_argument("--rounds", type=int, default=2, help="with --usage-cost: rounds of the senses timing")
     args = ap.parse_args()
@@ -562,7 +574,7 @@ def main() -> None:
         return
     src = str(Path(__file__).resolve().parents[1] / "src")
     if args.usage_only:
-        usage_only(store, args.store, src, args.baseline_src)
+        usage_only(store, args.store, src, args.baseline_src, args.previous_src)
         return
     if args.usage_cost:
         usage_cost_section(args.store, src, args.baseline_src, args.rounds)

@@ -175,6 +175,20 @@ def test_a_folder_ctxvec_may_not_write_gets_no_entry(random_store: Store) -> Non
     assert sorted(p.relative_to(random_store.path) for p in random_store.path.rglob("*")) == before
 
 
+def test_a_words_link_leading_outside_the_store_is_neither_read_nor_written(
+    random_store: Store, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (random_store.path / WORDS_DIR).symlink_to(outside, target_is_directory=True)
+    value = cached_word_value(random_store, "usage_profile", "bank", KEY, _profile, SynsetProfile)
+    assert value is not None and _same(value, _profile())  # computed, no error
+    assert not write_word_entry(random_store, "usage_profile", "bank", KEY, value)
+    assert list(outside.iterdir()) == []
+    report = verify_store(random_store.path)
+    assert any("leads outside the store" in p for p in report.problems), report.to_dict()
+
+
 def test_a_value_it_cannot_write_is_computed_not_kept(random_store: Store) -> None:
     value = SynsetVectors([], np.array([object()]), np.zeros(0, np.int64))  # an object array: no pickle
     assert not write_word_entry(random_store, "synset_vectors", "odd", KEY, value)

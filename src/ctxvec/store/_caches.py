@@ -174,6 +174,9 @@ def _word_caches(store: Store, out: tuple[list[str], list[str], list[str]]) -> N
 
     problems, notes, checked = out
     root = store.path / WORDS_DIR
+    if root.exists() and not root.resolve().is_relative_to(store.path.resolve()):
+        problems.append(f"{root} leads outside the store (to {root.resolve()}); remove the link")
+        return
     current = store_content_id(store)
     for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
         entries = sorted(folder.glob("*.npz"))

@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .._io import atomic_path
+from ..errors import CtxvecError
 from ..results import JSON
-from ._paths import SAFE_NAME
+from ._paths import SAFE_NAME, inside_store
 
 if TYPE_CHECKING:
     from ._reader import Store
@@ -98,6 +99,13 @@ def word_entry_path(store: Store, kind: str, word: str) -> Path:
     slug = _SLUG.sub("_", word.casefold())[:40] or "_"
     digest = hashlib.sha256(word.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return store.path / WORDS_DIR / kind / f"{slug}-{digest}.npz"
+
+
+def _entry_inside(store: Store, kind: str, word: str) -> Path:
+    """`word_entry_path`, after checking that it stays inside the store folder, links resolved (a crafted
+    ``words`` link to elsewhere is neither read nor written through); CtxvecError otherwise."""
+    path = word_entry_path(store, kind, word)
+    return inside_store(store.path, WORDS_DIR, kind, path.name, what="word cache entry")
 
 
 def _provenance(store: Store, kind: str, word: str, key: JSON) -> JSON:
@@ -180,9 +188,8 @@ def read_entry_file(path: Path) -> tuple[JSON, dict[str, np.ndarray]]:
 def read_word_entry(store: Store, kind: str, word: str, key: JSON, expected: type[T]) -> T | None:
     """The `expected` value kept for (`kind`, `word`, `key`) in `store`, or None when there is none, it was
     made for other store content, code or key, or it cannot be read (a damaged file is never trusted)."""
-    path = word_entry_path(store, kind, word)
     try:
-        meta, arrays = read_entry_file(path)
+        meta, arrays = read_entry_file(_entry_inside(store, kind, word))
         if meta.get("provenance") != _provenance(store, kind, word, key):
             return None
         value = decode_value(meta["value"], arrays)
@@ -201,11 +208,11 @@ def write_word_entry(store: Store, kind: str, word: str, key: JSON, value: objec
         tree = encode_value(value, arrays)
         meta = {"provenance": _provenance(store, kind, word, key), "value": tree}
         blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
-        path = word_entry_path(store, kind, word)
+        path = _entry_inside(store, kind, word)
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path, suffix=".npz") as tmp:
             np.savez(tmp, allow_pickle=False, **{META: blob}, **arrays)
-    except (OSError, UnsupportedValue, ValueError):
+    except (OSError, UnsupportedValue, ValueError, CtxvecError):
         return False
     return True
 
