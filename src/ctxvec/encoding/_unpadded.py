@@ -6,7 +6,9 @@ the arithmetic) would compute them too. Here the dense layers and layer norms ru
 only, packed as (n_real, dim); only attention, which mixes the tokens of one sequence, scatters them
 back to (batch, heads, length, head_dim) and runs PyTorch's scaled-dot-product attention with the
 padding masked, as transformers' own ``sdpa`` path does. Same modules, same weights, same results
-(tests/encoding/test_unpadded.py compares with the model's own forward).
+(tests/encoding/test_unpadded.py compares with the model's own forward). In bfloat16 on the CPU the dense
+layers can instead run fused through oneDNN (`FusedLayer`: bias, GELU and residual in the matmul's epilogue),
+within bfloat16's rounding of the model's own forward.
 """
 
 from __future__ import annotations
