@@ -102,14 +102,7 @@ NOTES_STARTUP = (
     "process at this load), and the first batch no longer waits for shard 0's tokenizing. **Measured, not kept**: pausing the collector without freezing (no gain: the same objects "
     "are traversed later); loading the model on a thread while pass 1 tokenizes (2.6 CPU s either way: imports "
     "hold the GIL, only the tokenizer's Rust part would overlap, at most about 0.3 s on a quiet machine). "
-    "**The bound**: from the quiet run of 21:20 (sentence-transformers 27.3 s, bfloat16 peak 375 GFLOP/s, "
-    "21.5 MFLOP per token at 32 tokens a sentence), the 96,207 tokens at 100 % of the peak take 5.5 s; with a "
-    "fixed cost of about 4.9 s (single-threaded, so its CPU s are about its quiet wall) the best whole process "
-    "is 10.4 s = 2.6× sentence-transformers. 2.5× (10.9 s) would need the forward at about 90 % of the matmul "
-    "peak, which BERT-small layers (384 × 1536 weights, GELU, layer norms, attention) do not reach: at 70 % "
-    "the ratio is about 2.1×. It would take a fixed cost near 3 s, i.e. no torch/transformers import and model "
-    "load per process (a warm process that keeps the model loaded), or corpora large enough to amortize it. "
-    "The `Bound` line above recomputes this from each run (with `ctxvec-fixed`, `ctxvec embed --limit 1`)."
+    "**The bound** is the `Bound` line above, recomputed from each run (with `ctxvec-fixed`, `ctxvec embed --limit 1`): even a forward at 100 % of the matmul peak leaves the fixed cost of importing torch and transformers and loading the model in every process."
 )
 MEAN_COS_MIN = 0.9999
 TOP10_MIN = 0.98
