@@ -129,6 +129,21 @@ def test_a_sense_splits_in_halves_only_across_a_valley_and_with_different_confid
     assert set(kept) == {0}  # no valley: one cloud is not cut however its halves are labelled
 
 
+def test_the_halves_step_never_asks_about_an_empty_sense():
+    unit = _blobs()
+    labels = np.full(len(unit), 2)  # earlier steps left senses 0 and 1 empty
+    asked: list[np.ndarray] = []
+    label = _labeller({False: "a.n.01", True: "a.n.02"}, unit)
+
+    def labeller(trial: np.ndarray) -> list[SenseLabel]:
+        asked.append(np.bincount(trial, minlength=int(trial.max()) + 1))
+        return label(trial)
+
+    split, _ = split_by_halves(labels, unit, labeller, np.arange(len(unit)), SenseRule())
+    assert asked and all(sizes.min() > 0 for sizes in asked)
+    assert set(split) == {0, 1} and len(set(split[:30])) == 1 and split[0] != split[30]
+
+
 def test_refinement_lines_name_the_senses_as_printed():
     part, rest = np.array([4, 5, 6]), np.array([0, 1, 2, 3])
     change = Change.split("3 verb uses", part, np.concatenate([rest, part]))

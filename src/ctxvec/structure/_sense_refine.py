@@ -212,7 +212,7 @@ def split_by_halves(
     when a density valley separates them (`valley_ratio` at most `rule.valley`) and the evidence gives
     them different confident synsets, each of the part of speech of more than half its half's decided
     `tags` (n,) (none decided: any)."""
-    labels = labels.copy()
+    labels = np.unique(labels, return_inverse=True)[1].reshape(-1)  # numbered 0..k-1: earlier steps leave gaps
     done: list[Change] = []
     for sense in range(int(labels.max()) + 1):
         members = np.flatnonzero(labels == sense)
