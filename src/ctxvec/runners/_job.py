@@ -48,7 +48,7 @@ from ._shards import ShardPlan, shard_ranges, tokenize_shard, with_meta
 
 KEEP_TOKENS = 1 << 19
 """Pass 1 keeps the tokens of its first shards, up to this many, so pass 2 need not tokenize them again
-(about 16 MB: ids and row spans, not the row texts; the rest are re-read and re-tokenized)."""
+(their ids, row spans and row tokens: tens of MB at most; the rest are re-read and re-tokenized)."""
 BUILD_DIR = "building"
 PLAN = "plan.json"
 PROGRESS = "progress.log"
