@@ -8,6 +8,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+#: The 15 polysemous words of issue 20 (the judged set's words, in its order).
+ISSUE_WORDS = (
+    "charge",
+    "bank",
+    "plant",
+    "spring",
+    "cold",
+    "court",
+    "light",
+    "match",
+    "state",
+    "cell",
+    "current",
+    "power",
+    "interest",
+    "party",
+    "record",
+)
 
 
 @dataclass(frozen=True)

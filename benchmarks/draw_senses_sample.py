@@ -13,26 +13,9 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+from _senses_judged import ISSUE_WORDS as WORDS
 
 from ctxvec.store import Store
-
-WORDS = [
-    "charge",
-    "bank",
-    "plant",
-    "spring",
-    "cold",
-    "court",
-    "light",
-    "match",
-    "state",
-    "cell",
-    "current",
-    "power",
-    "interest",
-    "party",
-    "record",
-]
 
 
 def main() -> None:

@@ -18,28 +18,10 @@ import argparse
 import random
 from collections import Counter
 
-from _senses_judged import DATA, read_usages
+from _senses_judged import DATA, ISSUE_WORDS, read_usages
 
 from ctxvec.morphology._wordnet import read_index, read_tag_counts, wordnet_folder
 from ctxvec.store import Store
-
-ISSUE_WORDS = [
-    "charge",
-    "bank",
-    "plant",
-    "spring",
-    "cold",
-    "court",
-    "light",
-    "match",
-    "state",
-    "cell",
-    "current",
-    "power",
-    "interest",
-    "party",
-    "record",
-]
 
 
 def main() -> None:
