@@ -358,17 +358,22 @@ def stored_flag_rate(store: Store, path: Path) -> list[str]:
     ]
 
 
+def timed_senses(where: str, store: str | Path, args: list[str]) -> float:
+    """Wall seconds of one fresh `ctxvec senses STORE ARGS --json` process with `where` as its source."""
+    env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1"}
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "ctxvec", "senses", str(store), *args, "--json"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - t0
+
+
 def timing_section(store_path: str, src: str, baseline: str | None, rounds: int = 2) -> list[str]:
     def run(where: str, args: list[str]) -> float:
-        env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1"}
-        t0 = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "ctxvec", "senses", store_path, *args, "--json"],
-            env=env,
-            capture_output=True,
-            check=True,
-        )
-        return time.perf_counter() - t0
+        return timed_senses(where, store_path, args)
 
     lines = [
         f"Time of `ctxvec senses STORE WORD --json` end to end (fresh process each; median of {rounds} rounds, "
@@ -496,17 +501,6 @@ def cache_timing(store_path: str, src: str, baseline: str | None, rounds: int) -
     baseline's, and this tree's with no word caches (cleared before each run) and with them kept."""
     from _scratch import clear_word_caches
 
-    def run(where: str, store: Path, args: list[str]) -> float:
-        env = {**os.environ, "PYTHONPATH": where, "OMP_NUM_THREADS": "1"}
-        t0 = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "ctxvec", "senses", str(store), *args, "--json"],
-            env=env,
-            capture_output=True,
-            check=True,
-        )
-        return time.perf_counter() - t0
-
     lines = [
         f"Time of `ctxvec senses STORE WORD --json` and `... --in SENTENCE --json` end to end (fresh process each; "
         f"median of {rounds} rounds, alternating; on a hard-linked scratch copy of the store). 'cold': no word "
@@ -526,8 +520,8 @@ def cache_timing(store_path: str, src: str, baseline: str | None, rounds: int) -
                         if which != "warm":
                             clear_word_caches(store)
                         elif r == 0:
-                            run(src, store, args)  # untimed: the word caches written
-                        t[which].append(run(baseline or src if which == "before" else src, store, args))
+                            timed_senses(src, store, args)  # untimed: the word caches written
+                        t[which].append(timed_senses(baseline or src if which == "before" else src, store, args))
                 med = {k: float(np.median(v)) if v else float("nan") for k, v in t.items()}
                 lines.append(
                     f"| `{label}` | {word} | {med['before']:.1f} s | {med['cold']:.1f} s | "

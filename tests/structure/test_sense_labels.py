@@ -70,15 +70,6 @@ def test_labels_pick_the_nearest_synset_and_say_when_none_is_good():
     }
 
 
-@pytest.fixture(scope="module")
-def tiny_bank_store(tiny_model, tmp_path_factory):
-    from ctxvec.encoding import EncodeSpec
-    from ctxvec.runners import embed
-
-    text = ["the river bank was cold", "the bank gave him money", "a bank of snow", "money in the bank"] * 5
-    return embed(text, tmp_path_factory.mktemp("wn") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
-
-
 def test_synsets_embedded_with_the_stores_own_model(tiny_bank_store):
     store = tiny_bank_store
     found = embed_synsets(store, "bank")

@@ -29,23 +29,14 @@ from ctxvec.structure._usage_senses import (
 )
 
 
-@pytest.fixture(scope="module")
-def bank_store(tiny_model, tmp_path_factory):
-    from ctxvec.encoding import EncodeSpec
-    from ctxvec.runners import embed
-
-    text = ["the river bank was cold", "the bank gave him money", "a bank of snow", "money in the bank"] * 5
-    return embed(text, tmp_path_factory.mktemp("usage") / "s.store", EncodeSpec(model=str(tiny_model)), device="cpu")
-
-
-def test_profile_and_surprises_recomputed_by_hand(bank_store):
+def test_profile_and_surprises_recomputed_by_hand(tiny_bank_store):
     from ctxvec.lexicon import lemma_analyses
     from ctxvec.sampling import sample_rows
     from ctxvec.structure._sense_context import store_contexts
     from ctxvec.structure._sense_evidence import WEIGHTS, occurrence_items
     from ctxvec.structure._sense_labels import label_items
 
-    store = bank_store
+    store = tiny_bank_store
     profile = synset_profile(store, "bank", device="cpu")
     assert profile is not None and synset_profile(store, "bank", device="cpu") is profile  # kept
     rows = store.occurrences("bank")
@@ -98,8 +89,8 @@ def test_a_usage_whose_synset_the_corpus_never_takes_is_flagged_and_a_held_one_i
     assert 1.4 < z < 1.6 and reason is not None
 
 
-def test_similar_decompose_and_senses_in_carry_the_same_warning_and_evidence(bank_store, capsys):
-    store, path = bank_store, str(bank_store.path)
+def test_similar_decompose_and_senses_in_carry_the_same_warning_and_evidence(tiny_bank_store, capsys):
+    store, path = tiny_bank_store, str(tiny_bank_store.path)
     for sentence in ("the bank gave him money", "a bank of snow and money"):
         q = select_queries(store, "bank", in_sentence=sentence, device="cpu")
         usage = check_usage_senses(store, q.occurrences[0], q.vectors[0], device="cpu")
@@ -121,8 +112,8 @@ def test_similar_decompose_and_senses_in_carry_the_same_warning_and_evidence(ban
         assert json.loads(capsys.readouterr().out)["query"]["warning"] == usage.warning
 
 
-def test_a_vector_far_from_every_occurrence_is_flagged_by_the_geometry(bank_store):
-    store = bank_store
+def test_a_vector_far_from_every_occurrence_is_flagged_by_the_geometry(tiny_bank_store):
+    store = tiny_bank_store
     q = select_queries(store, "bank", in_sentence="the bank gave him money", device="cpu")
     units = unit_rows(store.get_vectors(store.occurrences("bank")))
     far = -units.mean(axis=0)  # the opposite of the word's centre
